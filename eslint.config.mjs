@@ -1,0 +1,51 @@
+import nx from '@nx/eslint-plugin';
+
+// Forbidden in pure code: anything that does I/O. type:protocol and type:contracts must stay testable
+// without a network, a disk or a clock-driven timer.
+const ioModules = [
+  'ws', 'express', 'kafkajs', 'pg', 'pino', 'prom-client', 'testcontainers',
+  '@electric-sql/pglite', '@electric-sql/pglite-socket',
+  'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http',
+  'https', 'node:https', 'http2', 'node:http2', 'tls', 'node:tls', 'dgram', 'node:dgram',
+  'child_process', 'node:child_process', 'worker_threads', 'node:worker_threads',
+];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  { ignores: ['**/dist', '**/out-tsc', '**/node_modules', '**/target', '**/tmp', '**/.data'] },
+  {
+    files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: [],
+          banTransitiveDependencies: true,
+          depConstraints: [
+            // What a project of each type may depend on (DESIGN.md, "Dependency rules").
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:protocol', 'type:contracts', 'type:platform'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:protocol', 'type:contracts', 'type:platform', 'type:testing'] },
+            { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: ['type:protocol'], bannedExternalImports: ioModules },
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ioModules },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:testing'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:tool', 'type:app', 'type:protocol', 'type:contracts', 'type:platform', 'type:testing'] },
+            // An app uses its own scope's protocol lib; shared libs are open to all.
+            { sourceTag: 'scope:openadr', onlyDependOnLibsWithTags: ['scope:openadr', 'scope:shared'] },
+            { sourceTag: 'scope:powermatcher', onlyDependOnLibsWithTags: ['scope:powermatcher', 'scope:shared'] },
+            { sourceTag: 'scope:s2', onlyDependOnLibsWithTags: ['scope:s2', 'scope:shared'] },
+            { sourceTag: 'scope:p2p', onlyDependOnLibsWithTags: ['scope:p2p', 'scope:shared'] },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:openadr', 'scope:powermatcher', 'scope:s2', 'scope:p2p'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/test/**/*.ts', '**/jest.config.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+];

@@ -1,0 +1,4 @@
+export default {
+  displayName: 'platform-db',
+  preset: '../../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+export default {
+  displayName: 'platform-kafka',
+  preset: '../../../jest.preset.js',
+};

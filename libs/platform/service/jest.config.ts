@@ -1,0 +1,4 @@
+export default {
+  displayName: 'platform-service',
+  preset: '../../../jest.preset.js',
+};
