@@ -16,7 +16,8 @@ export default [
   ...nx.configs['flat/javascript'],
   { ignores: ['**/dist', '**/out-tsc', '**/node_modules', '**/target', '**/tmp', '**/.data'] },
   {
-    files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    files: ['**/*.ts', '**/*.js', '**/*.cjs'],
+    ignores: ['**/eslint.config.mjs', '**/jest.config.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

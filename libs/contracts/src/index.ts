@@ -1,0 +1,5 @@
+export * from './topic';
+export * from './catalog';
+export * from './validation';
+export * from './types';
+export { meterReadings, meterReadingSchema } from './topics/meter';

@@ -1,0 +1,42 @@
+import type { JSONSchema } from 'json-schema-to-ts';
+
+/** A JSON Schema for one event type's `data`, written `as const` so its TypeScript type can be derived. */
+export type EventSchema = JSONSchema & object;
+
+/** How a topic is laid out on the broker. Data here, so deploy/ manifests and test setup create topics alike. */
+export interface TopicConfig {
+  partitions: number;
+  /** Milliseconds; -1 keeps records forever. */
+  retentionMs: number;
+  cleanupPolicy: 'delete' | 'compact';
+}
+
+/**
+ * One Kafka topic of the catalog: its name, what its record key is, and the JSON Schema of every event type
+ * (CloudEvents `ce_type`) it may carry.
+ */
+export interface TopicDefinition<Events extends Record<string, EventSchema> = Record<string, EventSchema>> {
+  name: string;
+  /** The field of the event data whose value is the record key (per-key order follows from it). */
+  key: string;
+  /** Event types keyed by another field than `key` (OpenADR schedule opts are keyed by venId, not eventId). */
+  keyByEventType?: Partial<Record<keyof Events & string, string>>;
+  description: string;
+  /** Services that write it; informative, shown in docs and the topic listing. */
+  producers: readonly string[];
+  config: TopicConfig;
+  events: Events;
+}
+
+export function defineTopic<const Events extends Record<string, EventSchema>>(
+  topic: TopicDefinition<Events>,
+): TopicDefinition<Events> {
+  return topic;
+}
+
+/** The dead-letter topic for a topic: records that fail validation on consume go there with the reason. */
+export function deadLetterTopicOf(topic: string): string {
+  return `${topic}.dlq`;
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
