@@ -10,6 +10,31 @@ const ioModules = [
   'child_process', 'node:child_process', 'worker_threads', 'node:worker_threads',
 ];
 
+// DESIGN.md "Dependency rules". `testing` lists what tests may use on top of production code.
+function depConstraints({ testing }) {
+  const withTesting = (tags) => (testing ? [...tags, 'type:testing'] : tags);
+  return [
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: withTesting(['type:protocol', 'type:contracts', 'type:platform']) },
+    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:protocol', 'type:contracts', 'type:platform', 'type:testing'] },
+    { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: ['type:protocol'], bannedExternalImports: ioModules },
+    { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ioModules },
+    { sourceTag: 'type:platform', onlyDependOnLibsWithTags: withTesting(['type:platform', 'type:contracts']) },
+    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing'] },
+    { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:tool', 'type:app', 'type:protocol', 'type:contracts', 'type:platform', 'type:testing'] },
+    // An app uses its own scope's protocol lib; shared libs are open to all.
+    { sourceTag: 'scope:openadr', onlyDependOnLibsWithTags: ['scope:openadr', 'scope:shared'] },
+    { sourceTag: 'scope:powermatcher', onlyDependOnLibsWithTags: ['scope:powermatcher', 'scope:shared'] },
+    { sourceTag: 'scope:s2', onlyDependOnLibsWithTags: ['scope:s2', 'scope:shared'] },
+    { sourceTag: 'scope:p2p', onlyDependOnLibsWithTags: ['scope:p2p', 'scope:shared'] },
+    { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:openadr', 'scope:powermatcher', 'scope:s2', 'scope:p2p'] },
+  ];
+}
+
+const boundaries = (testing) => [
+  'error',
+  { enforceBuildableLibDependency: true, banTransitiveDependencies: true, allow: [], depConstraints: depConstraints({ testing }) },
+];
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -18,35 +43,13 @@ export default [
   {
     files: ['**/*.ts', '**/*.js', '**/*.cjs'],
     ignores: ['**/eslint.config.mjs', '**/jest.config.ts'],
-    rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: [],
-          banTransitiveDependencies: true,
-          depConstraints: [
-            // What a project of each type may depend on (DESIGN.md, "Dependency rules").
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:protocol', 'type:contracts', 'type:platform'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:protocol', 'type:contracts', 'type:platform', 'type:testing'] },
-            { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: ['type:protocol'], bannedExternalImports: ioModules },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ioModules },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:testing'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:tool', 'type:app', 'type:protocol', 'type:contracts', 'type:platform', 'type:testing'] },
-            // An app uses its own scope's protocol lib; shared libs are open to all.
-            { sourceTag: 'scope:openadr', onlyDependOnLibsWithTags: ['scope:openadr', 'scope:shared'] },
-            { sourceTag: 'scope:powermatcher', onlyDependOnLibsWithTags: ['scope:powermatcher', 'scope:shared'] },
-            { sourceTag: 'scope:s2', onlyDependOnLibsWithTags: ['scope:s2', 'scope:shared'] },
-            { sourceTag: 'scope:p2p', onlyDependOnLibsWithTags: ['scope:p2p', 'scope:shared'] },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:openadr', 'scope:powermatcher', 'scope:s2', 'scope:p2p'] },
-          ],
-        },
-      ],
-    },
+    rules: { '@nx/enforce-module-boundaries': boundaries(false) },
   },
   {
-    files: ['**/*.spec.ts', '**/test/**/*.ts', '**/jest.config.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    files: ['**/*.spec.ts', '**/*.test-util.ts', '**/test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@nx/enforce-module-boundaries': boundaries(true),
+    },
   },
 ];

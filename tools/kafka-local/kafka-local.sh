@@ -79,6 +79,10 @@ wait_ready() {
 }
 
 start() {
+  mkdir -p "$RUN_DIR"
+  # Several jest runs may ask for the broker at once: one starts it, the others wait and reuse it.
+  exec 9>"$RUN_DIR/.start.lock"
+  flock 9
   if pid=$(running_pid); then
     log "already running (pid $pid) on 127.0.0.1:$PORT"; wait_ready; return 0
   fi
@@ -89,7 +93,7 @@ start() {
   # setsid: the broker must outlive the shell that started it (jest global setup, CI step).
   KAFKA_HEAP_OPTS="$HEAP" setsid nohup java $HEAP -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -Djava.awt.headless=true -cp "$LIBS/*" -Dlog4j2.configurationFile="$HERE/log4j2.properties" \
-    kafka.Kafka "$RUN_DIR/server.properties" > "$LOG" 2>&1 < /dev/null &
+    kafka.Kafka "$RUN_DIR/server.properties" > "$LOG" 2>&1 < /dev/null 9>&- &
   echo $! > "$PIDFILE"
   wait_ready
   log "ready: Apache Kafka $(version) at 127.0.0.1:$PORT (pid $(cat "$PIDFILE"))"

@@ -1,0 +1,229 @@
+import type { MeterReading } from '@flexgrid/contracts';
+import { type Bus, ContractViolation, type DeliveredEvent, type OutgoingEvent, UnprocessableEvent } from './bus';
+import type { ConsumedRecord } from './delivery';
+import type { EncodedRecord } from './cloudevents';
+
+/** What the contract suite needs from a backend; one harness per test, so tests never share topics or groups. */
+export interface BusHarness {
+  /** A new client of the same broker, as a restarted service would be. */
+  connect(): Promise<Bus>;
+  /** Writes a record as is, bypassing validation: what a foreign or broken producer could do. */
+  injectRaw(topic: string, record: EncodedRecord): Promise<void>;
+  deadLetters(topic: string): Promise<ConsumedRecord[]>;
+  close(): Promise<void>;
+}
+
+const TOPIC = 'meter.readings';
+
+export function reading(meterId: string, seq: number): OutgoingEvent<MeterReading> {
+  return {
+    type: 'meter.reading',
+    key: meterId,
+    id: `${meterId}:${seq}`,
+    data: { meterId, startTime: seq * 900_000, endTime: (seq + 1) * 900_000, energyWh: seq, source: 'bus-contract-test' },
+  };
+}
+
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const seqOf = (e: DeliveredEvent) => (e.data as MeterReading).energyWh!;
+
+/** The behaviour every Bus implementation must show (libs/platform/kafka README, "Semantics"). */
+export function busContract(name: string, makeHarness: () => Promise<BusHarness>): void {
+  describe(`Bus contract: ${name}`, () => {
+    let harness: BusHarness;
+    const buses: Bus[] = [];
+    const connect = async () => {
+      const bus = await harness.connect();
+      buses.push(bus);
+      return bus;
+    };
+
+    beforeEach(async () => {
+      harness = await makeHarness();
+    });
+    afterEach(async () => {
+      await Promise.all(buses.splice(0).map((b) => b.stop()));
+      await harness.close();
+    });
+
+    it('delivers published events with their CloudEvents attributes', async () => {
+      const bus = await connect();
+      const got: DeliveredEvent[] = [];
+      await bus.subscribe({ group: 'g', topics: [TOPIC], fromBeginning: true, handler: async (e) => void got.push(e) });
+      await bus.publish(TOPIC, [{ ...reading('m1', 7), time: '2026-11-24T10:00:00.000Z', subject: 'sub' }]);
+      await eventually(() => got.length === 1, 'one event');
+      expect(got[0]).toMatchObject({
+        id: 'm1:7', type: 'meter.reading', source: expect.any(String), time: '2026-11-24T10:00:00.000Z', subject: 'sub',
+        key: 'm1', topic: TOPIC, attempt: 1, data: reading('m1', 7).data,
+      });
+    });
+
+    it('keeps per-key order across batches and partitions', async () => {
+      const bus = await connect();
+      const seen = new Map<string, number[]>();
+      await bus.subscribe({
+        group: 'g', topics: [TOPIC], fromBeginning: true,
+        handler: async (e) => void (seen.get(e.key) ?? seen.set(e.key, []).get(e.key)!).push(seqOf(e)),
+      });
+      const keys = Array.from({ length: 12 }, (_, i) => `meter-${i}`);
+      for (let batch = 0; batch < 5; batch++) {
+        await bus.publish(TOPIC, keys.flatMap((k) => [0, 1, 2, 3].map((i) => reading(k, batch * 4 + i))));
+      }
+      await eventually(() => [...seen.values()].reduce((n, s) => n + s.length, 0) === 12 * 20, 'all 240 events');
+      for (const k of keys) expect(seen.get(k)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    });
+
+    it('resumes a restarted consumer group from its last commit, losing nothing', async () => {
+      const first = await connect();
+      const firstRun: number[] = [];
+      const sub = await first.subscribe({ group: 'resume', topics: [TOPIC], fromBeginning: true, handler: async (e) => void firstRun.push(seqOf(e)) });
+      await first.publish(TOPIC, Array.from({ length: 30 }, (_, i) => reading('m', i)));
+      await eventually(() => firstRun.length === 30, 'the first 30 events');
+      await sub.stop();
+
+      await first.publish(TOPIC, Array.from({ length: 30 }, (_, i) => reading('m', 30 + i)));
+      const second = await connect();
+      const secondRun: number[] = [];
+      await second.subscribe({ group: 'resume', topics: [TOPIC], fromBeginning: true, handler: async (e) => void secondRun.push(seqOf(e)) });
+      await eventually(() => secondRun.length >= 30, 'the next 30 events');
+      // The stop committed everything handled, so the restart starts exactly where the first run ended.
+      expect(secondRun).toEqual(Array.from({ length: 30 }, (_, i) => 30 + i));
+      expect(firstRun).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    });
+
+    it('redelivers an event whose handler failed, before the events after it', async () => {
+      const bus = await connect();
+      const attempts: string[] = [];
+      let failuresLeft = 2;
+      await bus.subscribe({
+        group: 'g', topics: [TOPIC], fromBeginning: true,
+        handler: async (e) => {
+          attempts.push(`${seqOf(e)}#${e.attempt}`);
+          if (seqOf(e) === 1 && failuresLeft-- > 0) throw new Error('database unavailable');
+        },
+      });
+      await bus.publish(TOPIC, [reading('m', 0), reading('m', 1), reading('m', 2)]);
+      await eventually(() => attempts.includes('2#1'), 'the event after the failing one');
+      expect(attempts).toEqual(['0#1', '1#1', '1#2', '1#3', '2#1']);
+    });
+
+    it('dead-letters a schema-invalid record with the reason and keeps the partition flowing', async () => {
+      const bus = await connect();
+      const got: number[] = [];
+      await bus.subscribe({ group: 'g', topics: [TOPIC], fromBeginning: true, handler: async (e) => void got.push(seqOf(e)) });
+      await bus.publish(TOPIC, [reading('m', 0)]);
+      const poison = { ...reading('m', 1).data, energyWh: 'a lot' };
+      await harness.injectRaw(TOPIC, {
+        key: 'm', value: JSON.stringify(poison),
+        headers: { ce_specversion: '1.0', ce_id: 'poison', ce_type: 'meter.reading', ce_source: 'rogue', 'content-type': 'application/json' },
+      });
+      await harness.injectRaw(TOPIC, { key: 'm', value: '{not json', headers: { ce_specversion: '1.0', ce_id: 'garbage', ce_type: 'meter.reading', ce_source: 'rogue' } });
+      await bus.publish(TOPIC, [reading('m', 2), reading('m', 3)]);
+      await eventually(() => got.length === 3, 'the valid events around the poison records');
+      expect(got).toEqual([0, 2, 3]);
+
+      let dead: ConsumedRecord[] = [];
+      await eventually(async () => (dead = await harness.deadLetters(TOPIC)).length === 2, 'two dead letters');
+      expect(dead.map((d) => d.headers['ce_id'])).toEqual(['poison', 'garbage']);
+      expect(dead[0].headers['dlq_reason']).toBe('meter.reading data /energyWh must be integer');
+      expect(dead[0].value).toBe(JSON.stringify(poison));
+      expect(dead[0].headers).toMatchObject({ dlq_topic: TOPIC, dlq_group: 'g', ce_source: 'rogue' });
+      expect(dead[1].headers['dlq_reason']).toMatch(/^value is not JSON/);
+    });
+
+    it('dead-letters at once an event the handler declares unprocessable', async () => {
+      const bus = await connect();
+      const calls: number[] = [];
+      await bus.subscribe({
+        group: 'g', topics: [TOPIC], fromBeginning: true,
+        handler: async (e) => {
+          calls.push(seqOf(e));
+          if (seqOf(e) === 0) throw new UnprocessableEvent('meter m is unknown');
+        },
+      });
+      await bus.publish(TOPIC, [reading('m', 0), reading('m', 1)]);
+      await eventually(() => calls.length === 2, 'both events');
+      expect(calls).toEqual([0, 1]);
+      let dead: ConsumedRecord[] = [];
+      await eventually(async () => (dead = await harness.deadLetters(TOPIC)).length === 1, 'the dead letter');
+      expect(dead[0].headers['dlq_reason']).toBe('unprocessable: meter m is unknown');
+    });
+
+    it('refuses to publish an event that breaks its contract, sending nothing of the batch', async () => {
+      const bus = await connect();
+      const got: number[] = [];
+      await bus.subscribe({ group: 'g', topics: [TOPIC], fromBeginning: true, handler: async (e) => void got.push(seqOf(e)) });
+      const bad = { ...reading('m', 1), data: { ...reading('m', 1).data, endTime: 'later' } } as OutgoingEvent;
+      await expect(bus.publish(TOPIC, [reading('m', 0), bad])).rejects.toThrow(ContractViolation);
+      await expect(bus.publish(TOPIC, [{ ...reading('m', 0), type: 'meter.bogus' }])).rejects.toThrow(/meter.bogus is not allowed/);
+      await bus.publish(TOPIC, [reading('m', 2)]);
+      await eventually(() => got.length === 1, 'the valid event');
+      expect(got).toEqual([2]);
+    });
+
+    it('publishes atomically with an outbox checkpoint', async () => {
+      const bus = await connect();
+      const got: number[] = [];
+      await bus.subscribe({ group: 'g', topics: [TOPIC], fromBeginning: true, handler: async (e) => void got.push(seqOf(e)) });
+      expect(await bus.outboxCheckpoint('svc')).toBeUndefined();
+      await bus.publishAtomically('svc', [{ topic: TOPIC, events: [reading('a', 0), reading('b', 1)] }], 41);
+      expect(await bus.outboxCheckpoint('svc')).toBe(41);
+      const bad = { ...reading('a', 2), data: { meterId: 'a' } } as OutgoingEvent;
+      await expect(bus.publishAtomically('svc', [{ topic: TOPIC, events: [reading('a', 3), bad] }], 43)).rejects.toThrow(ContractViolation);
+      expect(await bus.outboxCheckpoint('svc')).toBe(41);
+      await bus.publishAtomically('svc', [{ topic: TOPIC, events: [reading('a', 4)] }], 44);
+      await eventually(() => got.length === 3, 'the three published events');
+      expect(got.sort()).toEqual([0, 1, 4]);
+      expect(await bus.outboxCheckpoint('svc')).toBe(44);
+      expect(await bus.outboxCheckpoint('other')).toBeUndefined();
+    });
+
+    it('gives every group all events and shares partitions within a group', async () => {
+      const bus = await connect();
+      const a1: string[] = [];
+      const a2: string[] = [];
+      const b: string[] = [];
+      await bus.subscribe({ group: 'a', topics: [TOPIC], fromBeginning: true, handler: async (e) => void a1.push(e.id) });
+      await bus.subscribe({ group: 'a', topics: [TOPIC], fromBeginning: true, handler: async (e) => void a2.push(e.id) });
+      await bus.subscribe({ group: 'b', topics: [TOPIC], fromBeginning: true, handler: async (e) => void b.push(e.id) });
+      const events = Array.from({ length: 60 }, (_, i) => reading(`meter-${i % 20}`, i));
+      await bus.publish(TOPIC, events);
+      const all = events.map((e) => e.id).sort();
+      await eventually(() => new Set([...a1, ...a2]).size === 60 && b.length >= 60, 'both groups to see every event');
+      expect([...new Set([...a1, ...a2])].sort()).toEqual(all);
+      expect([...new Set(b)].sort()).toEqual(all);
+    });
+
+    it('stop() lets the event in hand finish and commits it', async () => {
+      const bus = await connect();
+      const finished: number[] = [];
+      let started = false;
+      const sub = await bus.subscribe({
+        group: 'drain', topics: [TOPIC], fromBeginning: true,
+        handler: async (e) => {
+          started = true;
+          await new Promise((r) => setTimeout(r, 300));
+          finished.push(seqOf(e));
+        },
+      });
+      await bus.publish(TOPIC, [reading('m', 0)]);
+      await eventually(() => started, 'the slow handler to start');
+      await sub.stop();
+      expect(finished).toEqual([0]);
+
+      const again: number[] = [];
+      const next = await connect();
+      await next.publish(TOPIC, [reading('m', 1)]);
+      await next.subscribe({ group: 'drain', topics: [TOPIC], fromBeginning: true, handler: async (e) => void again.push(seqOf(e)) });
+      await eventually(() => again.length === 1, 'the next event');
+      expect(again).toEqual([1]);
+    });
+  });
+}

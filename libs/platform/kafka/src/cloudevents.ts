@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { OutgoingEvent } from './bus';
+
+/**
+ * CloudEvents 1.0, Kafka protocol binding, binary content mode: attributes travel as `ce_*` headers and
+ * the record value is the event data as JSON.
+ */
+export interface EncodedRecord {
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+export const CONTENT_TYPE = 'application/json';
+
+export function encodeEvent(event: OutgoingEvent, defaultSource: string): EncodedRecord {
+  const time = event.time === undefined ? new Date() : event.time;
+  const headers: Record<string, string> = {
+    ce_specversion: '1.0',
+    ce_id: event.id ?? randomUUID(),
+    ce_type: event.type,
+    ce_source: event.source ?? defaultSource,
+    ce_time: typeof time === 'string' ? time : time.toISOString(),
+    'content-type': CONTENT_TYPE,
+  };
+  if (event.subject !== undefined) headers['ce_subject'] = event.subject;
+  return { key: event.key, value: JSON.stringify(event.data), headers };
+}
+
+export interface DecodedEvent {
+  id: string;
+  type: string;
+  source: string;
+  time?: string;
+  subject?: string;
+  key: string;
+  data: unknown;
+}
+
+export type DecodeResult = { ok: true; event: DecodedEvent } | { ok: false; reason: string };
+
+/** Reads a record back into an event; anything that is not a well-formed binary-mode CloudEvent is a reason. */
+export function decodeRecord(
+  key: string | null,
+  value: string | null,
+  headers: Readonly<Record<string, string | undefined>>,
+): DecodeResult {
+  if (headers['ce_specversion'] !== '1.0') {
+    return { ok: false, reason: `ce_specversion is ${JSON.stringify(headers['ce_specversion'] ?? null)}, expected "1.0"` };
+  }
+  for (const name of ['ce_id', 'ce_type', 'ce_source'] as const) {
+    if (!headers[name]) return { ok: false, reason: `header ${name} is missing` };
+  }
+  const contentType = headers['content-type'];
+  if (contentType !== undefined && !contentType.startsWith(CONTENT_TYPE)) {
+    return { ok: false, reason: `content-type ${contentType} is not ${CONTENT_TYPE}` };
+  }
+  if (key === null || key === '') return { ok: false, reason: 'record has no key' };
+  if (value === null) return { ok: false, reason: 'record has no value' };
+  let data: unknown;
+  try {
+    data = JSON.parse(value);
+  } catch (e) {
+    return { ok: false, reason: `value is not JSON: ${(e as Error).message}` };
+  }
+  return {
+    ok: true,
+    event: {
+      id: headers['ce_id']!,
+      type: headers['ce_type']!,
+      source: headers['ce_source']!,
+      time: headers['ce_time'],
+      subject: headers['ce_subject'],
+      key,
+      data,
+    },
+  };
+}

@@ -1,0 +1,347 @@
+import { type Catalog, catalog as flexgridCatalog, ContractValidator, deadLetterTopicOf, physicalTopics } from '@flexgrid/contracts';
+import {
+  type Admin,
+  type Consumer,
+  type IHeaders,
+  Kafka,
+  type KafkaConfig,
+  logLevel,
+  type LogEntry,
+  type Message,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
+import type { Registry } from 'prom-client';
+import {
+  type Bus,
+  type BusLogger,
+  ContractViolation,
+  defaultRetryPolicy,
+  type OutgoingEvent,
+  type RetryPolicy,
+  silentLogger,
+  type SubscribeOptions,
+  type Subscription,
+  type TopicBatch,
+} from './bus';
+import { encodeEvent } from './cloudevents';
+import { type ConsumedRecord, deadLetterHeaders, deliver, Sleeper } from './delivery';
+import { BusMetrics } from './metrics';
+
+export interface KafkaBusOptions {
+  brokers: readonly string[];
+  /** Service name: Kafka client id and default CloudEvents source. */
+  clientId: string;
+  /** Prepended to every topic and group name; tests use it to isolate themselves on a shared broker. */
+  topicPrefix?: string;
+  catalog?: Catalog;
+  logger?: BusLogger;
+  metrics?: Registry;
+  retry?: RetryPolicy;
+  /** Partitions of one subscription handled at the same time (order is still per partition). */
+  partitionsConsumedConcurrently?: number;
+  /** Create the catalog's missing topics (and their dead-letter topics) on connect. Default true. */
+  createTopics?: boolean;
+  ssl?: KafkaConfig['ssl'];
+  sasl?: KafkaConfig['sasl'];
+  /** Timeout of one request to a broker. */
+  requestTimeoutMs?: number;
+  /**
+   * Longest time a fetch waits on the broker for new records. It bounds how long a consumer takes to stop,
+   * and costs one idle request per broker per interval.
+   */
+  fetchMaxWaitMs?: number;
+}
+
+/** Where outbox checkpoints live: the committed offset of a dedicated group on this topic's partition 0. */
+export const OUTBOX_CHECKPOINT_TOPIC = 'flexgrid.outbox-checkpoints';
+
+/**
+ * The Bus over Apache Kafka (kafkajs): idempotent producer with acks=all, read_committed consumers,
+ * topics created from the catalog and never auto-created.
+ */
+export class KafkaBus implements Bus {
+  readonly description: string;
+  private readonly kafka: Kafka;
+  private readonly validator: ContractValidator;
+  private readonly prefix: string;
+  private readonly logger: BusLogger;
+  private readonly metrics?: BusMetrics;
+  private readonly retry: RetryPolicy;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly subscriptions = new Set<KafkaSubscription>();
+  private readonly transactional = new Map<string, Producer>();
+  private connected?: Promise<void>;
+
+  constructor(private readonly options: KafkaBusOptions) {
+    this.prefix = options.topicPrefix ?? '';
+    this.logger = options.logger ?? silentLogger;
+    this.retry = options.retry ?? defaultRetryPolicy;
+    this.validator = new ContractValidator(options.catalog ?? flexgridCatalog);
+    this.metrics = options.metrics ? new BusMetrics(options.metrics) : undefined;
+    this.description = `kafka ${options.brokers.join(',')}`;
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      ssl: options.ssl,
+      sasl: options.sasl,
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      connectionTimeout: 3_000,
+      retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 10_000 },
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry) => this.log(entry),
+    });
+    this.producer = this.kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    this.admin = this.kafka.admin();
+  }
+
+  /** Connects the producer and admin client and creates missing topics. Idempotent; publish calls it too. */
+  connect(): Promise<void> {
+    this.connected ??= (async () => {
+      await Promise.all([this.producer.connect(), this.admin.connect()]);
+      if (this.options.createTopics !== false) await this.createTopics();
+    })().catch((error) => {
+      this.connected = undefined;
+      throw error;
+    });
+    return this.connected;
+  }
+
+  /** Creates every topic of the catalog that does not exist yet, with the layout the catalog gives. */
+  async createTopics(): Promise<void> {
+    const existing = new Set(await this.admin.listTopics());
+    const wanted = physicalTopics(this.validator.topics);
+    // The outbox relay needs its checkpoint topic even with a catalog that does not list it.
+    if (!wanted.some((t) => t.name === OUTBOX_CHECKPOINT_TOPIC)) {
+      wanted.push({ name: OUTBOX_CHECKPOINT_TOPIC, config: { partitions: 1, retentionMs: -1, cleanupPolicy: 'compact' } });
+    }
+    const missing = wanted.map((t) => ({ ...t, name: this.physical(t.name) })).filter((t) => !existing.has(t.name));
+    if (missing.length === 0) return;
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((t) => ({
+        topic: t.name,
+        numPartitions: t.config.partitions,
+        configEntries: [
+          { name: 'retention.ms', value: String(t.config.retentionMs) },
+          { name: 'cleanup.policy', value: t.config.cleanupPolicy },
+        ],
+      })),
+    });
+    this.logger.info({ topics: missing.map((t) => t.name) }, 'created topics');
+  }
+
+  async publish(topic: string, events: readonly OutgoingEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const messages = this.encode(topic, events);
+    await this.connect();
+    await this.producer.send({ topic: this.physical(topic), acks: -1, messages });
+    this.metrics?.publishedEvents(topic, events.length);
+  }
+
+  async publishAtomically(outbox: string, batches: readonly TopicBatch[], lastId: number): Promise<void> {
+    const encoded = batches.map((b) => ({ topic: this.physical(b.topic), messages: this.encode(b.topic, b.events) }));
+    await this.connect();
+    const producer = await this.transactionalProducer(outbox);
+    const transaction = await producer.transaction();
+    try {
+      for (const batch of encoded) if (batch.messages.length > 0) await transaction.send({ ...batch, acks: -1 });
+      // The checkpoint rides in the same transaction as a consumer-group offset, so it becomes visible
+      // exactly when the events do, and reading it back is one admin call.
+      await transaction.sendOffsets({
+        consumerGroupId: this.checkpointGroup(outbox),
+        topics: [{ topic: this.physical(OUTBOX_CHECKPOINT_TOPIC), partitions: [{ partition: 0, offset: String(lastId) }] }],
+      });
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      // A fenced or broken transactional producer cannot be reused; the next call starts a new one.
+      this.transactional.delete(outbox);
+      await producer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    for (const b of batches) this.metrics?.publishedEvents(b.topic, b.events.length);
+  }
+
+  async outboxCheckpoint(outbox: string): Promise<number | undefined> {
+    await this.connect();
+    const [topic] = await this.admin.fetchOffsets({ groupId: this.checkpointGroup(outbox), topics: [this.physical(OUTBOX_CHECKPOINT_TOPIC)] });
+    const offset = topic?.partitions.find((p) => p.partition === 0)?.offset;
+    return offset === undefined || offset === '-1' ? undefined : Number(offset);
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const subscription = new KafkaSubscription(this.kafka.consumer({
+      groupId: this.prefix + options.group,
+      readUncommitted: false,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 500,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 10_000 },
+    }), options, this);
+    this.subscriptions.add(subscription);
+    await subscription.start();
+    return {
+      stop: async () => {
+        this.subscriptions.delete(subscription);
+        await subscription.stop();
+      },
+    };
+  }
+
+  /** Rejects when the cluster does not answer within `timeoutMs`, so /readyz answers promptly either way. */
+  async ping(timeoutMs = 2_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Kafka did not answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.connect().then(() => this.admin.describeCluster()), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    this.subscriptions.clear();
+    await Promise.all([...this.transactional.values()].map((p) => p.disconnect()));
+    this.transactional.clear();
+    await Promise.all([this.producer.disconnect(), this.admin.disconnect()]);
+    this.connected = undefined;
+  }
+
+  /** @internal used by subscriptions */
+  physical(topic: string): string {
+    return this.prefix + topic;
+  }
+
+  /** @internal used by subscriptions */
+  logical(physicalTopic: string): string {
+    return physicalTopic.startsWith(this.prefix) ? physicalTopic.slice(this.prefix.length) : physicalTopic;
+  }
+
+  /** @internal used by subscriptions */
+  get deliveryDeps() {
+    return { validator: this.validator, logger: this.logger, metrics: this.metrics, retry: this.retry, concurrency: this.options.partitionsConsumedConcurrently ?? 3 };
+  }
+
+  /** @internal used by subscriptions: the dead letter goes out before the poison record is committed. */
+  async writeDeadLetter(record: ConsumedRecord, reason: string, group: string): Promise<void> {
+    await this.connect();
+    await this.producer.send({
+      topic: this.physical(deadLetterTopicOf(record.topic)),
+      acks: -1,
+      messages: [{ key: record.key, value: record.value, headers: deadLetterHeaders(record, reason, group) }],
+    });
+  }
+
+  private encode(topic: string, events: readonly OutgoingEvent[]): Message[] {
+    return events.map((event) => {
+      const check = this.validator.check(topic, event.type, event.key, event.data);
+      if (!check.ok) throw new ContractViolation(topic, check.reason);
+      return encodeEvent(event, this.options.clientId);
+    });
+  }
+
+  private async transactionalProducer(outbox: string): Promise<Producer> {
+    let producer = this.transactional.get(outbox);
+    if (!producer) {
+      producer = this.kafka.producer({
+        // One transactional id per outbox: a second relay for the same outbox fences the first (zombie fencing).
+        transactionalId: `${this.prefix}outbox.${outbox}`,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        allowAutoTopicCreation: false,
+      });
+      await producer.connect();
+      this.transactional.set(outbox, producer);
+    }
+    return producer;
+  }
+
+  private checkpointGroup(outbox: string): string {
+    return `${this.prefix}outbox-checkpoint.${outbox}`;
+  }
+
+  private log(entry: LogEntry): void {
+    const { message, ...extra } = entry.log;
+    const fields = { kafkajs: entry.namespace, ...extra };
+    if (entry.level <= logLevel.ERROR) this.logger.error(fields, message);
+    else if (entry.level === logLevel.WARN) this.logger.warn(fields, message);
+    else this.logger.debug(fields, message);
+  }
+}
+
+class KafkaSubscription {
+  private stopping = false;
+  private stopped?: Promise<void>;
+  private readonly sleeper = new Sleeper();
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly options: SubscribeOptions,
+    private readonly bus: KafkaBus,
+  ) {}
+
+  async start(): Promise<void> {
+    const { validator, logger, metrics, retry, concurrency } = this.bus.deliveryDeps;
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.options.topics.map((t) => this.bus.physical(t)), fromBeginning: this.options.fromBeginning ?? false });
+    await this.consumer.run({
+      autoCommit: true,
+      autoCommitInterval: 1_000,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: concurrency,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        const topic = this.bus.logical(batch.topic);
+        const ctx = {
+          validator,
+          logger,
+          metrics,
+          retry,
+          handler: this.options.handler,
+          group: this.options.group,
+          deadLetter: (record: ConsumedRecord, reason: string) => this.bus.writeDeadLetter(record, reason, this.options.group),
+          // A stale batch belongs to a partition this member lost in a rebalance: its new owner redelivers.
+          stopping: () => this.stopping || !isRunning() || isStale(),
+          keepAlive: heartbeat,
+          sleep: (ms: number) => this.sleeper.sleep(ms),
+        };
+        for (const message of batch.messages) {
+          if (ctx.stopping()) break;
+          const outcome = await deliver(
+            { topic, partition: batch.partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers: headersOf(message.headers) },
+            ctx,
+          );
+          if (outcome === 'stopped') break;
+          resolveOffset(message.offset);
+          await heartbeat();
+        }
+        await commitOffsetsIfNecessary();
+      },
+    });
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.stopping = true;
+      this.sleeper.wakeAll();
+      // kafkajs waits for the running batch, commits the resolved offsets and leaves the group.
+      await this.consumer.disconnect();
+    })();
+    return this.stopped;
+  }
+}
+
+function headersOf(headers: IHeaders | undefined): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    out[name] = first === undefined ? undefined : first.toString();
+  }
+  return out;
+}

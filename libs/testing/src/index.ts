@@ -1,0 +1,2 @@
+export { findInfrastructure, HOW_TO_PROVIDE, type Infrastructure, workspaceRoot } from './infrastructure';
+export { createTestDatabase, testKafkaBrokers, type TestDatabase, uniqueTopicPrefix } from './isolation';
