@@ -1,12 +1,28 @@
 import { deadLetterTopicOf, DAY_MS, type TopicConfig, type TopicDefinition } from './topic';
 import { meterReadings } from './topics/meter';
+import { openadrEvents, openadrOpt, openadrVenStatus } from './topics/openadr';
+import { p2pPaymentRequests, p2pPayments, p2pProducerOutput, p2pSettlements } from './topics/p2p';
+import { outboxCheckpoints } from './topics/platform';
+import { powermatcherBids, powermatcherPrices } from './topics/powermatcher';
+import { s2Frames } from './topics/s2';
 
 /**
  * Every topic flexgrid services exchange, keyed by topic name. A service's only link to another service
  * is one of these topics.
  */
 export const catalog = {
-  [meterReadings.name]: meterReadings,
+  'openadr.events': openadrEvents,
+  'openadr.opt': openadrOpt,
+  'openadr.ven-status': openadrVenStatus,
+  'powermatcher.bids': powermatcherBids,
+  'powermatcher.prices': powermatcherPrices,
+  's2.frames': s2Frames,
+  'meter.readings': meterReadings,
+  'p2p.producer-output': p2pProducerOutput,
+  'p2p.payment-requests': p2pPaymentRequests,
+  'p2p.payments': p2pPayments,
+  'p2p.settlements': p2pSettlements,
+  'flexgrid.outbox-checkpoints': outboxCheckpoints,
 } as const satisfies Record<string, TopicDefinition>;
 
 export type Catalog = Readonly<Record<string, TopicDefinition>>;

@@ -19,8 +19,12 @@ export interface TopicDefinition<Events extends Record<string, EventSchema> = Re
   name: string;
   /** The field of the event data whose value is the record key (per-key order follows from it). */
   key: string;
-  /** Event types keyed by another field than `key` (OpenADR schedule opts are keyed by venId, not eventId). */
-  keyByEventType?: Partial<Record<keyof Events & string, string>>;
+  /**
+   * Event types keyed by another field than `key` (OpenADR schedule opts are keyed by venId, not eventId).
+   * A list names alternatives: the key is the first of these fields present in the data (OpenADR
+   * `openadr.opt.cancelled` is keyed by eventId for an event opt and by venId for a schedule opt).
+   */
+  keyByEventType?: Partial<Record<keyof Events & string, string | readonly string[]>>;
   description: string;
   /** Services that write it; informative, shown in docs and the topic listing. */
   producers: readonly string[];

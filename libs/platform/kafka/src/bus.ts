@@ -118,4 +118,5 @@ export interface BusLogger {
   error(obj: object, msg?: string): void;
 }
 
-export const silentLogger: BusLogger = { debug() {}, info() {}, warn() {}, error() {} };
+const discard = () => undefined;
+export const silentLogger: BusLogger = { debug: discard, info: discard, warn: discard, error: discard };

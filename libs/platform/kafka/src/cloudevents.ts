@@ -48,9 +48,10 @@ export function decodeRecord(
   if (headers['ce_specversion'] !== '1.0') {
     return { ok: false, reason: `ce_specversion is ${JSON.stringify(headers['ce_specversion'] ?? null)}, expected "1.0"` };
   }
-  for (const name of ['ce_id', 'ce_type', 'ce_source'] as const) {
-    if (!headers[name]) return { ok: false, reason: `header ${name} is missing` };
-  }
+  const { ce_id: id, ce_type: type, ce_source: source } = headers;
+  if (!id) return { ok: false, reason: 'header ce_id is missing' };
+  if (!type) return { ok: false, reason: 'header ce_type is missing' };
+  if (!source) return { ok: false, reason: 'header ce_source is missing' };
   const contentType = headers['content-type'];
   if (contentType !== undefined && !contentType.startsWith(CONTENT_TYPE)) {
     return { ok: false, reason: `content-type ${contentType} is not ${CONTENT_TYPE}` };
@@ -66,9 +67,9 @@ export function decodeRecord(
   return {
     ok: true,
     event: {
-      id: headers['ce_id']!,
-      type: headers['ce_type']!,
-      source: headers['ce_source']!,
+      id,
+      type,
+      source,
       time: headers['ce_time'],
       subject: headers['ce_subject'],
       key,

@@ -24,7 +24,7 @@ busContract('embedded', async () => {
       };
     },
     injectRaw: async (topic, record) => broker.appendRaw(topic, record),
-    deadLetters: async (topic) => broker.read(deadLetterTopicOf(topic), 0),
+    deadLetters: async (topic) => [...broker.read(deadLetterTopicOf(topic), 0)],
     close: () => broker.stop(),
   };
 });

@@ -123,7 +123,10 @@ export class EmbeddedBus implements Bus {
     return { stop: () => group.leave(member) };
   }
 
-  async ping(): Promise<void> {}
+  /** Always reachable: it lives in this process. */
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
 
   async stop(): Promise<void> {
     await Promise.all([...this.groups.values()].map((g) => g.leaveAll()));

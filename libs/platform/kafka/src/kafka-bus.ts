@@ -1,4 +1,4 @@
-import { type Catalog, catalog as flexgridCatalog, ContractValidator, deadLetterTopicOf, physicalTopics } from '@flexgrid/contracts';
+import { type Catalog, catalog as flexgridCatalog, ContractValidator, deadLetterTopicOf, outboxCheckpoints, physicalTopics } from '@flexgrid/contracts';
 import {
   type Admin,
   type Consumer,
@@ -54,7 +54,7 @@ export interface KafkaBusOptions {
 }
 
 /** Where outbox checkpoints live: the committed offset of a dedicated group on this topic's partition 0. */
-export const OUTBOX_CHECKPOINT_TOPIC = 'flexgrid.outbox-checkpoints';
+const OUTBOX_CHECKPOINT_TOPIC = outboxCheckpoints.name;
 
 /**
  * The Bus over Apache Kafka (kafkajs): idempotent producer with acks=all, read_committed consumers,
@@ -114,7 +114,7 @@ export class KafkaBus implements Bus {
     const wanted = physicalTopics(this.validator.topics);
     // The outbox relay needs its checkpoint topic even with a catalog that does not list it.
     if (!wanted.some((t) => t.name === OUTBOX_CHECKPOINT_TOPIC)) {
-      wanted.push({ name: OUTBOX_CHECKPOINT_TOPIC, config: { partitions: 1, retentionMs: -1, cleanupPolicy: 'compact' } });
+      wanted.push({ name: outboxCheckpoints.name, config: outboxCheckpoints.config });
     }
     const missing = wanted.map((t) => ({ ...t, name: this.physical(t.name) })).filter((t) => !existing.has(t.name));
     if (missing.length === 0) return;

@@ -1,0 +1,3 @@
+export { type Database, inTransaction, openDatabase, type OpenDatabaseOptions } from './database';
+export { loadMigrations, migrate, type Migration, MigrationError, type MigrationResult } from './migrations';
+export { enqueue, OutboxRelay, type OutboxEntry, outboxMigrations, type OutboxRelayOptions } from './outbox';

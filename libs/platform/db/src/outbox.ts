@@ -1,0 +1,301 @@
+import { type Catalog, catalog as flexgridCatalog, ContractValidator } from '@flexgrid/contracts';
+import type { Bus, BusLogger, OutgoingEvent, TopicBatch } from '@flexgrid/platform-kafka';
+import { ContractViolation, silentLogger } from '@flexgrid/platform-kafka';
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { Migration } from './migrations';
+
+/**
+ * The transactional outbox: a service writes the events of a change in the same transaction as the change
+ * (enqueue), and the relay publishes them. Migration set `platform`, applied before an app's own.
+ *
+ * Rows are claimed in numbered batches before publishing. The Kafka transaction that publishes a batch
+ * also records its number as the outbox checkpoint (Bus.publishAtomically). After a crash, claimed rows of
+ * batches up to the checkpoint were published and are only marked sent; later ones are published again.
+ * Every row thus reaches read_committed consumers exactly once.
+ */
+export const outboxMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'outbox',
+    sql: `
+      create sequence flexgrid_outbox_batch;
+      create table flexgrid_outbox (
+        id bigserial primary key,
+        topic text not null,
+        event_key text not null,
+        event_type text not null,
+        event_id text not null,
+        event_source text,
+        event_time timestamptz not null default now(),
+        subject text,
+        data jsonb not null,
+        created_at timestamptz not null default now(),
+        batch bigint,
+        sent_at timestamptz,
+        failed_reason text
+      );
+      create index flexgrid_outbox_pending on flexgrid_outbox (batch, id) where sent_at is null and failed_reason is null;
+      create index flexgrid_outbox_sent on flexgrid_outbox (sent_at) where sent_at is not null;
+    `,
+  },
+];
+
+export interface OutboxEntry {
+  topic: string;
+  event: OutgoingEvent;
+}
+
+/**
+ * Adds events to the outbox inside the caller's transaction. Events are validated here, so a contract
+ * violation fails the business transaction instead of blocking the relay later.
+ */
+export async function enqueue(client: pg.ClientBase, entries: readonly OutboxEntry[], validator = defaultValidator()): Promise<void> {
+  if (entries.length === 0) return;
+  const values: unknown[] = [];
+  const rows: string[] = [];
+  for (const { topic, event } of entries) {
+    const check = validator.check(topic, event.type, event.key, event.data);
+    if (!check.ok) throw new ContractViolation(topic, check.reason);
+    const time = event.time === undefined ? new Date() : new Date(event.time);
+    const n = values.length;
+    rows.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8})`);
+    values.push(topic, event.key, event.type, event.id ?? randomUUID(), event.source ?? null, time, event.subject ?? null, JSON.stringify(event.data));
+  }
+  await client.query(
+    `insert into flexgrid_outbox (topic, event_key, event_type, event_id, event_source, event_time, subject, data) values ${rows.join(', ')}`,
+    values,
+  );
+}
+
+let sharedValidator: ContractValidator | undefined;
+function defaultValidator(): ContractValidator {
+  return (sharedValidator ??= new ContractValidator(flexgridCatalog));
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  event_key: string;
+  event_type: string;
+  event_id: string;
+  event_source: string | null;
+  event_time: Date;
+  subject: string | null;
+  data: unknown;
+  batch: string;
+}
+
+export interface OutboxRelayOptions {
+  pool: pg.Pool;
+  bus: Bus;
+  /** One outbox per service: names the checkpoint and the Kafka transactional id. */
+  name: string;
+  catalog?: Catalog;
+  logger?: BusLogger;
+  batchSize?: number;
+  /** How often to look for new rows when nobody calls wake(). */
+  pollIntervalMs?: number;
+  /** Sent rows are deleted after this long. */
+  keepSentMs?: number;
+  /**
+   * Take a PostgreSQL advisory lock so that only one replica relays at a time (the others stand by).
+   * Off for the embedded PGlite, which serves one connection at a time and one process anyway.
+   */
+  leaderLock?: boolean;
+  /** Test seam: runs after a batch is published and before it is marked sent. */
+  afterPublish?: (batch: number) => Promise<void>;
+}
+
+/** Publishes outbox rows to the bus, in claim order, exactly once (see outboxMigrations). */
+export class OutboxRelay {
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly logger: BusLogger;
+  private readonly validator: ContractValidator;
+  private running = false;
+  private loop?: Promise<void>;
+  private wakeUp?: () => void;
+  private leader?: pg.PoolClient;
+  private lastCleanup = 0;
+  private recovered = false;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.batchSize = options.batchSize ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.logger = options.logger ?? silentLogger;
+    this.validator = options.catalog ? new ContractValidator(options.catalog) : defaultValidator();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Call after committing a transaction that enqueued events, to publish them without waiting for the poll. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Stops the loop after the batch in hand, then publishes what is still pending (bounded by `flushTimeoutMs`). */
+  async stop(flushTimeoutMs = 10_000): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake();
+    await this.loop;
+    const deadline = Date.now() + flushTimeoutMs;
+    try {
+      if (this.recovered && (await this.holdsLead())) {
+        while (Date.now() < deadline && (await this.relayOnce()) > 0);
+      }
+    } catch (error) {
+      this.logger.warn({ err: error, outbox: this.options.name }, 'outbox flush on stop failed; the next start publishes the rest');
+    } finally {
+      await this.releaseLead();
+    }
+  }
+
+  /**
+   * Publishes one batch: the rows claimed before a crash first, else up to batchSize new rows.
+   * Returns the number of rows published.
+   */
+  async relayOnce(): Promise<number> {
+    if (!this.recovered) await this.recover();
+    const { pool, bus, name } = this.options;
+    let { rows } = await pool.query<OutboxRow>(
+      `select * from flexgrid_outbox where batch = (select min(batch) from flexgrid_outbox where batch is not null and sent_at is null and failed_reason is null)
+       and sent_at is null and failed_reason is null order by id`,
+    );
+    if (rows.length === 0) {
+      ({ rows } = await pool.query<OutboxRow>(
+        `update flexgrid_outbox set batch = (select nextval('flexgrid_outbox_batch'))
+         where id in (select id from flexgrid_outbox where batch is null and failed_reason is null order by id limit $1 for update skip locked)
+         returning *`,
+        [this.batchSize],
+      ));
+      rows.sort((a, b) => Number(a.id) - Number(b.id));
+    }
+    if (rows.length === 0) return 0;
+    const batch = Number(rows[0].batch);
+    const publishable = await this.setAsideInvalid(rows);
+    await bus.publishAtomically(name, toBatches(publishable), batch);
+    await this.options.afterPublish?.(batch);
+    await pool.query('update flexgrid_outbox set sent_at = now() where batch = $1 and sent_at is null and failed_reason is null', [batch]);
+    return publishable.length;
+  }
+
+  /** Marks sent the claimed rows that the bus's checkpoint shows were published before a crash. */
+  private async recover(): Promise<void> {
+    const checkpoint = await this.options.bus.outboxCheckpoint(this.options.name);
+    if (checkpoint !== undefined) {
+      const { rowCount } = await this.options.pool.query(
+        'update flexgrid_outbox set sent_at = now() where batch <= $1 and sent_at is null and failed_reason is null',
+        [checkpoint],
+      );
+      if (rowCount) this.logger.info({ outbox: this.options.name, checkpoint, rows: rowCount }, 'outbox rows published before a restart marked sent');
+    }
+    this.recovered = true;
+  }
+
+  /** A row the catalog no longer accepts would block the outbox forever: record why and skip it. */
+  private async setAsideInvalid(rows: OutboxRow[]): Promise<OutboxRow[]> {
+    const valid: OutboxRow[] = [];
+    for (const row of rows) {
+      const check = this.validator.check(row.topic, row.event_type, row.event_key, row.data);
+      if (check.ok) {
+        valid.push(row);
+        continue;
+      }
+      this.logger.error({ outbox: this.options.name, id: row.id, topic: row.topic, reason: check.reason }, 'outbox row breaks its contract; set aside');
+      await this.options.pool.query('update flexgrid_outbox set failed_reason = $2 where id = $1', [row.id, check.reason]);
+    }
+    return valid;
+  }
+
+  private async run(): Promise<void> {
+    let delay = 100;
+    while (this.running) {
+      try {
+        if (!(await this.holdsLead())) {
+          await this.idle(5_000);
+          continue;
+        }
+        const published = await this.relayOnce();
+        await this.cleanup();
+        delay = 100;
+        if (published === 0) await this.idle(this.pollIntervalMs);
+      } catch (error) {
+        this.logger.warn({ err: error, outbox: this.options.name }, `outbox relay failed; retrying in ${delay} ms`);
+        // A failed transaction or a lost connection may have left the published state unknown.
+        this.recovered = false;
+        await this.releaseLead();
+        await this.idle(delay);
+        delay = Math.min(delay * 2, 10_000);
+      }
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+
+  private async holdsLead(): Promise<boolean> {
+    if (this.options.leaderLock === false || this.leader) return true;
+    const client = await this.options.pool.connect();
+    const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [`flexgrid_outbox:${this.options.name}`]);
+    if (rows[0].locked) {
+      this.leader = client;
+      // Another replica may have relayed while this one stood by.
+      this.recovered = false;
+      return true;
+    }
+    client.release();
+    return false;
+  }
+
+  private async releaseLead(): Promise<void> {
+    const client = this.leader;
+    if (!client) return;
+    this.leader = undefined;
+    try {
+      await client.query('select pg_advisory_unlock(hashtext($1))', [`flexgrid_outbox:${this.options.name}`]);
+      client.release();
+    } catch {
+      // The connection is gone, and the lock with it.
+      client.release(true);
+    }
+  }
+
+  private async cleanup(): Promise<void> {
+    const keep = this.options.keepSentMs ?? 7 * 24 * 3600_000;
+    if (Date.now() - this.lastCleanup < 60_000) return;
+    this.lastCleanup = Date.now();
+    await this.options.pool.query(`delete from flexgrid_outbox where sent_at < now() - make_interval(secs => $1)`, [keep / 1000]);
+  }
+}
+
+function toBatches(rows: readonly OutboxRow[]): TopicBatch[] {
+  const byTopic = new Map<string, OutgoingEvent[]>();
+  for (const row of rows) {
+    const events = byTopic.get(row.topic) ?? [];
+    events.push({
+      type: row.event_type,
+      key: row.event_key,
+      id: row.event_id,
+      source: row.event_source ?? undefined,
+      time: row.event_time,
+      subject: row.subject ?? undefined,
+      data: row.data,
+    });
+    byTopic.set(row.topic, events);
+  }
+  return [...byTopic].map(([topic, events]) => ({ topic, events }));
+}

@@ -1,0 +1,83 @@
+import { STATUS_CODES } from 'node:http';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+
+/** An RFC 9457 problem details object; extension members are allowed beside the standard ones. */
+export interface Problem {
+  /** A URI naming the kind of problem; `about:blank` (the default) means "just the HTTP status". */
+  type?: string;
+  title: string;
+  status: number;
+  detail?: string;
+  /** Defaults to the request's path. */
+  instance?: string;
+  [extension: string]: unknown;
+}
+
+/**
+ * The app's one place that turns its own error type into a problem. Return undefined for errors it does
+ * not know; they become a 500 that is logged.
+ */
+export type ErrorMapper = (error: unknown) => Problem | undefined;
+
+export const problemContentType = 'application/problem+json';
+
+/** A problem that says no more than its HTTP status and, optionally, a detail. */
+export function problemOf(status: number, detail?: string): Problem {
+  return { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, ...(detail === undefined ? {} : { detail }) };
+}
+
+function sendProblem(res: Response, instance: string, problem: Problem): void {
+  res
+    .status(problem.status)
+    .type(problemContentType)
+    .send(JSON.stringify({ type: 'about:blank', ...problem, instance: problem.instance ?? instance }));
+}
+
+/** The shape of the errors body-parser (and other http-errors users) throw for bad requests. */
+interface ClientHttpError {
+  status: number;
+  expose: true;
+  type?: string;
+  limit?: number;
+  message: string;
+}
+
+function isClientHttpError(error: unknown): error is ClientHttpError {
+  const candidate = error as Partial<ClientHttpError> | null;
+  return typeof candidate?.status === 'number' && candidate.status >= 400 && candidate.status < 500 && candidate.expose === true;
+}
+
+function clientProblem(error: ClientHttpError): Problem {
+  switch (error.type) {
+    case 'entity.too.large':
+      return problemOf(413, `the request body is larger than the limit of ${error.limit} bytes`);
+    case 'entity.parse.failed':
+      // The parser's own message quotes the body; the client already has it.
+      return problemOf(400, 'the request body is not valid JSON');
+    default:
+      return problemOf(error.status, error.message);
+  }
+}
+
+export const notFound: RequestHandler = (req) => {
+  throw Object.assign(new Error(`no route for ${req.method} ${req.path}`), { status: 404, expose: true });
+};
+
+/**
+ * The last handler: the app's mapping first, then request errors from parsers, then 500. A 5xx is logged
+ * here and only here, with the request it failed; the client never sees a stack or an internal message.
+ */
+export function problemResponder(mapError: ErrorMapper | undefined, logger: Logger): ErrorRequestHandler {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- express knows an error handler by its four parameters
+  return (error: unknown, req, res, next) => {
+    const problem = mapError?.(error) ?? (isClientHttpError(error) ? clientProblem(error) : problemOf(500));
+    if (problem.status >= 500) logger.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
+    if (res.headersSent) {
+      // Too late for a problem document: cut the connection so the client sees a broken response.
+      res.destroy();
+      return;
+    }
+    sendProblem(res, req.originalUrl, problem);
+  };
+}

@@ -1,0 +1,66 @@
+import { once } from 'node:events';
+import { WebSocket } from 'ws';
+import { type RunningService, startService } from './test-service.test-util';
+
+function connect(url: string): Promise<WebSocket> {
+  const socket = new WebSocket(url);
+  return once(socket, 'open').then(() => socket);
+}
+
+/** Resolves with the close code the client saw. */
+function closed(socket: WebSocket): Promise<number> {
+  return once(socket, 'close').then(([code]) => code as number);
+}
+
+describe('websocket endpoints', () => {
+  let running: RunningService;
+  let wsUrl: string;
+
+  beforeEach(async () => {
+    running = await startService((service) => {
+      service.websocket('/pm/ws', (socket) => socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary })), { maxPayloadBytes: 1024 });
+      service.websocket('/s2/ws', (socket) => socket.send('s2'));
+    });
+    wsUrl = running.url.replace(/^http/, 'ws');
+  });
+
+  afterEach(() => running.service.shutdown('test done'));
+
+  it('routes each path to its own handler on the one HTTP server', async () => {
+    const pm = await connect(`${wsUrl}/pm/ws?agent=a1`);
+    pm.send('bid');
+    const [echo] = await once(pm, 'message');
+    expect(String(echo)).toBe('bid');
+
+    const s2 = new WebSocket(`${wsUrl}/s2/ws`);
+    const [greeting] = await once(s2, 'message');
+    expect(String(greeting)).toBe('s2');
+    pm.close();
+    s2.close();
+  });
+
+  it('refuses an upgrade on an unknown path with 404 problem+json', async () => {
+    const socket = new WebSocket(`${wsUrl}/nowhere`);
+    const [, response] = await once(socket, 'unexpected-response');
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toBe('application/problem+json');
+    response.destroy();
+  });
+
+  it('closes with 1009 when a message exceeds maxPayloadBytes', async () => {
+    const socket = await connect(`${wsUrl}/pm/ws`);
+    const code = closed(socket);
+    socket.send('x'.repeat(2048));
+    expect(await code).toBe(1009);
+  });
+
+  it('closes open sockets with 1001 at shutdown and counts them in the meantime', async () => {
+    const sockets = await Promise.all([connect(`${wsUrl}/pm/ws`), connect(`${wsUrl}/s2/ws`)]);
+    const metrics = await (await fetch(`${running.url}/metrics`)).text();
+    expect(metrics).toContain('websocket_connections{path="/pm/ws",service="test-service"} 1');
+
+    const codes = Promise.all(sockets.map(closed));
+    expect(await running.service.shutdown('test')).toBe('completed');
+    expect(await codes).toEqual([1001, 1001]);
+  });
+});

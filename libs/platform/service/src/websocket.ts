@@ -1,0 +1,97 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { TrafficMetrics } from './metrics';
+import { problemContentType, problemOf } from './problem';
+
+/** Called once per accepted connection; `request` is the upgrade request (headers, URL, peer). */
+export type WebSocketHandler = (socket: WebSocket, request: IncomingMessage) => void;
+
+export interface WebSocketEndpointOptions {
+  /** Largest message accepted; a bigger one closes the connection with 1009 (message too big). Default 1 MiB. */
+  maxPayloadBytes?: number;
+}
+
+const defaultMaxPayloadBytes = 1024 * 1024;
+const goingAway = 1001;
+const internalError = 1011;
+
+/** Routes the HTTP server's upgrade requests to one ws endpoint per path and tracks their sockets. */
+export class WebSocketEndpoints {
+  private readonly endpoints = new Map<string, WebSocketServer>();
+  private accepting = true;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly metrics: TrafficMetrics,
+  ) {}
+
+  add(path: string, handler: WebSocketHandler, options: WebSocketEndpointOptions = {}): void {
+    if (this.endpoints.has(path)) throw new Error(`a websocket endpoint is already registered at ${path}`);
+    const endpoint = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? defaultMaxPayloadBytes });
+    endpoint.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+      this.metrics.webSocketOpened(path);
+      socket.once('close', () => this.metrics.webSocketClosed(path));
+      // ws reports protocol violations (an oversized frame, a bad opcode) as 'error' and closes the socket
+      // itself; an 'error' event nobody listens to would crash the process.
+      socket.on('error', (error) => this.logger.warn({ path, err: error }, 'websocket protocol error'));
+      try {
+        handler(socket, request);
+      } catch (error) {
+        this.logger.error({ path, err: error }, 'websocket handler failed');
+        socket.close(internalError, 'internal error');
+      }
+    });
+    this.endpoints.set(path, endpoint);
+  }
+
+  /** Listener for the HTTP server's 'upgrade' event. */
+  readonly upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const path = new URL(request.url ?? '/', 'http://upgrade.invalid').pathname;
+    const endpoint = this.endpoints.get(path);
+    if (!this.accepting) return refuseUpgrade(socket, path, 503, 'the service is shutting down');
+    if (!endpoint) return refuseUpgrade(socket, path, 404, `no websocket endpoint at ${path}`);
+    endpoint.handleUpgrade(request, socket, head, (webSocket) => endpoint.emit('connection', webSocket, request));
+  };
+
+  /**
+   * Refuses new upgrades and closes every open socket with 1001 (going away). A peer that does not answer
+   * the close handshake within `graceMs` is cut off.
+   */
+  async close(graceMs: number): Promise<void> {
+    this.accepting = false;
+    await Promise.all(this.openSockets().map((socket) => closeGoingAway(socket, graceMs)));
+  }
+
+  /** For a shutdown that ran out of time. */
+  terminate(): void {
+    for (const socket of this.openSockets()) socket.terminate();
+  }
+
+  private openSockets(): WebSocket[] {
+    return [...this.endpoints.values()].flatMap((endpoint) => [...endpoint.clients]);
+  }
+}
+
+function closeGoingAway(socket: WebSocket, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.readyState === socket.CLOSED) return resolve();
+    const cutOff = setTimeout(() => socket.terminate(), graceMs);
+    socket.once('close', () => {
+      clearTimeout(cutOff);
+      resolve();
+    });
+    socket.close(goingAway, 'server shutting down');
+  });
+}
+
+/** Answers an upgrade with a plain HTTP problem response, as no websocket exists yet to carry it. */
+function refuseUpgrade(socket: Duplex, path: string, status: number, detail: string): void {
+  const problem = problemOf(status, detail);
+  const body = JSON.stringify({ ...problem, instance: path });
+  const head = [`HTTP/1.1 ${status} ${problem.title}`, 'Connection: close', `Content-Type: ${problemContentType}`, `Content-Length: ${Buffer.byteLength(body)}`];
+  socket.once('finish', () => socket.destroy());
+  socket.on('error', () => socket.destroy());
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+}
