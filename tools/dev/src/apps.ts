@@ -1,0 +1,29 @@
+import type { Bus } from '@flexgrid/platform-kafka';
+import type { Database } from '@flexgrid/platform-db';
+import type { Logger } from '@flexgrid/platform-service';
+
+/** What the dev host hands each app: the shared bus, a database of its own, a port, and a logger. */
+export interface DevAppContext {
+  bus: Bus;
+  database: Database;
+  port: number;
+  logger: Logger;
+}
+
+export interface RunningDevApp {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * An app that runs inside the dev host. Each app adds itself to `devApps` (below) as its issue lands,
+ * wrapping the same composition its own main.ts does, but with the host's bus and database.
+ */
+export interface DevApp {
+  name: string;
+  /** Default port; DEV_<NAME>_PORT overrides it. */
+  port: number;
+  start(context: DevAppContext): Promise<RunningDevApp>;
+}
+
+export const devApps: DevApp[] = [];
