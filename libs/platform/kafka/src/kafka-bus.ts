@@ -157,8 +157,7 @@ export class KafkaBus implements Bus {
     } catch (error) {
       await transaction.abort().catch(() => undefined);
       // A fenced or broken transactional producer cannot be reused; the next call starts a new one.
-      this.transactional.delete(outbox);
-      await producer.disconnect().catch(() => undefined);
+      await this.discardTransactionalProducer(outbox);
       throw error;
     }
     for (const b of batches) this.metrics?.publishedEvents(b.topic, b.events.length);
@@ -166,7 +165,15 @@ export class KafkaBus implements Bus {
 
   async outboxCheckpoint(outbox: string): Promise<number | undefined> {
     await this.connect();
-    const [topic] = await this.admin.fetchOffsets({ groupId: this.checkpointGroup(outbox), topics: [this.physical(OUTBOX_CHECKPOINT_TOPIC)] });
+    // A commit returns before its markers are written, and kafkajs cannot ask for stable offsets. A fresh
+    // InitProducerId for the outbox's transactional id makes the coordinator finish (or abort) whatever
+    // transaction is in flight first, and fences an earlier relay, so the offset read next is final.
+    // (Relays read the checkpoint only when they start or recover, so this costs one round-trip then.)
+    await this.discardTransactionalProducer(outbox);
+    await this.transactionalProducer(outbox);
+    const [topic] = await retryRetriable(() =>
+      this.admin.fetchOffsets({ groupId: this.checkpointGroup(outbox), topics: [this.physical(OUTBOX_CHECKPOINT_TOPIC)] }),
+    );
     const offset = topic?.partitions.find((p) => p.partition === 0)?.offset;
     return offset === undefined || offset === '-1' ? undefined : Number(offset);
   }
@@ -258,9 +265,19 @@ export class KafkaBus implements Bus {
         allowAutoTopicCreation: false,
       });
       await producer.connect();
+      // kafkajs sends InitProducerId for the transactional id only when the first transaction begins.
+      // Doing it now is what fences an earlier relay and waits out a commit still in flight; an empty
+      // transaction sends nothing else.
+      await (await producer.transaction()).abort();
       this.transactional.set(outbox, producer);
     }
     return producer;
+  }
+
+  private async discardTransactionalProducer(outbox: string): Promise<void> {
+    const producer = this.transactional.get(outbox);
+    this.transactional.delete(outbox);
+    await producer?.disconnect().catch(() => undefined);
   }
 
   private checkpointGroup(outbox: string): string {
@@ -334,6 +351,21 @@ class KafkaSubscription {
       await this.consumer.disconnect();
     })();
     return this.stopped;
+  }
+}
+
+/**
+ * kafkajs gives up on some errors that a moment later go away, such as the metadata of a topic created an
+ * instant ago on a busy broker; it marks them `retriable`.
+ */
+async function retryRetriable<T>(work: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || !(error as { retriable?: boolean }).retriable) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    }
   }
 }
 
