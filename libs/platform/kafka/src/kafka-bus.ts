@@ -118,8 +118,11 @@ export class KafkaBus implements Bus {
     }
     const missing = wanted.map((t) => ({ ...t, name: this.physical(t.name) })).filter((t) => !existing.has(t.name));
     if (missing.length === 0) return;
+    // kafkajs's waitForLeaders gives up when a just-created topic is still unknown to the metadata
+    // (common on KRaft), so creation and the wait for leaders are separate. A topic created meanwhile by
+    // another replica is fine: createTopics reports it as existing.
     await this.admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((t) => ({
         topic: t.name,
         numPartitions: t.config.partitions,
@@ -129,7 +132,23 @@ export class KafkaBus implements Bus {
         ],
       })),
     });
+    await this.waitForLeaders(missing.map((t) => t.name));
     this.logger.info({ topics: missing.map((t) => t.name) }, 'created topics');
+  }
+
+  /** Waits until every partition of `topics` has a leader, so the first publish does not fail. */
+  async waitForLeaders(topics: string[], timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const { topics: found } = await this.admin.fetchTopicMetadata({ topics });
+        if (found.length === topics.length && found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      } catch (error) {
+        if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+      }
+      if (Date.now() > deadline) throw new Error(`topics without a leader after ${timeoutMs} ms: ${topics.join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   async publish(topic: string, events: readonly OutgoingEvent[]): Promise<void> {
