@@ -1,4 +1,5 @@
 export default {
   displayName: 'testing',
   preset: '../../jest.preset.js',
+  globalSetup: './src/global-setup.ts',
 };

@@ -20,8 +20,8 @@ class SummaryFileReporter {
       failed: results.numFailedTests,
       skipped: results.numPendingTests,
       todo: results.numTodoTests,
-      // A suite that failed to load (syntax error, failed global setup) has no failed test but is a failure.
-      failedSuites: results.numRuntimeErrorTestSuites + results.testResults.filter((r) => r.testExecError).length,
+      // A suite that failed to load (a syntax error, a throwing import) has no failed test but is a failure.
+      failedSuites: results.numRuntimeErrorTestSuites,
       success: results.success,
     };
     fs.writeFileSync(path.join(RESULTS_DIR, `${project}-${process.pid}.json`), JSON.stringify(summary));

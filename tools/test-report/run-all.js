@@ -26,16 +26,27 @@ for (const args of steps) {
   if (run.status !== 0) status = run.status ?? 1;
 }
 
-const totals = { passed: 0, failed: 0, skipped: 0, failedSuites: 0, runs: 0 };
+const totals = { passed: 0, failed: 0, skipped: 0, failedSuites: 0 };
+const reported = new Set();
 for (const file of fs.existsSync(resultsDir) ? fs.readdirSync(resultsDir) : []) {
   const r = JSON.parse(fs.readFileSync(path.join(resultsDir, file), 'utf8'));
-  totals.runs += 1;
+  reported.add(r.project);
   totals.passed += r.passed;
   totals.failed += r.failed;
   totals.skipped += r.skipped + r.todo;
   totals.failedSuites += r.failedSuites;
 }
-if (totals.runs === 0) {
+// A project whose jest died before running anything (a failed global setup, say) writes no summary:
+// count it as a failure, or the totals would look clean.
+const filter = extra.flatMap((a, i) => (a === '-p' || a === '--projects' ? ['--projects', extra[i + 1]] : a.startsWith('--projects=') ? [a] : []));
+const listed = spawnSync(nx, ['show', 'projects', '--with-target', 'test', '--json', ...filter], { cwd: root, env, encoding: 'utf8' });
+const testProjects = JSON.parse(listed.stdout || '[]');
+for (const project of testProjects.filter((p) => !reported.has(p))) {
+  console.error(`project ${project} ran no tests (see its output above)`);
+  totals.failedSuites += 1;
+  status = status || 1;
+}
+if (reported.size === 0) {
   console.error('no test run reported results');
   status = status || 1;
 }

@@ -24,7 +24,8 @@ export interface OutgoingEvent<T = unknown> {
   subject?: string;
 }
 
-export interface DeliveredEvent<T = unknown> {
+/** A CloudEvent as it travels on a topic: its attributes, its record key and its data. */
+export interface CloudEvent<T = unknown> {
   id: string;
   type: string;
   source: string;
@@ -32,6 +33,9 @@ export interface DeliveredEvent<T = unknown> {
   subject?: string;
   key: string;
   data: T;
+}
+
+export interface DeliveredEvent<T = unknown> extends CloudEvent<T> {
   /** Logical topic name, as in the catalog (without the bus's topic prefix). */
   topic: string;
   partition: number;

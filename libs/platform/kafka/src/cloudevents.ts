@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OutgoingEvent } from './bus';
+import type { CloudEvent, OutgoingEvent } from './bus';
 
 /**
  * CloudEvents 1.0, Kafka protocol binding, binary content mode: attributes travel as `ce_*` headers and
@@ -27,17 +27,7 @@ export function encodeEvent(event: OutgoingEvent, defaultSource: string): Encode
   return { key: event.key, value: JSON.stringify(event.data), headers };
 }
 
-export interface DecodedEvent {
-  id: string;
-  type: string;
-  source: string;
-  time?: string;
-  subject?: string;
-  key: string;
-  data: unknown;
-}
-
-export type DecodeResult = { ok: true; event: DecodedEvent } | { ok: false; reason: string };
+export type DecodeResult = { ok: true; event: CloudEvent } | { ok: false; reason: string };
 
 /** Reads a record back into an event; anything that is not a well-formed binary-mode CloudEvent is a reason. */
 export function decodeRecord(
