@@ -53,8 +53,6 @@ export interface KafkaBusOptions {
   fetchMaxWaitMs?: number;
 }
 
-/** Where outbox checkpoints live: the committed offset of a dedicated group on this topic's partition 0. */
-const OUTBOX_CHECKPOINT_TOPIC = outboxCheckpoints.name;
 
 /**
  * The Bus over Apache Kafka (kafkajs): idempotent producer with acks=all, read_committed consumers,
@@ -113,7 +111,7 @@ export class KafkaBus implements Bus {
     const existing = new Set(await this.admin.listTopics());
     const wanted = physicalTopics(this.validator.topics);
     // The outbox relay needs its checkpoint topic even with a catalog that does not list it.
-    if (!wanted.some((t) => t.name === OUTBOX_CHECKPOINT_TOPIC)) {
+    if (!wanted.some((t) => t.name === outboxCheckpoints.name)) {
       wanted.push({ name: outboxCheckpoints.name, config: outboxCheckpoints.config });
     }
     const missing = wanted.map((t) => ({ ...t, name: this.physical(t.name) })).filter((t) => !existing.has(t.name));
@@ -170,7 +168,7 @@ export class KafkaBus implements Bus {
       // exactly when the events do, and reading it back is one admin call.
       await transaction.sendOffsets({
         consumerGroupId: this.checkpointGroup(outbox),
-        topics: [{ topic: this.physical(OUTBOX_CHECKPOINT_TOPIC), partitions: [{ partition: 0, offset: String(lastId) }] }],
+        topics: [{ topic: this.physical(outboxCheckpoints.name), partitions: [{ partition: 0, offset: String(lastId) }] }],
       });
       await transaction.commit();
     } catch (error) {
@@ -191,7 +189,7 @@ export class KafkaBus implements Bus {
     await this.discardTransactionalProducer(outbox);
     await this.transactionalProducer(outbox);
     const [topic] = await retryRetriable(() =>
-      this.admin.fetchOffsets({ groupId: this.checkpointGroup(outbox), topics: [this.physical(OUTBOX_CHECKPOINT_TOPIC)] }),
+      this.admin.fetchOffsets({ groupId: this.checkpointGroup(outbox), topics: [this.physical(outboxCheckpoints.name)] }),
     );
     const offset = topic?.partitions.find((p) => p.partition === 0)?.offset;
     return offset === undefined || offset === '-1' ? undefined : Number(offset);
@@ -208,7 +206,13 @@ export class KafkaBus implements Bus {
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 10_000 },
     }), options, this);
     this.subscriptions.add(subscription);
-    await subscription.start();
+    try {
+      await subscription.start();
+    } catch (error) {
+      this.subscriptions.delete(subscription);
+      await subscription.stop().catch(() => undefined);
+      throw error;
+    }
     return {
       stop: async () => {
         this.subscriptions.delete(subscription);
