@@ -47,6 +47,11 @@ export interface KafkaBusOptions {
   /** Timeout of one request to a broker. */
   requestTimeoutMs?: number;
   /**
+   * How long publish keeps retrying through a lost broker (a restart, a failover) before it fails.
+   * kafkajs alone gives up within seconds when connections are refused.
+   */
+  publishTimeoutMs?: number;
+  /**
    * Longest time a fetch waits on the broker for new records. It bounds how long a consumer takes to stop,
    * and costs one idle request per broker per interval.
    */
@@ -152,8 +157,10 @@ export class KafkaBus implements Bus {
   async publish(topic: string, events: readonly OutgoingEvent[]): Promise<void> {
     if (events.length === 0) return;
     const messages = this.encode(topic, events);
-    await this.connect();
-    await this.producer.send({ topic: this.physical(topic), acks: -1, messages });
+    await this.untilBrokerAnswers(async () => {
+      await this.connect();
+      await this.producer.send({ topic: this.physical(topic), acks: -1, messages });
+    });
     this.metrics?.publishedEvents(topic, events.length);
   }
 
@@ -303,6 +310,26 @@ export class KafkaBus implements Bus {
     await producer?.disconnect().catch(() => undefined);
   }
 
+  /**
+   * Retries `work` while the failure is transient (no connection, a timeout, an error kafkajs marks
+   * retriable), until publishTimeoutMs. A resend cannot duplicate: the idempotent producer keeps a
+   * partition's sequence number until a send succeeds, so the broker drops a batch it already has.
+   */
+  private async untilBrokerAnswers(work: () => Promise<void>): Promise<void> {
+    const deadline = Date.now() + (this.options.publishTimeoutMs ?? 30_000);
+    let delay = 200;
+    for (;;) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!isTransient(error) || Date.now() + delay > deadline) throw error;
+        this.logger.warn({ err: error }, `Kafka unreachable; publishing again in ${delay} ms`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 2_000);
+      }
+    }
+  }
+
   private checkpointGroup(outbox: string): string {
     return `${this.prefix}outbox-checkpoint.${outbox}`;
   }
@@ -375,6 +402,23 @@ class KafkaSubscription {
     })();
     return this.stopped;
   }
+}
+
+const TRANSIENT_ERRORS = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSMetadataNotLoaded',
+  'KafkaJSNumberOfRetriesExceeded',
+]);
+
+/** Does this error, or one it was caused by, mean the broker may answer if asked again? */
+function isTransient(error: unknown): boolean {
+  for (let e = error as { name?: string; retriable?: boolean; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.retriable === true || (e.name !== undefined && TRANSIENT_ERRORS.has(e.name))) return true;
+  }
+  return false;
 }
 
 /**

@@ -1,0 +1,54 @@
+import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { workspaceRoot } from './infrastructure';
+
+const run = promisify(execFile);
+
+/** A broker of the test's own, which it may kill and restart without disturbing the shared one. */
+export interface PrivateKafka {
+  brokers: string[];
+  /** SIGKILL: the broker dies mid-flight, keeping its data, as in a crash. */
+  kill(): Promise<void>;
+  /** Starts it again on the same ports and data, and waits until it serves. */
+  restart(): Promise<void>;
+  /** Stops it and removes its data. */
+  destroy(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a private single-node broker with tools/kafka-local (Java 17+ and Maven): restart tests need to
+ * crash a broker, which the shared test broker must never be.
+ */
+export async function startPrivateKafka(): Promise<PrivateKafka> {
+  const root = workspaceRoot();
+  const script = join(root, 'tools/kafka-local/kafka-local.sh');
+  const [port, controllerPort] = [await freePort(), await freePort()];
+  const runDir = join(root, 'tmp', `kafka-private-${port}`);
+  const env = { ...process.env, KAFKA_LOCAL_RUN_DIR: runDir, KAFKA_LOCAL_PORT: String(port), KAFKA_LOCAL_CONTROLLER_PORT: String(controllerPort), KAFKA_LOCAL_FRESH: '0' };
+  const kafkaLocal = (command: string) => run('bash', [script, command], { env, timeout: 120_000 });
+  await rm(runDir, { recursive: true, force: true });
+  await kafkaLocal('start');
+  return {
+    brokers: [`127.0.0.1:${port}`],
+    kill: async () => void (await kafkaLocal('kill')),
+    restart: async () => void (await kafkaLocal('start')),
+    destroy: async () => {
+      await kafkaLocal('stop');
+      await rm(runDir, { recursive: true, force: true });
+    },
+  };
+}
