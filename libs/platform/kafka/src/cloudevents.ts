@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { CloudEvent, OutgoingEvent } from './bus';
+import type { ContractValidator } from '@flexgrid/contracts';
+import { type CloudEvent, ContractViolation, type OutgoingEvent } from './bus';
 
 /**
  * CloudEvents 1.0, Kafka protocol binding, binary content mode: attributes travel as `ce_*` headers and
@@ -25,6 +26,15 @@ export function encodeEvent(event: OutgoingEvent, defaultSource: string): Encode
   };
   if (event.subject !== undefined) headers['ce_subject'] = event.subject;
   return { key: event.key, value: JSON.stringify(event.data), headers };
+}
+
+/** Validates every event against `topic`'s contract, then encodes them; one bad event stops the whole batch. */
+export function encodeValidEvents(validator: ContractValidator, topic: string, events: readonly OutgoingEvent[], defaultSource: string): EncodedRecord[] {
+  return events.map((event) => {
+    const check = validator.check(topic, event.type, event.key, event.data);
+    if (!check.ok) throw new ContractViolation(topic, check.reason);
+    return encodeEvent(event, defaultSource);
+  });
 }
 
 export type DecodeResult = { ok: true; event: CloudEvent } | { ok: false; reason: string };

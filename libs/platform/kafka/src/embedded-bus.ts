@@ -3,7 +3,6 @@ import type { Registry } from 'prom-client';
 import {
   type Bus,
   type BusLogger,
-  ContractViolation,
   defaultRetryPolicy,
   type OutgoingEvent,
   type RetryPolicy,
@@ -12,7 +11,7 @@ import {
   type Subscription,
   type TopicBatch,
 } from './bus';
-import { type EncodedRecord, encodeEvent } from './cloudevents';
+import { type EncodedRecord, encodeValidEvents } from './cloudevents';
 import { type ConsumedRecord, deadLetterHeaders, deliver, type DeliveryContext, Sleeper } from './delivery';
 import { BusMetrics } from './metrics';
 
@@ -95,14 +94,14 @@ export class EmbeddedBus implements Bus {
   }
 
   async publish(topic: string, events: readonly OutgoingEvent[]): Promise<void> {
-    const encoded = this.encode(topic, events);
+    const encoded = encodeValidEvents(this.validator, topic, events, this.options.source);
     for (const record of encoded) this.append(topic, record);
     this.metrics?.publishedEvents(topic, events.length);
   }
 
   async publishAtomically(outbox: string, batches: readonly TopicBatch[], lastId: number): Promise<void> {
     // Encode everything first: one invalid event must leave nothing published.
-    const encoded = batches.map((b) => ({ topic: b.topic, records: this.encode(b.topic, b.events) }));
+    const encoded = batches.map((b) => ({ topic: b.topic, records: encodeValidEvents(this.validator, b.topic, b.events, this.options.source) }));
     for (const b of encoded) for (const record of b.records) this.append(b.topic, record);
     this.checkpoints.set(outbox, lastId);
     for (const b of batches) this.metrics?.publishedEvents(b.topic, b.events.length);
@@ -166,13 +165,7 @@ export class EmbeddedBus implements Bus {
     this.append(topic, record);
   }
 
-  private encode(topic: string, events: readonly OutgoingEvent[]): EncodedRecord[] {
-    return events.map((event) => {
-      const check = this.validator.check(topic, event.type, event.key, event.data);
-      if (!check.ok) throw new ContractViolation(topic, check.reason);
-      return encodeEvent(event, this.options.source);
-    });
-  }
+
 
   private append(topic: string, record: EncodedRecord): void {
     const logs = this.partitions(topic);

@@ -7,7 +7,6 @@ import {
   type KafkaConfig,
   logLevel,
   type LogEntry,
-  type Message,
   Partitioners,
   type Producer,
 } from 'kafkajs';
@@ -15,7 +14,6 @@ import type { Registry } from 'prom-client';
 import {
   type Bus,
   type BusLogger,
-  ContractViolation,
   defaultRetryPolicy,
   type OutgoingEvent,
   type RetryPolicy,
@@ -24,7 +22,7 @@ import {
   type Subscription,
   type TopicBatch,
 } from './bus';
-import { encodeEvent } from './cloudevents';
+import { encodeValidEvents } from './cloudevents';
 import { type ConsumedRecord, deadLetterHeaders, deliver, Sleeper } from './delivery';
 import { BusMetrics } from './metrics';
 
@@ -156,7 +154,7 @@ export class KafkaBus implements Bus {
 
   async publish(topic: string, events: readonly OutgoingEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const messages = this.encode(topic, events);
+    const messages = encodeValidEvents(this.validator, topic, events, this.options.clientId);
     await this.untilBrokerAnswers(async () => {
       await this.connect();
       await this.producer.send({ topic: this.physical(topic), acks: -1, messages });
@@ -165,7 +163,7 @@ export class KafkaBus implements Bus {
   }
 
   async publishAtomically(outbox: string, batches: readonly TopicBatch[], lastId: number): Promise<void> {
-    const encoded = batches.map((b) => ({ topic: this.physical(b.topic), messages: this.encode(b.topic, b.events) }));
+    const encoded = batches.map((b) => ({ topic: this.physical(b.topic), messages: encodeValidEvents(this.validator, b.topic, b.events, this.options.clientId) }));
     await this.connect();
     const producer = await this.transactionalProducer(outbox);
     const transaction = await producer.transaction();
@@ -275,13 +273,7 @@ export class KafkaBus implements Bus {
     });
   }
 
-  private encode(topic: string, events: readonly OutgoingEvent[]): Message[] {
-    return events.map((event) => {
-      const check = this.validator.check(topic, event.type, event.key, event.data);
-      if (!check.ok) throw new ContractViolation(topic, check.reason);
-      return encodeEvent(event, this.options.clientId);
-    });
-  }
+
 
   private async transactionalProducer(outbox: string): Promise<Producer> {
     let producer = this.transactional.get(outbox);
