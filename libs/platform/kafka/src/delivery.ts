@@ -1,7 +1,35 @@
-import type { ContractValidator } from '@flexgrid/contracts';
-import { type BusLogger, type DeliveredEvent, type EventHandler, type RetryPolicy, UnprocessableEvent } from './bus';
+import { type Catalog, catalog as flexgridCatalog, ContractValidator } from '@flexgrid/contracts';
+import type { Registry } from 'prom-client';
+import { type BusLogger, type DeliveredEvent, defaultRetryPolicy, type EventHandler, type RetryPolicy, silentLogger, UnprocessableEvent } from './bus';
 import { decodeRecord } from './cloudevents';
-import type { BusMetrics } from './metrics';
+import { BusMetrics } from './metrics';
+
+/** What every Bus implementation takes besides its transport settings. */
+export interface BusOptions {
+  /** The topics and contracts to enforce; flexgrid's catalog by default. */
+  catalog?: Catalog;
+  logger?: BusLogger;
+  /** The service's registry, for per-topic metrics. */
+  metrics?: Registry;
+  retry?: RetryPolicy;
+}
+
+/** BusOptions with their defaults applied: what publishing and delivering need from the bus. */
+export interface BusDependencies {
+  validator: ContractValidator;
+  logger: BusLogger;
+  metrics?: BusMetrics;
+  retry: RetryPolicy;
+}
+
+export function busDependencies(options: BusOptions): BusDependencies {
+  return {
+    validator: new ContractValidator(options.catalog ?? flexgridCatalog),
+    logger: options.logger ?? silentLogger,
+    metrics: options.metrics ? new BusMetrics(options.metrics) : undefined,
+    retry: options.retry ?? defaultRetryPolicy,
+  };
+}
 
 /** A record as read from a partition, before decoding. */
 export interface ConsumedRecord {
@@ -17,13 +45,9 @@ export type DeadLetterWriter = (record: ConsumedRecord, reason: string) => Promi
 
 export type DeliveryOutcome = 'handled' | 'dead-lettered' | 'stopped';
 
-export interface DeliveryContext {
-  validator: ContractValidator;
+export interface DeliveryContext extends BusDependencies {
   handler: EventHandler;
   deadLetter: DeadLetterWriter;
-  retry: RetryPolicy;
-  logger: BusLogger;
-  metrics?: BusMetrics;
   group: string;
   /** True once the subscription is stopping: a failing event is then left uncommitted for the next owner. */
   stopping(): boolean;

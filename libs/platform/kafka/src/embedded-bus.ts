@@ -1,27 +1,11 @@
-import { type Catalog, catalog as flexgridCatalog, ContractValidator, deadLetterTopicOf, physicalTopics } from '@flexgrid/contracts';
-import type { Registry } from 'prom-client';
-import {
-  type Bus,
-  type BusLogger,
-  defaultRetryPolicy,
-  type OutgoingEvent,
-  type RetryPolicy,
-  silentLogger,
-  type SubscribeOptions,
-  type Subscription,
-  type TopicBatch,
-} from './bus';
+import { deadLetterTopicOf, physicalTopics } from '@flexgrid/contracts';
+import type { Bus, OutgoingEvent, SubscribeOptions, Subscription, TopicBatch } from './bus';
 import { type EncodedRecord, encodeValidEvents } from './cloudevents';
-import { type ConsumedRecord, deadLetterHeaders, deliver, type DeliveryContext, Sleeper } from './delivery';
-import { BusMetrics } from './metrics';
+import { type BusDependencies, busDependencies, type BusOptions, type ConsumedRecord, deadLetterHeaders, deliver, type DeliveryContext, Sleeper } from './delivery';
 
-export interface EmbeddedBusOptions {
+export interface EmbeddedBusOptions extends BusOptions {
   /** Default CloudEvents source. */
   source: string;
-  catalog?: Catalog;
-  logger?: BusLogger;
-  metrics?: Registry;
-  retry?: RetryPolicy;
   /** Oldest records are dropped past this many per partition, like a size-based retention. */
   maxRecordsPerPartition?: number;
 }
@@ -76,35 +60,29 @@ export class EmbeddedBus implements Bus {
   private readonly logs = new Map<string, PartitionLog[]>();
   private readonly groups = new Map<string, EmbeddedGroup>();
   private readonly checkpoints = new Map<string, number>();
-  private readonly validator: ContractValidator;
-  private readonly logger: BusLogger;
-  private readonly metrics?: BusMetrics;
-  readonly retry: RetryPolicy;
+  private readonly deps: BusDependencies;
   private readonly maxRecords: number;
 
   constructor(private readonly options: EmbeddedBusOptions) {
-    this.validator = new ContractValidator(options.catalog ?? flexgridCatalog);
-    this.logger = options.logger ?? silentLogger;
-    this.metrics = options.metrics ? new BusMetrics(options.metrics) : undefined;
-    this.retry = options.retry ?? defaultRetryPolicy;
+    this.deps = busDependencies(options);
     this.maxRecords = options.maxRecordsPerPartition ?? 100_000;
-    for (const t of physicalTopics(this.validator.topics)) {
+    for (const t of physicalTopics(this.deps.validator.topics)) {
       this.logs.set(t.name, Array.from({ length: t.config.partitions }, () => new PartitionLog()));
     }
   }
 
   async publish(topic: string, events: readonly OutgoingEvent[]): Promise<void> {
-    const encoded = encodeValidEvents(this.validator, topic, events, this.options.source);
+    const encoded = encodeValidEvents(this.deps.validator, topic, events, this.options.source);
     for (const record of encoded) this.append(topic, record);
-    this.metrics?.publishedEvents(topic, events.length);
+    this.deps.metrics?.publishedEvents(topic, events.length);
   }
 
   async publishAtomically(outbox: string, batches: readonly TopicBatch[], lastId: number): Promise<void> {
     // Encode everything first: one invalid event must leave nothing published.
-    const encoded = batches.map((b) => ({ topic: b.topic, records: encodeValidEvents(this.validator, b.topic, b.events, this.options.source) }));
+    const encoded = batches.map((b) => ({ topic: b.topic, records: encodeValidEvents(this.deps.validator, b.topic, b.events, this.options.source) }));
     for (const b of encoded) for (const record of b.records) this.append(b.topic, record);
     this.checkpoints.set(outbox, lastId);
-    for (const b of batches) this.metrics?.publishedEvents(b.topic, b.events.length);
+    for (const b of batches) this.deps.metrics?.publishedEvents(b.topic, b.events.length);
   }
 
   async outboxCheckpoint(outbox: string): Promise<number | undefined> {
@@ -146,10 +124,7 @@ export class EmbeddedBus implements Bus {
   /** @internal */
   deliveryContext(group: string, options: SubscribeOptions, sleeper: Sleeper, stopping: () => boolean): DeliveryContext {
     return {
-      validator: this.validator,
-      logger: this.logger,
-      metrics: this.metrics,
-      retry: this.retry,
+      ...this.deps,
       handler: options.handler,
       group,
       deadLetter: async (record, reason) => {

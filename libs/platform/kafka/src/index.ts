@@ -1,6 +1,6 @@
 export * from './bus';
 export { encodeEvent, decodeRecord, type EncodedRecord } from './cloudevents';
-export type { ConsumedRecord } from './delivery';
+export type { BusOptions, ConsumedRecord } from './delivery';
 export { KafkaBus, type KafkaBusOptions } from './kafka-bus';
 export { EmbeddedBus, type EmbeddedBusOptions, partitionOf } from './embedded-bus';
 export { BusMetrics } from './metrics';

@@ -1,4 +1,4 @@
-import { type Catalog, catalog as flexgridCatalog, ContractValidator, deadLetterTopicOf, outboxCheckpoints, physicalTopics } from '@flexgrid/contracts';
+import { deadLetterTopicOf, outboxCheckpoints, physicalTopics } from '@flexgrid/contracts';
 import {
   type Admin,
   type Consumer,
@@ -10,32 +10,16 @@ import {
   Partitioners,
   type Producer,
 } from 'kafkajs';
-import type { Registry } from 'prom-client';
-import {
-  type Bus,
-  type BusLogger,
-  defaultRetryPolicy,
-  type OutgoingEvent,
-  type RetryPolicy,
-  silentLogger,
-  type SubscribeOptions,
-  type Subscription,
-  type TopicBatch,
-} from './bus';
+import type { Bus, OutgoingEvent, SubscribeOptions, Subscription, TopicBatch } from './bus';
 import { encodeValidEvents } from './cloudevents';
-import { type ConsumedRecord, deadLetterHeaders, deliver, Sleeper } from './delivery';
-import { BusMetrics } from './metrics';
+import { type BusDependencies, busDependencies, type BusOptions, type ConsumedRecord, deadLetterHeaders, deliver, type DeliveryContext, Sleeper } from './delivery';
 
-export interface KafkaBusOptions {
+export interface KafkaBusOptions extends BusOptions {
   brokers: readonly string[];
   /** Service name: Kafka client id and default CloudEvents source. */
   clientId: string;
   /** Prepended to every topic and group name; tests use it to isolate themselves on a shared broker. */
   topicPrefix?: string;
-  catalog?: Catalog;
-  logger?: BusLogger;
-  metrics?: Registry;
-  retry?: RetryPolicy;
   /** Partitions of one subscription handled at the same time (order is still per partition). */
   partitionsConsumedConcurrently?: number;
   /** Create the catalog's missing topics (and their dead-letter topics) on connect. Default true. */
@@ -64,11 +48,8 @@ export interface KafkaBusOptions {
 export class KafkaBus implements Bus {
   readonly description: string;
   private readonly kafka: Kafka;
-  private readonly validator: ContractValidator;
+  private readonly deps: BusDependencies;
   private readonly prefix: string;
-  private readonly logger: BusLogger;
-  private readonly metrics?: BusMetrics;
-  private readonly retry: RetryPolicy;
   private readonly producer: Producer;
   private readonly admin: Admin;
   private readonly subscriptions = new Set<KafkaSubscription>();
@@ -77,10 +58,7 @@ export class KafkaBus implements Bus {
 
   constructor(private readonly options: KafkaBusOptions) {
     this.prefix = options.topicPrefix ?? '';
-    this.logger = options.logger ?? silentLogger;
-    this.retry = options.retry ?? defaultRetryPolicy;
-    this.validator = new ContractValidator(options.catalog ?? flexgridCatalog);
-    this.metrics = options.metrics ? new BusMetrics(options.metrics) : undefined;
+    this.deps = busDependencies(options);
     this.description = `kafka ${options.brokers.join(',')}`;
     this.kafka = new Kafka({
       clientId: options.clientId,
@@ -112,7 +90,7 @@ export class KafkaBus implements Bus {
   /** Creates every topic of the catalog that does not exist yet, with the layout the catalog gives. */
   async createTopics(): Promise<void> {
     const existing = new Set(await this.admin.listTopics());
-    const wanted = physicalTopics(this.validator.topics);
+    const wanted = physicalTopics(this.deps.validator.topics);
     // The outbox relay needs its checkpoint topic even with a catalog that does not list it.
     if (!wanted.some((t) => t.name === outboxCheckpoints.name)) {
       wanted.push({ name: outboxCheckpoints.name, config: outboxCheckpoints.config });
@@ -134,7 +112,7 @@ export class KafkaBus implements Bus {
       })),
     });
     await this.waitForLeaders(missing.map((t) => t.name));
-    this.logger.info({ topics: missing.map((t) => t.name) }, 'created topics');
+    this.deps.logger.info({ topics: missing.map((t) => t.name) }, 'created topics');
   }
 
   /** Waits until every partition of `topics` has a leader, so the first publish does not fail. */
@@ -154,16 +132,16 @@ export class KafkaBus implements Bus {
 
   async publish(topic: string, events: readonly OutgoingEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const messages = encodeValidEvents(this.validator, topic, events, this.options.clientId);
+    const messages = encodeValidEvents(this.deps.validator, topic, events, this.options.clientId);
     await this.untilBrokerAnswers(async () => {
       await this.connect();
       await this.producer.send({ topic: this.physical(topic), acks: -1, messages });
     });
-    this.metrics?.publishedEvents(topic, events.length);
+    this.deps.metrics?.publishedEvents(topic, events.length);
   }
 
   async publishAtomically(outbox: string, batches: readonly TopicBatch[], lastId: number): Promise<void> {
-    const encoded = batches.map((b) => ({ topic: this.physical(b.topic), messages: encodeValidEvents(this.validator, b.topic, b.events, this.options.clientId) }));
+    const encoded = batches.map((b) => ({ topic: this.physical(b.topic), messages: encodeValidEvents(this.deps.validator, b.topic, b.events, this.options.clientId) }));
     await this.connect();
     const producer = await this.transactionalProducer(outbox);
     const transaction = await producer.transaction();
@@ -182,7 +160,7 @@ export class KafkaBus implements Bus {
       await this.discardTransactionalProducer(outbox);
       throw error;
     }
-    for (const b of batches) this.metrics?.publishedEvents(b.topic, b.events.length);
+    for (const b of batches) this.deps.metrics?.publishedEvents(b.topic, b.events.length);
   }
 
   async outboxCheckpoint(outbox: string): Promise<number | undefined> {
@@ -259,8 +237,8 @@ export class KafkaBus implements Bus {
   }
 
   /** @internal used by subscriptions */
-  get deliveryDeps() {
-    return { validator: this.validator, logger: this.logger, metrics: this.metrics, retry: this.retry, concurrency: this.options.partitionsConsumedConcurrently ?? 3 };
+  get deliveryDeps(): BusDependencies & { concurrency: number } {
+    return { ...this.deps, concurrency: this.options.partitionsConsumedConcurrently ?? 3 };
   }
 
   /** @internal used by subscriptions: the dead letter goes out before the poison record is committed. */
@@ -315,7 +293,7 @@ export class KafkaBus implements Bus {
         return await work();
       } catch (error) {
         if (!isTransient(error) || Date.now() + delay > deadline) throw error;
-        this.logger.warn({ err: error }, `Kafka unreachable; publishing again in ${delay} ms`);
+        this.deps.logger.warn({ err: error }, `Kafka unreachable; publishing again in ${delay} ms`);
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, 2_000);
       }
@@ -329,9 +307,9 @@ export class KafkaBus implements Bus {
   private log(entry: LogEntry): void {
     const { message, ...extra } = entry.log;
     const fields = { kafkajs: entry.namespace, ...extra };
-    if (entry.level <= logLevel.ERROR) this.logger.error(fields, message);
-    else if (entry.level === logLevel.WARN) this.logger.warn(fields, message);
-    else this.logger.debug(fields, message);
+    if (entry.level <= logLevel.ERROR) this.deps.logger.error(fields, message);
+    else if (entry.level === logLevel.WARN) this.deps.logger.warn(fields, message);
+    else this.deps.logger.debug(fields, message);
   }
 }
 
@@ -347,7 +325,7 @@ class KafkaSubscription {
   ) {}
 
   async start(): Promise<void> {
-    const { validator, logger, metrics, retry, concurrency } = this.bus.deliveryDeps;
+    const { concurrency, ...deps } = this.bus.deliveryDeps;
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics.map((t) => this.bus.physical(t)), fromBeginning: this.options.fromBeginning ?? false });
     await this.consumer.run({
@@ -357,11 +335,8 @@ class KafkaSubscription {
       partitionsConsumedConcurrently: concurrency,
       eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
         const topic = this.bus.logical(batch.topic);
-        const ctx = {
-          validator,
-          logger,
-          metrics,
-          retry,
+        const ctx: DeliveryContext = {
+          ...deps,
           handler: this.options.handler,
           group: this.options.group,
           deadLetter: (record: ConsumedRecord, reason: string) => this.bus.writeDeadLetter(record, reason, this.options.group),
