@@ -13,6 +13,7 @@ import {
 import type { Bus, OutgoingEvent, SubscribeOptions, Subscription, TopicBatch } from './bus';
 import { encodeValidEvents } from './cloudevents';
 import { type BusDependencies, busDependencies, type BusOptions, type ConsumedRecord, deadLetterHeaders, deliver, type DeliveryContext, Sleeper } from './delivery';
+import { installProduceEncoder } from './produce-encoder';
 
 export interface KafkaBusOptions extends BusOptions {
   brokers: readonly string[];
@@ -60,6 +61,9 @@ export class KafkaBus implements Bus {
     this.prefix = options.topicPrefix ?? '';
     this.deps = busDependencies(options);
     this.description = `kafka ${options.brokers.join(',')}`;
+    if (!installProduceEncoder()) {
+      this.deps.logger.warn({}, 'kafkajs sent records before the first KafkaBus was built; it keeps its slower Produce encoder');
+    }
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: [...options.brokers],
