@@ -1,3 +1,4 @@
 export { findInfrastructure, HOW_TO_PROVIDE, type Infrastructure, workspaceRoot } from './infrastructure';
 export { createTestDatabase, testKafkaBrokers, type TestDatabase, uniqueTopicPrefix } from './isolation';
 export { type PrivateKafka, startPrivateKafka } from './private-kafka';
+export { type PrivatePostgres, startPrivatePostgres } from './private-postgres';

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './free-port';
 import { workspaceRoot } from './infrastructure';
 
 const run = promisify(execFile);
@@ -16,17 +16,6 @@ export interface PrivateKafka {
   restart(): Promise<void>;
   /** Stops it and removes its data. */
   destroy(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

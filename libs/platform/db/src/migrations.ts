@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
+import { withClient } from './database';
 
 export interface Migration {
   version: number;
@@ -54,8 +55,7 @@ function checksum(sql: string): string {
  */
 export async function migrate(pool: pg.Pool, app: string, migrations: readonly Migration[]): Promise<MigrationResult> {
   const ordered = orderedMigrations([...migrations]);
-  const client = await pool.connect();
-  try {
+  return withClient(pool, async (client) => {
     await client.query('select pg_advisory_lock(hashtext($1))', [`flexgrid_migrations:${app}`]);
     try {
       await client.query(`create table if not exists flexgrid_migrations (
@@ -97,7 +97,5 @@ export async function migrate(pool: pg.Pool, app: string, migrations: readonly M
     } finally {
       await client.query('select pg_advisory_unlock(hashtext($1))', [`flexgrid_migrations:${app}`]);
     }
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -116,7 +116,8 @@ export class OutboxRelay {
   private running = false;
   private loop?: Promise<void>;
   private wakeUp?: () => void;
-  private leader?: pg.PoolClient;
+  /** The connection holding the advisory lock; the lock lives and dies with it. */
+  private leader?: { client: pg.PoolClient; onError: (error: Error) => void };
   private lastCleanup = 0;
   private recovered = false;
 
@@ -250,27 +251,52 @@ export class OutboxRelay {
   private async holdsLead(): Promise<boolean> {
     if (this.options.leaderLock === false || this.leader) return true;
     const client = await this.options.pool.connect();
-    const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [`flexgrid_outbox:${this.options.name}`]);
-    if (rows[0].locked) {
-      this.leader = client;
-      // Another replica may have relayed while this one stood by.
-      this.recovered = false;
-      return true;
+    const onError = (error: Error) => this.loseLead(client, error);
+    client.on('error', onError);
+    try {
+      const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [`flexgrid_outbox:${this.options.name}`]);
+      if (rows[0].locked) {
+        this.leader = { client, onError };
+        // Another replica may have relayed while this one stood by.
+        this.recovered = false;
+        return true;
+      }
+      client.off('error', onError);
+      client.release();
+      return false;
+    } catch (error) {
+      client.off('error', onError);
+      client.release(error as Error);
+      throw error;
     }
-    client.release();
-    return false;
+  }
+
+  /**
+   * The lock's connection died (a database restart, a network cut), and the lock with it: another replica
+   * may lead now, so this one must take the lock again before it relays, and recover first.
+   */
+  private loseLead(client: pg.PoolClient, error: Error): void {
+    if (this.leader?.client !== client) return;
+    this.logger.warn({ err: error, outbox: this.options.name }, 'outbox relay lost its leader connection');
+    this.leader = undefined;
+    this.recovered = false;
+    // The listener stays: a dying connection may report more than once, and now it only finds no lead.
+    client.release(error);
   }
 
   private async releaseLead(): Promise<void> {
-    const client = this.leader;
-    if (!client) return;
+    const lead = this.leader;
+    if (!lead) return;
     this.leader = undefined;
+    let lost: Error | undefined;
     try {
-      await client.query('select pg_advisory_unlock(hashtext($1))', [`flexgrid_outbox:${this.options.name}`]);
-      client.release();
-    } catch {
+      await lead.client.query('select pg_advisory_unlock(hashtext($1))', [`flexgrid_outbox:${this.options.name}`]);
+    } catch (error) {
       // The connection is gone, and the lock with it.
-      client.release(true);
+      lost = error as Error;
+    } finally {
+      lead.client.off('error', lead.onError);
+      lead.client.release(lost);
     }
   }
 

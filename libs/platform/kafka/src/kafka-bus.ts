@@ -183,6 +183,8 @@ export class KafkaBus implements Bus {
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    // A consumer-only service needs its topics too, and kafkajs fails a subscription to a missing one.
+    await this.connect();
     const subscription = new KafkaSubscription(this.kafka.consumer({
       groupId: this.prefix + options.group,
       readUncommitted: false,
