@@ -1,0 +1,4 @@
+export default {
+  displayName: 'protocol-openadr',
+  preset: '../../../jest.preset.js',
+};

@@ -1,0 +1,115 @@
+import fc from 'fast-check';
+import { readOadrPayload, type OadrReadResult } from './message';
+import { OADR_PAYLOAD_TYPES } from './payloads/types';
+import { writeOadrPayload } from './payloads/write';
+import { requestIdOf } from './routing';
+import { minimalSamples, richSamples } from './testing/samples.test-util';
+
+const poll = writeOadrPayload({ type: 'oadrPoll', venID: 'ven-1' });
+const failure = (result: OadrReadResult) => {
+  if (result.ok) throw new Error('accepted');
+  return result.error;
+};
+
+describe('TR-4 steps 6-8: reading a message', () => {
+  it('TR-4: bytes and text are read alike; the charset comes from the Content-Type (XML-2)', () => {
+    const fromBytes = readOadrPayload(new TextEncoder().encode(poll), { charset: 'utf-8' });
+    expect(fromBytes).toEqual(readOadrPayload(poll));
+    expect(fromBytes.ok && fromBytes.message).toEqual({ payload: { type: 'oadrPoll', venID: 'ven-1' }, signed: false, warnings: [] });
+  });
+
+  it('TR-4 step 6: not XML, a DOCTYPE or a cap gives an xml failure with line:column', () => {
+    expect(failure(readOadrPayload('not xml'))).toMatchObject({ kind: 'xml', code: 'not-well-formed', line: 1, column: 1 });
+    expect(failure(readOadrPayload(`<!DOCTYPE x>${poll}`))).toMatchObject({ kind: 'xml', code: 'doctype' });
+    expect(failure(readOadrPayload(new Uint8Array([0xff, 0xfe, 0x3c])))).toMatchObject({ kind: 'xml', code: 'encoding' });
+  });
+
+  it('TR-4 step 7: an invalid document gives a schema failure; the root must be oadrPayload', () => {
+    expect(failure(readOadrPayload(poll.replace('<ei:venID>ven-1</ei:venID>', '')))).toMatchObject({ kind: 'schema', line: 1 });
+    const bare = `<oadr:oadrPoll xmlns:oadr="http://openadr.org/oadr-2.0b/2012/07" xmlns:ei="http://docs.oasis-open.org/ns/energyinterop/201110"><ei:venID>v</ei:venID></oadr:oadrPoll>`;
+    expect(failure(readOadrPayload(bare)).message).toContain('root element must be {http://openadr.org/oadr-2.0b/2012/07}oadrPayload');
+  });
+
+  it('TR-4: messages are at most 1 KiB', () => {
+    const long = failure(readOadrPayload(poll.replace('<ei:venID>ven-1</ei:venID>', `<ei:venID>v</ei:venID><ei:x${'y'.repeat(2000)}/>`)));
+    expect(long.message.length).toBeLessThanOrEqual(1024);
+  });
+
+  it('TR-5 454: schema-valid but unusable data names the payload type, its requestID (RID-1) and venID', () => {
+    const signed = writeOadrPayload(minimalSamples.oadrCreateOpt).replace(/<ei:createdDateTime>[^<]*</, '<ei:createdDateTime>-2030-05-01T12:00:00Z<');
+    expect(failure(readOadrPayload(signed.replace('<pyld:requestID/>', '<pyld:requestID> req-7 </pyld:requestID>')))).toEqual({
+      kind: 'data',
+      message: "date-time '-2030-05-01T12:00:00Z' must not carry a sign",
+      payloadType: 'oadrCreateOpt',
+      requestID: 'req-7',
+      venID: 'ven-1',
+    });
+    const negative = writeOadrPayload(richSamples.oadrCreatedPartyRegistration).replace('<xcal:duration>PT10S</xcal:duration>', '<xcal:duration>-PT10S</xcal:duration>');
+    expect(failure(readOadrPayload(negative))).toMatchObject({ kind: 'data', payloadType: 'oadrCreatedPartyRegistration', requestID: 'req-12', venID: 'ven-1' });
+    const nan = writeOadrPayload(richSamples.oadrUpdateReport).replace('<ei:value>1.2345</ei:value>', '<ei:value>NaN</ei:value>');
+    expect(failure(readOadrPayload(nan))).toMatchObject({ kind: 'data', payloadType: 'oadrUpdateReport', requestID: 'req-9' });
+  });
+
+  it('RID-1: requestIdOf gives every payload type its requestID; a failed payload reports the same one', () => {
+    for (const type of OADR_PAYLOAD_TYPES) {
+      for (const sample of [richSamples[type], minimalSamples[type]]) {
+        const xml = writeOadrPayload(sample).replace('<oadr:oadrPayload ', '<oadr:oadrPayload xmlns:x="urn:x" ');
+        const ok = readOadrPayload(xml);
+        expect(ok.ok ? requestIdOf(ok.message.payload) : 'refused').toBe(requestIdOf(sample));
+      }
+    }
+    // oadrDistributeEvent has both: its own requestID wins over its eiResponse's, as in requestIdOf.
+    const distribute = writeOadrPayload(richSamples.oadrDistributeEvent).replace('<ei:createdDateTime>', '<ei:createdDateTime>-');
+    expect(failure(readOadrPayload(distribute))).toMatchObject({ kind: 'data', requestID: 'dist-1', venID: undefined });
+    expect(requestIdOf(richSamples.oadrDistributeEvent)).toBe('dist-1');
+  });
+
+  it('FMT-2: durations in years or months are read with a warning', () => {
+    const xml = writeOadrPayload(richSamples.oadrCreatedPartyRegistration).replace('<xcal:duration>PT10S</xcal:duration>', '<xcal:duration>P1Y</xcal:duration>');
+    const result = readOadrPayload(xml);
+    expect(result.ok && result.message.warnings).toEqual(["duration 'P1Y': years counted as 365 days and months as 30 days"]);
+  });
+});
+
+describe('property: readOadrPayload returns a result for any input and never throws', () => {
+  const documents = OADR_PAYLOAD_TYPES.map((type) => writeOadrPayload(minimalSamples[type]));
+
+  it('TR-4: arbitrary bytes', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => typeof readOadrPayload(bytes).ok === 'boolean'), { numRuns: 300 });
+  });
+
+  it('TR-4: mutated and truncated messages of every payload type', () => {
+    const mutated = fc
+      .tuple(fc.constantFrom(...documents), fc.nat(), fc.nat(), fc.string({ unit: fc.constantFrom('<', '>', '/', '&', ';', '"', '=', ':', ' ', 'x', '1', '-', 'P', 'T', 'Z', '.', '\u0000'), maxLength: 6 }))
+      .map(([doc, a, b, insert]) => {
+        const from = a % doc.length;
+        const to = b % doc.length;
+        return doc.slice(0, Math.min(from, to)) + insert + doc.slice(Math.max(from, to));
+      });
+    fc.assert(fc.property(mutated, (xml) => typeof readOadrPayload(xml).ok === 'boolean'), { numRuns: 1500 });
+  });
+
+  it('TR-4: mutated element text of every payload type yields ok, schema or data results', () => {
+    const texts = fc.tuple(fc.constantFrom(...documents), fc.nat(), fc.constantFrom('-1', 'NaN', 'INF', 'P1Y', '-PT1S', '+2030-01-01T00:00:00Z', '99999999999', '1e999', '', 'x-', '2W', '0.5'));
+    fc.assert(
+      fc.property(texts, ([doc, n, value]) => {
+        const leaves = [...doc.matchAll(/>([^<>]+)</g)];
+        const leaf = leaves[n % Math.max(1, leaves.length)];
+        const xml = leaf?.index === undefined ? doc : doc.slice(0, leaf.index + 1) + value + doc.slice(leaf.index + 1 + (leaf[1]?.length ?? 0));
+        const result = readOadrPayload(xml);
+        return result.ok || ['schema', 'data'].includes(result.error.kind);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('XML-3: deep, huge and entity-laden messages are refused with xml failures', () => {
+    const deep = fc.integer({ min: 65, max: 500 }).map((d) => poll.replace('<ei:venID>ven-1</ei:venID>', `<ei:venID>${'<x>'.repeat(d)}${'</x>'.repeat(d)}</ei:venID>`));
+    const huge = fc.integer({ min: 65_537, max: 200_000 }).map((n) => poll.replace('ven-1', 'v'.repeat(n)));
+    const laden = fc.integer({ min: 1, max: 30 }).map((n) => `<!DOCTYPE p [${'<!ENTITY a "&a;&a;">'.repeat(n)}]>${poll.replace('ven-1', '&a;')}`);
+    fc.assert(fc.property(fc.oneof(deep, huge, laden), (xml) => {
+      const result = readOadrPayload(xml);
+      return !result.ok && result.error.kind === 'xml' && ['depth-limit', 'text-limit', 'doctype'].includes(result.error.code);
+    }), { numRuns: 60 });
+  });
+});

@@ -1,0 +1,37 @@
+/** TR-5 and TR-6: eiResponse codes and how their descriptions read. */
+import type { EiResponse } from './payloads/types';
+
+export const EI_RESPONSE_CODES = {
+  OK: '200',
+  OUT_OF_SEQUENCE: '450',
+  NOT_ALLOWED: '451',
+  INVALID_ID: '452',
+  INVALID_DATA: '454',
+  COMPLIANCE_ERROR: '459',
+  SIGNAL_NOT_SUPPORTED: '460',
+  REPORT_NOT_SUPPORTED: '461',
+  TARGET_MISMATCH: '462',
+  NOT_REGISTERED_OR_AUTHORIZED: '463',
+  OTHER: '469',
+} as const;
+
+export type EiResponseName = keyof typeof EI_RESPONSE_CODES;
+export type EiResponseCode = (typeof EI_RESPONSE_CODES)[EiResponseName];
+
+const NAMES = new Map(Object.entries(EI_RESPONSE_CODES).map(([name, code]) => [code as string, name as EiResponseName]));
+
+/** The TR-5 name of a code, if it is one of ours. */
+export function eiResponseName(code: string): EiResponseName | undefined {
+  return NAMES.get(code);
+}
+
+/** TR-6: `OK` for 200, else `<NAME>: <reason>`. */
+export function eiResponseDescription(name: EiResponseName, reason?: string): string {
+  if (name === 'OK') return 'OK';
+  return reason ? `${name}: ${reason}` : name;
+}
+
+/** An eiResponse with the code and description of TR-5/TR-6, echoing `requestID` (RID-1, RID-2). */
+export function eiResponse(name: EiResponseName, requestID: string, reason?: string): EiResponse {
+  return { responseCode: EI_RESPONSE_CODES[name], responseDescription: eiResponseDescription(name, reason), requestID };
+}

@@ -1,0 +1,69 @@
+/**
+ * XML-2: turning a request body into text. The charset of the Content-Type wins, else the encoding of the
+ * XML declaration, else UTF-8. Only the three charsets TR-4 step 4 admits are supported.
+ */
+import { XmlReadError } from './reader';
+
+export type XmlCharset = 'utf-8' | 'us-ascii' | 'iso-8859-1';
+
+const CHARSETS: Record<string, XmlCharset> = {
+  'utf-8': 'utf-8',
+  utf8: 'utf-8',
+  'us-ascii': 'us-ascii',
+  ascii: 'us-ascii',
+  'iso-8859-1': 'iso-8859-1',
+  'iso_8859-1': 'iso-8859-1',
+  latin1: 'iso-8859-1',
+  'iso-latin-1': 'iso-8859-1',
+};
+
+/** The supported charset a label names, or undefined (HTTP 415 territory). */
+export function xmlCharset(label: string): XmlCharset | undefined {
+  return CHARSETS[label.trim().toLowerCase()];
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function fail(reason: string): never {
+  throw new XmlReadError('encoding', reason, 1, 1);
+}
+
+/** The encoding named by an XML declaration at the start of the bytes, if any. */
+function declaredEncoding(body: Uint8Array): string | undefined {
+  if (body[0] !== 0x3c || body[1] !== 0x3f) return undefined;
+  let head = '';
+  for (let i = 0; i < body.length && i < 200; i++) {
+    const b = body[i];
+    if (b === 0x3e || b > 0x7f) break;
+    head += String.fromCharCode(b);
+  }
+  return /^<\?xml\s[^>]*?\bencoding\s*=\s*["']([^"']*)["']/.exec(head)?.[1];
+}
+
+export function decodeXml(body: Uint8Array, contentTypeCharset?: string): string {
+  const hasBom = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
+  const label = contentTypeCharset ?? (hasBom ? 'utf-8' : declaredEncoding(body)) ?? 'utf-8';
+  const charset = xmlCharset(label);
+  if (!charset) fail(`unsupported character encoding '${label}'`);
+  switch (charset) {
+    case 'utf-8':
+      try {
+        return utf8.decode(body);
+      } catch {
+        return fail('the body is not valid UTF-8');
+      }
+    case 'us-ascii': {
+      let out = '';
+      for (let i = 0; i < body.length; i++) {
+        if (body[i] > 0x7f) fail(`byte 0x${body[i].toString(16)} at ${i} is not US-ASCII`);
+      }
+      for (let i = 0; i < body.length; i += 8192) out += String.fromCharCode(...body.subarray(i, i + 8192));
+      return out;
+    }
+    case 'iso-8859-1': {
+      let out = '';
+      for (let i = 0; i < body.length; i += 8192) out += String.fromCharCode(...body.subarray(i, i + 8192));
+      return out;
+    }
+  }
+}

@@ -1,0 +1,202 @@
+import fc from 'fast-check';
+import { OADR_XML_LIMITS, readXml, XmlReadError, type XmlElement, type XmlErrorCode } from './reader';
+
+function refusal(xml: string, limits = OADR_XML_LIMITS): XmlReadError {
+  try {
+    readXml(xml, limits);
+  } catch (error) {
+    if (error instanceof XmlReadError) return error;
+    throw error;
+  }
+  throw new Error(`accepted: ${xml.slice(0, 80)}`);
+}
+
+const nested = (depth: number): string => '<a>'.repeat(depth) + '</a>'.repeat(depth);
+
+describe('XML-1 namespace-aware reading', () => {
+  it('XML-1: matches elements by namespace URI whatever the prefix, default namespace or re-declaration', () => {
+    const { root } = readXml(
+      '<ns2:root xmlns:ns2="urn:a" xmlns="urn:d"><child/><ns2:x xmlns:ns2="urn:b"><ns2:y/></ns2:x><plain xmlns=""/></ns2:root>',
+    );
+    const names = (el: XmlElement): string[] => [`{${el.ns}}${el.local}`, ...el.children.flatMap(names)];
+    expect(names(root)).toEqual(['{urn:a}root', '{urn:d}child', '{urn:b}x', '{urn:b}y', '{}plain']);
+  });
+
+  it('XML-1: unprefixed attributes have no namespace; prefixed ones take their binding', () => {
+    const { root } = readXml('<r xmlns="urn:d" xmlns:p="urn:p" a="1" p:b="2"/>');
+    expect(root.attributes).toEqual([
+      { ns: '', local: 'a', qname: 'a', value: '1' },
+      { ns: 'urn:p', local: 'b', qname: 'p:b', value: '2' },
+    ]);
+  });
+
+  it.each([
+    ['<p:a/>', 'namespace prefix'],
+    ['<a xmlns:p=""/>', 'empty URI'],
+    ['<a xmlns:xmlns="urn:x"/>', "'xmlns' cannot be declared"],
+    ['<a xmlns:xml="urn:x"/>', 'xml prefix'],
+    ['<a xmlns="http://www.w3.org/XML/1998/namespace"/>', 'xml prefix'],
+    ['<a xmlns:p="urn:x" xmlns:q="urn:x" p:b="1" q:b="2"/>', 'same expanded name'],
+    ['<a:b:c xmlns:a="urn:x"/>', 'not a valid qualified name'],
+  ])('XML-1: %s is not namespace-well-formed', (xml, reason) => {
+    const error = refusal(xml);
+    expect(['namespace', 'not-well-formed']).toContain(error.code);
+    expect(error.reason).toContain(reason);
+  });
+});
+
+describe('XML-2 text values', () => {
+  it('XML-2: decodes the five predefined entities and character references, and normalizes line ends', () => {
+    const { root } = readXml('<a t="x&#10;y&#x9;z\r\nw">&lt;&gt;&amp;&quot;&apos;&#65;&#x1F600;\r\nnext\rline</a>');
+    expect(root.text).toBe('<>&"\'A😀\nnext\nline');
+    expect(root.attributes[0]?.value).toBe('x\ny\tz w');
+  });
+
+  it('XML-2: comments, CDATA, processing instructions and a UTF-8 BOM are accepted', () => {
+    const { root } = readXml('\uFEFF<?xml version="1.0" encoding="UTF-8"?><!-- c --><?pi data?><a>x<!-- c -->y<![CDATA[<&]]>z<?p?></a><!-- end -->');
+    expect(root.text).toBe('xy<&z');
+  });
+
+  it('XML-2: keeps text beside child elements in order only for mixed content', () => {
+    const mixed = readXml('<a>one<b/>two</a>').root;
+    expect(mixed.mixed?.map((part) => (typeof part === 'string' ? part : part.local))).toEqual(['one', 'b', 'two']);
+    expect(readXml('<a>\n  <b/>\n</a>').root.mixed).toBeUndefined();
+  });
+});
+
+describe('XML-3 security', () => {
+  it('XML-3: refuses any document type declaration before parsing', () => {
+    expect(refusal('<!DOCTYPE a><a/>').code).toBe('doctype');
+    expect(refusal('<?xml version="1.0"?>\n<a>text</a>\n<!DOCTYPE a>').code).toBe('doctype');
+  });
+
+  it('XML-3: an XXE attempt is refused without touching the entity', () => {
+    const xxe = '<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><foo>&xxe;</foo>';
+    expect(refusal(xxe).code).toBe('doctype');
+  });
+
+  it('XML-3: billion laughs is refused without expansion, also when the declarations are hidden', () => {
+    const lol = Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`).join('');
+    const bomb = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">${lol}]><lolz>&lol9;</lolz>`;
+    const started = process.memoryUsage().heapUsed;
+    expect(refusal(bomb).code).toBe('doctype');
+    expect(refusal(`<a>${lol}</a>`).code).toBe('doctype');
+    expect(process.memoryUsage().heapUsed - started).toBeLessThan(50 * 1024 * 1024);
+  });
+
+  it('XML-3: an undeclared entity reference is an error, not an expansion', () => {
+    const error = refusal('<a>&lol9;</a>');
+    expect(error.code).toBe('not-well-formed');
+    expect(error.reason).toContain('only the five predefined entities');
+  });
+});
+
+describe('TR-4 step 6 caps, enforced while reading', () => {
+  it('TR-4: depth 64 passes, 65 is refused', () => {
+    expect(() => readXml(nested(64))).not.toThrow();
+    const error = refusal(nested(65));
+    expect(error.code).toBe('depth-limit');
+  });
+
+  it('TR-4: 100 000 elements pass, 100 001 are refused', () => {
+    expect(() => readXml(`<r>${'<e/>'.repeat(99_999)}</r>`)).not.toThrow();
+    expect(refusal(`<r>${'<e/>'.repeat(100_000)}</r>`).code).toBe('element-limit');
+  });
+
+  it('TR-4: a text node of 64 KiB passes, one byte more (counted in UTF-8) is refused', () => {
+    expect(() => readXml(`<a>${'x'.repeat(65_536)}</a>`)).not.toThrow();
+    expect(refusal(`<a>${'x'.repeat(65_537)}</a>`).code).toBe('text-limit');
+    expect(refusal(`<a>${'é'.repeat(32_769)}</a>`).code).toBe('text-limit');
+    expect(refusal(`<a>${'x'.repeat(40_000)}<![CDATA[${'y'.repeat(30_000)}]]></a>`).code).toBe('text-limit');
+    expect(() => readXml(`<a>${'x'.repeat(40_000)}<b/>${'y'.repeat(40_000)}</a>`)).not.toThrow();
+  });
+
+  it('TR-4: attribute values have the same cap', () => {
+    expect(refusal(`<a v="${'x'.repeat(65_537)}"/>`).code).toBe('text-limit');
+  });
+
+  it('TR-4: the caps are configurable', () => {
+    expect(refusal(nested(4), { ...OADR_XML_LIMITS, maxDepth: 3 }).code).toBe('depth-limit');
+  });
+});
+
+describe('well-formedness', () => {
+  it.each<[string, XmlErrorCode, string]>([
+    ['', 'not-well-formed', 'no root element'],
+    ['<a>', 'not-well-formed', 'not closed'],
+    ['<a></b>', 'not-well-formed', 'does not match'],
+    ['<a/><b/>', 'not-well-formed', 'extra content'],
+    ['text<a/>', 'not-well-formed', 'text before'],
+    ['<a/>text', 'not-well-formed', 'content after'],
+    ['<a b="1" b="2"/>', 'not-well-formed', 'repeated'],
+    ['<a b=1/>', 'not-well-formed', 'quoted'],
+    ['<a b="1"c="2"/>', 'not-well-formed', 'whitespace is required'],
+    ['<a b="<"/>', 'not-well-formed', "'<' is not allowed"],
+    ['<a>&amp</a>', 'not-well-formed', "ending with ';'"],
+    ['<a>&#0;</a>', 'not-well-formed', 'not an XML character'],
+    ['<a>&#xD800;</a>', 'not-well-formed', 'not an XML character'],
+    ['<a>\u0001</a>', 'not-well-formed', 'U+0001'],
+    ['<a>\uD800</a>', 'not-well-formed', 'U+D800'],
+    ['<a>]]></a>', 'not-well-formed', "']]>'"],
+    ['<a><!-- a -- b --></a>', 'not-well-formed', "'--'"],
+    ['<a><![CDATA[x</a>', 'not-well-formed', 'unterminated CDATA'],
+    ['<a><?xml version="1.0"?></a>', 'not-well-formed', 'XML declaration'],
+    ['<?xml version="2.0"?><a/>', 'not-well-formed', 'unsupported XML version'],
+    ['<?xml version="1.0" standalone="maybe"?><a/>', 'not-well-formed', 'standalone'],
+    ['< a/>', 'not-well-formed', 'name was expected'],
+    ['<1a/>', 'not-well-formed', 'name was expected'],
+    ['<a><!ELEMENT x ANY></a>', 'not-well-formed', "'<!'"],
+  ])('%j is refused', (xml, code, reason) => {
+    const error = refusal(xml);
+    expect(error.code).toBe(code);
+    expect(error.reason).toContain(reason);
+  });
+
+  it('reports the line and column of the problem', () => {
+    const error = refusal('<a>\n  <b>\n  </c>\n</a>');
+    expect([error.line, error.column]).toEqual([3, 3]);
+    expect(error.message).toMatch(/^3:3: /);
+  });
+});
+
+describe('property: any input gives a tree or an XmlReadError, nothing else', () => {
+  const sample = '<?xml version="1.0"?><p:a xmlns:p="urn:p" x="1"><b>t&amp;x</b><!-- c --><![CDATA[d]]><c y=\'2\'/></p:a>';
+  const isReadError = (run: () => unknown): boolean => {
+    try {
+      run();
+      return true;
+    } catch (error) {
+      return error instanceof XmlReadError;
+    }
+  };
+
+  it('XML-3: arbitrary text', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => isReadError(() => readXml(text))), { numRuns: 500 });
+  });
+
+  it('XML-3: mutated and truncated documents', () => {
+    const mutated = fc
+      .tuple(fc.nat(sample.length), fc.nat(sample.length), fc.string({ unit: fc.constantFrom('<', '>', '&', ';', '"', '/', '!', '[', ']', '-', '?', ':', 'x', ' ', '\u0000', '\uD800'), maxLength: 4 }))
+      .map(([from, to, insert]) => sample.slice(0, Math.min(from, to)) + insert + sample.slice(Math.max(from, to)));
+    fc.assert(fc.property(mutated, (xml) => isReadError(() => readXml(xml))), { numRuns: 1000 });
+    fc.assert(fc.property(fc.nat(sample.length - 1), (cut) => isReadError(() => readXml(sample.slice(0, cut)))), { numRuns: 100 });
+  });
+
+  it('XML-3: deep, huge and entity-laden documents are refused with the right code', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 65, max: 2000 }), (depth) => refusal(nested(depth)).code === 'depth-limit'),
+      { numRuns: 20 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 65_537, max: 300_000 }), (size) => refusal(`<a>${'z'.repeat(size)}</a>`).code === 'text-limit'),
+      { numRuns: 10 },
+    );
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z]{1,8}$/), fc.integer({ min: 1, max: 50 }), (name, count) => {
+        const laden = `<!DOCTYPE r [<!ENTITY ${name} "${'&x;'.repeat(count)}">]><r>${`&${name};`.repeat(count)}</r>`;
+        return refusal(laden).code === 'doctype' && refusal(`<r>&${name};</r>`).code === 'not-well-formed';
+      }),
+      { numRuns: 50 },
+    );
+  });
+});

@@ -1,0 +1,8 @@
+/** The validator for oadr_20b.xsd and its imports, compiled from schema/ (see scripts/compile-schema.ts). */
+import compiled from './oadr-20b.model.json';
+import type { SchemaModel } from './model';
+import { SchemaValidator } from './validator';
+
+export const oadrSchemaModel = compiled as unknown as SchemaModel;
+
+export const oadrSchema = new SchemaValidator(oadrSchemaModel);

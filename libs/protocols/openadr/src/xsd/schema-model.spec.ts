@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { schemaTexts } from '../testing/xmllint.test-util';
+import { compileSchema, XsdCompileError } from './compile';
+import { compileOadrSchema, formatSchemaModel } from './schema-files';
+
+describe('XML-4 the validator is derived from the XSD', () => {
+  it('XML-4: the committed model is what schema/*.xsd compile to (regenerate: npx nx run protocol-openadr:compile-schema)', () => {
+    const committed = readFileSync(join(__dirname, 'oadr-20b.model.json'), 'utf8');
+    expect(formatSchemaModel(compileOadrSchema(schemaTexts()))).toBe(committed);
+  });
+
+  it('XML-4: the model knows the 23 payloads as the choice of oadrSignedObject', () => {
+    const model = compileOadrSchema(schemaTexts());
+    const signedObject = model.elements[model.globalElements['{http://openadr.org/oadr-2.0b/2012/07}oadrSignedObject'] ?? -1];
+    const type = model.types[signedObject?.type ?? -1];
+    expect(type?.kind === 'complex' && type.automaton?.states[0]?.next.length).toBe(23);
+  });
+
+  it.each([
+    ['<xs:redefine schemaLocation="x.xsd"/>', 'unsupported top-level construct xs:redefine'],
+    ['<xs:complexType name="t"><xs:all><xs:element name="a"/></xs:all></xs:complexType>', 'unsupported particle xs:all'],
+    ['<xs:simpleType name="s"><xs:restriction base="xs:gYear"/></xs:simpleType>', 'unsupported built-in type xs:gYear'],
+    ['<xs:element name="e" type="t:missing"/>', 'no global complexType'],
+  ])('XML-4: constructs the compiler does not implement are refused loudly (%#)', (body, reason) => {
+    const schema = `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:t="urn:t" targetNamespace="urn:t">${body}</xs:schema>`;
+    expect(() => compileSchema({ 'test.xsd': schema }, 'test.xsd')).toThrow(XsdCompileError);
+    expect(() => compileSchema({ 'test.xsd': schema }, 'test.xsd')).toThrow(reason);
+  });
+});

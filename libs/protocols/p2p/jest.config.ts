@@ -1,0 +1,4 @@
+export default {
+  displayName: 'protocol-p2p',
+  preset: '../../../jest.preset.js',
+};

@@ -1,0 +1,2 @@
+/** §16: the two profiles. */
+export type Profile = 'community' | 'poc';

@@ -1,0 +1,4 @@
+export default {
+  displayName: 'protocol-powermatcher',
+  preset: '../../../jest.preset.js',
+};

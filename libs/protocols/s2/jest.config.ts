@@ -1,0 +1,4 @@
+export default {
+  displayName: 'protocol-s2',
+  preset: '../../../jest.preset.js',
+};

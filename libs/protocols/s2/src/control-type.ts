@@ -1,0 +1,19 @@
+import type { ControlType } from './catalogue';
+import type { ControlFamily } from './families/control-family';
+
+/** One applied SelectControlType as `controlTypeHistory` shows it (§8). */
+export interface ControlTypeChange {
+  seq: number;
+  from: ControlType;
+  to: ControlType;
+  /** Seq of the non-OK ReceptionStatus that undid it (§7 P4). */
+  undoneAtSeq?: number;
+}
+
+/** What an applied SelectControlType replaced, so that a refusal can put it back (§5.3 step 6, §7 P4). */
+export interface ControlTypeSwitch {
+  previous: ControlType;
+  /** The registries and statuses the switch cleared; the same object when the type did not change. */
+  previousFamily: ControlFamily | null;
+  change: ControlTypeChange;
+}

@@ -1,0 +1,4 @@
+export default {
+  displayName: 's2-analyze',
+  preset: '../../jest.preset.js',
+};

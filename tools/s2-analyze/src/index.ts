@@ -1,0 +1,1 @@
+export { type Console, main } from './main';
