@@ -1,1 +1,1 @@
-export { type Console, main } from './main';
+export { type CommandIo, main } from './main';

@@ -9,17 +9,15 @@ const WARNINGS = fixture('warnings.jsonl');
 const ERRORS = fixture('errors.jsonl');
 const NOT_A_TRANSCRIPT = fixture('not-a-transcript.jsonl');
 
-/** Runs the CLI in-process with captured output. */
-function run(...argv: string[]): { code: number; stdout: string; stderr: string } {
+/** Runs the CLI in-process with captured output, reading files from disk unless told otherwise. */
+function runWith(argv: string[], readFile: (path: string) => string): { code: number; stdout: string; stderr: string } {
   let stdout = '';
   let stderr = '';
-  const code = main(argv, {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    readFile: (path) => readFileSync(path, 'utf8'),
-  });
+  const code = main(argv, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), readFile });
   return { code, stdout, stderr };
 }
+
+const run = (...argv: string[]) => runWith(argv, (path) => readFileSync(path, 'utf8'));
 
 /** The finding lines of a text report, as columns (file, seq, rule, level, severity, path, detail). */
 const findingRows = (stdout: string) =>
@@ -77,12 +75,7 @@ describe('s2-analyze columns', () => {
       values: [{ commodity_quantity: 'ELECTRIC.POWER.L1', value: 1 }],
       'odd\tkey\\': 1,
     };
-    let stdout = '';
-    const code = main(['in-memory.jsonl'], {
-      stdout: (text) => (stdout += text),
-      stderr: () => undefined,
-      readFile: () => `${JSON.stringify({ t: 0, direction: 'rm->cem', message })}\n`,
-    });
+    const { code, stdout } = runWith(['in-memory.jsonl'], () => `${JSON.stringify({ t: 0, direction: 'rm->cem', message })}\n`);
     expect(code).toBe(1);
     const rows = findingRows(stdout);
     expect(rows.every((row) => row.length === 7)).toBe(true);

@@ -3,20 +3,20 @@ import { readFileSync } from 'node:fs';
 import { type Invocation, parseInvocation, USAGE } from './options';
 import { exitCode, type FileReport, jsonReport, textReport } from './report';
 
-/** Where the command reads and writes; the real process by default, something else in tests. */
-export interface Console {
+/** What the command reads files with and writes its output to: the real process by default, a capture in tests. */
+export interface CommandIo {
   stdout(text: string): void;
   stderr(text: string): void;
   readFile(path: string): string;
 }
 
-const processConsole: Console = {
+const processIo: CommandIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   readFile: (path) => readFileSync(path, 'utf8'),
 };
 
-function analyse(file: string, invocation: Invocation, io: Console): FileReport {
+function analyse(file: string, invocation: Invocation, io: CommandIo): FileReport {
   let text: string;
   try {
     text = io.readFile(file);
@@ -32,7 +32,7 @@ function analyse(file: string, invocation: Invocation, io: Console): FileReport 
 }
 
 /** Runs `s2-analyze` with the given arguments (without node and script) and returns the exit status. */
-export function main(argv: readonly string[], io: Console = processConsole): number {
+export function main(argv: readonly string[], io: CommandIo = processIo): number {
   const invocation = parseInvocation(argv);
   if (invocation === 'help') {
     io.stdout(USAGE);

@@ -1,21 +1,10 @@
 import {
-  frbcActuatorStatus,
-  frbcInstruction,
-  frbcSystemDescription,
-  frbcUsageForecast,
-  handshake,
-  handshakeResponse,
-  instructionStatusUpdate,
-  ombcStatus,
-  ombcSystemDescription,
-  resourceManagerDetails,
-  revokeObject,
-  selectControlType,
-  uuid,
+  frbc, handshake, handshakeResponse, instructionStatusUpdate, ombc, resourceManagerDetails, revokeObject,
+  selectControlType, uuid,
 } from './messages.test-util';
 import { connected, controlled, script, withoutDetail } from './script.test-util';
 
-const heater = () => frbcSystemDescription([{ id: 'heater', modes: ['off', 'on'], timers: ['min-on'] }]);
+const heater = () => frbc.systemDescription([{ id: 'heater', modes: ['off', 'on'], timers: ['min-on'] }]);
 const both = ['FILL_RATE_BASED_CONTROL', 'OPERATION_MODE_BASED_CONTROL', 'NOT_CONTROLABLE'] as const;
 
 describe('S2-SCT-NO-RMD', () => {
@@ -105,7 +94,7 @@ describe('P4: undoing a refused SelectControlType', () => {
     const { findings, state } = withFrbcRegistry()
       .cem(toOmbc) // 13
       .answer('RM', toOmbc, 'INVALID_CONTENT') // 14
-      .rmOk(frbcActuatorStatus('heater', 'on', 'off'))
+      .rmOk(frbc.actuatorStatus('heater', 'on', 'off'))
       .run();
     expect(findings).toEqual([]);
     expect(state.activeControlType).toBe('FILL_RATE_BASED_CONTROL');
@@ -119,9 +108,10 @@ describe('P4: undoing a refused SelectControlType', () => {
 
   it('P4: messages of the refused family sent before the refusal are dropped with it', () => {
     const toOmbc = selectControlType('OPERATION_MODE_BASED_CONTROL');
-    const { state } = withFrbcRegistry().cem(toOmbc).rmOk(ombcSystemDescription(['idle', 'run'])).answer('RM', toOmbc, 'TEMPORARY_ERROR').run();
+    const { findings, state } = withFrbcRegistry().cem(toOmbc).rmOk(ombc.systemDescription(['idle', 'run'])).answer('RM', toOmbc, 'TEMPORARY_ERROR').run();
+    expect(findings).toEqual([]);
     expect(state.activeControlType).toBe('FILL_RATE_BASED_CONTROL');
-    expect(state.systemDescription?.messageType).toBe('FRBC.SystemDescription');
+    expect(state.systemDescription).toMatchObject({ seq: 11, messageType: 'FRBC.SystemDescription' });
   });
 
   it('P4: a non-OK answer to an earlier switch undoes nothing, even when its type is active', () => {
@@ -131,11 +121,33 @@ describe('P4: undoing a refused SelectControlType', () => {
       .cem(first)
       .cemOk(second)
       .answer('RM', first, 'INVALID_CONTENT')
-      .rmOk(ombcSystemDescription(['idle']))
+      .rmOk(ombc.systemDescription(['idle']))
       .run();
     expect(findings).toEqual([]);
     expect(state.activeControlType).toBe('OPERATION_MODE_BASED_CONTROL');
-    expect(state.controlTypeHistory.some((change) => change.undoneAtSeq !== undefined)).toBe(false);
+    expect(state.systemDescription).toMatchObject({ seq: 17, messageType: 'OMBC.SystemDescription' });
+    expect(state.controlTypeHistory).toEqual([
+      { seq: 9, from: 'NO_SELECTION', to: 'FILL_RATE_BASED_CONTROL' },
+      { seq: 13, from: 'FILL_RATE_BASED_CONTROL', to: 'OPERATION_MODE_BASED_CONTROL' },
+      { seq: 14, from: 'OPERATION_MODE_BASED_CONTROL', to: 'OPERATION_MODE_BASED_CONTROL' },
+    ]);
+  });
+
+  it('P4 and P5: a switch refused with TEMPORARY_ERROR and then resent unchanged is a retry and switches again', () => {
+    const toOmbc = selectControlType('OPERATION_MODE_BASED_CONTROL');
+    const { findings, state } = withFrbcRegistry()
+      .cem(toOmbc) // 13
+      .answer('RM', toOmbc, 'TEMPORARY_ERROR') // 14
+      .cemOk({ ...toOmbc }) // 15, 16
+      .rmOk(ombc.systemDescription(['idle']))
+      .run();
+    expect(findings).toEqual([]);
+    expect(state.activeControlType).toBe('OPERATION_MODE_BASED_CONTROL');
+    expect(state.controlTypeHistory).toEqual([
+      { seq: 9, from: 'NO_SELECTION', to: 'FILL_RATE_BASED_CONTROL' },
+      { seq: 13, from: 'FILL_RATE_BASED_CONTROL', to: 'OPERATION_MODE_BASED_CONTROL', undoneAtSeq: 14 },
+      { seq: 15, from: 'FILL_RATE_BASED_CONTROL', to: 'OPERATION_MODE_BASED_CONTROL' },
+    ]);
   });
 
   it('P4: an answer with an invalid status closes the switch but undoes nothing', () => {
@@ -146,7 +158,8 @@ describe('P4: undoing a refused SelectControlType', () => {
   });
 
   it('P4: an OK answer keeps the switch', () => {
-    const { state } = withFrbcRegistry().cemOk(selectControlType('OPERATION_MODE_BASED_CONTROL')).run();
+    const { findings, state } = withFrbcRegistry().cemOk(selectControlType('OPERATION_MODE_BASED_CONTROL')).run();
+    expect(findings).toEqual([]);
     expect(state.activeControlType).toBe('OPERATION_MODE_BASED_CONTROL');
     expect(state.systemDescription).toBeNull();
   });
@@ -154,10 +167,10 @@ describe('P4: undoing a refused SelectControlType', () => {
 
 describe('control-type switches and registries (§6)', () => {
   it('switching clears the family registries and statuses: back in FRBC, a status needs a new SystemDescription', () => {
-    const early = frbcActuatorStatus('heater', 'off');
+    const early = frbc.actuatorStatus('heater', 'off');
     const { findings, state } = controlled('FILL_RATE_BASED_CONTROL', [...both])
       .rmOk(heater())
-      .rmOk(frbcActuatorStatus('heater', 'on'))
+      .rmOk(frbc.actuatorStatus('heater', 'on'))
       .cemOk(selectControlType('OPERATION_MODE_BASED_CONTROL'))
       .cemOk(selectControlType('FILL_RATE_BASED_CONTROL'))
       .rm(early)
@@ -172,21 +185,21 @@ describe('control-type switches and registries (§6)', () => {
     const { findings, state } = controlled('FILL_RATE_BASED_CONTROL')
       .rmOk(heater())
       .cemOk(selectControlType('FILL_RATE_BASED_CONTROL'))
-      .rmOk(frbcActuatorStatus('heater', 'on'))
+      .rmOk(frbc.actuatorStatus('heater', 'on'))
       .run();
     expect(findings).toEqual([]);
     expect(state.systemDescription?.seq).toBe(11);
   });
 
   it('instructions, objects and forecasts survive a switch', () => {
-    const instruction = frbcInstruction('i1', 'heater', 'on');
+    const instruction = frbc.instruction('i1', 'heater', 'on');
     const { findings, state } = controlled('FILL_RATE_BASED_CONTROL', [...both])
       .rmOk(heater())
-      .rmOk(frbcUsageForecast())
+      .rmOk(frbc.usageForecast())
       .cemOk(instruction)
       .cemOk(selectControlType('OPERATION_MODE_BASED_CONTROL'))
-      .rmOk(ombcSystemDescription(['idle']))
-      .rmOk(ombcStatus('idle'))
+      .rmOk(ombc.systemDescription(['idle']))
+      .rmOk(ombc.status('idle'))
       .rmOk(instructionStatusUpdate(uuid('i1'), 'STARTED'))
       .cemOk(revokeObject('FRBC.Instruction', uuid('i1')))
       .run();

@@ -1,5 +1,5 @@
 import type { ControlType } from './catalogue';
-import type { ControlFamily } from './families/control-family';
+import type { ControlFamily } from './families';
 
 /** One applied SelectControlType as `controlTypeHistory` shows it (§8). */
 export interface ControlTypeChange {

@@ -10,8 +10,7 @@ import {
 } from './catalogue';
 import type { ControlTypeChange } from './control-type';
 import type { ConversationState, HandshakeView, Phase } from './conversation-state';
-import { type AppliedMessage, type ControlFamily, createFamily } from './families';
-import type { SemanticProblem } from './families/control-family';
+import { type AppliedMessage, type ControlFamily, createFamily, type SemanticProblem } from './families';
 import { compareFindings, type Finding, type FindingCounts, finding, quote } from './finding';
 import { type Frame, readFrame } from './frame';
 import { InstructionRegistry } from './instructions';
@@ -195,7 +194,8 @@ class S2Conversation implements Conversation {
     }
     if (this.permanentAt !== null && !this.permanentWarned) {
       this.permanentWarned = true;
-      report('S2-RS-AFTER-PERMANENT', `${quote(type)} after the PERMANENT_ERROR answer at seq ${this.permanentAt}: the session should have been disconnected`, '/message_type');
+      const what = typeof type === 'string' ? type : 'a message without a string message_type';
+      report('S2-RS-AFTER-PERMANENT', `${what} after the PERMANENT_ERROR answer at seq ${this.permanentAt}: the session should have been disconnected`, '/message_type');
     }
     // Every schema-valid message but ReceptionStatus has a usable message_id, so what has none stops here.
     const messageId = message['message_id'];
@@ -210,12 +210,14 @@ class S2Conversation implements Conversation {
     const status = message['status'];
     if (status === 'PERMANENT_ERROR' && this.permanentAt === null) this.permanentAt = seq;
     const answered = this.ledger.answer(side, message, seq, t, report);
+    // Only the most recently applied SelectControlType carries a switch (selectControlType drops the earlier
+    // one's), so a refusal of an earlier switch finds nothing to undo here (§5.3 step 6).
     const controlTypeSwitch = answered?.controlTypeSwitch;
     if (!answered || !controlTypeSwitch) return;
     // Answered: whatever the status, this switch can no longer be undone, so its saved registries can go.
     answered.controlTypeSwitch = undefined;
     const refused = typeof status === 'string' && RECEPTION_STATUS_VALUES.has(status) && status !== 'OK';
-    if (refused && answered === this.lastSelection) {
+    if (refused) {
       this.active = controlTypeSwitch.previous;
       this.family = controlTypeSwitch.previousFamily;
       controlTypeSwitch.change.undoneAtSeq = seq;

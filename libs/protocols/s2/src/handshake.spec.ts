@@ -1,11 +1,5 @@
 import {
-  frbcInstruction,
-  handshake,
-  handshakeResponse,
-  type Message,
-  powerMeasurement,
-  resourceManagerDetails,
-  selectControlType,
+  frbc, handshake, handshakeResponse, type Message, powerMeasurement, resourceManagerDetails, selectControlType,
   sessionRequest,
 } from './messages.test-util';
 import { connected, script, withoutDetail } from './script.test-util';
@@ -59,7 +53,7 @@ describe('S2-DIRECTION', () => {
   });
 
   it('S2-DIRECTION: the RM sends an instruction', () => {
-    const { findings } = flagged(frbcInstruction('i', 'heater', 'on'), 'RM');
+    const { findings } = flagged(frbc.instruction('i', 'heater', 'on'), 'RM');
     expect(findings.map(withoutDetail)).toEqual([state('S2-DIRECTION', 9, '/message_type')]);
   });
 
@@ -69,7 +63,7 @@ describe('S2-DIRECTION', () => {
     expect(after.activeControlType).toBe('NO_SELECTION');
   });
 
-  it('S2-DIRECTION: the CEM sends a HandshakeResponse before the RM only because it may', () => {
+  it('S2-DIRECTION: the RM sends a HandshakeResponse, which only the CEM may send', () => {
     const { findings } = script().rmOk(handshake('RM')).rm(handshakeResponse()).run();
     expect(findings.map((f) => [f.seq, f.rule])).toEqual([
       [3, 'S2-DIRECTION'],

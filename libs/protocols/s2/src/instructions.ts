@@ -1,7 +1,7 @@
 import { INSTRUCTION_TYPES, REVOCABLE_OBJECTS } from './catalogue';
 import { quote } from './finding';
 import { type InstructionStatus, type InstructionStatusUpdateMessage, read, type RevokeObjectMessage, type S2Message } from './messages';
-import type { SemanticProblem } from './families/control-family';
+import type { SemanticProblem } from './families';
 
 /*
  * The two registries that survive control-type switches (RULES.md §6): instructions by `id`, and every

@@ -1,6 +1,6 @@
 import { MESSAGE_TYPES, NIL_UUID } from './catalogue';
 import { checkMessageSchema, compileMessageSchemas } from './message-schema';
-import { frbcStorageStatus, type Message, powerMeasurement, receptionStatus, uuid } from './messages.test-util';
+import { frbc, type Message, powerMeasurement, receptionStatus, uuid } from './messages.test-util';
 import { connected, script, withoutDetail } from './script.test-util';
 import { messageSchemas, typeSchemas } from './schemas';
 import { analyzeTranscript } from './transcript';
@@ -97,7 +97,7 @@ describe('S2-SCHEMA (§4.3)', () => {
   });
 
   it('S2-SCHEMA: missing required field', () => {
-    const withoutLevel = frbcStorageStatus(40, pmId);
+    const withoutLevel = frbc.storageStatus(40, pmId);
     delete withoutLevel['present_fill_level'];
     const { findings } = run(withoutLevel);
     expect(findings.map(withoutDetail)).toEqual(schemaFinding('/present_fill_level'));
@@ -105,7 +105,7 @@ describe('S2-SCHEMA (§4.3)', () => {
   });
 
   it("S2-SCHEMA: wrong type ('55.0' is a string, not a number)", () => {
-    const { findings } = run({ ...frbcStorageStatus(40, pmId), present_fill_level: '55.0' });
+    const { findings } = run({ ...frbc.storageStatus(40, pmId), present_fill_level: '55.0' });
     expect(findings.map(withoutDetail)).toEqual(schemaFinding('/present_fill_level'));
     expect(findings[0]?.detail).toBe("/present_fill_level must be number, not '55.0'");
   });

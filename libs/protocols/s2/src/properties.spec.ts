@@ -3,22 +3,8 @@ import { createConversation } from './conversation';
 import { compareFindings, type Finding, RULES } from './finding';
 import type { Frame } from './frame';
 import {
-  frbcActuatorStatus,
-  frbcInstruction,
-  frbcSystemDescription,
-  handshake,
-  handshakeResponse,
-  instructionStatusUpdate,
-  type Message,
-  ombcSystemDescription,
-  powerMeasurement,
-  ppbcPowerProfileDefinition,
-  receptionStatus,
-  resourceManagerDetails,
-  revokeObject,
-  selectControlType,
-  sessionRequest,
-  uuid,
+  frbc, handshake, handshakeResponse, instructionStatusUpdate, type Message, ombc, powerMeasurement, ppbc,
+  receptionStatus, resourceManagerDetails, revokeObject, selectControlType, sessionRequest, uuid,
 } from './messages.test-util';
 import { connected } from './script.test-util';
 import { analyzeTranscript, exportTranscript } from './transcript';
@@ -34,11 +20,11 @@ const POOL: Message[] = [
   selectControlType('FILL_RATE_BASED_CONTROL'),
   selectControlType('OPERATION_MODE_BASED_CONTROL'),
   selectControlType('NOT_CONTROLABLE'),
-  frbcSystemDescription([{ id: 'heater', modes: ['off', 'on'], timers: ['t'] }]),
-  frbcActuatorStatus('heater', 'on'),
-  frbcInstruction('i1', 'heater', 'on'),
-  ombcSystemDescription(['idle']),
-  ppbcPowerProfileDefinition('p', { c: ['s'] }),
+  frbc.systemDescription([{ id: 'heater', modes: ['off', 'on'], timers: ['t'] }]),
+  frbc.actuatorStatus('heater', 'on'),
+  frbc.instruction('i1', 'heater', 'on'),
+  ombc.systemDescription(['idle']),
+  ppbc.powerProfileDefinition('p', { c: ['s'] }),
   instructionStatusUpdate(uuid('i1'), 'STARTED'),
   revokeObject('FRBC.Instruction', uuid('i1')),
   powerMeasurement([['HEAT.TEMPERATURE', 60]]),

@@ -148,6 +148,16 @@ describe('S2-RS-AFTER-PERMANENT', () => {
     expect(connected().rmOk(pm('a')).rmOk(pm('b')).run().findings).toEqual([]);
   });
 
+  it('S2-RS-AFTER-PERMANENT: any JSON object counts, even one without a message_type', () => {
+    const { findings } = connected().rm(pm('a')).answer('CEM', pm('a'), 'PERMANENT_ERROR').rm({ message_id: uuid('untyped') }).run();
+    expect(findings.map((f) => [f.seq, f.rule])).toEqual([
+      [11, 'S2-RS-AFTER-PERMANENT'],
+      [11, 'S2-RS-MISSING'],
+      [11, 'S2-SCHEMA'],
+    ]);
+    expect(findings[0]?.detail).toBe('a message without a string message_type after the PERMANENT_ERROR answer at seq 10: the session should have been disconnected');
+  });
+
   it('S2-RS-AFTER-PERMANENT: a schema-invalid ReceptionStatus with PERMANENT_ERROR counts too', () => {
     const { findings } = connected().rm(pm('a')).cem({ ...receptionStatus(uuid('a'), 'PERMANENT_ERROR'), extra: 1 }).rmOk(pm('b')).run();
     expect(findings.map((f) => [f.seq, f.rule])).toEqual([

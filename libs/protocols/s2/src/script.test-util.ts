@@ -81,7 +81,7 @@ export function script(): Script {
   return new Script();
 }
 
-/** Handshake both ways, HandshakeResponse and ResourceManagerDetails, each answered OK. */
+/** Handshake both ways (the RM first, as s2-python does), HandshakeResponse and ResourceManagerDetails, each answered OK. */
 export function connected(controlTypes: ControlType[] = ['NOT_CONTROLABLE'], measures?: string[]): Script {
   return script()
     .rmOk(handshake('RM'))
@@ -91,8 +91,8 @@ export function connected(controlTypes: ControlType[] = ['NOT_CONTROLABLE'], mea
 }
 
 /** `connected`, then the CEM selects `controlType` and the RM accepts. */
-export function controlled(controlType: ControlType, available: ControlType[] = [controlType]): Script {
-  return connected(available).cemOk(selectControlType(controlType));
+export function controlled(controlType: ControlType, available: ControlType[] = [controlType], measures?: string[]): Script {
+  return connected(available, measures).cemOk(selectControlType(controlType));
 }
 
 /** A finding without its free-text detail, for exact comparisons. */

@@ -1,36 +1,7 @@
 import type { ControlType } from './catalogue';
 import {
-  ddbcActuatorStatus,
-  ddbcAverageDemandRateForecast,
-  ddbcInstruction,
-  ddbcSystemDescription,
-  ddbcTimerStatus,
-  frbcActuatorStatus,
-  frbcFillLevelTargetProfile,
-  frbcInstruction,
-  frbcLeakageBehaviour,
-  frbcStorageStatus,
-  frbcSystemDescription,
-  frbcTimerStatus,
-  frbcUsageForecast,
-  handshake,
-  handshakeResponse,
-  instructionStatusUpdate,
-  type Message,
-  ombcInstruction,
-  ombcStatus,
-  ombcSystemDescription,
-  ombcTimerStatus,
-  pebcEnergyConstraint,
-  pebcInstruction,
-  pebcPowerConstraints,
-  powerMeasurement,
-  type PowerProfileInstructionType,
-  ppbcInstruction,
-  ppbcPowerProfileDefinition,
-  ppbcPowerProfileStatus,
-  revokeObject,
-  uuid,
+  ddbc, frbc, handshake, handshakeResponse, instructionStatusUpdate, type Message, ombc, pebc, powerMeasurement,
+  type PowerProfileInstructionType, ppbc, revokeObject, uuid,
 } from './messages.test-util';
 import { connected, controlled, script, type Script, withoutDetail } from './script.test-util';
 
@@ -57,23 +28,23 @@ const DDBC = 'DEMAND_DRIVEN_BASED_CONTROL';
 const PPBC = 'POWER_PROFILE_BASED_CONTROL';
 const PEBC = 'POWER_ENVELOPE_BASED_CONTROL';
 
-const frbcHeater = () => frbcSystemDescription([{ id: 'heater', modes: ['off', 'on'], timers: ['min-on'] }]);
-const ombcChp = () => ombcSystemDescription(['idle', 'run'], ['cool-down']);
-const ddbcHybrid = () => ddbcSystemDescription([{ id: 'heat pump', modes: ['hp off', 'hp on'], timers: ['hp-min'] }, { id: 'boiler', modes: ['gas off', 'gas on'] }]);
+const frbcHeater = () => frbc.systemDescription([{ id: 'heater', modes: ['off', 'on'], timers: ['min-on'] }]);
+const ombcChp = () => ombc.systemDescription(['idle', 'run'], ['cool-down']);
+const ddbcHybrid = () => ddbc.systemDescription([{ id: 'heat pump', modes: ['hp off', 'hp on'], timers: ['hp-min'] }, { id: 'boiler', modes: ['gas off', 'gas on'] }]);
 
 describe('S2-SEM-PRECONDITION', () => {
   it.each([
-    ['FRBC.ActuatorStatus', FRBC, () => frbcActuatorStatus('heater', 'on')],
-    ['FRBC.StorageStatus', FRBC, () => frbcStorageStatus()],
-    ['FRBC.LeakageBehaviour', FRBC, () => frbcLeakageBehaviour()],
-    ['FRBC.UsageForecast', FRBC, () => frbcUsageForecast()],
-    ['FRBC.FillLevelTargetProfile', FRBC, () => frbcFillLevelTargetProfile()],
-    ['FRBC.TimerStatus', FRBC, () => frbcTimerStatus('heater', 'min-on')],
-    ['OMBC.Status', OMBC, () => ombcStatus('run')],
-    ['OMBC.TimerStatus', OMBC, () => ombcTimerStatus('cool-down')],
-    ['DDBC.ActuatorStatus', DDBC, () => ddbcActuatorStatus('heat pump', 'hp on')],
-    ['DDBC.TimerStatus', DDBC, () => ddbcTimerStatus('heat pump', 'hp-min')],
-    ['DDBC.AverageDemandRateForecast', DDBC, () => ddbcAverageDemandRateForecast()],
+    ['FRBC.ActuatorStatus', FRBC, () => frbc.actuatorStatus('heater', 'on')],
+    ['FRBC.StorageStatus', FRBC, () => frbc.storageStatus()],
+    ['FRBC.LeakageBehaviour', FRBC, () => frbc.leakageBehaviour()],
+    ['FRBC.UsageForecast', FRBC, () => frbc.usageForecast()],
+    ['FRBC.FillLevelTargetProfile', FRBC, () => frbc.fillLevelTargetProfile()],
+    ['FRBC.TimerStatus', FRBC, () => frbc.timerStatus('heater', 'min-on')],
+    ['OMBC.Status', OMBC, () => ombc.status('run')],
+    ['OMBC.TimerStatus', OMBC, () => ombc.timerStatus('cool-down')],
+    ['DDBC.ActuatorStatus', DDBC, () => ddbc.actuatorStatus('heat pump', 'hp on')],
+    ['DDBC.TimerStatus', DDBC, () => ddbc.timerStatus('heat pump', 'hp-min')],
+    ['DDBC.AverageDemandRateForecast', DDBC, () => ddbc.averageDemandRateForecast()],
   ] as const)('S2-SEM-PRECONDITION: %s before its SystemDescription is flagged and applied; after it, clean', (type, controlType, message) => {
     const broken = probe(controlType, [], message());
     expect(broken.findings.map(withoutDetail)).toEqual([semantic('S2-SEM-PRECONDITION', broken.seq, '/message_type')]);
@@ -85,38 +56,39 @@ describe('S2-SEM-PRECONDITION', () => {
   });
 
   it('S2-SEM-PRECONDITION: PPBC has none; a status before any definition names unknown ids instead', () => {
-    const { findings, seq } = probe(PPBC, [], ppbcPowerProfileStatus([{ profile: 'wash', container: 'main', status: 'NOT_SCHEDULED' }]));
+    const { findings, seq } = probe(PPBC, [], ppbc.powerProfileStatus([{ profile: 'wash', container: 'main', status: 'NOT_SCHEDULED' }]));
     expect(findings.map(withoutDetail)).toEqual([semantic('S2-SEM-REF', seq, '/sequence_container_status/0/power_profile_id')]);
   });
 });
 
 describe('S2-SEM-REF: FRBC, OMBC and DDBC', () => {
   it.each([
-    ['FRBC unknown actuator (Instruction)', FRBC, frbcHeater, () => frbcInstruction('i', 'pump', 'on'), '/actuator_id'],
-    ['FRBC unknown mode (Instruction)', FRBC, frbcHeater, () => frbcInstruction('i', 'heater', 'boost'), '/operation_mode'],
-    ['FRBC unknown actuator (ActuatorStatus)', FRBC, frbcHeater, () => frbcActuatorStatus('pump', 'on'), '/actuator_id'],
-    ['FRBC unknown active mode', FRBC, frbcHeater, () => frbcActuatorStatus('heater', 'boost'), '/active_operation_mode_id'],
-    ['FRBC unknown previous mode', FRBC, frbcHeater, () => frbcActuatorStatus('heater', 'on', 'boost'), '/previous_operation_mode_id'],
-    ['FRBC unknown timer', FRBC, frbcHeater, () => frbcTimerStatus('heater', 'max-on'), '/timer_id'],
-    ['FRBC unknown actuator (TimerStatus)', FRBC, frbcHeater, () => frbcTimerStatus('pump', 'min-on'), '/actuator_id'],
-    ['OMBC unknown mode (Instruction)', OMBC, ombcChp, () => ombcInstruction('i', 'turbo'), '/operation_mode_id'],
-    ['OMBC unknown active mode', OMBC, ombcChp, () => ombcStatus('turbo'), '/active_operation_mode_id'],
-    ['OMBC unknown previous mode', OMBC, ombcChp, () => ombcStatus('run', 'turbo'), '/previous_operation_mode_id'],
-    ['OMBC unknown timer', OMBC, ombcChp, () => ombcTimerStatus('warm-up'), '/timer_id'],
-    ['DDBC unknown actuator (Instruction)', DDBC, ddbcHybrid, () => ddbcInstruction('i', 'stove', 'gas on'), '/actuator_id'],
-    ['DDBC unknown mode (Instruction)', DDBC, ddbcHybrid, () => ddbcInstruction('i', 'boiler', 'hp on'), '/operation_mode_id'],
-    ['DDBC unknown actuator (ActuatorStatus)', DDBC, ddbcHybrid, () => ddbcActuatorStatus('stove', 'gas on'), '/actuator_id'],
-    ['DDBC unknown mode (ActuatorStatus)', DDBC, ddbcHybrid, () => ddbcActuatorStatus('boiler', 'hp on'), '/active_operation_mode_id'],
-    ['DDBC unknown timer', DDBC, ddbcHybrid, () => ddbcTimerStatus('boiler', 'hp-min'), '/timer_id'],
+    ['FRBC unknown actuator (Instruction)', FRBC, frbcHeater, () => frbc.instruction('i', 'pump', 'on'), '/actuator_id'],
+    ['FRBC unknown mode (Instruction)', FRBC, frbcHeater, () => frbc.instruction('i', 'heater', 'boost'), '/operation_mode'],
+    ['FRBC unknown actuator (ActuatorStatus)', FRBC, frbcHeater, () => frbc.actuatorStatus('pump', 'on'), '/actuator_id'],
+    ['FRBC unknown active mode', FRBC, frbcHeater, () => frbc.actuatorStatus('heater', 'boost'), '/active_operation_mode_id'],
+    ['FRBC unknown previous mode', FRBC, frbcHeater, () => frbc.actuatorStatus('heater', 'on', 'boost'), '/previous_operation_mode_id'],
+    ['FRBC unknown timer', FRBC, frbcHeater, () => frbc.timerStatus('heater', 'max-on'), '/timer_id'],
+    ['FRBC unknown actuator (TimerStatus)', FRBC, frbcHeater, () => frbc.timerStatus('pump', 'min-on'), '/actuator_id'],
+    ['OMBC unknown mode (Instruction)', OMBC, ombcChp, () => ombc.instruction('i', 'turbo'), '/operation_mode_id'],
+    ['OMBC unknown active mode', OMBC, ombcChp, () => ombc.status('turbo'), '/active_operation_mode_id'],
+    ['OMBC unknown previous mode', OMBC, ombcChp, () => ombc.status('run', 'turbo'), '/previous_operation_mode_id'],
+    ['OMBC unknown timer', OMBC, ombcChp, () => ombc.timerStatus('warm-up'), '/timer_id'],
+    ['DDBC unknown actuator (Instruction)', DDBC, ddbcHybrid, () => ddbc.instruction('i', 'stove', 'gas on'), '/actuator_id'],
+    ['DDBC unknown mode (Instruction)', DDBC, ddbcHybrid, () => ddbc.instruction('i', 'boiler', 'hp on'), '/operation_mode_id'],
+    ['DDBC unknown actuator (ActuatorStatus)', DDBC, ddbcHybrid, () => ddbc.actuatorStatus('stove', 'gas on'), '/actuator_id'],
+    ['DDBC unknown active mode', DDBC, ddbcHybrid, () => ddbc.actuatorStatus('boiler', 'hp on'), '/active_operation_mode_id'],
+    ['DDBC unknown previous mode', DDBC, ddbcHybrid, () => ddbc.actuatorStatus('boiler', 'gas on', 'hp off'), '/previous_operation_mode_id'],
+    ['DDBC unknown timer', DDBC, ddbcHybrid, () => ddbc.timerStatus('boiler', 'hp-min'), '/timer_id'],
   ] as const)('S2-SEM-REF: %s', (_case, controlType, description, message, path) => {
     const broken = probe(controlType, [description()], message());
     expect(broken.findings.map(withoutDetail)).toEqual([semantic('S2-SEM-REF', broken.seq, path)]);
   });
 
   it.each([
-    ['FRBC.Instruction', FRBC, () => frbcInstruction('i', 'heater', 'on'), '/actuator_id'],
-    ['OMBC.Instruction', OMBC, () => ombcInstruction('i', 'run'), '/operation_mode_id'],
-    ['DDBC.Instruction', DDBC, () => ddbcInstruction('i', 'boiler', 'gas on'), '/actuator_id'],
+    ['FRBC.Instruction', FRBC, () => frbc.instruction('i', 'heater', 'on'), '/actuator_id'],
+    ['OMBC.Instruction', OMBC, () => ombc.instruction('i', 'run'), '/operation_mode_id'],
+    ['DDBC.Instruction', DDBC, () => ddbc.instruction('i', 'boiler', 'gas on'), '/actuator_id'],
   ] as const)('S2-SEM-REF: %s before any SystemDescription names an unknown id, and is registered', (_type, controlType, message, path) => {
     const { findings, seq, state } = probe(controlType, [], message());
     expect(findings.map(withoutDetail)).toEqual([semantic('S2-SEM-REF', seq, path)]);
@@ -124,16 +96,19 @@ describe('S2-SEM-REF: FRBC, OMBC and DDBC', () => {
   });
 
   it('S2-SEM-REF: the repaired FRBC, OMBC and DDBC references give none', () => {
-    expect(probe(FRBC, [frbcHeater()], frbcInstruction('i', 'heater', 'on')).findings).toEqual([]);
-    expect(probe(FRBC, [frbcHeater()], frbcTimerStatus('heater', 'min-on')).findings).toEqual([]);
-    expect(probe(OMBC, [ombcChp()], ombcStatus('run', 'idle')).findings).toEqual([]);
-    expect(probe(OMBC, [ombcChp()], ombcTimerStatus('cool-down')).findings).toEqual([]);
-    expect(probe(DDBC, [ddbcHybrid()], ddbcInstruction('i', 'boiler', 'gas on')).findings).toEqual([]);
-    expect(probe(DDBC, [ddbcHybrid()], ddbcTimerStatus('heat pump', 'hp-min')).findings).toEqual([]);
+    expect(probe(FRBC, [frbcHeater()], frbc.instruction('i', 'heater', 'on')).findings).toEqual([]);
+    expect(probe(FRBC, [frbcHeater()], frbc.timerStatus('heater', 'min-on')).findings).toEqual([]);
+    expect(probe(FRBC, [frbcHeater()], frbc.actuatorStatus('heater', 'on', 'off')).findings).toEqual([]);
+    expect(probe(OMBC, [ombcChp()], ombc.instruction('i', 'run')).findings).toEqual([]);
+    expect(probe(OMBC, [ombcChp()], ombc.status('run', 'idle')).findings).toEqual([]);
+    expect(probe(OMBC, [ombcChp()], ombc.timerStatus('cool-down')).findings).toEqual([]);
+    expect(probe(DDBC, [ddbcHybrid()], ddbc.instruction('i', 'boiler', 'gas on')).findings).toEqual([]);
+    expect(probe(DDBC, [ddbcHybrid()], ddbc.actuatorStatus('boiler', 'gas on', 'gas off')).findings).toEqual([]);
+    expect(probe(DDBC, [ddbcHybrid()], ddbc.timerStatus('heat pump', 'hp-min')).findings).toEqual([]);
   });
 
   it('S2-SEM-REF: every bad reference of one message goes into one finding at the first pointer', () => {
-    const { findings, seq } = probe(FRBC, [frbcHeater()], frbcActuatorStatus('heater', 'boost', 'turbo'));
+    const { findings, seq } = probe(FRBC, [frbcHeater()], frbc.actuatorStatus('heater', 'boost', 'turbo'));
     expect(findings.map(withoutDetail)).toEqual([semantic('S2-SEM-REF', seq, '/active_operation_mode_id')]);
     expect(findings[0]?.detail).toBe(
       `active_operation_mode_id '${uuid('boost')}' is not an operation mode of actuator '${uuid('heater')}'; ` +
@@ -142,24 +117,25 @@ describe('S2-SEM-REF: FRBC, OMBC and DDBC', () => {
   });
 
   it('S2-SEM-REF: the latest SystemDescription replaces the registry', () => {
-    const replaced = frbcSystemDescription([{ id: 'heater', modes: ['eco'] }]);
-    expect(probe(FRBC, [frbcHeater(), replaced], frbcInstruction('i', 'heater', 'on')).findings.map((f) => f.rule)).toEqual(['S2-SEM-REF']);
+    const replaced = frbc.systemDescription([{ id: 'heater', modes: ['eco'] }]);
+    expect(probe(FRBC, [frbcHeater(), replaced], frbc.instruction('i', 'heater', 'on')).findings.map((f) => f.rule)).toEqual(['S2-SEM-REF']);
   });
 });
 
 describe('S2-SEM-REF: PPBC', () => {
-  const washer = () => ppbcPowerProfileDefinition('wash', { prewash: ['short', 'long'], main: ['eco 40', 'cotton 60'] });
+  const washer = () => ppbc.powerProfileDefinition('wash', { prewash: ['short', 'long'], main: ['eco 40', 'cotton 60'] });
   const statusOf = (profile: string, container: string, sequence?: string) =>
-    ppbcPowerProfileStatus([{ profile: 'wash', container: 'prewash', sequence: 'short', status: 'FINISHED' }, { profile, container, status: 'SCHEDULED', ...(sequence ? { sequence } : {}) }]);
+    ppbc.powerProfileStatus([{ profile: 'wash', container: 'prewash', sequence: 'short', status: 'FINISHED' }, { profile, container, status: 'SCHEDULED', ...(sequence ? { sequence } : {}) }]);
 
   it.each([
-    ['unknown profile', statusOf('dry', 'main'), '/sequence_container_status/1/power_profile_id'],
-    ['unknown container', statusOf('wash', 'spin'), '/sequence_container_status/1/sequence_container_id'],
-    ['unknown selected sequence', statusOf('wash', 'main', 'short'), '/sequence_container_status/1/selected_sequence_id'],
-  ])('S2-SEM-REF: PowerProfileStatus with an %s; the status entry is still applied', (_case, status, path) => {
-    const { findings, seq, state } = probe(PPBC, [washer()], status);
+    ['unknown profile', 'dry', 'main', undefined, '/sequence_container_status/1/power_profile_id'],
+    ['unknown container', 'wash', 'spin', undefined, '/sequence_container_status/1/sequence_container_id'],
+    ['unknown selected sequence', 'wash', 'main', 'short', '/sequence_container_status/1/selected_sequence_id'],
+  ])('S2-SEM-REF: PowerProfileStatus with an %s; both status entries are still applied', (_case, profile, container, sequence, path) => {
+    const { findings, seq, state } = probe(PPBC, [washer()], statusOf(profile, container, sequence));
     expect(findings.map(withoutDetail)).toEqual([semantic('S2-SEM-REF', seq, path)]);
-    expect(Object.values(state.statuses).every((entry) => entry.seq === seq)).toBe(true);
+    const applied = Object.fromEntries(Object.entries(state.statuses).map(([key, entry]) => [key, entry.seq]));
+    expect(applied).toEqual({ [`container:${uuid('wash')}/${uuid('prewash')}`]: seq, [`container:${uuid(profile)}/${uuid(container)}`]: seq });
   });
 
   it('S2-SEM-REF: the repaired PowerProfileStatus gives none', () => {
@@ -172,27 +148,27 @@ describe('S2-SEM-REF: PPBC', () => {
     [type, { profile: 'wash', container: 'spin', sequence: 'eco 40' }, '/sequence_container_id'],
     [type, { profile: 'wash', container: 'main', sequence: 'short' }, '/power_sequence_id'],
   ] as const))('S2-SEM-REF: %s naming %j', (type, reference, path) => {
-    const { findings, seq } = probe(PPBC, [washer()], ppbcInstruction(type, 'w1', reference));
+    const { findings, seq } = probe(PPBC, [washer()], ppbc.instruction(type, 'w1', reference));
     expect(findings.map(withoutDetail)).toEqual([semantic('S2-SEM-REF', seq, path)]);
-    expect(probe(PPBC, [washer()], ppbcInstruction(type, 'w1', { profile: 'wash', container: 'main', sequence: 'eco 40' })).findings).toEqual([]);
+    expect(probe(PPBC, [washer()], ppbc.instruction(type, 'w1', { profile: 'wash', container: 'main', sequence: 'eco 40' })).findings).toEqual([]);
   });
 
   it('S2-SEM-REF: a re-sent profile definition replaces the profile', () => {
-    const smaller = ppbcPowerProfileDefinition('wash', { main: ['eco 40'] });
-    const { findings } = probe(PPBC, [washer(), smaller], ppbcInstruction('PPBC.ScheduleInstruction', 'w1', { profile: 'wash', container: 'prewash', sequence: 'short' }));
+    const smaller = ppbc.powerProfileDefinition('wash', { main: ['eco 40'] });
+    const { findings } = probe(PPBC, [washer(), smaller], ppbc.instruction('PPBC.ScheduleInstruction', 'w1', { profile: 'wash', container: 'prewash', sequence: 'short' }));
     expect(findings.map((f) => f.path)).toEqual(['/sequence_container_id']);
   });
 });
 
 describe('S2-SEM-REF: PEBC', () => {
   it('S2-SEM-REF: an unknown power_constraints_id; the repaired one gives none', () => {
-    const { findings, seq } = probe(PEBC, [pebcPowerConstraints('pv limits')], pebcInstruction('curtail', 'other limits'));
+    const { findings, seq } = probe(PEBC, [pebc.powerConstraints('pv limits')], pebc.instruction('curtail', 'other limits'));
     expect(findings.map(withoutDetail)).toEqual([semantic('S2-SEM-REF', seq, '/power_constraints_id')]);
-    expect(probe(PEBC, [pebcPowerConstraints('pv limits')], pebcInstruction('curtail', 'pv limits')).findings).toEqual([]);
+    expect(probe(PEBC, [pebc.powerConstraints('pv limits')], pebc.instruction('curtail', 'pv limits')).findings).toEqual([]);
   });
 
   it('S2-SEM-REF: an EnergyConstraint id does not count as power_constraints_id (ours)', () => {
-    const { findings, seq } = probe(PEBC, [pebcEnergyConstraint('daily budget')], pebcInstruction('curtail', 'daily budget'));
+    const { findings, seq } = probe(PEBC, [pebc.energyConstraint('daily budget')], pebc.instruction('curtail', 'daily budget'));
     expect(findings.map(withoutDetail)).toEqual([semantic('S2-SEM-REF', seq, '/power_constraints_id')]);
     expect(findings[0]?.detail).toMatch(/only a PEBC.EnergyConstraint has that id/);
   });
@@ -202,14 +178,14 @@ describe('S2-SEM-REF: instructions and revocation', () => {
   it('S2-SEM-REF: an InstructionStatusUpdate for an unknown instruction_id; for a known one, none', () => {
     const { findings, seq } = probe(FRBC, [frbcHeater()], instructionStatusUpdate(uuid('i9'), 'ACCEPTED'));
     expect(findings.map(withoutDetail)).toEqual([semantic('S2-SEM-REF', seq, '/instruction_id')]);
-    const known = probe(FRBC, [frbcHeater(), frbcInstruction('i9', 'heater', 'on')], instructionStatusUpdate(uuid('i9'), 'SUCCEEDED'));
+    const known = probe(FRBC, [frbcHeater(), frbc.instruction('i9', 'heater', 'on')], instructionStatusUpdate(uuid('i9'), 'SUCCEEDED'));
     expect(known.findings).toEqual([]);
     expect(known.state.openInstructions).toEqual([]);
     expect(known.state.instructions[uuid('i9')]).toMatchObject({ status: 'SUCCEEDED', statusSeq: known.seq });
   });
 
   it('S2-SEM-REF: an instruction rejected by a gate was never applied, so its id is unknown', () => {
-    const instruction = frbcInstruction('i9', 'heater', 'on');
+    const instruction = frbc.instruction('i9', 'heater', 'on');
     const { findings } = controlled(OMBC).cem(instruction).answer('RM', instruction, 'INVALID_CONTENT').rmOk(instructionStatusUpdate(uuid('i9'), 'REJECTED')).run();
     expect(findings.map((f) => [f.seq, f.rule])).toEqual([
       [11, 'S2-CT-NOT-ACTIVE'],
@@ -226,9 +202,9 @@ describe('S2-SEM-REF: instructions and revocation', () => {
   });
 
   it('S2-SEM-REF: RevokeObject needs the right object_type; a revoked instruction stays known and gets revokedAtSeq', () => {
-    const wrongType = probe(FRBC, [frbcHeater(), frbcInstruction('i1', 'heater', 'on')], revokeObject('PEBC.Instruction', uuid('i1')));
+    const wrongType = probe(FRBC, [frbcHeater(), frbc.instruction('i1', 'heater', 'on')], revokeObject('PEBC.Instruction', uuid('i1')));
     expect(wrongType.findings.map((f) => f.rule)).toEqual(['S2-SEM-REF']);
-    const twice = controlled(FRBC).rmOk(frbcHeater()).cemOk(frbcInstruction('i1', 'heater', 'on')).cemOk(revokeObject('FRBC.Instruction', uuid('i1')));
+    const twice = controlled(FRBC).rmOk(frbcHeater()).cemOk(frbc.instruction('i1', 'heater', 'on')).cemOk(revokeObject('FRBC.Instruction', uuid('i1')));
     const seq = twice.nextSeq;
     const { findings, state } = twice.cemOk(revokeObject('FRBC.Instruction', uuid('i1'))).run();
     expect(findings).toEqual([]);
@@ -238,7 +214,7 @@ describe('S2-SEM-REF: instructions and revocation', () => {
   it('RevokeObject of another family is allowed while any controllable type is active', () => {
     const { findings } = controlled(FRBC, [FRBC, PEBC])
       .cemOk({ message_type: 'SelectControlType', message_id: uuid('to pebc'), control_type: PEBC })
-      .rmOk(pebcPowerConstraints('pv limits'))
+      .rmOk(pebc.powerConstraints('pv limits'))
       .cemOk({ message_type: 'SelectControlType', message_id: uuid('back'), control_type: FRBC })
       .rmOk(revokeObject('PEBC.PowerConstraints', uuid('pv limits')))
       .run();
@@ -269,7 +245,7 @@ describe('S2-SEM-MEASUREMENT', () => {
 
   it('semantic off: no S2-SEM-* finding at all, but the registries and statuses are kept', () => {
     const measurement = powerMeasurement([['HEAT.THERMAL_POWER', 4000]]);
-    const s = controlled(FRBC).rmOk(measurement).rmOk(frbcActuatorStatus('heater', 'on')).cemOk(frbcInstruction('i', 'pump', 'on')).rmOk(instructionStatusUpdate(uuid('nothing'), 'NEW'));
+    const s = controlled(FRBC).rmOk(measurement).rmOk(frbc.actuatorStatus('heater', 'on')).cemOk(frbc.instruction('i', 'pump', 'on')).rmOk(instructionStatusUpdate(uuid('nothing'), 'NEW'));
     expect(s.run().findings.map((f) => f.rule).sort()).toEqual(['S2-SEM-MEASUREMENT', 'S2-SEM-PRECONDITION', 'S2-SEM-REF', 'S2-SEM-REF']);
     const { findings, state } = s.run({ semantic: false });
     expect(findings).toEqual([]);

@@ -2,24 +2,14 @@ import { createConversation } from './conversation';
 import type { ConversationState } from './conversation-state';
 import type { Frame } from './frame';
 import {
-  frbcActuatorStatus,
-  frbcInstruction,
-  frbcStorageStatus,
-  frbcSystemDescription,
-  handshake,
-  handshakeResponse,
-  instructionStatusUpdate,
-  powerMeasurement,
-  resourceManagerDetails,
-  selectControlType,
-  sessionRequest,
-  uuid,
+  frbc, handshake, handshakeResponse, instructionStatusUpdate, powerMeasurement, resourceManagerDetails,
+  selectControlType, sessionRequest, uuid,
 } from './messages.test-util';
 import { script } from './script.test-util';
 
 const details = resourceManagerDetails(['FILL_RATE_BASED_CONTROL', 'NOT_CONTROLABLE']);
-const description = frbcSystemDescription([{ id: 'heater', modes: ['off', 'on'] }]);
-const instruction = frbcInstruction('i1', 'heater', 'on');
+const description = frbc.systemDescription([{ id: 'heater', modes: ['off', 'on'] }]);
+const instruction = frbc.instruction('i1', 'heater', 'on');
 const frames = script()
   .rmOk(handshake('RM')) // 1, 2
   .cemOk(handshake('CEM', null)) // 3, 4
@@ -27,8 +17,8 @@ const frames = script()
   .rmOk(details) // 7, 8
   .cemOk(selectControlType('FILL_RATE_BASED_CONTROL')) // 9, 10
   .rmOk(description) // 11, 12
-  .rmOk(frbcActuatorStatus('heater', 'off')) // 13, 14
-  .rmOk(frbcStorageStatus(50)) // 15, 16
+  .rmOk(frbc.actuatorStatus('heater', 'off')) // 13, 14
+  .rmOk(frbc.storageStatus(50)) // 15, 16
   .cem(instruction) // 17, answered at 20
   .rmOk(powerMeasurement()) // 18, 19
   .answer('RM', instruction) // 20
@@ -134,7 +124,7 @@ describe('readable state (§8)', () => {
   });
 
   it('keeps wire ids such as __proto__ as plain data', () => {
-    const odd = { ...frbcInstruction('x', 'heater', 'on'), id: '__proto__' };
+    const odd = { ...frbc.instruction('x', 'heater', 'on'), id: '__proto__' };
     const conversation = createConversation({ strictUuid: false });
     for (const frame of [...frames.slice(0, 16), { t: 1000, direction: 'cem->rm', message: odd } as const]) conversation.push(frame);
     const state = conversation.state();

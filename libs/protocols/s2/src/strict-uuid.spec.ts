@@ -1,4 +1,4 @@
-import { ddbcSystemDescription, frbcSystemDescription, powerMeasurement, receptionStatus, resourceManagerDetails, uuid } from './messages.test-util';
+import { ddbc, frbc, powerMeasurement, receptionStatus, resourceManagerDetails, uuid } from './messages.test-util';
 import { connected, controlled, withoutDetail } from './script.test-util';
 import { findNonUuidIds } from './strict-uuid';
 
@@ -26,8 +26,13 @@ describe('S2-UUID (§4.4)', () => {
     expect(findNonUuidIds(details)).toEqual({ detail: "not a UUID: /resource_id 'heat-pump-7'", path: '/resource_id' });
   });
 
+  it('S2-UUID: operation_mode and every *_id member are checked', () => {
+    const instruction = { ...frbc.instruction('i1', 'heater', 'on'), actuator_id: 'heater', operation_mode: 'on' };
+    expect(findNonUuidIds(instruction)).toEqual({ detail: "not UUIDs: /actuator_id 'heater', /operation_mode 'on'", path: '/actuator_id' });
+  });
+
   it('S2-UUID: transition from/to and *_timers items are checked, and listed in one finding', () => {
-    const description = frbcSystemDescription([{ id: 'buffer heater', modes: ['off', 'on'], timers: ['min-on'] }]);
+    const description = frbc.systemDescription([{ id: 'buffer heater', modes: ['off', 'on'], timers: ['min-on'] }]);
     const actuator = (description['actuators'] as Array<Record<string, unknown>>)[0] as Record<string, unknown>;
     const [transition] = actuator['transitions'] as Array<Record<string, unknown>>;
     Object.assign(transition as object, { from: 'off', to: 'on', start_timers: [uuid('min-on'), 'min-on'], blocking_timers: ['t2'] });
@@ -40,7 +45,7 @@ describe('S2-UUID (§4.4)', () => {
   });
 
   it("S2-UUID: DDBC's operation mode `Id` is checked", () => {
-    const description = ddbcSystemDescription([{ id: 'heat pump', modes: ['off', 'on'] }]);
+    const description = ddbc.systemDescription([{ id: 'heat pump', modes: ['off', 'on'] }]);
     const [actuator] = description['actuators'] as Array<{ operation_modes: Array<Record<string, unknown>> }>;
     Object.assign(actuator?.operation_modes[1] as object, { Id: 'on' });
     expect(findNonUuidIds(description)).toEqual({ detail: "not a UUID: /actuators/0/operation_modes/1/Id 'on'", path: '/actuators/0/operation_modes/1/Id' });
@@ -61,7 +66,7 @@ describe('S2-UUID (§4.4)', () => {
   });
 
   it('S2-UUID: the message is processed normally (a warned SystemDescription still fills the registry)', () => {
-    const description = { ...frbcSystemDescription([{ id: 'heater', modes: ['off'] }]), message_id: 'sd-1' };
+    const description = { ...frbc.systemDescription([{ id: 'heater', modes: ['off'] }]), message_id: 'sd-1' };
     const { findings, state } = controlled('FILL_RATE_BASED_CONTROL').rm(description).cem(receptionStatus('sd-1')).run();
     expect(findings.map((f) => f.rule)).toEqual(['S2-UUID']);
     expect(state.systemDescription?.message).toBe(description);

@@ -1,13 +1,13 @@
 import { createConversation } from './conversation';
 import type { Frame } from './frame';
-import { frbcStorageStatus, handshake, type Message, powerMeasurement, receptionStatus, selectControlType } from './messages.test-util';
+import { frbc, handshake, type Message, powerMeasurement, receptionStatus, selectControlType } from './messages.test-util';
 import { connected } from './script.test-util';
 import { analyzeTranscript, exportTranscript, importTranscript, TranscriptImportError } from './transcript';
 
 /** A live session with one of almost everything: text frames as they came off the wire, defects included. */
 function liveFrames(): Frame[] {
   const measurement = powerMeasurement(undefined, 'pm-short-id');
-  const invalid: Message = { ...frbcStorageStatus(), present_fill_level: '55.0' };
+  const invalid: Message = { ...frbc.storageStatus(), present_fill_level: '55.0' };
   const rest: Array<Omit<Frame, 't'>> = [
     { direction: 'rm->cem', text: JSON.stringify(measurement, null, 2) },
     { direction: 'cem->rm', text: JSON.stringify(receptionStatus('pm-short-id')) },

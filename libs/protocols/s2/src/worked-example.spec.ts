@@ -1,5 +1,8 @@
 import { analyzeTranscript } from './transcript';
-import { frbcStorageStatus, handshake, handshakeResponse, ombcInstruction, ombcStatus, ombcSystemDescription, powerMeasurement, receptionStatus, resourceManagerDetails, selectControlType, sessionRequest, uuid } from './messages.test-util';
+import {
+  frbc, handshake, handshakeResponse, ombc, powerMeasurement, receptionStatus, resourceManagerDetails,
+  selectControlType, sessionRequest, uuid,
+} from './messages.test-util';
 import { script, withoutDetail } from './script.test-util';
 
 /** RULES.md §13, with UUIDs for the shortened ids (so strict mode adds nothing, as §13 says). */
@@ -16,15 +19,15 @@ describe('RULES §13 worked example (OMBC)', () => {
     .cem(receptionStatus(id('r2')), 31)
     .cem(selectControlType('OPERATION_MODE_BASED_CONTROL', id('c3')), 40)
     .rm(receptionStatus(id('c3')), 41)
-    .rm(ombcStatus('eco', undefined, id('r3')), 50)
+    .rm(ombc.status('eco', undefined, id('r3')), 50)
     .cem(receptionStatus(id('r3'), 'INVALID_CONTENT'), 52)
-    .rm(ombcSystemDescription(['eco', 'boost'], ['tm'], id('r4')), 60)
+    .rm(ombc.systemDescription(['eco', 'boost'], ['tm'], id('r4')), 60)
     .cem(receptionStatus(id('r4')), 62)
-    .cem(ombcInstruction('i1', 'turbo', id('c4')), 70)
+    .cem(ombc.instruction('i1', 'turbo', id('c4')), 70)
     .rm(receptionStatus(id('c4'), 'INVALID_CONTENT'), 72)
     .rm(powerMeasurement([['ELECTRIC.POWER.3_PHASE_SYMMETRIC', 1200]], id('r5')), 80)
     .cem(receptionStatus(id('r5')), 6100)
-    .rm(frbcStorageStatus(52.5, id('r6')), 6200)
+    .rm(frbc.storageStatus(52.5, id('r6')), 6200)
     .rm(sessionRequest('TERMINATE', id('r7')), 6210)
     .cem(receptionStatus(id('r7')), 6215);
 

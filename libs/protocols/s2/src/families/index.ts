@@ -4,7 +4,7 @@ import { DDBC, FRBC, OMBC, OperationModeFamily } from './operation-modes';
 import { PowerEnvelopeFamily } from './power-envelopes';
 import { PowerProfileFamily } from './power-profiles';
 
-export type { AppliedMessage, ControlFamily, FamilyView, IdentifiedMessage } from './control-family';
+export type { AppliedMessage, ControlFamily, IdentifiedMessage, SemanticProblem } from './control-family';
 
 /** Fresh, empty registries for a newly activated control type; null for a type that controls nothing. */
 export function createFamily(controlType: ControlType): ControlFamily | null {
