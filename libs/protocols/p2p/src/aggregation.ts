@@ -1,4 +1,4 @@
-import { compareBytes } from './byte-order';
+import { compareIds } from './id-order';
 import { type StoredRevision } from './ingestion';
 import { streamIntervalData } from './interval-data';
 import { type Quality, worseQuality } from './quality';
@@ -42,7 +42,7 @@ export interface AggregationInput {
  */
 export function aggregateOutput(input: AggregationInput): OutputAggregate {
   const { intervalStart, intervalMs } = input;
-  const ids = [...new Set([...input.expectedSources, ...input.readings.keys()])].sort(compareBytes);
+  const ids = [...new Set([...input.expectedSources, ...input.readings.keys()])].sort(compareIds);
   let outputWh = 0;
   let quality: Quality = 'measured';
   const sources: SourceContribution[] = [];

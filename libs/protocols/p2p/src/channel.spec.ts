@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { P2PError } from './error';
 import { sameSideKeyHash, sideKeyHash, signPaymentRequest, streamBinding, verificationKey, verifyPaymentRequest } from './channel';
 
 describe('P2P-CH channels', () => {
@@ -31,5 +32,8 @@ describe('P2P-CH channels', () => {
     expect(verifyPaymentRequest(bytes, signature, key)).toBe(true);
     expect(verifyPaymentRequest(Buffer.from(JSON.stringify({ command: 'payment-request', owed: 31 })), signature, key)).toBe(false);
     expect(() => signPaymentRequest(bytes, 'tooshort')).toThrow(/32-byte Ed25519 seed/);
+    // A mangled signature from the wire is simply invalid; a malformed key is a clear error, not a crypto TypeError.
+    expect(verifyPaymentRequest(bytes, 'abc', key)).toBe(false);
+    expect(() => verifyPaymentRequest(bytes, signature, 'short')).toThrow(P2PError);
   });
 });

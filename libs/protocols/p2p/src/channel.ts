@@ -64,8 +64,11 @@ export function signPaymentRequest(valueBytes: Uint8Array, seed: string): string
   return sign(null, valueBytes, signingKey(seed)).toString('base64url');
 }
 
-/** What a wallet SHOULD check with the key from its registration answer. */
+const VERIFICATION_KEY = /^[A-Za-z0-9_-]{43}$/;
+
+/** What a wallet SHOULD check with the key from its registration answer; a malformed signature verifies false. */
 export function verifyPaymentRequest(valueBytes: Uint8Array, signature: string, key: string): boolean {
+  if (!VERIFICATION_KEY.test(key)) throw new P2PError('invalid-argument', 'a verification key is a raw Ed25519 public key in 43 base64url characters (P2P-CH5).');
   const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: key }, format: 'jwk' });
   return verify(null, valueBytes, publicKey, Buffer.from(signature, 'base64url'));
 }

@@ -1,4 +1,4 @@
-import { CONFIG_VARIABLES, configFromEnv, configuredRule, lagWarning, PROFILE_DEFAULTS, resolveConfig } from './config';
+import { CONFIG_VARIABLES, configFromEnv, configuredRule, lagWarning, type P2PConfig, PROFILE_DEFAULTS, resolveConfig } from './config';
 import { P2PError } from './error';
 
 describe('P2P-CFG configuration and profiles', () => {
@@ -31,6 +31,49 @@ describe('P2P-CFG configuration and profiles', () => {
     expect(CONFIG_VARIABLES).toContain('P2P_MAX_SPAN_MS');
   });
 
+  // One variable at a time over the community defaults: each reaches its own setting (§16, P2P_<NAME>).
+  const overrides: [string, string, Partial<P2PConfig>][] = [
+    ['P2P_PROFILE', 'poc', { profile: 'poc', intervalMs: 30_000 }],
+    ['P2P_INTERVAL_MS', '60000', { intervalMs: 60_000 }],
+    ['P2P_WIRE_BOUNDS', 'inclusive', { wireBounds: 'inclusive' }],
+    ['P2P_PRODUCER_GATE_CLOSURE_MS', '1000', { producerGateClosureMs: 1000 }],
+    ['P2P_GRID_GATE_CLOSURE_MS', '700000', { gridGateClosureMs: 700_000 }],
+    ['P2P_FINAL_AFTER_MS', '5', { finalAfterMs: 5 }],
+    ['P2P_AGGREGATE_EVERY_MS', '7', { aggregateEveryMs: 7 }],
+    ['P2P_SETTLE_EVERY_MS', '8', { settleEveryMs: 8 }],
+    ['P2P_PRICING_RULE', 'blueprint-average@1', { pricingRule: 'blueprint-average@1' }],
+    ['P2P_CONSUMER_PRICE_PER_KWH', '30', { consumerPricePerMWh: 30_000 }],
+    ['P2P_PRODUCER_PRICE_PER_KWH', '21.5', { producerPricePerMWh: 21_500 }],
+    ['P2P_GRID_FEE_KIND', 'perKwh', { gridFee: { kind: 'perKwh', perMWh: 5000 } }],
+    ['P2P_GRID_FEE_PER_KWH', '4.25', { gridFee: { kind: 'perKwh', perMWh: 4250 } }],
+    ['P2P_BILLED_ENERGY', 'usage', { billedEnergy: 'usage' }],
+    ['P2P_BILLING_UNIT_WH', '1000', { billingUnitWh: 1000 }],
+    ['P2P_ALLOCATION', 'all-time-share', { allocation: 'all-time-share' }],
+    ['P2P_POOL_GRID_SHARE_BPS', '1500', { poolGridShareBps: 1500 }],
+    ['P2P_PAYOUT_CHUNK', '5', { payoutChunk: 5 }],
+    ['P2P_PAYOUT_THROTTLE_MS', '100', { payoutThrottleMs: 100 }],
+    ['P2P_REQUEST_MIN_AMOUNT', '2', { requestMinAmount: 2 }],
+    ['P2P_PAYOUT_MIN_AMOUNT', '3', { payoutMinAmount: 3 }],
+    ['P2P_CURRENCY', 'CHF', { currency: 'CHF' }],
+    ['P2P_CURRENCY_DIGITS', '3', { currencyDigits: 3 }],
+    ['P2P_WALLET_PAYMENT_CHUNK', '25', { walletPaymentChunk: 25 }],
+    ['P2P_IDLE_RESET_MS', '150000', { idleResetMs: 150_000 }],
+    ['P2P_STORAGE_ALLOW_UNSECURED', 'true', { storageAllowUnsecured: true }],
+    ['P2P_MIN_TIMESTAMP_MS', '0', { minTimestampMs: 0 }],
+    ['P2P_MAX_FUTURE_MS', '1', { maxFutureMs: 1 }],
+    ['P2P_MAX_LATE_MS', '2', { maxLateMs: 2 }],
+    ['P2P_MAX_SPAN_MS', '3', { maxSpanMs: 3 }],
+  ];
+
+  it.each(overrides)('P2P-CFG: %s=%s overrides its profile default', (name, value, expected) => {
+    expect(configFromEnv({ [name]: value })).toEqual({ ...PROFILE_DEFAULTS[expected.profile ?? 'community'], ...expected });
+  });
+
+  it('P2P-CFG: the table above covers every variable the lib reads; P2P_GRID_FEE_BPS comes with the bps kind', () => {
+    expect([...overrides.map(([name]) => name), 'P2P_GRID_FEE_BPS'].sort()).toEqual([...CONFIG_VARIABLES].sort());
+    expect(configFromEnv({ P2P_GRID_FEE_KIND: 'bps', P2P_GRID_FEE_BPS: '2000' }).gridFee).toEqual({ kind: 'bps', bps: 2000 });
+  });
+
   it('P2P-CFG: invalid values stop the start with one message naming every problem', () => {
     let error: unknown;
     try {
@@ -47,8 +90,9 @@ describe('P2P-CFG configuration and profiles', () => {
   });
 
   it('P2P-PR2: derived rules need billedEnergy matched and billingUnitWh 1; units > 1 need a fixed price', () => {
-    expect(() => configFromEnv({ P2P_PROFILE: 'poc', P2P_PRICING_RULE: 'blueprint-average@1' })).toThrow(/P2P-PR2/);
-    expect(() => resolveConfig('community', { pricingRule: 'blueprint-weighted@1', billingUnitWh: 1000 })).toThrow(/billingUnitWh > 1 needs a fixed consumer price/);
+    expect(() => configFromEnv({ P2P_PROFILE: 'poc', P2P_PRICING_RULE: 'blueprint-average@1' })).toThrow(/needs billedEnergy 'matched'/);
+    expect(() => resolveConfig('community', { pricingRule: 'blueprint-average@1', billedEnergy: 'usage' })).toThrow(/P2P-PR2/);
+    expect(() => resolveConfig('community', { pricingRule: 'blueprint-weighted@1', billingUnitWh: 1000 })).toThrow(/billingUnitWh 1000 needs a fixed consumer price/);
     expect(resolveConfig('community', { pricingRule: 'blueprint-weighted@1' }).pricingRule).toBe('blueprint-weighted@1');
     expect(() => configFromEnv({ P2P_GRID_FEE_KIND: 'bps' })).toThrow(/P2P_GRID_FEE_BPS is required/);
     expect(() => configFromEnv({ P2P_PRICING_RULE: 'magic@1' })).toThrow(/P2P_PRICING_RULE must be one of/);

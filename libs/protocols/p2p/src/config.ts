@@ -117,7 +117,7 @@ function integerIn(problems: string[], name: string, value: number, min: number,
 }
 
 /** Every rule §16 and §4/§8 put on a configuration, as messages; empty when valid. */
-export function configProblems(config: P2PConfig): string[] {
+function configProblems(config: P2PConfig): string[] {
   const problems: string[] = [];
   const interval = checkIntervalMs(config.intervalMs);
   if (interval) problems.push(interval);
@@ -144,12 +144,10 @@ export function configProblems(config: P2PConfig): string[] {
   if (rule.name === 'community-fixed' && fee.kind === 'perKwh' && fee.perMWh > config.consumerPricePerMWh) {
     problems.push('community-fixed@1: the grid fee per kWh exceeds the consumer price, so the producer price would be negative.');
   }
-  // P2P-PR2
-  if (!hasFixedConsumerPrice(rule) && (config.billedEnergy !== 'matched' || config.billingUnitWh !== 1)) {
-    problems.push(`${rule.name}@${rule.version} derives the consumer price, so it needs billedEnergy 'matched' and billingUnitWh 1 (P2P-PR2).`);
-  }
-  if (config.billingUnitWh > 1 && !hasFixedConsumerPrice(rule)) {
-    problems.push('billingUnitWh > 1 needs a fixed consumer price (P2P-PR2).');
+  if (!hasFixedConsumerPrice(rule)) {
+    // P2P-PR2: a derived price exists only where producers sold, so only matched energy can be billed at it.
+    if (config.billedEnergy !== 'matched') problems.push(`${rule.name}@${rule.version} derives the consumer price, so it needs billedEnergy 'matched' (P2P-PR2).`);
+    if (config.billingUnitWh !== 1) problems.push(`billingUnitWh ${config.billingUnitWh} needs a fixed consumer price; ${rule.name}@${rule.version} derives it (P2P-PR2).`);
   }
   return problems;
 }

@@ -54,7 +54,8 @@ describe('§17 defects of the original we do not copy', () => {
     if (!output) throw new Error('expected an output');
     const { value } = producerOutputRecord(output, { producerId: 'SUNFARM01', intervalMs: W, bounds: 'inclusive', publishedAt: T + 5 * W, profile: 'poc' });
     expect([value.startTime, value.endTime, value.producerPrice]).toEqual([T + 1, T + W, 4]);
-    expect((value.outputWh * value.producerPricePerMWh) / 1e6).toBe(18);
+    // The original's total 4.5 kWh × 4 = 18, in integers: Wh × minor per MWh = micro-units.
+    expect(BigInt(value.outputWh) * BigInt(value.producerPricePerMWh)).toBe(18_000_000n);
   });
 
   it('Q7: the grid prices by a named, versioned rule; poc-fixed@1 keeps 5 / 4 / 1', () => {

@@ -51,6 +51,26 @@ describe('Grid: settlement runs (P2P-S6..S10) in the community profile', () => {
     expect(grid.ledger.producer('PVROOF001')).toMatchObject({ outputWh: 10_000, soldWh: 10_000, credited: 200 });
   });
 
+  it('P2P-S7: a member whose data moves out of a settled interval stays an input, missing, and its entries are reversed', () => {
+    const grid = community();
+    // FLAT00009 registers after intervals 0 and 1 (not expected there) but sends a reading straddling both.
+    grid.register('FLAT00009', 'consumer', T + 3 * L);
+    grid.ingestOutput(output('PVROOF001', 1, 10_000), T + 4 * L);
+    grid.ingestReading({ streamKey: 'FLAT00009', span: { start: T + L / 2, end: T + (3 * L) / 2 }, energyWh: 1000 }, T + 4 * L);
+    const first = grid.run(T + 4 * L);
+    expect(first.entries.filter((e) => e.memberId === 'FLAT00009').map((e) => [e.intervalStart, e.energyWh, e.amount])).toEqual([[T, 500, 0], [T + L, 500, 12]]);
+    // The correction ends the span at T + L: nothing of it is left in interval 1.
+    grid.ingestReading({ streamKey: 'FLAT00009', span: { start: T + L / 2, end: T + L }, energyWh: 500 }, T + 5 * L);
+    const second = grid.run(T + 5 * L);
+    const v2 = second.records.find((r) => r.ceId === `GRID00001:${T + L}:v2`);
+    if (v2?.type !== 'settlement.interval') throw new Error('expected version 2 of interval 1');
+    expect(v2.value.inputs.find((i) => i.id === 'FLAT00009')).toMatchObject({ status: 'missing', energyWh: null });
+    expect(v2.value.gaps).toContain('FLAT00009');
+    expect(second.entries.map((e) => [e.memberId, e.intervalStart, e.energyWh, e.amount])).toEqual([['FLAT00009', T + L, -500, -12], ['PVROOF001', T + L, 0, -10]]);
+    // The ledger equals the latest versions: 500 Wh used in interval 0, nothing charged for interval 1.
+    expect(grid.ledger.consumer('FLAT00009')).toMatchObject({ usageWh: 500, charged: 0 });
+  });
+
   it('P2P-S8/S9/L4: finalised after finalAfterMs; later data → adjustment; payouts only from final intervals, above the minimum', () => {
     const grid = community();
     grid.ingestOutput(output('PVROOF001', 0, 10_000, 0, 'pv-old'), T + L);
@@ -61,8 +81,9 @@ describe('Grid: settlement runs (P2P-S6..S10) in the community profile', () => {
     const final = grid.run(T + L + 30_001);
     expect(final.records.filter((r) => r.type === 'settlement.finalised').map((r) => r.ceId)).toEqual([`GRID00001:${T}:final`]);
     // Credited 200 from a final interval ≥ 100: paid to the address of the latest output.
-    grid.ingestOutput(output('PVROOF001', 1, 0, 0, 'pv-new'), T + 2 * L);
     expect(final.payouts).toEqual([{ paymentId: 'GRID00001:payout:2:PVROOF001', gridId: 'GRID00001', producerId: 'PVROOF001', from: 'GRID00001', to: 'pv-old', amount: 200, currency: 'EUR', reference: 'GRID00001:run:2', sentAt: T + L + 30_001 }]);
+    // A later interval's output names a new address: later payouts go there.
+    grid.ingestOutput(output('PVROOF001', 1, 0, 0, 'pv-new'), T + 2 * L);
     grid.ingestOutput(output('PVROOF001', 0, 16_000, 1), T + 5 * L);
     grid.ingestReading(reading('meter-flat-2', 0, 6_000), T + 5 * L);
     const adjusted = grid.run(T + 5 * L);

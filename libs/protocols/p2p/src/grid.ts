@@ -1,4 +1,4 @@
-import { compareBytes } from './byte-order';
+import { compareIds } from './id-order';
 import { type P2PConfig } from './config';
 import { P2PError } from './error';
 import { DueIntervals } from './due-intervals';
@@ -7,9 +7,11 @@ import { isFinalAt, type Span } from './interval';
 import { producerIntervalData, type ProducerIntervalData, streamIntervalData, type StreamIntervalData } from './interval-data';
 import { type ConsumerAccount, Ledger, type LedgerEntry, type ProducerAccount, type Role } from './ledger';
 import { issuePaymentRequest, type PaymentRequestValue } from './payment-request';
-import { type PaymentEvent, type PaymentOutcome, PaymentsLedger } from './payments';
-import { accruedPayouts, EMPTY_POOL, type Payout, payoutSentValue, type PayoutSentValue, poolPayoutStep, type PoolState } from './payouts';
+import { type PaymentEvent, type PayoutSentValue } from './payment-records';
+import { type PaymentOutcome, PaymentsLedger } from './payments';
+import { accruedPayouts, EMPTY_POOL, type Payout, payoutSentValue, poolPayoutStep, type PoolState } from './payouts';
 import { activeAt, Registry } from './registration';
+import { addSafe } from './units';
 import {
   finaliseInterval,
   type IntervalSettlementState,
@@ -125,7 +127,8 @@ export class Grid {
     const payout = this.payoutsSent.get(paymentId);
     if (!payout || payout.confirmed) return false;
     payout.confirmed = true;
-    this.ledger.producer(payout.producerId).payoutConfirmed += payout.amount;
+    const account = this.ledger.producer(payout.producerId);
+    account.payoutConfirmed = addSafe(account.payoutConfirmed, payout.amount, 'payoutConfirmed');
     return true;
   }
 
@@ -134,6 +137,7 @@ export class Grid {
     const span: Span = { start: intervalStart, end: intervalStart + this.options.config.intervalMs };
     const consumers = new Map<string, StreamIntervalData>();
     const producers = new Map<string, ProducerIntervalData>();
+    const settled = this.intervals.get(intervalStart)?.positions;
     for (const registration of this.registry.all()) {
       if (registration.role === 'consumer') {
         const data = streamIntervalData(this.consumerReadings.effectiveWithin(registration.streamKey, span), intervalStart, this.options.config.intervalMs);
@@ -149,6 +153,7 @@ export class Grid {
       expectedProducers: this.registry.activeWithin('producer', span),
       consumers,
       producers,
+      ...(settled ? { settled } : {}),
     });
   }
 
@@ -169,7 +174,7 @@ export class Grid {
       const settled = settleInterval({ terms: this.terms, run, intervalStart: n, inputs: this.inputsFor(n), ledger: this.ledger, feeCarry: this.feeCarry, ...(previous ? { previous } : {}) });
       if (!settled) continue;
       this.feeCarry = settled.feeCarry;
-      this.gridFeeAccrued += settled.record.value.gridLine;
+      this.gridFeeAccrued = addSafe(this.gridFeeAccrued, settled.record.value.gridLine, 'gridFeeAccrued');
       this.intervals.set(n, settled.state);
       result.records.push(settled.record);
       for (const entry of settled.entries) this.keep(entry);
@@ -196,7 +201,7 @@ export class Grid {
     }
 
     const requestTerms = { gridId: this.options.gridId, requestMinAmount: config.requestMinAmount, currency: config.currency, paymentIdOrAddress: this.paymentIdOrAddress };
-    for (const registration of this.registry.all().filter((r) => r.role === 'consumer' && activeAt(r.periods, asOf)).sort((a, b) => compareBytes(a.id, b.id))) {
+    for (const registration of this.registry.all().filter((r) => r.role === 'consumer' && activeAt(r.periods, asOf)).sort((a, b) => compareIds(a.id, b.id))) {
       const account = this.ledger.find(registration.id) as ConsumerAccount | undefined;
       if (!account) continue;
       const request = issuePaymentRequest(account, this.entriesOf.get(account.id) ?? [], requestTerms, asOf);
@@ -251,7 +256,7 @@ export class Grid {
   }
 
   private addFinalCredit(producerId: string, amount: number): void {
-    this.finalCredits.set(producerId, (this.finalCredits.get(producerId) ?? 0) + amount);
+    this.finalCredits.set(producerId, addSafe(this.finalCredits.get(producerId) ?? 0, amount, 'final credits'));
   }
 
   private poolProducers(at: number) {
@@ -283,7 +288,8 @@ export class Grid {
       const registration = this.registry.get(payout.producerId);
       const latest = registration ? this.producerOutputs.latestEffective(registration.streamKey) : undefined;
       const value = payoutSentValue(payout, { gridId: this.options.gridId, runNo, currency: config.currency, sentAt: asOf, to: latest?.output?.paymentIdOrAddress ?? payout.producerId });
-      this.ledger.producer(payout.producerId).payoutSent += payout.amount;
+      const account = this.ledger.producer(payout.producerId);
+      account.payoutSent = addSafe(account.payoutSent, payout.amount, 'payoutSent');
       this.payoutsSent.set(value.paymentId, { producerId: payout.producerId, amount: payout.amount, confirmed: false });
       return value;
     });

@@ -1,10 +1,10 @@
 // Units, errors and the rounding rule (§1, §7)
 export { P2PError, type P2PErrorCode } from './error';
-export { floorDiv, kwhToWh, parseScaledDecimal, pricePerKwhToPerMWh, requireSafeInteger, thousandthsToDecimal, toSafeNumber } from './units';
+export { kwhToWh, parseScaledDecimal, pricePerKwhToPerMWh, requireSafeInteger, thousandthsToDecimal, toSafeNumber, wholeChunks } from './units';
 export { type CarryStep, floorWithCarry, largestRemainder } from './rounding';
-export { floorOf, type Fraction, formatExact, fraction } from './fraction';
-export { compareBytes } from './byte-order';
-export { canonicalJson, sha256Hex } from './canonical-json';
+export { type ExactPrice, exactPrice, formatExactPrice } from './exact-price';
+export { compareIds } from './id-order';
+export { canonicalJson } from './canonical-json';
 
 // Identifiers and channels (§1, §2)
 export { REGISTRATION_ID, SIDE_KEY, STREAM_KEY, sameSideKeyHash, sideKeyHash, signPaymentRequest, streamBinding, type StreamBinding, type StreamRegistration, verificationKey, verifyPaymentRequest } from './channel';
@@ -50,11 +50,12 @@ export {
   type Role, unrequested,
 } from './ledger';
 export { issuePaymentRequest, type PaymentRequestValue, type RequestTerms } from './payment-request';
-export { type OpenRequest, type Payment, type PaymentEvent, type PaymentOutcome, PaymentsLedger, type PaymentsTerms, type RequestStatus, requestStatus } from './payments';
+export { type PaymentEvent, type PaymentSentValue, type PayoutConfirmedValue, type PayoutSentValue, type Transfer } from './payment-records';
+export { type OpenRequest, type Payment, type PaymentOutcome, PaymentsLedger, type PaymentsTerms, type RequestStatus, requestStatus } from './payments';
 export {
-  type AccruedPosition, accruedPayouts, EMPTY_POOL, type Payout, payoutSentValue, type PayoutSentValue, type PoolProducer, poolPayoutStep, type PoolState, type PoolTerms,
+  type AccruedPosition, accruedPayouts, EMPTY_POOL, type Payout, payoutSentValue, type PoolProducer, poolPayoutStep, type PoolState, type PoolTerms,
 } from './payouts';
-export { newWallet, type PaymentSentValue, type WalletState, walletStep } from './wallet';
+export { newWallet, type WalletState, walletStep } from './wallet';
 export { Grid, type GridBalances, type GridOptions, type SettlementPublication, type SettlementRunResult } from './grid';
 
 // Storage paging (§13.4)

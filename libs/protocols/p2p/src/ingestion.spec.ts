@@ -76,6 +76,27 @@ describe('P2P-IN ingestion', () => {
     expect(estimates.ingest(rec({ quality: 'estimated', energyWh: 1 }), NOW).outcome).toBe('corrected');
   });
 
+  it('P2P-IN4: at the grid an estimated producer.output revision does not supersede a measured one either', () => {
+    const book = new StreamBook(limits);
+    const output = { complete: true, missingSources: [], partialSources: [], producerPricePerMWh: 4000, paymentIdOrAddress: 'SUNFARM01' };
+    book.ingest(rec({ streamKey: 'SUNFARM01', revision: 0, energyWh: 4500, quality: 'measured', output }), NOW);
+    // A late estimated source reading made the producer publish revision 1 labelled estimated (§3.2).
+    expect(book.ingest(rec({ streamKey: 'SUNFARM01', revision: 1, energyWh: 5200, quality: 'estimated', output }), NOW)).toMatchObject({ outcome: 'estimate-kept', revision: { revision: 1, energyWh: 5200 } });
+    expect(book.history('SUNFARM01', T)?.effective).toMatchObject({ revision: 0, energyWh: 4500, quality: 'measured' });
+    expect(book.effectiveTotalWh('SUNFARM01')).toBe(4500);
+    // Its measured successor supersedes, stored as replaced (the value differs from the effective one).
+    expect(book.ingest(rec({ streamKey: 'SUNFARM01', revision: 2, energyWh: 5300, quality: 'measured', output }), NOW)).toMatchObject({
+      outcome: 'corrected', revision: { revision: 2, energyWh: 5300, quality: 'replaced' }, supersedes: { revision: 0 },
+    });
+    // Nor does an estimate supersede a replaced value.
+    expect(book.ingest(rec({ streamKey: 'SUNFARM01', revision: 3, energyWh: 1, quality: 'estimated', output }), NOW).outcome).toBe('estimate-kept');
+    expect(book.effectiveTotalWh('SUNFARM01')).toBe(5300);
+    // An estimated first output is effective (nothing measured to keep), and a measured revision replaces it.
+    const estimatedFirst = new StreamBook(limits);
+    expect(estimatedFirst.ingest(rec({ streamKey: 'WINDMILL1', revision: 0, quality: 'estimated', output }), NOW).outcome).toBe('accepted');
+    expect(estimatedFirst.ingest(rec({ streamKey: 'WINDMILL1', revision: 1, quality: 'estimated', energyWh: 7, output }), NOW).outcome).toBe('corrected');
+  });
+
   it('P2P-IN5: a span overlapping another effective reading of the stream is rejected (overlap); a corrected span is checked too', () => {
     const book = new StreamBook(limits);
     book.ingest(rec(), NOW);
@@ -93,8 +114,18 @@ describe('P2P-IN ingestion', () => {
     expect(book.ingest(rec({ energyWh: 1.5 }), NOW)).toEqual({ outcome: 'rejected', reason: 'energy' });
     expect(book.ingest(rec({ span: { start: T, end: T } }), NOW)).toEqual({ outcome: 'rejected', reason: 'empty-span' });
     expect(book.ingest(rec({ span: { start: NOW, end: NOW + 300_001 } }), NOW)).toEqual({ outcome: 'rejected', reason: 'future' });
-    expect(book.streamKeys()).toEqual(['meter-1']);
     expect(book.effectiveWithin('meter-1', { start: 0, end: NOW * 2 })).toEqual([]);
+  });
+
+  it('P2P-IN10: HTTP input (no offset) goes through the same rules without the offset guard', () => {
+    const book = new StreamBook(limits);
+    const first = readMeterReading({ meterId: 'meter-1', startTime: T + 1, endTime: T + L, usage: '1.25' }, { role: 'consumer', channel: 'http', wireBounds: 'inclusive' });
+    if (first.kind !== 'record') throw new Error(`expected a record, got ${first.kind}`);
+    expect(first.record.offset).toBeUndefined();
+    book.ingest(rec({ offset: 40 }), NOW);
+    // The Kafka offset 40 applied to this stream does not hold back HTTP input: identity, correction, overlap decide.
+    expect(book.ingest(first.record, NOW)).toMatchObject({ outcome: 'corrected', revision: { energyWh: 1250, quality: 'replaced' } });
+    expect(book.ingest(first.record, NOW)).toEqual({ outcome: 'unchanged', why: 'identical' });
   });
 
   it('decideIngestion is the pure rule the services call with their own view of the stream', () => {

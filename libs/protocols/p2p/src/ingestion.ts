@@ -1,5 +1,6 @@
 import { type RejectionReason, type Span, type SpanLimits, spanRejection } from './interval';
 import { type Quality } from './quality';
+import { addSafe } from './units';
 
 /** What a `producer.output` adds to a stream record (§3.2); readings have none. */
 export interface OutputDetail {
@@ -120,9 +121,9 @@ export function decideIngestion(view: StreamView, record: StreamRecord, now: num
   if (!history || !effective) return { outcome: 'accepted', revision: storedRevision(record, 0, sentQuality) };
 
   const revision = history.revisions.length;
-  // A producer's quality is the worst of its sources' (§3.2), a label rather than a competing measurement, so
-  // only readings are held back when estimated.
-  if (sentQuality === 'estimated' && effective.quality !== 'estimated' && !record.output) {
+  // §5 covers producer output at the grid as well: an output revision labelled `estimated` (one of its sources
+  // estimated, §3.2) waits beside the measured one until the producer publishes a better revision.
+  if (sentQuality === 'estimated' && effective.quality !== 'estimated') {
     return { outcome: 'estimate-kept', revision: storedRevision(record, revision, sentQuality) };
   }
   const valueChanged = effective.energyWh !== record.energyWh || effective.span.end !== record.span.end;
@@ -208,11 +209,11 @@ export class StreamBook {
     switch (decision.outcome) {
       case 'accepted':
         keys.splice(at, 0, { revisions: [decision.revision], effective: decision.revision });
-        stream.effectiveWh += decision.revision.energyWh;
+        stream.effectiveWh = addSafe(stream.effectiveWh, decision.revision.energyWh, 'cumulative energy');
         break;
       case 'corrected':
         keys[at] = { revisions: [...keys[at].revisions, decision.revision], effective: decision.revision };
-        stream.effectiveWh += decision.revision.energyWh - decision.supersedes.energyWh;
+        stream.effectiveWh = addSafe(stream.effectiveWh, decision.revision.energyWh - decision.supersedes.energyWh, 'cumulative energy');
         break;
       case 'estimate-kept':
         keys[at] = { revisions: [...keys[at].revisions, decision.revision], effective: keys[at].effective };
@@ -253,10 +254,5 @@ export class StreamBook {
     if (!keys) return undefined;
     const at = lowerBound(keys, start, startOf);
     return at < keys.length && startOf(keys[at]) === start ? keys[at] : undefined;
-  }
-
-  /** The stream keys holding at least one record. */
-  streamKeys(): string[] {
-    return [...this.streams.keys()];
   }
 }

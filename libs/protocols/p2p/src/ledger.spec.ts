@@ -1,6 +1,7 @@
 import { Ledger, newAccount, outstanding, payoutPending, type ConsumerAccount, type ProducerAccount, unrequested } from './ledger';
 import { issuePaymentRequest } from './payment-request';
-import { PaymentsLedger, requestStatus, type PaymentEvent } from './payments';
+import { type PaymentEvent } from './payment-records';
+import { PaymentsLedger, requestStatus } from './payments';
 import { accruedPayouts, EMPTY_POOL, payoutSentValue, poolPayoutStep } from './payouts';
 import { newWallet, walletStep } from './wallet';
 import { type PaymentRequestValue } from './payment-request';
@@ -108,6 +109,13 @@ describe('P2P-L3 payments ledger', () => {
     expect(payments.record(sent('p9', 10, 'FLAT00001'))).toEqual({ outcome: 'rejected', reason: 'conflict' });
     expect(payments.record(sent('p10', 10, 'FLAT00002', { currency: 'USD' }))).toEqual({ outcome: 'rejected', reason: 'currency' });
     expect(payments.record(sent('p11', 10, 'FLAT00002', { to: 'another-grid' }))).toEqual({ outcome: 'ignored' });
+    // A confirmation in another currency does not confirm a payment sent in the grid's.
+    payments.record(sent('p12', 5, 'FLAT00002'));
+    expect(payments.record({ ...sent('p12', 5, 'FLAT00002', { currency: 'USD' }), type: 'payment.confirmed', confirmedAt: N })).toEqual({ outcome: 'rejected', reason: 'currency' });
+    expect(payments.payment('p12')?.confirmedAt).toBeNull();
+    // Amounts are integers > 0 (§3.4): anything else is refused before it can touch a balance.
+    for (const amount of [0, -5, 2.5, Number.NaN]) expect(() => payments.record(sent('p13', amount, 'FLAT00002'))).toThrow(/must be an integer > 0/);
+    expect(payments.payment('p13')).toBeUndefined();
     expect(payments.takeReceived()).toBe(10);
   });
 

@@ -33,7 +33,7 @@ export function commandFitsRole(role: StreamRole, command: string | undefined): 
 export type ReadingIntake =
   | { kind: 'record'; record: StreamRecord }
   | { kind: 'rejected'; reason: RejectionReason }
-  /** Not counted: a command that does not fit the role (P2P-IN6), or no energy (P2P reads only `energyWh`). */
+  /** Ignored and counted, never rejected: a command that does not fit the role (P2P-IN6), or no energy (P2P reads only `energyWh`). */
   | { kind: 'ignored'; why: 'command' | 'no-energy' };
 
 export interface ReadingContext {

@@ -1,4 +1,4 @@
-import { compareBytes } from './byte-order';
+import { compareIds } from './id-order';
 import { pageOf, parsePaging } from './paging';
 
 const ids = Array.from({ length: 23 }, (_, i) => `item${String(i).padStart(2, '0')}`);
@@ -44,6 +44,6 @@ describe('P2P-STO-PAGE paging (§13.4)', () => {
   });
 
   it('§13.3 byte order: b10 before b9', () => {
-    expect(['b9', 'b10', 'B1'].sort(compareBytes)).toEqual(['B1', 'b10', 'b9']);
+    expect(['b9', 'b10', 'B1'].sort(compareIds)).toEqual(['B1', 'b10', 'b9']);
   });
 });

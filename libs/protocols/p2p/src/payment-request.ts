@@ -1,6 +1,6 @@
 import { P2PError } from './error';
 import { type ConsumerAccount, type LedgerEntry, outstanding, unrequested } from './ledger';
-import { thousandthsToDecimal } from './units';
+import { addSafe, thousandthsToDecimal } from './units';
 
 /** §3.3 `payment.request`. */
 export interface PaymentRequestValue {
@@ -51,12 +51,12 @@ export function issuePaymentRequest(account: ConsumerAccount, entries: readonly 
   let fromStart = Number.POSITIVE_INFINITY;
   let toStart = Number.NEGATIVE_INFINITY;
   for (const entry of covered) {
-    usageWh += entry.billedWh;
+    usageWh = addSafe(usageWh, entry.billedWh, 'usageWh');
     fromStart = Math.min(fromStart, entry.intervalStart);
     toStart = Math.max(toStart, entry.intervalStart);
   }
   account.requestSeq += 1;
-  account.requested += owed;
+  account.requested = addSafe(account.requested, owed, 'requested');
   account.requestedThroughSeq = covered[covered.length - 1].seq;
   return {
     command: 'payment-request',

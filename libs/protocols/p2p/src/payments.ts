@@ -1,19 +1,7 @@
 import { P2PError } from './error';
 import { type ConsumerAccount } from './ledger';
-
-/** §3.4 `payment.sent` / `payment.confirmed` as the grid reads them. */
-export interface PaymentEvent {
-  type: 'payment.sent' | 'payment.confirmed';
-  paymentId: string;
-  from: string;
-  to: string;
-  amount: number;
-  currency: string;
-  /** A consumerId or a requestId (P2P-L3). */
-  reference: string;
-  sentAt: number;
-  confirmedAt?: number;
-}
+import { type PaymentEvent, type Transfer } from './payment-records';
+import { addSafe } from './units';
 
 export type RequestStatus = 'requested' | 'partially-paid' | 'paid' | 'confirmed';
 
@@ -29,14 +17,8 @@ export interface OpenRequest {
   confirmed: number;
 }
 
-export interface Payment {
-  paymentId: string;
-  from: string;
-  to: string;
-  amount: number;
-  currency: string;
-  reference: string;
-  sentAt: number;
+/** A payment as the grid's payments ledger keeps it. */
+export interface Payment extends Transfer {
   confirmedAt: number | null;
   /** The consumer it counts for; null while unallocated (P2P-L3). */
   consumerId: string | null;
@@ -85,6 +67,10 @@ export class PaymentsLedger {
   /** Applies one payment event. */
   record(event: PaymentEvent): PaymentOutcome {
     if (event.to !== this.terms.paymentIdOrAddress) return { outcome: 'ignored' };
+    // §3.4 (the topic's schema): an amount is an integer > 0.
+    if (!Number.isSafeInteger(event.amount) || event.amount <= 0) throw new P2PError('invalid-argument', `payment '${event.paymentId}' has amount ${String(event.amount)}; it must be an integer > 0.`);
+    // Checked before the paymentId lookup, so a confirmation in another currency cannot confirm one sent in the grid's.
+    if (event.currency !== this.terms.currency) return { outcome: 'rejected', reason: 'currency' };
     const known = this.payments.get(event.paymentId);
     if (known) {
       if (known.amount !== event.amount || known.from !== event.from || known.reference !== event.reference) return { outcome: 'rejected', reason: 'conflict' };
@@ -94,7 +80,6 @@ export class PaymentsLedger {
       }
       return { outcome: 'unchanged', payment: known };
     }
-    if (event.currency !== this.terms.currency) return { outcome: 'rejected', reason: 'currency' };
     const payment: Payment = {
       paymentId: event.paymentId,
       from: event.from,
@@ -123,10 +108,7 @@ export class PaymentsLedger {
     if (payment.consumerId !== null) throw new P2PError('invalid-state', `payment '${paymentId}' is already allocated to '${payment.consumerId}'.`);
     if (!this.consumerAccount(consumerId)) throw new P2PError('invalid-argument', `'${consumerId}' is not a consumer.`);
     this.allocateTo(payment, consumerId, undefined);
-    if (payment.confirmedAt !== null) {
-      (this.consumerAccount(consumerId) as ConsumerAccount).confirmed += payment.amount;
-      this.receivedSinceStep += payment.amount;
-    }
+    if (payment.confirmedAt !== null) this.countReceived(payment, consumerId);
     return payment;
   }
 
@@ -156,10 +138,6 @@ export class PaymentsLedger {
     return this.payments.get(paymentId);
   }
 
-  request(requestId: string): OpenRequest | undefined {
-    return this.requests.get(requestId);
-  }
-
   unallocated(): Payment[] {
     return [...this.payments.values()].filter((p) => p.consumerId === null);
   }
@@ -168,7 +146,7 @@ export class PaymentsLedger {
     payment.consumerId = consumerId;
     payment.credit = payment.amount;
     const account = this.consumerAccount(consumerId) as ConsumerAccount;
-    account.paid += payment.amount;
+    account.paid = addSafe(account.paid, payment.amount, 'paid');
     const open = (this.requestsByConsumer.get(consumerId) ?? []).filter((r) => r !== first && r.paid < r.owed);
     for (const request of first && first.paid < first.owed ? [first, ...open] : open) {
       if (payment.credit === 0) break;
@@ -186,8 +164,13 @@ export class PaymentsLedger {
   private confirm(payment: Payment, confirmedAt: number): void {
     payment.confirmedAt = confirmedAt;
     for (const allocation of payment.allocations) (this.requests.get(allocation.requestId) as OpenRequest).confirmed += allocation.amount;
-    if (payment.consumerId === null) return;
-    (this.consumerAccount(payment.consumerId) as ConsumerAccount).confirmed += payment.amount;
-    this.receivedSinceStep += payment.amount;
+    if (payment.consumerId !== null) this.countReceived(payment, payment.consumerId);
+  }
+
+  /** Confirmed and allocated: the consumer's `confirmed` and the pool's next `received` (P2P-L3, L5). */
+  private countReceived(payment: Payment, consumerId: string): void {
+    const account = this.consumerAccount(consumerId) as ConsumerAccount;
+    account.confirmed = addSafe(account.confirmed, payment.amount, 'confirmed');
+    this.receivedSinceStep = addSafe(this.receivedSinceStep, payment.amount, 'received');
   }
 }

@@ -1,20 +1,7 @@
-import { compareBytes } from './byte-order';
+import { compareIds } from './id-order';
 import { P2PError } from './error';
-
-/** §3.4 `payout.sent`. */
-export interface PayoutSentValue {
-  /** `<gridId>:payout:<runNo>:<producerId>`. */
-  paymentId: string;
-  gridId: string;
-  producerId: string;
-  from: string;
-  to: string;
-  amount: number;
-  currency: string;
-  /** `<gridId>:run:<runNo>`. */
-  reference: string;
-  sentAt: number;
-}
+import { type PayoutSentValue } from './payment-records';
+import { addSafe, wholeChunks } from './units';
 
 /** One payout decided by a payout step. */
 export interface Payout {
@@ -50,7 +37,7 @@ export interface AccruedPosition {
  */
 export function accruedPayouts(positions: readonly AccruedPosition[], payoutMinAmount: number): Payout[] {
   const payouts: Payout[] = [];
-  for (const position of [...positions].sort((a, b) => compareBytes(a.producerId, b.producerId))) {
+  for (const position of [...positions].sort((a, b) => compareIds(a.producerId, b.producerId))) {
     const payable = position.finalCredits - position.payoutSent;
     if (payable >= payoutMinAmount && payable > 0) payouts.push({ producerId: position.producerId, amount: payable });
   }
@@ -101,12 +88,12 @@ export function poolPayoutStep(
   if (!(asOf - pool.lastPayoutStep > terms.payoutThrottleMs)) return null;
   const received = takeReceived();
   if (!Number.isSafeInteger(received) || received < 0) throw new P2PError('invalid-argument', `received must be a non-negative integer, got ${received}.`);
-  const cumReceived = pool.cumReceived + received;
+  const cumReceived = addSafe(pool.cumReceived, received, 'cumReceived');
   const cutTotal = Number((BigInt(cumReceived) * BigInt(terms.poolGridShareBps)) / 10_000n);
   const cut = cutTotal - pool.cutTotal;
   let poolAvailable = pool.poolAvailable + received - cut;
-  const dist = Math.floor(poolAvailable / terms.payoutChunk) * terms.payoutChunk;
-  const eligible = producers.filter((p) => p.active && p.cumOutputWh > 0).sort((a, b) => compareBytes(a.producerId, b.producerId));
+  const dist = wholeChunks(poolAvailable, terms.payoutChunk);
+  const eligible = producers.filter((p) => p.active && p.cumOutputWh > 0).sort((a, b) => compareIds(a.producerId, b.producerId));
   let total = 0n;
   for (const p of eligible) total += BigInt(p.cumOutputWh);
   const payouts: Payout[] = [];

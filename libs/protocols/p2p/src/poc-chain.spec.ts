@@ -93,31 +93,46 @@ function runChain() {
         grid.recordPayment({ type: 'payment.sent', ...step.payment });
         grid.recordPayment({ type: 'payment.confirmed', ...step.payment, confirmedAt: t });
       }
-      for (const payout of result.payouts) grid.recordPayoutConfirmed(payout.paymentId);
+      // The rail confirms each payout at once; every producer reads p2p.payments and keeps its own (P2P-AG7).
+      for (const payout of result.payouts) {
+        grid.recordPayoutConfirmed(payout.paymentId);
+        for (const producer of Object.values(producers)) producer.recordPayoutConfirmed({ ...payout, confirmedAt: t });
+      }
       balances.push(grid.balances());
     }
   }
-  return { grid, outputs, runs, wallets, paid, balances };
+  return { grid, producers, outputs, runs, wallets, paid, balances };
 }
 
+/**
+ * §11.3 round by round: the run that settles and requests it, the run that pays it out, and the SPEC's figures.
+ * `gridFeeAccrued` is the running total (the original's `runningCostsTotal`): 11 after round 1, 11 + 9 after round 2.
+ */
+const rounds = [
+  {
+    round: 1, requestRun: 1, payoutRun: 2,
+    units: { HOUSE0001: 6, HOUSE0002: 5 }, owed: { HOUSE0001: 30, HOUSE0002: 25 }, gridFeeAccrued: 11,
+    payments: { HOUSE0001: { amount: 25, kept: 5 }, HOUSE0002: { amount: 25, kept: 0 } },
+    payouts: { SUNFARM01: 24, WINDMILL1: 15 }, poolAvailable: 1,
+  },
+  {
+    round: 2, requestRun: 3, payoutRun: 4,
+    units: { HOUSE0001: 4, HOUSE0002: 5 }, owed: { HOUSE0001: 20, HOUSE0002: 25 }, gridFeeAccrued: 20,
+    payments: { HOUSE0001: { amount: 25, kept: 0 }, HOUSE0002: { amount: 25, kept: 0 } },
+    payouts: { SUNFARM01: 24, WINDMILL1: 15 }, poolAvailable: 2,
+  },
+];
+
 describe('P2P-POC: the §11.3 chain in the poc profile', () => {
-  const { grid, outputs, runs, wallets, paid, balances } = runChain();
-  const gridLines = (run: SettlementRunResult) => run.records.reduce((sum, r) => sum + (r.type === 'settlement.finalised' ? 0 : r.value.gridLine), 0);
-  const owed = (run: SettlementRunResult) => Object.fromEntries(run.paymentRequests.map((r) => [r.consumerId, r.owed]));
-  const units = (run: SettlementRunResult) => Object.fromEntries(run.paymentRequests.map((r) => [r.consumerId, r.usage]));
-  const payouts = (run: SettlementRunResult) => Object.fromEntries(run.payouts.map((p) => [p.producerId, p.amount]));
+  const { grid, producers, outputs, runs, wallets, paid, balances } = runChain();
+  const outputsOf = (producerId: string, window: number) => outputs.filter((o) => o.producerId === producerId && o.startTime === T0 + window * W + 1);
 
   it('P2P-AG2: producers sum their sources per window: SUNFARM01 4500/5250, WINDMILL1 3000/3250', () => {
-    const of = (producerId: string, window: number) => outputs.filter((o) => o.producerId === producerId && o.startTime === T0 + window * W + 1).map((o) => o.outputWh);
-    expect(of('SUNFARM01', 0)).toEqual([4500]);
-    expect(of('SUNFARM01', 1)).toEqual([5250]);
-    expect(of('WINDMILL1', 0)).toEqual([3000]);
-    expect(of('WINDMILL1', 1)).toEqual([3250]);
-    // §11.1 mapping: the original's `price` total = outputWh × producerPricePerMWh / 10⁶ → 18, 21, 12, 13.
-    const total = (producerId: string, window: number) => outputs
-      .filter((o) => o.producerId === producerId && o.startTime === T0 + window * W + 1)
-      .map((o) => (o.outputWh * o.producerPricePerMWh) / 1e6);
-    expect([total('SUNFARM01', 0), total('SUNFARM01', 1), total('WINDMILL1', 0), total('WINDMILL1', 1)]).toEqual([[18], [21], [12], [13]]);
+    expect([outputsOf('SUNFARM01', 0), outputsOf('SUNFARM01', 1), outputsOf('WINDMILL1', 0), outputsOf('WINDMILL1', 1)].map((list) => list.map((o) => o.outputWh))).toEqual([[4500], [5250], [3000], [3250]]);
+    // §11.1 mapping: the original's `price` total = outputWh × producerPricePerMWh / 10⁶ → 18, 21, 12, 13 (exact here).
+    const total = (o: ProducerOutputValue) => (BigInt(o.outputWh) * BigInt(o.producerPricePerMWh)) / 1_000_000n;
+    expect([outputsOf('SUNFARM01', 0), outputsOf('SUNFARM01', 1), outputsOf('WINDMILL1', 0), outputsOf('WINDMILL1', 1)].map((list) => list.map(total))).toEqual([[18n], [21n], [12n], [13n]]);
+    expect(outputs.every((o) => (BigInt(o.outputWh) * BigInt(o.producerPricePerMWh)) % 1_000_000n === 0n)).toBe(true);
   });
 
   it('P2P-AG3/AG5/T7: each window published once, labelled with its own window, 120 s after its end; later windows with 0 Wh and missing sources', () => {
@@ -130,44 +145,51 @@ describe('P2P-POC: the §11.3 chain in the poc profile', () => {
     expect(window2.endTime - window2.startTime).toBe(W - 1);
   });
 
-  it('run 1 settles windows 0–2 and requests round 1: HOUSE0001 6 kWh owes 30, HOUSE0002 5 kWh owes 25', () => {
-    expect(runs[0]).toMatchObject({ settled: 3, resettled: 0, adjusted: 0, finalised: 3 });
-    expect(owed(runs[0])).toEqual({ HOUSE0001: 30, HOUSE0002: 25 });
-    expect(units(runs[0])).toEqual({ HOUSE0001: 6, HOUSE0002: 5 });
-    expect(runs[0].paymentRequests.map((r) => r.requestId)).toEqual([`${GRID}:HOUSE0001:1`, `${GRID}:HOUSE0002:1`]);
-    expect(runs[0].payouts).toEqual([]);
-    // Accrued fee 11: R1 of charges × 2000 bps over the run's consumer entries.
-    expect(gridLines(runs[0])).toBe(11);
-    expect(paid.filter((p) => p.run === 1)).toEqual([
-      { run: 1, consumerId: 'HOUSE0001', amount: 25, kept: 5 },
-      { run: 1, consumerId: 'HOUSE0002', amount: 25, kept: 0 },
-    ]);
-  });
-
-  it('run 2 pays round 1: received 50, cut 10, pool 40 → SUNFARM01 24, WINDMILL1 15', () => {
-    expect(runs[1]).toMatchObject({ settled: 0, paymentRequests: [] });
-    expect(payouts(runs[1])).toEqual({ SUNFARM01: 24, WINDMILL1: 15 });
-    expect(balances[1]).toEqual({ gridFeeAccrued: 11, gridFeeReceived: 10, poolAvailable: 1, unallocated: 0, cash: 50 - 39 });
-  });
-
-  it('run 3 settles window 3, adjusts window 2 (HOUSE0001 late), requests round 2: 4 units → 20, 5 units → 25', () => {
-    expect(runs[2]).toMatchObject({ settled: 1, adjusted: 1, resettled: 0, finalised: 1 });
+  it('P2P-S10/T7: run 1 settles windows 0–2, run 3 settles window 3 and adjusts window 2 (HOUSE0001 late), runs 2 and 4 only pay out', () => {
+    expect(runs.map((r) => [r.settled, r.resettled, r.adjusted, r.finalised])).toEqual([[3, 0, 0, 3], [0, 0, 0, 0], [1, 0, 1, 1], [0, 0, 0, 0]]);
     const adjustment = runs[2].records.find((r) => r.type === 'settlement.adjustment');
     expect(adjustment?.value).toMatchObject({ intervalStart: T0 + 2 * W, adjustmentNo: 1, basedOn: 'v1', reason: 'inputs-changed' });
-    expect(owed(runs[2])).toEqual({ HOUSE0001: 20, HOUSE0002: 25 });
-    expect(units(runs[2])).toEqual({ HOUSE0001: 4, HOUSE0002: 5 });
-    expect(runs[2].payouts).toEqual([]);
-    // Accrued fee 20 in all (11 + 9).
-    expect(gridLines(runs[2])).toBe(9);
-    expect(paid.filter((p) => p.run === 3)).toEqual([
-      { run: 3, consumerId: 'HOUSE0001', amount: 25, kept: 0 },
-      { run: 3, consumerId: 'HOUSE0002', amount: 25, kept: 0 },
-    ]);
+    expect([runs[1].paymentRequests, runs[3].paymentRequests]).toEqual([[], []]);
   });
 
-  it('run 4 pays round 2: received 50, cut 10, pool 41 → 24 / 15, pool 2', () => {
-    expect(payouts(runs[3])).toEqual({ SUNFARM01: 24, WINDMILL1: 15 });
-    expect(grid.balances()).toEqual({ gridFeeAccrued: 20, gridFeeReceived: 20, poolAvailable: 2, unallocated: 0, cash: 100 - 78 });
+  it.each(rounds)('P2P-L2/S4 round $round: run $requestRun requests newly settled whole kWh at 5 each, one request per consumer', ({ round, requestRun, units, owed }) => {
+    const run = runs[requestRun - 1];
+    expect(Object.fromEntries(run.paymentRequests.map((r) => [r.consumerId, r.usage]))).toEqual(units);
+    expect(Object.fromEntries(run.paymentRequests.map((r) => [r.consumerId, r.owed]))).toEqual(owed);
+    expect(run.paymentRequests.map((r) => r.requestId)).toEqual([`${GRID}:HOUSE0001:${round}`, `${GRID}:HOUSE0002:${round}`]);
+    // A run's requests precede its payout step, which has nothing confirmed yet.
+    expect(run.payouts).toEqual([]);
+  });
+
+  it.each(rounds)('P2P-S4 round $round: the accrued grid fee is $gridFeeAccrued in all, 1 per kWh billed', ({ requestRun, units, gridFeeAccrued }) => {
+    const before = requestRun > 1 ? balances[requestRun - 2].gridFeeAccrued : 0;
+    expect(balances[requestRun - 1].gridFeeAccrued).toBe(gridFeeAccrued);
+    const kWh = Object.values(units).reduce((sum, n) => sum + n, 0);
+    const gridLines = runs[requestRun - 1].records.reduce((sum, r) => sum + (r.type === 'settlement.finalised' ? 0 : r.value.gridLine), 0);
+    expect([gridLines, gridFeeAccrued - before]).toEqual([kWh, kWh]);
+  });
+
+  it.each(rounds)('P2P-L6 round $round: wallets pay whole multiples of 25 to the grid, keeping the rest', ({ requestRun, payments }) => {
+    expect(paid.filter((p) => p.run === requestRun)).toEqual(Object.entries(payments).map(([consumerId, p]) => ({ run: requestRun, consumerId, ...p })));
+  });
+
+  it.each(rounds)('P2P-L5 round $round: run $payoutRun gets 50, keeps 10, pays floor(40·share) and leaves $poolAvailable pooled', ({ round, payoutRun, payouts, poolAvailable }) => {
+    expect(Object.fromEntries(runs[payoutRun - 1].payouts.map((p) => [p.producerId, p.amount]))).toEqual(payouts);
+    expect(balances[payoutRun - 1]).toMatchObject({ gridFeeReceived: 10 * round, poolAvailable, unallocated: 0, cash: 50 * round - 39 * round });
+  });
+
+  it('P2P-AG7: each producer counts its confirmed payouts once: SUNFARM01 24 + 24, WINDMILL1 15 + 15', () => {
+    expect(producers.SUNFARM01.payouts()).toEqual({
+      receivedTotal: 48,
+      lastPayout: expect.objectContaining({ paymentId: `${GRID}:payout:4:SUNFARM01`, amount: 24, to: 'SUNFARM01', confirmedAt: T0 + 360_000 }),
+    });
+    expect(producers.WINDMILL1.payouts().receivedTotal).toBe(30);
+    const last = producers.WINDMILL1.payouts().lastPayout;
+    if (!last) throw new Error('WINDMILL1 received no payout');
+    // A re-delivered confirmation, or another producer's, changes nothing.
+    expect(producers.WINDMILL1.recordPayoutConfirmed(last)).toBe(false);
+    expect(producers.WINDMILL1.recordPayoutConfirmed({ ...last, paymentId: `${GRID}:payout:9:SUNFARM01`, producerId: 'SUNFARM01' })).toBe(false);
+    expect(producers.WINDMILL1.payouts().receivedTotal).toBe(30);
   });
 
   it('§11.1 state mapping at the end: consumer and producer totals, shares, wallets', () => {
@@ -181,5 +203,6 @@ describe('P2P-POC: the §11.3 chain in the poc profile', () => {
     expect([sunfarm.payoutSent, sunfarm.payoutConfirmed, sunfarm.credited]).toEqual([48, 48, 0]);
     expect(wallets.get('HOUSE0001')).toMatchObject({ outstanding: 0, totalSent: 50, paymentsSent: 2 });
     expect(wallets.get('HOUSE0002')).toMatchObject({ outstanding: 0, totalSent: 50, paymentsSent: 2 });
+    expect(grid.balances()).toEqual({ gridFeeAccrued: 20, gridFeeReceived: 20, poolAvailable: 2, unallocated: 0, cash: 100 - 78 });
   });
 });

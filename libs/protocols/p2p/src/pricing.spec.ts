@@ -1,5 +1,5 @@
 import { consensusPrice, hasFixedConsumerPrice, intervalPrices, pricingRule } from './pricing';
-import { formatExact, fraction } from './fraction';
+import { exactPrice, formatExactPrice } from './exact-price';
 
 const perKwh = (perMWh: number) => ({ kind: 'perKwh' as const, perMWh });
 const X = { outputWh: 2500, producerPricePerMWh: 12_500 };
@@ -41,11 +41,11 @@ describe('P2P-PR pricing rules', () => {
   });
 
   it('P2P-S5 producerExact: a terminating decimal, else the reduced fraction', () => {
-    expect(formatExact(fraction(10n, 3n))).toBe('10/3');
-    expect(formatExact(fraction(50n, 8n))).toBe('6.25');
-    expect(formatExact(fraction(6n, 4n))).toBe('1.5');
-    expect(formatExact(fraction(1n, 40n))).toBe('0.025');
-    expect(formatExact(fraction(-3n, 2n))).toBe('-1.5');
+    expect(formatExactPrice(exactPrice(10n, 3n))).toBe('10/3');
+    expect(formatExactPrice(exactPrice(50n, 8n))).toBe('6.25');
+    expect(formatExactPrice(exactPrice(6n, 4n))).toBe('1.5');
+    expect(formatExactPrice(exactPrice(1n, 40n))).toBe('0.025');
+    expect(formatExactPrice(exactPrice(-3n, 2n))).toBe('-1.5');
   });
 
   it('P2P-PR: rules are named and versioned; an unknown id fails clearly', () => {

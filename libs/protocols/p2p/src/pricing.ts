@@ -1,6 +1,6 @@
 import { P2PError } from './error';
-import { floorOf, type Fraction, formatExact, fraction } from './fraction';
-import { toSafeNumber } from './units';
+import { exactPrice, type ExactPrice, floorPrice, formatExactPrice } from './exact-price';
+import { addSafe, toSafeNumber } from './units';
 
 /** §8: named, versioned rules; a formula change is a new version. */
 export type PricingRuleId = 'poc-fixed@1' | 'community-fixed@1' | 'blueprint-average@1' | 'blueprint-weighted@1';
@@ -49,29 +49,29 @@ export interface PricedOutput {
 
 /** P2P-PR1: the producer price `π_p`, exact and floored; both null when a derived rule has no price. */
 export interface ConsensusPrice {
-  exact: Fraction | null;
+  exact: ExactPrice | null;
   perMWh: number | null;
 }
 
 const BPS = 10_000n;
 
 export function consensusPrice(rule: PricingRule, producers: readonly PricedOutput[]): ConsensusPrice {
-  let exact: Fraction | null;
+  let exact: ExactPrice | null;
   switch (rule.name) {
     case 'poc-fixed':
-      exact = fraction(BigInt(rule.params.producerPricePerMWh), 1n);
+      exact = exactPrice(BigInt(rule.params.producerPricePerMWh), 1n);
       break;
     case 'community-fixed': {
       const { consumerPricePerMWh, fee } = rule.params;
       exact = fee.kind === 'perKwh'
-        ? fraction(BigInt(consumerPricePerMWh - fee.perMWh), 1n)
-        : fraction(BigInt(consumerPricePerMWh) * (BPS - BigInt(fee.bps)), BPS);
+        ? exactPrice(BigInt(consumerPricePerMWh - fee.perMWh), 1n)
+        : exactPrice(BigInt(consumerPricePerMWh) * (BPS - BigInt(fee.bps)), BPS);
       break;
     }
     case 'blueprint-average': {
       let sum = 0n;
       for (const p of producers) sum += BigInt(p.producerPricePerMWh);
-      exact = producers.length === 0 ? null : fraction(sum, BigInt(producers.length));
+      exact = producers.length === 0 ? null : exactPrice(sum, BigInt(producers.length));
       break;
     }
     case 'blueprint-weighted': {
@@ -81,11 +81,11 @@ export function consensusPrice(rule: PricingRule, producers: readonly PricedOutp
         weighted += BigInt(p.outputWh) * BigInt(p.producerPricePerMWh);
         output += BigInt(p.outputWh);
       }
-      exact = output === 0n ? null : fraction(weighted, output);
+      exact = output === 0n ? null : exactPrice(weighted, output);
       break;
     }
   }
-  return { exact, perMWh: exact ? toSafeNumber(floorOf(exact), 'producer price') : null };
+  return { exact, perMWh: exact ? toSafeNumber(floorPrice(exact), 'producer price') : null };
 }
 
 /** The settlement record's `prices` (P2P-S5). */
@@ -99,7 +99,7 @@ export interface IntervalPrices {
 /** §8 `π_c` for a derived rule: `π_p + f`, or `floor(π_p·10000/(10000−b))`, from the floored `π_p`. */
 function withFee(producerPerMWh: number, fee: GridFee): number {
   return fee.kind === 'perKwh'
-    ? producerPerMWh + fee.perMWh
+    ? addSafe(producerPerMWh, fee.perMWh, 'consumer price')
     : toSafeNumber((BigInt(producerPerMWh) * BPS) / (BPS - BigInt(fee.bps)), 'consumer price');
 }
 
@@ -112,5 +112,5 @@ export function intervalPrices(rule: PricingRule, producers: readonly PricedOutp
   const consumerPerMWh = rule.name === 'blueprint-average' || rule.name === 'blueprint-weighted'
     ? withFee(producer.perMWh, rule.params.fee)
     : rule.params.consumerPricePerMWh;
-  return { consumerPerMWh, producerPerMWh: producer.perMWh, producerExact: formatExact(producer.exact) };
+  return { consumerPerMWh, producerPerMWh: producer.perMWh, producerExact: formatExactPrice(producer.exact) };
 }

@@ -3,8 +3,10 @@ import { type P2PConfig } from './config';
 import { DueIntervals } from './due-intervals';
 import { type BoundIngestion, changedSpan, type StoredRevision, StreamBook, type StreamRecord } from './ingestion';
 import { type Span } from './interval';
+import { type PayoutConfirmedValue } from './payment-records';
 import { planProducerOutput, producerOutputRecord, type ProducerOffer, type ProducerOutputValue, type PublishedOutput } from './producer-output';
 import { Registry } from './registration';
+import { addSafe } from './units';
 
 export interface ProducerOptions {
   config: P2PConfig;
@@ -24,6 +26,9 @@ export class Producer {
   readonly readings: StreamBook;
   private readonly published = new Map<number, PublishedOutput>();
   private readonly due: DueIntervals;
+  private readonly payoutsReceived = new Set<string>();
+  private received = 0;
+  private last: PayoutConfirmedValue | null = null;
 
   constructor(private readonly options: ProducerOptions) {
     this.readings = new StreamBook(options.config);
@@ -60,8 +65,17 @@ export class Producer {
     return records;
   }
 
-  /** The latest published revision for an interval. */
-  publishedFor(intervalStart: number): PublishedOutput | undefined {
-    return this.published.get(intervalStart);
+  /** P2P-AG7: a `payout.confirmed` to this producer counts into `receivedTotal` once and becomes the last payout. */
+  recordPayoutConfirmed(payout: PayoutConfirmedValue): boolean {
+    if (payout.producerId !== this.options.producerId || this.payoutsReceived.has(payout.paymentId)) return false;
+    this.payoutsReceived.add(payout.paymentId);
+    this.received = addSafe(this.received, payout.amount, 'receivedTotal');
+    this.last = payout;
+    return true;
+  }
+
+  /** P2P-AG7: Σ confirmed payouts and the last one (null before the first). */
+  payouts(): { receivedTotal: number; lastPayout: PayoutConfirmedValue | null } {
+    return { receivedTotal: this.received, lastPayout: this.last };
   }
 }

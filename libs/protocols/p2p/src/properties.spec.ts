@@ -3,7 +3,9 @@ import { aggregateOutput } from './aggregation';
 import { resolveConfig } from './config';
 import { Grid, type SettlementRunResult } from './grid';
 import { StreamBook, type StreamRecord } from './ingestion';
+import { EMPTY_POOL, type PoolProducer, poolPayoutStep } from './payouts';
 import { type PricingRuleId } from './pricing';
+import { wholeChunks } from './units';
 
 /** Property tests of §18: money and energy balance, splitting, re-delivery and reordering. */
 const L = 10_000;
@@ -67,16 +69,44 @@ function gridFor(s: Scenario): Grid {
 
 const NOW = T + K * L;
 
+/** Delivers records to the grid's two topics, as its consumers would. */
+function ingest(grid: Grid, records: readonly StreamRecord[]): void {
+  for (const record of records) {
+    if (record.output) grid.ingestOutput(record, NOW);
+    else grid.ingestReading(record, NOW);
+  }
+}
+
+/**
+ * Each record followed by up to two corrections of its value under the same natural key, all carrying sender
+ * revisions 0, 1, 2 (P2P-IN3); output corrections may also change completeness (P2P-AG4).
+ */
+const historiesOf = (records: readonly StreamRecord[]) => fc
+  .tuple(...records.map(() => fc.array(fc.record({ energyWh: fc.nat({ max: 8000 }), complete: fc.boolean() }), { maxLength: 2 })))
+  .map((corrections) => records.map((record, i) => [
+    { ...record, revision: 0 },
+    ...corrections[i].map(({ energyWh, complete }, k): StreamRecord => ({
+      ...record,
+      energyWh,
+      revision: k + 1,
+      ...(record.output ? { output: { ...record.output, complete, missingSources: complete ? [] : ['SOURCE001'] } } : {}),
+    })),
+  ]));
+
+/** What a settlement record says about energy and money: everything but the inputs' quality, revision and hash. */
+function economics(record: SettlementRunResult['records'][number]) {
+  if (record.type === 'settlement.finalised') return record;
+  const { lines, totals, prices, gridLine, gaps, complete } = record.value;
+  return { ceId: record.ceId, lines, totals, prices, gridLine, gaps, complete };
+}
+
 describe('§18 property tests', () => {
   it('P2P-R3/S4: consumers billed = producers credited + grid line, to the unit; each member within one unit of its exact amount', () => {
     fc.assert(fc.property(scenario, fc.nat({ max: 2 }), (s, lateCount) => {
       const grid = gridFor(s);
       // Some consumer readings arrive late: re-settlement or adjustments carry deltas.
       const late = s.consumers.slice(0, lateCount);
-      for (const record of [...s.consumers.slice(lateCount), ...s.outputs]) {
-        if (record.output) grid.ingestOutput(record, NOW);
-        else grid.ingestReading(record, NOW);
-      }
+      ingest(grid, [...s.consumers.slice(lateCount), ...s.outputs]);
       const runs: SettlementRunResult[] = [grid.run(NOW + 1001)];
       for (const record of late) grid.ingestReading(record, NOW + 2 * L);
       runs.push(grid.run(NOW + 2 * L), grid.run(NOW + 10 * L));
@@ -138,9 +168,7 @@ describe('§18 property tests', () => {
     fc.assert(fc.property(deliveries, ([s, duplicates, mixed]) => {
       const ordered = gridFor(s);
       const shuffled = gridFor(s);
-      const all = [...s.consumers, ...s.outputs];
-      const ingest = (grid: Grid, records: StreamRecord[]) => records.forEach((r) => (r.output ? grid.ingestOutput(r, NOW) : grid.ingestReading(r, NOW)));
-      ingest(ordered, all);
+      ingest(ordered, [...s.consumers, ...s.outputs]);
       ingest(shuffled, mixed);
       const a = ordered.run(NOW + 1001);
       const b = shuffled.run(NOW + 1001);
@@ -150,5 +178,58 @@ describe('§18 property tests', () => {
       ingest(shuffled, duplicates);
       expect(shuffled.run(NOW + 1002).records).toEqual([]);
     }), { numRuns: 60 });
+  });
+
+  it('P2P-IN3/IN4: corrections under one natural key settle the same in any delivery order: the highest sender revision wins', () => {
+    // Every revision of every key, delivered in a random order, against the same revisions key by key in order.
+    const deliveries = scenario.chain((s) => historiesOf([...s.consumers, ...s.outputs]).chain((histories) => {
+      const all = histories.flat();
+      return fc.tuple(fc.constant(s), fc.constant(histories), fc.shuffledSubarray(all, { minLength: all.length }));
+    }));
+    fc.assert(fc.property(deliveries, ([s, histories, shuffled]) => {
+      const ordered = gridFor(s);
+      const reordered = gridFor(s);
+      ingest(ordered, histories.flat());
+      ingest(reordered, shuffled);
+      for (const history of histories) {
+        const latest = history[history.length - 1];
+        const book = latest.output ? reordered.producerOutputs : reordered.consumerReadings;
+        const effective = book.history(latest.streamKey, latest.span.start)?.effective;
+        // Lower revisions arriving later are stale (P2P-IN3).
+        expect(effective?.energyWh).toBe(latest.energyWh);
+        expect(effective?.output?.complete).toBe(latest.output?.complete);
+      }
+      const a = ordered.run(NOW + 1001);
+      const b = reordered.run(NOW + 1001);
+      expect(b.entries).toEqual(a.entries);
+      expect(b.records.map(economics)).toEqual(a.records.map(economics));
+    }), { numRuns: 60 });
+  });
+
+  it('P2P-L5: the pool neither loses nor creates money: receipts = grid cut + payouts + what stays pooled', () => {
+    const producers = fc.array(fc.record({ cumOutputWh: fc.nat({ max: 10 ** 6 }), active: fc.boolean() }), { maxLength: 5 });
+    fc.assert(fc.property(
+      fc.array(fc.nat({ max: 500 }), { maxLength: 20 }), producers, fc.integer({ min: 0, max: 9_999 }), fc.integer({ min: 1, max: 100 }),
+      (receipts, members, poolGridShareBps, payoutChunk) => {
+        const pool: PoolProducer[] = members.map((m, k) => ({ producerId: `PRODUCER${k}`, ...m }));
+        const eligible = new Set(pool.filter((p) => p.active && p.cumOutputWh > 0).map((p) => p.producerId));
+        let state = EMPTY_POOL;
+        let paidOut = 0;
+        receipts.forEach((received, i) => {
+          const step = poolPayoutStep(state, (i + 1) * 1000, () => received, pool, { poolGridShareBps, payoutChunk, payoutThrottleMs: 0 });
+          if (!step) throw new Error('an unthrottled step always runs');
+          const paid = step.payouts.reduce((sum, p) => sum + p.amount, 0);
+          // Only whole chunks are distributed, only to active producers with output, never 0.
+          expect(paid).toBeLessThanOrEqual(wholeChunks(state.poolAvailable + received - (step.pool.gridFeeReceived - state.gridFeeReceived), payoutChunk));
+          expect(step.payouts.every((p) => p.amount > 0 && eligible.has(p.producerId))).toBe(true);
+          paidOut += paid;
+          state = step.pool;
+          expect(state.poolAvailable).toBeGreaterThanOrEqual(0);
+        });
+        const cumReceived = receipts.reduce((sum, r) => sum + r, 0);
+        expect(state.gridFeeReceived).toBe(Number((BigInt(cumReceived) * BigInt(poolGridShareBps)) / 10_000n));
+        expect(state.gridFeeReceived + paidOut + state.poolAvailable).toBe(cumReceived);
+      },
+    ), { numRuns: 200 });
   });
 });

@@ -2,7 +2,7 @@ import { Grid, readMeterReading, readProducerOutput, resolveConfig } from './ind
 
 /** The README's example, kept runnable so the documentation stays correct. */
 describe('README example: settle one interval from readings', () => {
-  it('P2P-S4: 900 Wh matched → consumer charged 22 (carry 500 000 µ), producer credited 18, grid line 4', () => {
+  it('P2P-S4/S10: 900 Wh matched → consumer charged 22 (carry 500 000 µ), producer credited 18, grid line 4; nothing final, requested or paid yet', () => {
     const config = resolveConfig('community');
     const T0 = 1_800_000_000_000;
     const grid = new Grid({ config, gridId: 'GRID00001', epoch: T0 });
@@ -22,5 +22,8 @@ describe('README example: settle one interval from readings', () => {
     expect(run.entries.map((e) => [e.memberId, e.amount])).toEqual([['FLAT00001', 22], ['PVROOF001', 18]]);
     expect(grid.ledger.consumer('FLAT00001').moneyCarryMicro).toBe(500_000n);
     expect(record.value.gridLine).toBe(4);
+    // Only version 1: final after 48 h, 22 below the request minimum of 100, payouts only from final intervals.
+    expect(run).toMatchObject({ settled: 1, finalised: 0, paymentRequests: [], payouts: [] });
+    expect(run.records).toHaveLength(1);
   });
 });

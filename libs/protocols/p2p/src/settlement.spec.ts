@@ -79,8 +79,16 @@ describe('§9.4 worked example (community profile)', () => {
     expect(v2.record.value).toMatchObject({ version: 2, supersedes: 1, complete: true, gaps: [] });
     expect(v2.record.ceId).toBe(`GRID00001:${A}:v2`);
     expect(v2.entries.every((e) => e.kind === 'resettlement' && e.version === 2)).toBe(true);
-    // Producers sold the same: no entries for them.
-    expect(v2.entries.map((e) => e.memberId)).toEqual(['FLAT00001', 'FLAT00002', 'FLAT00003']);
+    // M 1801 over 900 / 1400 / 300: exact 623.42 / 969.77 / 207.81 → floors 1799, the two leftovers to .81 and .77.
+    expect(['FLAT00001', 'FLAT00002', 'FLAT00003'].map((id) => line(v2, id)?.matchedWh)).toEqual([623, 970, 208]);
+    // Producers sold the same: no entries for them. Deltas priced and put through each consumer's R1 carry
+    // (after its interval-B entry): 150 000 − 2 050 000 → −2; 150 000 − 3 150 000 → −3; 725 000 + 5 200 000 → 5.
+    expect(v2.entries.map((e) => [e.memberId, e.matchedWh, e.exactMicro, e.amount])).toEqual([
+      ['FLAT00001', 623 - 705, -2_050_000n, -2],
+      ['FLAT00002', 970 - 1096, -3_150_000n, -3],
+      ['FLAT00003', 208, 5_200_000n, 5],
+    ]);
+    expect(v2.record.value.gridLine).toBe(0);
     for (const id of ['FLAT00001', 'FLAT00002', 'FLAT00003']) {
       const position = v2.state.positions.get(id);
       expect(position?.matchedWh).toBe(line(v2, id)?.matchedWh);
@@ -116,6 +124,19 @@ describe('P2P-S5..S9 records, versions, finality, adjustments', () => {
     const v2 = settle(ledger, A, revised, v1.state, 2);
     expect(v2.record.value).toMatchObject({ version: 2, supersedes: 1 });
     expect(v2.entries).toEqual([]);
+  });
+
+  it('P2P-S7: inputs that leave out a member an earlier record settled are refused, since its entries would stay', () => {
+    const ledger = new Ledger();
+    const v1 = settle(ledger, A, inputsOf({ FLAT00001: 100 }, { PVROOF001: 100 }));
+    const without = inputsOf({}, { PVROOF001: 100 }).filter((row) => row.id !== 'FLAT00001');
+    expect(() => settle(ledger, A, without, v1.state, 2)).toThrow(/leave out 'FLAT00001', whose entries/);
+    // Built with the earlier state, the member stays an input, missing, and its entry is reversed.
+    const inputs = settlementInputs({ intervalMs: L, expectedConsumers: [], expectedProducers: [], consumers: new Map(), producers: new Map([['PVROOF001', producer(100)]]), settled: v1.state.positions });
+    expect(inputs.map((row) => [row.id, row.status])).toEqual([['FLAT00001', 'missing'], ['FLAT00002', 'missing'], ['FLAT00003', 'missing'], ['PVROOF001', 'present'], ['PVROOF002', 'missing']]);
+    const v2 = settle(ledger, A, inputs, v1.state, 2);
+    expect(v2.entries.find((e) => e.memberId === 'FLAT00001')).toMatchObject({ energyWh: -100, matchedWh: -100, amount: -2 });
+    expect(ledger.consumer('FLAT00001')).toMatchObject({ usageWh: 0, charged: 0 });
   });
 
   it('P2P-S8/S9: after finalisation a change writes an adjustment based on the latest record, never a new version', () => {

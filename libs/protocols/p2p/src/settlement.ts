@@ -1,7 +1,8 @@
 import { type MemberStatus } from './aggregation';
-import { compareBytes } from './byte-order';
+import { compareIds } from './id-order';
 import { sha256Hex } from './canonical-json';
 import { type Allocation, type BilledEnergy, configuredRule, type P2PConfig } from './config';
+import { P2PError } from './error';
 import { type ProducerIntervalData, type StreamIntervalData } from './interval-data';
 import { type EntryDraft, type EntryKind, type Ledger, type LedgerEntry, type Role } from './ledger';
 import { type IntervalPrices, intervalPrices, type PricedOutput, type PricingRule } from './pricing';
@@ -31,10 +32,15 @@ export interface SettlementInputSources {
   consumers: ReadonlyMap<string, StreamIntervalData>;
   /** Each producer's effective output for the interval (P2P-S1), for those with data. */
   producers: ReadonlyMap<string, ProducerIntervalData>;
+  /**
+   * The members an earlier record of the interval settled (its state's `positions`). They stay inputs, `missing`
+   * once their data is gone (a span corrected away), so the new record reverses their entries (P2P-S7).
+   */
+  settled?: ReadonlyMap<string, { role: Role }>;
 }
 
 function byRoleThenId(a: { role: Role; id: string }, b: { role: Role; id: string }): number {
-  return a.role === b.role ? compareBytes(a.id, b.id) : a.role < b.role ? -1 : 1;
+  return a.role === b.role ? compareIds(a.id, b.id) : a.role < b.role ? -1 : 1;
 }
 
 /**
@@ -44,13 +50,14 @@ function byRoleThenId(a: { role: Role; id: string }, b: { role: Role; id: string
 export function settlementInputs(sources: SettlementInputSources): SettlementInput[] {
   const rows: SettlementInput[] = [];
   const missing = (id: string, role: Role): SettlementInput => ({ id, role, energyWh: null, quality: null, revision: null, coverageMs: 0, status: 'missing', producerPricePerMWh: null });
-  for (const id of new Set([...sources.expectedConsumers, ...sources.consumers.keys()])) {
+  const settled = (role: Role) => [...(sources.settled ?? [])].filter(([, position]) => position.role === role).map(([id]) => id);
+  for (const id of new Set([...sources.expectedConsumers, ...sources.consumers.keys(), ...settled('consumer')])) {
     const data = sources.consumers.get(id);
     rows.push(data
       ? { id, role: 'consumer', energyWh: data.energyWh, quality: data.quality, revision: data.revision, coverageMs: data.coverageMs, status: data.coverageMs >= sources.intervalMs ? 'present' : 'partial', producerPricePerMWh: null }
       : missing(id, 'consumer'));
   }
-  for (const id of new Set([...sources.expectedProducers, ...sources.producers.keys()])) {
+  for (const id of new Set([...sources.expectedProducers, ...sources.producers.keys(), ...settled('producer')])) {
     const data = sources.producers.get(id);
     rows.push(data
       ? { id, role: 'producer', energyWh: data.energyWh, quality: data.quality, revision: data.revision, coverageMs: data.coverageMs, status: data.complete ? 'present' : 'partial', producerPricePerMWh: data.producerPricePerMWh }
@@ -192,6 +199,10 @@ export interface IntervalSettlement {
 const EMPTY_POSITION = (role: Role): MemberPosition => ({ role, energyWh: 0, matchedWh: 0, basisWh: 0, billedWh: 0, units: 0, exactMicro: 0n, amount: 0 });
 const BPS = 10_000n;
 
+function isEmptyPosition(p: MemberPosition): boolean {
+  return p.energyWh === 0 && p.matchedWh === 0 && p.basisWh === 0 && p.billedWh === 0 && p.units === 0 && p.exactMicro === 0n && p.amount === 0;
+}
+
 /**
  * One input row in RFC 8785 form, written directly because a grid of 10 000 members hashes 10 000 rows per
  * settlement: members in code-unit order, integers and nulls as ECMAScript writes them, strings JSON-escaped.
@@ -226,6 +237,14 @@ export function settleInterval(args: {
   const { terms, run, intervalStart, inputs, previous, ledger } = args;
   const hash = inputsHash(inputs);
   if (previous && previous.inputsHash === hash) return null;
+  if (previous) {
+    const ids = new Set(inputs.map((row) => row.id));
+    for (const [id, position] of previous.positions) {
+      if (!ids.has(id) && !isEmptyPosition(position)) {
+        throw new P2PError('invalid-state', `inputs of interval ${intervalStart} leave out '${id}', whose entries an earlier record posted (pass that record's state as settlementInputs' settled).`);
+      }
+    }
+  }
 
   // Energies of the members with data, per role in input order (ids ascending: the R2 tie order).
   const usages: number[] = [];
@@ -317,14 +336,14 @@ export function settleInterval(args: {
       entry = ledger.post(draft, { runNo: run.runNo, postedAt: run.settledAt });
       entries.push(entry);
       if (row.role === 'consumer') {
-        charges += entry.amount;
+        charges = addSafe(charges, entry.amount, 'charges');
         if (terms.allocation === 'all-time-share') {
           const step = floorWithCarry(feeCarry, BigInt(entry.amount) * BigInt(terms.poolGridShareBps), BPS);
           feeCarry = step.carry;
-          accruedFee += toSafeNumber(step.part, 'accrued fee');
+          accruedFee = addSafe(accruedFee, toSafeNumber(step.part, 'accrued fee'), 'accrued fee');
         }
       } else {
-        credits += entry.amount;
+        credits = addSafe(credits, entry.amount, 'credits');
       }
     }
     positions.set(row.id, {
@@ -350,7 +369,7 @@ export function settleInterval(args: {
     });
   }
 
-  const gaps = inputs.filter((row) => row.status !== 'present').map((row) => row.id).sort(compareBytes);
+  const gaps = inputs.filter((row) => row.status !== 'present').map((row) => row.id).sort(compareIds);
   const common = {
     gridId: terms.gridId,
     intervalStart,

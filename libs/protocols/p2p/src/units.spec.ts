@@ -1,5 +1,5 @@
 import { P2PError } from './error';
-import { kwhToWh, parseScaledDecimal, pricePerKwhToPerMWh, requireSafeInteger, thousandthsToDecimal, toSafeNumber } from './units';
+import { kwhToWh, parseScaledDecimal, pricePerKwhToPerMWh, requireSafeInteger, thousandthsToDecimal, toSafeNumber, wholeChunks } from './units';
 import { REGISTRATION_ID, SIDE_KEY, STREAM_KEY } from './channel';
 
 describe('P2P-U units and identifiers', () => {
@@ -29,6 +29,29 @@ describe('P2P-U units and identifiers', () => {
     expect(() => requireSafeInteger(2 ** 53, 'energyWh')).toThrow(/energyWh must be an integer/);
     expect(() => toSafeNumber(2n ** 60n, 'amount')).toThrow(P2PError);
     expect(toSafeNumber(-(2n ** 52n), 'amount')).toBe(-(2 ** 52));
+  });
+
+  it('P2P-U1: hostile wire text fails as a P2PError at once, never building a huge BigInt', () => {
+    // A tiny exponent would need a divisor of 10^99999999 to check; any non-zero digits are refused before that.
+    expect(() => kwhToWh('1e-99999999')).toThrow(/more than 3 fraction digits/);
+    expect(() => kwhToWh('1.000e-99999999999999999999')).toThrow(P2PError);
+    expect(kwhToWh('0e-99999999999')).toBe(0);
+    expect(kwhToWh('0.000e999999')).toBe(0);
+    expect(() => kwhToWh('1e99999999')).toThrow(/too large/);
+    expect(() => kwhToWh('1'.repeat(101))).toThrow(/longer than 100 characters/);
+    expect(kwhToWh('12500e-4')).toBe(1250);
+    // Untyped JSON may carry anything where a decimal belongs.
+    expect(() => kwhToWh({} as unknown as string)).toThrow(/must be a finite decimal/);
+  });
+
+  it('P2P-U2: whole chunks of an amount (L5 dist, L6 pay) in exact integer arithmetic', () => {
+    expect(wholeChunks(41, 40)).toBe(40);
+    expect(wholeChunks(39, 40)).toBe(0);
+    expect(wholeChunks(0, 25)).toBe(0);
+    expect(wholeChunks(-5, 25)).toBe(0);
+    expect(wholeChunks(Number.MAX_SAFE_INTEGER, 2)).toBe(Number.MAX_SAFE_INTEGER - 1);
+    expect(() => wholeChunks(10, 0)).toThrow(/chunk must be an integer/);
+    expect(() => wholeChunks(2 ** 53, 1)).toThrow(P2PError);
   });
 
   it('P2P-U1: display decimals in kWh come from one correctly rounded division of the integer', () => {

@@ -38,7 +38,7 @@ const MAX_DECIMAL_LENGTH = 100;
  * digits than allowed, or a result beyond a safe integer, fail with a `P2PError`.
  */
 export function parseScaledDecimal(value: string | number, fractionDigits: number, name: string): number {
-  if (typeof value === 'number' && !Number.isFinite(value)) {
+  if (typeof value === 'number' ? !Number.isFinite(value) : typeof value !== 'string') {
     throw new P2PError('invalid-decimal', `${name} must be a finite decimal, got ${String(value)}.`);
   }
   const text = typeof value === 'number' ? String(value) : value.trim();

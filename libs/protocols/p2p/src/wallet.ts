@@ -1,4 +1,6 @@
+import { type PaymentSentValue } from './payment-records';
 import { type PaymentRequestValue } from './payment-request';
+import { addSafe, wholeChunks } from './units';
 
 /** A consumer wallet's state (§11.1: `outstandingBalance`, `paidBalance`, `paymentsSent`). */
 export interface WalletState {
@@ -8,17 +10,6 @@ export interface WalletState {
   paymentsSent: number;
   /** Where and in what currency the latest request asked to be paid. */
   payTo: { paymentIdOrAddress: string; currency: string } | null;
-}
-
-/** §3.4 `payment.sent`. */
-export interface PaymentSentValue {
-  paymentId: string;
-  from: string;
-  to: string;
-  amount: number;
-  currency: string;
-  reference: string;
-  sentAt: number;
 }
 
 export function newWallet(consumerId: string): WalletState {
@@ -33,14 +24,14 @@ export function walletStep(wallet: WalletState, requests: readonly PaymentReques
   let outstanding = wallet.outstanding;
   let payTo = wallet.payTo;
   for (const request of requests) {
-    outstanding += request.owed;
+    outstanding = addSafe(outstanding, request.owed, 'outstanding');
     payTo = { paymentIdOrAddress: request.paymentIdOrAddress, currency: request.currency };
   }
-  const amount = Math.floor(outstanding / paymentChunk) * paymentChunk;
+  const amount = wholeChunks(outstanding, paymentChunk);
   if (amount <= 0 || payTo === null) return { wallet: { ...wallet, outstanding, payTo }, payment: null };
   const n = wallet.paymentsSent + 1;
   return {
-    wallet: { ...wallet, outstanding: outstanding - amount, totalSent: wallet.totalSent + amount, paymentsSent: n, payTo },
+    wallet: { ...wallet, outstanding: outstanding - amount, totalSent: addSafe(wallet.totalSent, amount, 'totalSent'), paymentsSent: n, payTo },
     payment: {
       paymentId: `${wallet.consumerId}:payment:${n}`,
       from: wallet.consumerId,

@@ -1,9 +1,9 @@
 /**
- * Compares strings in UTF-8 byte order (= code-point order), the order ids are sorted and tie-broken in
- * (P2P-R2, §13.3; PostgreSQL `COLLATE "C"`). UTF-16 order differs only where a surrogate pair meets a code
- * unit in U+E000–U+FFFF.
+ * Orders ids by their UTF-8 bytes (= code points), the order §13.3 lists storage ids in (PostgreSQL
+ * `COLLATE "C"`) and P2P-R2 breaks ties in. JavaScript's default sort compares UTF-16 code units, which differs
+ * where a surrogate pair meets a code unit in U+E000–U+FFFF.
  */
-export function compareBytes(a: string, b: string): number {
+export function compareIds(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);

@@ -1,8 +1,8 @@
 import { P2PError } from './error';
 import { floorDiv } from './units';
 
-/** An exact rational, kept reduced with a positive denominator. */
-export interface Fraction {
+/** A derived price per MWh before flooring (P2P-PR1 `exact`): a reduced fraction with a positive denominator. */
+export interface ExactPrice {
   num: bigint;
   den: bigint;
 }
@@ -14,23 +14,23 @@ function gcd(a: bigint, b: bigint): bigint {
   return x;
 }
 
-export function fraction(num: bigint, den: bigint): Fraction {
-  if (den <= 0n) throw new P2PError('invalid-argument', `a fraction needs a positive denominator, got ${den}.`);
+export function exactPrice(num: bigint, den: bigint): ExactPrice {
+  if (den <= 0n) throw new P2PError('invalid-argument', `a price fraction needs a positive denominator, got ${den}.`);
   const divisor = gcd(num, den);
   return { num: num / divisor, den: den / divisor };
 }
 
-/** floor(num / den) toward −∞. */
-export function floorOf(value: Fraction): bigint {
-  return floorDiv(value.num, value.den);
+/** §7: a derived price is floored to whole price units (toward −∞). */
+export function floorPrice(price: ExactPrice): bigint {
+  return floorDiv(price.num, price.den);
 }
 
 /**
  * P2P-S5 `producerExact`: the decimal string if the fraction terminates (its reduced denominator has no prime
  * factor but 2 and 5), else `"num/den"`.
  */
-export function formatExact(value: Fraction): string {
-  let rest = value.den;
+export function formatExactPrice(price: ExactPrice): string {
+  let rest = price.den;
   let twos = 0;
   let fives = 0;
   while (rest % 2n === 0n) {
@@ -41,9 +41,10 @@ export function formatExact(value: Fraction): string {
     rest /= 5n;
     fives++;
   }
-  if (rest !== 1n) return `${value.num}/${value.den}`;
+  if (rest !== 1n) return `${price.num}/${price.den}`;
+  // den = 2^twos·5^fives divides 10^digits, so the scaled value is an exact integer.
   const digits = Math.max(twos, fives);
-  const scaled = (value.num * 10n ** BigInt(digits)) / value.den;
+  const scaled = (price.num * 10n ** BigInt(digits)) / price.den;
   if (digits === 0) return scaled.toString();
   const sign = scaled < 0n ? '-' : '';
   const text = (scaled < 0n ? -scaled : scaled).toString().padStart(digits + 1, '0');
