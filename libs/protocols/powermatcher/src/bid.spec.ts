@@ -13,6 +13,7 @@ import {
 } from './bid';
 import { DemandArrayBuilder } from './demand-builder';
 import { marketBasis } from './market-basis';
+import { exactly } from './exact-message.test-util';
 
 const basis5 = marketBasis({ commodity: 'electricity', currency: 'EUR', priceSteps: 5, minimumPrice: 0, maximumPrice: 4 });
 const basis6 = marketBasis({ commodity: 'electricity', currency: 'EUR', priceSteps: 6, minimumPrice: 0, maximumPrice: 10 });
@@ -34,7 +35,7 @@ describe('demand arrays (PM-BID-1)', () => {
     ['rows in order: lowest index', [3, NaN, 1, Infinity, 0], 'Demand at index 1 is not a finite number'],
     ['rows in order: row 3 before row 4', [0, 1, 2, 3, 2e12], 'Demand at index 4 is out of range'],
   ])('PM-BID-1: %s', (_, demand, message) => {
-    expect(() => checkDemand(basis5, demand)).toThrow(message);
+    expect(() => checkDemand(basis5, demand)).toThrow(exactly(message));
   });
 
   it('PM-BID-1: flat, descending and negative bids are accepted; the bid holds a copy', () => {
@@ -48,7 +49,7 @@ describe('demand arrays (PM-BID-1)', () => {
 
   it('PM-BID-1: computed bids (aggregates) skip row 3', () => {
     expect(checkDemand(basis5, [3e12, 2e12, 0, 0, 0], 'computed')).toEqual([3e12, 2e12, 0, 0, 0]);
-    expect(() => checkDemand(basis5, [3e12, 2e12, 0, 0, 1], 'computed')).toThrow('The demand can not be ascending');
+    expect(() => checkDemand(basis5, [3e12, 2e12, 0, 0, 1], 'computed')).toThrow(exactly('The demand can not be ascending'));
   });
 
   it('PM-BID-1: maximum and minimum demand are the first and last values', () => {
@@ -72,20 +73,16 @@ describe('demand array builder (PM-BID-1)', () => {
   });
 
   it('PM-BID-1: builder messages', () => {
-    expect(() => new DemandArrayBuilder(null)).toThrow('marketBasis is not allowed to be null');
-    expect(() => new DemandArrayBuilder(basis5).build()).toThrow('Demand array contains no demand that can be extended');
-    expect(() => new DemandArrayBuilder(basis5).fillTo(3)).toThrow('Demand array contains no demand that can be extended');
-    expect(() => new DemandArrayBuilder(basis5).demand(1).fillTo(6)).toThrow('The supplied priceStep is out of bounds');
-    expect(() => new DemandArrayBuilder(basis5).demand(1).fillTo(5).demand(0)).toThrow(
-      'Demand array has already been filled to maximum',
-    );
-    expect(() => new DemandArrayBuilder(basis5).demand(1).demand(2)).toThrow('The demand can not be ascending');
-    expect(() => new DemandArrayBuilder(basis5).demand(1).demand(NaN)).toThrow('Demand at index 1 is not a finite number');
-    expect(() => new DemandArrayBuilder(basis5).demand(-2e12)).toThrow('Demand at index 0 is out of range');
-    expect(() => new DemandArrayBuilder(basis5).demandArray([1, 0])).toThrow(
-      'supplied array is not same size as number of priceSteps in MarketBasis',
-    );
-    expect(() => new DemandArrayBuilder(basis5).demandArray([1, 0, 2, 0, 0])).toThrow('The demand can not be ascending');
+    expect(() => new DemandArrayBuilder(null)).toThrow(exactly('marketBasis is not allowed to be null'));
+    expect(() => new DemandArrayBuilder(basis5).build()).toThrow(exactly('Demand array contains no demand that can be extended'));
+    expect(() => new DemandArrayBuilder(basis5).fillTo(3)).toThrow(exactly('Demand array contains no demand that can be extended'));
+    expect(() => new DemandArrayBuilder(basis5).demand(1).fillTo(6)).toThrow(exactly('The supplied priceStep is out of bounds'));
+    expect(() => new DemandArrayBuilder(basis5).demand(1).fillTo(5).demand(0)).toThrow(exactly('Demand array has already been filled to maximum'));
+    expect(() => new DemandArrayBuilder(basis5).demand(1).demand(2)).toThrow(exactly('The demand can not be ascending'));
+    expect(() => new DemandArrayBuilder(basis5).demand(1).demand(NaN)).toThrow(exactly('Demand at index 1 is not a finite number'));
+    expect(() => new DemandArrayBuilder(basis5).demand(-2e12)).toThrow(exactly('Demand at index 0 is out of range'));
+    expect(() => new DemandArrayBuilder(basis5).demandArray([1, 0])).toThrow(exactly('supplied array is not same size as number of priceSteps in MarketBasis'));
+    expect(() => new DemandArrayBuilder(basis5).demandArray([1, 0, 2, 0, 0])).toThrow(exactly('The demand can not be ascending'));
   });
 
   it('PM-BID-1: demandArray replaces a partial fill', () => {
@@ -103,19 +100,19 @@ describe('bid operations (PM-BID-4)', () => {
 
   it('PM-BID-4: subtract validates the result and may fail ascending', () => {
     expect(subtract(a, b).demand).toEqual([500, 200, 50, -100, -300, -490]);
-    expect(() => subtract(b, a)).toThrow('The demand can not be ascending');
+    expect(() => subtract(b, a)).toThrow(exactly('The demand can not be ascending'));
   });
 
   it('PM-BID-4: transpose shifts every step; a non-finite shift fails row 2 at index 0', () => {
     expect(transpose(a, 50).demand).toEqual([650, 350, 150, -50, -250, -450]);
-    expect(() => transpose(a, NaN)).toThrow('Demand at index 0 is not a finite number');
-    expect(() => transpose(a, -Infinity)).toThrow('Demand at index 0 is not a finite number');
+    expect(() => transpose(a, NaN)).toThrow(exactly('Demand at index 0 is not a finite number'));
+    expect(() => transpose(a, -Infinity)).toThrow(exactly('Demand at index 0 is not a finite number'));
   });
 
   it('PM-BID-4: operations check the market basis first', () => {
     const foreign = bid(other6, [0, 0, 0, 0, 0, 0]);
     for (const op of [aggregate, subtract]) {
-      expect(() => op(a, foreign)).toThrow('The marketbasis of the supplied bid does not equal this market basis');
+      expect(() => op(a, foreign)).toThrow(exactly('The marketbasis of the supplied bid does not equal this market basis'));
     }
   });
 
@@ -124,10 +121,8 @@ describe('bid operations (PM-BID-4)', () => {
     expect(demandAt(a, 2.9)).toBe(300);
     expect(demandAt(a, 3)).toBe(100);
     expect(demandAt(a, { marketBasis: basis6, price: 10 })).toBe(-500);
-    expect(() => demandAt(a, { marketBasis: other6, price: 1 })).toThrow(
-      'The marketbasis of the pricestep does not equal this market basis',
-    );
-    expect(() => demandAt(a, 11)).toThrow('Price 11.0 is out of bounds [0.0, 10.0]');
+    expect(() => demandAt(a, { marketBasis: other6, price: 1 })).toThrow(exactly('The marketbasis of the pricestep does not equal this market basis'));
+    expect(() => demandAt(a, 11)).toThrow(exactly('Price 11.0 is out of bounds [0.0, 10.0]'));
   });
 
   it('PM-BID-4: interpolatedDemandAt interpolates between the surrounding steps', () => {
@@ -135,6 +130,6 @@ describe('bid operations (PM-BID-4)', () => {
     expect(interpolatedDemandAt(a, 5)).toBe(0);
     expect(interpolatedDemandAt(a, 1)).toBe(450);
     expect(interpolatedDemandAt(a, 10)).toBe(-500);
-    expect(() => interpolatedDemandAt(a, NaN)).toThrow('Price NaN is not valid');
+    expect(() => interpolatedDemandAt(a, NaN)).toThrow(exactly('Price NaN is not valid'));
   });
 });

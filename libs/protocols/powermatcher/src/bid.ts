@@ -18,7 +18,7 @@ export const MAX_ABS_DEMAND = 1e12;
  */
 export type DemandScope = 'entering' | 'computed';
 
-function invalidBid(message: string): PowerMatcherError {
+export function invalidBid(message: string): PowerMatcherError {
   return new PowerMatcherError('INVALID_BID', message);
 }
 
@@ -40,18 +40,17 @@ export function outOfRange(index: number): PowerMatcherError {
 export function checkDemand(basis: MarketBasis, demand: unknown, scope: DemandScope = 'entering'): number[] {
   const n = basis.priceSteps;
   if (!Array.isArray(demand) || demand.length !== n) throw invalidBid(LENGTH_MISMATCH);
-  const values = demand as unknown[];
   for (let i = 0; i < n; i++) {
-    const value = values[i];
+    const value: unknown = demand[i];
     if (typeof value !== 'number' || !Number.isFinite(value)) throw notFinite(i);
   }
-  const copy = values as number[];
+  const values = demand as number[];
   if (scope === 'entering') {
-    for (let i = 0; i < n; i++) if (Math.abs(copy[i]) > MAX_ABS_DEMAND) throw outOfRange(i);
+    for (let i = 0; i < n; i++) if (Math.abs(values[i]) > MAX_ABS_DEMAND) throw outOfRange(i);
   }
   // Strict comparison, no tolerance (v2.1).
-  for (let i = 1; i < n; i++) if (copy[i] > copy[i - 1]) throw invalidBid(ASCENDING);
-  return copy.slice();
+  for (let i = 1; i < n; i++) if (values[i] > values[i - 1]) throw invalidBid(ASCENDING);
+  return values.slice();
 }
 
 /** A validated bid (PM-BID-1) holding its own copy of `demand`. */

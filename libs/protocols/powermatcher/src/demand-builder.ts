@@ -1,10 +1,6 @@
-import { ASCENDING, type Bid, checkDemand, MAX_ABS_DEMAND, notFinite, outOfRange } from './bid';
+import { ASCENDING, type Bid, checkDemand, invalidBid, MAX_ABS_DEMAND, notFinite, outOfRange } from './bid';
 import { PowerMatcherError } from './errors';
 import type { MarketBasis } from './market-basis';
-
-function invalidBid(message: string): PowerMatcherError {
-  return new PowerMatcherError('INVALID_BID', message);
-}
 
 /** v2.1's demand-array builder (§3.1), for agents written against the lib; messages are v2.1's. */
 export class DemandArrayBuilder {

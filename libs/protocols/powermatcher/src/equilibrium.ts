@@ -34,7 +34,7 @@ export function intersection(basis: MarketBasis, demand: ArrayLike<number>, targ
       else r = m;
     }
   }
-  // Widen a plateau at the target.
+  // On a plateau at the target the price is its midpoint, so [l, r] must span the whole plateau.
   while (l > 0 && near(target, demand[l - 1])) l--;
   while (r < n - 1 && near(target, demand[r + 1])) r++;
   const increment = priceIncrement(basis);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { isPowerMatcherError } from './errors';
 import { DEFAULT_MARKET_BASIS, marketBasis, marketBasisEquals } from './market-basis';
 import { checkPrice, fromPriceStep, priceIndex, priceOf, priceStep } from './price-grid';
+import { exactly } from './exact-message.test-util';
 
 const valid = { commodity: 'electricity', currency: 'EUR', priceSteps: 6, minimumPrice: 0, maximumPrice: 10 };
 
@@ -119,7 +120,7 @@ describe('price grid (PM-MB-3)', () => {
     expect(fromPriceStep(basis, 2.5)).toBe(5);
     expect(fromPriceStep(basis, 5)).toBe(10);
     for (const step of [6, -0.5, NaN]) {
-      expect(() => fromPriceStep(basis, step)).toThrow('priceStep is not in the range of the marketBasis');
+      expect(() => fromPriceStep(basis, step)).toThrow(exactly('priceStep is not in the range of the marketBasis'));
     }
   });
 });
@@ -139,12 +140,12 @@ describe('prices (PM-MB-4)', () => {
     [-1e-9, 'Price -1.0E-9 is out of bounds [0.0, 10.0]'],
     [Infinity, 'Price Infinity is out of bounds [0.0, 10.0]'],
   ])('PM-MB-4: %p is rejected with %s', (price, message) => {
-    expect(() => checkPrice(basis, price)).toThrow(message);
+    expect(() => checkPrice(basis, price)).toThrow(exactly(message));
   });
 
   it('PM-MB-4: Java number format in the message of another basis', () => {
     const unit = marketBasis({ ...valid, maximumPrice: 1 });
-    expect(() => checkPrice(unit, Infinity)).toThrow('Price Infinity is out of bounds [0.0, 1.0]');
-    expect(() => priceIndex(unit, 2)).toThrow('Price 2.0 is out of bounds [0.0, 1.0]');
+    expect(() => checkPrice(unit, Infinity)).toThrow(exactly('Price Infinity is out of bounds [0.0, 1.0]'));
+    expect(() => priceIndex(unit, 2)).toThrow(exactly('Price 2.0 is out of bounds [0.0, 1.0]'));
   });
 });

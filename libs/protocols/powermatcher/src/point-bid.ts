@@ -1,5 +1,4 @@
-import { type Bid, checkDemand } from './bid';
-import { PowerMatcherError } from './errors';
+import { type Bid, checkDemand, invalidBid, MAX_ABS_DEMAND } from './bid';
 import type { MarketBasis } from './market-basis';
 import { checkPrice, gridPrice, priceIncrement } from './price-grid';
 
@@ -14,20 +13,16 @@ export const MAX_PRICE_POINTS = 10_000;
 /** §3.2: an interpolated ascent smaller than this is flattened to the previous step's value. */
 const ROUNDING_GUARD = 1e-10;
 
-function invalidPoints(message: string): PowerMatcherError {
-  return new PowerMatcherError('INVALID_BID', message);
-}
-
 /** §3.2 point validation, first failure wins; returns a copy of the points. */
 function checkPoints(basis: MarketBasis, points: readonly PricePoint[]): PricePoint[] {
-  if (!Array.isArray(points) || points.length === 0) throw invalidPoints('A point bid needs at least one price point');
-  if (points.length > MAX_PRICE_POINTS) throw invalidPoints('Too many price points');
+  if (!Array.isArray(points) || points.length === 0) throw invalidBid('A point bid needs at least one price point');
+  if (points.length > MAX_PRICE_POINTS) throw invalidBid('Too many price points');
   return points.map((point: Partial<PricePoint> | null) => {
     const price = checkPrice(basis, point?.price);
     const demand = typeof point?.demand === 'number' ? point.demand : NaN;
-    if (Number.isNaN(demand)) throw invalidPoints('Can not create a PricePoint for a NaN demand');
-    if (!Number.isFinite(demand)) throw invalidPoints('Can not create a PricePoint for an infinite demand');
-    if (Math.abs(demand) > 1e12) throw invalidPoints('Demand of a price point is out of range');
+    if (Number.isNaN(demand)) throw invalidBid('Can not create a PricePoint for a NaN demand');
+    if (!Number.isFinite(demand)) throw invalidBid('Can not create a PricePoint for an infinite demand');
+    if (Math.abs(demand) > MAX_ABS_DEMAND) throw invalidBid('Demand of a price point is out of range');
     return { price, demand };
   });
 }

@@ -51,13 +51,6 @@ export class DemandAggregate {
     return this.slots.size;
   }
 
-  /** A copy of the child's curve, or undefined. */
-  curve(key: string): number[] | undefined {
-    const slot = this.slots.get(key);
-    if (slot === undefined) return undefined;
-    return Array.from(this.curves.subarray(slot * this.priceSteps, (slot + 1) * this.priceSteps));
-  }
-
   /**
    * Adds or replaces the child's curve (finite values, one per step; monotonicity is the caller's rule).
    * Returns false when the curve is bitwise identical to the cached one: then no arithmetic happens.
@@ -108,8 +101,8 @@ export class DemandAggregate {
     if (this.exactMode) {
       this.exactSums().read(out);
     } else {
-      // `+ 0` turns a −0 sum (of −0 values) into +0.
-      for (let i = 0; i < this.priceSteps; i++) out[i] = this.sums[i] + 0;
+      // The sums start at +0 and x + (−0) = x, x − x = +0: a zero sum is +0 here too, as §5.1 wants.
+      for (let i = 0; i < this.priceSteps; i++) out[i] = this.sums[i];
     }
     return out;
   }

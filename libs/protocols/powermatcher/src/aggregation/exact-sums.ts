@@ -27,7 +27,7 @@ const SPLIT_LEVELS = 3;
 /** Values summed per level accumulator before it is flushed into the digits (2^16: 36 bits per level). */
 const SPLIT_BLOCK = 2 ** 16;
 
-// Reads the bits of a double through a shared buffer.
+// One shared buffer, so reading a double's bits allocates nothing on the hot path.
 const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
 const HIGH = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;

@@ -33,7 +33,7 @@ describe('auctioneer (PM-CL-4, PM-CL-5)', () => {
     ]);
   });
 
-  it('PM-CL-5: prices go only to children with a bid in the aggregate, each with its own bid number', () => {
+  it('PM-CL-5 (§9 D11): prices go only to children with a bid in the aggregate, each with its own bid number', () => {
     const { model, at } = testCluster();
     for (const id of ['a', 'b', 'c']) model.connectAgent(id, 'auctioneer');
     bid(model, 'a', 12, [500, 500, 100, -100, -300, -300]);

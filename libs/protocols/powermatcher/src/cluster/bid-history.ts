@@ -18,10 +18,6 @@ export interface BidHistoryEntry {
 export class BidHistory {
   private entries: BidHistoryEntry[] = [];
 
-  get size(): number {
-    return this.entries.length;
-  }
-
   /** The run of the oldest entry, or undefined when empty. */
   get oldestRun(): number | undefined {
     return this.entries[0]?.run;

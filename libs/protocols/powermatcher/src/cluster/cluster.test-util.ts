@@ -6,6 +6,11 @@ import { ClusterModel } from './model';
 /** 6 steps on 0 … 10 (grid 0, 2, 4, 6, 8, 10), the basis of the SPEC's worked examples. */
 export const basis6 = marketBasis({ commodity: 'electricity', currency: 'EUR', priceSteps: 6, minimumPrice: 0, maximumPrice: 10 });
 
+/** The same `x` W at each of basis6's steps. */
+export function flat(x: number): number[] {
+  return [x, x, x, x, x, x];
+}
+
 /** A model on a hand-driven clock. */
 export function testCluster(options: Omit<ClusterModelOptions, 'clock'> = {}): {
   model: ClusterModel;

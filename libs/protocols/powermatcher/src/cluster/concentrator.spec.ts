@@ -1,12 +1,11 @@
 import { BID_HISTORY_SIZE } from './bid-history';
-import { basis6, bid, ofType, priceLog, testCluster } from './cluster.test-util';
+import { basis6, bid, flat, ofType, priceLog, testCluster } from './cluster.test-util';
 
-const flat = (x: number): number[] => [x, x, x, x, x, x];
-
-/** A concentrator whose parent is outside the model, so the test plays the parent. */
-function remoteParented() {
+/** A concentrator `c` whose parent is outside the model, so the test plays the parent; `children` connect to it. */
+function remoteParented(...children: string[]) {
   const cluster = testCluster({ auctioneer: null, concentrators: [{ id: 'c', parentId: null, minTimeBetweenBidUpdates: 0 }] });
   const connected = cluster.model.connectParent('c', { clusterId: 'remote', marketBasis: basis6 });
+  for (const child of children) cluster.model.connectAgent(child, 'c');
   return { ...cluster, connected };
 }
 
@@ -38,9 +37,7 @@ describe('concentrator (PM-CL-6)', () => {
   });
 
   it('PM-CL-6: an identical aggregate is suppressed: no bid, no number consumed', () => {
-    const { model, at } = remoteParented();
-    model.connectAgent('a', 'c');
-    model.connectAgent('b', 'c');
+    const { model, at } = remoteParented('a', 'b');
     bid(model, 'a', 1, flat(10));
     bid(model, 'b', 1, flat(5));
     expect(ofType(at(0), 'bid').map((e) => e.bidNumber)).toEqual([1]);
@@ -53,8 +50,7 @@ describe('concentrator (PM-CL-6)', () => {
   });
 
   it('PM-CL-6: a suppressed bid re-points its history entry at the new aggregate (§9 D5)', () => {
-    const { model, at } = remoteParented();
-    model.connectAgent('a', 'c');
+    const { model, at } = remoteParented('a');
     bid(model, 'a', 1, flat(10));
     at(0);
     bid(model, 'a', 2, flat(10));
@@ -64,8 +60,7 @@ describe('concentrator (PM-CL-6)', () => {
   });
 
   it('PM-CL-6: the oscillation scenario: each child learns which of its bids the price answers', () => {
-    const { model, at } = remoteParented();
-    for (const id of ['A', 'B', 'C']) model.connectAgent(id, 'c');
+    const { model, at } = remoteParented('A', 'B', 'C');
     bid(model, 'A', 1, flat(10));
     bid(model, 'B', 2, flat(20));
     expect(ofType(at(0), 'bid').map((e) => e.bidNumber)).toEqual([1]);
@@ -81,8 +76,7 @@ describe('concentrator (PM-CL-6)', () => {
   });
 
   it('PM-CL-6: an unknown parent bid number is ignored with a warning', () => {
-    const { model, at } = remoteParented();
-    model.connectAgent('a', 'c');
+    const { model, at } = remoteParented('a');
     bid(model, 'a', 1, flat(10));
     at(0);
     const effects = model.receivePrice('c', 5, 99);
@@ -91,8 +85,7 @@ describe('concentrator (PM-CL-6)', () => {
   });
 
   it('PM-CL-2: a null or invalid price from the parent is ignored with a warning', () => {
-    const { model, at } = remoteParented();
-    model.connectAgent('a', 'c');
+    const { model, at } = remoteParented('a');
     bid(model, 'a', 1, flat(10));
     at(0);
     expect(model.receivePrice('c', null, 1)).toEqual([
@@ -103,8 +96,7 @@ describe('concentrator (PM-CL-6)', () => {
   });
 
   it('PM-CL-6: the history keeps the last 900 bid numbers', () => {
-    const { model, at } = remoteParented();
-    model.connectAgent('a', 'c');
+    const { model, at } = remoteParented('a');
     for (let k = 1; k <= BID_HISTORY_SIZE + 1; k++) {
       bid(model, 'a', k, flat(k));
       at(0);
@@ -116,9 +108,7 @@ describe('concentrator (PM-CL-6)', () => {
   });
 
   it('PM-CL-6: a child that left after the bid gets no price for it; one that joined later gets none either', () => {
-    const { model, at } = remoteParented();
-    model.connectAgent('a', 'c');
-    model.connectAgent('b', 'c');
+    const { model, at } = remoteParented('a', 'b');
     bid(model, 'a', 1, flat(10));
     bid(model, 'b', 1, flat(20));
     at(0);
@@ -129,9 +119,8 @@ describe('concentrator (PM-CL-6)', () => {
     expect(priceLog(model.receivePrice('c', 3, 1))).toEqual(['a:1@3']);
   });
 
-  it('PM-CL-6: a new parent session starts afresh: numbering from 1, empty history and cache', () => {
-    const { model, at } = remoteParented();
-    model.connectAgent('a', 'c');
+  it('PM-CL-6 (§9 D15): a new parent session starts afresh: numbering from 1, empty history and cache', () => {
+    const { model, at } = remoteParented('a');
     bid(model, 'a', 1, flat(10));
     at(0);
     const lost = model.disconnectParent('c');
@@ -145,9 +134,29 @@ describe('concentrator (PM-CL-6)', () => {
     expect(ofType(effects, 'bid').map((e) => [e.sessionId, e.bidNumber])).toEqual([['session-3', 1]]);
   });
 
-  it('PM-CL-6: the same CLUSTERINFO again changes nothing', () => {
-    const { model } = remoteParented();
+  it('PM-CL-6: a new parent session ends the cooling-off; losing the parent cancels the scheduled run', () => {
+    const { model, clock, at } = testCluster({ auctioneer: null, concentrators: [{ id: 'c', parentId: null, minTimeBetweenBidUpdates: 1000 }] });
+    model.connectParent('c', { clusterId: 'remote', marketBasis: basis6 });
     model.connectAgent('a', 'c');
+    bid(model, 'a', 1, flat(10));
+    expect(ofType(at(0), 'bid')).toHaveLength(1);
+    clock.now = 10;
+    bid(model, 'a', 2, flat(20));
+    expect(model.nextDueTime()).toBe(1000);
+    model.disconnectParent('c');
+    expect(model.nextDueTime()).toBeNull();
+    expect(at(1000)).toEqual([]);
+    clock.now = 20;
+    model.connectParent('c', { clusterId: 'remote', marketBasis: basis6 });
+    model.connectAgent('a', 'c');
+    bid(model, 'a', 1, flat(30));
+    // Not 1000: the new session starts with coolingOffEnds = 0.
+    expect(model.nextDueTime()).toBe(20);
+    expect(ofType(at(20), 'bid').map((e) => [e.bidNumber, e.demand])).toEqual([[1, flat(30)]]);
+  });
+
+  it('PM-CL-6: the same CLUSTERINFO again changes nothing', () => {
+    const { model } = remoteParented('a');
     expect(model.connectParent('c', { clusterId: 'remote', marketBasis: basis6 })).toEqual([]);
     expect(model.matcherStatuses().find((m) => m.id === 'c')).toMatchObject({ connected: true, children: ['a'] });
   });

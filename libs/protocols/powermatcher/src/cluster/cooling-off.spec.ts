@@ -1,6 +1,4 @@
-import { basis6, bid, ofType, testCluster } from './cluster.test-util';
-
-const flat = (x: number): number[] => [x, x, x, x, x, x];
+import { basis6, bid, flat, ofType, testCluster } from './cluster.test-util';
 
 describe('cooling-off rate limit (PM-RL-1)', () => {
   function limited(minTime: number) {
@@ -90,7 +88,7 @@ describe('cooling-off rate limit (PM-RL-1)', () => {
 });
 
 describe('bid expiry (PM-WS-7)', () => {
-  it('PM-WS-7: with a TTL a bid not refreshed in time leaves the aggregate and the cluster is re-priced; the session stays', () => {
+  it('PM-WS-7 (§9 D8): with a TTL a bid not refreshed in time leaves the aggregate and the cluster is re-priced; the session stays', () => {
     const { model, clock, at } = testCluster({ bidTtlMs: 1000 });
     model.connectAgent('a', 'auctioneer');
     model.connectAgent('b', 'auctioneer');

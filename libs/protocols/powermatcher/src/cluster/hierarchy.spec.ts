@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { basis6, bid, ofType, testCluster } from './cluster.test-util';
+import { bid, ofType, testCluster } from './cluster.test-util';
 import type { Effect } from './effects';
 import type { ConcentratorOptions } from './configuration';
 
@@ -91,6 +91,5 @@ describe('hierarchy (PM-AGG-1, PM-CL-6)', () => {
     expect(flatPrices.get('deep')).toEqual([expected, 17]);
     for (const [agentId, , bidNumber] of bids) expect(treePrices.get(agentId)).toEqual([expected, bidNumber]);
     expect(treePrices.get('c3')).toEqual([expected, 1]);
-    expect(basis6.priceSteps).toBe(6);
   });
 });

@@ -1,4 +1,4 @@
-import { checkDemand, type DemandScope, demandEquals } from '../bid';
+import { checkDemand, type DemandScope, demandEquals, LENGTH_MISMATCH } from '../bid';
 import { isBidNumber, nextBidNumber } from '../bid-number';
 import { intersection } from '../equilibrium';
 import { isPowerMatcherError, PowerMatcherError, type PowerMatcherErrorCode } from '../errors';
@@ -125,6 +125,7 @@ export class ClusterModel {
     if (agent?.kind !== 'device') throw new PowerMatcherError('UNKNOWN_AGENT', `No device agent [${id}]`);
     const cluster = agent.session ?? this.clusterOf(agent.parentId);
     // Without a connected parent the basis is unknown; the parent validates the bid on acceptance.
+    if (!Array.isArray(demand)) throw new PowerMatcherError('INVALID_BID', LENGTH_MISMATCH);
     const bid = cluster ? checkDemand(cluster.marketBasis, demand) : demand.slice();
     return this.input(() => {
       agent.bid = bid;

@@ -1,8 +1,8 @@
-import { PowerMatcherError } from '../errors';
 import type { MarketBasis } from '../market-basis';
 import type { LocalAgent } from './nodes';
 import {
   type ActiveOperatorObjective,
+  checkObjectiveEvent,
   evaluateObjective,
   type ObjectiveEvent,
   type ObjectiveSettings,
@@ -29,7 +29,7 @@ export class ObjectiveAgent {
   ) {
     this.settings = objectiveSettings(options);
     this.agent = { kind: 'objective', id: this.settings.agentId, parentId: auctioneerId, session: null, bid: null };
-    for (const event of options.events ?? []) this.events.set(event.eventId, event);
+    for (const event of options.events ?? []) this.events.set(event.eventId, checkObjectiveEvent(event));
   }
 
   /** Validates an operator objective (§3 messages); null clears it, as does mode `none`. */
@@ -43,10 +43,8 @@ export class ObjectiveAgent {
   }
 
   /** Stores an event version; false when its modificationNumber is not above the stored one. */
-  putEvent(event: ObjectiveEvent): boolean {
-    if (typeof event?.eventId !== 'string' || !Number.isInteger(event.modificationNumber)) {
-      throw new PowerMatcherError('INVALID_PARAMETER', 'An event needs an eventId and an integer modificationNumber');
-    }
+  putEvent(input: ObjectiveEvent): boolean {
+    const event = checkObjectiveEvent(input);
     const stored = this.events.get(event.eventId);
     if (stored && event.modificationNumber <= stored.modificationNumber) return false;
     this.events.set(event.eventId, event);

@@ -1,9 +1,8 @@
-import { basis6, ofType, testCluster } from './cluster.test-util';
+import { flat, ofType, testCluster } from './cluster.test-util';
 import type { ObjectiveEvent, ObjectiveSignal } from './objective';
+import { exactly } from '../exact-message.test-util';
 
 const C = 10_000;
-const flat = (x: number): number[] => [x, x, x, x, x, x];
-
 function event(overrides: Partial<ObjectiveEvent> & { signals: readonly ObjectiveSignal[] }): ObjectiveEvent {
   return {
     eventId: 'e1',
@@ -131,6 +130,23 @@ describe('objective agent (PM-OBJ-1)', () => {
     expect(model.objectiveEvents().map((e) => [e.eventId, e.modificationNumber, e.cancelled])).toEqual([['e1', 3, true]]);
   });
 
+  it('PM-OBJ-1: a malformed event is refused and stores nothing', () => {
+    const { model, at, bids } = objectiveCluster();
+    const broken = { ...event({ signals: [simple(1, 0, 0)] }), signals: [{ name: 'SIMPLE', type: 'level', intervals: [{ start: 0, value: 1 }] }] };
+    expect(() => model.putObjectiveEvent(broken as unknown as ObjectiveEvent)).toThrow(
+      exactly('Event [e1]: signals must be a list of {name, type, intervals: [{start, durationMs ≥ 0, value}]}'),
+    );
+    expect(() => model.putObjectiveEvent({ ...event({ signals: [] }), priority: -1 })).toThrow(
+      exactly('Event [e1]: priority must be a non-negative integer'),
+    );
+    expect(() => model.putObjectiveEvent({ signals: [] } as unknown as ObjectiveEvent)).toThrow(
+      exactly('An event needs an eventId and an integer modificationNumber'),
+    );
+    expect(model.objectiveEvents()).toEqual([]);
+    expect(bids(model.putObjectiveEvent(event({ signals: [simple(1, 0, 0)] })))).toEqual([[2, flat(1000)]]);
+    expect(bids(at(0))).toEqual([]);
+  });
+
   it('PM-OBJ-1: test events only when configured; a configured market context filters events', () => {
     const plain = objectiveCluster();
     plain.model.putObjectiveEvent(event({ testEvent: true, signals: [simple(1, 0, 0)] }));
@@ -165,11 +181,11 @@ describe('objective agent (PM-OBJ-1)', () => {
     expect(model.objectiveStatus()!.demand).toEqual([3, 2, 1, 0, -1, -2]);
     model.setOperatorObjective({ mode: 'curve', pricePoints: [{ price: 3, demand: 500 }, { price: 7, demand: -500 }] });
     expect(model.objectiveStatus()!.demand).toEqual([500, 500, 250, -250, -500, -500]);
-    expect(() => model.setOperatorObjective({ mode: 'flat', demandW: NaN })).toThrow('Demand at index 0 is not a finite number');
-    expect(() => model.setOperatorObjective({ mode: 'flat', demandW: 2e12 })).toThrow('Demand at index 0 is out of range');
-    expect(() => model.setOperatorObjective({ mode: 'curve', demand: [1, 2, 3, 4, 5, 6] })).toThrow('The demand can not be ascending');
-    expect(() => model.setOperatorObjective({ mode: 'price', price: 11, capacityW: 1 })).toThrow('Price 11.0 is out of bounds [0.0, 10.0]');
-    expect(() => model.setOperatorObjective({ mode: 'curve', pricePoints: [] })).toThrow('A point bid needs at least one price point');
+    expect(() => model.setOperatorObjective({ mode: 'flat', demandW: NaN })).toThrow(exactly('Demand at index 0 is not a finite number'));
+    expect(() => model.setOperatorObjective({ mode: 'flat', demandW: 2e12 })).toThrow(exactly('Demand at index 0 is out of range'));
+    expect(() => model.setOperatorObjective({ mode: 'curve', demand: [1, 2, 3, 4, 5, 6] })).toThrow(exactly('The demand can not be ascending'));
+    expect(() => model.setOperatorObjective({ mode: 'price', price: 11, capacityW: 1 })).toThrow(exactly('Price 11.0 is out of bounds [0.0, 10.0]'));
+    expect(() => model.setOperatorObjective({ mode: 'curve', pricePoints: [] })).toThrow(exactly('A point bid needs at least one price point'));
     expect(model.objectiveStatus()!.demand).toEqual([500, 500, 250, -250, -500, -500]);
     model.setOperatorObjective({ mode: 'none' });
     expect(model.objectiveStatus()!.source).toBe('none');
@@ -178,6 +194,5 @@ describe('objective agent (PM-OBJ-1)', () => {
   it('PM-OBJ-1: an event stored before start-up resumes', () => {
     const { model } = testCluster({ objective: { events: [event({ signals: [simple(2, 0, 0)] })] } });
     expect(model.objectiveStatus()).toMatchObject({ source: 'event', demand: flat(2000) });
-    expect(basis6.priceSteps).toBe(6);
   });
 });

@@ -70,6 +70,7 @@ export type OperatorObjective = (
  * `INVALID_PRICE` for a price point); null for mode `none`, which clears the operator objective.
  */
 export function operatorObjectiveDemand(basis: MarketBasis, objective: OperatorObjective): number[] | null {
+  if (typeof objective !== 'object' || objective === null) throw new PowerMatcherError('INVALID_PARAMETER', 'An objective needs a mode');
   if (objective.until !== undefined && !Number.isFinite(objective.until)) {
     throw new PowerMatcherError('INVALID_PARAMETER', 'until must be a time');
   }
@@ -124,6 +125,53 @@ export interface ObjectiveEvent {
   /** The event's active-period start, epoch ms. */
   readonly start: number;
   readonly signals: readonly ObjectiveSignal[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function isInterval(value: unknown): value is ObjectiveInterval {
+  return (
+    isRecord(value) &&
+    Number.isFinite(value['start']) &&
+    Number.isFinite(value['durationMs']) &&
+    (value['durationMs'] as number) >= 0 &&
+    typeof value['value'] === 'number'
+  );
+}
+
+function isSignal(value: unknown): value is ObjectiveSignal {
+  return (
+    isRecord(value) &&
+    typeof value['name'] === 'string' &&
+    typeof value['type'] === 'string' &&
+    Array.isArray(value['intervals']) &&
+    value['intervals'].every(isInterval)
+  );
+}
+
+/**
+ * Checks an event version before it is stored: a malformed record must be refused at once, as stored it would
+ * break every later evaluation of the objective agent.
+ */
+export function checkObjectiveEvent(event: unknown): ObjectiveEvent {
+  const invalid = (message: string) => new PowerMatcherError('INVALID_PARAMETER', message);
+  const id = isRecord(event) ? event['eventId'] : undefined;
+  if (!isRecord(event) || typeof id !== 'string' || id.length === 0 || !Number.isInteger(event['modificationNumber'])) {
+    throw invalid('An event needs an eventId and an integer modificationNumber');
+  }
+  const priority = event['priority'];
+  if (!Number.isInteger(priority) || (priority as number) < 0) throw invalid(`Event [${id}]: priority must be a non-negative integer`);
+  if (typeof event['marketContext'] !== 'string') throw invalid(`Event [${id}]: marketContext must be a string`);
+  if (typeof event['testEvent'] !== 'boolean' || typeof event['cancelled'] !== 'boolean') {
+    throw invalid(`Event [${id}]: testEvent and cancelled must be booleans`);
+  }
+  if (!Number.isFinite(event['start'])) throw invalid(`Event [${id}]: start must be a time`);
+  if (!Array.isArray(event['signals']) || !event['signals'].every(isSignal)) {
+    throw invalid(`Event [${id}]: signals must be a list of {name, type, intervals: [{start, durationMs ≥ 0, value}]}`);
+  }
+  return event as unknown as ObjectiveEvent;
 }
 
 export interface ObjectiveStatus {

@@ -1,5 +1,6 @@
 import { basis6, bid, ofType, priceLog, testCluster } from './cluster.test-util';
 import { clipToFlowLimits, flowLimits, peakShavingBid, peakShavingPrice } from './peak-shaving';
+import { exactly } from '../exact-message.test-util';
 
 const limits = flowLimits(-250, 250);
 
@@ -26,6 +27,25 @@ describe('peak shaving (PM-PS-1)', () => {
     model.measureFlow('ps', 400);
     expect(model.nextDueTime()).toBe(0);
     expect(ofType(at(0), 'bid')[0]).toMatchObject({ bidNumber: 2, demand: [-300, -300, -300, -300, -300, -500] });
+  });
+
+  it('PM-PS-1: a new parent session keeps the measured and allocated flows (§6.7)', () => {
+    const { model, at } = peakShavingCluster();
+    const children = (): void => {
+      bid(model, 'a', 1, [600, 300, 100, -100, -300, -300]);
+      bid(model, 'b', 4, [0, 0, 0, 0, 0, -200]);
+    };
+    children();
+    at(0);
+    model.receivePrice('ps', 9, 1);
+    model.measureFlow('ps', 400);
+    model.disconnectParent('ps');
+    model.connectParent('ps', { clusterId: 'remote', marketBasis: basis6 });
+    model.connectAgent('a', 'ps');
+    model.connectAgent('b', 'ps');
+    children();
+    // Still u = 400 − (−100) = 500, as in the §6.8 example.
+    expect(ofType(at(0), 'bid')[0]).toMatchObject({ bidNumber: 1, demand: [-300, -300, -300, -300, -300, -500] });
   });
 
   it('PM-PS-1: within the limits the bid passes unchanged and the price is the grid price of its step', () => {
@@ -60,15 +80,15 @@ describe('peak shaving (PM-PS-1)', () => {
         { id: 'plain', parentId: null },
       ],
     });
-    expect(() => model.measureFlow('ps', NaN)).toThrow('Invalid measurement');
-    expect(() => model.measureFlow('ps', 2e12)).toThrow('Invalid measurement');
-    expect(() => model.measureFlow('plain', 1)).toThrow('No peak-shaving concentrator [plain]');
+    expect(() => model.measureFlow('ps', NaN)).toThrow(exactly('Invalid measurement'));
+    expect(() => model.measureFlow('ps', 2e12)).toThrow(exactly('Invalid measurement'));
+    expect(() => model.measureFlow('plain', 1)).toThrow(exactly('No peak-shaving concentrator [plain]'));
     expect(model.measureFlow('ps', -1250.5)).toEqual([]);
     expect(model.nextDueTime()).toBeNull();
   });
 
   it('PM-PS-1: floor must be below ceiling', () => {
-    expect(() => flowLimits(5, 5)).toThrow("The floor constraint shouldn't be higher than the ceiling constraint");
+    expect(() => flowLimits(5, 5)).toThrow(exactly("The floor constraint shouldn't be higher than the ceiling constraint"));
     expect(flowLimits()).toEqual({ floor: -50_000, ceiling: 50_000 });
   });
 });

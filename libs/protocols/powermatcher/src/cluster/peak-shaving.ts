@@ -1,3 +1,4 @@
+import { MAX_ABS_DEMAND } from '../bid';
 import { PowerMatcherError } from '../errors';
 import type { MarketBasis } from '../market-basis';
 import { gridIndexOf, priceOf } from '../price-grid';
@@ -19,7 +20,7 @@ export function flowLimits(floor = DEFAULT_FLOW_LIMITS.floor, ceiling = DEFAULT_
 
 /** Validates a flow measurement (§6.8): finite and |m| ≤ 1e12 W. */
 export function checkMeasurement(measurement: unknown): number {
-  if (typeof measurement !== 'number' || !Number.isFinite(measurement) || Math.abs(measurement) > 1e12) {
+  if (typeof measurement !== 'number' || !Number.isFinite(measurement) || Math.abs(measurement) > MAX_ABS_DEMAND) {
     throw new PowerMatcherError('INVALID_MEASUREMENT', 'Invalid measurement');
   }
   return measurement;

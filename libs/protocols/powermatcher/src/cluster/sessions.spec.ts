@@ -1,8 +1,7 @@
 import { isPowerMatcherError } from '../errors';
-import { basis6, bid, ofType, priceLog, testCluster } from './cluster.test-util';
+import { basis6, bid, flat, ofType, priceLog, testCluster } from './cluster.test-util';
 import { ClusterModel } from './model';
-
-const flat = (x: number): number[] => [x, x, x, x, x, x];
+import { exactly } from '../exact-message.test-util';
 
 function thrown(action: () => unknown): { code: string; message: string } {
   try {
@@ -12,6 +11,19 @@ function thrown(action: () => unknown): { code: string; message: string } {
     throw error;
   }
   throw new Error('no error');
+}
+
+/** auctioneer ← c1 ← c2, with remote agent x on c2 and y on c1; no cooling-off. */
+function twoLevelCluster() {
+  const cluster = testCluster({
+    concentrators: [
+      { id: 'c1', parentId: 'auctioneer', minTimeBetweenBidUpdates: 0 },
+      { id: 'c2', parentId: 'c1', minTimeBetweenBidUpdates: 0 },
+    ],
+  });
+  cluster.model.connectAgent('x', 'c2');
+  cluster.model.connectAgent('y', 'c1');
+  return cluster;
 }
 
 describe('sessions and topology (PM-CL-1, PM-CL-2, PM-CL-3)', () => {
@@ -89,14 +101,7 @@ describe('sessions and topology (PM-CL-1, PM-CL-2, PM-CL-3)', () => {
   });
 
   it('PM-CL-2: a concentrator losing its parent ends its children: local ones pend, remote ones get 4410', () => {
-    const { model, at } = testCluster({
-      concentrators: [
-        { id: 'c1', parentId: 'auctioneer', minTimeBetweenBidUpdates: 0 },
-        { id: 'c2', parentId: 'c1', minTimeBetweenBidUpdates: 0 },
-      ],
-    });
-    model.connectAgent('x', 'c2');
-    model.connectAgent('y', 'c1');
+    const { model, at } = twoLevelCluster();
     bid(model, 'x', 1, flat(10));
     at(0);
     expect(model.aggregate('auctioneer')).toEqual({ demand: flat(10), agentCount: 1 });
@@ -132,7 +137,13 @@ describe('sessions and topology (PM-CL-1, PM-CL-2, PM-CL-3)', () => {
     model.disconnectParent('c1');
     const again = model.connectParent('c1', { clusterId: 'remote', marketBasis: basis6 });
     expect(ofType(again, 'bid').map((e) => [e.agentId, e.bidNumber])).toEqual([['d', 1]]);
-    expect(() => model.updateDeviceBid('d', [1, 2, 3, 4, 5, 6])).toThrow('The demand can not be ascending');
+    expect(() => model.updateDeviceBid('d', [1, 2, 3, 4, 5, 6])).toThrow(exactly('The demand can not be ascending'));
+    model.disconnectParent('c1');
+    // Pending, the basis is unknown, but a demand that is no array at all is refused at once.
+    expect(thrown(() => model.updateDeviceBid('d', 'x' as unknown as number[]))).toEqual({
+      code: 'INVALID_BID',
+      message: 'Length of the demandArray is not equal to the number of price steps',
+    });
   });
 
   it('PM-CL-2: cluster info is emitted exactly once per session', () => {
@@ -155,14 +166,7 @@ describe('sessions and topology (PM-CL-1, PM-CL-2, PM-CL-3)', () => {
   });
 
   it('PM-CL-5: local deliveries are depth-first', () => {
-    const { model, at } = testCluster({
-      concentrators: [
-        { id: 'c1', parentId: 'auctioneer', minTimeBetweenBidUpdates: 0 },
-        { id: 'c2', parentId: 'c1', minTimeBetweenBidUpdates: 0 },
-      ],
-    });
-    model.connectAgent('x', 'c2');
-    model.connectAgent('y', 'c1');
+    const { model, at } = twoLevelCluster();
     model.connectAgent('z', 'auctioneer');
     bid(model, 'x', 1, flat(1));
     bid(model, 'y', 1, flat(1));

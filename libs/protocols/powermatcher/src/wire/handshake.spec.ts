@@ -56,7 +56,7 @@ describe('handshake (PM-WS-1, PM-WS-2, PM-WS-3)', () => {
     ['repeated agentId', `${endpoint21}?agentId=a&agentId=b`, ['INVALID_PARAMETER', 4400, 'agentId is given more than once']],
     ['invalid agentId', `${endpoint21}?agentId=a%20b`, ['INVALID_PARAMETER', 4400, 'agentId is not a valid id']],
     ['missing parent on 1.9', `${endpoint19}?agentId=a`, ['INVALID_PARAMETER', 4400, 'desiredConnectionId is missing from querystring']],
-    ['unknown parent', `${endpoint19}?agentId=a&desiredConnectionId=nope`, ['UNKNOWN_PARENT', 4404, 'Desired parent [nope] does not exist']],
+    ['unknown parent (§9 D13)', `${endpoint19}?agentId=a&desiredConnectionId=nope`, ['UNKNOWN_PARENT', 4404, 'Desired parent [nope] does not exist']],
     ['duplicate agent', `${endpoint19}?agentId=taken&desiredConnectionId=c1`, ['DUPLICATE_AGENT', 4409, 'An agent with id [taken] was already connected']],
     ['parent before duplicate', `${endpoint19}?agentId=taken&desiredConnectionId=nope`, ['UNKNOWN_PARENT', 4404, 'Desired parent [nope] does not exist']],
   ])('PM-WS-2: %s', (_, url, expected) => {

@@ -1,4 +1,7 @@
 import fc from 'fast-check';
+import * as bidModule from '../bid';
+import { checkDemand } from '../bid';
+import { exactly } from '../exact-message.test-util';
 import { marketBasis } from '../market-basis';
 import {
   checkInboundFrame,
@@ -41,7 +44,7 @@ describe('inbound frames (PM-ERR-1)', () => {
     ['check 3: not an object', '[1]', 'INVALID_MESSAGE', 'payloadType is required', undefined],
     ['check 3: no payloadType', '{"payload":{}}', 'INVALID_MESSAGE', 'payloadType is required', undefined],
     ['check 3: unknown payloadType', '{"payloadType":"HELLO"}', 'INVALID_MESSAGE', 'Unknown payloadType [HELLO]', undefined],
-    ['check 4: not a BID', '{"payloadType":"PRICE_UPDATE","payload":{}}', 'INVALID_MESSAGE', 'payloadType [PRICE_UPDATE] is not accepted from an agent', undefined],
+    ['check 4: not a BID (§9 D13)', '{"payloadType":"PRICE_UPDATE","payload":{}}', 'INVALID_MESSAGE', 'payloadType [PRICE_UPDATE] is not accepted from an agent', undefined],
     ['check 5: no payload', '{"payloadType":"BID"}', 'INVALID_MESSAGE', 'payload must be an object', undefined],
     ['check 5: no bidNumber', bid('{}'), 'INVALID_MESSAGE', 'payload.bidNumber must be an integer', undefined],
     ['check 5: fractional bidNumber', bid('{"bidNumber":5.5}'), 'INVALID_MESSAGE', 'payload.bidNumber must be an integer', undefined],
@@ -51,6 +54,27 @@ describe('inbound frames (PM-ERR-1)', () => {
       withBasis('"bidNumber":4', '{"commodity":"electricity","currency":"EUR","priceSteps":"3","minimumPrice":0,"maximumPrice":10}'),
       'INVALID_MESSAGE',
       'payload.marketBasis.priceSteps must be an integer',
+      4,
+    ],
+    [
+      'check 8: commodity type',
+      withBasis('"bidNumber":4', '{"commodity":1,"currency":"EUR","priceSteps":3,"minimumPrice":0,"maximumPrice":10}'),
+      'INVALID_MESSAGE',
+      'payload.marketBasis.commodity must be a string',
+      4,
+    ],
+    [
+      'check 8: currency type',
+      withBasis('"bidNumber":4', '{"commodity":"electricity","priceSteps":3,"minimumPrice":0,"maximumPrice":10}'),
+      'INVALID_MESSAGE',
+      'payload.marketBasis.currency must be a string',
+      4,
+    ],
+    [
+      'check 8: minimumPrice type',
+      withBasis('"bidNumber":4', '{"commodity":"electricity","currency":"EUR","priceSteps":3,"minimumPrice":"0","maximumPrice":10}'),
+      'INVALID_MESSAGE',
+      'payload.marketBasis.minimumPrice must be a number',
       4,
     ],
     [
@@ -78,7 +102,7 @@ describe('inbound frames (PM-ERR-1)', () => {
     ['check 10: out of range', withBasis('"bidNumber":4,"demand":[0,0,-1.5e12]'), 'INVALID_BID', 'Demand at index 2 is out of range', 4],
     ['check 10: point price', withBasis('"bidNumber":4,"pricePoints":[{"price":11,"demand":1}]'), 'INVALID_BID', 'Price 11.0 is out of bounds [0.0, 10.0]', 4],
     ['check 10: empty point bid is check 9', withBasis('"bidNumber":4,"pricePoints":null,"demand":null'), 'INVALID_MESSAGE', 'A bid carries either demand or pricePoints, neither was given', 4],
-  ])('PM-ERR-1: %s', (_, frame, code, message, bidNumber) => {
+  ])('PM-ERR-1 (§9 D4): %s', (_, frame, code, message, bidNumber) => {
     expect(error(frame)).toEqual(bidNumber === undefined ? { code, message } : { code, message, bidNumber });
   });
 
@@ -96,7 +120,7 @@ describe('inbound frames (PM-ERR-1)', () => {
     });
   });
 
-  it('PM-ERR-1: check 6: the token bucket (burst 10, 2/s) takes a token for every frame reaching it and refills continuously', () => {
+  it('PM-ERR-1 (§9 D14): check 6: the token bucket (burst 10, 2/s) takes a token for every frame reaching it and refills continuously', () => {
     let connection = ready();
     const frame = withBasis('"bidNumber":1,"demand":[0,1,0]');
     for (let i = 0; i < 10; i++) {
@@ -127,6 +151,25 @@ describe('inbound frames (PM-ERR-1)', () => {
     // A minute after the first errors, they no longer count.
     expect(recordErrorSent(connection, 60_000).close).toBeNull();
     expect(recordErrorSent(connection, 59_999).close).toEqual({ code: 1008, reason: 'Too many errors' });
+  });
+
+  it('PM-ERR-1: an unexpected failure is INTERNAL_ERROR `Internal error`, with the bid number, and the token stays taken', () => {
+    const broken = jest.spyOn(bidModule, 'checkDemand').mockImplementation(() => {
+      throw new TypeError('boom');
+    });
+    try {
+      const result = checkInboundFrame(ready(), withBasis('"bidNumber":4,"demand":[0,0,0]'), 0);
+      expect(result.outcome).toEqual({ error: { code: 'INTERNAL_ERROR', message: 'Internal error', bidNumber: 4 }, close: null });
+      expect(result.connection.tokens).toBe(DEFAULT_INBOUND_LIMITS.bidBurst - 1);
+    } finally {
+      broken.mockRestore();
+    }
+  });
+
+  it('PM-ERR-1 (§9 D6): NaN never passes: not as a JSON literal, not as a demand value', () => {
+    // [1, NaN, 0] passes v2.1's ascending check, as every comparison with NaN is false.
+    expect(error(withBasis('"bidNumber":4,"demand":[0,NaN,0]'))).toMatchObject({ code: 'MALFORMED_JSON' });
+    expect(() => checkDemand(demo, [1, NaN, 0])).toThrow(exactly('Demand at index 1 is not a finite number'));
   });
 
   it('PM-ERR-1: no input frame makes the checker throw, and a rejection changes nothing but the limits', () => {

@@ -115,7 +115,11 @@ export function checkInboundFrame(
   }
 }
 
-/** Runs one check; a PowerMatcherError becomes a rejection with what is known so far. */
+/**
+ * Runs one check with what is known so far (the state after check 6 has taken its token, the bid number once
+ * check 5 passed), so that even an unexpected failure is answered as §7.6 says: `INTERNAL_ERROR` with the bid
+ * number, and the token stays taken.
+ */
 function attempt<T>(
   body: () => T,
   state: InboundConnection,
@@ -125,7 +129,7 @@ function attempt<T>(
   try {
     return body();
   } catch (error) {
-    if (!isPowerMatcherError(error)) throw error;
+    if (!isPowerMatcherError(error)) throw new FrameRejection('INTERNAL_ERROR', 'Internal error', bidNumber, state);
     throw new FrameRejection(code ?? error.code, error.message, bidNumber, state);
   }
 }

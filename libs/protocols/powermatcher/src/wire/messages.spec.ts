@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { marketBasis } from '../market-basis';
 import { gsonString } from './gson-text';
 import { decodeMessage, encodeMessage, type PowerMatcherMessage } from './messages';
+import { exactly } from '../exact-message.test-util';
 
 const demo = marketBasis({ commodity: 'electricity', currency: 'EUR', priceSteps: 3, minimumPrice: 0, maximumPrice: 10 });
 const basisJson = '{"commodity":"electricity","currency":"EUR","priceSteps":3,"minimumPrice":0.0,"maximumPrice":10.0}';
@@ -56,20 +57,16 @@ describe('messages (PM-WS-4, PM-WS-5, PM-WS-6)', () => {
   });
 
   it('PM-WS-5: NaN and infinities are never encoded', () => {
-    expect(() => encodeMessage({ payloadType: 'PRICE_UPDATE', payload: { marketBasis: demo, bidNumber: 1, priceValue: NaN } })).toThrow(
-      'NaN is not a valid double value as per JSON specification',
-    );
-    expect(() => encodeMessage({ payloadType: 'BID', payload: { marketBasis: demo, demand: [Infinity, 0, 0], bidNumber: 1 } })).toThrow(
-      'Infinity is not a valid double value',
-    );
+    expect(() => encodeMessage({ payloadType: 'PRICE_UPDATE', payload: { marketBasis: demo, bidNumber: 1, priceValue: NaN } })).toThrow(exactly('NaN is not a valid double value as per JSON specification'));
+    expect(() => encodeMessage({ payloadType: 'BID', payload: { marketBasis: demo, demand: [Infinity, 0, 0], bidNumber: 1 } })).toThrow(exactly('Infinity is not a valid double value as per JSON specification'));
   });
 
   it('PM-WS-6: integer fields accept integral values only; duplicate keys: last wins; unknown fields ignored', () => {
     const bid = (bidNumber: string, extra = '') =>
       `{"payloadType":"BID","payload":{"marketBasis":${basisJson},"demand":[1e3,0,-1000],"bidNumber":${bidNumber}${extra}}}`;
     expect(decodeMessage(bid('5.0'))).toEqual({ payloadType: 'BID', payload: { marketBasis: demo, demand: [1000, 0, -1000], bidNumber: 5 } });
-    expect(() => decodeMessage(bid('5.5'))).toThrow('payload.bidNumber must be an integer');
-    expect(() => decodeMessage(bid('2147483648'))).toThrow('payload.bidNumber must be an integer');
+    expect(() => decodeMessage(bid('5.5'))).toThrow(exactly('payload.bidNumber must be an integer'));
+    expect(() => decodeMessage(bid('2147483648'))).toThrow(exactly('payload.bidNumber must be an integer'));
     expect(decodeMessage(bid('1', ',"bidNumber":2,"extra":{"x":[1]}'))).toMatchObject({ payload: { bidNumber: 2 } });
   });
 
@@ -83,9 +80,9 @@ describe('messages (PM-WS-4, PM-WS-5, PM-WS-6)', () => {
 
   it('PM-WS-6: unknown payload types are tolerated (decoded as unknown, to be logged and ignored)', () => {
     expect(decodeMessage('{"payloadType":"HEARTBEAT","payload":{}}')).toEqual({ payloadType: 'HEARTBEAT', unknown: true });
-    expect(() => decodeMessage('{"payload":{}}')).toThrow('payloadType is required');
-    expect(() => decodeMessage('{"payloadType":"CLUSTERINFO","payload":3}')).toThrow('payload must be an object');
-    expect(() => decodeMessage(`{"payloadType":"CLUSTERINFO","payload":{"marketBasis":${basisJson}}}`)).toThrow('payload.clusterId must be a string');
+    expect(() => decodeMessage('{"payload":{}}')).toThrow(exactly('payloadType is required'));
+    expect(() => decodeMessage('{"payloadType":"CLUSTERINFO","payload":3}')).toThrow(exactly('payload must be an object'));
+    expect(() => decodeMessage(`{"payloadType":"CLUSTERINFO","payload":{"marketBasis":${basisJson}}}`)).toThrow(exactly('payload.clusterId must be a string'));
   });
 
   it('PM-WS-4: decode(encode(m)) is m for every message type', () => {
