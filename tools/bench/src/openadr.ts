@@ -108,25 +108,26 @@ async function main(): Promise<void> {
   if (!readOadrPayload(answer).ok || readCreatedEvent() !== 2 || !readOadrPayload(writeOadrPayload(DISTRIBUTE)).ok) throw new Error('a scenario is broken');
   const distributeBytes = writeOadrPayload(DISTRIBUTE).length;
 
+  const scenarios: readonly { name: string; run: () => unknown; bytes: number; target: number | null }[] = [
+    { name: 'oadrPoll: read + validate, write the empty oadrResponse', run: pollRoundTrip, bytes: POLL.length, target: 30_000 },
+    { name: 'oadrCreatedEvent: read + validate', run: readCreatedEvent, bytes: CREATED_EVENT.length, target: null },
+    { name: 'oadrDistributeEvent (1 event, 3 intervals): write', run: () => writeOadrPayload(DISTRIBUTE), bytes: distributeBytes, target: 10_000 },
+    {
+      name: 'oadrDistributeEvent (1 event, 3 intervals): render for a VEN + write',
+      run: () => writeOadrPayload(distributeEvents([EVENT], { ...DELIVERY, now: START - 1_800_000 })),
+      bytes: distributeBytes,
+      target: null,
+    },
+  ];
   const bench = new Bench({ time: 3000, warmupTime: 500 });
-  bench.add('oadrPoll: read + validate, write the empty oadrResponse', pollRoundTrip);
-  bench.add('oadrCreatedEvent: read + validate', readCreatedEvent);
-  bench.add('oadrDistributeEvent (1 event, 3 intervals): write', () => writeOadrPayload(DISTRIBUTE));
-  bench.add('oadrDistributeEvent (1 event, 3 intervals): render for a VEN + write', () => writeOadrPayload(distributeEvents([EVENT], { ...DELIVERY, now: START - 1_800_000 })));
+  for (const scenario of scenarios) bench.add(scenario.name, scenario.run);
   console.log('running (3 s per scenario, one core)…');
   await bench.run();
 
-  const spec: Record<string, { bytes: number; target: number | null }> = {
-    'oadrPoll: read + validate, write the empty oadrResponse': { bytes: POLL.length, target: 30_000 },
-    'oadrCreatedEvent: read + validate': { bytes: CREATED_EVENT.length, target: null },
-    'oadrDistributeEvent (1 event, 3 intervals): write': { bytes: distributeBytes, target: 10_000 },
-    'oadrDistributeEvent (1 event, 3 intervals): render for a VEN + write': { bytes: distributeBytes, target: null },
-  };
-  const rows: Row[] = bench.tasks.map((task) => {
-    const result = task.result;
-    if (!result || result.error) throw result?.error ?? new Error(`${task.name} did not run`);
-    const { bytes, target } = spec[task.name] ?? { bytes: 0, target: null };
-    return { scenario: task.name, bytes, perSecond: Math.round(result.throughput.mean), meanUs: result.latency.mean * 1000, p99Us: result.latency.p99 === undefined ? null : result.latency.p99 * 1000, target };
+  const rows: Row[] = scenarios.map(({ name, bytes, target }) => {
+    const result = bench.getTask(name)?.result;
+    if (!result || result.error) throw result?.error ?? new Error(`${name} did not run`);
+    return { scenario: name, bytes, perSecond: Math.round(result.throughput.mean), meanUs: result.latency.mean * 1000, p99Us: result.latency.p99 === undefined ? null : result.latency.p99 * 1000, target };
   });
 
   console.table(

@@ -6,15 +6,11 @@
  * The lib may not read files at runtime, so the compiled model is committed; a unit test fails when it
  * no longer matches the .xsd files.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeXml } from '../src/xml/decode';
+import { schemaTexts } from '../src/testing/schema-dir.test-util';
 import { compileOadrSchema, formatSchemaModel } from '../src/xsd/schema-files';
 
-const root = join(__dirname, '..');
-const schemaDir = join(root, 'schema');
-const files: Record<string, string> = {};
-for (const name of readdirSync(schemaDir).filter((f) => f.endsWith('.xsd'))) files[name] = decodeXml(readFileSync(join(schemaDir, name)));
-const target = join(root, 'src/xsd/oadr-20b.model.json');
-writeFileSync(target, formatSchemaModel(compileOadrSchema(files)));
+const target = join(__dirname, '../src/xsd/oadr-20b.model.json');
+writeFileSync(target, formatSchemaModel(compileOadrSchema(schemaTexts())));
 console.log(`wrote ${target}`);

@@ -1,9 +1,12 @@
 import fc from 'fast-check';
-import { readOadrPayload, type OadrReadResult } from './message';
-import { OADR_PAYLOAD_TYPES } from './payloads/types';
+import { readOadrPayload, type OadrReadResult, requestIdInElement } from './message';
+import { EI_NS, PYLD_NS } from './namespaces';
+import { OADR_PAYLOAD_TYPES, type OadrPayload, type OadrPayloadType } from './payloads/types';
 import { writeOadrPayload } from './payloads/write';
+import { eiResponse } from './response';
 import { requestIdOf } from './routing';
 import { minimalSamples, richSamples } from './testing/samples.test-util';
+import { readXml, type XmlElement } from './xml/reader';
 
 const poll = writeOadrPayload({ type: 'oadrPoll', venID: 'ven-1' });
 const failure = (result: OadrReadResult) => {
@@ -22,6 +25,11 @@ describe('TR-4 steps 6-8: reading a message', () => {
     expect(failure(readOadrPayload('not xml'))).toMatchObject({ kind: 'xml', code: 'not-well-formed', line: 1, column: 1 });
     expect(failure(readOadrPayload(`<!DOCTYPE x>${poll}`))).toMatchObject({ kind: 'xml', code: 'doctype' });
     expect(failure(readOadrPayload(new Uint8Array([0xff, 0xfe, 0x3c])))).toMatchObject({ kind: 'xml', code: 'encoding' });
+    // Encoding names are looked up in a map, not an object, so these are unknown names and not Object's own properties.
+    for (const name of ['constructor', '__proto__']) {
+      expect(failure(readOadrPayload(new TextEncoder().encode(poll.replace('encoding="UTF-8"', `encoding="${name}"`))))).toMatchObject({ kind: 'xml', code: 'encoding' });
+      expect(failure(readOadrPayload(new TextEncoder().encode(poll), { charset: name }))).toMatchObject({ kind: 'xml', code: 'encoding' });
+    }
   });
 
   it('TR-4 step 7: an invalid document gives a schema failure; the root must be oadrPayload', () => {
@@ -50,18 +58,46 @@ describe('TR-4 steps 6-8: reading a message', () => {
     expect(failure(readOadrPayload(nan))).toMatchObject({ kind: 'data', payloadType: 'oadrUpdateReport', requestID: 'req-9' });
   });
 
-  it('RID-1: requestIdOf gives every payload type its requestID; a failed payload reports the same one', () => {
+  it('RID-1 / RID-2: the requestID to echo is found where §2.4 says, for decoded payloads and undecodable ones alike', () => {
+    const at = (...path: string[]) => path;
+    const own = at('pyld:requestID');
+    const inResponse = at('ei:eiResponse', 'pyld:requestID');
+    // §2.4, plus the VTN-only types (TR-2 echoes their requestID too): their own requestID wins over their eiResponse's.
+    const where: Readonly<Record<OadrPayloadType, string[] | undefined>> = {
+      oadrQueryRegistration: own, oadrCreatePartyRegistration: own, oadrCancelPartyRegistration: own, oadrCreateOpt: own, oadrCancelOpt: own,
+      oadrRegisterReport: own, oadrCreateReport: own, oadrUpdateReport: own, oadrCancelReport: own, oadrDistributeEvent: own,
+      oadrRequestEvent: at('pyld:eiRequestEvent', 'pyld:requestID'),
+      oadrCreatedEvent: at('pyld:eiCreatedEvent', 'ei:eiResponse', 'pyld:requestID'),
+      oadrCreatedReport: inResponse, oadrCanceledReport: inResponse, oadrRegisteredReport: inResponse, oadrUpdatedReport: inResponse,
+      oadrCanceledPartyRegistration: inResponse, oadrResponse: inResponse, oadrCreatedPartyRegistration: inResponse, oadrCreatedOpt: inResponse,
+      oadrCanceledOpt: inResponse,
+      oadrPoll: undefined, oadrRequestReregistration: undefined,
+    };
+    const prefixes: Record<string, string> = { pyld: PYLD_NS, ei: EI_NS };
     for (const type of OADR_PAYLOAD_TYPES) {
-      for (const sample of [richSamples[type], minimalSamples[type]]) {
-        const xml = writeOadrPayload(sample).replace('<oadr:oadrPayload ', '<oadr:oadrPayload xmlns:x="urn:x" ');
-        const ok = readOadrPayload(xml);
-        expect(ok.ok ? requestIdOf(ok.message.payload) : 'refused').toBe(requestIdOf(sample));
+      const xml = writeOadrPayload({ ...richSamples[type], ...('eiResponse' in richSamples[type] && { eiResponse: eiResponse('OK', `response-of-${type}`) }) } as OadrPayload);
+      const element = readXml(xml).root.children[0]!.children[0]!;
+      const path = where[type];
+      let found: XmlElement | undefined = element;
+      for (const step of path ?? []) {
+        const [prefix = '', local] = step.split(':');
+        found = found?.children.find((c) => c.ns === prefixes[prefix] && c.local === local);
       }
+      const expected = path ? found?.text : undefined;
+      if (path) expect([type, expected]).toEqual([type, expect.any(String)]);
+      const read = readOadrPayload(xml);
+      expect([type, read.ok && requestIdOf(read.message.payload), requestIdInElement(element)]).toEqual([type, expected, expected]);
     }
-    // oadrDistributeEvent has both: its own requestID wins over its eiResponse's, as in requestIdOf.
     const distribute = writeOadrPayload(richSamples.oadrDistributeEvent).replace('<ei:createdDateTime>', '<ei:createdDateTime>-');
-    expect(failure(readOadrPayload(distribute))).toMatchObject({ kind: 'data', requestID: 'dist-1', venID: undefined });
-    expect(requestIdOf(richSamples.oadrDistributeEvent)).toBe('dist-1');
+    expect(failure(readOadrPayload(distribute))).toMatchObject({ kind: 'data', requestID: requestIdOf(richSamples.oadrDistributeEvent), venID: undefined });
+  });
+
+  it('XML-4: an abstract-typed power:powerItem made concrete by xsi:type reads as the member it names', () => {
+    const xml = writeOadrPayload(richSamples.oadrDistributeEvent)
+      .replace('<power:powerReal>', '<power:powerItem xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="power:PowerRealType">')
+      .replace('</power:powerReal>', '</power:powerItem>');
+    const result = readOadrPayload(xml);
+    expect(result.ok && result.message.payload).toEqual(richSamples.oadrDistributeEvent);
   });
 
   it('FMT-2: durations in years or months are read with a warning', () => {
@@ -76,6 +112,17 @@ describe('property: readOadrPayload returns a result for any input and never thr
 
   it('TR-4: arbitrary bytes', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => typeof readOadrPayload(bytes).ok === 'boolean'), { numRuns: 300 });
+  });
+
+  it('XML-2: any encoding name, in the XML declaration or as the Content-Type charset', () => {
+    const names = fc.oneof(fc.constantFrom('constructor', '__proto__', 'toString', 'hasOwnProperty', 'UTF-16', 'utf-8'), fc.string({ maxLength: 12 }));
+    fc.assert(
+      fc.property(names, names, (declared, charset) => {
+        const body = new TextEncoder().encode(poll.replace('encoding="UTF-8"', `encoding="${declared.replace(/["<&]/g, '')}"`));
+        return typeof readOadrPayload(body).ok === 'boolean' && typeof readOadrPayload(body, { charset }).ok === 'boolean';
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('TR-4: mutated and truncated messages of every payload type', () => {

@@ -94,7 +94,7 @@ export function readOadrPayload(body: string | Uint8Array, options: ReadOptions 
   } catch (error) {
     if (!(error instanceof OadrDataError)) throw error;
     const type = element.local as OadrPayloadType;
-    return { ok: false, error: { kind: 'data', message: clip(error.message), payloadType: type, requestID: requestIdIn(element), venID: venIdIn(element) } };
+    return { ok: false, error: { kind: 'data', message: clip(error.message), payloadType: type, requestID: requestIdInElement(element), venID: venIdIn(element) } };
   }
 }
 
@@ -102,8 +102,8 @@ function child(el: XmlElement | undefined, ns: string, local: string): XmlElemen
   return el?.children.find((c) => c.ns === ns && c.local === local);
 }
 
-/** RID-1 on an element tree, for payloads that could not be decoded (the same rule as requestIdOf). */
-function requestIdIn(payload: XmlElement): string | undefined {
+/** RID-1 on the payload element, for payloads that could not be decoded (the rule of requestIdOf). */
+export function requestIdInElement(payload: XmlElement): string | undefined {
   const own = child(payload, PYLD_NS, 'requestID') ?? child(child(payload, PYLD_NS, 'eiRequestEvent'), PYLD_NS, 'requestID');
   const response = child(payload, EI_NS, 'eiResponse') ?? child(child(payload, PYLD_NS, 'eiCreatedEvent'), EI_NS, 'eiResponse');
   const id = own ?? child(response, PYLD_NS, 'requestID');

@@ -1,7 +1,7 @@
 import { vtnIdProblem, operatorIdProblem } from './ids';
-import { OADR_PAYLOAD_TYPES } from './payloads/types';
-import { EI_RESPONSE_CODES, eiResponse, eiResponseDescription, eiResponseName } from './response';
-import { acceptsPayload, ANSWER_TYPE, isOadrService, OADR_SERVICES, requestIdOf } from './routing';
+import { OADR_PAYLOAD_TYPES, type OadrPayloadType } from './payloads/types';
+import { EI_RESPONSE_CODES, type EiErrorName, eiResponse, eiResponseName } from './response';
+import { acceptsPayload, ANSWER_TYPE, isOadrService, OADR_SERVICES, type OadrService, requestIdOf } from './routing';
 import { minimalSamples } from './testing/samples.test-util';
 
 describe('TR-5 / TR-6 eiResponse', () => {
@@ -14,44 +14,52 @@ describe('TR-5 / TR-6 eiResponse', () => {
     expect(eiResponseName('499')).toBeUndefined();
   });
 
-  it('TR-6: OK for 200, else NAME: reason', () => {
+  it('TR-6: OK for 200, else NAME: reason, for every code', () => {
     expect(eiResponse('OK', 'r-1')).toEqual({ responseCode: '200', responseDescription: 'OK', requestID: 'r-1' });
     expect(eiResponse('INVALID_ID', 'r-2', 'unknown registrationID')).toEqual({ responseCode: '452', responseDescription: 'INVALID_ID: unknown registrationID', requestID: 'r-2' });
-    expect(eiResponseDescription('OK', 'ignored')).toBe('OK');
-    expect(eiResponseDescription('COMPLIANCE_ERROR')).toBe('COMPLIANCE_ERROR');
+    for (const name of Object.keys(EI_RESPONSE_CODES).filter((n): n is EiErrorName => n !== 'OK')) {
+      const response = eiResponse(name, '', 'why');
+      expect([response.responseCode, response.responseDescription]).toEqual([EI_RESPONSE_CODES[name], `${name}: why`]);
+      expect(eiResponseName(response.responseCode)).toBe(name);
+    }
   });
 });
 
 describe('§2.1 routing', () => {
-  it('TR-2: each service takes its payloads (and the generic oadrResponse), nothing else', () => {
+  /** The table of §2.1 as rows [service, inbound payload, answer payload]; oadrResponse is taken by every service. */
+  const table: readonly (readonly [OadrService, OadrPayloadType, OadrPayloadType])[] = [
+    ['EiRegisterParty', 'oadrQueryRegistration', 'oadrCreatedPartyRegistration'],
+    ['EiRegisterParty', 'oadrCreatePartyRegistration', 'oadrCreatedPartyRegistration'],
+    ['EiRegisterParty', 'oadrCancelPartyRegistration', 'oadrCanceledPartyRegistration'],
+    ['EiRegisterParty', 'oadrCanceledPartyRegistration', 'oadrResponse'],
+    ['EiEvent', 'oadrRequestEvent', 'oadrDistributeEvent'],
+    ['EiEvent', 'oadrCreatedEvent', 'oadrResponse'],
+    ['EiOpt', 'oadrCreateOpt', 'oadrCreatedOpt'],
+    ['EiOpt', 'oadrCancelOpt', 'oadrCanceledOpt'],
+    ['EiReport', 'oadrRegisterReport', 'oadrRegisteredReport'],
+    ['EiReport', 'oadrCreateReport', 'oadrCreatedReport'],
+    ['EiReport', 'oadrUpdateReport', 'oadrUpdatedReport'],
+    ['EiReport', 'oadrCancelReport', 'oadrCanceledReport'],
+    ...(['oadrRegisteredReport', 'oadrCreatedReport', 'oadrCanceledReport', 'oadrUpdatedReport'] as const).map((ack) => ['EiReport', ack, 'oadrResponse'] as const),
+    ['OadrPoll', 'oadrPoll', 'oadrResponse'],
+    ...OADR_SERVICES.map((service) => [service, 'oadrResponse', 'oadrResponse'] as const),
+  ];
+
+  it('TR-2: each service takes exactly its payloads of the table (and oadrResponse); VTN-only types nowhere', () => {
     expect(OADR_SERVICES.filter(isOadrService)).toEqual(['EiRegisterParty', 'EiEvent', 'EiOpt', 'EiReport', 'OadrPoll']);
     expect(isOadrService('eiEvent')).toBe(false);
-    expect(OADR_PAYLOAD_TYPES.filter((t) => acceptsPayload('EiEvent', t))).toEqual(['oadrCreatedEvent', 'oadrRequestEvent', 'oadrResponse']);
-    expect(OADR_PAYLOAD_TYPES.filter((t) => acceptsPayload('OadrPoll', t))).toEqual(['oadrResponse', 'oadrPoll']);
-    expect(OADR_PAYLOAD_TYPES.filter((t) => acceptsPayload('EiOpt', t))).toEqual(['oadrResponse', 'oadrCancelOpt', 'oadrCreateOpt']);
-    expect(OADR_PAYLOAD_TYPES.filter((t) => acceptsPayload('EiRegisterParty', t))).toEqual(['oadrResponse', 'oadrCancelPartyRegistration', 'oadrCanceledPartyRegistration', 'oadrCreatePartyRegistration', 'oadrQueryRegistration']);
-    expect(OADR_PAYLOAD_TYPES.filter((t) => acceptsPayload('EiReport', t))).toEqual([
-      'oadrResponse', 'oadrCancelReport', 'oadrCanceledReport', 'oadrCreateReport', 'oadrCreatedReport', 'oadrRegisterReport', 'oadrRegisteredReport', 'oadrUpdateReport', 'oadrUpdatedReport',
-    ]);
+    for (const service of OADR_SERVICES) {
+      const taken = OADR_PAYLOAD_TYPES.filter((type) => acceptsPayload(service, type));
+      expect([service, ...[...taken].sort()]).toEqual([service, ...table.filter(([s]) => s === service).map(([, type]) => type).sort()]);
+    }
     const vtnOnly = ['oadrDistributeEvent', 'oadrCreatedPartyRegistration', 'oadrRequestReregistration', 'oadrCreatedOpt', 'oadrCanceledOpt'] as const;
     for (const type of vtnOnly) expect(OADR_SERVICES.some((s) => acceptsPayload(s, type))).toBe(false);
   });
 
-  it('TR-3: the answer type of every inbound payload', () => {
-    expect(ANSWER_TYPE).toMatchObject({
-      oadrQueryRegistration: 'oadrCreatedPartyRegistration',
-      oadrCreatePartyRegistration: 'oadrCreatedPartyRegistration',
-      oadrCancelPartyRegistration: 'oadrCanceledPartyRegistration',
-      oadrRequestEvent: 'oadrDistributeEvent',
-      oadrCreateOpt: 'oadrCreatedOpt',
-      oadrCancelOpt: 'oadrCanceledOpt',
-      oadrRegisterReport: 'oadrRegisteredReport',
-      oadrCreateReport: 'oadrCreatedReport',
-      oadrUpdateReport: 'oadrUpdatedReport',
-      oadrCancelReport: 'oadrCanceledReport',
-      oadrPoll: 'oadrResponse',
-    });
-    for (const service of OADR_SERVICES) for (const type of OADR_PAYLOAD_TYPES) if (acceptsPayload(service, type)) expect(ANSWER_TYPE[type]).toBeDefined();
+  it('TR-3: every inbound payload has the answer type of the table, and VTN-only types have none', () => {
+    for (const [, type, answer] of table) expect([type, ANSWER_TYPE[type]]).toEqual([type, answer]);
+    const inbound = new Set(table.map(([, type]) => type));
+    expect(OADR_PAYLOAD_TYPES.filter((type) => !inbound.has(type) && ANSWER_TYPE[type] !== undefined)).toEqual([]);
   });
 
   it('RID-1 / RID-2: where the requestID to echo is', () => {

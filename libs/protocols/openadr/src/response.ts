@@ -25,13 +25,16 @@ export function eiResponseName(code: string): EiResponseName | undefined {
   return NAMES.get(code);
 }
 
-/** TR-6: `OK` for 200, else `<NAME>: <reason>`. */
-export function eiResponseDescription(name: EiResponseName, reason?: string): string {
-  if (name === 'OK') return 'OK';
-  return reason ? `${name}: ${reason}` : name;
-}
+/** Every code but OK; their descriptions need a reason (TR-6). */
+export type EiErrorName = Exclude<EiResponseName, 'OK'>;
 
-/** An eiResponse with the code and description of TR-5/TR-6, echoing `requestID` (RID-1, RID-2). */
+/**
+ * An eiResponse with the code of TR-5 and the description of TR-6 (`OK`, else `<NAME>: <reason>`), echoing
+ * `requestID` (RID-1, RID-2).
+ */
+export function eiResponse(name: 'OK', requestID: string): EiResponse;
+export function eiResponse(name: EiErrorName, requestID: string, reason: string): EiResponse;
 export function eiResponse(name: EiResponseName, requestID: string, reason?: string): EiResponse {
-  return { responseCode: EI_RESPONSE_CODES[name], responseDescription: eiResponseDescription(name, reason), requestID };
+  const responseDescription = name === 'OK' || !reason ? name : `${name}: ${reason}`;
+  return { responseCode: EI_RESPONSE_CODES[name], responseDescription, requestID };
 }

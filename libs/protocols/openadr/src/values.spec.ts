@@ -26,6 +26,9 @@ describe('FMT-1 date-time', () => {
     [' 2030-05-01T12:00:00Z ', '2030-05-01T12:00:00.000Z'],
     ['2020-02-29T23:59:59Z', '2020-02-29T23:59:59.000Z'],
     ['2030-12-31T24:00:00Z', '2031-01-01T00:00:00.000Z'],
+    ['2030-12-31T24:00:00.000Z', '2031-01-01T00:00:00.000Z'],
+    ['0099-03-01T00:00:00Z', '0099-03-01T00:00:00.000Z'],
+    ['0001-01-01T00:00:00Z', '0001-01-01T00:00:00.000Z'],
   ])('FMT-1: %j in is %s (UTC, fraction truncated to ms)', (text, iso) => {
     expect(parseDateTime(text)).toBe(utc(iso));
   });
@@ -35,9 +38,22 @@ describe('FMT-1 date-time', () => {
     expect(() => parseDateTime('-2030-05-01T12:00:00Z')).toThrow('must not carry a sign');
   });
 
-  it('FMT-1: offsets and impossible dates are not OpenADR date-times', () => {
-    expect(() => parseDateTime('2030-05-01T12:00:00+01:00')).toThrow(OadrDataError);
-    expect(() => parseDateTime('2021-02-29T00:00:00Z')).toThrow(OadrDataError);
+  it.each([
+    '2030-05-01T12:00:00+01:00',
+    '2021-02-29T00:00:00Z',
+    '2030-04-31T00:00:00Z',
+    '2030-00-10T00:00:00Z',
+    '2030-13-01T00:00:00Z',
+    '2030-05-00T00:00:00Z',
+    '0000-01-01T00:00:00Z',
+    '2030-05-01T12:60:00Z',
+    '2030-05-01T12:00:60Z',
+    '2030-05-01T25:00:00Z',
+    '2030-05-01T24:00:01Z',
+    '2030-05-01T24:00:00.001Z',
+    '2030-02-30T24:00:00Z',
+  ])('FMT-1: %s (an offset or outside the xs:dateTime calendar) is not an OpenADR date-time', (text) => {
+    expect(() => parseDateTime(text)).toThrow(OadrDataError);
   });
 
   it('FMT-1: out is YYYY-MM-DDTHH:mm:ss.sssZ', () => {
@@ -129,8 +145,10 @@ describe('FMT-4 numbers', () => {
   });
 
   it('FMT-4: unsigned 32-bit integers', () => {
-    expect(['0', '+7', '4294967295', '007'].map(parseUnsignedInt)).toEqual([0, 7, 4_294_967_295, 7]);
+    expect(['0', '+7', '4294967295', '007', '-0', ' -00 '].map(parseUnsignedInt)).toEqual([0, 7, 4_294_967_295, 7, 0, 0]);
+    expect(Object.is(parseUnsignedInt('-0'), 0)).toBe(true);
     expect(() => parseUnsignedInt('4294967296')).toThrow(OadrDataError);
     expect(() => parseUnsignedInt('-1')).toThrow(OadrDataError);
+    expect(() => parseUnsignedInt('-01')).toThrow(OadrDataError);
   });
 });

@@ -22,22 +22,24 @@ export class OadrDataError extends Error {
 
 const DATE_TIME_IN = /^([+-])?(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d*))?Z?$/;
 
-/** FMT-1 in: the xcal pattern; no `Z` means UTC; fractions truncated to milliseconds; a leading sign → 454. */
+/**
+ * FMT-1 in: the xcal pattern over xs:dateTime; no `Z` means UTC; fractions truncated to milliseconds; a
+ * leading sign → 454. Calendar ranges are those of xs:dateTime (years from 0001, 24:00:00 as the end of a day).
+ */
 export function parseDateTime(text: string): Instant {
   const value = text.trim();
   const m = DATE_TIME_IN.exec(value);
   if (!m) throw new OadrDataError(`'${value}' is not an OpenADR date-time`);
   if (m[1]) throw new OadrDataError(`date-time '${value}' must not carry a sign`);
   const [year, month, day, hour, minute, second] = [m[2], m[3], m[4], m[5], m[6], m[7]].map(Number) as [number, number, number, number, number, number];
-  const millis = Number((m[8] ?? '').padEnd(3, '0').slice(0, 3));
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear puts them back.
-  const date = new Date(ms);
-  if (year < 100) date.setUTCFullYear(year);
-  const check = new Date(date.getTime());
-  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
-    if (!(hour === 24 && minute === 0 && second === 0)) throw new OadrDataError(`'${value}' is not a calendar date-time`);
-  }
+  const fraction = m[8] ?? '';
+  const date = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, keeps years 0-99 as they are.
+  date.setUTCFullYear(year, month - 1, day);
+  const isDate = year > 0 && month >= 1 && month <= 12 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  const endOfDay = hour === 24 && minute === 0 && second === 0 && !/[1-9]/.test(fraction);
+  if (!isDate || minute > 59 || second > 59 || (hour > 23 && !endOfDay)) throw new OadrDataError(`'${value}' is not a calendar date-time`);
+  date.setUTCHours(hour, minute, second, Number(fraction.padEnd(3, '0').slice(0, 3)));
   return date.getTime();
 }
 
@@ -134,9 +136,9 @@ export function formatDecimal(value: number | DecimalText): string {
   return value;
 }
 
-/** FMT-4: modificationNumber, priority, replyLimit and other xs:unsignedInt values. */
+/** FMT-4: modificationNumber, priority, replyLimit and other xs:unsignedInt values (whose zero may be written `-0`). */
 export function parseUnsignedInt(text: string): number {
   const value = text.trim();
-  if (!/^\+?\d+$/.test(value) || Number(value) > 4_294_967_295) throw new OadrDataError(`'${value}' is not an unsigned 32-bit integer`);
-  return Number(value);
+  if (!/^(?:\+?\d+|-0+)$/.test(value) || Number(value) > 4_294_967_295) throw new OadrDataError(`'${value}' is not an unsigned 32-bit integer`);
+  return Math.abs(Number(value));
 }

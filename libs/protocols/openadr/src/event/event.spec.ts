@@ -34,24 +34,29 @@ const openEnded: EventVersion = {
 };
 
 describe('§5.3 status, exact to the millisecond', () => {
+  // Each boundary of the example: ramp-up start S − R, start S, end of the intervals S + D, end of recovery S + D + C.
   it.each([
     ['11:49:59.999', 'far'],
     ['11:50:00.000', 'near'],
+    ['11:50:00.001', 'near'],
     ['11:59:59.999', 'near'],
     ['12:00:00.000', 'active'],
+    ['12:00:00.001', 'active'],
     ['12:59:59.999', 'active'],
     ['13:00:00.000', 'active'],
+    ['13:00:00.001', 'active'],
     ['13:14:59.999', 'active'],
     ['13:15:00.000', 'completed'],
-  ])('EV-6: at %s the example event is %s', (time, status) => {
+    ['13:15:00.001', 'completed'],
+  ])('EV-6: at %s the example event is %s; cancelled, it is cancelled then', (time, status) => {
     expect(eventStatus(example, at(time))).toBe(status);
+    expect(eventStatus({ ...example, cancelled: true }, at(time))).toBe('cancelled');
   });
 
   it('EV-6: without ramp-up there is no near; without recovery the event ends at S + D', () => {
-    const plain = { ...example, rampUp: undefined, recovery: undefined };
-    expect(eventStatus(plain, at('11:59:59.999'))).toBe('far');
-    expect(eventStatus(plain, at('12:59:59.999'))).toBe('active');
-    expect(eventStatus(plain, at('13:00:00.000'))).toBe('completed');
+    for (const plain of [{ ...example, rampUp: undefined, recovery: undefined }, { ...example, rampUp: 0, recovery: 0 }]) {
+      expect(['11:59:59.999', '12:00:00.000', '12:59:59.999', '13:00:00.000'].map((time) => eventStatus(plain, at(time)))).toEqual(['far', 'active', 'active', 'completed']);
+    }
   });
 
   it('EV-6: notification and startAfter do not change the status', () => {
@@ -137,6 +142,22 @@ describe('EV-1 content rules', () => {
     expect(pointers({ ...example, targets: {} })).toEqual(['/targets']);
     expect(pointers({ ...example, targets: { all: true } })).toEqual([]);
     expect(pointers({ ...example, rampUp: -1 })).toContain('/rampUp');
+  });
+
+  it('§5.1 / ID-3 / XW-3: eventId and signal ids are operator IDs, extension names XSD tokens, the market context an absolute URI, priority 0…2³²−1, text XML can carry', () => {
+    const signal = example.signals[0]!;
+    expect(pointers({ ...example, eventId: '123' })).toEqual(['/eventId']);
+    expect(pointers({ ...example, eventId: '4e9a6b2c-1d3f-4a5b-8c7d-9e0f1a2b3c4d' })).toEqual([]);
+    expect(pointers({ ...example, signals: [{ ...signal, id: 'true' }] })).toEqual(['/signals/0/id']);
+    expect(pointers({ ...example, signals: [{ ...signal, name: 'x- custom', type: 'level' }] })).toEqual(['/signals/0/name']);
+    for (const marketContext of ['programs/default', 'http://a b', 'http://[bad', 'urn:x\u0001']) expect(pointers({ ...example, marketContext })).toEqual(['/marketContext']);
+    expect(pointers({ ...example, marketContext: 'urn:flexgrid:programs:default' })).toEqual([]);
+    expect(pointers({ ...example, priority: 2 ** 32 })).toEqual(['/priority']);
+    expect(pointers({ ...example, priority: 1.5 })).toEqual(['/priority']);
+    expect(pointers({ ...example, priority: 4_294_967_295, vtnComment: 'c'.repeat(1024) })).toEqual([]);
+    expect(pointers({ ...example, vtnComment: 'c'.repeat(1025) })).toEqual(['/vtnComment']);
+    expect(pointers({ ...example, vtnComment: 'bell\u0007' })).toEqual(['/vtnComment']);
+    expect(pointers({ ...example, modificationReason: '\uD800' })).toEqual(['/modificationReason']);
   });
 });
 
@@ -262,10 +283,14 @@ describe('EV-15 / EV-16 oadrDistributeEvent', () => {
     });
   });
 
-  it('EV-16: replyLimit keeps the first events; 0 keeps all', () => {
+  it('EV-16: replyLimit keeps the first events in EV-14 order; 0 or absent keeps all', () => {
     const options = { venId: 'ven-a', vtnId: 'FlexgridVTN', now, requestID: 'r' };
-    expect(distributeEvents([priced, example], { ...options, replyLimit: 1 }).oadrEvent).toHaveLength(1);
-    expect(distributeEvents([priced, example], { ...options, replyLimit: 0 }).oadrEvent).toHaveLength(2);
+    const ids = (replyLimit?: number): string[] | undefined => distributeEvents([priced, openEnded, example], { ...options, replyLimit }).oadrEvent?.map((e) => e.eiEvent.eventDescriptor.eventID);
+    expect(ids(1)).toEqual(['event-1']);
+    expect(ids(2)).toEqual(['event-1', 'open']);
+    expect(ids(0)).toEqual(['event-1', 'open', 'price-1']);
+    expect(ids(undefined)).toEqual(ids(0));
+    expect(ids(5)).toEqual(ids(0));
   });
 
   it('XW-4: rendered distributes validate against the XSD and read back as rendered', async () => {

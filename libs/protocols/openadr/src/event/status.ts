@@ -33,7 +33,7 @@ export function currentValue(event: EventVersion, signal: EventSignal, t: Instan
 
 /** What the VTN knows about one event and one VEN, for EV-12. */
 export interface EventDeliveryState {
-  /** Some version of the event matches the VEN's registration and attributes (EV-4). */
+  /** The event's current version targets the VEN (EV-4); false after a withdrawal (EV-11). */
   readonly matched: boolean;
   /** The VEN received a version of the event before. */
   readonly received: boolean;

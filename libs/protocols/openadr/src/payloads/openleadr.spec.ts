@@ -28,7 +28,7 @@ describe('§14 openleadr-python 0.5.x messages', () => {
   it('CMP-2: the fixtures are XSD-valid (libxml2 agrees), so they are realistic', async () => {
     const verdicts = await xmllintValidate(files.map((f) => readFileSync(join(FIXTURES, f), 'utf8')));
     expect(files.filter((_, i) => !verdicts[i]?.valid)).toEqual([]);
-    expect(files.length).toBe(15);
+    expect(files.length).toBe(16);
   });
 
   it('XML-1: unprefixed requestID in its own default namespace, in a default-namespace envelope', () => {
@@ -84,6 +84,31 @@ describe('§14 openleadr-python 0.5.x messages', () => {
       { responseCode: '460', requestID: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d', qualifiedEventID: { eventID: 'x-event', modificationNumber: 2 }, optType: 'optOut' },
     ]);
     expect(requestIdOf(p)).toBe('');
+  });
+
+  it('XML-1: an openleadr-rendered event: unprefixed properties, intervals, uid and marketContext in default namespaces', () => {
+    const p = payload('oadrDistributeEvent.xml', 'oadrDistributeEvent');
+    expect(p.requestID).toBe('8e7d6c5b-4a39-4281-9706-f5e4d3c2b1a0');
+    expect(p.eiResponse?.requestID).toBe('5f1e6b2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b');
+    const [event] = p.oadrEvent ?? [];
+    expect(event?.eiEvent.eventDescriptor).toEqual({
+      eventID: '123', modificationNumber: 1, modificationDateTime: T('2030-05-01T11:00:00Z'), priority: 1, marketContext: 'http://MarketContext1',
+      createdDateTime: T('2030-05-01T10:00:00Z'), eventStatus: 'far', testEvent: false,
+    });
+    expect(event?.eiEvent.eiActivePeriod).toEqual({ dtstart: T('2030-05-01T12:00:00Z'), duration: 3600, rampUp: 600 });
+    expect(event?.eiEvent.eiEventSignals.eiEventSignal).toEqual([
+      {
+        intervals: [
+          { duration: 1800, uid: '0', payloads: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: '1.0' } }] },
+          { duration: 1800, uid: '1', payloads: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: '2.0' } }] },
+        ],
+        signalName: 'simple',
+        signalType: 'level',
+        signalID: '456',
+        currentValue: '0.0',
+      },
+    ]);
+    expect(event?.eiEvent.eiTarget).toEqual({ venID: ['123'] });
   });
 
   it('CMP-12: an update with interval dtstarts in microseconds, no durations, an empty eiReportID and payloadFloat values', () => {

@@ -7,7 +7,7 @@ import { ATOM_NS, EI_NS, EMIX_NS, GB_NS, GML_NS, OADR_NS, POWER_NS, PYLD_NS, SCA
 import { isXmlSpace } from '../xml/names';
 import type { XmlElement } from '../xml/reader';
 import { serializeElement } from '../xml/writer';
-import { type Duration, parseBoolean, parseDateTime, parseDecimalText, parseDuration, parseTestEvent, parseUnsignedInt } from '../values';
+import { type Duration, OadrDataError, parseBoolean, parseDateTime, parseDecimalText, parseDuration, parseTestEvent, parseUnsignedInt } from '../values';
 import type {
   DataQuality,
   EiEvent,
@@ -38,6 +38,7 @@ import type {
   OadrReportDescription,
   OadrReportRequest,
   PayloadBase,
+  PowerAttributes,
   Properties,
   QualifiedEventID,
   SiScaleCode,
@@ -211,46 +212,61 @@ export class PayloadReader {
     return target;
   }
 
+  /**
+   * An emix:itemBase member. Where the XSD fixes the description or the unit, the schema has checked the
+   * text (which may be empty, standing for the fixed value), so the member's fixed value is what it means.
+   */
   itemBase(el: XmlElement): ItemBase {
     if (el.local === 'oadrGBDataDescription') return { type: 'oadrGBDataDescription', feed: this.feed(el) };
     const s = Sequence.of(el);
     const ns = el.ns === POWER_NS ? POWER_NS : OADR_NS;
-    const itemDescription = text(s.required(ns, 'itemDescription'));
-    const itemUnits = text(s.required(ns, 'itemUnits'));
-    if (el.local === 'pulseCount') {
-      return { type: 'pulseCount', itemDescription, itemUnits, pulseFactor: parseDecimalText(s.required(OADR_NS, 'pulseFactor').text) };
+    const description = s.required(ns, 'itemDescription');
+    const units = s.required(ns, 'itemUnits');
+    const type = itemBaseMember(el);
+    if (type === 'pulseCount') {
+      return { type, itemDescription: 'pulse count', itemUnits: 'count', pulseFactor: parseDecimalText(s.required(OADR_NS, 'pulseFactor').text) };
     }
     const siScaleCode = token<SiScaleCode>(s.required(SCALE_NS, 'siScaleCode'));
-    const type = el.local as ItemBase['type'];
+    const powerAttributes = (): PowerAttributes => {
+      const a = Sequence.of(s.required(POWER_NS, 'powerAttributes'));
+      return {
+        hertz: parseDecimalText(a.required(POWER_NS, 'hertz').text),
+        voltage: parseDecimalText(a.required(POWER_NS, 'voltage').text),
+        ac: parseBoolean(a.required(POWER_NS, 'ac').text),
+      };
+    };
     switch (type) {
       case 'powerReal':
+        return { type, itemDescription: 'RealPower', itemUnits: token<'W' | 'J/s'>(units), siScaleCode, powerAttributes: powerAttributes() };
       case 'powerApparent':
-      case 'powerReactive': {
-        const a = Sequence.of(s.required(POWER_NS, 'powerAttributes'));
-        const powerAttributes = {
-          hertz: parseDecimalText(a.required(POWER_NS, 'hertz').text),
-          voltage: parseDecimalText(a.required(POWER_NS, 'voltage').text),
-          ac: parseBoolean(a.required(POWER_NS, 'ac').text),
-        };
-        return { type, itemDescription, itemUnits, siScaleCode, powerAttributes };
-      }
+        return { type, itemDescription: 'ApparentPower', itemUnits: 'VA', siScaleCode, powerAttributes: powerAttributes() };
+      case 'powerReactive':
+        return { type, itemDescription: 'ReactivePower', itemUnits: 'VAR', siScaleCode, powerAttributes: powerAttributes() };
       case 'energyReal':
+        return { type, itemDescription: 'RealEnergy', itemUnits: 'Wh', siScaleCode };
       case 'energyApparent':
+        return { type, itemDescription: 'ApparentEnergy', itemUnits: 'VAh', siScaleCode };
       case 'energyReactive':
+        return { type, itemDescription: 'ReactiveEnergy', itemUnits: 'VARh', siScaleCode };
       case 'voltage':
+        return { type, itemDescription: 'Voltage', itemUnits: 'V', siScaleCode };
+      case 'current':
+        return { type, itemDescription: 'Current', itemUnits: 'A', siScaleCode };
+      case 'frequency':
+        return { type, itemDescription: 'Frequency', itemUnits: 'Hz', siScaleCode };
+      case 'Therm':
+        return { type, itemDescription: 'Therm', itemUnits: 'thm', siScaleCode };
+      case 'temperature':
+        return { type, itemDescription: 'temperature', itemUnits: token<'celsius' | 'fahrenheit'>(units), siScaleCode };
       case 'currency':
       case 'currencyPerKWh':
       case 'currencyPerKW':
       case 'currencyPerThm':
+        return { type, itemDescription: token<'currency' | 'currencyPerKWh' | 'currencyPerKW'>(description), itemUnits: collapsed(units.text), siScaleCode };
       case 'customUnit':
-      case 'current':
-      case 'frequency':
-      case 'Therm':
-      case 'temperature':
-        return { type, itemDescription, itemUnits, siScaleCode };
+        return { type, itemDescription: text(description), itemUnits: text(units), siScaleCode };
       default:
-        // power:powerItem and power:energyItem have abstract types: only an xsi:type makes them valid.
-        throw new Error(`unsupported itemBase member {${el.ns}}${el.local}`);
+        throw new OadrDataError(`itemBase {${el.ns}}${el.local} is not supported`);
     }
   }
 
@@ -696,6 +712,27 @@ export class PayloadReader {
     const venID = optText(s.optional(EI_NS, 'venID'));
     return { requestID, reportRequestID, reportToFollow, ...(venID !== undefined && { venID }) };
   }
+}
+
+const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
+
+/** The concrete types power:powerItem and power:energyItem (whose own types are abstract) may carry as xsi:type. */
+const ITEM_BY_XSI_TYPE: ReadonlyMap<string, ItemBase['type']> = new Map([
+  ['PowerRealType', 'powerReal'],
+  ['PowerApparentType', 'powerApparent'],
+  ['PowerReactiveType', 'powerReactive'],
+  ['EnergyRealType', 'energyReal'],
+  ['EnergyApparentType', 'energyApparent'],
+  ['EnergyReactiveType', 'energyReactive'],
+]);
+
+/** The itemBase member an element stands for; a powerItem/energyItem is the member its xsi:type names. */
+function itemBaseMember(el: XmlElement): ItemBase['type'] {
+  if (el.local !== 'powerItem' && el.local !== 'energyItem') return el.local as ItemBase['type'];
+  const xsiType = collapsed(el.attributes.find((a) => a.ns === XSI_NS && a.local === 'type')?.value ?? '');
+  const member = ITEM_BY_XSI_TYPE.get(xsiType.slice(xsiType.indexOf(':') + 1));
+  if (!member) throw new OadrDataError(`itemBase {${el.ns}}${el.local} with xsi:type '${xsiType}' is not supported`);
+  return member;
 }
 
 function oadrInfo(el: XmlElement): { oadrKey: string; oadrValue: string } {

@@ -107,13 +107,36 @@ export interface PowerAttributes {
   ac: boolean;
 }
 
-/** Members of the emix:itemBase substitution group (the unit of a signal or a report data point). */
+/** A member of emix:itemBase whose description and unit the XSD fixes (or enumerates) as D and U. */
+interface ScaledItem<T extends string, D extends string, U extends string> {
+  type: T;
+  itemDescription: D;
+  itemUnits: U;
+  siScaleCode: SiScaleCode;
+}
+
+type PowerItem<T extends string, D extends string, U extends string> = ScaledItem<T, D, U> & { powerAttributes: PowerAttributes };
+
+/**
+ * Members of the emix:itemBase substitution group (the unit of a signal or a report data point). Where
+ * the XSD fixes a description or a unit, the type does too, so every itemBase written is XSD-valid.
+ */
 export type ItemBase =
-  | { type: 'powerReal' | 'powerApparent' | 'powerReactive'; itemDescription: string; itemUnits: string; siScaleCode: SiScaleCode; powerAttributes: PowerAttributes }
-  | { type: 'energyReal' | 'energyApparent' | 'energyReactive' | 'voltage'; itemDescription: string; itemUnits: string; siScaleCode: SiScaleCode }
-  | { type: 'currency' | 'currencyPerKWh' | 'currencyPerKW' | 'currencyPerThm'; itemDescription: string; itemUnits: string; siScaleCode: SiScaleCode }
-  | { type: 'customUnit' | 'current' | 'frequency' | 'Therm' | 'temperature'; itemDescription: string; itemUnits: string; siScaleCode: SiScaleCode }
-  | { type: 'pulseCount'; itemDescription: string; itemUnits: string; pulseFactor: DecimalText }
+  | PowerItem<'powerReal', 'RealPower', 'W' | 'J/s'>
+  | PowerItem<'powerApparent', 'ApparentPower', 'VA'>
+  | PowerItem<'powerReactive', 'ReactivePower', 'VAR'>
+  | ScaledItem<'energyReal', 'RealEnergy', 'Wh'>
+  | ScaledItem<'energyApparent', 'ApparentEnergy', 'VAh'>
+  | ScaledItem<'energyReactive', 'ReactiveEnergy', 'VARh'>
+  | ScaledItem<'voltage', 'Voltage', 'V'>
+  /** itemUnits: an ISO 4217 code. */
+  | ScaledItem<'currency' | 'currencyPerKWh' | 'currencyPerKW' | 'currencyPerThm', 'currency' | 'currencyPerKWh' | 'currencyPerKW', string>
+  | ScaledItem<'customUnit', string, string>
+  | ScaledItem<'current', 'Current', 'A'>
+  | ScaledItem<'frequency', 'Frequency', 'Hz'>
+  | ScaledItem<'Therm', 'Therm', 'thm'>
+  | ScaledItem<'temperature', 'temperature', 'celsius' | 'fahrenheit'>
+  | { type: 'pulseCount'; itemDescription: 'pulse count'; itemUnits: 'count'; pulseFactor: DecimalText }
   | { type: 'oadrGBDataDescription'; feed: string };
 
 export type ItemBaseType = ItemBase['type'];

@@ -8,7 +8,7 @@ import { minimalSamples, richSamples } from '../testing/samples.test-util';
 import { xmllintValidate } from '../testing/xmllint.test-util';
 import { OadrDataError } from '../values';
 import { XmlWriteError } from '../xml/writer';
-import { OADR_PAYLOAD_TYPES, type OadrPayload } from './types';
+import { type ItemBase, OADR_PAYLOAD_TYPES, type OadrPayload } from './types';
 import { writeOadrPayload } from './write';
 
 /** An answer of the given type carrying a 45x eiResponse (TR-3), with only what that type requires. */
@@ -32,8 +32,59 @@ describe('XW-4 every payload we write validates against oadr_20b.xsd (xmllint)',
   });
 
   it('XW-4: all 23 payload types, both directions, rich and minimal, and the 45x answers', () => {
-    expect(written.filter((_, i) => !verdicts[i]?.valid).map((w, i) => `${w.label}: ${verdicts[i]?.errors}`)).toEqual([]);
+    expect(written.flatMap((w, i) => (verdicts[i]?.valid ? [] : [`${w.label}: ${verdicts[i]?.errors}`]))).toEqual([]);
     expect(written.length).toBe(2 * 23 + answers.length);
+  });
+});
+
+describe('XW-4 / §3 every itemBase member the XSD defines', () => {
+  const power = { hertz: '60', voltage: '120', ac: false };
+  const members: ItemBase[] = [
+    { type: 'powerReal', itemDescription: 'RealPower', itemUnits: 'W', siScaleCode: 'k', powerAttributes: power },
+    { type: 'powerApparent', itemDescription: 'ApparentPower', itemUnits: 'VA', siScaleCode: 'none', powerAttributes: power },
+    { type: 'powerReactive', itemDescription: 'ReactivePower', itemUnits: 'VAR', siScaleCode: 'M', powerAttributes: power },
+    { type: 'energyReal', itemDescription: 'RealEnergy', itemUnits: 'Wh', siScaleCode: 'k' },
+    { type: 'energyApparent', itemDescription: 'ApparentEnergy', itemUnits: 'VAh', siScaleCode: 'none' },
+    { type: 'energyReactive', itemDescription: 'ReactiveEnergy', itemUnits: 'VARh', siScaleCode: 'none' },
+    { type: 'voltage', itemDescription: 'Voltage', itemUnits: 'V', siScaleCode: 'none' },
+    { type: 'currency', itemDescription: 'currency', itemUnits: 'EUR', siScaleCode: 'none' },
+    { type: 'currencyPerKWh', itemDescription: 'currencyPerKWh', itemUnits: 'USD', siScaleCode: 'none' },
+    { type: 'currencyPerKW', itemDescription: 'currencyPerKW', itemUnits: 'GBP', siScaleCode: 'none' },
+    { type: 'currencyPerThm', itemDescription: 'currency', itemUnits: 'CAD', siScaleCode: 'none' },
+    { type: 'customUnit', itemDescription: 'steps', itemUnits: 'step', siScaleCode: 'none' },
+    { type: 'current', itemDescription: 'Current', itemUnits: 'A', siScaleCode: 'm' },
+    { type: 'frequency', itemDescription: 'Frequency', itemUnits: 'Hz', siScaleCode: 'none' },
+    { type: 'Therm', itemDescription: 'Therm', itemUnits: 'thm', siScaleCode: 'none' },
+    { type: 'temperature', itemDescription: 'temperature', itemUnits: 'fahrenheit', siScaleCode: 'none' },
+    { type: 'pulseCount', itemDescription: 'pulse count', itemUnits: 'count', pulseFactor: '0.5' },
+  ];
+  const registration: OadrPayload = {
+    type: 'oadrRegisterReport',
+    requestID: 'req-1',
+    oadrReport: [
+      {
+        oadrReportDescription: members.map((itemBase, i) => ({ rID: `r${i}`, reportType: 'reading', itemBase, readingType: 'Direct Read' })),
+        reportRequestID: '0',
+        reportSpecifierID: 'spec-1',
+        reportName: 'METADATA_TELEMETRY_USAGE',
+        createdDateTime: Date.UTC(2030, 4, 1),
+      },
+    ],
+  };
+
+  it('XW-4: each is written valid against the XSD and reads back as written', async () => {
+    const xml = writeOadrPayload(registration);
+    expect(await xmllintValidate([xml])).toEqual([{ valid: true, errors: '' }]);
+    const read = readOadrPayload(xml);
+    expect(read.ok && read.message.payload).toEqual(registration);
+  });
+
+  it('XML-4: an empty element with a fixed value (valid: it takes that value) reads as the fixed value', async () => {
+    const xml = writeOadrPayload(registration).replace('<power:itemDescription>RealPower</power:itemDescription><power:itemUnits>W</power:itemUnits>', '<power:itemDescription/><power:itemUnits>W</power:itemUnits>');
+    expect(xml).toContain('<power:itemDescription/>');
+    expect(await xmllintValidate([xml])).toEqual([{ valid: true, errors: '' }]);
+    const read = readOadrPayload(xml);
+    expect(read.ok && read.message.payload).toEqual(registration);
   });
 });
 
@@ -101,6 +152,7 @@ describe('XW-1..3 the written form', () => {
     ['TR-5: response codes of other than three digits', () => writeOadrPayload({ type: 'oadrResponse', eiResponse: { responseCode: '20', requestID: '' } }), OadrDataError],
     ['FMT-4: an unsigned integer out of range', () => writeOadrPayload({ type: 'oadrRequestEvent', requestID: '', venID: 'v', replyLimit: 2 ** 32 }), OadrDataError],
     ['XSD: Green Button content that is not an atom:feed', () => writeOadrPayload({ ...minimalSamples.oadrUpdateReport, oadrReport: [{ reportRequestID: 'r', reportSpecifierID: 's', createdDateTime: 0, intervals: [{ payloads: [{ type: 'oadrGBPayload', feed: '<feed>' }] }] }] } as OadrPayload), OadrDataError],
+    ['XSD: an extension name without a non-space after x-', () => writeOadrPayload({ ...minimalSamples.oadrCreateOpt, optReason: 'x- late' } as OadrPayload), OadrDataError],
     ['XSD: an empty required list', () => writeOadrPayload({ type: 'oadrCancelReport', requestID: '', reportRequestID: [], reportToFollow: false }), OadrDataError],
     ['FMT-4: decimal text that is not a finite number', () => writeOadrPayload({ ...minimalSamples.oadrUpdateReport, oadrReport: [{ reportRequestID: 'r', reportSpecifierID: 's', createdDateTime: 0, intervals: [{ payloads: [{ type: 'oadrReportPayload', rID: 'r1', payloadBase: { type: 'payloadFloat', value: 'INF' } }] }] }] } as OadrPayload), OadrDataError],
   ])('%s are refused when writing', (_, write, error) => {

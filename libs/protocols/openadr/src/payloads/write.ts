@@ -3,9 +3,8 @@
  * with the §2.3 prefixes, optional elements without a value left out, no pretty-printing, and the same
  * payload always gives the same bytes.
  */
-import { WRITTEN_PREFIXES } from '../namespaces';
+import { ATOM_NS, WRITTEN_PREFIXES } from '../namespaces';
 import { formatDateTime, formatDecimal, formatDuration, type Instant, OadrDataError } from '../values';
-import { ATOM_NS } from '../namespaces';
 import { readXml, XmlReadError } from '../xml/reader';
 import { escapeAttribute, escapeText } from '../xml/writer';
 import type {
@@ -70,6 +69,15 @@ function unsignedInt(value: number, max = 4_294_967_295): string {
 
 function bool(value: boolean): string {
   return value ? 'true' : 'false';
+}
+
+/**
+ * Enumerations that admit extensions (signal and report names, report and reading types, opt reasons,
+ * data qualities) take them as EiExtensionTokenType `x-\S.*`; the types allow any `x-` text.
+ */
+function extensible(value: string): string {
+  if (value.startsWith('x-') && !/^x-\S/.test(value)) throw new OadrDataError(`'${value}' is not an extension token (x- and then a non-space)`);
+  return value;
 }
 
 function responseCode(code: string): string {
@@ -185,7 +193,7 @@ function streamPayload(p: StreamPayload): string {
         (p.confidence === undefined ? '' : leaf('ei:confidence', unsignedInt(p.confidence, 100))) +
         (p.accuracy === undefined ? '' : leaf('ei:accuracy', formatDecimal(p.accuracy))) +
         payloadBase(p.payloadBase) +
-        optLeaf('oadr:oadrDataQuality', p.oadrDataQuality) +
+        optLeaf('oadr:oadrDataQuality', p.oadrDataQuality && extensible(p.oadrDataQuality)) +
         '</oadr:oadrReportPayload>'
       );
   }
@@ -223,7 +231,7 @@ function eiEvent(e: EiEvent): string {
     '<ei:eiEventSignal>' +
     intervals(s.intervals) +
     (s.eiTarget ? target('ei:eiTarget', s.eiTarget) : '') +
-    leaf('ei:signalName', s.signalName) +
+    leaf('ei:signalName', extensible(s.signalName)) +
     leaf('ei:signalType', s.signalType) +
     leaf('ei:signalID', s.signalID) +
     (s.itemBase ? itemBase(s.itemBase) : '') +
@@ -266,7 +274,7 @@ function reportRequest(r: OadrReportRequest): string {
     durationProp('xcal:granularity', s.granularity) +
     durationProp('ei:reportBackDuration', s.reportBackDuration) +
     (s.reportInterval ? `<ei:reportInterval>${properties(s.reportInterval)}</ei:reportInterval>` : '') +
-    each(s.specifierPayload, (p) => `<ei:specifierPayload>${leaf('ei:rID', p.rID)}${p.itemBase ? itemBase(p.itemBase) : ''}${leaf('ei:readingType', p.readingType)}</ei:specifierPayload>`) +
+    each(s.specifierPayload, (p) => `<ei:specifierPayload>${leaf('ei:rID', p.rID)}${p.itemBase ? itemBase(p.itemBase) : ''}${leaf('ei:readingType', extensible(p.readingType))}</ei:specifierPayload>`) +
     '</ei:reportSpecifier></oadr:oadrReportRequest>'
   );
 }
@@ -278,9 +286,9 @@ function reportDescription(d: OadrReportDescription): string {
     leaf('ei:rID', d.rID) +
     (d.reportSubject ? target('ei:reportSubject', d.reportSubject) : '') +
     (d.reportDataSource ? target('ei:reportDataSource', d.reportDataSource) : '') +
-    leaf('ei:reportType', d.reportType) +
+    leaf('ei:reportType', extensible(d.reportType)) +
     (d.itemBase ? itemBase(d.itemBase) : '') +
-    leaf('ei:readingType', d.readingType) +
+    leaf('ei:readingType', extensible(d.readingType)) +
     optLeaf('emix:marketContext', d.marketContext) +
     (rate
       ? `<oadr:oadrSamplingRate>${leaf('oadr:oadrMinPeriod', formatDuration(rate.oadrMinPeriod))}${leaf('oadr:oadrMaxPeriod', formatDuration(rate.oadrMaxPeriod))}${leaf('oadr:oadrOnChange', bool(rate.oadrOnChange))}</oadr:oadrSamplingRate>`
@@ -299,7 +307,7 @@ function report(r: OadrReport): string {
     each(r.oadrReportDescription, reportDescription) +
     leaf('ei:reportRequestID', r.reportRequestID) +
     leaf('ei:reportSpecifierID', r.reportSpecifierID) +
-    optLeaf('ei:reportName', r.reportName) +
+    optLeaf('ei:reportName', r.reportName && extensible(r.reportName)) +
     dateTime('ei:createdDateTime', r.createdDateTime) +
     '</oadr:oadrReport>'
   );
@@ -346,7 +354,7 @@ function payloadContent(p: OadrPayload): string {
       return (
         leaf('ei:optID', p.optID) +
         leaf('ei:optType', p.optType) +
-        leaf('ei:optReason', p.optReason) +
+        leaf('ei:optReason', extensible(p.optReason)) +
         optLeaf('emix:marketContext', p.marketContext) +
         leaf('ei:venID', p.venID) +
         (p.vavailability ? `<xcal:vavailability>${node('xcal:components', each(p.vavailability, (a) => `<xcal:available>${properties(a)}</xcal:available>`))}</xcal:vavailability>` : '') +

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { DataQuality, OadrReport, OadrReportDescription, ReadingType } from '../payloads/types';
 import { OadrDataError } from '../values';
 import { readingQuality, scaleToInteger, SI_SCALE_EXPONENT } from './conversion';
-import { metadataReportName, planReportRequests, reportBaseName, requestGranularity } from './requests';
+import { metadataReportName, metadataReportRequest, planReportRequests, reportBaseName, requestGranularity } from './requests';
 import { intervalSpans, telemetryMeasure, telemetryReadings } from './telemetry';
 
 const T0 = Date.UTC(2030, 4, 1, 12, 0, 0);
@@ -203,6 +203,11 @@ describe('RP-13 meter.readings records', () => {
     expect(telemetryReadings(update, { ...request, granularity: 0 }).readings.map((r) => r.endTime - r.startTime)).toEqual([30_000]);
   });
 
+  it('RP-8: rIDs outside the request are counted whatever is published', () => {
+    expect(telemetryReadings(update, { ...request, reportName: 'TELEMETRY_STATUS' }).ignoredRIds).toEqual(['other']);
+    expect(telemetryReadings(update, { ...request, granularity: 0 }).ignoredRIds).toEqual(['other']);
+  });
+
   it('RP-11: a value out of range makes the whole report 454', () => {
     const huge: OadrReport = { ...update, intervals: [{ dtstart: T0, payloads: [{ type: 'oadrReportPayload', rID: 'energy', payloadBase: { type: 'payloadFloat', value: '1e20' } }] }] };
     expect(() => telemetryReadings(huge, request)).toThrow(OadrDataError);
@@ -245,5 +250,12 @@ describe('RP-1 / RP-3 report registration and requests', () => {
       { reportRequestID: 'rr-2', reportSpecifier: { reportSpecifierID: 'spec-1', granularity: 5, reportBackDuration: 10, specifierPayload: [{ rID: 'fast', readingType: 'Direct Read' }] } },
     ]);
     expect(planReportRequests({ ...metadata, oadrReportDescription: undefined }, { granularity: 60, backMultiple: 1, newReportRequestId: () => 'x' })).toEqual([]);
+  });
+
+  it('RP-15: the METADATA request asks for rID METADATA, x-notApplicable, PT0S (written XSD-valid in write.spec)', () => {
+    expect(metadataReportRequest('rr-9')).toEqual({
+      reportRequestID: 'rr-9',
+      reportSpecifier: { reportSpecifierID: 'METADATA', granularity: 0, reportBackDuration: 0, specifierPayload: [{ rID: 'METADATA', readingType: 'x-notApplicable' }] },
+    });
   });
 });

@@ -53,3 +53,14 @@ export function planReportRequests(report: OadrReport, policy: RequestPolicy): O
     reportSpecifier: { reportSpecifierID: report.reportSpecifierID, granularity, reportBackDuration: granularity * policy.backMultiple, specifierPayload },
   }));
 }
+
+/**
+ * RP-15: the request that asks a VEN to register its reports again: reportSpecifierID and rID `METADATA`
+ * (OUR DECISION on the rID), readingType `x-notApplicable`, granularity and reportBackDuration `PT0S`.
+ */
+export function metadataReportRequest(reportRequestID: string): OadrReportRequest {
+  return {
+    reportRequestID,
+    reportSpecifier: { reportSpecifierID: 'METADATA', granularity: 0, reportBackDuration: 0, specifierPayload: [{ rID: 'METADATA', readingType: 'x-notApplicable' }] },
+  };
+}

@@ -79,7 +79,7 @@ export function telemetryReadings(report: OadrReport, request: TelemetryRequest)
   (report.intervals ?? []).forEach((interval, i) => {
     const span = spans[i];
     // meter.readings spans are half-open and non-empty; a zero-length one (no duration, G = 0) is stored only.
-    if (!span || span.end <= span.start) return;
+    const publishable = span !== undefined && span.end > span.start && request.reportName === 'TELEMETRY_USAGE';
     for (const payload of interval.payloads) {
       if (payload.type !== 'oadrReportPayload') continue;
       const description = request.descriptions.get(payload.rID);
@@ -87,7 +87,7 @@ export function telemetryReadings(report: OadrReport, request: TelemetryRequest)
         ignoredRIds.push(payload.rID);
         continue;
       }
-      if (request.reportName !== 'TELEMETRY_USAGE' || payload.payloadBase.type !== 'payloadFloat') continue;
+      if (!publishable || payload.payloadBase.type !== 'payloadFloat') continue;
       const measure = telemetryMeasure(description.itemBase, description.reportType);
       const quality = readingQuality(payload.oadrDataQuality, description.readingType);
       if (!measure || !quality || !description.itemBase || !('siScaleCode' in description.itemBase)) continue;

@@ -3,13 +3,13 @@
  * each mutation yields a document the two must judge alike.
  */
 import { readXml, type XmlElement } from '../xml/reader';
-import { escapeAttribute, escapeText } from '../xml/writer';
+import { withNumberedPrefixes } from './restyle.test-util';
 
 /** A plain, mutable copy of an element tree. */
 export interface Node {
   ns: string;
   local: string;
-  attrs: { ns: string; local: string; value: string }[];
+  attributes: { ns: string; local: string; value: string }[];
   children: Node[];
   text: string;
 }
@@ -18,7 +18,7 @@ function toNode(el: XmlElement): Node {
   return {
     ns: el.ns,
     local: el.local,
-    attrs: el.attributes.map((a) => ({ ns: a.ns, local: a.local, value: a.value })),
+    attributes: el.attributes.map((a) => ({ ns: a.ns, local: a.local, value: a.value })),
     children: el.children.map(toNode),
     text: el.children.length > 0 ? '' : el.text,
   };
@@ -28,28 +28,10 @@ export function parseNode(xml: string): Node {
   return toNode(readXml(xml).root);
 }
 
-/** Serializes with numbered prefixes declared on the root (no default namespace). */
-export function serializeNode(root: Node): string {
-  const prefixes = new Map<string, string>();
-  const prefix = (ns: string): string => {
-    if (ns === 'http://www.w3.org/XML/1998/namespace') return 'xml';
-    if (!prefixes.has(ns)) prefixes.set(ns, `n${prefixes.size}`);
-    return prefixes.get(ns) ?? '';
-  };
-  const q = (ns: string, local: string): string => (ns === '' ? local : `${prefix(ns)}:${local}`);
-  const write = (n: Node): string => {
-    const attrs = n.attrs.map((a) => ` ${q(a.ns, a.local)}="${escapeAttribute(a.value)}"`).join('');
-    const name = q(n.ns, n.local);
-    return `<${name}${attrs}>${n.children.length > 0 ? n.children.map(write).join('') : escapeText(n.text)}</${name}>`;
-  };
-  const body = write(root);
-  const end = body.indexOf('>');
-  const decls = [...prefixes].filter(([, p]) => p !== 'xml').map(([ns, p]) => ` xmlns:${p}="${ns}"`).join('');
-  return body.slice(0, end) + decls + body.slice(end);
-}
+export const serializeNode: (root: Node) => string = withNumberedPrefixes;
 
 function clone(n: Node): Node {
-  return { ...n, attrs: n.attrs.map((a) => ({ ...a })), children: n.children.map(clone) };
+  return { ...n, attributes: n.attributes.map((a) => ({ ...a })), children: n.children.map(clone) };
 }
 
 /** Every node with its parent, in document order. */
@@ -129,19 +111,19 @@ export const MUTATIONS: Readonly<Record<string, Mutation>> = {
   unknownAttribute: (root, i) => {
     const m = at(root, i);
     if (!m) return undefined;
-    m.node.attrs.push({ ns: '', local: 'extra', value: '1' });
+    m.node.attributes.push({ ns: '', local: 'extra', value: '1' });
     return m.copy;
   },
   foreignAttribute: (root, i) => {
     const m = at(root, i);
     if (!m) return undefined;
-    m.node.attrs.push({ ns: 'urn:example:foreign', local: 'extra', value: '1' });
+    m.node.attributes.push({ ns: 'urn:example:foreign', local: 'extra', value: '1' });
     return m.copy;
   },
   xsiNil: (root, i) => {
     const m = at(root, i);
     if (!m) return undefined;
-    m.node.attrs.push({ ns: XSI, local: 'nil', value: 'true' });
+    m.node.attributes.push({ ns: XSI, local: 'nil', value: 'true' });
     m.node.children = [];
     m.node.text = '';
     return m.copy;
@@ -156,7 +138,7 @@ export const MUTATIONS: Readonly<Record<string, Mutation>> = {
   childInSimpleContent: (root, i) => {
     const m = at(root, i);
     if (!m || m.node.children.length > 0) return undefined;
-    m.node.children = [{ ns: m.node.ns, local: 'child', attrs: [], children: [], text: m.node.text }];
+    m.node.children = [{ ns: m.node.ns, local: 'child', attributes: [], children: [], text: m.node.text }];
     return m.copy;
   },
 };

@@ -2,6 +2,7 @@
  * One rich and one minimal instance of every payload type, for round trips, XSD checks and the
  * cross-check corpus. The rich ones fill every optional element the type has.
  */
+import { metadataReportRequest } from '../report/requests';
 import type {
   EiEvent,
   EiTarget,
@@ -289,7 +290,7 @@ export const minimalSamples: Readonly<Record<OadrPayloadType, OadrPayload>> = {
   oadrCreateReport: {
     type: 'oadrCreateReport',
     requestID: '',
-    oadrReportRequest: [{ reportRequestID: 'rr-m', reportSpecifier: { reportSpecifierID: 'METADATA', granularity: 0, reportBackDuration: 0, specifierPayload: [{ rID: 'METADATA', readingType: 'x-notApplicable' }] } }],
+    oadrReportRequest: [metadataReportRequest('rr-m')],
   },
   oadrCreatedReport: { type: 'oadrCreatedReport', eiResponse: { responseCode: '200', requestID: '' }, oadrPendingReports: [] },
   oadrRegisterReport: { type: 'oadrRegisterReport', requestID: '' },

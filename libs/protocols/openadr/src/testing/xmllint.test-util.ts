@@ -2,20 +2,11 @@
  * xmllint (libxml2 compiled to WebAssembly) as the reference validator in tests. Starting it and compiling
  * the schema set costs a few hundred milliseconds, so documents are validated in batches, one run each.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateXML } from 'xmllint-wasm';
-import { decodeXml } from '../xml/decode';
-
-const SCHEMA_DIR = join(__dirname, '../../schema');
-const ENTRY = 'oadr_20b.xsd';
-
-/** The schema set as texts, keyed by file name. */
-export function schemaTexts(): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const name of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.xsd'))) files[name] = decodeXml(readFileSync(join(SCHEMA_DIR, name)));
-  return files;
-}
+import { OADR_SCHEMA_ENTRY as ENTRY } from '../xsd/schema-files';
+import { SCHEMA_DIR, schemaFileNames } from './schema-dir.test-util';
 
 export interface XmllintVerdict {
   readonly valid: boolean;
@@ -45,8 +36,8 @@ export async function xmllintValidate(documents: readonly string[], schema?: str
 
 async function xmllintRun(documents: readonly string[], schema: string | undefined): Promise<XmllintVerdict[]> {
   if (documents.length === 0) return [];
-  const preload = readdirSync(SCHEMA_DIR)
-    .filter((f) => f.endsWith('.xsd') && f !== ENTRY)
+  const preload = schemaFileNames()
+    .filter((f) => f !== ENTRY)
     .map((f) => ({ fileName: f, contents: readFileSync(join(SCHEMA_DIR, f)) }));
   const result = await validateXML({
     xml: documents.map((contents, i) => ({ fileName: `doc${i}.xml`, contents })),

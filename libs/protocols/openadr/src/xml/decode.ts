@@ -6,20 +6,26 @@ import { XmlReadError } from './reader';
 
 export type XmlCharset = 'utf-8' | 'us-ascii' | 'iso-8859-1';
 
-const CHARSETS: Record<string, XmlCharset> = {
-  'utf-8': 'utf-8',
-  utf8: 'utf-8',
-  'us-ascii': 'us-ascii',
-  ascii: 'us-ascii',
-  'iso-8859-1': 'iso-8859-1',
-  'iso_8859-1': 'iso-8859-1',
-  latin1: 'iso-8859-1',
-  'iso-latin-1': 'iso-8859-1',
-};
+/** TR-4 step 4 names exactly these charsets for the Content-Type (case-insensitive); anything else is 415. */
+const CONTENT_TYPE_CHARSETS: ReadonlyMap<string, XmlCharset> = new Map([
+  ['utf-8', 'utf-8'],
+  ['us-ascii', 'us-ascii'],
+  ['iso-8859-1', 'iso-8859-1'],
+]);
 
-/** The supported charset a label names, or undefined (HTTP 415 territory). */
+/** An XML declaration is read as leniently as XML parsers do: the common aliases of the same three. */
+const DECLARED_ENCODINGS: ReadonlyMap<string, XmlCharset> = new Map([
+  ...CONTENT_TYPE_CHARSETS,
+  ['utf8', 'utf-8'],
+  ['ascii', 'us-ascii'],
+  ['iso_8859-1', 'iso-8859-1'],
+  ['latin1', 'iso-8859-1'],
+  ['iso-latin-1', 'iso-8859-1'],
+]);
+
+/** The supported charset a Content-Type charset parameter names, or undefined (HTTP 415, TR-4 step 4). */
 export function xmlCharset(label: string): XmlCharset | undefined {
-  return CHARSETS[label.trim().toLowerCase()];
+  return CONTENT_TYPE_CHARSETS.get(label.trim().toLowerCase());
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -42,8 +48,9 @@ function declaredEncoding(body: Uint8Array): string | undefined {
 
 export function decodeXml(body: Uint8Array, contentTypeCharset?: string): string {
   const hasBom = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
-  const label = contentTypeCharset ?? (hasBom ? 'utf-8' : declaredEncoding(body)) ?? 'utf-8';
-  const charset = xmlCharset(label);
+  const declared = contentTypeCharset === undefined ? (hasBom ? 'utf-8' : declaredEncoding(body)) : undefined;
+  const label = contentTypeCharset ?? declared ?? 'utf-8';
+  const charset = contentTypeCharset === undefined ? DECLARED_ENCODINGS.get(label.trim().toLowerCase()) : xmlCharset(label);
   if (!charset) fail(`unsupported character encoding '${label}'`);
   switch (charset) {
     case 'utf-8':

@@ -9,7 +9,7 @@
 import { isNameChar, isNameStartChar, isNcName, isXmlChar, isXmlSpace, isXmlWhitespaceOnly } from './names';
 
 export const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
-export const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
+const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
 
 export interface XmlReadLimits {
   /** Deepest allowed element nesting (the root is depth 1). */
@@ -37,10 +37,13 @@ export class XmlReadError extends Error {
   }
 }
 
-/** The in-scope namespace bindings of an element, as a chain towards the root. */
+/**
+ * The in-scope namespace bindings of an element: the declarations of the nearest declaring element, then
+ * its parent scope. One link per declaring ancestor (at most the depth cap), so a lookup stays cheap however
+ * many prefixes a hostile document declares on one element.
+ */
 export interface NamespaceScope {
-  readonly prefix: string;
-  readonly uri: string;
+  readonly bindings: ReadonlyMap<string, string>;
   readonly parent: NamespaceScope | undefined;
 }
 
@@ -69,13 +72,15 @@ export interface XmlElement {
 
 export interface XmlDocument {
   readonly root: XmlElement;
-  readonly source: string;
 }
 
-const PREDEFINED_SCOPE: NamespaceScope = { prefix: 'xml', uri: XML_NAMESPACE, parent: undefined };
+const PREDEFINED_SCOPE: NamespaceScope = { bindings: new Map([['xml', XML_NAMESPACE]]), parent: undefined };
 
 export function lookupNamespace(scope: NamespaceScope | undefined, prefix: string): string | undefined {
-  for (let s = scope; s; s = s.parent) if (s.prefix === prefix) return s.uri;
+  for (let s = scope; s; s = s.parent) {
+    const uri = s.bindings.get(prefix);
+    if (uri !== undefined) return uri;
+  }
   return undefined;
 }
 
@@ -159,7 +164,7 @@ class Reader {
       else root = this.rootElement();
     }
     if (!root) this.fail('not-well-formed', 'no root element');
-    return { root, source: src };
+    return { root };
   }
 
   private fail(code: XmlErrorCode, reason: string, at = this.pos): never {
@@ -321,10 +326,21 @@ class Reader {
     }
   }
 
-  /** Character data from pos up to `end` (exclusive), with references decoded and line ends normalized. */
+  /** Character data from pos up to `end` (exclusive) as a text node. */
   private text(end: number): void {
-    const src = this.src;
     const start = this.pos;
+    const { value, bytes } = this.characterData(start, end, false);
+    this.pos = end;
+    this.appendText(value, bytes, start);
+  }
+
+  /**
+   * Character data in [start, end): references decoded, every character checked and counted in UTF-8 bytes,
+   * line ends normalized (XML 1.0 §2.11) and, in an attribute value, each literal whitespace character made
+   * a space (§3.3.3; a CR LF pair counts once).
+   */
+  private characterData(start: number, end: number, inAttribute: boolean): { value: string; bytes: number } {
+    const src = this.src;
     let out = '';
     let chunk = start;
     let bytes = 0;
@@ -339,14 +355,16 @@ class Reader {
           bytes += utf8Length(value) - 1;
           i = next - 1;
           chunk = next;
-        } else if (c === RBRACKET && src.charCodeAt(i + 1) === RBRACKET && src.charCodeAt(i + 2) === GT && i + 2 < end) {
+        } else if (inAttribute) {
+          if (c === LT) this.fail('not-well-formed', "'<' is not allowed in an attribute value", i);
+        } else if (c === RBRACKET && i + 2 < end && src.charCodeAt(i + 1) === RBRACKET && src.charCodeAt(i + 2) === GT) {
           this.fail('not-well-formed', "']]>' is not allowed in text", i);
         }
         continue;
       }
-      if (c === CR) {
-        out += src.slice(chunk, i) + '\n';
-        if (src.charCodeAt(i + 1) === 0x0a && i + 1 < end) i++;
+      if (c === CR || (inAttribute && (c === 0x09 || c === 0x0a))) {
+        out += src.slice(chunk, i) + (inAttribute ? ' ' : '\n');
+        if (c === CR && i + 1 < end && src.charCodeAt(i + 1) === 0x0a) i++;
         chunk = i + 1;
         bytes++;
         continue;
@@ -354,9 +372,7 @@ class Reader {
       bytes += this.charBytes(c, i, end);
       if (c >= 0xd800 && c <= 0xdbff) i++;
     }
-    out += src.slice(chunk, end);
-    this.pos = end;
-    this.appendText(out, bytes, start);
+    return { value: out + src.slice(chunk, end), bytes };
   }
 
   /** UTF-8 length of the code unit at i, failing on anything that is not an XML Char. */
@@ -424,7 +440,7 @@ class Reader {
     this.pos++;
     const qname = this.name(true);
     let raw: RawAttribute[] | undefined;
-    let scope = this.stack.length > 0 ? this.top().element.scope : PREDEFINED_SCOPE;
+    let declared: Map<string, string> | undefined;
     let empty = false;
     for (;;) {
       const hadSpace = isXmlSpace(src.charCodeAt(this.pos));
@@ -450,21 +466,28 @@ class Reader {
       this.skipSpace();
       const value = this.attributeValue();
       if (attrName === 'xmlns' || attrName.startsWith('xmlns:')) {
-        scope = this.declareNamespace(attrName, value, scope, attrOffset);
+        this.declareNamespace(attrName, value, (declared ??= new Map()), attrOffset);
       } else {
         (raw ??= []).push({ qname: attrName, value, offset: attrOffset });
-        if (raw.length > 1) {
-          for (let i = 0; i < raw.length - 1; i++) {
-            if (raw[i].qname === attrName) this.fail('not-well-formed', `attribute '${attrName}' is repeated`, attrOffset);
-          }
-        }
       }
     }
-    this.openElement(qname, raw, scope, start);
+    if (raw && raw.length > 1) this.refuseRepeats(raw, (a) => a.qname, (a) => `attribute '${a.qname}' is repeated`, 'not-well-formed');
+    const inherited = this.inheritedScope();
+    this.openElement(qname, raw, declared ? { bindings: declared, parent: inherited } : inherited, start);
     if (empty) this.closeElement();
   }
 
-  private declareNamespace(attrName: string, uri: string, scope: NamespaceScope | undefined, at: number): NamespaceScope {
+  /** Fails at the first attribute whose key an earlier one has; a set keeps a tag with many attributes linear. */
+  private refuseRepeats<T extends { readonly offset: number }>(items: readonly T[], key: (item: T) => string, reason: (item: T) => string, code: XmlErrorCode): void {
+    const seen = new Set<string>();
+    for (const item of items) {
+      const k = key(item);
+      if (seen.has(k)) this.fail(code, reason(item), item.offset);
+      seen.add(k);
+    }
+  }
+
+  private declareNamespace(attrName: string, uri: string, declared: Map<string, string>, at: number): void {
     const prefix = attrName.length === 5 ? '' : attrName.slice(6);
     if (prefix !== '') {
       if (!isNcName(prefix)) this.fail('namespace', `malformed namespace prefix '${prefix}'`, at);
@@ -475,10 +498,8 @@ class Reader {
       this.fail('namespace', 'the xml prefix and the XML namespace belong only to each other', at);
     }
     if (uri === XMLNS_NAMESPACE) this.fail('namespace', 'the xmlns namespace cannot be declared', at);
-    for (let s = scope; s && s !== this.inheritedScope(); s = s.parent) {
-      if (s.prefix === prefix) this.fail('not-well-formed', `attribute '${attrName}' is repeated`, at);
-    }
-    return { prefix, uri, parent: scope };
+    if (declared.has(prefix)) this.fail('not-well-formed', `attribute '${attrName}' is repeated`, at);
+    declared.set(prefix, uri);
   }
 
   /** The scope the element being read inherited from its parent (declarations above it are not repeats). */
@@ -493,39 +514,10 @@ class Reader {
     const start = this.pos + 1;
     const end = src.indexOf(quote === QUOTE ? '"' : "'", start);
     if (end === -1) this.fail('not-well-formed', 'unterminated attribute value');
-    let out = '';
-    let chunk = start;
-    let bytes = 0;
-    for (let i = start; i < end; i++) {
-      const c = src.charCodeAt(i);
-      if (c >= 0x20 && c < 0x80) {
-        bytes++;
-        if (c === LT) this.fail('not-well-formed', "'<' is not allowed in an attribute value", i);
-        if (c === AMP) {
-          out += src.slice(chunk, i);
-          const { value, next } = this.reference(i);
-          out += value;
-          bytes += utf8Length(value) - 1;
-          i = next - 1;
-          chunk = next;
-        }
-        continue;
-      }
-      if (c === 0x09 || c === 0x0a || c === CR) {
-        // Attribute-value normalization: each literal whitespace character (a CR LF pair counts once) becomes a space.
-        out += src.slice(chunk, i) + ' ';
-        if (c === CR && src.charCodeAt(i + 1) === 0x0a && i + 1 < end) i++;
-        chunk = i + 1;
-        bytes++;
-        continue;
-      }
-      bytes += this.charBytes(c, i, end);
-      if (c >= 0xd800 && c <= 0xdbff) i++;
-    }
+    const { value, bytes } = this.characterData(start, end, true);
     if (bytes > this.limits.maxTextBytes) this.fail('text-limit', `an attribute value exceeds ${this.limits.maxTextBytes} bytes`, start);
-    out += src.slice(chunk, end);
     this.pos = end + 1;
-    return out;
+    return value;
   }
 
   /** The namespace of a QName (its local part is what follows the colon, if any). */
@@ -554,13 +546,14 @@ class Reader {
         const c = a.qname.indexOf(':');
         attributes.push({ ns: this.namespaceOf(a.qname, c, scope, true, a.offset), local: c === -1 ? a.qname : a.qname.slice(c + 1), qname: a.qname, value: a.value });
       }
-      for (let i = 1; i < attributes.length; i++) {
-        const a = attributes[i];
-        for (let j = 0; j < i; j++) {
-          if (attributes[j].local === a.local && attributes[j].ns === a.ns) {
-            this.fail('namespace', `attributes '${attributes[j].qname}' and '${a.qname}' have the same expanded name`, raw[i].offset);
-          }
-        }
+      if (attributes.length > 1) {
+        const first = new Map<string, string>();
+        attributes.forEach((a, i) => {
+          const key = `{${a.ns}}${a.local}`;
+          const earlier = first.get(key);
+          if (earlier !== undefined) this.fail('namespace', `attributes '${earlier}' and '${a.qname}' have the same expanded name`, raw[i].offset);
+          first.set(key, a.qname);
+        });
       }
     }
     const element: XmlElement = { ns, local, qname, attributes, children: [], text: '', mixed: undefined, offset, scope };

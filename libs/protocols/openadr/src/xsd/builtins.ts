@@ -78,11 +78,11 @@ const LANGUAGE = /^[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*$/;
 const HEX_BINARY = /^(?:[0-9a-fA-F]{2})*$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=|[A-Za-z0-9+/][AQgw]==)?$/;
 
-export function isLeapYear(year: number): boolean {
+function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
-export function daysInMonth(year: number, month: number): number {
+function daysInMonth(year: number, month: number): number {
   return month === 2 ? (isLeapYear(year) ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
 }
 
@@ -178,7 +178,7 @@ export function checkBuiltin(builtin: string, value: string): string | undefined
 }
 
 /** The XSD primitive a built-in type derives from. */
-export function primitiveOf(builtin: string): string {
+function primitiveOf(builtin: string): string {
   let name = builtin;
   for (let base = BUILTIN_TYPES[name]?.base; base !== undefined && base !== 'anySimpleType'; base = BUILTIN_TYPES[name]?.base) {
     name = base;

@@ -48,7 +48,12 @@ interface ComplexInfo {
   readonly simpleType: number | undefined;
 }
 
-type AttributeUses = { uses: Map<string, AttributeUseModel | null>; anyAttribute: WildcardModel | undefined };
+type AttributeUses = { uses: Map<string, AttributeUseModel>; anyAttribute: WildcardModel | undefined };
+
+function contentKind(particle: Particle | undefined, mixed: boolean): ComplexTypeModel['content'] {
+  if (mixed) return 'mixed';
+  return particle ? 'elements' : 'empty';
+}
 
 function xsChildren(node: XmlElement): XmlElement[] {
   return node.children.filter((c) => c.ns === XS && c.local !== 'annotation');
@@ -375,7 +380,7 @@ class SchemaCompiler {
             baseInfo.particle && own.particle
               ? ({ kind: 'sequence', items: [baseInfo.particle, own.particle], min: 1, max: 1 } as const)
               : (baseInfo.particle ?? own.particle);
-          info = { ...own, particle, content: particle ? (mixed ? 'mixed' : 'elements') : mixed ? 'mixed' : 'empty' };
+          info = { ...own, particle, content: contentKind(particle, mixed) };
         } else {
           info = this.complexBody(body, doc, name, baseInfo, mixed, true);
         }
@@ -394,7 +399,7 @@ class SchemaCompiler {
           this.types[simpleType] = this.restrict(this.simpleTypeModel(baseInfo.simpleType), baseInfo.simpleType, facets, `${name} content`);
         }
         const attributes = this.attributeUses(body, doc, baseInfo?.attributes);
-        info = { particle: undefined, attributes: attributes.uses as Map<string, AttributeUseModel>, anyAttribute: attributes.anyAttribute ?? baseInfo?.anyAttribute, content: 'simple', simpleType };
+        info = { particle: undefined, attributes: attributes.uses, anyAttribute: attributes.anyAttribute ?? baseInfo?.anyAttribute, content: 'simple', simpleType };
       }
     }
     this.complexInfo.set(index, info);
@@ -418,9 +423,9 @@ class SchemaCompiler {
     const attributes = this.attributeUses(body, doc, base?.attributes);
     return {
       particle,
-      attributes: attributes.uses as Map<string, AttributeUseModel>,
+      attributes: attributes.uses,
       anyAttribute: restriction ? attributes.anyAttribute : (attributes.anyAttribute ?? base?.anyAttribute),
-      content: particle ? (mixed ? 'mixed' : 'elements') : mixed ? 'mixed' : 'empty',
+      content: contentKind(particle, mixed),
       simpleType: undefined,
     };
   }
@@ -539,10 +544,7 @@ class SchemaCompiler {
     return decl;
   }
 
-  /**
-   * Attribute uses of a body, on top of the base's. A `null` entry marks a prohibited use; such entries
-   * are removed before returning.
-   */
+  /** Attribute uses of a body on top of the base's; `use="prohibited"` removes an inherited one. */
   private attributeUses(body: XmlElement[], doc: SchemaDocument, base: Map<string, AttributeUseModel> | undefined): AttributeUses {
     const uses = new Map<string, AttributeUseModel | null>(base ?? []);
     let anyAttribute: WildcardModel | undefined;
@@ -584,8 +586,7 @@ class SchemaCompiler {
       }
     };
     for (const node of body) add(node, doc);
-    for (const [key, use] of [...uses]) if (use === null) uses.delete(key);
-    return { uses, anyAttribute };
+    return { uses: new Map([...uses].filter((entry): entry is [string, AttributeUseModel] => entry[1] !== null)), anyAttribute };
   }
 }
 

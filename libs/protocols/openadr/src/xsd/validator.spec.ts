@@ -153,10 +153,27 @@ describe('XML-4 the fast validator accepts and refuses exactly what oadr_20b.xsd
     expect(mutated.length - refused).toBeGreaterThan(100);
   });
 
+  it('TR-4 step 8: every schema-valid mutated document reads as a payload or a 454 data failure', () => {
+    const offset = valid.length;
+    const outcomes = mutated
+      .filter((_, i) => verdicts[offset + i])
+      .map((c) => {
+        const result = readOadrPayload(c.xml);
+        return result.ok ? 'payload' : result.error.kind;
+      });
+    expect(outcomes.filter((o) => o !== 'payload' && o !== 'data')).toEqual([]);
+    expect(outcomes.filter((o) => o === 'payload').length).toBeGreaterThan(100);
+  });
+
   it('XML-4: hand-written edge cases (xsi attributes, markup in values, wildcards, IDs) are judged alike', () => {
     const offset = valid.length + mutated.length;
     const judged = SPECIAL.map((c, i) => ({ label: c.label, xmllint: verdicts[offset + i], ours: ours(c.xml) }));
     expect(judged.filter((j) => j.xmllint !== j.ours)).toEqual([]);
+    const reads = SPECIAL.filter((_, i) => verdicts[offset + i]).map((c) => {
+      const result = readOadrPayload(c.xml);
+      return result.ok || result.error.kind === 'data' ? 'read' : `${c.label}: ${result.error.message}`;
+    });
+    expect(reads.filter((r) => r !== 'read').filter((r) => !r.startsWith('payload element as the root'))).toEqual([]);
     expect(judged.filter((j) => j.xmllint).length).toBeGreaterThan(5);
     expect(judged.filter((j) => !j.xmllint).length).toBeGreaterThan(5);
   });
