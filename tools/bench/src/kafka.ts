@@ -13,14 +13,12 @@
 import { type MeterReading, meterReadings } from '@flexgrid/contracts';
 import { KafkaBus, type OutgoingEvent } from '@flexgrid/platform-kafka';
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import { machine, runBenchmark, writeResult, workspaceRoot as root } from './report';
 
 const run = promisify(execFile);
-const root = join(__dirname, '../../..');
 const kafkaLocal = join(root, 'tools/kafka-local/kafka-local.sh');
 
 const COUNT = Number(process.env['BENCH_COUNT'] ?? 200_000);
@@ -114,7 +112,7 @@ async function main(): Promise<void> {
   const { stdout: kafkaVersion } = await run('bash', [kafkaLocal, 'version']).catch(() => ({ stdout: 'unknown' }));
   const result = {
     date: new Date().toISOString(),
-    machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
+    machine: machine(),
     kafka: `Apache Kafka ${kafkaVersion.trim()} at ${list.join(',')}`,
     count: COUNT,
     recordBytes: RECORD_SIZE,
@@ -132,12 +130,7 @@ async function main(): Promise<void> {
     'ProducerPerformance (acks=all)': { 'records/s': result.producerPerformancePerSec },
   });
   console.log(`Bus publish / ProducerPerformance = ${(result.publishRatio * 100).toFixed(1)} % (target >= 50 %)`);
-  const out = join(root, 'tmp/bench');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'kafka.json'), JSON.stringify(result, null, 2) + '\n');
+  writeResult('kafka', result);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);

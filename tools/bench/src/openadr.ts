@@ -20,12 +20,9 @@ import {
   readOadrPayload,
   writeOadrPayload,
 } from '@flexgrid/protocol-openadr';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { Bench } from 'tinybench';
+import { machine, runBenchmark, writeResult } from './report';
 
-const root = join(__dirname, '../../..');
 const encoder = new TextEncoder();
 
 /** The envelope openleadr-python 0.5.x puts around a flattened signed object. */
@@ -143,16 +140,11 @@ async function main(): Promise<void> {
   );
   const result = {
     date: new Date().toISOString(),
-    machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
+    machine: machine(),
     note: 'one core; other work on the machine makes figures noisy',
     rows,
   };
-  const out = join(root, 'tmp/bench');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'openadr.json'), JSON.stringify(result, null, 2) + '\n');
+  writeResult('openadr', result);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);

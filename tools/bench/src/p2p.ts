@@ -16,12 +16,9 @@
 import {
   Grid, Ledger, readMeterReading, resolveConfig, type MeterReadingValue, settleInterval, settlementTerms, StreamBook,
 } from '@flexgrid/protocol-p2p';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { Bench } from 'tinybench';
+import { machine, runBenchmark, writeResult } from './report';
 
-const root = join(__dirname, '../../..');
 const L = 900_000;
 const T0 = 1_800_000_000_000;
 const METERS = 1_000;
@@ -118,7 +115,7 @@ async function main(): Promise<void> {
   const settlement = await settle();
   const result = {
     date: new Date().toISOString(),
-    machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
+    machine: machine(),
     note: 'one JavaScript thread; the machine is shared, so figures are noisy',
     ingest: ingestion,
     settlement,
@@ -133,12 +130,7 @@ async function main(): Promise<void> {
     ...Object.fromEntries(Object.values(settlement).map((s) => [`settle ${s.members} members (ms)`, { mean: s.meanMs, median: s.p50Ms, 'rme %': s.rmePercent, samples: s.samples }])),
   });
   console.log(`targets: ≥ 200,000 readings/s (${result.meetsTargets.ingest ? 'met' : 'NOT met'}); 10,000 members ≤ 100 ms (${result.meetsTargets.settle10000Members ? 'met' : 'NOT met'})`);
-  const out = join(root, 'tmp/bench');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'p2p.json'), JSON.stringify(result, null, 2) + '\n');
+  writeResult('p2p', result);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -28,14 +28,11 @@ import {
   openInboundConnection,
   type PowerMatcherMessage,
 } from '@flexgrid/protocol-powermatcher';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Bench } from 'tinybench';
+import { machine, runBenchmark, writeResult } from './report';
 
-const root = join(__dirname, '../../..');
 const STEPS = 100;
 const SIZES = [1_000, 10_000, 100_000];
 const V21_FULL_REAGGREGATION_MS: Record<number, number> = { 1_000: 0.5, 10_000: 5, 100_000: 55 };
@@ -231,17 +228,12 @@ async function main(): Promise<void> {
   );
   const result = {
     date: new Date().toISOString(),
-    machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
+    machine: machine(),
     priceSteps: STEPS,
     rows,
     model: models,
   };
-  const out = join(root, 'tmp/bench');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'powermatcher.json'), JSON.stringify(result, null, 2) + '\n');
+  writeResult('powermatcher', result);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -15,14 +15,11 @@
  * Prints a table and writes tmp/bench/s2.json.
  */
 import { createConversation, type Conversation } from '@flexgrid/protocol-s2';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Bench } from 'tinybench';
+import { machine, runBenchmark, writeResult } from './report';
 
-const root = join(__dirname, '../../..');
 const BATCH = 1_000;
 const MILLION = 1_000_000;
 const CHECKPOINT = 250_000;
@@ -153,7 +150,7 @@ async function main(): Promise<void> {
   const memory = million();
   const result = {
     date: new Date().toISOString(),
-    machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
+    machine: machine(),
     scenario: 'valid FRBC session: PowerMeasurement (RM) + ReceptionStatus (CEM) pairs pushed as text frames',
     measurementBytes: measurementText(100).length,
     answerBytes: answerText(100).length,
@@ -168,12 +165,7 @@ async function main(): Promise<void> {
   });
   console.table(Object.fromEntries([[0, { 'heap used (MB)': memory.heapBaseMB }], ...memory.checkpoints.map((point) => [point.frames, { 'heap used (MB)': point.heapUsedMB }])]));
   console.log(`heap growth ${memory.bytesPerFrame} B per frame (the per-id record S2-ID-DUPLICATE and S2-RS-DUPLICATE need; no message bodies); target >= 100,000 frames/s`);
-  const out = join(root, 'tmp/bench');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 's2.json'), JSON.stringify(result, null, 2) + '\n');
+  writeResult('s2', result);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);
