@@ -204,7 +204,8 @@ describe('property: any input gives a tree or an XmlReadError, nothing else', ()
       { numRuns: 10 },
     );
     fc.assert(
-      fc.property(fc.stringMatching(/^[a-z]{1,8}$/), fc.integer({ min: 1, max: 50 }), (name, count) => {
+      // XML's five predefined entities are the only ones a document may use without declaring them.
+      fc.property(fc.stringMatching(/^[a-z]{1,8}$/).filter((name) => !['lt', 'gt', 'amp', 'apos', 'quot'].includes(name)), fc.integer({ min: 1, max: 50 }), (name, count) => {
         const laden = `<!DOCTYPE r [<!ENTITY ${name} "${'&x;'.repeat(count)}">]><r>${`&${name};`.repeat(count)}</r>`;
         return refusal(laden).code === 'doctype' && refusal(`<r>&${name};</r>`).code === 'not-well-formed';
       }),
