@@ -15,8 +15,8 @@ function depConstraints({ testing }) {
   return [
     { sourceTag: 'type:app', onlyDependOnLibsWithTags: withTesting(['type:protocol', 'type:contracts', 'type:platform']) },
     { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:protocol', 'type:contracts', 'type:platform', 'type:testing'] },
-    { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: ['type:protocol'], ...pure },
-    { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], ...pure },
+    { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: withTesting(['type:protocol']), ...pure },
+    { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: withTesting(['type:contracts']), ...pure },
     { sourceTag: 'type:platform', onlyDependOnLibsWithTags: withTesting(['type:platform', 'type:contracts']) },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing'] },
     { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:tool', 'type:app', 'type:protocol', 'type:contracts', 'type:platform', 'type:testing'] },

@@ -2,3 +2,4 @@ export { findInfrastructure, HOW_TO_PROVIDE, type Infrastructure, workspaceRoot 
 export { createTestDatabase, testKafkaBrokers, type TestDatabase, uniqueTopicPrefix } from './isolation';
 export { type PrivateKafka, startPrivateKafka } from './private-kafka';
 export { type PrivatePostgres, startPrivatePostgres } from './private-postgres';
+export { readXsdFiles, type XmllintVerdict, xmllintValidate, type XsdSet } from './xmllint';

@@ -1,6 +1,6 @@
 import { readOadrPayload } from '../message';
 import { writeOadrPayload } from '../payloads/write';
-import { xmllintValidate } from '../testing/xmllint.test-util';
+import { xmllintValidate } from '../testing/oadr-xsd.test-util';
 import { checkEventContent } from './content-rules';
 import { type EventVersion, eventDuration } from './model';
 import { distributeEvents, renderOadrEvent, renderTargets } from './render';

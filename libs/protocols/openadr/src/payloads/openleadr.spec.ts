@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readOadrPayload, type OadrMessage } from '../message';
 import { requestIdOf } from '../routing';
-import { xmllintValidate } from '../testing/xmllint.test-util';
+import { xmllintValidate } from '../testing/oadr-xsd.test-util';
 import type { OadrPayload } from './types';
 
 /** Messages as openleadr-python 0.5.x renders its templates (§14): flattened signed object in a loose envelope. */

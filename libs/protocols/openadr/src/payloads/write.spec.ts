@@ -5,7 +5,7 @@ import { eiResponse } from '../response';
 import { ANSWER_TYPE } from '../routing';
 import { NAMESPACE_STYLES, restyle } from '../testing/restyle.test-util';
 import { minimalSamples, richSamples } from '../testing/samples.test-util';
-import { xmllintValidate } from '../testing/xmllint.test-util';
+import { xmllintValidate } from '../testing/oadr-xsd.test-util';
 import { OadrDataError } from '../values';
 import { XmlWriteError } from '../xml/writer';
 import { type ItemBase, OADR_PAYLOAD_TYPES, type OadrPayload } from './types';

@@ -1,4 +1,4 @@
-import { xmllintValidate } from '../testing/xmllint.test-util';
+import { xmllintValidate } from '../testing/oadr-xsd.test-util';
 import { applyWhitespace, BUILTIN_TYPES, checkBuiltin, compareValues } from './builtins';
 
 /** Lexical edge cases per built-in type, judged by libxml2 and by us. */

@@ -1,4 +1,4 @@
-/** The validator for oadr_20b.xsd and its imports, compiled from schema/ (see scripts/compile-schema.ts). */
+/** The validator for oadr_20b.xsd and its imports, compiled from schema/ (`npx nx run protocol-openadr:compile-schema`, checked by schema-model.spec.ts). */
 import compiled from './oadr-20b.model.json';
 import type { SchemaModel } from './model';
 import { SchemaValidator } from './validator';

@@ -5,7 +5,7 @@ import { writeOadrPayload } from '../payloads/write';
 import { BAD_VALUES, MUTATIONS, type Node, parseNode, serializeNode, walk, withText } from '../testing/mutation.test-util';
 import { NAMESPACE_STYLES, restyle } from '../testing/restyle.test-util';
 import { minimalSamples, richSamples } from '../testing/samples.test-util';
-import { xmllintValidate } from '../testing/xmllint.test-util';
+import { xmllintValidate } from '../testing/oadr-xsd.test-util';
 import { readXml, XmlReadError } from '../xml/reader';
 import { oadrSchema } from './oadr-schema';
 
