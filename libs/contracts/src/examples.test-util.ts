@@ -44,6 +44,19 @@ const openadrEvent: OpenadrEventCreated = {
   targets: { venIds: ['ven-a'] },
 };
 
+// Run 2 pays round 1: SUNFARM01 floor(40 · 9750 / 16000) = 24; the confirmation repeats the payout.
+const payoutRound2 = {
+  paymentId: 'POCGRID01:payout:2:SUNFARM01',
+  gridId: 'POCGRID01',
+  producerId: 'SUNFARM01',
+  from: 'POCGRID01',
+  to: 'SUNFARM01',
+  amount: 24,
+  currency: 'IOTA',
+  reference: 'POCGRID01:run:2',
+  sentAt: 1_800_000_330_000,
+};
+
 export const examples: Examples = {
   'openadr.events': {
     'openadr.event.created': { key: 'evt-2030-05-01', data: openadrEvent },
@@ -358,35 +371,13 @@ export const examples: Examples = {
         confirmedAt: 1_800_000_316_000,
       },
     },
-    // Run 2 pays round 1: SUNFARM01 floor(40 · 9750 / 16000) = 24.
     'payout.sent': {
       key: 'POCGRID01:payout:2:SUNFARM01',
-      data: {
-        paymentId: 'POCGRID01:payout:2:SUNFARM01',
-        gridId: 'POCGRID01',
-        producerId: 'SUNFARM01',
-        from: 'POCGRID01',
-        to: 'SUNFARM01',
-        amount: 24,
-        currency: 'IOTA',
-        reference: 'POCGRID01:run:2',
-        sentAt: 1_800_000_330_000,
-      },
+      data: payoutRound2,
     },
     'payout.confirmed': {
       key: 'POCGRID01:payout:2:SUNFARM01',
-      data: {
-        paymentId: 'POCGRID01:payout:2:SUNFARM01',
-        gridId: 'POCGRID01',
-        producerId: 'SUNFARM01',
-        from: 'POCGRID01',
-        to: 'SUNFARM01',
-        amount: 24,
-        currency: 'IOTA',
-        reference: 'POCGRID01:run:2',
-        sentAt: 1_800_000_330_000,
-        confirmedAt: 1_800_000_331_000,
-      },
+      data: { ...payoutRound2, confirmedAt: 1_800_000_331_000 },
     },
   },
   'p2p.settlements': {
