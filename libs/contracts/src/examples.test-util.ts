@@ -44,6 +44,17 @@ const openadrEvent: OpenadrEventCreated = {
   targets: { venIds: ['ven-a'] },
 };
 
+// P2P-L6: the wallet pays floor(30 / 25) · 25 = 25 with reference = consumerId.
+const walletPayment = {
+  paymentId: 'HOUSE0001:payment:1',
+  from: 'HOUSE0001',
+  to: 'POCGRID01',
+  amount: 25,
+  currency: 'IOTA',
+  reference: 'HOUSE0001',
+  sentAt: 1_800_000_316_000,
+};
+
 // Run 2 pays round 1: SUNFARM01 floor(40 · 9750 / 16000) = 24; the confirmation repeats the payout.
 const payoutRound2 = {
   paymentId: 'POCGRID01:payout:2:SUNFARM01',
@@ -345,31 +356,13 @@ export const examples: Examples = {
     },
   },
   'p2p.payments': {
-    // P2P-L6: the wallet pays floor(30 / 25) · 25 = 25 with reference = consumerId.
     'payment.sent': {
       key: 'HOUSE0001:payment:1',
-      data: {
-        paymentId: 'HOUSE0001:payment:1',
-        from: 'HOUSE0001',
-        to: 'POCGRID01',
-        amount: 25,
-        currency: 'IOTA',
-        reference: 'HOUSE0001',
-        sentAt: 1_800_000_316_000,
-      },
+      data: walletPayment,
     },
     'payment.confirmed': {
       key: 'HOUSE0001:payment:1',
-      data: {
-        paymentId: 'HOUSE0001:payment:1',
-        from: 'HOUSE0001',
-        to: 'POCGRID01',
-        amount: 25,
-        currency: 'IOTA',
-        reference: 'HOUSE0001',
-        sentAt: 1_800_000_316_000,
-        confirmedAt: 1_800_000_316_000,
-      },
+      data: { ...walletPayment, confirmedAt: 1_800_000_316_000 },
     },
     'payout.sent': {
       key: 'POCGRID01:payout:2:SUNFARM01',
