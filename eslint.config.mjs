@@ -1,10 +1,19 @@
 import nx from '@nx/eslint-plugin';
+import prettierRecommended from 'eslint-plugin-prettier/recommended';
 
 // Packages forbidden in pure code: anything that does I/O. type:protocol and type:contracts must stay
 // testable without a network, a disk or a clock-driven timer. Node's built-ins: see pureSource below.
 const ioModules = [
-  'ws', 'express', 'kafkajs', 'pg', 'pino', 'prom-client', 'testcontainers',
-  '@electric-sql/pglite', '@electric-sql/pglite-socket', 'xmllint-wasm',
+  'ws',
+  'express',
+  'kafkajs',
+  'pg',
+  'pino',
+  'prom-client',
+  'testcontainers',
+  '@electric-sql/pglite',
+  '@electric-sql/pglite-socket',
+  'xmllint-wasm',
 ];
 
 // DESIGN.md "Dependency rules". `testing` lists what tests may use on top of production code.
@@ -13,25 +22,49 @@ function depConstraints({ testing }) {
   // Pure libs' own tests may read fixtures and run external validators (xmllint) beside the code under test.
   const pure = testing ? {} : { bannedExternalImports: ioModules };
   return [
-    { sourceTag: 'type:app', onlyDependOnLibsWithTags: withTesting(['type:protocol', 'type:contracts', 'type:platform']) },
-    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:protocol', 'type:contracts', 'type:platform', 'type:testing'] },
+    {
+      sourceTag: 'type:app',
+      onlyDependOnLibsWithTags: withTesting(['type:protocol', 'type:contracts', 'type:platform']),
+    },
+    {
+      sourceTag: 'type:e2e',
+      onlyDependOnLibsWithTags: ['type:protocol', 'type:contracts', 'type:platform', 'type:testing'],
+    },
     { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: withTesting(['type:protocol']), ...pure },
     { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: withTesting(['type:contracts']), ...pure },
     { sourceTag: 'type:platform', onlyDependOnLibsWithTags: withTesting(['type:platform', 'type:contracts']) },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing'] },
-    { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:tool', 'type:app', 'type:protocol', 'type:contracts', 'type:platform', 'type:testing'] },
+    {
+      sourceTag: 'type:tool',
+      onlyDependOnLibsWithTags: [
+        'type:tool',
+        'type:app',
+        'type:protocol',
+        'type:contracts',
+        'type:platform',
+        'type:testing',
+      ],
+    },
     // An app uses its own scope's protocol lib; shared libs are open to all.
     { sourceTag: 'scope:openadr', onlyDependOnLibsWithTags: ['scope:openadr', 'scope:shared'] },
     { sourceTag: 'scope:powermatcher', onlyDependOnLibsWithTags: ['scope:powermatcher', 'scope:shared'] },
     { sourceTag: 'scope:s2', onlyDependOnLibsWithTags: ['scope:s2', 'scope:shared'] },
     { sourceTag: 'scope:p2p', onlyDependOnLibsWithTags: ['scope:p2p', 'scope:shared'] },
-    { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:openadr', 'scope:powermatcher', 'scope:s2', 'scope:p2p'] },
+    {
+      sourceTag: 'scope:shared',
+      onlyDependOnLibsWithTags: ['scope:shared', 'scope:openadr', 'scope:powermatcher', 'scope:s2', 'scope:p2p'],
+    },
   ];
 }
 
 const boundaries = (testing) => [
   'error',
-  { enforceBuildableLibDependency: true, banTransitiveDependencies: true, allow: [], depConstraints: depConstraints({ testing }) },
+  {
+    enforceBuildableLibDependency: true,
+    banTransitiveDependencies: true,
+    allow: [],
+    depConstraints: depConstraints({ testing }),
+  },
 ];
 
 /**
@@ -39,15 +72,46 @@ const boundaries = (testing) => [
  * boundary rule above sees only packages, not Node's built-in I/O modules, and a pure lib reads no clock
  * either (clocks are injected). Its tests may do both.
  */
-const ioBuiltins = ['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'tls', 'dgram', 'child_process', 'worker_threads', 'cluster', 'timers', 'timers/promises', 'readline', 'inspector'];
+const ioBuiltins = [
+  'fs',
+  'fs/promises',
+  'net',
+  'http',
+  'https',
+  'http2',
+  'tls',
+  'dgram',
+  'child_process',
+  'worker_threads',
+  'cluster',
+  'timers',
+  'timers/promises',
+  'readline',
+  'inspector',
+];
 export const pureSource = [
   {
     files: ['src/**/*.ts'],
     ignores: ['src/**/*.spec.ts', 'src/**/*.test-util.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: ioBuiltins.flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: 'pure libs do no I/O' })) }],
-      'no-restricted-globals': ['error', ...['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask'].map((name) => ({ name, message: 'clocks are injected' }))],
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'clocks are injected' }, { object: 'performance', property: 'now', message: 'clocks are injected' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ioBuiltins.flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: 'pure libs do no I/O' })),
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask'].map((name) => ({
+          name,
+          message: 'clocks are injected',
+        })),
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'clocks are injected' },
+        { object: 'performance', property: 'now', message: 'clocks are injected' },
+      ],
     },
   },
 ];
@@ -56,6 +120,8 @@ export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],
+  // One formatter (.prettierrc.json): an unformatted file fails lint; `npx prettier --write .` fixes it.
+  prettierRecommended,
   { ignores: ['**/dist', '**/out-tsc', '**/node_modules', '**/target', '**/tmp', '**/.data'] },
   {
     files: ['**/*.ts', '**/*.js', '**/*.cjs'],

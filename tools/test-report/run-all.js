@@ -10,13 +10,21 @@ const root = path.join(__dirname, '../..');
 const resultsDir = path.join(root, 'tmp/test-results');
 fs.rmSync(resultsDir, { recursive: true, force: true });
 
-const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', KAFKAJS_NO_PARTITIONER_WARNING: '1' };
+const env = {
+  ...process.env,
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_TUI: 'false',
+  KAFKAJS_NO_PARTITIONER_WARNING: '1',
+};
 const nx = path.join(root, 'node_modules/.bin/nx');
 const extra = process.argv.slice(2);
 
 // Lint and typecheck are cheap and parallel; tests share one broker and one database server on two cores,
 // so projects run one at a time and each jest spreads over the cores itself.
 const steps = [
+  // Files no project's lint covers (JSON, workspace scripts) are held to the same formatter.
+  ['format:check', '--all'],
   ['run-many', '-t', 'lint', 'typecheck', '--parallel=2', '--outputStyle=stream', ...extra],
   ['run-many', '-t', 'test', '--parallel=1', '--outputStyle=stream', ...extra],
 ];
@@ -38,8 +46,14 @@ for (const file of fs.existsSync(resultsDir) ? fs.readdirSync(resultsDir) : []) 
 }
 // A project whose jest died before running anything (a failed global setup, say) writes no summary:
 // count it as a failure, or the totals would look clean.
-const filter = extra.flatMap((a, i) => (a === '-p' || a === '--projects' ? ['--projects', extra[i + 1]] : a.startsWith('--projects=') ? [a] : []));
-const listed = spawnSync(nx, ['show', 'projects', '--with-target', 'test', '--json', ...filter], { cwd: root, env, encoding: 'utf8' });
+const filter = extra.flatMap((a, i) =>
+  a === '-p' || a === '--projects' ? ['--projects', extra[i + 1]] : a.startsWith('--projects=') ? [a] : [],
+);
+const listed = spawnSync(nx, ['show', 'projects', '--with-target', 'test', '--json', ...filter], {
+  cwd: root,
+  env,
+  encoding: 'utf8',
+});
 const testProjects = JSON.parse(listed.stdout || '[]');
 for (const project of testProjects.filter((p) => !reported.has(p))) {
   console.error(`project ${project} ran no tests (see its output above)`);
