@@ -1,5 +1,12 @@
 import { examples } from './examples.test-util';
-import { catalog, ContractValidator, deadLetterConfig, deadLetterTopicOf, physicalTopics, type TopicDefinition } from './index';
+import {
+  catalog,
+  ContractValidator,
+  deadLetterConfig,
+  deadLetterTopicOf,
+  physicalTopics,
+  type TopicDefinition,
+} from './index';
 
 describe('contract validation', () => {
   const validator = new ContractValidator(catalog);
@@ -64,7 +71,9 @@ describe('the catalog', () => {
   });
 
   it('keys the event types the specs key differently by their own field', () => {
-    const overrides = Object.fromEntries(topics.filter(([, t]) => t.keyByEventType).map(([name, t]) => [name, t.keyByEventType]));
+    const overrides = Object.fromEntries(
+      topics.filter(([, t]) => t.keyByEventType).map(([name, t]) => [name, t.keyByEventType]),
+    );
     expect(overrides).toEqual({
       'openadr.opt': { 'openadr.opt.schedule': 'venId', 'openadr.opt.cancelled': ['eventId', 'venId'] },
       'powermatcher.bids': { 'powermatcher.bid.aggregated': 'matcherId' },
@@ -77,7 +86,11 @@ describe('the catalog', () => {
       expect(t.config.retentionMs === -1 || t.config.retentionMs > 0).toBe(true);
     }
     expect(catalog['p2p.settlements'].config.retentionMs).toBe(-1);
-    expect(catalog['flexgrid.outbox-checkpoints'].config).toEqual({ partitions: 1, retentionMs: -1, cleanupPolicy: 'compact' });
+    expect(catalog['flexgrid.outbox-checkpoints'].config).toEqual({
+      partitions: 1,
+      retentionMs: -1,
+      cleanupPolicy: 'compact',
+    });
   });
 
   it('gives every topic exactly one dead-letter topic with the dead-letter layout', () => {
@@ -96,20 +109,30 @@ describe('the catalog', () => {
     }
   });
 
-  describe.each(topics.flatMap(([name, t]) => Object.keys(t.events).map((type) => [name, type] as const)))('%s %s', (topic, type) => {
-    const example = (examples as unknown as Record<string, Record<string, { key: string; data: Record<string, unknown> }>>)[topic][type];
+  describe.each(topics.flatMap(([name, t]) => Object.keys(t.events).map((type) => [name, type] as const)))(
+    '%s %s',
+    (topic, type) => {
+      const example = (
+        examples as unknown as Record<string, Record<string, { key: string; data: Record<string, unknown> }>>
+      )[topic][type];
 
-    it('accepts the spec example under its key', () => {
-      expect(validator.check(topic, type, example.key, example.data)).toEqual({ ok: true });
-    });
+      it('accepts the spec example under its key', () => {
+        expect(validator.check(topic, type, example.key, example.data)).toEqual({ ok: true });
+      });
 
-    it('refuses the spec example under another key', () => {
-      const check = validator.check(topic, type, `${example.key}-other`, example.data);
-      expect(check.ok === false && check.reason).toMatch(new RegExp(`^record key "${example.key}-other" differs from \\w+ "${example.key}"$`));
-    });
+      it('refuses the spec example under another key', () => {
+        const check = validator.check(topic, type, `${example.key}-other`, example.data);
+        expect(check.ok === false && check.reason).toMatch(
+          new RegExp(`^record key "${example.key}-other" differs from \\w+ "${example.key}"$`),
+        );
+      });
 
-    it('refuses a record without data', () => {
-      expect(validator.check(topic, type, example.key, null)).toEqual({ ok: false, reason: `${type} data / must be object` });
-    });
-  });
+      it('refuses a record without data', () => {
+        expect(validator.check(topic, type, example.key, null)).toEqual({
+          ok: false,
+          reason: `${type} data / must be object`,
+        });
+      });
+    },
+  );
 });

@@ -30,7 +30,9 @@ describe('openadr.events', () => {
   });
 
   it('refuses an interval start without a time zone (FMT-1 writes UTC with Z)', () => {
-    const signals = [{ ...created.signals[0], intervals: [{ uid: 0, start: '2030-05-01T12:00:00', durationSeconds: 3600, value: 1 }] }];
+    const signals = [
+      { ...created.signals[0], intervals: [{ uid: 0, start: '2030-05-01T12:00:00', durationSeconds: 3600, value: 1 }] },
+    ];
     expect(check('openadr.event.created', { ...created, signals })).toEqual({
       ok: false,
       reason: 'openadr.event.created data /signals/0/intervals/0/start must match format "date-time"',
@@ -57,19 +59,32 @@ describe('openadr.events', () => {
 
   it('ties signal units to their item (§5.1 units shapes)', () => {
     const withUnits = (units: unknown) => ({ ...created, signals: [{ ...created.signals[0], units }] });
-    expect(check('openadr.event.created', withUnits({ item: 'powerReal', units: 'W', scale: 'k', hertz: 50, voltage: 230, ac: true }))).toEqual({ ok: true });
-    expect(check('openadr.event.created', withUnits({ item: 'customUnit', description: 'CO2', units: 'g/kWh' }))).toEqual({ ok: true });
+    expect(
+      check(
+        'openadr.event.created',
+        withUnits({ item: 'powerReal', units: 'W', scale: 'k', hertz: 50, voltage: 230, ac: true }),
+      ),
+    ).toEqual({ ok: true });
+    expect(
+      check('openadr.event.created', withUnits({ item: 'customUnit', description: 'CO2', units: 'g/kWh' })),
+    ).toEqual({ ok: true });
     const kWh = check('openadr.event.created', withUnits({ item: 'energyReal', units: 'kWh', scale: 'none' }));
     expect(kWh.ok).toBe(false);
-    expect(kWh.ok === false && kWh.reason).toContain('openadr.event.created data /signals/0/units must match exactly one schema in oneOf');
+    expect(kWh.ok === false && kWh.reason).toContain(
+      'openadr.event.created data /signals/0/units must match exactly one schema in oneOf',
+    );
     expect(kWh.ok === false && kWh.reason).toContain('/signals/0/units/units must be "Wh"');
     const currency = check('openadr.event.created', withUnits({ item: 'currency', units: 'euro' }));
-    expect(currency.ok === false && currency.reason).toContain('/signals/0/units/units must match pattern "^[A-Z]{3}$"');
+    expect(currency.ok === false && currency.reason).toContain(
+      '/signals/0/units/units must match pattern "^[A-Z]{3}$"',
+    );
   });
 
   it('refuses ids that openleadr would turn into numbers or booleans (ID-3)', () => {
     for (const eventId of ['12345', '1.5', 'true']) {
-      expect(validator.check('openadr.events', 'openadr.event.created', eventId, { ...created, eventId })).toMatchObject({
+      expect(
+        validator.check('openadr.events', 'openadr.event.created', eventId, { ...created, eventId }),
+      ).toMatchObject({
         ok: false,
         reason: expect.stringMatching(/^openadr.event.created data \/eventId must match pattern/),
       });
@@ -114,24 +129,49 @@ describe('openadr.opt', () => {
   const cancelledSchedule = { venId: 'ven-a', optId: 'opt-7', receivedAt: '2030-04-30T09:00:00.000Z' };
 
   it('refuses an optType that is not optIn or optOut', () => {
-    expect(validator.check('openadr.opt', 'openadr.opt.event-response', 'evt-2030-05-01', { ...response, optType: 'optin' })).toEqual({
+    expect(
+      validator.check('openadr.opt', 'openadr.opt.event-response', 'evt-2030-05-01', { ...response, optType: 'optin' }),
+    ).toEqual({
       ok: false,
       reason: 'openadr.opt.event-response data /optType must be one of "optIn", "optOut"',
     });
   });
 
   it('keeps the response code as the three-digit text of ei:responseCode', () => {
-    expect(validator.check('openadr.opt', 'openadr.opt.event-response', 'evt-2030-05-01', { ...response, responseCode: '460' })).toEqual({ ok: true });
-    expect(validator.check('openadr.opt', 'openadr.opt.event-response', 'evt-2030-05-01', { ...response, responseCode: 200 })).toEqual({
+    expect(
+      validator.check('openadr.opt', 'openadr.opt.event-response', 'evt-2030-05-01', {
+        ...response,
+        responseCode: '460',
+      }),
+    ).toEqual({ ok: true });
+    expect(
+      validator.check('openadr.opt', 'openadr.opt.event-response', 'evt-2030-05-01', {
+        ...response,
+        responseCode: 200,
+      }),
+    ).toEqual({
       ok: false,
       reason: 'openadr.opt.event-response data /responseCode must be string',
     });
   });
 
   it('accepts an EiOpt event opt with its optional fields', () => {
-    const eiOpt = { ...response, source: 'eiOpt', optId: 'opt-3', optReason: 'economic', resourceIds: ['resource-1'], stale: true, currentModificationNumber: 1 };
+    const eiOpt = {
+      ...response,
+      source: 'eiOpt',
+      optId: 'opt-3',
+      optReason: 'economic',
+      resourceIds: ['resource-1'],
+      stale: true,
+      currentModificationNumber: 1,
+    };
     expect(validator.check('openadr.opt', 'openadr.opt.event-response', 'evt-2030-05-01', eiOpt)).toEqual({ ok: true });
-    expect(validator.check('openadr.opt', 'openadr.opt.event-response', 'evt-2030-05-01', { ...eiOpt, optReason: 'cheaper' })).toMatchObject({
+    expect(
+      validator.check('openadr.opt', 'openadr.opt.event-response', 'evt-2030-05-01', {
+        ...eiOpt,
+        optReason: 'cheaper',
+      }),
+    ).toMatchObject({
       ok: false,
       reason: expect.stringMatching(/^openadr.opt.event-response data \/optReason must match pattern/),
     });
@@ -143,7 +183,12 @@ describe('openadr.opt', () => {
       ok: false,
       reason: "openadr.opt.schedule data / must have required property 'periods'",
     });
-    expect(validator.check('openadr.opt', 'openadr.opt.schedule', 'ven-a', { ...schedule, periods: [{ start: '2030-05-02T06:00:00.000Z', duration: 'PT2H' }] })).toEqual({
+    expect(
+      validator.check('openadr.opt', 'openadr.opt.schedule', 'ven-a', {
+        ...schedule,
+        periods: [{ start: '2030-05-02T06:00:00.000Z', duration: 'PT2H' }],
+      }),
+    ).toEqual({
       ok: false,
       reason: "openadr.opt.schedule data /periods/0 must have required property 'end'",
     });
@@ -162,7 +207,9 @@ describe('openadr.opt', () => {
   });
 
   it('accepts both shapes of openadr.opt.cancelled, each under its own key', () => {
-    expect(validator.check('openadr.opt', 'openadr.opt.cancelled', 'evt-2030-05-01', cancelledEventOpt)).toEqual({ ok: true });
+    expect(validator.check('openadr.opt', 'openadr.opt.cancelled', 'evt-2030-05-01', cancelledEventOpt)).toEqual({
+      ok: true,
+    });
     expect(validator.check('openadr.opt', 'openadr.opt.cancelled', 'ven-a', cancelledEventOpt)).toEqual({
       ok: false,
       reason: 'record key "ven-a" differs from eventId "evt-2030-05-01"',
@@ -175,7 +222,9 @@ describe('openadr.opt', () => {
   });
 
   it('refuses any third shape of openadr.opt.cancelled', () => {
-    expect(validator.check('openadr.opt', 'openadr.opt.cancelled', 'ven-a', { ...cancelledSchedule, optType: 'optOut' })).toEqual({
+    expect(
+      validator.check('openadr.opt', 'openadr.opt.cancelled', 'ven-a', { ...cancelledSchedule, optType: 'optOut' }),
+    ).toEqual({
       ok: false,
       reason: 'openadr.opt.cancelled data /optType is not an allowed property',
     });
@@ -190,7 +239,9 @@ describe('openadr.opt', () => {
 describe('openadr.ven-status', () => {
   it('carries ISO date-times, not epoch milliseconds', () => {
     const offline = status['openadr.ven.offline'].data;
-    expect(validator.check('openadr.ven-status', 'openadr.ven.offline', 'ven-a', { ...offline, at: 1_904_212_831_000 })).toEqual({
+    expect(
+      validator.check('openadr.ven-status', 'openadr.ven.offline', 'ven-a', { ...offline, at: 1_904_212_831_000 }),
+    ).toEqual({
       ok: false,
       reason: 'openadr.ven.offline data /at must be string',
     });
@@ -198,7 +249,9 @@ describe('openadr.ven-status', () => {
 
   it('limits the poll frequency to PT1S…PT24H and requires the time of the transition', () => {
     const registered = status['openadr.ven.registered'].data;
-    expect(validator.check('openadr.ven-status', 'openadr.ven.registered', 'ven-a', { ...registered, pollFreqSeconds: 0 })).toEqual({
+    expect(
+      validator.check('openadr.ven-status', 'openadr.ven.registered', 'ven-a', { ...registered, pollFreqSeconds: 0 }),
+    ).toEqual({
       ok: false,
       reason: 'openadr.ven.registered data /pollFreqSeconds must be >= 1',
     });

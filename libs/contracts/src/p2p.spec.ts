@@ -18,22 +18,44 @@ describe('p2p.producer-output', () => {
   const check = (type: string, data: unknown) => validator.check('p2p.producer-output', type, 'SUNFARM01', data);
 
   it('refuses output in fractional Wh and kWh given only in the blueprint field (P2P-U1)', () => {
-    expect(check('producer.output', { ...output, outputWh: 4500.5 })).toEqual({ ok: false, reason: 'producer.output data /outputWh must be integer' });
+    expect(check('producer.output', { ...output, outputWh: 4500.5 })).toEqual({
+      ok: false,
+      reason: 'producer.output data /outputWh must be integer',
+    });
     const kWhOnly = without(output, 'outputWh');
-    expect(check('producer.output', kWhOnly)).toEqual({ ok: false, reason: "producer.output data / must have required property 'outputWh'" });
+    expect(check('producer.output', kWhOnly)).toEqual({
+      ok: false,
+      reason: "producer.output data / must have required property 'outputWh'",
+    });
   });
 
   it('requires the wire bounds and the completeness of every record (P2P-T3, P2P-IN2)', () => {
     const noBounds = without(output, 'bounds');
-    expect(check('producer.output', noBounds)).toEqual({ ok: false, reason: "producer.output data / must have required property 'bounds'" });
+    expect(check('producer.output', noBounds)).toEqual({
+      ok: false,
+      reason: "producer.output data / must have required property 'bounds'",
+    });
     const noMissing = without(output, 'missingSources');
-    expect(check('producer.output', noMissing)).toEqual({ ok: false, reason: "producer.output data / must have required property 'missingSources'" });
+    expect(check('producer.output', noMissing)).toEqual({
+      ok: false,
+      reason: "producer.output data / must have required property 'missingSources'",
+    });
   });
 
   it('accepts an incomplete correction with sorted source ids, and refuses a wrong command or profile', () => {
-    const correction = { ...output, revision: 1, complete: false, missingSources: ['PANEL0003'], partialSources: ['PANEL0001'], quality: 'replaced' };
+    const correction = {
+      ...output,
+      revision: 1,
+      complete: false,
+      missingSources: ['PANEL0003'],
+      partialSources: ['PANEL0001'],
+      quality: 'replaced',
+    };
     expect(check('producer.output', correction)).toEqual({ ok: true });
-    expect(check('producer.output', { ...output, command: 'usage' })).toEqual({ ok: false, reason: 'producer.output data /command must be "output"' });
+    expect(check('producer.output', { ...output, command: 'usage' })).toEqual({
+      ok: false,
+      reason: 'producer.output data /command must be "output"',
+    });
     expect(check('producer.output', { ...output, profile: 'blueprint' })).toEqual({
       ok: false,
       reason: 'producer.output data /profile must be one of "community", "poc"',
@@ -41,7 +63,9 @@ describe('p2p.producer-output', () => {
   });
 
   it('refuses a producerId outside P2P-U3 and a hello whose hash is not base64url SHA-256 (P2P-CH1)', () => {
-    expect(validator.check('p2p.producer-output', 'producer.output', 'SUN1', { ...output, producerId: 'SUN1' })).toMatchObject({
+    expect(
+      validator.check('p2p.producer-output', 'producer.output', 'SUN1', { ...output, producerId: 'SUN1' }),
+    ).toMatchObject({
       ok: false,
       reason: expect.stringMatching(/^producer.output data \/producerId must match pattern/),
     });
@@ -57,10 +81,14 @@ describe('p2p.producer-output', () => {
 });
 
 describe('p2p.payment-requests', () => {
-  const check = (type: string, data: unknown, key = 'HOUSE0001') => validator.check('p2p.payment-requests', type, key, data);
+  const check = (type: string, data: unknown, key = 'HOUSE0001') =>
+    validator.check('p2p.payment-requests', type, key, data);
 
   it('refuses a request that owes nothing (P2P-L2: only unrequested ≥ requestMinAmount ≥ 1 is requested)', () => {
-    expect(check('payment.request', { ...request, owed: 0 })).toEqual({ ok: false, reason: 'payment.request data /owed must be >= 1' });
+    expect(check('payment.request', { ...request, owed: 0 })).toEqual({
+      ok: false,
+      reason: 'payment.request data /owed must be >= 1',
+    });
   });
 
   it('accepts a credit in outstanding and refuses a requestId that is not <gridId>:<consumerId>:<seq>', () => {
@@ -84,28 +112,50 @@ describe('p2p.payment-requests', () => {
 
   it('requires the verification key in the return channel hello (P2P-CH5)', () => {
     const noKey = without(consumerHello, 'verificationKey');
-    expect(check('channel.hello', noKey)).toEqual({ ok: false, reason: "channel.hello data / must have required property 'verificationKey'" });
+    expect(check('channel.hello', noKey)).toEqual({
+      ok: false,
+      reason: "channel.hello data / must have required property 'verificationKey'",
+    });
   });
 
   it('keys requests by consumerId, not by the grid', () => {
-    expect(check('payment.request', request, 'POCGRID01')).toEqual({ ok: false, reason: 'record key "POCGRID01" differs from consumerId "HOUSE0001"' });
+    expect(check('payment.request', request, 'POCGRID01')).toEqual({
+      ok: false,
+      reason: 'record key "POCGRID01" differs from consumerId "HOUSE0001"',
+    });
   });
 });
 
 describe('p2p.payments', () => {
-  const check = (type: string, data: Record<string, unknown>) => validator.check('p2p.payments', type, String(data['paymentId']), data);
+  const check = (type: string, data: Record<string, unknown>) =>
+    validator.check('p2p.payments', type, String(data['paymentId']), data);
 
   it('takes amounts as positive integers in minor units, not as text (P2P §1, §3.4)', () => {
-    expect(check('payment.sent', { ...sent, amount: '25' })).toEqual({ ok: false, reason: 'payment.sent data /amount must be integer' });
-    expect(check('payment.sent', { ...sent, amount: 0 })).toEqual({ ok: false, reason: 'payment.sent data /amount must be >= 1' });
-    expect(check('payment.sent', { ...sent, amount: 25.5 })).toEqual({ ok: false, reason: 'payment.sent data /amount must be integer' });
+    expect(check('payment.sent', { ...sent, amount: '25' })).toEqual({
+      ok: false,
+      reason: 'payment.sent data /amount must be integer',
+    });
+    expect(check('payment.sent', { ...sent, amount: 0 })).toEqual({
+      ok: false,
+      reason: 'payment.sent data /amount must be >= 1',
+    });
+    expect(check('payment.sent', { ...sent, amount: 25.5 })).toEqual({
+      ok: false,
+      reason: 'payment.sent data /amount must be integer',
+    });
   });
 
   it('requires confirmedAt on a confirmation, which alone implies the send', () => {
     const notConfirmed = without(confirmed, 'confirmedAt');
-    expect(check('payment.confirmed', notConfirmed)).toEqual({ ok: false, reason: "payment.confirmed data / must have required property 'confirmedAt'" });
+    expect(check('payment.confirmed', notConfirmed)).toEqual({
+      ok: false,
+      reason: "payment.confirmed data / must have required property 'confirmedAt'",
+    });
     const payoutNotConfirmed = without(payoutConfirmed, 'confirmedAt');
-    expect(check('payout.confirmed', payoutNotConfirmed)).toEqual({ ok: false, reason: "payout.confirmed data / must have required property 'confirmedAt'" });
+    expect(check('payout.confirmed', payoutNotConfirmed)).toEqual({
+      ok: false,
+      reason: "payout.confirmed data / must have required property 'confirmedAt'",
+    });
   });
 
   it('names payouts <gridId>:payout:<runNo>:<producerId> with reference <gridId>:run:<runNo>', () => {
@@ -138,20 +188,30 @@ describe('p2p.settlements', () => {
       prices: { consumerPerMWh: null, producerPerMWh: null, producerExact: null, reason: 'no-output' },
     };
     expect(check('settlement.interval', noOutput)).toEqual({ ok: true });
-    expect(check('settlement.interval', { ...interval, prices: { ...interval.prices, producerExact: '15312.5' } })).toEqual({ ok: true });
-    expect(check('settlement.interval', { ...interval, prices: { ...interval.prices, producerExact: '30625/2' } })).toEqual({ ok: true });
+    expect(
+      check('settlement.interval', { ...interval, prices: { ...interval.prices, producerExact: '15312.5' } }),
+    ).toEqual({ ok: true });
+    expect(
+      check('settlement.interval', { ...interval, prices: { ...interval.prices, producerExact: '30625/2' } }),
+    ).toEqual({ ok: true });
   });
 
   it('refuses an exact price in another notation, an unknown rule and a version 0', () => {
-    expect(check('settlement.interval', { ...interval, prices: { ...interval.prices, producerExact: '15312,5' } })).toMatchObject({
+    expect(
+      check('settlement.interval', { ...interval, prices: { ...interval.prices, producerExact: '15312,5' } }),
+    ).toMatchObject({
       ok: false,
       reason: expect.stringMatching(/^settlement.interval data \/prices\/producerExact must match pattern/),
     });
     expect(check('settlement.interval', { ...interval, rule: { ...interval.rule, name: 'fixed' } })).toEqual({
       ok: false,
-      reason: 'settlement.interval data /rule/name must be one of "poc-fixed", "community-fixed", "blueprint-average", "blueprint-weighted"',
+      reason:
+        'settlement.interval data /rule/name must be one of "poc-fixed", "community-fixed", "blueprint-average", "blueprint-weighted"',
     });
-    expect(check('settlement.interval', { ...interval, version: 0 })).toEqual({ ok: false, reason: 'settlement.interval data /version must be >= 1' });
+    expect(check('settlement.interval', { ...interval, version: 0 })).toEqual({
+      ok: false,
+      reason: 'settlement.interval data /version must be >= 1',
+    });
   });
 
   it('refuses an inputs hash that is not lower-case hex SHA-256', () => {
@@ -161,8 +221,12 @@ describe('p2p.settlements', () => {
     });
   });
 
-  it('writes a missing member\'s energy as null, never as a missing field (P2P-S2)', () => {
-    const lines = interval.lines.map((l) => (l.id === 'FLAT00003' ? { id: l.id, role: l.role, status: l.status, billedWh: 0, units: 0, amount: 0, entryId: null, matchedWh: null } : l));
+  it("writes a missing member's energy as null, never as a missing field (P2P-S2)", () => {
+    const lines = interval.lines.map((l) =>
+      l.id === 'FLAT00003'
+        ? { id: l.id, role: l.role, status: l.status, billedWh: 0, units: 0, amount: 0, entryId: null, matchedWh: null }
+        : l,
+    );
     expect(check('settlement.interval', { ...interval, lines })).toEqual({
       ok: false,
       reason: "settlement.interval data /lines/2 must have required property 'energyWh'",
@@ -183,7 +247,10 @@ describe('p2p.settlements', () => {
 
   it('requires the time an interval became final (P2P-S8)', () => {
     const notFinal = without(finalised, 'finalisedAt');
-    expect(check('settlement.finalised', notFinal)).toEqual({ ok: false, reason: "settlement.finalised data / must have required property 'finalisedAt'" });
+    expect(check('settlement.finalised', notFinal)).toEqual({
+      ok: false,
+      reason: "settlement.finalised data / must have required property 'finalisedAt'",
+    });
   });
 
   it('keys every settlement record by its grid', () => {

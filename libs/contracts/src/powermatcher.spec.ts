@@ -20,7 +20,12 @@ describe('powermatcher.bids', () => {
       ok: false,
       reason: 'powermatcher.bid.accepted data /demand/0 must be <= 1000000000000',
     });
-    expect(validator.check('powermatcher.bids', 'powermatcher.bid.aggregated', 'auctioneer', { ...aggregated, demand: [2e12, 0, -3e12] })).toEqual({ ok: true });
+    expect(
+      validator.check('powermatcher.bids', 'powermatcher.bid.aggregated', 'auctioneer', {
+        ...aggregated,
+        demand: [2e12, 0, -3e12],
+      }),
+    ).toEqual({ ok: true });
   });
 
   it('keeps bid numbers within int32 (§10)', () => {
@@ -29,11 +34,20 @@ describe('powermatcher.bids', () => {
       reason: 'powermatcher.bid.accepted data /bidNumber must be <= 2147483647',
     });
     expect(bid({ ...accepted, bidNumber: -(2 ** 31) })).toEqual({ ok: true });
-    expect(bid({ ...accepted, bidNumber: 12.5 })).toEqual({ ok: false, reason: 'powermatcher.bid.accepted data /bidNumber must be integer' });
+    expect(bid({ ...accepted, bidNumber: 12.5 })).toEqual({
+      ok: false,
+      reason: 'powermatcher.bid.accepted data /bidNumber must be integer',
+    });
   });
 
-  it('carries the agent\'s price points next to the converted demand array (§3.2)', () => {
-    const points = { ...accepted, pricePoints: [{ price: 3, demand: 500 }, { price: 7, demand: -500 }] };
+  it("carries the agent's price points next to the converted demand array (§3.2)", () => {
+    const points = {
+      ...accepted,
+      pricePoints: [
+        { price: 3, demand: 500 },
+        { price: 7, demand: -500 },
+      ],
+    };
     expect(bid(points)).toEqual({ ok: true });
     expect(bid({ ...points, pricePoints: [{ price: 3, power: 500 }] })).toEqual({
       ok: false,
@@ -47,18 +61,26 @@ describe('powermatcher.bids', () => {
 
   it('requires the session the bid came in on (references carry the session, §9 D9)', () => {
     const noSession = without(accepted, 'sessionId');
-    expect(bid(noSession)).toEqual({ ok: false, reason: "powermatcher.bid.accepted data / must have required property 'sessionId'" });
+    expect(bid(noSession)).toEqual({
+      ok: false,
+      reason: "powermatcher.bid.accepted data / must have required property 'sessionId'",
+    });
   });
 
   it('maps agent ids to integer bid numbers in the aggregate references', () => {
     expect(
-      validator.check('powermatcher.bids', 'powermatcher.bid.aggregated', 'auctioneer', { ...aggregated, agentBidReferences: { 'pv-roof-1': '12' } }),
+      validator.check('powermatcher.bids', 'powermatcher.bid.aggregated', 'auctioneer', {
+        ...aggregated,
+        agentBidReferences: { 'pv-roof-1': '12' },
+      }),
     ).toEqual({ ok: false, reason: 'powermatcher.bid.aggregated data /agentBidReferences/pv-roof-1 must be integer' });
   });
 
   it('accepts a concentrator run with the bid it sent', () => {
     const run = { ...aggregated, matcherId: 'concentrator-1', sentBidNumber: 3, sentDemand: [100, 100, -100] };
-    expect(validator.check('powermatcher.bids', 'powermatcher.bid.aggregated', 'concentrator-1', run)).toEqual({ ok: true });
+    expect(validator.check('powermatcher.bids', 'powermatcher.bid.aggregated', 'concentrator-1', run)).toEqual({
+      ok: true,
+    });
   });
 
   it('keys accepted bids by the sending agent and aggregates by the matcher', () => {
@@ -74,19 +96,26 @@ describe('powermatcher.bids', () => {
 });
 
 describe('powermatcher.prices', () => {
-  const published = (data: unknown) => validator.check('powermatcher.prices', 'powermatcher.price.published', 'demo', data);
+  const published = (data: unknown) =>
+    validator.check('powermatcher.prices', 'powermatcher.price.published', 'demo', data);
 
   it('refuses a price given as text and a negative price index', () => {
     expect(published({ ...price, price: '5.000004979248153' })).toEqual({
       ok: false,
       reason: 'powermatcher.price.published data /price must be number',
     });
-    expect(published({ ...price, priceIndex: -1 })).toEqual({ ok: false, reason: 'powermatcher.price.published data /priceIndex must be >= 0' });
+    expect(published({ ...price, priceIndex: -1 })).toEqual({
+      ok: false,
+      reason: 'powermatcher.price.published data /priceIndex must be >= 0',
+    });
   });
 
   it('requires the round and refuses fields of the websocket PRICE_UPDATE', () => {
     const noRound = without(price, 'round');
-    expect(published(noRound)).toEqual({ ok: false, reason: "powermatcher.price.published data / must have required property 'round'" });
+    expect(published(noRound)).toEqual({
+      ok: false,
+      reason: "powermatcher.price.published data / must have required property 'round'",
+    });
     expect(published({ ...price, priceValue: price.price })).toEqual({
       ok: false,
       reason: 'powermatcher.price.published data /priceValue is not an allowed property',

@@ -9,7 +9,13 @@ const end = (data: unknown) => validator.check('s2.frames', 's2.session.ended', 
 
 describe('s2.frame.observed', () => {
   const withoutMessage = without(frame, 'message');
-  const binary = { ...withoutMessage, seq: 19, raw: 'AAEC', encoding: 'base64', findings: [{ seq: 19, rule: 'S2-JSON', level: 'schema', severity: 'error', detail: 'binary frame' }] };
+  const binary = {
+    ...withoutMessage,
+    seq: 19,
+    raw: 'AAEC',
+    encoding: 'base64',
+    findings: [{ seq: 19, rule: 'S2-JSON', level: 'schema', severity: 'error', detail: 'binary frame' }],
+  };
 
   it('carries a frame that is not JSON as raw text, and a binary one as base64 (§9)', () => {
     expect(observed({ ...withoutMessage, raw: '{"message_type": "Pow', findings: [] })).toEqual({ ok: true });
@@ -17,7 +23,13 @@ describe('s2.frame.observed', () => {
   });
 
   it('carries any JSON value as message, the non-objects included (S2-JSON frames)', () => {
-    expect(observed({ ...frame, message: [1, 2], findings: [{ seq: 11, rule: 'S2-JSON', level: 'schema', severity: 'error', detail: 'not an object' }] })).toEqual({
+    expect(
+      observed({
+        ...frame,
+        message: [1, 2],
+        findings: [{ seq: 11, rule: 'S2-JSON', level: 'schema', severity: 'error', detail: 'not an object' }],
+      }),
+    ).toEqual({
       ok: true,
     });
   });
@@ -29,7 +41,8 @@ describe('s2.frame.observed', () => {
     });
     expect(observed(withoutMessage)).toEqual({
       ok: false,
-      reason: "s2.frame.observed data / must match exactly one schema in oneOf: / must have required property 'message' or / must have required property 'raw'",
+      reason:
+        "s2.frame.observed data / must match exactly one schema in oneOf: / must have required property 'message' or / must have required property 'raw'",
     });
     expect(observed({ ...frame, encoding: 'base64' })).toEqual({
       ok: false,
@@ -49,7 +62,9 @@ describe('s2.frame.observed', () => {
     const finding = frame.findings[0];
     const result = observed({ ...frame, findings: [{ ...finding, rule: 'S2-OPERATION-MODE-FACTOR' }] });
     expect(result.ok).toBe(false);
-    expect(result.ok === false && result.reason).toMatch(/^s2.frame.observed data \/findings\/0\/rule must be one of "S2-JSON", "S2-SCHEMA", /);
+    expect(result.ok === false && result.reason).toMatch(
+      /^s2.frame.observed data \/findings\/0\/rule must be one of "S2-JSON", "S2-SCHEMA", /,
+    );
   });
 
   it('refuses a finding severity or level outside §3.2 and a path that is not a JSON Pointer', () => {
@@ -70,7 +85,10 @@ describe('s2.frame.observed', () => {
 
   it('requires the findings list, empty for a clean frame', () => {
     const noFindings = without(frame, 'findings');
-    expect(observed(noFindings)).toEqual({ ok: false, reason: "s2.frame.observed data / must have required property 'findings'" });
+    expect(observed(noFindings)).toEqual({
+      ok: false,
+      reason: "s2.frame.observed data / must have required property 'findings'",
+    });
     expect(observed({ ...frame, findings: [] })).toEqual({ ok: true });
   });
 });
@@ -79,11 +97,14 @@ describe('s2.session.ended', () => {
   it('carries the §8 state with its phase, control type and summary', () => {
     expect(end({ ...ended, state: { ...ended.state, phase: 'closed' } })).toEqual({
       ok: false,
-      reason: 's2.session.ended data /state/phase must be one of "handshake", "connected", "controlled", "terminated", "ended"',
+      reason:
+        's2.session.ended data /state/phase must be one of "handshake", "connected", "controlled", "terminated", "ended"',
     });
     expect(end({ ...ended, state: { ...ended.state, activeControlType: 'OMBC' } })).toMatchObject({
       ok: false,
-      reason: expect.stringMatching(/^s2.session.ended data \/state\/activeControlType must be one of "POWER_ENVELOPE_BASED_CONTROL"/),
+      reason: expect.stringMatching(
+        /^s2.session.ended data \/state\/activeControlType must be one of "POWER_ENVELOPE_BASED_CONTROL"/,
+      ),
     });
     expect(end({ ...ended, state: { ...ended.state, summary: { ...ended.state.summary, verdict: 'ok' } } })).toEqual({
       ok: false,
@@ -92,7 +113,11 @@ describe('s2.session.ended', () => {
   });
 
   it('keys statuses as §8 says', () => {
-    const statuses = { 'actuator:a1': ended.state.statuses['device'], 'timer:a1/t1': ended.state.statuses['device'], 'container:p1/c1': ended.state.statuses['device'] };
+    const statuses = {
+      'actuator:a1': ended.state.statuses['device'],
+      'timer:a1/t1': ended.state.statuses['device'],
+      'container:p1/c1': ended.state.statuses['device'],
+    };
     expect(end({ ...ended, state: { ...ended.state, statuses } })).toEqual({ ok: true });
     const bad = end({ ...ended, state: { ...ended.state, statuses: { actuator: ended.state.statuses['device'] } } });
     expect(bad.ok === false && bad.reason).toMatch(/^s2.session.ended data \/state\/statuses must match pattern/);
@@ -109,6 +134,8 @@ describe('s2.session.ended', () => {
       ok: false,
       reason: "s2.session.ended data /state/handshake must have required property 'rm'",
     });
-    expect(end({ ...ended, state: { ...ended.state, handshake: { ...ended.state.handshake, rm: null } } })).toEqual({ ok: true });
+    expect(end({ ...ended, state: { ...ended.state, handshake: { ...ended.state.handshake, rm: null } } })).toEqual({
+      ok: true,
+    });
   });
 });

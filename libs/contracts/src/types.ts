@@ -25,7 +25,12 @@ import type {
   settlementFinalisedSchema,
   settlementIntervalSchema,
 } from './topics/p2p';
-import type { bidAcceptedSchema, bidAggregatedSchema, marketBasisSchema, pricePublishedSchema } from './topics/powermatcher';
+import type {
+  bidAcceptedSchema,
+  bidAggregatedSchema,
+  marketBasisSchema,
+  pricePublishedSchema,
+} from './topics/powermatcher';
 import type { conversationStateSchema, findingSchema, s2FrameSchema, s2SessionEndedSchema } from './topics/s2';
 
 /**
@@ -81,10 +86,11 @@ export type SettlementFinalised = DataOf<typeof settlementFinalisedSchema>;
 /** Any record of p2p.settlements. */
 export type SettlementRecord = SettlementInterval | SettlementAdjustment | SettlementFinalised;
 
-
 /** The event types (`ce_type`) a catalog topic carries. */
 export type EventTypeOf<T extends keyof typeof catalog> = keyof (typeof catalog)[T]['events'] & string;
 
 /** The typed `data` of one event type of one topic, e.g. `EventDataOf<'openadr.opt', 'openadr.opt.schedule'>`. */
-export type EventDataOf<T extends keyof typeof catalog, E extends EventTypeOf<T>> =
-  (typeof catalog)[T]['events'][E] extends infer S extends JSONSchema ? DataOf<S> : never;
+export type EventDataOf<
+  T extends keyof typeof catalog,
+  E extends EventTypeOf<T>,
+> = (typeof catalog)[T]['events'][E] extends infer S extends JSONSchema ? DataOf<S> : never;

@@ -38,7 +38,10 @@ export class ContractValidator {
     const keyField = (typeof keyFields === 'string' ? [keyFields] : keyFields).find((f) => record[f] !== undefined);
     const expectedKey = keyField === undefined ? undefined : record[keyField];
     if (expectedKey !== undefined && key !== undefined && String(expectedKey) !== key) {
-      return { ok: false, reason: `record key ${JSON.stringify(key)} differs from ${keyField} ${JSON.stringify(expectedKey)}` };
+      return {
+        ok: false,
+        reason: `record key ${JSON.stringify(key)} differs from ${keyField} ${JSON.stringify(expectedKey)}`,
+      };
     }
     return { ok: true };
   }
@@ -54,7 +57,8 @@ function describe(errors: readonly ErrorObject[]): string {
   if (last && (last.keyword === 'oneOf' || last.keyword === 'anyOf')) {
     const inner = errors.slice(0, -1);
     // Every branch refused the value for its type (e.g. null where an object belongs): that is the reason.
-    if (inner.length > 0 && inner.every((e) => e.keyword === 'type' && e.instancePath === last.instancePath)) return sentence(inner[0]);
+    if (inner.length > 0 && inner.every((e) => e.keyword === 'type' && e.instancePath === last.instancePath))
+      return sentence(inner[0]);
     const branches = [...new Set(inner.map(sentence))];
     const passing = (last.params as { passingSchemas?: unknown }).passingSchemas;
     if (Array.isArray(passing)) return `${sentence(last)}, but matches ${passing.length}`;

@@ -39,8 +39,14 @@ export async function findInfrastructure(): Promise<Infrastructure> {
   const kafkaFromEnv = await fromEnv('KAFKA_BROKERS', probeKafka);
   const postgresFromEnv = await fromEnv('DATABASE_URL', probePostgres);
   const containers = kafkaFromEnv && postgresFromEnv ? undefined : await fromContainers(problems);
-  const kafka = (kafkaFromEnv && { brokers: kafkaFromEnv.address, ...kafkaFromEnv }) ?? containers?.kafka ?? (await localKafka(problems));
-  const postgres = (postgresFromEnv && { url: postgresFromEnv.address, ...postgresFromEnv }) ?? containers?.postgres ?? (await localPostgres(problems));
+  const kafka =
+    (kafkaFromEnv && { brokers: kafkaFromEnv.address, ...kafkaFromEnv }) ??
+    containers?.kafka ??
+    (await localKafka(problems));
+  const postgres =
+    (postgresFromEnv && { url: postgresFromEnv.address, ...postgresFromEnv }) ??
+    containers?.postgres ??
+    (await localPostgres(problems));
   if (!kafka || !postgres) {
     throw new Error(`${HOW_TO_PROVIDE}\nWhat was tried:\n  - ${problems.join('\n  - ')}`);
   }
@@ -49,7 +55,10 @@ export async function findInfrastructure(): Promise<Infrastructure> {
 
 type Probe = (address: string) => Promise<string>;
 
-async function fromEnv(name: string, probe: Probe): Promise<{ address: string; origin: string; version: string } | undefined> {
+async function fromEnv(
+  name: string,
+  probe: Probe,
+): Promise<{ address: string; origin: string; version: string } | undefined> {
   const address = process.env[name];
   if (!address) return undefined;
   try {
@@ -107,7 +116,13 @@ async function localPostgres(problems: string[]) {
 
 /** Kafka's wire protocol does not tell the release; kafka-local's jars do, when that is the broker in use. */
 async function probeKafka(brokers: string): Promise<string> {
-  const kafka = new Kafka({ clientId: 'flexgrid-test-probe', brokers: brokers.split(','), logLevel: logLevel.NOTHING, connectionTimeout: 3_000, retry: { retries: 2 } });
+  const kafka = new Kafka({
+    clientId: 'flexgrid-test-probe',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3_000,
+    retry: { retries: 2 },
+  });
   const admin = kafka.admin();
   try {
     await admin.connect();
@@ -121,7 +136,8 @@ async function probeKafka(brokers: string): Promise<string> {
 async function localKafkaVersion(brokers: string): Promise<string> {
   try {
     const { stdout } = await run('bash', [join(workspaceRoot(), 'tools/kafka-local/kafka-local.sh'), 'status']);
-    if (brokers.includes(`:${process.env['KAFKA_LOCAL_PORT'] ?? 9092}`)) return stdout.match(/Apache Kafka (\S+),/)?.[1] ?? 'version unknown';
+    if (brokers.includes(`:${process.env['KAFKA_LOCAL_PORT'] ?? 9092}`))
+      return stdout.match(/Apache Kafka (\S+),/)?.[1] ?? 'version unknown';
   } catch {
     // not the local broker
   }

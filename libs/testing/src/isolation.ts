@@ -5,7 +5,9 @@ import { HOW_TO_PROVIDE } from './infrastructure';
 function required(name: 'KAFKA_BROKERS' | 'DATABASE_URL'): string {
   const value = process.env[name];
   if (!value) {
-    throw new Error(`${name} is not set: add libs/testing's global setup to this project's jest config.\n${HOW_TO_PROVIDE}`);
+    throw new Error(
+      `${name} is not set: add libs/testing's global setup to this project's jest config.\n${HOW_TO_PROVIDE}`,
+    );
   }
   return value;
 }
@@ -35,7 +37,8 @@ export async function createTestDatabase(label = 't'): Promise<TestDatabase> {
   return {
     url: url.toString(),
     name,
-    drop: () => withAdmin(serverUrl, (c) => c.query(`drop database if exists "${name}" with (force)`)).then(() => undefined),
+    drop: () =>
+      withAdmin(serverUrl, (c) => c.query(`drop database if exists "${name}" with (force)`)).then(() => undefined),
   };
 }
 

@@ -27,7 +27,13 @@ export async function startPrivateKafka(): Promise<PrivateKafka> {
   const script = join(root, 'tools/kafka-local/kafka-local.sh');
   const [port, controllerPort] = [await freePort(), await freePort()];
   const runDir = join(root, 'tmp', `kafka-private-${port}`);
-  const env = { ...process.env, KAFKA_LOCAL_RUN_DIR: runDir, KAFKA_LOCAL_PORT: String(port), KAFKA_LOCAL_CONTROLLER_PORT: String(controllerPort), KAFKA_LOCAL_FRESH: '0' };
+  const env = {
+    ...process.env,
+    KAFKA_LOCAL_RUN_DIR: runDir,
+    KAFKA_LOCAL_PORT: String(port),
+    KAFKA_LOCAL_CONTROLLER_PORT: String(controllerPort),
+    KAFKA_LOCAL_FRESH: '0',
+  };
   const kafkaLocal = (command: string) => run('bash', [script, command], { env, timeout: 120_000 });
   await rm(runDir, { recursive: true, force: true });
   await kafkaLocal('start');

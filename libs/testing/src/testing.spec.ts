@@ -14,7 +14,9 @@ describe('test isolation', () => {
     expect(db.name).toMatch(/^isolation_test_/);
     const client = new Client({ connectionString: db.url });
     await client.connect();
-    const { rows } = await client.query("select current_database() as name, count(*)::int as tables from information_schema.tables where table_schema = 'public'");
+    const { rows } = await client.query(
+      "select current_database() as name, count(*)::int as tables from information_schema.tables where table_schema = 'public'",
+    );
     expect(rows[0]).toEqual({ name: db.name, tables: 0 });
     client.on('error', () => undefined);
     await db.drop();
@@ -44,7 +46,9 @@ describe('findInfrastructure', () => {
   it('hides the password of a configured database URL in its error', async () => {
     process.env['DATABASE_URL'] = 'postgres://app:s3cret@127.0.0.1:1/db';
     const error = await findInfrastructure().catch((e: Error) => e);
-    expect(String(error)).toMatch(/DATABASE_URL=postgres:\/\/app:\*\*\*@127.0.0.1:1\/db is set, but it does not answer/);
+    expect(String(error)).toMatch(
+      /DATABASE_URL=postgres:\/\/app:\*\*\*@127.0.0.1:1\/db is set, but it does not answer/,
+    );
     expect(String(error)).not.toContain('s3cret');
   });
 });

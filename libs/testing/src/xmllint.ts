@@ -24,11 +24,19 @@ const BATCH_BYTES = 4_000_000;
 
 /** Every .xsd file of the folder, as bytes: the encoding is each file's own declaration's business. */
 export function readXsdFiles(dir: string): Record<string, Buffer> {
-  return Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.xsd')).map((f) => [f, readFileSync(join(dir, f))]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.xsd'))
+      .map((f) => [f, readFileSync(join(dir, f))]),
+  );
 }
 
 /** Validates documents against the set's entry schema, or against `schema` (given as text) instead. */
-export async function xmllintValidate(documents: readonly string[], set: XsdSet, schema?: string): Promise<XmllintVerdict[]> {
+export async function xmllintValidate(
+  documents: readonly string[],
+  set: XsdSet,
+  schema?: string,
+): Promise<XmllintVerdict[]> {
   const files = readXsdFiles(set.dir);
   const verdicts: XmllintVerdict[] = [];
   let batch: string[] = [];
@@ -46,13 +54,19 @@ export async function xmllintValidate(documents: readonly string[], set: XsdSet,
   return verdicts;
 }
 
-async function xmllintRun(documents: readonly string[], files: Record<string, Buffer>, entry: string, schema: string | undefined): Promise<XmllintVerdict[]> {
+async function xmllintRun(
+  documents: readonly string[],
+  files: Record<string, Buffer>,
+  entry: string,
+  schema: string | undefined,
+): Promise<XmllintVerdict[]> {
   if (documents.length === 0) return [];
   const entrySchema = files[entry];
   if (!entrySchema) throw new Error(`no schema ${entry} among ${Object.keys(files).join(', ')}`);
   const result = await validateXML({
     xml: documents.map((contents, i) => ({ fileName: `doc${i}.xml`, contents })),
-    schema: schema === undefined ? { fileName: entry, contents: entrySchema } : { fileName: 'test.xsd', contents: schema },
+    schema:
+      schema === undefined ? { fileName: entry, contents: entrySchema } : { fileName: 'test.xsd', contents: schema },
     preload: Object.entries(files)
       .filter(([name]) => name !== entry)
       .map(([fileName, contents]) => ({ fileName, contents })),
@@ -62,6 +76,9 @@ async function xmllintRun(documents: readonly string[], files: Record<string, Bu
   const lines = result.rawOutput.split('\n');
   return documents.map((_, i) => {
     const name = `doc${i}.xml`;
-    return { valid: lines.includes(`${name} validates`), errors: lines.filter((l) => l.startsWith(`${name}:`)).join('\n') };
+    return {
+      valid: lines.includes(`${name} validates`),
+      errors: lines.filter((l) => l.startsWith(`${name}:`)).join('\n'),
+    };
   });
 }

@@ -38,7 +38,16 @@ function brokers(): string[] {
  */
 function event(seq: number): OutgoingEvent<MeterReading> {
   const meterId = `ven-${String(seq % 1000).padStart(4, '0')}:r1`;
-  const base = { meterId, startTime: 1_800_000_000_000 + seq * 900_000, endTime: 1_800_000_900_000 + seq * 900_000, energyWh: seq, powerW: 1000 + (seq % 500), quality: 'measured' as const, source: 'bench', origin: { pad: '' } };
+  const base = {
+    meterId,
+    startTime: 1_800_000_000_000 + seq * 900_000,
+    endTime: 1_800_000_900_000 + seq * 900_000,
+    energyWh: seq,
+    powerW: 1000 + (seq % 500),
+    quality: 'measured' as const,
+    source: 'bench',
+    origin: { pad: '' },
+  };
   const data = { ...base, origin: { pad: 'x'.repeat(RECORD_SIZE - Buffer.byteLength(JSON.stringify(base))) } };
   if (Buffer.byteLength(JSON.stringify(data)) !== RECORD_SIZE) throw new Error('record size drifted');
   return { type: 'meter.reading', key: meterId, id: `bench-${seq}`, time: '2026-11-24T12:00:00.000Z', data };
@@ -70,15 +79,41 @@ async function busConsume(bus: KafkaBus, group: string, expected: number): Promi
   return rate;
 }
 
-async function producerPerformance(bootstrap: string, topic: string, count: number): Promise<{ rate: number; line: string }> {
+async function producerPerformance(
+  bootstrap: string,
+  topic: string,
+  count: number,
+): Promise<{ rate: number; line: string }> {
   const libs = join(root, 'tools/kafka-local/target/kafka-libs/*');
-  const { stdout } = await run('java', [
-    '-Xmx512m', '-cp', libs, `-Dlog4j2.configurationFile=${join(root, 'tools/kafka-local/log4j2.properties')}`,
-    'org.apache.kafka.tools.ProducerPerformance',
-    '--topic', topic, '--num-records', String(count), '--record-size', String(RECORD_SIZE), '--throughput', '-1',
-    '--producer-props', `bootstrap.servers=${bootstrap}`, 'acks=all', 'max.block.ms=30000',
-  ], { timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
-  const line = stdout.trim().split('\n').filter((l) => l.includes('records sent')).pop() ?? '';
+  const { stdout } = await run(
+    'java',
+    [
+      '-Xmx512m',
+      '-cp',
+      libs,
+      `-Dlog4j2.configurationFile=${join(root, 'tools/kafka-local/log4j2.properties')}`,
+      'org.apache.kafka.tools.ProducerPerformance',
+      '--topic',
+      topic,
+      '--num-records',
+      String(count),
+      '--record-size',
+      String(RECORD_SIZE),
+      '--throughput',
+      '-1',
+      '--producer-props',
+      `bootstrap.servers=${bootstrap}`,
+      'acks=all',
+      'max.block.ms=30000',
+    ],
+    { timeout: 300_000, maxBuffer: 16 * 1024 * 1024 },
+  );
+  const line =
+    stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.includes('records sent'))
+      .pop() ?? '';
   const match = /records sent, ([\d.]+) records\/sec/.exec(line);
   if (!match) throw new Error(`unexpected ProducerPerformance output:\n${stdout}`);
   return { rate: Number(match[1]), line };
@@ -92,7 +127,10 @@ async function main(): Promise<void> {
   const admin = new Kafka({ clientId: 'bench-admin', brokers: list, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   const ppTopic = `${prefix}producer-performance`;
-  await admin.createTopics({ waitForLeaders: false, topics: [{ topic: ppTopic, numPartitions: meterReadings.config.partitions }] });
+  await admin.createTopics({
+    waitForLeaders: false,
+    topics: [{ topic: ppTopic, numPartitions: meterReadings.config.partitions }],
+  });
   await bus.waitForLeaders([ppTopic]);
 
   const events = Array.from({ length: COUNT }, (_, i) => event(i));
@@ -105,7 +143,11 @@ async function main(): Promise<void> {
   const publishRate = await busPublish(bus, events);
   const consumeRate = await busConsume(bus, 'bench-consume', WARMUP + COUNT);
   const pp = await producerPerformance(list.join(','), ppTopic, COUNT);
-  await admin.deleteTopics({ topics: [ppTopic, ...(await admin.listTopics()).filter((t) => t.startsWith(prefix) && t !== ppTopic)] }).catch(() => undefined);
+  await admin
+    .deleteTopics({
+      topics: [ppTopic, ...(await admin.listTopics()).filter((t) => t.startsWith(prefix) && t !== ppTopic)],
+    })
+    .catch(() => undefined);
   await admin.disconnect();
   await bus.stop();
 

@@ -27,7 +27,9 @@ const encoder = new TextEncoder();
 
 /** The envelope openleadr-python 0.5.x puts around a flattened signed object. */
 function openleadr(signedObject: string): Uint8Array {
-  return encoder.encode(`<?xml version="1.0" encoding="utf-8"?>\n<oadrPayload xmlns="http://openadr.org/oadr-2.0b/2012/07">\n${signedObject}\n</oadrPayload>`);
+  return encoder.encode(
+    `<?xml version="1.0" encoding="utf-8"?>\n<oadrPayload xmlns="http://openadr.org/oadr-2.0b/2012/07">\n${signedObject}\n</oadrPayload>`,
+  );
 }
 
 const POLL = openleadr(
@@ -75,18 +77,27 @@ const EVENT: EventVersion = {
   targets: { venIds: ['4e9a6b2c-1d3f-4a5b-8c7d-9e0f1a2b3c4d'] },
   cancelled: false,
 };
-const DELIVERY = { venId: '4e9a6b2c-1d3f-4a5b-8c7d-9e0f1a2b3c4d', vtnId: 'FlexgridVTN', requestID: '9c8b7a6f-5e4d-4c3b-8a29-187665544332' };
+const DELIVERY = {
+  venId: '4e9a6b2c-1d3f-4a5b-8c7d-9e0f1a2b3c4d',
+  vtnId: 'FlexgridVTN',
+  requestID: '9c8b7a6f-5e4d-4c3b-8a29-187665544332',
+};
 const DISTRIBUTE: OadrDistributeEvent = distributeEvents([EVENT], { ...DELIVERY, now: START - 1_800_000 });
 
 function pollRoundTrip(): string {
   const read = readOadrPayload(POLL, { charset: 'utf-8' });
   if (!read.ok || read.message.payload.type !== 'oadrPoll') throw new Error('the poll did not read');
-  return writeOadrPayload({ type: 'oadrResponse', eiResponse: eiResponse('OK', ''), venID: read.message.payload.venID });
+  return writeOadrPayload({
+    type: 'oadrResponse',
+    eiResponse: eiResponse('OK', ''),
+    venID: read.message.payload.venID,
+  });
 }
 
 function readCreatedEvent(): number {
   const read = readOadrPayload(CREATED_EVENT, { charset: 'utf-8' });
-  if (!read.ok || read.message.payload.type !== 'oadrCreatedEvent') throw new Error('the oadrCreatedEvent did not read');
+  if (!read.ok || read.message.payload.type !== 'oadrCreatedEvent')
+    throw new Error('the oadrCreatedEvent did not read');
   return read.message.payload.eventResponses?.length ?? 0;
 }
 
@@ -102,13 +113,24 @@ interface Row {
 async function main(): Promise<void> {
   // Sanity: the scenarios do what they claim before they are timed.
   const answer = pollRoundTrip();
-  if (!readOadrPayload(answer).ok || readCreatedEvent() !== 2 || !readOadrPayload(writeOadrPayload(DISTRIBUTE)).ok) throw new Error('a scenario is broken');
+  if (!readOadrPayload(answer).ok || readCreatedEvent() !== 2 || !readOadrPayload(writeOadrPayload(DISTRIBUTE)).ok)
+    throw new Error('a scenario is broken');
   const distributeBytes = writeOadrPayload(DISTRIBUTE).length;
 
   const scenarios: readonly { name: string; run: () => unknown; bytes: number; target: number | null }[] = [
-    { name: 'oadrPoll: read + validate, write the empty oadrResponse', run: pollRoundTrip, bytes: POLL.length, target: 30_000 },
+    {
+      name: 'oadrPoll: read + validate, write the empty oadrResponse',
+      run: pollRoundTrip,
+      bytes: POLL.length,
+      target: 30_000,
+    },
     { name: 'oadrCreatedEvent: read + validate', run: readCreatedEvent, bytes: CREATED_EVENT.length, target: null },
-    { name: 'oadrDistributeEvent (1 event, 3 intervals): write', run: () => writeOadrPayload(DISTRIBUTE), bytes: distributeBytes, target: 10_000 },
+    {
+      name: 'oadrDistributeEvent (1 event, 3 intervals): write',
+      run: () => writeOadrPayload(DISTRIBUTE),
+      bytes: distributeBytes,
+      target: 10_000,
+    },
     {
       name: 'oadrDistributeEvent (1 event, 3 intervals): render for a VEN + write',
       run: () => writeOadrPayload(distributeEvents([EVENT], { ...DELIVERY, now: START - 1_800_000 })),
@@ -124,7 +146,14 @@ async function main(): Promise<void> {
   const rows: Row[] = scenarios.map(({ name, bytes, target }) => {
     const result = bench.getTask(name)?.result;
     if (!result || result.error) throw result?.error ?? new Error(`${name} did not run`);
-    return { scenario: name, bytes, perSecond: Math.round(result.throughput.mean), meanUs: result.latency.mean * 1000, p99Us: result.latency.p99 === undefined ? null : result.latency.p99 * 1000, target };
+    return {
+      scenario: name,
+      bytes,
+      perSecond: Math.round(result.throughput.mean),
+      meanUs: result.latency.mean * 1000,
+      p99Us: result.latency.p99 === undefined ? null : result.latency.p99 * 1000,
+      target,
+    };
   });
 
   console.table(

@@ -14,7 +14,14 @@
  * Prints a table and writes tmp/bench/p2p.json.
  */
 import {
-  Grid, Ledger, readMeterReading, resolveConfig, type MeterReadingValue, settleInterval, settlementTerms, StreamBook,
+  Grid,
+  Ledger,
+  readMeterReading,
+  resolveConfig,
+  type MeterReadingValue,
+  settleInterval,
+  settlementTerms,
+  StreamBook,
 } from '@flexgrid/protocol-p2p';
 import { Bench } from 'tinybench';
 import { machine, runBenchmark, writeResult } from './report';
@@ -37,7 +44,13 @@ function figures(bench: Bench, index: number): Figures {
   const result = bench.tasks[index]?.result;
   if (!result || result.error || !result.latency) throw new Error(`tinybench failed: ${String(result?.error)}`);
   const round = (ms: number) => Number(ms.toFixed(3));
-  return { meanMs: round(result.latency.mean), p50Ms: round(result.latency.p50 ?? result.latency.mean), p99Ms: round(result.latency.p99 ?? result.latency.max), rmePercent: Number(result.latency.rme.toFixed(2)), samples: result.latency.samples.length };
+  return {
+    meanMs: round(result.latency.mean),
+    p50Ms: round(result.latency.p50 ?? result.latency.mean),
+    p99Ms: round(result.latency.p99 ?? result.latency.max),
+    rmePercent: Number(result.latency.rme.toFixed(2)),
+    samples: result.latency.samples.length,
+  };
 }
 
 async function ingest(): Promise<Figures & { readingsPerSec: number; medianReadingsPerSec: number; accepted: number }> {
@@ -52,7 +65,8 @@ async function ingest(): Promise<Figures & { readingsPerSec: number; medianReadi
       // Readings arrive just after their interval, as meters send them.
       for (const value of batch) {
         const intake = readMeterReading(value, { role: 'consumer', channel: 'kafka', wireBounds: 'half-open' });
-        if (intake.kind === 'record' && book.ingest(intake.record, value.endTime + 1_000).outcome === 'accepted') accepted++;
+        if (intake.kind === 'record' && book.ingest(intake.record, value.endTime + 1_000).outcome === 'accepted')
+          accepted++;
       }
     },
     {
@@ -60,7 +74,14 @@ async function ingest(): Promise<Figures & { readingsPerSec: number; medianReadi
         batch = Array.from({ length: BATCH }, (_, i) => {
           const k = next + i;
           const start = T0 + Math.floor(k / METERS) * L;
-          return { meterId: `FLAT${String(k % METERS).padStart(5, '0')}`, startTime: start, endTime: start + L, energyWh: 100 + (k % 900), quality: 'measured', source: 'bench' };
+          return {
+            meterId: `FLAT${String(k % METERS).padStart(5, '0')}`,
+            startTime: start,
+            endTime: start + L,
+            energyWh: 100 + (k % 900),
+            quality: 'measured',
+            source: 'bench',
+          };
         });
         next += BATCH;
       },
@@ -68,9 +89,15 @@ async function ingest(): Promise<Figures & { readingsPerSec: number; medianReadi
   );
   await bench.run();
   // Every reading is new and valid (beforeEach may have built one batch more than was run).
-  if (accepted < next - BATCH) throw new Error(`only ${accepted} of ${next} readings were accepted: the benchmark measured the wrong path`);
+  if (accepted < next - BATCH)
+    throw new Error(`only ${accepted} of ${next} readings were accepted: the benchmark measured the wrong path`);
   const f = figures(bench, 0);
-  return { ...f, readingsPerSec: Math.round((BATCH * 1000) / f.meanMs), medianReadingsPerSec: Math.round((BATCH * 1000) / f.p50Ms), accepted };
+  return {
+    ...f,
+    readingsPerSec: Math.round((BATCH * 1000) / f.meanMs),
+    medianReadingsPerSec: Math.round((BATCH * 1000) / f.p50Ms),
+    accepted,
+  };
 }
 
 /** A community grid holding one interval's readings and outputs for `members` members. */
@@ -83,7 +110,22 @@ function gridWith(members: number): Grid {
     grid.register(id, producer ? 'producer' : 'consumer', T0 - 1);
     const span = { start: T0, end: T0 + L };
     const outcome = producer
-      ? grid.ingestOutput({ streamKey: id, span, energyWh: 500 + ((i * 7919) % 2500), revision: 0, output: { complete: true, missingSources: [], partialSources: [], producerPricePerMWh: 20_000, paymentIdOrAddress: id } }, T0 + 2 * L)
+      ? grid.ingestOutput(
+          {
+            streamKey: id,
+            span,
+            energyWh: 500 + ((i * 7919) % 2500),
+            revision: 0,
+            output: {
+              complete: true,
+              missingSources: [],
+              partialSources: [],
+              producerPricePerMWh: 20_000,
+              paymentIdOrAddress: id,
+            },
+          },
+          T0 + 2 * L,
+        )
       : grid.ingestReading({ streamKey: id, span, energyWh: 50 + ((i * 104_729) % 700) }, T0 + 2 * L);
     if (outcome.outcome !== 'accepted') throw new Error(`setup: ${id} ${outcome.outcome}`);
   }
@@ -98,7 +140,14 @@ async function settle(): Promise<Record<string, Figures & { members: number; ent
   const bench = new Bench({ name: 'p2p-settle', time: 3_000, warmupTime: 1_000 });
   sizes.forEach((members, i) => {
     bench.add(`settle one 15-min interval, ${members} members`, () => {
-      const result = settleInterval({ terms, run: { runNo: 1, asOf: T0 + 2 * L, settledAt: T0 + 2 * L }, intervalStart: T0, inputs: grids[i].inputsFor(T0), ledger: new Ledger(), feeCarry: 0n });
+      const result = settleInterval({
+        terms,
+        run: { runNo: 1, asOf: T0 + 2 * L, settledAt: T0 + 2 * L },
+        intervalStart: T0,
+        inputs: grids[i].inputsFor(T0),
+        ledger: new Ledger(),
+        feeCarry: 0n,
+      });
       entries[i] = result?.entries.length ?? 0;
     });
   });
@@ -106,7 +155,9 @@ async function settle(): Promise<Record<string, Figures & { members: number; ent
   sizes.forEach((members, i) => {
     if (entries[i] !== members) throw new Error(`settling ${members} members posted ${entries[i]} entries`);
   });
-  return Object.fromEntries(sizes.map((members, i) => [`members${members}`, { ...figures(bench, i), members, entries: entries[i] }]));
+  return Object.fromEntries(
+    sizes.map((members, i) => [`members${members}`, { ...figures(bench, i), members, entries: entries[i] }]),
+  );
 }
 
 async function main(): Promise<void> {
@@ -126,10 +177,22 @@ async function main(): Promise<void> {
     },
   };
   console.table({
-    [`ingest (readings/s, batch ${BATCH})`]: { mean: ingestion.readingsPerSec, median: ingestion.medianReadingsPerSec, 'rme %': ingestion.rmePercent, samples: ingestion.samples },
-    ...Object.fromEntries(Object.values(settlement).map((s) => [`settle ${s.members} members (ms)`, { mean: s.meanMs, median: s.p50Ms, 'rme %': s.rmePercent, samples: s.samples }])),
+    [`ingest (readings/s, batch ${BATCH})`]: {
+      mean: ingestion.readingsPerSec,
+      median: ingestion.medianReadingsPerSec,
+      'rme %': ingestion.rmePercent,
+      samples: ingestion.samples,
+    },
+    ...Object.fromEntries(
+      Object.values(settlement).map((s) => [
+        `settle ${s.members} members (ms)`,
+        { mean: s.meanMs, median: s.p50Ms, 'rme %': s.rmePercent, samples: s.samples },
+      ]),
+    ),
   });
-  console.log(`targets: ≥ 200,000 readings/s (${result.meetsTargets.ingest ? 'met' : 'NOT met'}); 10,000 members ≤ 100 ms (${result.meetsTargets.settle10000Members ? 'met' : 'NOT met'})`);
+  console.log(
+    `targets: ≥ 200,000 readings/s (${result.meetsTargets.ingest ? 'met' : 'NOT met'}); 10,000 members ≤ 100 ms (${result.meetsTargets.settle10000Members ? 'met' : 'NOT met'})`,
+  );
   writeResult('p2p', result);
 }
 

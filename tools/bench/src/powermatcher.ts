@@ -40,7 +40,13 @@ const V21_FULL_REAGGREGATION_MS: Record<number, number> = { 1_000: 0.5, 10_000: 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
-const basis: MarketBasis = marketBasis({ commodity: 'electricity', currency: 'EUR', priceSteps: STEPS, minimumPrice: 0, maximumPrice: 1 });
+const basis: MarketBasis = marketBasis({
+  commodity: 'electricity',
+  currency: 'EUR',
+  priceSteps: STEPS,
+  minimumPrice: 0,
+  maximumPrice: 1,
+});
 
 /** mulberry32: a small seeded generator, so every run sums the same curves. */
 function random(seed: number): () => number {
@@ -72,7 +78,8 @@ function curve(next: () => number, kind: Kind): number[] {
 function curves(count: number, kind: Kind, seed: number): number[][] {
   const next = random(seed);
   const made = Array.from({ length: count }, () => curve(next, kind));
-  if (kind === 'integral' && !made.every((demand) => demand.every(Number.isInteger))) throw new Error('integral curves are not integral');
+  if (kind === 'integral' && !made.every((demand) => demand.every(Number.isInteger)))
+    throw new Error('integral curves are not integral');
   return made;
 }
 
@@ -91,7 +98,9 @@ interface Row {
 /** Every task starts after a full collection, so garbage of the previous one is not collected on its time. */
 const settled = { beforeAll: () => collectGarbage() };
 
-async function run(bench: Bench): Promise<{ name: string; meanMs: number; p50Ms: number | null; p99Ms: number | null; perSecond: number }[]> {
+async function run(
+  bench: Bench,
+): Promise<{ name: string; meanMs: number; p50Ms: number | null; p99Ms: number | null; perSecond: number }[]> {
   await bench.run();
   return bench.tasks.map((task) => {
     const result = task.result;
@@ -150,21 +159,31 @@ async function aggregation(rows: Row[]): Promise<void> {
 
 async function codec(rows: Row[]): Promise<void> {
   const [demand] = curves(1, 'doubles', 99) as [number[]];
-  const bidMessage: PowerMatcherMessage = { payloadType: 'BID', payload: { marketBasis: basis, demand, bidNumber: 12 } };
-  const priceMessage: PowerMatcherMessage = { payloadType: 'PRICE_UPDATE', payload: { marketBasis: basis, bidNumber: 12, priceValue: 0.5000049792481 } };
+  const bidMessage: PowerMatcherMessage = {
+    payloadType: 'BID',
+    payload: { marketBasis: basis, demand, bidNumber: 12 },
+  };
+  const priceMessage: PowerMatcherMessage = {
+    payloadType: 'PRICE_UPDATE',
+    payload: { marketBasis: basis, bidNumber: 12, priceValue: 0.5000049792481 },
+  };
   const bidText = encodeMessage(bidMessage);
   const priceText = encodeMessage(priceMessage);
-  const connection = clusterInfoSent(openInboundConnection(0, { bidsPerSecond: 1e12, bidBurst: 1e12, maxErrorsPerMinute: 60 }), {
-    clusterId: 'bench',
-    marketBasis: basis,
-  });
+  const connection = clusterInfoSent(
+    openInboundConnection(0, { bidsPerSecond: 1e12, bidBurst: 1e12, maxErrorsPerMinute: 60 }),
+    {
+      clusterId: 'bench',
+      marketBasis: basis,
+    },
+  );
   const bench = new Bench({ time: 1500, warmupTime: 300 });
   bench.add(`encode BID (${bidText.length} B)`, () => encodeMessage(bidMessage), settled);
   bench.add('decode BID', () => decodeMessage(bidText), settled);
   bench.add('inbound frame check of the BID (§7.6)', () => checkInboundFrame(connection, bidText, 0), settled);
   bench.add(`encode PRICE_UPDATE (${priceText.length} B)`, () => encodeMessage(priceMessage), settled);
   bench.add('decode PRICE_UPDATE', () => decodeMessage(priceText), settled);
-  for (const result of await run(bench)) rows.push({ scenario: result.name, agents: null, kind: null, ...result, targetMs: null, v21Ms: null });
+  for (const result of await run(bench))
+    rows.push({ scenario: result.name, agents: null, kind: null, ...result, targetMs: null, v21Ms: null });
 }
 
 function heapBytes(): number {
@@ -179,7 +198,10 @@ function model(agents: number): { bytesPerAgent: number; roundMs: number } {
   const bids = curves(agents, 'doubles', agents + 3);
   const before = heapBytes();
   let now = 0;
-  const { model: cluster } = ClusterModel.create({ clock: () => now, auctioneer: { marketBasis: basis, minTimeBetweenPriceUpdates: 0 } });
+  const { model: cluster } = ClusterModel.create({
+    clock: () => now,
+    auctioneer: { marketBasis: basis, minTimeBetweenPriceUpdates: 0 },
+  });
   bids.forEach((demand, i) => {
     cluster.connectAgent(`agent-${i}`, 'auctioneer');
     cluster.receiveBid(`agent-${i}`, { marketBasis: basis, bidNumber: 1, demand });

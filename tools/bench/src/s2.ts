@@ -43,33 +43,88 @@ function answerText(n: number): string {
 /** A conversation through the handshake and into FILL_RATE_BASED_CONTROL with one actuator described. */
 function frbcSession(): Conversation {
   const conversation = createConversation();
-  const answered = (by: 'RM' | 'CEM', message: { message_type: string; message_id: string } & Record<string, unknown>) => {
+  const answered = (
+    by: 'RM' | 'CEM',
+    message: { message_type: string; message_id: string } & Record<string, unknown>,
+  ) => {
     const [there, back] = by === 'RM' ? (['rm->cem', 'cem->rm'] as const) : (['cem->rm', 'rm->cem'] as const);
     return [
       { direction: there, message },
-      { direction: back, message: { message_type: 'ReceptionStatus', subject_message_id: message.message_id, status: 'OK' } },
+      {
+        direction: back,
+        message: { message_type: 'ReceptionStatus', subject_message_id: message.message_id, status: 'OK' },
+      },
     ];
   };
   const range = (start_of_range: number, end_of_range: number) => ({ start_of_range, end_of_range });
   const frames = [
-    ...answered('RM', { message_type: 'Handshake', message_id: uuid('RM', 1), role: 'RM', supported_protocol_versions: ['0.0.2-beta'] }),
-    ...answered('CEM', { message_type: 'Handshake', message_id: uuid('CEM', 1), role: 'CEM', supported_protocol_versions: ['0.0.2-beta'] }),
-    ...answered('CEM', { message_type: 'HandshakeResponse', message_id: uuid('CEM', 2), selected_protocol_version: '0.0.2-beta' }),
     ...answered('RM', {
-      message_type: 'ResourceManagerDetails', message_id: uuid('RM', 2), resource_id: uuid('RM', 3), roles: [{ role: 'ENERGY_CONSUMER', commodity: 'ELECTRICITY' }],
-      instruction_processing_delay: 100, available_control_types: ['FILL_RATE_BASED_CONTROL'], provides_forecast: false, provides_power_measurement_types: ['ELECTRIC.POWER.3_PHASE_SYMMETRIC'],
+      message_type: 'Handshake',
+      message_id: uuid('RM', 1),
+      role: 'RM',
+      supported_protocol_versions: ['0.0.2-beta'],
     }),
-    ...answered('CEM', { message_type: 'SelectControlType', message_id: uuid('CEM', 3), control_type: 'FILL_RATE_BASED_CONTROL' }),
+    ...answered('CEM', {
+      message_type: 'Handshake',
+      message_id: uuid('CEM', 1),
+      role: 'CEM',
+      supported_protocol_versions: ['0.0.2-beta'],
+    }),
+    ...answered('CEM', {
+      message_type: 'HandshakeResponse',
+      message_id: uuid('CEM', 2),
+      selected_protocol_version: '0.0.2-beta',
+    }),
     ...answered('RM', {
-      message_type: 'FRBC.SystemDescription', message_id: uuid('RM', 4), valid_from: '2030-04-01T08:00:00Z',
-      actuators: [{
-        id: uuid('RM', 5), supported_commodities: ['ELECTRICITY'], transitions: [], timers: [],
-        operation_modes: [{ id: uuid('RM', 6), elements: [{ fill_level_range: range(40, 60), fill_rate: range(0, 0.1), power_ranges: [{ ...range(0, 2000), commodity_quantity: 'ELECTRIC.POWER.3_PHASE_SYMMETRIC' }] }], abnormal_condition_only: false }],
-      }],
-      storage: { provides_leakage_behaviour: false, provides_fill_level_target_profile: false, provides_usage_forecast: false, fill_level_range: range(40, 60) },
+      message_type: 'ResourceManagerDetails',
+      message_id: uuid('RM', 2),
+      resource_id: uuid('RM', 3),
+      roles: [{ role: 'ENERGY_CONSUMER', commodity: 'ELECTRICITY' }],
+      instruction_processing_delay: 100,
+      available_control_types: ['FILL_RATE_BASED_CONTROL'],
+      provides_forecast: false,
+      provides_power_measurement_types: ['ELECTRIC.POWER.3_PHASE_SYMMETRIC'],
+    }),
+    ...answered('CEM', {
+      message_type: 'SelectControlType',
+      message_id: uuid('CEM', 3),
+      control_type: 'FILL_RATE_BASED_CONTROL',
+    }),
+    ...answered('RM', {
+      message_type: 'FRBC.SystemDescription',
+      message_id: uuid('RM', 4),
+      valid_from: '2030-04-01T08:00:00Z',
+      actuators: [
+        {
+          id: uuid('RM', 5),
+          supported_commodities: ['ELECTRICITY'],
+          transitions: [],
+          timers: [],
+          operation_modes: [
+            {
+              id: uuid('RM', 6),
+              elements: [
+                {
+                  fill_level_range: range(40, 60),
+                  fill_rate: range(0, 0.1),
+                  power_ranges: [{ ...range(0, 2000), commodity_quantity: 'ELECTRIC.POWER.3_PHASE_SYMMETRIC' }],
+                },
+              ],
+              abnormal_condition_only: false,
+            },
+          ],
+        },
+      ],
+      storage: {
+        provides_leakage_behaviour: false,
+        provides_fill_level_target_profile: false,
+        provides_usage_forecast: false,
+        fill_level_range: range(40, 60),
+      },
     }),
   ];
-  for (const frame of frames) conversation.push({ t: 0, direction: frame.direction, text: JSON.stringify(frame.message) });
+  for (const frame of frames)
+    conversation.push({ t: 0, direction: frame.direction, text: JSON.stringify(frame.message) });
   return conversation;
 }
 
@@ -81,10 +136,16 @@ function pushPair(conversation: Conversation, n: number, texts?: readonly string
 
 function assertValid(conversation: Conversation, what: string): void {
   const findings = conversation.findings();
-  if (findings.length > 0) throw new Error(`${what}: the benchmark conversation is not valid: ${JSON.stringify(findings.slice(0, 3))}`);
+  if (findings.length > 0)
+    throw new Error(`${what}: the benchmark conversation is not valid: ${JSON.stringify(findings.slice(0, 3))}`);
 }
 
-async function throughput(): Promise<{ framesPerSec: number; medianFramesPerSec: number; rmePercent: number; samples: number }> {
+async function throughput(): Promise<{
+  framesPerSec: number;
+  medianFramesPerSec: number;
+  rmePercent: number;
+  samples: number;
+}> {
   const conversation = frbcSession();
   let next = 100;
   let batch: Array<[string, string]> = [];
@@ -119,7 +180,12 @@ function heapUsed(): number {
   return process.memoryUsage().heapUsed;
 }
 
-function million(): { framesPerSec: number; heapBaseMB: number; checkpoints: Array<{ frames: number; heapUsedMB: number }>; bytesPerFrame: number } {
+function million(): {
+  framesPerSec: number;
+  heapBaseMB: number;
+  checkpoints: Array<{ frames: number; heapUsedMB: number }>;
+  bytesPerFrame: number;
+} {
   const conversation = frbcSession();
   const base = heapUsed();
   const checkpoints: Array<{ frames: number; heapUsedMB: number }> = [];
@@ -145,7 +211,9 @@ function million(): { framesPerSec: number; heapBaseMB: number; checkpoints: Arr
 }
 
 async function main(): Promise<void> {
-  console.log(`S2 analysis: PowerMeasurement ${measurementText(100).length} B + ReceptionStatus ${answerText(100).length} B text frames`);
+  console.log(
+    `S2 analysis: PowerMeasurement ${measurementText(100).length} B + ReceptionStatus ${answerText(100).length} B text frames`,
+  );
   const rate = await throughput();
   const memory = million();
   const result = {
@@ -160,11 +228,23 @@ async function main(): Promise<void> {
     target: { framesPerSec: 100_000, memory: 'flat: answered messages keep no body' },
   };
   console.table({
-    'tinybench, batches of 1000 frames': { 'frames/s': rate.framesPerSec, 'median frames/s': rate.medianFramesPerSec, '± %': rate.rmePercent, samples: rate.samples },
+    'tinybench, batches of 1000 frames': {
+      'frames/s': rate.framesPerSec,
+      'median frames/s': rate.medianFramesPerSec,
+      '± %': rate.rmePercent,
+      samples: rate.samples,
+    },
     '1,000,000 frames in one session': { 'frames/s': memory.framesPerSec },
   });
-  console.table(Object.fromEntries([[0, { 'heap used (MB)': memory.heapBaseMB }], ...memory.checkpoints.map((point) => [point.frames, { 'heap used (MB)': point.heapUsedMB }])]));
-  console.log(`heap growth ${memory.bytesPerFrame} B per frame (the per-id record S2-ID-DUPLICATE and S2-RS-DUPLICATE need; no message bodies); target >= 100,000 frames/s`);
+  console.table(
+    Object.fromEntries([
+      [0, { 'heap used (MB)': memory.heapBaseMB }],
+      ...memory.checkpoints.map((point) => [point.frames, { 'heap used (MB)': point.heapUsedMB }]),
+    ]),
+  );
+  console.log(
+    `heap growth ${memory.bytesPerFrame} B per frame (the per-id record S2-ID-DUPLICATE and S2-RS-DUPLICATE need; no message bodies); target >= 100,000 frames/s`,
+  );
   writeResult('s2', result);
 }
 

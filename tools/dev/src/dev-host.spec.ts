@@ -13,7 +13,8 @@ const meterApp: DevApp = {
       group: 'meters',
       topics: ['meter.readings'],
       fromBeginning: true,
-      handler: async (e) => void (await database.pool.query('insert into seen values ($1) on conflict do nothing', [e.id])),
+      handler: async (e) =>
+        void (await database.pool.query('insert into seen values ($1) on conflict do nothing', [e.id])),
     });
     return { url: 'http://127.0.0.1:0', stop: () => sub.stop() };
   },
@@ -37,12 +38,19 @@ describe('dev host', () => {
       expect(index).toEqual({
         service: 'flexgrid dev host',
         bus: 'embedded (in-process)',
-        apps: [{ name: 'meters', url: 'http://127.0.0.1:0', database: expect.stringMatching(/^embedded PGlite \(in memory/) }],
+        apps: [
+          {
+            name: 'meters',
+            url: 'http://127.0.0.1:0',
+            database: expect.stringMatching(/^embedded PGlite \(in memory/),
+          },
+        ],
       });
 
       await host.bus.publish('meter.readings', [reading(1), reading(2)]);
       const deadline = Date.now() + 10_000;
-      const handledBoth = /bus_handled_events_total\{[^}]*topic="meter.readings",group="meters",outcome="ok"[^}]*\} 2\n/;
+      const handledBoth =
+        /bus_handled_events_total\{[^}]*topic="meter.readings",group="meters",outcome="ok"[^}]*\} 2\n/;
       let body = '';
       while (Date.now() < deadline && !handledBoth.test(body)) {
         body = await (await fetch(`${host.url}/metrics`)).text();
@@ -57,7 +65,14 @@ describe('dev host', () => {
 
   it('switches to Kafka and PostgreSQL when KAFKA_BROKERS and DATABASE_URL are given', async () => {
     const database = await createTestDatabase('devhost');
-    const host = await startDevHost({ apps: [meterApp], port: 0, host: '127.0.0.1', logLevel: 'error', kafkaBrokers: testKafkaBrokers(), databaseUrl: database.url });
+    const host = await startDevHost({
+      apps: [meterApp],
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'error',
+      kafkaBrokers: testKafkaBrokers(),
+      databaseUrl: database.url,
+    });
     try {
       const index = (await (await fetch(`${host.url}/`)).json()) as { bus: string; apps: { database: string }[] };
       expect(index.bus).toBe(`kafka ${testKafkaBrokers().join(',')}`);
@@ -71,6 +86,8 @@ describe('dev host', () => {
 
   it('fails to start, releasing what it opened, when an app cannot start', async () => {
     const broken: DevApp = { name: 'broken', port: 0, start: () => Promise.reject(new Error('port in use')) };
-    await expect(startDevHost({ apps: [meterApp, broken], port: 0, host: '127.0.0.1', logLevel: 'fatal' })).rejects.toThrow('port in use');
+    await expect(
+      startDevHost({ apps: [meterApp, broken], port: 0, host: '127.0.0.1', logLevel: 'fatal' }),
+    ).rejects.toThrow('port in use');
   });
 });

@@ -38,7 +38,12 @@ export async function startDevHost(options: DevHostOptions): Promise<RunningDevH
   });
   const logger = service.logger;
   const bus: Bus = options.kafkaBrokers
-    ? new KafkaBus({ brokers: options.kafkaBrokers, clientId: 'flexgrid-dev', logger: logger.child({ module: 'bus' }), metrics: service.metrics })
+    ? new KafkaBus({
+        brokers: options.kafkaBrokers,
+        clientId: 'flexgrid-dev',
+        logger: logger.child({ module: 'bus' }),
+        metrics: service.metrics,
+      })
     : new EmbeddedBus({ source: 'flexgrid-dev', logger: logger.child({ module: 'bus' }), metrics: service.metrics });
 
   const databases: Database[] = [];
@@ -53,7 +58,11 @@ export async function startDevHost(options: DevHostOptions): Promise<RunningDevH
       });
       databases.push(database);
       const port = options.appPorts?.[app.name] ?? app.port;
-      running.push({ name: app.name, database, app: await app.start({ bus, database, port, logger: logger.child({ app: app.name }) as Logger }) });
+      running.push({
+        name: app.name,
+        database,
+        app: await app.start({ bus, database, port, logger: logger.child({ app: app.name }) as Logger }),
+      });
     }
   } catch (error) {
     await stopAll(running, bus, databases, logger);
@@ -62,7 +71,8 @@ export async function startDevHost(options: DevHostOptions): Promise<RunningDevH
   }
 
   service.addReadinessCheck('bus', () => bus.ping());
-  for (const database of databases) service.addReadinessCheck(`database ${database.description}`, () => database.ping());
+  for (const database of databases)
+    service.addReadinessCheck(`database ${database.description}`, () => database.ping());
   const apps = running.map((r) => ({ name: r.name, url: r.app.url, database: r.database.description }));
   service.app.get('/', (_req, res) => {
     res.json({ service: 'flexgrid dev host', bus: bus.description, apps });
@@ -81,10 +91,17 @@ export async function startDevHost(options: DevHostOptions): Promise<RunningDevH
   };
 }
 
-async function stopAll(running: { name: string; app: RunningDevApp }[], bus: Bus, databases: Database[], logger: Logger): Promise<void> {
+async function stopAll(
+  running: { name: string; app: RunningDevApp }[],
+  bus: Bus,
+  databases: Database[],
+  logger: Logger,
+): Promise<void> {
   for (const { name, app } of [...running].reverse()) {
     await app.stop().catch((err) => logger.error({ err, app: name }, 'app did not stop cleanly'));
   }
   await bus.stop().catch((err) => logger.error({ err }, 'bus did not stop cleanly'));
-  await Promise.all(databases.map((d) => d.close().catch((err) => logger.error({ err }, 'database did not close cleanly'))));
+  await Promise.all(
+    databases.map((d) => d.close().catch((err) => logger.error({ err }, 'database did not close cleanly'))),
+  );
 }

@@ -29,7 +29,10 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${signal}: stopping\n`);
     const force = setTimeout(() => process.exit(1), 25_000);
     force.unref();
-    host.stop().then(() => process.exit(0), () => process.exit(1));
+    host.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -28,7 +28,11 @@ const findingRows = (stdout: string) =>
 
 describe('s2-analyze text output', () => {
   it('prints the verdict line of a valid file and no finding lines; exit 0', () => {
-    expect(run(VALID)).toEqual({ code: 0, stdout: `${VALID}: valid (14 frames, 0 errors, 0 warnings, schema valid)\n`, stderr: '' });
+    expect(run(VALID)).toEqual({
+      code: 0,
+      stdout: `${VALID}: valid (14 frames, 0 errors, 0 warnings, schema valid)\n`,
+      stderr: '',
+    });
   });
 
   it('prints one tab-separated line per finding: file, seq, rule, level, severity, path, detail; warnings only: exit 0', () => {
@@ -75,7 +79,10 @@ describe('s2-analyze columns', () => {
       values: [{ commodity_quantity: 'ELECTRIC.POWER.L1', value: 1 }],
       'odd\tkey\\': 1,
     };
-    const { code, stdout } = runWith(['in-memory.jsonl'], () => `${JSON.stringify({ t: 0, direction: 'rm->cem', message })}\n`);
+    const { code, stdout } = runWith(
+      ['in-memory.jsonl'],
+      () => `${JSON.stringify({ t: 0, direction: 'rm->cem', message })}\n`,
+    );
     expect(code).toBe(1);
     const rows = findingRows(stdout);
     expect(rows.every((row) => row.length === 7)).toBe(true);
@@ -128,13 +135,23 @@ describe('s2-analyze exit status 2', () => {
   it('a transcript the import rejects, with its line number; 2 wins over 1', () => {
     const { code, stdout, stderr } = run(NOT_A_TRANSCRIPT, ERRORS);
     expect(code).toBe(2);
-    expect(stderr).toBe(`s2-analyze: ${NOT_A_TRANSCRIPT}: transcript line 2: t 4 is smaller than the previous line's t 5\n`);
+    expect(stderr).toBe(
+      `s2-analyze: ${NOT_A_TRANSCRIPT}: transcript line 2: t 4 is smaller than the previous line's t 5\n`,
+    );
     expect(stdout.split('\n')[0]).toBe(`${ERRORS}: invalid (15 frames, 3 errors, 0 warnings, schema invalid)`);
   });
 
   it('a wrong command line: no file, or an unknown flag', () => {
-    expect(run()).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^s2-analyze: no transcript file given\nusage:/) });
-    expect(run('--strict', VALID)).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^s2-analyze: Unknown option '--strict'/) });
+    expect(run()).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringMatching(/^s2-analyze: no transcript file given\nusage:/),
+    });
+    expect(run('--strict', VALID)).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringMatching(/^s2-analyze: Unknown option '--strict'/),
+    });
   });
 });
 
@@ -143,11 +160,18 @@ describe('s2-analyze bin', () => {
 
   beforeAll(() => {
     // The bin runs the compiled CLI and the compiled lib; build both (incremental, quick when up to date).
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', join(__dirname, '../tsconfig.lib.json')], { cwd: root, stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc'), '-b', join(__dirname, '../tsconfig.lib.json')],
+      { cwd: root, stdio: 'pipe' },
+    );
   });
 
   it('runs as a process with the same output and exit status', () => {
-    const result = spawnSync(process.execPath, [join(__dirname, '../bin/s2-analyze.js'), ERRORS, WARNINGS], { cwd: root, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [join(__dirname, '../bin/s2-analyze.js'), ERRORS, WARNINGS], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(1);
     expect(result.stdout).toBe(run(ERRORS, WARNINGS).stdout);
     expect(result.stderr).toBe('');

@@ -24,7 +24,10 @@ function analyse(file: string, invocation: Invocation, io: CommandIo): FileRepor
     return { file, error: `cannot read: ${(error as Error).message}` };
   }
   try {
-    return { file, analysis: analyzeTranscript(text, { strictUuid: invocation.strictUuid, semantic: invocation.semantic }) };
+    return {
+      file,
+      analysis: analyzeTranscript(text, { strictUuid: invocation.strictUuid, semantic: invocation.semantic }),
+    };
   } catch (error) {
     if (error instanceof TranscriptImportError) return { file, error: error.message };
     throw error;

@@ -41,5 +41,10 @@ export function parseInvocation(argv: readonly string[]): Invocation | 'help' | 
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   if (positionals.length === 0) return { usageError: 'no transcript file given' };
-  return { files: positionals, json: values.json === true, strictUuid: values['no-strict-uuid'] !== true, semantic: values['no-semantic'] !== true };
+  return {
+    files: positionals,
+    json: values.json === true,
+    strictUuid: values['no-strict-uuid'] !== true,
+    semantic: values['no-semantic'] !== true,
+  };
 }

@@ -25,7 +25,15 @@ export function textReport(reports: readonly FileReport[]): string {
       const { verdict, schemaValid, findings, state } = report.analysis;
       const { error, warning } = state.summary.counts;
       const head = `${report.file}: ${verdict} (${plural(state.summary.frames, 'frame')}, ${plural(error, 'error')}, ${plural(warning, 'warning')}, schema ${schemaValid ? 'valid' : 'invalid'})\n`;
-      return head + findings.map((f) => `${[report.file, f.seq, f.rule, f.level, f.severity, f.path ?? '-', f.detail].map((column) => field(String(column))).join('\t')}\n`).join('');
+      return (
+        head +
+        findings
+          .map(
+            (f) =>
+              `${[report.file, f.seq, f.rule, f.level, f.severity, f.path ?? '-', f.detail].map((column) => field(String(column))).join('\t')}\n`,
+          )
+          .join('')
+      );
     })
     .join('');
 }
@@ -45,7 +53,14 @@ export function jsonReport(reports: readonly FileReport[]): string {
   const files = reports.map((report): JsonFileReport => {
     if ('error' in report) return { file: report.file, error: report.error };
     const { verdict, schemaValid, findings, state } = report.analysis;
-    return { file: report.file, verdict, schemaValid, frames: state.summary.frames, counts: state.summary.counts, findings };
+    return {
+      file: report.file,
+      verdict,
+      schemaValid,
+      frames: state.summary.frames,
+      counts: state.summary.counts,
+      findings,
+    };
   });
   return `${JSON.stringify({ files }, null, 2)}\n`;
 }

@@ -24,7 +24,11 @@ const optReason = {
   pattern: '^(economic|emergency|mustRun|notParticipating|outageRunStatus|overrideStatus|participating|x-\\S.*)$',
 } as const;
 /** siScaleCode (SPEC §3). */
-const scale = { type: 'string', enum: ['p', 'n', 'micro', 'm', 'c', 'd', 'none', 'k', 'M', 'G', 'T'], default: 'none' } as const;
+const scale = {
+  type: 'string',
+  enum: ['p', 'n', 'micro', 'm', 'c', 'd', 'none', 'k', 'M', 'G', 'T'],
+  default: 'none',
+} as const;
 
 /** §5.1 `signals[].units`: one of four itemBase shapes, told apart by `item`. */
 const signalUnits = {
@@ -91,7 +95,14 @@ const eventProperties = {
   activePeriod: {
     type: 'object',
     additionalProperties: false,
-    required: ['start', 'durationSeconds', 'rampUpSeconds', 'recoverySeconds', 'notificationSeconds', 'startAfterSeconds'],
+    required: [
+      'start',
+      'durationSeconds',
+      'rampUpSeconds',
+      'recoverySeconds',
+      'notificationSeconds',
+      'startAfterSeconds',
+    ],
     properties: {
       start: dateTime,
       /** D: the sum of a signal's intervals; 0 = open-ended. */
@@ -121,8 +132,17 @@ const eventProperties = {
         type: {
           type: 'string',
           enum: [
-            'delta', 'level', 'multiplier', 'price', 'priceMultiplier', 'priceRelative', 'setpoint',
-            'x-loadControlCapacity', 'x-loadControlLevelOffset', 'x-loadControlPercentOffset', 'x-loadControlSetpoint',
+            'delta',
+            'level',
+            'multiplier',
+            'price',
+            'priceMultiplier',
+            'priceRelative',
+            'setpoint',
+            'x-loadControlCapacity',
+            'x-loadControlLevelOffset',
+            'x-loadControlPercentOffset',
+            'x-loadControlSetpoint',
           ],
         },
         units: signalUnits,
@@ -164,8 +184,18 @@ const eventProperties = {
 } as const;
 
 const eventRequired = [
-  'eventId', 'modificationNumber', 'modificationDateTime', 'createdDateTime', 'marketContext', 'priority', 'testEvent',
-  'responseRequired', 'cancelled', 'activePeriod', 'signals', 'targets',
+  'eventId',
+  'modificationNumber',
+  'modificationDateTime',
+  'createdDateTime',
+  'marketContext',
+  'priority',
+  'testEvent',
+  'responseRequired',
+  'cancelled',
+  'activePeriod',
+  'signals',
+  'targets',
 ] as const;
 
 /** EV-2, EV-10: a new event is version 0 and not cancelled. */
@@ -212,7 +242,14 @@ export const optEventResponseSchema = {
   type: 'object',
   additionalProperties: false,
   required: [
-    'venId', 'eventId', 'modificationNumber', 'currentModificationNumber', 'stale', 'optType', 'responseCode', 'source',
+    'venId',
+    'eventId',
+    'modificationNumber',
+    'currentModificationNumber',
+    'stale',
+    'optType',
+    'responseCode',
+    'source',
     'receivedAt',
   ],
   properties: {

@@ -50,9 +50,23 @@ export const producerChannelGoodbyeSchema = {
 export const producerOutputSchema = {
   type: 'object',
   required: [
-    'command', 'producerId', 'startTime', 'endTime', 'bounds', 'outputWh', 'output', 'producerPrice',
-    'producerPricePerMWh', 'paymentIdOrAddress', 'quality', 'complete', 'missingSources', 'partialSources',
-    'revision', 'publishedAt', 'profile',
+    'command',
+    'producerId',
+    'startTime',
+    'endTime',
+    'bounds',
+    'outputWh',
+    'output',
+    'producerPrice',
+    'producerPricePerMWh',
+    'paymentIdOrAddress',
+    'quality',
+    'complete',
+    'missingSources',
+    'partialSources',
+    'revision',
+    'publishedAt',
+    'profile',
   ],
   properties: {
     command: { const: 'output' },
@@ -82,7 +96,7 @@ export const producerOutputSchema = {
 export const p2pProducerOutput = defineTopic({
   name: 'p2p.producer-output',
   key: 'producerId',
-  description: 'Each producer\'s output per interval (integer Wh) with its asking price, and its channel hello/goodbye.',
+  description: "Each producer's output per interval (integer Wh) with its asking price, and its channel hello/goodbye.",
   producers: ['p2p-producer'],
   // Settlement input like meter.readings: the grid stores what it ingests, the topic only bridges downtime.
   config: { partitions: 3, retentionMs: 30 * DAY_MS, cleanupPolicy: 'delete' },
@@ -122,8 +136,20 @@ export const consumerChannelGoodbyeSchema = {
 export const paymentRequestSchema = {
   type: 'object',
   required: [
-    'command', 'requestId', 'seq', 'gridId', 'consumerId', 'owed', 'usageWh', 'usage', 'outstanding', 'currency',
-    'paymentIdOrAddress', 'entries', 'intervals', 'issuedAt',
+    'command',
+    'requestId',
+    'seq',
+    'gridId',
+    'consumerId',
+    'owed',
+    'usageWh',
+    'usage',
+    'outstanding',
+    'currency',
+    'paymentIdOrAddress',
+    'entries',
+    'intervals',
+    'issuedAt',
   ],
   properties: {
     command: { const: 'payment-request' },
@@ -162,7 +188,8 @@ export const paymentRequestSchema = {
 export const p2pPaymentRequests = defineTopic({
   name: 'p2p.payment-requests',
   key: 'consumerId',
-  description: 'The grid\'s return channel to each consumer: signed payment requests (owed is a delta) and hello/goodbye.',
+  description:
+    "The grid's return channel to each consumer: signed payment requests (owed is a delta) and hello/goodbye.",
   producers: ['p2p-grid'],
   // Kept forever: `owed` is a delta, so a wallet needs every request it ever missed; a few records per run.
   config: { partitions: 3, retentionMs: -1, cleanupPolicy: 'delete' },
@@ -225,7 +252,18 @@ export const payoutSentSchema = {
 
 export const payoutConfirmedSchema = {
   type: 'object',
-  required: ['paymentId', 'gridId', 'producerId', 'from', 'to', 'amount', 'currency', 'reference', 'sentAt', 'confirmedAt'],
+  required: [
+    'paymentId',
+    'gridId',
+    'producerId',
+    'from',
+    'to',
+    'amount',
+    'currency',
+    'reference',
+    'sentAt',
+    'confirmedAt',
+  ],
   properties: { ...payoutProperties, confirmedAt: epochMs },
 } as const;
 
@@ -311,8 +349,24 @@ const settlementLines = {
 export const settlementIntervalSchema = {
   type: 'object',
   required: [
-    'gridId', 'intervalStart', 'intervalEnd', 'version', 'supersedes', 'settledAt', 'asOf', 'runNo', 'profile', 'rule',
-    'inputsHash', 'inputs', 'prices', 'totals', 'lines', 'gridLine', 'complete', 'gaps',
+    'gridId',
+    'intervalStart',
+    'intervalEnd',
+    'version',
+    'supersedes',
+    'settledAt',
+    'asOf',
+    'runNo',
+    'profile',
+    'rule',
+    'inputsHash',
+    'inputs',
+    'prices',
+    'totals',
+    'lines',
+    'gridLine',
+    'complete',
+    'gaps',
   ],
   properties: {
     gridId: registrationIdSchema,
@@ -392,7 +446,8 @@ export const settlementFinalisedSchema = {
 export const p2pSettlements = defineTopic({
   name: 'p2p.settlements',
   key: 'gridId',
-  description: 'Immutable settlement records per interval: versions, adjustments after finality, and the finalised marker.',
+  description:
+    'Immutable settlement records per interval: versions, adjustments after finality, and the finalised marker.',
   producers: ['p2p-grid'],
   // Kept forever: the immutable settlement history is what statements, audits and disputes go back to.
   config: { partitions: 3, retentionMs: -1, cleanupPolicy: 'delete' },

@@ -9,7 +9,8 @@ import { defineTopic } from '../topic';
 export const outboxCheckpoints = defineTopic({
   name: 'flexgrid.outbox-checkpoints',
   key: 'outbox',
-  description: 'Internal: the committed offsets on partition 0 are the outbox relays\' checkpoints; it holds no records.',
+  description:
+    "Internal: the committed offsets on partition 0 are the outbox relays' checkpoints; it holds no records.",
   producers: ['openadr-vtn', 'powermatcher-auctioneer', 's2-analyzer', 'p2p-producer', 'p2p-grid'],
   config: { partitions: 1, retentionMs: -1, cleanupPolicy: 'compact' },
   events: {},

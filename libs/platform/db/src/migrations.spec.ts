@@ -8,7 +8,11 @@ import { loadMigrations, migrate, type Migration, MigrationError } from './migra
 const migrations: Migration[] = [
   // Not idempotent on purpose: applying it twice would fail.
   { version: 1, name: 'meters', sql: 'create table meters (id text primary key); select pg_sleep(0.3);' },
-  { version: 2, name: 'readings', sql: 'create table readings (meter text references meters(id), wh bigint not null);' },
+  {
+    version: 2,
+    name: 'readings',
+    sql: 'create table readings (meter text references meters(id), wh bigint not null);',
+  },
 ];
 
 describe('migrations on PostgreSQL', () => {
@@ -30,7 +34,10 @@ describe('migrations on PostgreSQL', () => {
 
   it('applies pending migrations once; running them again is a no-op', async () => {
     const db = await open();
-    expect(await migrate(db.pool, 'svc', migrations)).toEqual({ applied: ['1_meters', '2_readings'], alreadyApplied: 0 });
+    expect(await migrate(db.pool, 'svc', migrations)).toEqual({
+      applied: ['1_meters', '2_readings'],
+      alreadyApplied: 0,
+    });
     expect(await migrate(db.pool, 'svc', migrations)).toEqual({ applied: [], alreadyApplied: 2 });
     const { rows } = await db.pool.query('select app, version, name from flexgrid_migrations order by version');
     expect(rows).toEqual([
@@ -50,7 +57,9 @@ describe('migrations on PostgreSQL', () => {
   it('keeps the migrations of different apps apart', async () => {
     const db = await open();
     await migrate(db.pool, 'svc', migrations);
-    const other = await migrate(db.pool, 'other', [{ version: 1, name: 'other', sql: 'create table other_things (x int)' }]);
+    const other = await migrate(db.pool, 'other', [
+      { version: 1, name: 'other', sql: 'create table other_things (x int)' },
+    ]);
     expect(other.applied).toEqual(['1_other']);
   });
 
@@ -58,14 +67,23 @@ describe('migrations on PostgreSQL', () => {
     const db = await open();
     await migrate(db.pool, 'svc', migrations);
     const changed = [{ ...migrations[0], sql: 'create table meters (id text primary key, name text);' }, migrations[1]];
-    await expect(migrate(db.pool, 'svc', changed)).rejects.toThrow(/svc migration 1_meters was changed after it was applied/);
+    await expect(migrate(db.pool, 'svc', changed)).rejects.toThrow(
+      /svc migration 1_meters was changed after it was applied/,
+    );
   });
 
   it('rolls a failing migration back whole and keeps the ones before it', async () => {
     const db = await open();
-    const broken = [...migrations, { version: 3, name: 'broken', sql: 'create table t3 (x int); select * from no_such_table;' }];
-    await expect(migrate(db.pool, 'svc', broken)).rejects.toThrow(/svc migration 3_broken failed: relation "no_such_table" does not exist/);
-    const { rows } = await db.pool.query("select to_regclass('t3') as t3, (select count(*)::int from flexgrid_migrations) as applied");
+    const broken = [
+      ...migrations,
+      { version: 3, name: 'broken', sql: 'create table t3 (x int); select * from no_such_table;' },
+    ];
+    await expect(migrate(db.pool, 'svc', broken)).rejects.toThrow(
+      /svc migration 3_broken failed: relation "no_such_table" does not exist/,
+    );
+    const { rows } = await db.pool.query(
+      "select to_regclass('t3') as t3, (select count(*)::int from flexgrid_migrations) as applied",
+    );
     expect(rows[0]).toEqual({ t3: null, applied: 2 });
   });
 });
@@ -100,7 +118,9 @@ describe('loadMigrations', () => {
   it('refuses badly named files and duplicate versions', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'migrations-'));
     await writeFile(join(dir, 'first.sql'), 'select 1');
-    await expect(loadMigrations(dir)).rejects.toThrow(new MigrationError('migration file first.sql is not named NNNN_name.sql'));
+    await expect(loadMigrations(dir)).rejects.toThrow(
+      new MigrationError('migration file first.sql is not named NNNN_name.sql'),
+    );
     const dup = await mkdtemp(join(tmpdir(), 'migrations-'));
     await writeFile(join(dup, '1_a.sql'), 'select 1');
     await writeFile(join(dup, '001_b.sql'), 'select 1');

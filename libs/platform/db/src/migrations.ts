@@ -37,7 +37,9 @@ function orderedMigrations(migrations: Migration[]): Migration[] {
   const sorted = [...migrations].sort((a, b) => a.version - b.version);
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].version === sorted[i - 1].version) {
-      throw new MigrationError(`two migrations have version ${sorted[i].version}: ${sorted[i - 1].name} and ${sorted[i].name}`);
+      throw new MigrationError(
+        `two migrations have version ${sorted[i].version}: ${sorted[i - 1].name} and ${sorted[i].name}`,
+      );
     }
   }
   return sorted;
@@ -77,7 +79,9 @@ export async function migrate(pool: pg.Pool, app: string, migrations: readonly M
         const previous = done.get(m.version);
         if (previous) {
           if (previous.checksum !== sum) {
-            throw new MigrationError(`${app} migration ${m.version}_${m.name} was changed after it was applied (checksum ${previous.checksum.slice(0, 12)} → ${sum.slice(0, 12)})`);
+            throw new MigrationError(
+              `${app} migration ${m.version}_${m.name} was changed after it was applied (checksum ${previous.checksum.slice(0, 12)} → ${sum.slice(0, 12)})`,
+            );
           }
           result.alreadyApplied += 1;
           continue;
@@ -85,7 +89,12 @@ export async function migrate(pool: pg.Pool, app: string, migrations: readonly M
         try {
           await client.query('begin');
           await client.query(m.sql);
-          await client.query('insert into flexgrid_migrations (app, version, name, checksum) values ($1, $2, $3, $4)', [app, m.version, m.name, sum]);
+          await client.query('insert into flexgrid_migrations (app, version, name, checksum) values ($1, $2, $3, $4)', [
+            app,
+            m.version,
+            m.name,
+            sum,
+          ]);
           await client.query('commit');
         } catch (error) {
           await client.query('rollback').catch(() => undefined);

@@ -1,6 +1,12 @@
 import type { MeterReading } from '@flexgrid/contracts';
 import { type Bus, type DeliveredEvent, EmbeddedBus, KafkaBus, type OutgoingEvent } from '@flexgrid/platform-kafka';
-import { createTestDatabase, type PrivatePostgres, startPrivatePostgres, testKafkaBrokers, uniqueTopicPrefix } from '@flexgrid/testing';
+import {
+  createTestDatabase,
+  type PrivatePostgres,
+  startPrivatePostgres,
+  testKafkaBrokers,
+  uniqueTopicPrefix,
+} from '@flexgrid/testing';
 import { type Database, inTransaction, openDatabase } from './database';
 import { migrate } from './migrations';
 import { enqueue, OutboxRelay, outboxMigrations, type OutboxRelayOptions } from './outbox';
@@ -9,7 +15,12 @@ const TOPIC = 'meter.readings';
 
 function reading(seq: number): OutgoingEvent<MeterReading> {
   const meterId = `meter-${seq % 7}`;
-  return { type: 'meter.reading', key: meterId, id: `r-${seq}`, data: { meterId, startTime: seq * 1000, endTime: seq * 1000 + 1000, energyWh: seq, source: 'outbox-test' } };
+  return {
+    type: 'meter.reading',
+    key: meterId,
+    id: `r-${seq}`,
+    data: { meterId, startTime: seq * 1000, endTime: seq * 1000 + 1000, energyWh: seq, source: 'outbox-test' },
+  };
 }
 
 async function eventually(check: () => boolean, what: string, timeoutMs = 45_000): Promise<void> {
@@ -66,17 +77,35 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
   let received: DeliveredEvent[];
 
   const relay = (bus: Bus, extra: Partial<OutboxRelayOptions> = {}) =>
-    new OutboxRelay({ pool: backend.db.pool, bus, name: 'svc', batchSize: 10, pollIntervalMs: 20, leaderLock: !backend.db.embedded, ...extra });
+    new OutboxRelay({
+      pool: backend.db.pool,
+      bus,
+      name: 'svc',
+      batchSize: 10,
+      pollIntervalMs: 20,
+      leaderLock: !backend.db.embedded,
+      ...extra,
+    });
 
   const enqueueCommitted = (from: number, count: number) =>
-    inTransaction(backend.db.pool, (c) => enqueue(c, Array.from({ length: count }, (_, i) => ({ topic: TOPIC, event: reading(from + i) }))));
+    inTransaction(backend.db.pool, (c) =>
+      enqueue(
+        c,
+        Array.from({ length: count }, (_, i) => ({ topic: TOPIC, event: reading(from + i) })),
+      ),
+    );
 
   beforeEach(async () => {
     backend = await makeBackend();
     await migrate(backend.db.pool, 'platform', outboxMigrations);
     received = [];
     const observer = await backend.connectBus();
-    await observer.subscribe({ group: 'observer', topics: [TOPIC], fromBeginning: true, handler: async (e) => void received.push(e) });
+    await observer.subscribe({
+      group: 'observer',
+      topics: [TOPIC],
+      fromBeginning: true,
+      handler: async (e) => void received.push(e),
+    });
   });
   afterEach(() => backend.close());
 
@@ -87,7 +116,9 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
     await eventually(() => received.length >= count, `${count} events`);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(ids()).toEqual(expectedIds(count));
-    const { rows } = await backend.db.pool.query('select count(*)::int as pending from flexgrid_outbox where sent_at is null and failed_reason is null');
+    const { rows } = await backend.db.pool.query(
+      'select count(*)::int as pending from flexgrid_outbox where sent_at is null and failed_reason is null',
+    );
     expect(rows[0].pending).toBe(0);
   };
 
@@ -117,7 +148,9 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
       },
     });
     await expect(doomed.relayOnce()).rejects.toThrow('process killed');
-    const { rows } = await backend.db.pool.query('select count(*)::int as published_unmarked from flexgrid_outbox where batch is not null and sent_at is null');
+    const { rows } = await backend.db.pool.query(
+      'select count(*)::int as published_unmarked from flexgrid_outbox where batch is not null and sent_at is null',
+    );
     expect(rows[0].published_unmarked).toBe(10);
 
     const restarted = relay(await backend.connectBus());
@@ -129,7 +162,11 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
   it('publishes rows claimed by a relay that died before publishing them', async () => {
     await enqueueCommitted(0, 15);
     const bus = await backend.connectBus();
-    const failingBus: Bus = { ...bus, publishAtomically: async () => Promise.reject(new Error('process killed')), outboxCheckpoint: (n) => bus.outboxCheckpoint(n) };
+    const failingBus: Bus = {
+      ...bus,
+      publishAtomically: async () => Promise.reject(new Error('process killed')),
+      outboxCheckpoint: (n) => bus.outboxCheckpoint(n),
+    };
     await expect(relay(failingBus).relayOnce()).rejects.toThrow('process killed');
 
     const restarted = relay(await backend.connectBus());
@@ -140,14 +177,19 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
 
   it('refuses to enqueue an event that breaks its contract, failing the business transaction', async () => {
     const bad = { ...reading(0), data: { meterId: 'meter-0' } } as OutgoingEvent;
-    await expect(inTransaction(backend.db.pool, (c) => enqueue(c, [{ topic: TOPIC, event: bad }]))).rejects.toThrow(/breaks its contract/);
+    await expect(inTransaction(backend.db.pool, (c) => enqueue(c, [{ topic: TOPIC, event: bad }]))).rejects.toThrow(
+      /breaks its contract/,
+    );
     const { rows } = await backend.db.pool.query('select count(*)::int as n from flexgrid_outbox');
     expect(rows[0].n).toBe(0);
   });
 
   it('sets aside a stored row that breaks its contract and keeps relaying the others', async () => {
     await enqueueCommitted(0, 3);
-    await backend.db.pool.query(`insert into flexgrid_outbox (topic, event_key, event_type, event_id, data) values ($1, 'meter-x', 'meter.reading', 'bad', '{"meterId":"meter-x"}')`, [TOPIC]);
+    await backend.db.pool.query(
+      `insert into flexgrid_outbox (topic, event_key, event_type, event_id, data) values ($1, 'meter-x', 'meter.reading', 'bad', '{"meterId":"meter-x"}')`,
+      [TOPIC],
+    );
     await enqueueCommitted(3, 2);
     const r = relay(await backend.connectBus());
     r.start();
@@ -177,8 +219,17 @@ describe('transactional outbox across a PostgreSQL crash', () => {
     pg = await startPrivatePostgres();
     db = await openDatabase({ url: pg.url });
     await migrate(db.pool, 'platform', outboxMigrations);
-    bus = new KafkaBus({ brokers: testKafkaBrokers(), clientId: 'outbox-restart-test', topicPrefix: uniqueTopicPrefix('outbox-restart') });
-    await bus.subscribe({ group: 'observer', topics: [TOPIC], fromBeginning: true, handler: async (e) => void received.push(e) });
+    bus = new KafkaBus({
+      brokers: testKafkaBrokers(),
+      clientId: 'outbox-restart-test',
+      topicPrefix: uniqueTopicPrefix('outbox-restart'),
+    });
+    await bus.subscribe({
+      group: 'observer',
+      topics: [TOPIC],
+      fromBeginning: true,
+      handler: async (e) => void received.push(e),
+    });
   });
   afterAll(async () => {
     await bus?.stop();
@@ -187,10 +238,22 @@ describe('transactional outbox across a PostgreSQL crash', () => {
   });
 
   const enqueueCommitted = (from: number, count: number) =>
-    inTransaction(db.pool, (c) => enqueue(c, Array.from({ length: count }, (_, i) => ({ topic: TOPIC, event: reading(from + i) }))));
+    inTransaction(db.pool, (c) =>
+      enqueue(
+        c,
+        Array.from({ length: count }, (_, i) => ({ topic: TOPIC, event: reading(from + i) })),
+      ),
+    );
 
   it('keeps relaying after the database comes back, losing and duplicating nothing', async () => {
-    const relay = new OutboxRelay({ pool: db.pool, bus, name: 'svc', batchSize: 10, pollIntervalMs: 20, leaderLock: true });
+    const relay = new OutboxRelay({
+      pool: db.pool,
+      bus,
+      name: 'svc',
+      batchSize: 10,
+      pollIntervalMs: 20,
+      leaderLock: true,
+    });
     relay.start();
     await enqueueCommitted(0, 40);
     await eventually(() => received.length >= 40, 'the first 40 events');

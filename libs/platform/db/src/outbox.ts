@@ -50,7 +50,11 @@ export interface OutboxEntry {
  * Adds events to the outbox inside the caller's transaction. Events are validated here, so a contract
  * violation fails the business transaction instead of blocking the relay later.
  */
-export async function enqueue(client: pg.ClientBase, entries: readonly OutboxEntry[], validator = defaultValidator()): Promise<void> {
+export async function enqueue(
+  client: pg.ClientBase,
+  entries: readonly OutboxEntry[],
+  validator = defaultValidator(),
+): Promise<void> {
   if (entries.length === 0) return;
   const values: unknown[] = [];
   const rows: string[] = [];
@@ -60,7 +64,16 @@ export async function enqueue(client: pg.ClientBase, entries: readonly OutboxEnt
     const time = event.time === undefined ? new Date() : new Date(event.time);
     const n = values.length;
     rows.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8})`);
-    values.push(topic, event.key, event.type, event.id ?? randomUUID(), event.source ?? null, time, event.subject ?? null, JSON.stringify(event.data));
+    values.push(
+      topic,
+      event.key,
+      event.type,
+      event.id ?? randomUUID(),
+      event.source ?? null,
+      time,
+      event.subject ?? null,
+      JSON.stringify(event.data),
+    );
   }
   await client.query(
     `insert into flexgrid_outbox (topic, event_key, event_type, event_id, event_source, event_time, subject, data) values ${rows.join(', ')}`,
@@ -151,7 +164,10 @@ export class OutboxRelay {
         while (Date.now() < deadline && (await this.relayOnce()) > 0);
       }
     } catch (error) {
-      this.logger.warn({ err: error, outbox: this.options.name }, 'outbox flush on stop failed; the next start publishes the rest');
+      this.logger.warn(
+        { err: error, outbox: this.options.name },
+        'outbox flush on stop failed; the next start publishes the rest',
+      );
     } finally {
       await this.releaseLead();
     }
@@ -182,7 +198,10 @@ export class OutboxRelay {
     const publishable = await this.setAsideInvalid(rows);
     await bus.publishAtomically(name, toBatches(publishable), batch);
     await this.options.afterPublish?.(batch);
-    await pool.query('update flexgrid_outbox set sent_at = now() where batch = $1 and sent_at is null and failed_reason is null', [batch]);
+    await pool.query(
+      'update flexgrid_outbox set sent_at = now() where batch = $1 and sent_at is null and failed_reason is null',
+      [batch],
+    );
     return publishable.length;
   }
 
@@ -194,7 +213,11 @@ export class OutboxRelay {
         'update flexgrid_outbox set sent_at = now() where batch <= $1 and sent_at is null and failed_reason is null',
         [checkpoint],
       );
-      if (rowCount) this.logger.info({ outbox: this.options.name, checkpoint, rows: rowCount }, 'outbox rows published before a restart marked sent');
+      if (rowCount)
+        this.logger.info(
+          { outbox: this.options.name, checkpoint, rows: rowCount },
+          'outbox rows published before a restart marked sent',
+        );
     }
     this.recovered = true;
   }
@@ -208,8 +231,14 @@ export class OutboxRelay {
         valid.push(row);
         continue;
       }
-      this.logger.error({ outbox: this.options.name, id: row.id, topic: row.topic, reason: check.reason }, 'outbox row breaks its contract; set aside');
-      await this.options.pool.query('update flexgrid_outbox set failed_reason = $2 where id = $1', [row.id, check.reason]);
+      this.logger.error(
+        { outbox: this.options.name, id: row.id, topic: row.topic, reason: check.reason },
+        'outbox row breaks its contract; set aside',
+      );
+      await this.options.pool.query('update flexgrid_outbox set failed_reason = $2 where id = $1', [
+        row.id,
+        check.reason,
+      ]);
     }
     return valid;
   }
@@ -254,7 +283,9 @@ export class OutboxRelay {
     const onError = (error: Error) => this.loseLead(client, error);
     client.on('error', onError);
     try {
-      const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [`flexgrid_outbox:${this.options.name}`]);
+      const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [
+        `flexgrid_outbox:${this.options.name}`,
+      ]);
       if (rows[0].locked) {
         this.leader = { client, onError };
         // Another replica may have relayed while this one stood by.
@@ -304,7 +335,9 @@ export class OutboxRelay {
     const keep = this.options.keepSentMs ?? 7 * 24 * 3600_000;
     if (Date.now() - this.lastCleanup < 60_000) return;
     this.lastCleanup = Date.now();
-    await this.options.pool.query(`delete from flexgrid_outbox where sent_at < now() - make_interval(secs => $1)`, [keep / 1000]);
+    await this.options.pool.query(`delete from flexgrid_outbox where sent_at < now() - make_interval(secs => $1)`, [
+      keep / 1000,
+    ]);
   }
 }
 

@@ -20,11 +20,21 @@ export function reading(meterId: string, seq: number): OutgoingEvent<MeterReadin
     type: 'meter.reading',
     key: meterId,
     id: `${meterId}:${seq}`,
-    data: { meterId, startTime: seq * 900_000, endTime: (seq + 1) * 900_000, energyWh: seq, source: 'bus-contract-test' },
+    data: {
+      meterId,
+      startTime: seq * 900_000,
+      endTime: (seq + 1) * 900_000,
+      energyWh: seq,
+      source: 'bus-contract-test',
+    },
   };
 }
 
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -60,8 +70,15 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
       await bus.publish(TOPIC, [{ ...reading('m1', 7), time: '2026-11-24T10:00:00.000Z', subject: 'sub' }]);
       await eventually(() => got.length === 1, 'one event');
       expect(got[0]).toMatchObject({
-        id: 'm1:7', type: 'meter.reading', source: expect.any(String), time: '2026-11-24T10:00:00.000Z', subject: 'sub',
-        key: 'm1', topic: TOPIC, attempt: 1, data: reading('m1', 7).data,
+        id: 'm1:7',
+        type: 'meter.reading',
+        source: expect.any(String),
+        time: '2026-11-24T10:00:00.000Z',
+        subject: 'sub',
+        key: 'm1',
+        topic: TOPIC,
+        attempt: 1,
+        data: reading('m1', 7).data,
       });
     });
 
@@ -69,12 +86,17 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
       const bus = await connect();
       const seen = new Map<string, number[]>();
       await bus.subscribe({
-        group: 'g', topics: [TOPIC], fromBeginning: true,
+        group: 'g',
+        topics: [TOPIC],
+        fromBeginning: true,
         handler: async (e) => void (seen.get(e.key) ?? seen.set(e.key, []).get(e.key)!).push(seqOf(e)),
       });
       const keys = Array.from({ length: 12 }, (_, i) => `meter-${i}`);
       for (let batch = 0; batch < 5; batch++) {
-        await bus.publish(TOPIC, keys.flatMap((k) => [0, 1, 2, 3].map((i) => reading(k, batch * 4 + i))));
+        await bus.publish(
+          TOPIC,
+          keys.flatMap((k) => [0, 1, 2, 3].map((i) => reading(k, batch * 4 + i))),
+        );
       }
       await eventually(() => [...seen.values()].reduce((n, s) => n + s.length, 0) === 12 * 20, 'all 240 events');
       for (const k of keys) expect(seen.get(k)).toEqual(Array.from({ length: 20 }, (_, i) => i));
@@ -83,15 +105,31 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
     it('resumes a restarted consumer group from its last commit, losing nothing', async () => {
       const first = await connect();
       const firstRun: number[] = [];
-      const sub = await first.subscribe({ group: 'resume', topics: [TOPIC], fromBeginning: true, handler: async (e) => void firstRun.push(seqOf(e)) });
-      await first.publish(TOPIC, Array.from({ length: 30 }, (_, i) => reading('m', i)));
+      const sub = await first.subscribe({
+        group: 'resume',
+        topics: [TOPIC],
+        fromBeginning: true,
+        handler: async (e) => void firstRun.push(seqOf(e)),
+      });
+      await first.publish(
+        TOPIC,
+        Array.from({ length: 30 }, (_, i) => reading('m', i)),
+      );
       await eventually(() => firstRun.length === 30, 'the first 30 events');
       await sub.stop();
 
-      await first.publish(TOPIC, Array.from({ length: 30 }, (_, i) => reading('m', 30 + i)));
+      await first.publish(
+        TOPIC,
+        Array.from({ length: 30 }, (_, i) => reading('m', 30 + i)),
+      );
       const second = await connect();
       const secondRun: number[] = [];
-      await second.subscribe({ group: 'resume', topics: [TOPIC], fromBeginning: true, handler: async (e) => void secondRun.push(seqOf(e)) });
+      await second.subscribe({
+        group: 'resume',
+        topics: [TOPIC],
+        fromBeginning: true,
+        handler: async (e) => void secondRun.push(seqOf(e)),
+      });
       await eventually(() => secondRun.length >= 30, 'the next 30 events');
       // The stop committed everything handled, so the restart starts exactly where the first run ended.
       expect(secondRun).toEqual(Array.from({ length: 30 }, (_, i) => 30 + i));
@@ -103,7 +141,9 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
       const attempts: string[] = [];
       let failuresLeft = 2;
       await bus.subscribe({
-        group: 'g', topics: [TOPIC], fromBeginning: true,
+        group: 'g',
+        topics: [TOPIC],
+        fromBeginning: true,
         handler: async (e) => {
           attempts.push(`${seqOf(e)}#${e.attempt}`);
           if (seqOf(e) === 1 && failuresLeft-- > 0) throw new Error('database unavailable');
@@ -117,14 +157,30 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
     it('dead-letters a schema-invalid record with the reason and keeps the partition flowing', async () => {
       const bus = await connect();
       const got: number[] = [];
-      await bus.subscribe({ group: 'g', topics: [TOPIC], fromBeginning: true, handler: async (e) => void got.push(seqOf(e)) });
+      await bus.subscribe({
+        group: 'g',
+        topics: [TOPIC],
+        fromBeginning: true,
+        handler: async (e) => void got.push(seqOf(e)),
+      });
       await bus.publish(TOPIC, [reading('m', 0)]);
       const poison = { ...reading('m', 1).data, energyWh: 'a lot' };
       await harness.injectRaw(TOPIC, {
-        key: 'm', value: JSON.stringify(poison),
-        headers: { ce_specversion: '1.0', ce_id: 'poison', ce_type: 'meter.reading', ce_source: 'rogue', 'content-type': 'application/json' },
+        key: 'm',
+        value: JSON.stringify(poison),
+        headers: {
+          ce_specversion: '1.0',
+          ce_id: 'poison',
+          ce_type: 'meter.reading',
+          ce_source: 'rogue',
+          'content-type': 'application/json',
+        },
       });
-      await harness.injectRaw(TOPIC, { key: 'm', value: '{not json', headers: { ce_specversion: '1.0', ce_id: 'garbage', ce_type: 'meter.reading', ce_source: 'rogue' } });
+      await harness.injectRaw(TOPIC, {
+        key: 'm',
+        value: '{not json',
+        headers: { ce_specversion: '1.0', ce_id: 'garbage', ce_type: 'meter.reading', ce_source: 'rogue' },
+      });
       await bus.publish(TOPIC, [reading('m', 2), reading('m', 3)]);
       await eventually(() => got.length === 3, 'the valid events around the poison records');
       expect(got).toEqual([0, 2, 3]);
@@ -142,7 +198,9 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
       const bus = await connect();
       const calls: number[] = [];
       await bus.subscribe({
-        group: 'g', topics: [TOPIC], fromBeginning: true,
+        group: 'g',
+        topics: [TOPIC],
+        fromBeginning: true,
         handler: async (e) => {
           calls.push(seqOf(e));
           if (seqOf(e) === 0) throw new UnprocessableEvent('meter m is unknown');
@@ -159,10 +217,17 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
     it('refuses to publish an event that breaks its contract, sending nothing of the batch', async () => {
       const bus = await connect();
       const got: number[] = [];
-      await bus.subscribe({ group: 'g', topics: [TOPIC], fromBeginning: true, handler: async (e) => void got.push(seqOf(e)) });
+      await bus.subscribe({
+        group: 'g',
+        topics: [TOPIC],
+        fromBeginning: true,
+        handler: async (e) => void got.push(seqOf(e)),
+      });
       const bad = { ...reading('m', 1), data: { ...reading('m', 1).data, endTime: 'later' } } as OutgoingEvent;
       await expect(bus.publish(TOPIC, [reading('m', 0), bad])).rejects.toThrow(ContractViolation);
-      await expect(bus.publish(TOPIC, [{ ...reading('m', 0), type: 'meter.bogus' }])).rejects.toThrow(/meter.bogus is not allowed/);
+      await expect(bus.publish(TOPIC, [{ ...reading('m', 0), type: 'meter.bogus' }])).rejects.toThrow(
+        /meter.bogus is not allowed/,
+      );
       await bus.publish(TOPIC, [reading('m', 2)]);
       await eventually(() => got.length === 1, 'the valid event');
       expect(got).toEqual([2]);
@@ -171,12 +236,19 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
     it('publishes atomically with an outbox checkpoint', async () => {
       const bus = await connect();
       const got: number[] = [];
-      await bus.subscribe({ group: 'g', topics: [TOPIC], fromBeginning: true, handler: async (e) => void got.push(seqOf(e)) });
+      await bus.subscribe({
+        group: 'g',
+        topics: [TOPIC],
+        fromBeginning: true,
+        handler: async (e) => void got.push(seqOf(e)),
+      });
       expect(await bus.outboxCheckpoint('svc')).toBeUndefined();
       await bus.publishAtomically('svc', [{ topic: TOPIC, events: [reading('a', 0), reading('b', 1)] }], 41);
       expect(await bus.outboxCheckpoint('svc')).toBe(41);
       const bad = { ...reading('a', 2), data: { meterId: 'a' } } as OutgoingEvent;
-      await expect(bus.publishAtomically('svc', [{ topic: TOPIC, events: [reading('a', 3), bad] }], 43)).rejects.toThrow(ContractViolation);
+      await expect(
+        bus.publishAtomically('svc', [{ topic: TOPIC, events: [reading('a', 3), bad] }], 43),
+      ).rejects.toThrow(ContractViolation);
       expect(await bus.outboxCheckpoint('svc')).toBe(41);
       await bus.publishAtomically('svc', [{ topic: TOPIC, events: [reading('a', 4)] }], 44);
       await eventually(() => got.length === 3, 'the three published events');
@@ -190,9 +262,24 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
       const a1: string[] = [];
       const a2: string[] = [];
       const b: string[] = [];
-      await bus.subscribe({ group: 'a', topics: [TOPIC], fromBeginning: true, handler: async (e) => void a1.push(e.id) });
-      await bus.subscribe({ group: 'a', topics: [TOPIC], fromBeginning: true, handler: async (e) => void a2.push(e.id) });
-      await bus.subscribe({ group: 'b', topics: [TOPIC], fromBeginning: true, handler: async (e) => void b.push(e.id) });
+      await bus.subscribe({
+        group: 'a',
+        topics: [TOPIC],
+        fromBeginning: true,
+        handler: async (e) => void a1.push(e.id),
+      });
+      await bus.subscribe({
+        group: 'a',
+        topics: [TOPIC],
+        fromBeginning: true,
+        handler: async (e) => void a2.push(e.id),
+      });
+      await bus.subscribe({
+        group: 'b',
+        topics: [TOPIC],
+        fromBeginning: true,
+        handler: async (e) => void b.push(e.id),
+      });
       const events = Array.from({ length: 60 }, (_, i) => reading(`meter-${i % 20}`, i));
       await bus.publish(TOPIC, events);
       const all = events.map((e) => e.id).sort();
@@ -206,7 +293,9 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
       const finished: number[] = [];
       let started = false;
       const sub = await bus.subscribe({
-        group: 'drain', topics: [TOPIC], fromBeginning: true,
+        group: 'drain',
+        topics: [TOPIC],
+        fromBeginning: true,
         handler: async (e) => {
           started = true;
           await new Promise((r) => setTimeout(r, 300));
@@ -221,7 +310,12 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
       const again: number[] = [];
       const next = await connect();
       await next.publish(TOPIC, [reading('m', 1)]);
-      await next.subscribe({ group: 'drain', topics: [TOPIC], fromBeginning: true, handler: async (e) => void again.push(seqOf(e)) });
+      await next.subscribe({
+        group: 'drain',
+        topics: [TOPIC],
+        fromBeginning: true,
+        handler: async (e) => void again.push(seqOf(e)),
+      });
       await eventually(() => again.length === 1, 'the next event');
       expect(again).toEqual([1]);
     });

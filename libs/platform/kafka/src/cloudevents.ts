@@ -29,7 +29,12 @@ export function encodeEvent(event: OutgoingEvent, defaultSource: string): Encode
 }
 
 /** Validates every event against `topic`'s contract, then encodes them; one bad event stops the whole batch. */
-export function encodeValidEvents(validator: ContractValidator, topic: string, events: readonly OutgoingEvent[], defaultSource: string): EncodedRecord[] {
+export function encodeValidEvents(
+  validator: ContractValidator,
+  topic: string,
+  events: readonly OutgoingEvent[],
+  defaultSource: string,
+): EncodedRecord[] {
   return events.map((event) => {
     const check = validator.check(topic, event.type, event.key, event.data);
     if (!check.ok) throw new ContractViolation(topic, check.reason);
@@ -46,7 +51,10 @@ export function decodeRecord(
   headers: Readonly<Record<string, string | undefined>>,
 ): DecodeResult {
   if (headers['ce_specversion'] !== '1.0') {
-    return { ok: false, reason: `ce_specversion is ${JSON.stringify(headers['ce_specversion'] ?? null)}, expected "1.0"` };
+    return {
+      ok: false,
+      reason: `ce_specversion is ${JSON.stringify(headers['ce_specversion'] ?? null)}, expected "1.0"`,
+    };
   }
   const { ce_id: id, ce_type: type, ce_source: source } = headers;
   if (!id) return { ok: false, reason: 'header ce_id is missing' };

@@ -1,6 +1,14 @@
 import { type Catalog, catalog as flexgridCatalog, ContractValidator } from '@flexgrid/contracts';
 import type { Registry } from 'prom-client';
-import { type BusLogger, type DeliveredEvent, defaultRetryPolicy, type EventHandler, type RetryPolicy, silentLogger, UnprocessableEvent } from './bus';
+import {
+  type BusLogger,
+  type DeliveredEvent,
+  defaultRetryPolicy,
+  type EventHandler,
+  type RetryPolicy,
+  silentLogger,
+  UnprocessableEvent,
+} from './bus';
 import { decodeRecord } from './cloudevents';
 import { BusMetrics } from './metrics';
 
@@ -70,7 +78,13 @@ export async function deliver(record: ConsumedRecord, ctx: DeliveryContext): Pro
     return deadLetter(record, reason ?? 'invalid record', ctx);
   }
 
-  const event: DeliveredEvent = { ...decoded.event, topic: record.topic, partition: record.partition, offset: record.offset, attempt: 0 };
+  const event: DeliveredEvent = {
+    ...decoded.event,
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    attempt: 0,
+  };
   let delay = ctx.retry.initialDelayMs;
   for (;;) {
     event.attempt += 1;
@@ -83,7 +97,14 @@ export async function deliver(record: ConsumedRecord, ctx: DeliveryContext): Pro
       ctx.metrics?.handled(record.topic, ctx.group, 'error', performance.now() - started);
       if (error instanceof UnprocessableEvent) return deadLetter(record, `unprocessable: ${error.message}`, ctx);
       ctx.logger.warn(
-        { err: error, topic: record.topic, partition: record.partition, offset: record.offset, group: ctx.group, attempt: event.attempt },
+        {
+          err: error,
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset,
+          group: ctx.group,
+          attempt: event.attempt,
+        },
         `handler failed; redelivering in ${delay} ms`,
       );
     }
@@ -95,13 +116,22 @@ export async function deliver(record: ConsumedRecord, ctx: DeliveryContext): Pro
   }
 }
 
-function contractReason(validator: ContractValidator, topic: string, type: string, key: string, data: unknown): string | undefined {
+function contractReason(
+  validator: ContractValidator,
+  topic: string,
+  type: string,
+  key: string,
+  data: unknown,
+): string | undefined {
   const check = validator.check(topic, type, key, data);
   return check.ok ? undefined : check.reason;
 }
 
 async function deadLetter(record: ConsumedRecord, reason: string, ctx: DeliveryContext): Promise<DeliveryOutcome> {
-  ctx.logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, group: ctx.group, reason }, 'record dead-lettered');
+  ctx.logger.warn(
+    { topic: record.topic, partition: record.partition, offset: record.offset, group: ctx.group, reason },
+    'record dead-lettered',
+  );
   // Until the dead letter is safely written the record must not be committed, so a failure here is retried.
   let delay = ctx.retry.initialDelayMs;
   for (;;) {

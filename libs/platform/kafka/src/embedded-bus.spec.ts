@@ -32,12 +32,18 @@ busContract('embedded', async () => {
 describe('EmbeddedBus', () => {
   it('refuses a topic that is not in the catalog', async () => {
     const bus = new EmbeddedBus({ source: 'test' });
-    await expect(bus.subscribe({ group: 'g', topics: ['nope'], handler: async () => undefined })).rejects.toThrow(/topic nope does not exist/);
+    await expect(bus.subscribe({ group: 'g', topics: ['nope'], handler: async () => undefined })).rejects.toThrow(
+      /topic nope does not exist/,
+    );
   });
 
   it('drops the oldest records past its size limit, keeping offsets', async () => {
     const bus = new EmbeddedBus({ source: 'test', maxRecordsPerPartition: 2 });
-    const event = (i: number) => ({ type: 'meter.reading', key: 'k', data: { meterId: 'k', startTime: i, endTime: i + 1, source: 't' } });
+    const event = (i: number) => ({
+      type: 'meter.reading',
+      key: 'k',
+      data: { meterId: 'k', startTime: i, endTime: i + 1, source: 't' },
+    });
     await bus.publish('meter.readings', [event(0), event(1), event(2)]);
     const partition = [0, 1, 2, 3, 4, 5].find((p) => bus.read('meter.readings', p).length > 0)!;
     expect(bus.read('meter.readings', partition).map((r) => r.offset)).toEqual(['1', '2']);

@@ -1,7 +1,16 @@
 import { deadLetterTopicOf, physicalTopics } from '@flexgrid/contracts';
 import type { Bus, OutgoingEvent, SubscribeOptions, Subscription, TopicBatch } from './bus';
 import { type EncodedRecord, encodeValidEvents } from './cloudevents';
-import { type BusDependencies, busDependencies, type BusOptions, type ConsumedRecord, deadLetterHeaders, deliver, type DeliveryContext, Sleeper } from './delivery';
+import {
+  type BusDependencies,
+  busDependencies,
+  type BusOptions,
+  type ConsumedRecord,
+  deadLetterHeaders,
+  deliver,
+  type DeliveryContext,
+  Sleeper,
+} from './delivery';
 
 export interface EmbeddedBusOptions extends BusOptions {
   /** Default CloudEvents source. */
@@ -67,7 +76,10 @@ export class EmbeddedBus implements Bus {
     this.deps = busDependencies(options);
     this.maxRecords = options.maxRecordsPerPartition ?? 100_000;
     for (const t of physicalTopics(this.deps.validator.topics)) {
-      this.logs.set(t.name, Array.from({ length: t.config.partitions }, () => new PartitionLog()));
+      this.logs.set(
+        t.name,
+        Array.from({ length: t.config.partitions }, () => new PartitionLog()),
+      );
     }
   }
 
@@ -79,7 +91,10 @@ export class EmbeddedBus implements Bus {
 
   async publishAtomically(outbox: string, batches: readonly TopicBatch[], lastId: number): Promise<void> {
     // Encode everything first: one invalid event must leave nothing published.
-    const encoded = batches.map((b) => ({ topic: b.topic, records: encodeValidEvents(this.deps.validator, b.topic, b.events, this.options.source) }));
+    const encoded = batches.map((b) => ({
+      topic: b.topic,
+      records: encodeValidEvents(this.deps.validator, b.topic, b.events, this.options.source),
+    }));
     for (const b of encoded) for (const record of b.records) this.append(b.topic, record);
     this.checkpoints.set(outbox, lastId);
     for (const b of batches) this.deps.metrics?.publishedEvents(b.topic, b.events.length);
@@ -122,13 +137,22 @@ export class EmbeddedBus implements Bus {
   }
 
   /** @internal */
-  deliveryContext(group: string, options: SubscribeOptions, sleeper: Sleeper, stopping: () => boolean): DeliveryContext {
+  deliveryContext(
+    group: string,
+    options: SubscribeOptions,
+    sleeper: Sleeper,
+    stopping: () => boolean,
+  ): DeliveryContext {
     return {
       ...this.deps,
       handler: options.handler,
       group,
       deadLetter: async (record, reason) => {
-        this.append(deadLetterTopicOf(record.topic), { key: record.key ?? '', value: record.value ?? '', headers: deadLetterHeaders(record, reason, group) });
+        this.append(deadLetterTopicOf(record.topic), {
+          key: record.key ?? '',
+          value: record.value ?? '',
+          headers: deadLetterHeaders(record, reason, group),
+        });
       },
       stopping,
       sleep: (ms) => sleeper.sleep(ms),
@@ -139,8 +163,6 @@ export class EmbeddedBus implements Bus {
   appendRaw(topic: string, record: EncodedRecord): void {
     this.append(topic, record);
   }
-
-
 
   private append(topic: string, record: EncodedRecord): void {
     const logs = this.partitions(topic);
@@ -245,7 +267,14 @@ class PartitionWorker {
 }
 
 function toConsumed(topic: string, partition: number, record: StoredRecord): ConsumedRecord {
-  return { topic, partition, offset: String(record.offset), key: record.key, value: record.value, headers: { ...record.headers } };
+  return {
+    topic,
+    partition,
+    offset: String(record.offset),
+    key: record.key,
+    value: record.value,
+    headers: { ...record.headers },
+  };
 }
 
 /** FNV-1a over the key: stable, so one key always lands in one partition. */

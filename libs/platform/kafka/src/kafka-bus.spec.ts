@@ -16,7 +16,12 @@ busContract('kafka', async () => {
   await producer.connect();
   return {
     async connect() {
-      const bus = new KafkaBus({ brokers, clientId: 'bus-contract', topicPrefix: prefix, retry: { initialDelayMs: 20, maxDelayMs: 200 } });
+      const bus = new KafkaBus({
+        brokers,
+        clientId: 'bus-contract',
+        topicPrefix: prefix,
+        retry: { initialDelayMs: 20, maxDelayMs: 200 },
+      });
       await bus.connect();
       return bus;
     },
@@ -30,8 +35,17 @@ busContract('kafka', async () => {
         await deadLetterReader.subscribe({ topics: [prefix + deadLetterTopicOf(topic)], fromBeginning: true });
         await deadLetterReader.run({
           eachMessage: async ({ message, partition }) => {
-            const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, v?.toString()]));
-            dead.push({ topic, partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers });
+            const headers = Object.fromEntries(
+              Object.entries(message.headers ?? {}).map(([k, v]) => [k, v?.toString()]),
+            );
+            dead.push({
+              topic,
+              partition,
+              offset: message.offset,
+              key: message.key?.toString() ?? null,
+              value: message.value?.toString() ?? null,
+              headers,
+            });
           },
         });
       }
@@ -51,13 +65,17 @@ describe('KafkaBus', () => {
     const admin = raw.admin();
     await admin.connect();
     try {
-      const meta = await admin.fetchTopicMetadata({ topics: [`${prefix}meter.readings`, `${prefix}meter.readings.dlq`] });
+      const meta = await admin.fetchTopicMetadata({
+        topics: [`${prefix}meter.readings`, `${prefix}meter.readings.dlq`],
+      });
       expect(meta.topics.map((t) => [t.name, t.partitions.length]).sort()).toEqual([
         [`${prefix}meter.readings`, 6],
         [`${prefix}meter.readings.dlq`, 1],
       ]);
       // Publishing to a topic outside the catalog fails before reaching the broker.
-      await expect(bus.publish('no.such.topic', [{ type: 'x', key: 'k', data: {} }])).rejects.toThrow(/not in the catalog/);
+      await expect(bus.publish('no.such.topic', [{ type: 'x', key: 'k', data: {} }])).rejects.toThrow(
+        /not in the catalog/,
+      );
       expect((await admin.listTopics()).filter((t) => t.startsWith(prefix) && t.includes('no.such'))).toEqual([]);
     } finally {
       await admin.disconnect();
@@ -69,7 +87,12 @@ describe('KafkaBus', () => {
     const bus = new KafkaBus({ brokers, clientId: 'ping-test', createTopics: false });
     await expect(bus.ping()).resolves.toBeUndefined();
     await bus.stop();
-    const nowhere = new KafkaBus({ brokers: ['127.0.0.1:1'], clientId: 'ping-test', createTopics: false, requestTimeoutMs: 1_000 });
+    const nowhere = new KafkaBus({
+      brokers: ['127.0.0.1:1'],
+      clientId: 'ping-test',
+      createTopics: false,
+      requestTimeoutMs: 1_000,
+    });
     await expect(nowhere.ping(500)).rejects.toThrow(/did not answer within 500 ms|Connection/);
     await nowhere.stop().catch(() => undefined);
   });

@@ -12,7 +12,16 @@ import {
 } from 'kafkajs';
 import type { Bus, OutgoingEvent, SubscribeOptions, Subscription, TopicBatch } from './bus';
 import { encodeValidEvents } from './cloudevents';
-import { type BusDependencies, busDependencies, type BusOptions, type ConsumedRecord, deadLetterHeaders, deliver, type DeliveryContext, Sleeper } from './delivery';
+import {
+  type BusDependencies,
+  busDependencies,
+  type BusOptions,
+  type ConsumedRecord,
+  deadLetterHeaders,
+  deliver,
+  type DeliveryContext,
+  Sleeper,
+} from './delivery';
 import { installProduceEncoder } from './produce-encoder';
 
 export interface KafkaBusOptions extends BusOptions {
@@ -41,7 +50,6 @@ export interface KafkaBusOptions extends BusOptions {
   fetchMaxWaitMs?: number;
 }
 
-
 /**
  * The Bus over Apache Kafka (kafkajs): idempotent producer with acks=all, read_committed consumers,
  * topics created from the catalog and never auto-created.
@@ -62,7 +70,10 @@ export class KafkaBus implements Bus {
     this.deps = busDependencies(options);
     this.description = `kafka ${options.brokers.join(',')}`;
     if (!installProduceEncoder()) {
-      this.deps.logger.warn({}, 'kafkajs sent records before the first KafkaBus was built; it keeps its slower Produce encoder');
+      this.deps.logger.warn(
+        {},
+        'kafkajs sent records before the first KafkaBus was built; it keeps its slower Produce encoder',
+      );
     }
     this.kafka = new Kafka({
       clientId: options.clientId,
@@ -75,7 +86,11 @@ export class KafkaBus implements Bus {
       logLevel: logLevel.WARN,
       logCreator: () => (entry) => this.log(entry),
     });
-    this.producer = this.kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
     this.admin = this.kafka.admin();
   }
 
@@ -125,7 +140,11 @@ export class KafkaBus implements Bus {
     for (;;) {
       try {
         const { topics: found } = await this.admin.fetchTopicMetadata({ topics });
-        if (found.length === topics.length && found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+        if (
+          found.length === topics.length &&
+          found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+        )
+          return;
       } catch (error) {
         if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
       }
@@ -145,7 +164,10 @@ export class KafkaBus implements Bus {
   }
 
   async publishAtomically(outbox: string, batches: readonly TopicBatch[], lastId: number): Promise<void> {
-    const encoded = batches.map((b) => ({ topic: this.physical(b.topic), messages: encodeValidEvents(this.deps.validator, b.topic, b.events, this.options.clientId) }));
+    const encoded = batches.map((b) => ({
+      topic: this.physical(b.topic),
+      messages: encodeValidEvents(this.deps.validator, b.topic, b.events, this.options.clientId),
+    }));
     await this.connect();
     const producer = await this.transactionalProducer(outbox);
     const transaction = await producer.transaction();
@@ -155,7 +177,9 @@ export class KafkaBus implements Bus {
       // exactly when the events do, and reading it back is one admin call.
       await transaction.sendOffsets({
         consumerGroupId: this.checkpointGroup(outbox),
-        topics: [{ topic: this.physical(outboxCheckpoints.name), partitions: [{ partition: 0, offset: String(lastId) }] }],
+        topics: [
+          { topic: this.physical(outboxCheckpoints.name), partitions: [{ partition: 0, offset: String(lastId) }] },
+        ],
       });
       await transaction.commit();
     } catch (error) {
@@ -176,7 +200,10 @@ export class KafkaBus implements Bus {
     await this.discardTransactionalProducer(outbox);
     await this.transactionalProducer(outbox);
     const [topic] = await retryRetriable(() =>
-      this.admin.fetchOffsets({ groupId: this.checkpointGroup(outbox), topics: [this.physical(outboxCheckpoints.name)] }),
+      this.admin.fetchOffsets({
+        groupId: this.checkpointGroup(outbox),
+        topics: [this.physical(outboxCheckpoints.name)],
+      }),
     );
     const offset = topic?.partitions.find((p) => p.partition === 0)?.offset;
     return offset === undefined || offset === '-1' ? undefined : Number(offset);
@@ -185,15 +212,19 @@ export class KafkaBus implements Bus {
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     // A consumer-only service needs its topics too, and kafkajs fails a subscription to a missing one.
     await this.connect();
-    const subscription = new KafkaSubscription(this.kafka.consumer({
-      groupId: this.prefix + options.group,
-      readUncommitted: false,
-      allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
-      maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 500,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 10_000 },
-    }), options, this);
+    const subscription = new KafkaSubscription(
+      this.kafka.consumer({
+        groupId: this.prefix + options.group,
+        readUncommitted: false,
+        allowAutoTopicCreation: false,
+        sessionTimeout: 30_000,
+        heartbeatInterval: 3_000,
+        maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 500,
+        retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 10_000 },
+      }),
+      options,
+      this,
+    );
     this.subscriptions.add(subscription);
     try {
       await subscription.start();
@@ -256,8 +287,6 @@ export class KafkaBus implements Bus {
       messages: [{ key: record.key, value: record.value, headers: deadLetterHeaders(record, reason, group) }],
     });
   }
-
-
 
   private async transactionalProducer(outbox: string): Promise<Producer> {
     let producer = this.transactional.get(outbox);
@@ -333,7 +362,10 @@ class KafkaSubscription {
   async start(): Promise<void> {
     const { concurrency, ...deps } = this.bus.deliveryDeps;
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.options.topics.map((t) => this.bus.physical(t)), fromBeginning: this.options.fromBeginning ?? false });
+    await this.consumer.subscribe({
+      topics: this.options.topics.map((t) => this.bus.physical(t)),
+      fromBeginning: this.options.fromBeginning ?? false,
+    });
     await this.consumer.run({
       autoCommit: true,
       autoCommitInterval: 1_000,
@@ -345,7 +377,8 @@ class KafkaSubscription {
           ...deps,
           handler: this.options.handler,
           group: this.options.group,
-          deadLetter: (record: ConsumedRecord, reason: string) => this.bus.writeDeadLetter(record, reason, this.options.group),
+          deadLetter: (record: ConsumedRecord, reason: string) =>
+            this.bus.writeDeadLetter(record, reason, this.options.group),
           // A stale batch belongs to a partition this member lost in a rebalance: its new owner redelivers.
           stopping: () => this.stopping || !isRunning() || isStale(),
           keepAlive: heartbeat,
@@ -354,7 +387,14 @@ class KafkaSubscription {
         for (const message of batch.messages) {
           if (ctx.stopping()) break;
           const outcome = await deliver(
-            { topic, partition: batch.partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers: headersOf(message.headers) },
+            {
+              topic,
+              partition: batch.partition,
+              offset: message.offset,
+              key: message.key?.toString() ?? null,
+              value: message.value?.toString() ?? null,
+              headers: headersOf(message.headers),
+            },
             ctx,
           );
           if (outcome === 'stopped') break;
@@ -388,7 +428,11 @@ const TRANSIENT_ERRORS = new Set([
 
 /** Does this error, or one it was caused by, mean the broker may answer if asked again? */
 function isTransient(error: unknown): boolean {
-  for (let e = error as { name?: string; retriable?: boolean; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+  for (
+    let e = error as { name?: string; retriable?: boolean; cause?: unknown } | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
     if (e.retriable === true || (e.name !== undefined && TRANSIENT_ERRORS.has(e.name))) return true;
   }
   return false;

@@ -18,11 +18,20 @@ describe('KafkaBus across a broker crash', () => {
 
   it('loses nothing published before, during and after a SIGKILL of the broker, and readiness follows it', async () => {
     const publisher = new KafkaBus({ brokers: broker.brokers, clientId: 'restart-publisher' });
-    const consumer = new KafkaBus({ brokers: broker.brokers, clientId: 'restart-consumer', retry: { initialDelayMs: 50, maxDelayMs: 500 } });
+    const consumer = new KafkaBus({
+      brokers: broker.brokers,
+      clientId: 'restart-consumer',
+      retry: { initialDelayMs: 50, maxDelayMs: 500 },
+    });
     buses.push(publisher, consumer);
     await publisher.connect();
     const seen = new Set<string>();
-    await consumer.subscribe({ group: 'restart', topics: [TOPIC], fromBeginning: true, handler: async (e) => void seen.add(e.id) });
+    await consumer.subscribe({
+      group: 'restart',
+      topics: [TOPIC],
+      fromBeginning: true,
+      handler: async (e) => void seen.add(e.id),
+    });
 
     const batch = (from: number) => Array.from({ length: 100 }, (_, i) => reading(`meter-${i % 10}`, from + i));
     await publisher.publish(TOPIC, batch(0));

@@ -8,7 +8,12 @@ export class BusMetrics {
   private readonly deadLetters: Counter<'topic' | 'group'>;
 
   constructor(registry: Registry) {
-    this.published = new Counter({ name: 'bus_published_events_total', help: 'Events published, by topic', labelNames: ['topic'], registers: [registry] });
+    this.published = new Counter({
+      name: 'bus_published_events_total',
+      help: 'Events published, by topic',
+      labelNames: ['topic'],
+      registers: [registry],
+    });
     this.handledTotal = new Counter({
       name: 'bus_handled_events_total',
       help: 'Handler calls by topic, consumer group and outcome (ok or error; an error is redelivered)',

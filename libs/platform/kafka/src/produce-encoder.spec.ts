@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { createRequire } from 'node:module';
-import { crc32c, encodeProduceRequestBody, installProduceEncoder, kafkajsProduceRequest, produceRequest, type ProduceMessage, type ProduceRequestArgs } from './produce-encoder';
+import {
+  crc32c,
+  encodeProduceRequestBody,
+  installProduceEncoder,
+  kafkajsProduceRequest,
+  produceRequest,
+  type ProduceMessage,
+  type ProduceRequestArgs,
+} from './produce-encoder';
 
 const requireFromKafkajs = createRequire(require.resolve('kafkajs'));
 const kafkajsCrc32c: (buf: Buffer) => number = requireFromKafkajs('./src/protocol/recordBatch/crc32C');
@@ -66,9 +74,22 @@ describe('Produce request encoder', () => {
     const messages = Array.from({ length: 50 }, (_, i) => ({
       key: `ven-${i % 7}:r1`,
       value: JSON.stringify({ seq: i, pad: 'é'.repeat(i) }),
-      headers: { ce_specversion: '1.0', ce_id: `id-${i}`, ce_type: 'meter.reading', ce_source: 'bench', ce_time: '2026-11-24T12:00:00.000Z', 'content-type': 'application/json' },
+      headers: {
+        ce_specversion: '1.0',
+        ce_id: `id-${i}`,
+        ce_type: 'meter.reading',
+        ce_source: 'bench',
+        ce_time: '2026-11-24T12:00:00.000Z',
+        'content-type': 'application/json',
+      },
     }));
-    const args = { acks: -1, timeout: 30_000, producerId: Long.fromValue(4711), producerEpoch: 3, topicData: [{ topic: 'meter.readings', partitions: [{ partition: 2, firstSequence: 100, messages }] }] };
+    const args = {
+      acks: -1,
+      timeout: 30_000,
+      producerId: Long.fromValue(4711),
+      producerEpoch: 3,
+      topicData: [{ topic: 'meter.readings', partitions: [{ partition: 2, firstSequence: 100, messages }] }],
+    };
     const ours = encodeProduceRequestBody(args);
     expect(ours.equals(await kafkajsBytes(args))).toBe(true);
     const viaFactory = (await produceRequest(args).encode()) as unknown as { buffer: Buffer; size(): number };
@@ -77,13 +98,26 @@ describe('Produce request encoder', () => {
   });
 
   it('leaves compressed requests to kafkajs', async () => {
-    const args = { acks: -1, timeout: 1000, compression: 1, topicData: [{ topic: 't', partitions: [{ partition: 0, messages: [{ value: 'x'.repeat(100), timestamp: '1' }] }] }] };
+    const args = {
+      acks: -1,
+      timeout: 1000,
+      compression: 1,
+      topicData: [
+        { topic: 't', partitions: [{ partition: 0, messages: [{ value: 'x'.repeat(100), timestamp: '1' }] }] },
+      ],
+    };
     const ours = (await produceRequest(args).encode()) as unknown as { buffer: Buffer };
     expect(ours.buffer.equals(await kafkajsBytes(args))).toBe(true);
   });
 
   it('refuses a header without a value, as kafkajs does', async () => {
-    const args = { acks: -1, timeout: 1000, topicData: [{ topic: 't', partitions: [{ partition: 0, messages: [{ value: 'v', headers: { ce_id: undefined } }] }] }] };
+    const args = {
+      acks: -1,
+      timeout: 1000,
+      topicData: [
+        { topic: 't', partitions: [{ partition: 0, messages: [{ value: 'v', headers: { ce_id: undefined } }] }] },
+      ],
+    };
     expect(() => encodeProduceRequestBody(args)).toThrow('Kafka header "ce_id" has no value');
     await expect(kafkajsBytes(args)).rejects.toThrow();
   });

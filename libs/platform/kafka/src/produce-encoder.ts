@@ -223,7 +223,15 @@ function measureRecord(message: ProduceMessage, offsetDelta: number, timestampDe
     sizeOfField(value) +
     sizeOfUnsignedVarInt(zigzag32(headers.length / 2));
   for (const f of headers) bodySize += sizeOfField(f);
-  return { timestamp, offsetDelta, key, value, headers, bodySize, size: sizeOfUnsignedVarInt(zigzag32(bodySize)) + bodySize };
+  return {
+    timestamp,
+    offsetDelta,
+    key,
+    value,
+    headers,
+    bodySize,
+    size: sizeOfUnsignedVarInt(zigzag32(bodySize)) + bodySize,
+  };
 }
 
 function writeRecord(buf: Buffer, offset: number, record: MeasuredRecord): number {
@@ -255,7 +263,10 @@ interface MeasuredBatch {
  */
 function measureBatch({ partition, firstSequence = 0, messages }: ProducePartitionData): MeasuredBatch {
   const now = Date.now();
-  const stamped = messages.map((m) => m.timestamp).filter((t) => t != null).sort();
+  const stamped = messages
+    .map((m) => m.timestamp)
+    .filter((t) => t != null)
+    .sort();
   const timestamps: unknown[] = stamped.length === 0 ? [now] : stamped;
   const firstTimestamp = timestamps[0];
   const maxTimestamp = timestamps[timestamps.length - 1];
@@ -269,7 +280,14 @@ function measureBatch({ partition, firstSequence = 0, messages }: ProducePartiti
   return { partition, firstSequence, firstTimestamp, maxTimestamp, records, size };
 }
 
-function writeBatch(buf: Buffer, offset: number, batch: MeasuredBatch, producerId: unknown, producerEpoch: number, transactional: boolean): number {
+function writeBatch(
+  buf: Buffer,
+  offset: number,
+  batch: MeasuredBatch,
+  producerId: unknown,
+  producerEpoch: number,
+  transactional: boolean,
+): number {
   const start = offset;
   offset = writeInt64(buf, offset, 0); // firstOffset: the broker assigns offsets
   offset = buf.writeInt32BE(batch.size - 12, offset); // length of what follows
@@ -293,7 +311,14 @@ function writeBatch(buf: Buffer, offset: number, batch: MeasuredBatch, producerI
 // ---- the request ------------------------------------------------------------------------------------
 
 /** The Produce v3 request body, byte for byte as kafkajs writes it uncompressed. */
-export function encodeProduceRequestBody({ acks, timeout, transactionalId = null, producerId = KafkajsLong.fromInt(-1), producerEpoch = 0, topicData }: ProduceRequestArgs): Buffer {
+export function encodeProduceRequestBody({
+  acks,
+  timeout,
+  transactionalId = null,
+  producerId = KafkajsLong.fromInt(-1),
+  producerEpoch = 0,
+  topicData,
+}: ProduceRequestArgs): Buffer {
   let size = sizeOfString(transactionalId) + 2 + 4 + 4;
   const topics = topicData.map(({ topic, partitions }) => {
     size += sizeOfString(topic) + 4;
@@ -348,7 +373,16 @@ export const produceRequest: ProduceRequestFactory = (args) => {
 // ---- CRC-32C (Castagnoli), slicing by 8 -------------------------------------------------------------
 
 const CRC_TABLES = (() => {
-  const tables = Array.from({ length: 8 }, () => new Int32Array(256)) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+  const tables = Array.from({ length: 8 }, () => new Int32Array(256)) as [
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+  ];
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
@@ -368,8 +402,14 @@ export function crc32c(buf: Buffer, start = 0, end = buf.length): number {
   for (; i + 8 <= end; i += 8) {
     const low = crc ^ (buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24));
     crc =
-      t7[low & 0xff] ^ t6[(low >>> 8) & 0xff] ^ t5[(low >>> 16) & 0xff] ^ t4[low >>> 24] ^
-      t3[buf[i + 4]] ^ t2[buf[i + 5]] ^ t1[buf[i + 6]] ^ t0[buf[i + 7]];
+      t7[low & 0xff] ^
+      t6[(low >>> 8) & 0xff] ^
+      t5[(low >>> 16) & 0xff] ^
+      t4[low >>> 24] ^
+      t3[buf[i + 4]] ^
+      t2[buf[i + 5]] ^
+      t1[buf[i + 6]] ^
+      t0[buf[i + 7]];
   }
   for (; i < end; i++) crc = t0[(crc ^ buf[i]) & 0xff] ^ (crc >>> 8);
   return (crc ^ -1) >>> 0;
@@ -391,7 +431,8 @@ export function installProduceEncoder(): boolean {
   const v3 = cache[PRODUCE_V3_MODULE];
   if (!v3) throw new Error(`kafkajs Produce request module not found at ${PRODUCE_V3_MODULE}`);
   if (v3.exports === produceRequest) return true;
-  if (cache[PRODUCE_V3_RESPONSE] || cache[requireFromKafkajs.resolve('./src/protocol/requests/produce/v4/request')]) return false;
+  if (cache[PRODUCE_V3_RESPONSE] || cache[requireFromKafkajs.resolve('./src/protocol/requests/produce/v4/request')])
+    return false;
   v3.exports = produceRequest;
   return true;
 }

@@ -56,9 +56,22 @@ describe('config from the environment', () => {
 
   it('collects every bad variable into one error that names the value and what was expected', () => {
     const error = catchConfigError(() =>
-      loadConfig(schema, { PORT: '80a', DATABASE_URL: 'mysql://root:hunter2@db/grid', LOG_LEVEL: 'loud', INTERVAL_MS: '5', TLS: 'maybe' }),
+      loadConfig(schema, {
+        PORT: '80a',
+        DATABASE_URL: 'mysql://root:hunter2@db/grid',
+        LOG_LEVEL: 'loud',
+        INTERVAL_MS: '5',
+        TLS: 'maybe',
+      }),
     );
-    expect(error.problems.map((p) => p.variable)).toEqual(['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'GRID_ID', 'INTERVAL_MS', 'TLS']);
+    expect(error.problems.map((p) => p.variable)).toEqual([
+      'PORT',
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'GRID_ID',
+      'INTERVAL_MS',
+      'TLS',
+    ]);
     expect(error.message).toBe(
       [
         'Invalid configuration (6 problems):',

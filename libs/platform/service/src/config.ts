@@ -94,7 +94,9 @@ export const env = {
   },
 
   int<O extends IntOptions | undefined = undefined>(name: string, options?: O) {
-    return variable(name, options, integerIn(options?.min, options?.max), (raw) => parseInteger(raw, options?.min, options?.max));
+    return variable(name, options, integerIn(options?.min, options?.max), (raw) =>
+      parseInteger(raw, options?.min, options?.max),
+    );
   },
 
   /** 0 lets the operating system choose, which tests use. */
@@ -107,7 +109,10 @@ export const env = {
   },
 
   /** An absolute URL, kept as the string given; `protocols` like `['postgres:', 'postgresql:']`. */
-  url<O extends (Presence<string> & { protocols?: readonly string[] }) | undefined = undefined>(name: string, options?: O) {
+  url<O extends (Presence<string> & { protocols?: readonly string[] }) | undefined = undefined>(
+    name: string,
+    options?: O,
+  ) {
     const protocols = options?.protocols;
     const expected = protocols ? `an absolute URL with scheme ${protocols.join(' or ')}` : 'an absolute URL';
     const parse = (raw: string): string | undefined => {
@@ -117,15 +122,27 @@ export const env = {
     return variable(name, options, expected, parse, false, (raw) => JSON.stringify(withoutUrlPassword(raw)));
   },
 
-  enum<const V extends readonly string[], O extends Presence<V[number]> | undefined = undefined>(name: string, values: V, options?: O) {
-    return variable(name, options, `one of ${values.join(', ')}`, (raw) => values.find((v) => v === raw) as V[number] | undefined);
+  enum<const V extends readonly string[], O extends Presence<V[number]> | undefined = undefined>(
+    name: string,
+    values: V,
+    options?: O,
+  ) {
+    return variable(
+      name,
+      options,
+      `one of ${values.join(', ')}`,
+      (raw) => values.find((v) => v === raw) as V[number] | undefined,
+    );
   },
 
   /** Comma-separated (or `separator`); items are trimmed and empty items dropped, so `a,b,` is `[a, b]`. */
   list<O extends (Presence<string[]> & { separator?: string }) | undefined = undefined>(name: string, options?: O) {
     const separator = options?.separator ?? ',';
     const parse = (raw: string): string[] | undefined => {
-      const items = raw.split(separator).map((item) => item.trim()).filter((item) => item !== '');
+      const items = raw
+        .split(separator)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
       return items.length > 0 ? items : undefined;
     };
     return variable(name, options, `a list separated by "${separator}"`, parse);
@@ -169,7 +186,10 @@ export function loadConfig<S extends ConfigSchema>(schema: S, source: NodeJS.Pro
     }
     const value = spec.parse(raw);
     if (value === undefined) {
-      problems.push({ variable: spec.variable, message: `${spec.variable}=${spec.show(raw)} is invalid; expected ${spec.expected}` });
+      problems.push({
+        variable: spec.variable,
+        message: `${spec.variable}=${spec.show(raw)} is invalid; expected ${spec.expected}`,
+      });
     }
     config[key] = value;
   }
@@ -178,7 +198,10 @@ export function loadConfig<S extends ConfigSchema>(schema: S, source: NodeJS.Pro
 }
 
 /** For `main.ts`: the config, or the message on stderr and exit code 1 before anything starts. */
-export function loadConfigOrExit<S extends ConfigSchema>(schema: S, source: NodeJS.ProcessEnv = process.env): ConfigOf<S> {
+export function loadConfigOrExit<S extends ConfigSchema>(
+  schema: S,
+  source: NodeJS.ProcessEnv = process.env,
+): ConfigOf<S> {
   try {
     return loadConfig(schema, source);
   } catch (error) {

@@ -3,7 +3,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createService, defineConfig, env, loadConfigOrExit, serviceEnv } from './index';
 
-const config = loadConfigOrExit(defineConfig({ ...serviceEnv, hangInHook: env.boolean('HANG_IN_HOOK', { default: false }) }));
+const config = loadConfigOrExit(
+  defineConfig({ ...serviceEnv, hangInHook: env.boolean('HANG_IN_HOOK', { default: false }) }),
+);
 const service = createService({ name: 'draining-service', config });
 const hooksLogger = service.logger.child({ module: 'hooks' });
 

@@ -10,7 +10,13 @@ class ThingNotFound extends Error {
 
 function mapError(error: unknown): Problem | undefined {
   if (error instanceof ThingNotFound) {
-    return { type: 'https://flexgrid.example/problems/thing-not-found', title: 'Thing not found', status: 404, detail: error.message, thingId: error.thingId };
+    return {
+      type: 'https://flexgrid.example/problems/thing-not-found',
+      title: 'Thing not found',
+      status: 404,
+      detail: error.message,
+      thingId: error.thingId,
+    };
   }
   return undefined;
 }
@@ -22,7 +28,10 @@ async function problemOf(response: Response): Promise<unknown> {
 
 /** The value of the sample of `metric` with exactly these labels, in any order, from the text exposition format. */
 function sampleOf(exposition: string, metric: string, labels: Record<string, string>): number | undefined {
-  const wanted = Object.entries(labels).map(([name, value]) => `${name}="${value}"`).sort().join(',');
+  const wanted = Object.entries(labels)
+    .map(([name, value]) => `${name}="${value}"`)
+    .sort()
+    .join(',');
   for (const line of exposition.split('\n')) {
     const match = /^(\w+)\{(.*)\} (\S+)$/.exec(line);
     if (match?.[1] === metric && match[2].split(',').sort().join(',') === wanted) return Number(match[3]);
@@ -69,7 +78,10 @@ describe('HTTP service', () => {
   it('answers /readyz with 200 and each check when all pass', async () => {
     const response = await fetch(`${running.url}/readyz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ready', checks: { postgres: { status: 'ok' }, kafka: { status: 'ok' } } });
+    expect(await response.json()).toEqual({
+      status: 'ready',
+      checks: { postgres: { status: 'ok' }, kafka: { status: 'ok' } },
+    });
   });
 
   it('answers /readyz with 503 naming the failing check', async () => {
@@ -87,14 +99,22 @@ describe('HTTP service', () => {
   });
 
   it('parses JSON bodies up to the limit', async () => {
-    const response = await fetch(`${running.url}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id":7}' });
+    const response = await fetch(`${running.url}/things`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"id":7}',
+    });
     expect(response.status).toBe(201);
     expect(await response.json()).toEqual({ received: { id: 7 } });
   });
 
   it('refuses a body over the limit with 413 problem+json', async () => {
     const body = JSON.stringify({ padding: 'x'.repeat(2048) });
-    const response = await fetch(`${running.url}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const response = await fetch(`${running.url}/things`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(response.status).toBe(413);
     expect(await problemOf(response)).toEqual({
       type: 'about:blank',
@@ -106,7 +126,11 @@ describe('HTTP service', () => {
   });
 
   it('refuses malformed JSON with 400 problem+json', async () => {
-    const response = await fetch(`${running.url}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id":' });
+    const response = await fetch(`${running.url}/things`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"id":',
+    });
     expect(response.status).toBe(400);
     expect(await problemOf(response)).toEqual({
       type: 'about:blank',
@@ -145,10 +169,20 @@ describe('HTTP service', () => {
   it('answers an unexpected error with a bare 500 and logs it once', async () => {
     const response = await fetch(`${running.url}/crash`);
     expect(response.status).toBe(500);
-    expect(await problemOf(response)).toEqual({ type: 'about:blank', title: 'Internal Server Error', status: 500, instance: '/crash' });
+    expect(await problemOf(response)).toEqual({
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      instance: '/crash',
+    });
     const errors = running.logs.lines.filter((line) => line['level'] === 'error');
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ service: 'test-service', module: 'http', url: '/crash', err: { message: 'internal detail: pool exhausted at db.ts:42' } });
+    expect(errors[0]).toMatchObject({
+      service: 'test-service',
+      module: 'http',
+      url: '/crash',
+      err: { message: 'internal detail: pool exhausted at db.ts:42' },
+    });
   });
 
   it('exposes RED metrics labelled by route pattern on /metrics', async () => {
@@ -179,7 +213,9 @@ function slowRoute(ms: number, onFinish: () => void = () => undefined) {
 describe('HTTP service shutdown', () => {
   it('reports 503 on /readyz as soon as shutdown starts, while an in-flight request is still served', async () => {
     const slowRoute400 = slowRoute(400);
-    const { service, url } = await startService((s) => s.app.get('/slow', slowRoute400.handler), { config: { shutdownDelayMs: 200 } });
+    const { service, url } = await startService((s) => s.app.get('/slow', slowRoute400.handler), {
+      config: { shutdownDelayMs: 200 },
+    });
 
     const slow = fetch(`${url}/slow`);
     await slowRoute400.arrived;

@@ -9,7 +9,17 @@
  *   service.onShutdown('postgres', () => pool.end());  // in the order things must stop
  *   await service.listen();
  */
-export { type ConfigOf, ConfigError, type ConfigProblem, type ConfigSchema, defineConfig, env, type EnvVar, loadConfig, loadConfigOrExit } from './config';
+export {
+  type ConfigOf,
+  ConfigError,
+  type ConfigProblem,
+  type ConfigSchema,
+  defineConfig,
+  env,
+  type EnvVar,
+  loadConfig,
+  loadConfigOrExit,
+} from './config';
 export { createLogger, type Logger, type LoggerOptions, type LogLevel, logLevels } from './logger';
 export type { ErrorMapper, Problem } from './problem';
 export type { CheckResult, ReadinessCheck, ReadinessReport } from './readiness';

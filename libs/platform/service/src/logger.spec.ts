@@ -4,7 +4,9 @@ import { CapturedLogs } from './test-service.test-util';
 describe('logger', () => {
   it('writes JSON lines with the service, the module, level names and redacted secrets', () => {
     const logs = new CapturedLogs();
-    const logger = createLogger({ service: 'openadr-vtn', level: 'info', destination: logs }).child({ module: 'store' });
+    const logger = createLogger({ service: 'openadr-vtn', level: 'info', destination: logs }).child({
+      module: 'store',
+    });
 
     logger.info(
       {

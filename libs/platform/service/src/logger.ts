@@ -14,7 +14,17 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-const secretKeys = ['password', 'token', 'secret', 'authorization', 'cookie', 'apiKey', 'accessToken', 'refreshToken', 'adminToken'];
+const secretKeys = [
+  'password',
+  'token',
+  'secret',
+  'authorization',
+  'cookie',
+  'apiKey',
+  'accessToken',
+  'refreshToken',
+  'adminToken',
+];
 const connectionStringKeys = ['databaseUrl', 'DATABASE_URL', 'connectionString'];
 
 /**

@@ -26,7 +26,12 @@ export class TrafficMetrics {
 
   constructor(registry: Registry) {
     const labelNames = ['method', 'route', 'status'] as const;
-    this.requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests by method, route pattern and status', labelNames, registers: [registry] });
+    this.requests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests by method, route pattern and status',
+      labelNames,
+      registers: [registry],
+    });
     this.duration = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request duration by method, route pattern and status',
@@ -34,7 +39,12 @@ export class TrafficMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     });
-    this.openWebSockets = new Gauge({ name: 'websocket_connections', help: 'Open websocket connections by path', labelNames: ['path'], registers: [registry] });
+    this.openWebSockets = new Gauge({
+      name: 'websocket_connections',
+      help: 'Open websocket connections by path',
+      labelNames: ['path'],
+      registers: [registry],
+    });
   }
 
   /** Labels by the express route pattern (`/vens/:venId`), never the raw URL, to bound cardinality. */

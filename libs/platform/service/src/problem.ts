@@ -24,7 +24,12 @@ export const problemContentType = 'application/problem+json';
 
 /** A problem that says no more than its HTTP status and, optionally, a detail. */
 export function problemOf(status: number, detail?: string): Problem {
-  return { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, ...(detail === undefined ? {} : { detail }) };
+  return {
+    type: 'about:blank',
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    ...(detail === undefined ? {} : { detail }),
+  };
 }
 
 function sendProblem(res: Response, instance: string, problem: Problem): void {
@@ -45,7 +50,12 @@ interface ClientHttpError {
 
 function isClientHttpError(error: unknown): error is ClientHttpError {
   const candidate = error as Partial<ClientHttpError> | null;
-  return typeof candidate?.status === 'number' && candidate.status >= 400 && candidate.status < 500 && candidate.expose === true;
+  return (
+    typeof candidate?.status === 'number' &&
+    candidate.status >= 400 &&
+    candidate.status < 500 &&
+    candidate.expose === true
+  );
 }
 
 function clientProblem(error: ClientHttpError): Problem {

@@ -36,7 +36,9 @@ export class ReadinessChecks {
   async report(): Promise<ReadinessReport> {
     // Dependencies are being closed by now; asking them would only add noise.
     if (this.shuttingDown) return { status: 'shutting down', checks: {} };
-    const entries = await Promise.all([...this.checks].map(async ([name, check]) => [name, await this.run(name, check)] as const));
+    const entries = await Promise.all(
+      [...this.checks].map(async ([name, check]) => [name, await this.run(name, check)] as const),
+    );
     const checks = Object.fromEntries(entries);
     const allPass = entries.every(([, result]) => result.status === 'ok');
     return { status: allPass ? 'ready' : 'not ready', checks };

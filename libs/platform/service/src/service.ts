@@ -42,7 +42,13 @@ export interface ServiceTimeouts {
   websocketCloseMs: number;
 }
 
-const defaultTimeouts: ServiceTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 65_000, readinessCheckMs: 2_000, websocketCloseMs: 2_000 };
+const defaultTimeouts: ServiceTimeouts = {
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 65_000,
+  readinessCheckMs: 2_000,
+  websocketCloseMs: 2_000,
+};
 
 export interface ServiceOptions {
   /** The service's name: the `service` field of every log line and label of every metric. */
@@ -96,7 +102,11 @@ export class Service {
     // Every variable of serviceEnv has a default, so reading an empty environment gives the defaults.
     this.config = { ...loadConfig(serviceEnv, {}), ...definedFields(options.config ?? {}) };
     this.timeouts = { ...defaultTimeouts, ...definedFields(options.timeouts ?? {}) };
-    this.logger = createLogger({ service: options.name, level: this.config.logLevel, destination: options.logDestination });
+    this.logger = createLogger({
+      service: options.name,
+      level: this.config.logLevel,
+      destination: options.logDestination,
+    });
     this.lifecycleLogger = this.logger.child({ module: 'lifecycle' });
     this.metrics = createMetricsRegistry(options.name);
 
@@ -121,7 +131,10 @@ export class Service {
     root.use(notFound);
     root.use(problemResponder(options.mapError, this.logger.child({ module: 'http' })));
 
-    this.server = createServer({ headersTimeout: this.timeouts.headersMs, requestTimeout: this.timeouts.requestMs }, root);
+    this.server = createServer(
+      { headersTimeout: this.timeouts.headersMs, requestTimeout: this.timeouts.requestMs },
+      root,
+    );
     this.server.keepAliveTimeout = this.timeouts.keepAliveMs;
     this.server.on('upgrade', this.websockets.upgrade);
 
@@ -182,7 +195,10 @@ export class Service {
     const outcome = await Promise.race([this.drain(), deadline]);
     clearTimeout(timer);
     if (outcome === 'timed out') {
-      this.lifecycleLogger.error({ timeoutMs: this.config.shutdownTimeoutMs }, 'shutdown timed out: cutting remaining connections');
+      this.lifecycleLogger.error(
+        { timeoutMs: this.config.shutdownTimeoutMs },
+        'shutdown timed out: cutting remaining connections',
+      );
       this.server.closeAllConnections();
       this.websockets.terminate();
     }

@@ -13,9 +13,13 @@ class ServiceProcess {
   private stderr = '';
 
   constructor(environment: Record<string, string>) {
-    this.child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', require.resolve('./draining-service.test-util')], {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...environment },
-    });
+    this.child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', require.resolve('./draining-service.test-util')],
+      {
+        env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...environment },
+      },
+    );
     this.exited = once(this.child, 'exit').then(([code]) => code as number | null);
     this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     createInterface({ input: this.child.stdout! }).on('line', (text) => {
@@ -31,7 +35,9 @@ class ServiceProcess {
     if (earlier) return Promise.resolve(earlier);
     return new Promise((resolve, reject) => {
       this.waiters.push({ matches: (line) => line['msg'] === msg, resolve });
-      void this.exited.then((code) => reject(new Error(`exited with ${code} before logging "${msg}"; stderr: ${this.stderr}`)));
+      void this.exited.then((code) =>
+        reject(new Error(`exited with ${code} before logging "${msg}"; stderr: ${this.stderr}`)),
+      );
     });
   }
 

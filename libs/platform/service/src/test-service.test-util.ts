@@ -21,7 +21,10 @@ export interface RunningService {
  * A service on 127.0.0.1 and a free port that never touches process signals, with `routes` added before it
  * listens. Shut it down with `service.shutdown()`.
  */
-export async function startService(routes: (service: Service) => void, options: Partial<ServiceOptions> = {}): Promise<RunningService> {
+export async function startService(
+  routes: (service: Service) => void,
+  options: Partial<ServiceOptions> = {},
+): Promise<RunningService> {
   const logs = new CapturedLogs();
   const service = createService({
     name: 'test-service',

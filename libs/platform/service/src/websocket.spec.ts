@@ -18,7 +18,11 @@ describe('websocket endpoints', () => {
 
   beforeEach(async () => {
     running = await startService((service) => {
-      service.websocket('/pm/ws', (socket) => socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary })), { maxPayloadBytes: 1024 });
+      service.websocket(
+        '/pm/ws',
+        (socket) => socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary })),
+        { maxPayloadBytes: 1024 },
+      );
       service.websocket('/s2/ws', (socket) => socket.send('s2'));
     });
     wsUrl = running.url.replace(/^http/, 'ws');

@@ -29,7 +29,10 @@ export class WebSocketEndpoints {
 
   add(path: string, handler: WebSocketHandler, options: WebSocketEndpointOptions = {}): void {
     if (this.endpoints.has(path)) throw new Error(`a websocket endpoint is already registered at ${path}`);
-    const endpoint = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? defaultMaxPayloadBytes });
+    const endpoint = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxPayloadBytes ?? defaultMaxPayloadBytes,
+    });
     endpoint.on('connection', (socket: WebSocket, request: IncomingMessage) => {
       this.metrics.webSocketOpened(path);
       socket.once('close', () => this.metrics.webSocketClosed(path));
@@ -90,7 +93,12 @@ function closeGoingAway(socket: WebSocket, graceMs: number): Promise<void> {
 function refuseUpgrade(socket: Duplex, path: string, status: number, detail: string): void {
   const problem = problemOf(status, detail);
   const body = JSON.stringify({ ...problem, instance: path });
-  const head = [`HTTP/1.1 ${status} ${problem.title}`, 'Connection: close', `Content-Type: ${problemContentType}`, `Content-Length: ${Buffer.byteLength(body)}`];
+  const head = [
+    `HTTP/1.1 ${status} ${problem.title}`,
+    'Connection: close',
+    `Content-Type: ${problemContentType}`,
+    `Content-Length: ${Buffer.byteLength(body)}`,
+  ];
   socket.once('finish', () => socket.destroy());
   socket.on('error', () => socket.destroy());
   socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);

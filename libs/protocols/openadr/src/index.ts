@@ -5,7 +5,15 @@
  */
 export * from './payloads/types';
 export { readOadrPayload } from './message';
-export type { OadrMessage, OadrReadResult, OadrReadFailure, OadrXmlFailure, OadrSchemaFailure, OadrDataFailure, ReadOptions } from './message';
+export type {
+  OadrMessage,
+  OadrReadResult,
+  OadrReadFailure,
+  OadrXmlFailure,
+  OadrSchemaFailure,
+  OadrDataFailure,
+  ReadOptions,
+} from './message';
 export { writeOadrPayload } from './payloads/write';
 export * from './values';
 export * from './namespaces';

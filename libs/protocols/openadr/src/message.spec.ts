@@ -18,44 +18,88 @@ describe('TR-4 steps 6-8: reading a message', () => {
   it('TR-4: bytes and text are read alike; the charset comes from the Content-Type (XML-2)', () => {
     const fromBytes = readOadrPayload(new TextEncoder().encode(poll), { charset: 'utf-8' });
     expect(fromBytes).toEqual(readOadrPayload(poll));
-    expect(fromBytes.ok && fromBytes.message).toEqual({ payload: { type: 'oadrPoll', venID: 'ven-1' }, signed: false, warnings: [] });
+    expect(fromBytes.ok && fromBytes.message).toEqual({
+      payload: { type: 'oadrPoll', venID: 'ven-1' },
+      signed: false,
+      warnings: [],
+    });
   });
 
   it('TR-4 step 6: not XML, a DOCTYPE or a cap gives an xml failure with line:column', () => {
-    expect(failure(readOadrPayload('not xml'))).toMatchObject({ kind: 'xml', code: 'not-well-formed', line: 1, column: 1 });
+    expect(failure(readOadrPayload('not xml'))).toMatchObject({
+      kind: 'xml',
+      code: 'not-well-formed',
+      line: 1,
+      column: 1,
+    });
     expect(failure(readOadrPayload(`<!DOCTYPE x>${poll}`))).toMatchObject({ kind: 'xml', code: 'doctype' });
-    expect(failure(readOadrPayload(new Uint8Array([0xff, 0xfe, 0x3c])))).toMatchObject({ kind: 'xml', code: 'encoding' });
+    expect(failure(readOadrPayload(new Uint8Array([0xff, 0xfe, 0x3c])))).toMatchObject({
+      kind: 'xml',
+      code: 'encoding',
+    });
     // Encoding names are looked up in a map, not an object, so these are unknown names and not Object's own properties.
     for (const name of ['constructor', '__proto__']) {
-      expect(failure(readOadrPayload(new TextEncoder().encode(poll.replace('encoding="UTF-8"', `encoding="${name}"`))))).toMatchObject({ kind: 'xml', code: 'encoding' });
-      expect(failure(readOadrPayload(new TextEncoder().encode(poll), { charset: name }))).toMatchObject({ kind: 'xml', code: 'encoding' });
+      expect(
+        failure(readOadrPayload(new TextEncoder().encode(poll.replace('encoding="UTF-8"', `encoding="${name}"`)))),
+      ).toMatchObject({ kind: 'xml', code: 'encoding' });
+      expect(failure(readOadrPayload(new TextEncoder().encode(poll), { charset: name }))).toMatchObject({
+        kind: 'xml',
+        code: 'encoding',
+      });
     }
   });
 
   it('TR-4 step 7: an invalid document gives a schema failure; the root must be oadrPayload', () => {
-    expect(failure(readOadrPayload(poll.replace('<ei:venID>ven-1</ei:venID>', '')))).toMatchObject({ kind: 'schema', line: 1 });
+    expect(failure(readOadrPayload(poll.replace('<ei:venID>ven-1</ei:venID>', '')))).toMatchObject({
+      kind: 'schema',
+      line: 1,
+    });
     const bare = `<oadr:oadrPoll xmlns:oadr="http://openadr.org/oadr-2.0b/2012/07" xmlns:ei="http://docs.oasis-open.org/ns/energyinterop/201110"><ei:venID>v</ei:venID></oadr:oadrPoll>`;
-    expect(failure(readOadrPayload(bare)).message).toContain('root element must be {http://openadr.org/oadr-2.0b/2012/07}oadrPayload');
+    expect(failure(readOadrPayload(bare)).message).toContain(
+      'root element must be {http://openadr.org/oadr-2.0b/2012/07}oadrPayload',
+    );
   });
 
   it('TR-4: messages are at most 1 KiB', () => {
-    const long = failure(readOadrPayload(poll.replace('<ei:venID>ven-1</ei:venID>', `<ei:venID>v</ei:venID><ei:x${'y'.repeat(2000)}/>`)));
+    const long = failure(
+      readOadrPayload(poll.replace('<ei:venID>ven-1</ei:venID>', `<ei:venID>v</ei:venID><ei:x${'y'.repeat(2000)}/>`)),
+    );
     expect(long.message.length).toBeLessThanOrEqual(1024);
   });
 
   it('TR-5 454: schema-valid but unusable data names the payload type, its requestID (RID-1) and venID', () => {
-    const signed = writeOadrPayload(minimalSamples.oadrCreateOpt).replace(/<ei:createdDateTime>[^<]*</, '<ei:createdDateTime>-2030-05-01T12:00:00Z<');
-    expect(failure(readOadrPayload(signed.replace('<pyld:requestID/>', '<pyld:requestID> req-7 </pyld:requestID>')))).toEqual({
+    const signed = writeOadrPayload(minimalSamples.oadrCreateOpt).replace(
+      /<ei:createdDateTime>[^<]*</,
+      '<ei:createdDateTime>-2030-05-01T12:00:00Z<',
+    );
+    expect(
+      failure(readOadrPayload(signed.replace('<pyld:requestID/>', '<pyld:requestID> req-7 </pyld:requestID>'))),
+    ).toEqual({
       kind: 'data',
       message: "date-time '-2030-05-01T12:00:00Z' must not carry a sign",
       payloadType: 'oadrCreateOpt',
       requestID: 'req-7',
       venID: 'ven-1',
     });
-    const negative = writeOadrPayload(richSamples.oadrCreatedPartyRegistration).replace('<xcal:duration>PT10S</xcal:duration>', '<xcal:duration>-PT10S</xcal:duration>');
-    expect(failure(readOadrPayload(negative))).toMatchObject({ kind: 'data', payloadType: 'oadrCreatedPartyRegistration', requestID: 'req-12', venID: 'ven-1' });
-    const nan = writeOadrPayload(richSamples.oadrUpdateReport).replace('<ei:value>1.2345</ei:value>', '<ei:value>NaN</ei:value>');
-    expect(failure(readOadrPayload(nan))).toMatchObject({ kind: 'data', payloadType: 'oadrUpdateReport', requestID: 'req-9' });
+    const negative = writeOadrPayload(richSamples.oadrCreatedPartyRegistration).replace(
+      '<xcal:duration>PT10S</xcal:duration>',
+      '<xcal:duration>-PT10S</xcal:duration>',
+    );
+    expect(failure(readOadrPayload(negative))).toMatchObject({
+      kind: 'data',
+      payloadType: 'oadrCreatedPartyRegistration',
+      requestID: 'req-12',
+      venID: 'ven-1',
+    });
+    const nan = writeOadrPayload(richSamples.oadrUpdateReport).replace(
+      '<ei:value>1.2345</ei:value>',
+      '<ei:value>NaN</ei:value>',
+    );
+    expect(failure(readOadrPayload(nan))).toMatchObject({
+      kind: 'data',
+      payloadType: 'oadrUpdateReport',
+      requestID: 'req-9',
+    });
   });
 
   it('RID-1 / RID-2: the requestID to echo is found where §2.4 says, for decoded payloads and undecodable ones alike', () => {
@@ -64,18 +108,36 @@ describe('TR-4 steps 6-8: reading a message', () => {
     const inResponse = at('ei:eiResponse', 'pyld:requestID');
     // §2.4, plus the VTN-only types (TR-2 echoes their requestID too): their own requestID wins over their eiResponse's.
     const where: Readonly<Record<OadrPayloadType, string[] | undefined>> = {
-      oadrQueryRegistration: own, oadrCreatePartyRegistration: own, oadrCancelPartyRegistration: own, oadrCreateOpt: own, oadrCancelOpt: own,
-      oadrRegisterReport: own, oadrCreateReport: own, oadrUpdateReport: own, oadrCancelReport: own, oadrDistributeEvent: own,
+      oadrQueryRegistration: own,
+      oadrCreatePartyRegistration: own,
+      oadrCancelPartyRegistration: own,
+      oadrCreateOpt: own,
+      oadrCancelOpt: own,
+      oadrRegisterReport: own,
+      oadrCreateReport: own,
+      oadrUpdateReport: own,
+      oadrCancelReport: own,
+      oadrDistributeEvent: own,
       oadrRequestEvent: at('pyld:eiRequestEvent', 'pyld:requestID'),
       oadrCreatedEvent: at('pyld:eiCreatedEvent', 'ei:eiResponse', 'pyld:requestID'),
-      oadrCreatedReport: inResponse, oadrCanceledReport: inResponse, oadrRegisteredReport: inResponse, oadrUpdatedReport: inResponse,
-      oadrCanceledPartyRegistration: inResponse, oadrResponse: inResponse, oadrCreatedPartyRegistration: inResponse, oadrCreatedOpt: inResponse,
+      oadrCreatedReport: inResponse,
+      oadrCanceledReport: inResponse,
+      oadrRegisteredReport: inResponse,
+      oadrUpdatedReport: inResponse,
+      oadrCanceledPartyRegistration: inResponse,
+      oadrResponse: inResponse,
+      oadrCreatedPartyRegistration: inResponse,
+      oadrCreatedOpt: inResponse,
       oadrCanceledOpt: inResponse,
-      oadrPoll: undefined, oadrRequestReregistration: undefined,
+      oadrPoll: undefined,
+      oadrRequestReregistration: undefined,
     };
     const prefixes: Record<string, string> = { pyld: PYLD_NS, ei: EI_NS };
     for (const type of OADR_PAYLOAD_TYPES) {
-      const xml = writeOadrPayload({ ...richSamples[type], ...('eiResponse' in richSamples[type] && { eiResponse: eiResponse('OK', `response-of-${type}`) }) } as OadrPayload);
+      const xml = writeOadrPayload({
+        ...richSamples[type],
+        ...('eiResponse' in richSamples[type] && { eiResponse: eiResponse('OK', `response-of-${type}`) }),
+      } as OadrPayload);
       const element = readXml(xml).root.children[0]!.children[0]!;
       const path = where[type];
       let found: XmlElement | undefined = element;
@@ -86,24 +148,43 @@ describe('TR-4 steps 6-8: reading a message', () => {
       const expected = path ? found?.text : undefined;
       if (path) expect([type, expected]).toEqual([type, expect.any(String)]);
       const read = readOadrPayload(xml);
-      expect([type, read.ok && requestIdOf(read.message.payload), requestIdInElement(element)]).toEqual([type, expected, expected]);
+      expect([type, read.ok && requestIdOf(read.message.payload), requestIdInElement(element)]).toEqual([
+        type,
+        expected,
+        expected,
+      ]);
     }
-    const distribute = writeOadrPayload(richSamples.oadrDistributeEvent).replace('<ei:createdDateTime>', '<ei:createdDateTime>-');
-    expect(failure(readOadrPayload(distribute))).toMatchObject({ kind: 'data', requestID: requestIdOf(richSamples.oadrDistributeEvent), venID: undefined });
+    const distribute = writeOadrPayload(richSamples.oadrDistributeEvent).replace(
+      '<ei:createdDateTime>',
+      '<ei:createdDateTime>-',
+    );
+    expect(failure(readOadrPayload(distribute))).toMatchObject({
+      kind: 'data',
+      requestID: requestIdOf(richSamples.oadrDistributeEvent),
+      venID: undefined,
+    });
   });
 
   it('XML-4: an abstract-typed power:powerItem made concrete by xsi:type reads as the member it names', () => {
     const xml = writeOadrPayload(richSamples.oadrDistributeEvent)
-      .replace('<power:powerReal>', '<power:powerItem xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="power:PowerRealType">')
+      .replace(
+        '<power:powerReal>',
+        '<power:powerItem xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="power:PowerRealType">',
+      )
       .replace('</power:powerReal>', '</power:powerItem>');
     const result = readOadrPayload(xml);
     expect(result.ok && result.message.payload).toEqual(richSamples.oadrDistributeEvent);
   });
 
   it('FMT-2: durations in years or months are read with a warning', () => {
-    const xml = writeOadrPayload(richSamples.oadrCreatedPartyRegistration).replace('<xcal:duration>PT10S</xcal:duration>', '<xcal:duration>P1Y</xcal:duration>');
+    const xml = writeOadrPayload(richSamples.oadrCreatedPartyRegistration).replace(
+      '<xcal:duration>PT10S</xcal:duration>',
+      '<xcal:duration>P1Y</xcal:duration>',
+    );
     const result = readOadrPayload(xml);
-    expect(result.ok && result.message.warnings).toEqual(["duration 'P1Y': years counted as 365 days and months as 30 days"]);
+    expect(result.ok && result.message.warnings).toEqual([
+      "duration 'P1Y': years counted as 365 days and months as 30 days",
+    ]);
   });
 });
 
@@ -111,15 +192,25 @@ describe('property: readOadrPayload returns a result for any input and never thr
   const documents = OADR_PAYLOAD_TYPES.map((type) => writeOadrPayload(minimalSamples[type]));
 
   it('TR-4: arbitrary bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => typeof readOadrPayload(bytes).ok === 'boolean'), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => typeof readOadrPayload(bytes).ok === 'boolean'),
+      { numRuns: 300 },
+    );
   });
 
   it('XML-2: any encoding name, in the XML declaration or as the Content-Type charset', () => {
-    const names = fc.oneof(fc.constantFrom('constructor', '__proto__', 'toString', 'hasOwnProperty', 'UTF-16', 'utf-8'), fc.string({ maxLength: 12 }));
+    const names = fc.oneof(
+      fc.constantFrom('constructor', '__proto__', 'toString', 'hasOwnProperty', 'UTF-16', 'utf-8'),
+      fc.string({ maxLength: 12 }),
+    );
     fc.assert(
       fc.property(names, names, (declared, charset) => {
-        const body = new TextEncoder().encode(poll.replace('encoding="UTF-8"', `encoding="${declared.replace(/["<&]/g, '')}"`));
-        return typeof readOadrPayload(body).ok === 'boolean' && typeof readOadrPayload(body, { charset }).ok === 'boolean';
+        const body = new TextEncoder().encode(
+          poll.replace('encoding="UTF-8"', `encoding="${declared.replace(/["<&]/g, '')}"`),
+        );
+        return (
+          typeof readOadrPayload(body).ok === 'boolean' && typeof readOadrPayload(body, { charset }).ok === 'boolean'
+        );
       }),
       { numRuns: 300 },
     );
@@ -127,22 +218,71 @@ describe('property: readOadrPayload returns a result for any input and never thr
 
   it('TR-4: mutated and truncated messages of every payload type', () => {
     const mutated = fc
-      .tuple(fc.constantFrom(...documents), fc.nat(), fc.nat(), fc.string({ unit: fc.constantFrom('<', '>', '/', '&', ';', '"', '=', ':', ' ', 'x', '1', '-', 'P', 'T', 'Z', '.', '\u0000'), maxLength: 6 }))
+      .tuple(
+        fc.constantFrom(...documents),
+        fc.nat(),
+        fc.nat(),
+        fc.string({
+          unit: fc.constantFrom(
+            '<',
+            '>',
+            '/',
+            '&',
+            ';',
+            '"',
+            '=',
+            ':',
+            ' ',
+            'x',
+            '1',
+            '-',
+            'P',
+            'T',
+            'Z',
+            '.',
+            '\u0000',
+          ),
+          maxLength: 6,
+        }),
+      )
       .map(([doc, a, b, insert]) => {
         const from = a % doc.length;
         const to = b % doc.length;
         return doc.slice(0, Math.min(from, to)) + insert + doc.slice(Math.max(from, to));
       });
-    fc.assert(fc.property(mutated, (xml) => typeof readOadrPayload(xml).ok === 'boolean'), { numRuns: 1500 });
+    fc.assert(
+      fc.property(mutated, (xml) => typeof readOadrPayload(xml).ok === 'boolean'),
+      { numRuns: 1500 },
+    );
   });
 
   it('TR-4: mutated element text of every payload type yields ok, schema or data results', () => {
-    const texts = fc.tuple(fc.constantFrom(...documents), fc.nat(), fc.constantFrom('-1', 'NaN', 'INF', 'P1Y', '-PT1S', '+2030-01-01T00:00:00Z', '99999999999', '1e999', '', 'x-', '2W', '0.5'));
+    const texts = fc.tuple(
+      fc.constantFrom(...documents),
+      fc.nat(),
+      fc.constantFrom(
+        '-1',
+        'NaN',
+        'INF',
+        'P1Y',
+        '-PT1S',
+        '+2030-01-01T00:00:00Z',
+        '99999999999',
+        '1e999',
+        '',
+        'x-',
+        '2W',
+        '0.5',
+      ),
+    );
     fc.assert(
       fc.property(texts, ([doc, n, value]) => {
         const leaves = [...doc.matchAll(/>([^<>]+)</g)];
         const leaf = leaves[n % Math.max(1, leaves.length)];
-        const xml = leaf?.index === undefined ? doc : doc.slice(0, leaf.index + 1) + value + doc.slice(leaf.index + 1 + (leaf[1]?.length ?? 0));
+        const xml =
+          leaf?.index === undefined
+            ? doc
+            : doc.slice(0, leaf.index + 1) + value + doc.slice(leaf.index + 1 + (leaf[1]?.length ?? 0));
         const result = readOadrPayload(xml);
         return result.ok || ['schema', 'data'].includes(result.error.kind);
       }),
@@ -151,12 +291,25 @@ describe('property: readOadrPayload returns a result for any input and never thr
   });
 
   it('XML-3: deep, huge and entity-laden messages are refused with xml failures', () => {
-    const deep = fc.integer({ min: 65, max: 500 }).map((d) => poll.replace('<ei:venID>ven-1</ei:venID>', `<ei:venID>${'<x>'.repeat(d)}${'</x>'.repeat(d)}</ei:venID>`));
+    const deep = fc
+      .integer({ min: 65, max: 500 })
+      .map((d) =>
+        poll.replace('<ei:venID>ven-1</ei:venID>', `<ei:venID>${'<x>'.repeat(d)}${'</x>'.repeat(d)}</ei:venID>`),
+      );
     const huge = fc.integer({ min: 65_537, max: 200_000 }).map((n) => poll.replace('ven-1', 'v'.repeat(n)));
-    const laden = fc.integer({ min: 1, max: 30 }).map((n) => `<!DOCTYPE p [${'<!ENTITY a "&a;&a;">'.repeat(n)}]>${poll.replace('ven-1', '&a;')}`);
-    fc.assert(fc.property(fc.oneof(deep, huge, laden), (xml) => {
-      const result = readOadrPayload(xml);
-      return !result.ok && result.error.kind === 'xml' && ['depth-limit', 'text-limit', 'doctype'].includes(result.error.code);
-    }), { numRuns: 60 });
+    const laden = fc
+      .integer({ min: 1, max: 30 })
+      .map((n) => `<!DOCTYPE p [${'<!ENTITY a "&a;&a;">'.repeat(n)}]>${poll.replace('ven-1', '&a;')}`);
+    fc.assert(
+      fc.property(fc.oneof(deep, huge, laden), (xml) => {
+        const result = readOadrPayload(xml);
+        return (
+          !result.ok &&
+          result.error.kind === 'xml' &&
+          ['depth-limit', 'text-limit', 'doctype'].includes(result.error.code)
+        );
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -7,7 +7,15 @@ import { PayloadReader, trimmed } from './payloads/read';
 import type { OadrPayload, OadrPayloadType } from './payloads/types';
 import { OadrDataError } from './values';
 import { decodeXml } from './xml/decode';
-import { OADR_XML_LIMITS, positionOf, readXml, XmlReadError, type XmlElement, type XmlErrorCode, type XmlReadLimits } from './xml/reader';
+import {
+  OADR_XML_LIMITS,
+  positionOf,
+  readXml,
+  XmlReadError,
+  type XmlElement,
+  type XmlErrorCode,
+  type XmlReadLimits,
+} from './xml/reader';
 import { oadrSchema } from './xsd/oadr-schema';
 
 export interface OadrMessage {
@@ -48,7 +56,8 @@ export interface OadrDataFailure {
 
 export type OadrReadFailure = OadrXmlFailure | OadrSchemaFailure | OadrDataFailure;
 
-export type OadrReadResult = { readonly ok: true; readonly message: OadrMessage } | { readonly ok: false; readonly error: OadrReadFailure };
+export type OadrReadResult =
+  { readonly ok: true; readonly message: OadrMessage } | { readonly ok: false; readonly error: OadrReadFailure };
 
 export interface ReadOptions {
   /** The charset parameter of the Content-Type, if any (XML-2). */
@@ -74,16 +83,25 @@ export function readOadrPayload(body: string | Uint8Array, options: ReadOptions 
     root = readXml(source, options.limits ?? OADR_XML_LIMITS).root;
   } catch (error) {
     if (!(error instanceof XmlReadError)) throw error;
-    return { ok: false, error: { kind: 'xml', code: error.code, message: clip(error.message), line: error.line, column: error.column } };
+    return {
+      ok: false,
+      error: { kind: 'xml', code: error.code, message: clip(error.message), line: error.line, column: error.column },
+    };
   }
   // Any global element validates on its own; a message is an oadrPayload (§2.3).
   const violation =
     root.ns === OADR_NS && root.local === 'oadrPayload'
       ? oadrSchema.validate(root)
-      : { message: `the root element must be {${OADR_NS}}oadrPayload, not {${root.ns}}${root.local}`, offset: root.offset };
+      : {
+          message: `the root element must be {${OADR_NS}}oadrPayload, not {${root.ns}}${root.local}`,
+          offset: root.offset,
+        };
   if (violation) {
     const { line, column } = positionOf(source, violation.offset);
-    return { ok: false, error: { kind: 'schema', message: clip(`${line}:${column}: ${violation.message}`), line, column } };
+    return {
+      ok: false,
+      error: { kind: 'schema', message: clip(`${line}:${column}: ${violation.message}`), line, column },
+    };
   }
   // The schema guarantees: oadrPayload → ds:Signature? → oadrSignedObject → exactly one payload element.
   const signed = root.children.length === 2;
@@ -94,7 +112,16 @@ export function readOadrPayload(body: string | Uint8Array, options: ReadOptions 
   } catch (error) {
     if (!(error instanceof OadrDataError)) throw error;
     const type = element.local as OadrPayloadType;
-    return { ok: false, error: { kind: 'data', message: clip(error.message), payloadType: type, requestID: requestIdInElement(element), venID: venIdIn(element) } };
+    return {
+      ok: false,
+      error: {
+        kind: 'data',
+        message: clip(error.message),
+        payloadType: type,
+        requestID: requestIdInElement(element),
+        venID: venIdIn(element),
+      },
+    };
   }
 }
 
@@ -104,8 +131,10 @@ function child(el: XmlElement | undefined, ns: string, local: string): XmlElemen
 
 /** RID-1 on the payload element, for payloads that could not be decoded (the rule of requestIdOf). */
 export function requestIdInElement(payload: XmlElement): string | undefined {
-  const own = child(payload, PYLD_NS, 'requestID') ?? child(child(payload, PYLD_NS, 'eiRequestEvent'), PYLD_NS, 'requestID');
-  const response = child(payload, EI_NS, 'eiResponse') ?? child(child(payload, PYLD_NS, 'eiCreatedEvent'), EI_NS, 'eiResponse');
+  const own =
+    child(payload, PYLD_NS, 'requestID') ?? child(child(payload, PYLD_NS, 'eiRequestEvent'), PYLD_NS, 'requestID');
+  const response =
+    child(payload, EI_NS, 'eiResponse') ?? child(child(payload, PYLD_NS, 'eiCreatedEvent'), EI_NS, 'eiResponse');
   const id = own ?? child(response, PYLD_NS, 'requestID');
   return id ? trimmed(id.text) : undefined;
 }

@@ -25,9 +25,11 @@ export interface ScheduleOpt {
  */
 export function classifyCreateOpt(opt: OadrCreateOpt): EventOpt | ScheduleOpt {
   const resourceIds = opt.eiTarget.resourceID;
-  if (opt.qualifiedEventID) return { kind: 'event', qualifiedEventID: opt.qualifiedEventID, ...(resourceIds && { resourceIds }) };
+  if (opt.qualifiedEventID)
+    return { kind: 'event', qualifiedEventID: opt.qualifiedEventID, ...(resourceIds && { resourceIds }) };
   const available = opt.vavailability ?? [];
-  if (available.length === 0) throw new OadrDataError('an opt needs a qualifiedEventID or a vavailability with at least one available period');
+  if (available.length === 0)
+    throw new OadrDataError('an opt needs a qualifiedEventID or a vavailability with at least one available period');
   const periods = available.map((p, i) => {
     if (p.duration <= 0) throw new OadrDataError(`available period ${i} has no positive duration`);
     return { start: p.dtstart, end: p.dtstart + p.duration * 1000 };

@@ -10,7 +10,14 @@ import { richSamples } from './testing/samples.test-util';
 import { writeOadrPayload as writeRequest } from './payloads/write';
 
 // #region README
-import { acceptsPayload, eiResponse, type OadrPayloadType, readOadrPayload, requestIdOf, writeOadrPayload } from './index';
+import {
+  acceptsPayload,
+  eiResponse,
+  type OadrPayloadType,
+  readOadrPayload,
+  requestIdOf,
+  writeOadrPayload,
+} from './index';
 
 /**
  * The answer to a body POSTed to …/OadrPoll while the VEN's queue is empty (§6): an oadrResponse, or
@@ -52,7 +59,10 @@ describe('the README example', () => {
     const readme = readFileSync(join(__dirname, '../README.md'), 'utf8');
     const block = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
     const source = readFileSync(__filename, 'utf8');
-    const region = source.slice(source.indexOf('// #region README\n') + '// #region README\n'.length, source.indexOf('// #endregion'));
+    const region = source.slice(
+      source.indexOf('// #region README\n') + '// #region README\n'.length,
+      source.indexOf('// #endregion'),
+    );
     expect(block).toBe(region.replace("from './index'", "from '@flexgrid/protocol-openadr'"));
   });
 
@@ -67,7 +77,11 @@ describe('the README example', () => {
   it('TR-2: a payload OadrPoll does not take gets 459, echoing its requestID (RID-1), also when its data is unusable', () => {
     expect(answered(bytes(writeRequest({ type: 'oadrRequestEvent', requestID: 'req-5', venID: 'ven-5' })))).toEqual({
       type: 'oadrResponse',
-      eiResponse: { responseCode: '459', responseDescription: 'COMPLIANCE_ERROR: oadrRequestEvent is not taken by OadrPoll', requestID: 'req-5' },
+      eiResponse: {
+        responseCode: '459',
+        responseDescription: 'COMPLIANCE_ERROR: oadrRequestEvent is not taken by OadrPoll',
+        requestID: 'req-5',
+      },
       venID: 'ven-5',
     });
     const distribute = writeRequest({ ...richSamples.oadrDistributeEvent, requestID: 'dist-5' } as OadrPayload);
@@ -78,6 +92,7 @@ describe('the README example', () => {
 
   it('TR-4: what is not XML, has a DOCTYPE or is not valid against the schema is HTTP 400', () => {
     const poll = writeRequest({ type: 'oadrPoll', venID: 'v' });
-    for (const body of ['not xml', `<!DOCTYPE p>${poll}`, poll.replace('<ei:venID>v</ei:venID>', '')]) expect(answered(bytes(body))).toBe('HTTP 400');
+    for (const body of ['not xml', `<!DOCTYPE p>${poll}`, poll.replace('<ei:venID>v</ei:venID>', '')])
+      expect(answered(bytes(body))).toBe('HTTP 400');
   });
 });

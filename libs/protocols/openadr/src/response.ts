@@ -18,7 +18,9 @@ export const EI_RESPONSE_CODES = {
 export type EiResponseName = keyof typeof EI_RESPONSE_CODES;
 export type EiResponseCode = (typeof EI_RESPONSE_CODES)[EiResponseName];
 
-const NAMES = new Map(Object.entries(EI_RESPONSE_CODES).map(([name, code]) => [code as string, name as EiResponseName]));
+const NAMES = new Map(
+  Object.entries(EI_RESPONSE_CODES).map(([name, code]) => [code as string, name as EiResponseName]),
+);
 
 /** The TR-5 name of a code, if it is one of ours. */
 export function eiResponseName(code: string): EiResponseName | undefined {

@@ -28,10 +28,26 @@ export const ANSWER_TYPE: Readonly<Partial<Record<OadrPayloadType, OadrPayloadTy
 };
 
 const ACCEPTED: Readonly<Record<OadrService, readonly OadrPayloadType[]>> = {
-  EiRegisterParty: ['oadrQueryRegistration', 'oadrCreatePartyRegistration', 'oadrCancelPartyRegistration', 'oadrCanceledPartyRegistration', 'oadrResponse'],
+  EiRegisterParty: [
+    'oadrQueryRegistration',
+    'oadrCreatePartyRegistration',
+    'oadrCancelPartyRegistration',
+    'oadrCanceledPartyRegistration',
+    'oadrResponse',
+  ],
   EiEvent: ['oadrRequestEvent', 'oadrCreatedEvent', 'oadrResponse'],
   EiOpt: ['oadrCreateOpt', 'oadrCancelOpt', 'oadrResponse'],
-  EiReport: ['oadrRegisterReport', 'oadrCreateReport', 'oadrUpdateReport', 'oadrCancelReport', 'oadrRegisteredReport', 'oadrCreatedReport', 'oadrCanceledReport', 'oadrUpdatedReport', 'oadrResponse'],
+  EiReport: [
+    'oadrRegisterReport',
+    'oadrCreateReport',
+    'oadrUpdateReport',
+    'oadrCancelReport',
+    'oadrRegisteredReport',
+    'oadrCreatedReport',
+    'oadrCanceledReport',
+    'oadrUpdatedReport',
+    'oadrResponse',
+  ],
   OadrPoll: ['oadrPoll', 'oadrResponse'],
 };
 

@@ -96,7 +96,8 @@ describe('FMT-2 duration', () => {
   });
 
   it('FMT-2: text outside the grammar and absurd sizes are refused', () => {
-    for (const bad of ['PT1.5S', 'P1W', '-2W', 'T1S', '1D', 'P99999999999999999999D']) expect(() => parseDuration(bad)).toThrow(OadrDataError);
+    for (const bad of ['PT1.5S', 'P1W', '-2W', 'T1S', '1D', 'P99999999999999999999D'])
+      expect(() => parseDuration(bad)).toThrow(OadrDataError);
   });
 
   it.each([
@@ -125,13 +126,28 @@ describe('FMT-3 booleans', () => {
   });
 
   it('FMT-3: testEvent is a string: anything but false is a test event', () => {
-    expect(['false', ' false ', 'true', '', 'False', 'yes'].map(parseTestEvent)).toEqual([false, false, true, true, true, true]);
+    expect(['false', ' false ', 'true', '', 'False', 'yes'].map(parseTestEvent)).toEqual([
+      false,
+      false,
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 });
 
 describe('FMT-4 numbers', () => {
   it('FMT-4: xs:float in, exponents allowed, kept as decimal text', () => {
-    expect(['1', '-2.5', '.5', '5.', '1.5E-3', '+1e+3', ' 7 '].map(parseDecimalText)).toEqual(['1', '-2.5', '.5', '5.', '1.5E-3', '+1e+3', '7']);
+    expect(['1', '-2.5', '.5', '5.', '1.5E-3', '+1e+3', ' 7 '].map(parseDecimalText)).toEqual([
+      '1',
+      '-2.5',
+      '.5',
+      '5.',
+      '1.5E-3',
+      '+1e+3',
+      '7',
+    ]);
   });
 
   it('FMT-4: NaN and ±INF are unusable (454)', () => {
@@ -145,7 +161,9 @@ describe('FMT-4 numbers', () => {
   });
 
   it('FMT-4: unsigned 32-bit integers', () => {
-    expect(['0', '+7', '4294967295', '007', '-0', ' -00 '].map(parseUnsignedInt)).toEqual([0, 7, 4_294_967_295, 7, 0, 0]);
+    expect(['0', '+7', '4294967295', '007', '-0', ' -00 '].map(parseUnsignedInt)).toEqual([
+      0, 7, 4_294_967_295, 7, 0, 0,
+    ]);
     expect(Object.is(parseUnsignedInt('-0'), 0)).toBe(true);
     expect(() => parseUnsignedInt('4294967296')).toThrow(OadrDataError);
     expect(() => parseUnsignedInt('-1')).toThrow(OadrDataError);

@@ -31,21 +31,30 @@ export function parseDateTime(text: string): Instant {
   const m = DATE_TIME_IN.exec(value);
   if (!m) throw new OadrDataError(`'${value}' is not an OpenADR date-time`);
   if (m[1]) throw new OadrDataError(`date-time '${value}' must not carry a sign`);
-  const [year, month, day, hour, minute, second] = [m[2], m[3], m[4], m[5], m[6], m[7]].map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = [m[2], m[3], m[4], m[5], m[6], m[7]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const fraction = m[8] ?? '';
   const date = new Date(0);
   // setUTCFullYear, unlike Date.UTC, keeps years 0-99 as they are.
   date.setUTCFullYear(year, month - 1, day);
   const isDate = year > 0 && month >= 1 && month <= 12 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
   const endOfDay = hour === 24 && minute === 0 && second === 0 && !/[1-9]/.test(fraction);
-  if (!isDate || minute > 59 || second > 59 || (hour > 23 && !endOfDay)) throw new OadrDataError(`'${value}' is not a calendar date-time`);
+  if (!isDate || minute > 59 || second > 59 || (hour > 23 && !endOfDay))
+    throw new OadrDataError(`'${value}' is not a calendar date-time`);
   date.setUTCHours(hour, minute, second, Number(fraction.padEnd(3, '0').slice(0, 3)));
   return date.getTime();
 }
 
 /** FMT-1 out: `YYYY-MM-DDTHH:mm:ss.sssZ`. */
 export function formatDateTime(instant: Instant): string {
-  if (!Number.isInteger(instant)) throw new OadrDataError(`instant ${instant} is not an integer number of milliseconds`);
+  if (!Number.isInteger(instant))
+    throw new OadrDataError(`instant ${instant} is not an integer number of milliseconds`);
   const date = new Date(instant);
   const year = date.getUTCFullYear();
   if (year < 1 || year > 9999) throw new OadrDataError(`instant ${instant} is outside years 0001-9999`);
@@ -71,10 +80,17 @@ export function parseSignedDuration(text: string): ParsedDuration {
   if (weeks) return { seconds: checkedSeconds(Number(weeks[1]) * 7 * 86_400, value) };
   const m = DURATION_IN.exec(value);
   if (!m) throw new OadrDataError(`'${value}' is not an OpenADR duration`);
-  const [years, months, days, hours, minutes, seconds] = [m[2], m[3], m[4], m[5], m[6], m[7]].map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
-  const total = checkedSeconds(((years * 365 + months * 30 + days) * 24 + hours) * 3600 + minutes * 60 + seconds, value);
+  const [years, months, days, hours, minutes, seconds] = [m[2], m[3], m[4], m[5], m[6], m[7]].map((part) =>
+    Number(part ?? 0),
+  ) as [number, number, number, number, number, number];
+  const total = checkedSeconds(
+    ((years * 365 + months * 30 + days) * 24 + hours) * 3600 + minutes * 60 + seconds,
+    value,
+  );
   const signed = m[1] === '-' ? -total : total;
-  return years > 0 || months > 0 ? { seconds: signed, warning: `duration '${value}': years counted as 365 days and months as 30 days` } : { seconds: signed };
+  return years > 0 || months > 0
+    ? { seconds: signed, warning: `duration '${value}': years counted as 365 days and months as 30 days` }
+    : { seconds: signed };
 }
 
 function checkedSeconds(seconds: number, text: string): number {
@@ -94,7 +110,8 @@ export function parseDuration(text: string): ParsedDuration {
 
 /** FMT-2 out: `P[nD][T[nH][nM][nS]]`, zero as `PT0S`; never weeks, months, years, fractions or a sign. */
 export function formatDuration(seconds: Duration): string {
-  if (!Number.isSafeInteger(seconds) || seconds < 0) throw new OadrDataError(`duration ${seconds} is not a whole number of seconds ≥ 0`);
+  if (!Number.isSafeInteger(seconds) || seconds < 0)
+    throw new OadrDataError(`duration ${seconds} is not a whole number of seconds ≥ 0`);
   if (seconds === 0) return 'PT0S';
   const days = Math.floor(seconds / 86_400);
   const h = Math.floor((seconds % 86_400) / 3600);
@@ -139,6 +156,7 @@ export function formatDecimal(value: number | DecimalText): string {
 /** FMT-4: modificationNumber, priority, replyLimit and other xs:unsignedInt values (whose zero may be written `-0`). */
 export function parseUnsignedInt(text: string): number {
   const value = text.trim();
-  if (!/^(?:\+?\d+|-0+)$/.test(value) || Number(value) > 4_294_967_295) throw new OadrDataError(`'${value}' is not an unsigned 32-bit integer`);
+  if (!/^(?:\+?\d+|-0+)$/.test(value) || Number(value) > 4_294_967_295)
+    throw new OadrDataError(`'${value}' is not an unsigned 32-bit integer`);
   return Math.abs(Number(value));
 }

@@ -54,7 +54,12 @@ export function aggregateOutput(input: AggregationInput): OutputAggregate {
     }
     outputWh = addSafe(outputWh, data.energyWh, 'outputWh');
     quality = worseQuality(quality, data.quality);
-    sources.push({ id, status: data.coverageMs === intervalMs ? 'present' : 'partial', energyWh: data.energyWh, coverageMs: data.coverageMs });
+    sources.push({
+      id,
+      status: data.coverageMs === intervalMs ? 'present' : 'partial',
+      energyWh: data.energyWh,
+      coverageMs: data.coverageMs,
+    });
   }
   const missingSources = sources.filter((s) => s.status === 'missing').map((s) => s.id);
   const partialSources = sources.filter((s) => s.status === 'partial').map((s) => s.id);

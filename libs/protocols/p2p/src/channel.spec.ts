@@ -1,12 +1,26 @@
 import { createHash } from 'node:crypto';
 import { P2PError } from './error';
-import { sameSideKeyHash, sideKeyHash, signPaymentRequest, streamBinding, verificationKey, verifyPaymentRequest } from './channel';
+import {
+  sameSideKeyHash,
+  sideKeyHash,
+  signPaymentRequest,
+  streamBinding,
+  verificationKey,
+  verifyPaymentRequest,
+} from './channel';
 
 describe('P2P-CH channels', () => {
   it('P2P-CH1: sideKeyHash is base64url SHA-256 of the UTF-8 secret, 43 characters', () => {
     const hash = sideKeyHash('secret-side-key-0001');
     expect(hash).toHaveLength(43);
-    expect(hash).toBe(createHash('sha256').update('secret-side-key-0001').digest('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
+    expect(hash).toBe(
+      createHash('sha256')
+        .update('secret-side-key-0001')
+        .digest('base64')
+        .replace(/\+/g, '-')
+        .replace(/\//g, '_')
+        .replace(/=+$/, ''),
+    );
     expect(sameSideKeyHash(hash, sideKeyHash('secret-side-key-0001'))).toBe(true);
     expect(sameSideKeyHash(hash, sideKeyHash('secret-side-key-0002'))).toBe(false);
     expect(sameSideKeyHash(hash, 'short')).toBe(false);
@@ -30,7 +44,9 @@ describe('P2P-CH channels', () => {
     const bytes = Buffer.from(JSON.stringify({ command: 'payment-request', owed: 30 }));
     const signature = signPaymentRequest(bytes, seed);
     expect(verifyPaymentRequest(bytes, signature, key)).toBe(true);
-    expect(verifyPaymentRequest(Buffer.from(JSON.stringify({ command: 'payment-request', owed: 31 })), signature, key)).toBe(false);
+    expect(
+      verifyPaymentRequest(Buffer.from(JSON.stringify({ command: 'payment-request', owed: 31 })), signature, key),
+    ).toBe(false);
     expect(() => signPaymentRequest(bytes, 'tooshort')).toThrow(/32-byte Ed25519 seed/);
     // A mangled signature from the wire is simply invalid; a malformed key is a clear error, not a crypto TypeError.
     expect(verifyPaymentRequest(bytes, 'abc', key)).toBe(false);

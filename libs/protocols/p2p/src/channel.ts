@@ -37,7 +37,10 @@ export interface StreamRegistration {
  * P2P-CH3/CH4: whether a stream's data is stored. Proof-bound streams need their latest hello to carry the
  * registration's hash; a hello with another hash suspends them until the registration is updated.
  */
-export function streamBinding(registration: StreamRegistration | undefined, latestHelloHash: string | undefined): StreamBinding {
+export function streamBinding(
+  registration: StreamRegistration | undefined,
+  latestHelloHash: string | undefined,
+): StreamBinding {
   if (!registration || registration.binding === 'none') return 'unbound';
   if (registration.binding === 'operator') return 'bound';
   if (latestHelloHash === undefined || registration.sideKeyHash === null) return 'unbound';
@@ -49,7 +52,8 @@ const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
 
 function signingKey(seed: string) {
   const raw = Buffer.from(seed, 'base64url');
-  if (raw.length !== 32) throw new P2PError('invalid-config', 'the grid signing key must be a base64url 32-byte Ed25519 seed.');
+  if (raw.length !== 32)
+    throw new P2PError('invalid-config', 'the grid signing key must be a base64url 32-byte Ed25519 seed.');
   return createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, raw]), format: 'der', type: 'pkcs8' });
 }
 
@@ -68,7 +72,11 @@ const VERIFICATION_KEY = /^[A-Za-z0-9_-]{43}$/;
 
 /** What a wallet SHOULD check with the key from its registration answer; a malformed signature verifies false. */
 export function verifyPaymentRequest(valueBytes: Uint8Array, signature: string, key: string): boolean {
-  if (!VERIFICATION_KEY.test(key)) throw new P2PError('invalid-argument', 'a verification key is a raw Ed25519 public key in 43 base64url characters (P2P-CH5).');
+  if (!VERIFICATION_KEY.test(key))
+    throw new P2PError(
+      'invalid-argument',
+      'a verification key is a raw Ed25519 public key in 43 base64url characters (P2P-CH5).',
+    );
   const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: key }, format: 'jwk' });
   return verify(null, valueBytes, publicKey, Buffer.from(signature, 'base64url'));
 }

@@ -1,6 +1,13 @@
 import { P2PError } from './error';
 import { type Bounds, checkIntervalMs, type SpanLimits } from './interval';
-import { type GridFee, hasFixedConsumerPrice, PRICING_RULE_IDS, pricingRule, type PricingRule, type PricingRuleId } from './pricing';
+import {
+  type GridFee,
+  hasFixedConsumerPrice,
+  PRICING_RULE_IDS,
+  pricingRule,
+  type PricingRule,
+  type PricingRuleId,
+} from './pricing';
 import { type Profile } from './profile';
 import { pricePerKwhToPerMWh } from './units';
 
@@ -112,7 +119,9 @@ export const PROFILE_DEFAULTS: Readonly<Record<Profile, P2PConfig>> = {
 
 function integerIn(problems: string[], name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    problems.push(`${name} must be an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '…' : max}], got ${String(value)}.`);
+    problems.push(
+      `${name} must be an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '…' : max}], got ${String(value)}.`,
+    );
   }
 }
 
@@ -121,10 +130,27 @@ function configProblems(config: P2PConfig): string[] {
   const problems: string[] = [];
   const interval = checkIntervalMs(config.intervalMs);
   if (interval) problems.push(interval);
-  for (const name of ['producerGateClosureMs', 'gridGateClosureMs', 'finalAfterMs', 'payoutThrottleMs', 'minTimestampMs', 'maxFutureMs', 'maxLateMs'] as const) {
+  for (const name of [
+    'producerGateClosureMs',
+    'gridGateClosureMs',
+    'finalAfterMs',
+    'payoutThrottleMs',
+    'minTimestampMs',
+    'maxFutureMs',
+    'maxLateMs',
+  ] as const) {
     integerIn(problems, name, config[name], 0);
   }
-  for (const name of ['aggregateEveryMs', 'settleEveryMs', 'maxSpanMs', 'billingUnitWh', 'payoutChunk', 'requestMinAmount', 'payoutMinAmount', 'walletPaymentChunk'] as const) {
+  for (const name of [
+    'aggregateEveryMs',
+    'settleEveryMs',
+    'maxSpanMs',
+    'billingUnitWh',
+    'payoutChunk',
+    'requestMinAmount',
+    'payoutMinAmount',
+    'walletPaymentChunk',
+  ] as const) {
     integerIn(problems, name, config[name], 1);
   }
   integerIn(problems, 'consumerPricePerMWh', config.consumerPricePerMWh, 0);
@@ -132,7 +158,8 @@ function configProblems(config: P2PConfig): string[] {
   integerIn(problems, 'poolGridShareBps', config.poolGridShareBps, 0, 9_999);
   integerIn(problems, 'currencyDigits', config.currencyDigits, 0, 18);
   if (config.idleResetMs !== null) integerIn(problems, 'idleResetMs', config.idleResetMs, 1);
-  if (!/^[A-Za-z0-9]{1,16}$/.test(config.currency)) problems.push(`currency must be 1–16 letters or digits, got '${config.currency}'.`);
+  if (!/^[A-Za-z0-9]{1,16}$/.test(config.currency))
+    problems.push(`currency must be 1–16 letters or digits, got '${config.currency}'.`);
   const fee = config.gridFee;
   if (fee.kind === 'perKwh') integerIn(problems, 'gridFee per MWh', fee.perMWh, 0);
   else integerIn(problems, 'gridFee bps', fee.bps, 0, 9_999);
@@ -142,12 +169,20 @@ function configProblems(config: P2PConfig): string[] {
   }
   const rule = configuredRule(config);
   if (rule.name === 'community-fixed' && fee.kind === 'perKwh' && fee.perMWh > config.consumerPricePerMWh) {
-    problems.push('community-fixed@1: the grid fee per kWh exceeds the consumer price, so the producer price would be negative.');
+    problems.push(
+      'community-fixed@1: the grid fee per kWh exceeds the consumer price, so the producer price would be negative.',
+    );
   }
   if (!hasFixedConsumerPrice(rule)) {
     // P2P-PR2: a derived price exists only where producers sold, so only matched energy can be billed at it.
-    if (config.billedEnergy !== 'matched') problems.push(`${rule.name}@${rule.version} derives the consumer price, so it needs billedEnergy 'matched' (P2P-PR2).`);
-    if (config.billingUnitWh !== 1) problems.push(`billingUnitWh ${config.billingUnitWh} needs a fixed consumer price; ${rule.name}@${rule.version} derives it (P2P-PR2).`);
+    if (config.billedEnergy !== 'matched')
+      problems.push(
+        `${rule.name}@${rule.version} derives the consumer price, so it needs billedEnergy 'matched' (P2P-PR2).`,
+      );
+    if (config.billingUnitWh !== 1)
+      problems.push(
+        `billingUnitWh ${config.billingUnitWh} needs a fixed consumer price; ${rule.name}@${rule.version} derives it (P2P-PR2).`,
+      );
   }
   return problems;
 }
@@ -165,7 +200,8 @@ export function resolveConfig(profile: Profile, overrides: Partial<Omit<P2PConfi
 /** Fails with every problem at once, as a service start should (§16). */
 export function validateConfig(config: P2PConfig): P2PConfig {
   const problems = configProblems(config);
-  if (problems.length > 0) throw new P2PError('invalid-config', `Invalid P2P configuration:\n- ${problems.join('\n- ')}`);
+  if (problems.length > 0)
+    throw new P2PError('invalid-config', `Invalid P2P configuration:\n- ${problems.join('\n- ')}`);
   return config;
 }
 
@@ -184,12 +220,36 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** The `P2P_<NAME>` variables this lib reads, each overriding its profile default. */
 export const CONFIG_VARIABLES = [
-  'P2P_PROFILE', 'P2P_INTERVAL_MS', 'P2P_WIRE_BOUNDS', 'P2P_PRODUCER_GATE_CLOSURE_MS', 'P2P_GRID_GATE_CLOSURE_MS',
-  'P2P_FINAL_AFTER_MS', 'P2P_AGGREGATE_EVERY_MS', 'P2P_SETTLE_EVERY_MS', 'P2P_PRICING_RULE', 'P2P_CONSUMER_PRICE_PER_KWH',
-  'P2P_PRODUCER_PRICE_PER_KWH', 'P2P_GRID_FEE_KIND', 'P2P_GRID_FEE_PER_KWH', 'P2P_GRID_FEE_BPS', 'P2P_BILLED_ENERGY',
-  'P2P_BILLING_UNIT_WH', 'P2P_ALLOCATION', 'P2P_POOL_GRID_SHARE_BPS', 'P2P_PAYOUT_CHUNK', 'P2P_PAYOUT_THROTTLE_MS',
-  'P2P_REQUEST_MIN_AMOUNT', 'P2P_PAYOUT_MIN_AMOUNT', 'P2P_CURRENCY', 'P2P_CURRENCY_DIGITS', 'P2P_WALLET_PAYMENT_CHUNK',
-  'P2P_IDLE_RESET_MS', 'P2P_STORAGE_ALLOW_UNSECURED', 'P2P_MIN_TIMESTAMP_MS', 'P2P_MAX_FUTURE_MS', 'P2P_MAX_LATE_MS',
+  'P2P_PROFILE',
+  'P2P_INTERVAL_MS',
+  'P2P_WIRE_BOUNDS',
+  'P2P_PRODUCER_GATE_CLOSURE_MS',
+  'P2P_GRID_GATE_CLOSURE_MS',
+  'P2P_FINAL_AFTER_MS',
+  'P2P_AGGREGATE_EVERY_MS',
+  'P2P_SETTLE_EVERY_MS',
+  'P2P_PRICING_RULE',
+  'P2P_CONSUMER_PRICE_PER_KWH',
+  'P2P_PRODUCER_PRICE_PER_KWH',
+  'P2P_GRID_FEE_KIND',
+  'P2P_GRID_FEE_PER_KWH',
+  'P2P_GRID_FEE_BPS',
+  'P2P_BILLED_ENERGY',
+  'P2P_BILLING_UNIT_WH',
+  'P2P_ALLOCATION',
+  'P2P_POOL_GRID_SHARE_BPS',
+  'P2P_PAYOUT_CHUNK',
+  'P2P_PAYOUT_THROTTLE_MS',
+  'P2P_REQUEST_MIN_AMOUNT',
+  'P2P_PAYOUT_MIN_AMOUNT',
+  'P2P_CURRENCY',
+  'P2P_CURRENCY_DIGITS',
+  'P2P_WALLET_PAYMENT_CHUNK',
+  'P2P_IDLE_RESET_MS',
+  'P2P_STORAGE_ALLOW_UNSECURED',
+  'P2P_MIN_TIMESTAMP_MS',
+  'P2P_MAX_FUTURE_MS',
+  'P2P_MAX_LATE_MS',
   'P2P_MAX_SPAN_MS',
 ] as const;
 
@@ -267,9 +327,20 @@ export function configFromEnv(env: Env): P2PConfig {
   const profile = read.oneOf<Profile>('P2P_PROFILE', ['community', 'poc'], 'community');
   const d = PROFILE_DEFAULTS[profile];
   const feeKind = read.oneOf('P2P_GRID_FEE_KIND', ['perKwh', 'bps'], d.gridFee.kind);
-  const gridFee: GridFee = feeKind === 'perKwh'
-    ? { kind: 'perKwh', perMWh: read.pricePerKwh('P2P_GRID_FEE_PER_KWH', d.gridFee.kind === 'perKwh' ? d.gridFee.perMWh : 0) }
-    : { kind: 'bps', bps: read.requiredInteger('P2P_GRID_FEE_BPS', d.gridFee.kind === 'bps' ? d.gridFee.bps : undefined, 'with P2P_GRID_FEE_KIND=bps') };
+  const gridFee: GridFee =
+    feeKind === 'perKwh'
+      ? {
+          kind: 'perKwh',
+          perMWh: read.pricePerKwh('P2P_GRID_FEE_PER_KWH', d.gridFee.kind === 'perKwh' ? d.gridFee.perMWh : 0),
+        }
+      : {
+          kind: 'bps',
+          bps: read.requiredInteger(
+            'P2P_GRID_FEE_BPS',
+            d.gridFee.kind === 'bps' ? d.gridFee.bps : undefined,
+            'with P2P_GRID_FEE_KIND=bps',
+          ),
+        };
   const config: P2PConfig = {
     profile,
     intervalMs: read.integer('P2P_INTERVAL_MS', d.intervalMs),
@@ -302,6 +373,7 @@ export function configFromEnv(env: Env): P2PConfig {
     maxSpanMs: read.integer('P2P_MAX_SPAN_MS', d.maxSpanMs),
   };
   const problems = [...read.problems, ...configProblems(config)];
-  if (problems.length > 0) throw new P2PError('invalid-config', `Invalid P2P configuration:\n- ${problems.join('\n- ')}`);
+  if (problems.length > 0)
+    throw new P2PError('invalid-config', `Invalid P2P configuration:\n- ${problems.join('\n- ')}`);
   return config;
 }

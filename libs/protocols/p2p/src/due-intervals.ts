@@ -19,7 +19,8 @@ export class DueIntervals {
 
   /** Marks every interval the span overlaps as changed. */
   changed(span: Span): void {
-    for (let n = intervalStartOf(span.start, this.intervalMs); n < span.end; n += this.intervalMs) this.changedStarts.add(n);
+    for (let n = intervalStartOf(span.start, this.intervalMs); n < span.end; n += this.intervalMs)
+      this.changedStarts.add(n);
   }
 
   /** The intervals a run at `asOf` must handle, ascending; they are no longer pending afterwards. */

@@ -1,10 +1,6 @@
 /** What went wrong, in the protocol's own terms. */
 export type P2PErrorCode =
-  | 'invalid-decimal'
-  | 'unsafe-integer'
-  | 'invalid-config'
-  | 'invalid-argument'
-  | 'invalid-state';
+  'invalid-decimal' | 'unsafe-integer' | 'invalid-config' | 'invalid-argument' | 'invalid-state';
 
 /**
  * The one error type of the lib. Rejections that the protocol expects (a reading outside its window, an

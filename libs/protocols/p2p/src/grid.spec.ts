@@ -4,10 +4,29 @@ import { type StreamRecord } from './ingestion';
 
 const L = 10_000;
 const T = 1_800_000_000_000;
-const config = resolveConfig('community', { intervalMs: L, producerGateClosureMs: 2_000, gridGateClosureMs: 4_000, finalAfterMs: 30_000, minTimestampMs: 0 });
-const reading = (meterId: string, n: number, energyWh: number): StreamRecord => ({ streamKey: meterId, span: { start: T + n * L, end: T + (n + 1) * L }, energyWh });
-const output = (producerId: string, n: number, energyWh: number, revision = 0, paymentIdOrAddress = producerId): StreamRecord => ({
-  streamKey: producerId, span: { start: T + n * L, end: T + (n + 1) * L }, energyWh, revision,
+const config = resolveConfig('community', {
+  intervalMs: L,
+  producerGateClosureMs: 2_000,
+  gridGateClosureMs: 4_000,
+  finalAfterMs: 30_000,
+  minTimestampMs: 0,
+});
+const reading = (meterId: string, n: number, energyWh: number): StreamRecord => ({
+  streamKey: meterId,
+  span: { start: T + n * L, end: T + (n + 1) * L },
+  energyWh,
+});
+const output = (
+  producerId: string,
+  n: number,
+  energyWh: number,
+  revision = 0,
+  paymentIdOrAddress = producerId,
+): StreamRecord => ({
+  streamKey: producerId,
+  span: { start: T + n * L, end: T + (n + 1) * L },
+  energyWh,
+  revision,
   output: { complete: true, missingSources: [], partialSources: [], producerPricePerMWh: 20_000, paymentIdOrAddress },
 });
 /** The first asOf at which interval n is due. */
@@ -56,9 +75,17 @@ describe('Grid: settlement runs (P2P-S6..S10) in the community profile', () => {
     // FLAT00009 registers after intervals 0 and 1 (not expected there) but sends a reading straddling both.
     grid.register('FLAT00009', 'consumer', T + 3 * L);
     grid.ingestOutput(output('PVROOF001', 1, 10_000), T + 4 * L);
-    grid.ingestReading({ streamKey: 'FLAT00009', span: { start: T + L / 2, end: T + (3 * L) / 2 }, energyWh: 1000 }, T + 4 * L);
+    grid.ingestReading(
+      { streamKey: 'FLAT00009', span: { start: T + L / 2, end: T + (3 * L) / 2 }, energyWh: 1000 },
+      T + 4 * L,
+    );
     const first = grid.run(T + 4 * L);
-    expect(first.entries.filter((e) => e.memberId === 'FLAT00009').map((e) => [e.intervalStart, e.energyWh, e.amount])).toEqual([[T, 500, 0], [T + L, 500, 12]]);
+    expect(
+      first.entries.filter((e) => e.memberId === 'FLAT00009').map((e) => [e.intervalStart, e.energyWh, e.amount]),
+    ).toEqual([
+      [T, 500, 0],
+      [T + L, 500, 12],
+    ]);
     // The correction ends the span at T + L: nothing of it is left in interval 1.
     grid.ingestReading({ streamKey: 'FLAT00009', span: { start: T + L / 2, end: T + L }, energyWh: 500 }, T + 5 * L);
     const second = grid.run(T + 5 * L);
@@ -66,7 +93,10 @@ describe('Grid: settlement runs (P2P-S6..S10) in the community profile', () => {
     if (v2?.type !== 'settlement.interval') throw new Error('expected version 2 of interval 1');
     expect(v2.value.inputs.find((i) => i.id === 'FLAT00009')).toMatchObject({ status: 'missing', energyWh: null });
     expect(v2.value.gaps).toContain('FLAT00009');
-    expect(second.entries.map((e) => [e.memberId, e.intervalStart, e.energyWh, e.amount])).toEqual([['FLAT00009', T + L, -500, -12], ['PVROOF001', T + L, 0, -10]]);
+    expect(second.entries.map((e) => [e.memberId, e.intervalStart, e.energyWh, e.amount])).toEqual([
+      ['FLAT00009', T + L, -500, -12],
+      ['PVROOF001', T + L, 0, -10],
+    ]);
     // The ledger equals the latest versions: 500 Wh used in interval 0, nothing charged for interval 1.
     expect(grid.ledger.consumer('FLAT00009')).toMatchObject({ usageWh: 500, charged: 0 });
   });
@@ -79,9 +109,23 @@ describe('Grid: settlement runs (P2P-S6..S10) in the community profile', () => {
     const settled = grid.run(dueAt(0));
     expect(settled.payouts).toEqual([]);
     const final = grid.run(T + L + 30_001);
-    expect(final.records.filter((r) => r.type === 'settlement.finalised').map((r) => r.ceId)).toEqual([`GRID00001:${T}:final`]);
+    expect(final.records.filter((r) => r.type === 'settlement.finalised').map((r) => r.ceId)).toEqual([
+      `GRID00001:${T}:final`,
+    ]);
     // Credited 200 from a final interval ≥ 100: paid to the address of the latest output.
-    expect(final.payouts).toEqual([{ paymentId: 'GRID00001:payout:2:PVROOF001', gridId: 'GRID00001', producerId: 'PVROOF001', from: 'GRID00001', to: 'pv-old', amount: 200, currency: 'EUR', reference: 'GRID00001:run:2', sentAt: T + L + 30_001 }]);
+    expect(final.payouts).toEqual([
+      {
+        paymentId: 'GRID00001:payout:2:PVROOF001',
+        gridId: 'GRID00001',
+        producerId: 'PVROOF001',
+        from: 'GRID00001',
+        to: 'pv-old',
+        amount: 200,
+        currency: 'EUR',
+        reference: 'GRID00001:run:2',
+        sentAt: T + L + 30_001,
+      },
+    ]);
     // A later interval's output names a new address: later payouts go there.
     grid.ingestOutput(output('PVROOF001', 1, 0, 0, 'pv-new'), T + 2 * L);
     grid.ingestOutput(output('PVROOF001', 0, 16_000, 1), T + 5 * L);
@@ -101,7 +145,11 @@ describe('Grid: settlement runs (P2P-S6..S10) in the community profile', () => {
     grid.ingestReading(reading('FLAT00001', 0, 0), T + L);
     const record = grid.run(dueAt(0)).records[0];
     if (record.type !== 'settlement.interval') throw new Error(`expected a version, got ${record.type}`);
-    expect(record.value.inputs.map((i) => [i.id, i.status, i.energyWh])).toEqual([['FLAT00001', 'present', 0], ['FLAT00002', 'missing', null], ['PVROOF001', 'missing', null]]);
+    expect(record.value.inputs.map((i) => [i.id, i.status, i.energyWh])).toEqual([
+      ['FLAT00001', 'present', 0],
+      ['FLAT00002', 'missing', null],
+      ['PVROOF001', 'missing', null],
+    ]);
     expect(record.value.gaps).toEqual(['FLAT00002', 'PVROOF001']);
   });
 
@@ -112,7 +160,9 @@ describe('Grid: settlement runs (P2P-S6..S10) in the community profile', () => {
     grid.ingestReading(reading('meter-flat-2', 0, 3_000), T + L);
     grid.deregister('FLAT00002', T + L + 1);
     const run = grid.run(dueAt(0));
-    expect(run.paymentRequests.map((r) => [r.consumerId, r.owed, r.paymentIdOrAddress])).toEqual([['FLAT00001', 250, 'grid-account']]);
+    expect(run.paymentRequests.map((r) => [r.consumerId, r.owed, r.paymentIdOrAddress])).toEqual([
+      ['FLAT00001', 250, 'grid-account'],
+    ]);
     expect(grid.ledger.consumer('FLAT00002')).toMatchObject({ charged: 75, requested: 0 });
   });
 
@@ -123,7 +173,7 @@ describe('Grid: settlement runs (P2P-S6..S10) in the community profile', () => {
     expect(() => grid.register('PVROOF001', 'consumer', T)).toThrow(/cannot change its itemType/);
   });
 
-  it('§14.1: a run\'s asOf must not precede the previous run\'s', () => {
+  it("§14.1: a run's asOf must not precede the previous run's", () => {
     const grid = community();
     grid.run(T + 100_000);
     expect(() => grid.run(T + 99_999)).toThrow('asOf must not precede the previous run.');

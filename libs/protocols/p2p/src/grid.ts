@@ -4,7 +4,12 @@ import { P2PError } from './error';
 import { DueIntervals } from './due-intervals';
 import { type BoundIngestion, changedSpan, StreamBook, type StreamRecord } from './ingestion';
 import { isFinalAt, type Span } from './interval';
-import { producerIntervalData, type ProducerIntervalData, streamIntervalData, type StreamIntervalData } from './interval-data';
+import {
+  producerIntervalData,
+  type ProducerIntervalData,
+  streamIntervalData,
+  type StreamIntervalData,
+} from './interval-data';
 import { type ConsumerAccount, Ledger, type LedgerEntry, type ProducerAccount, type Role } from './ledger';
 import { issuePaymentRequest, type PaymentRequestValue } from './payment-request';
 import { type PaymentEvent, type PayoutSentValue } from './payment-records';
@@ -33,7 +38,8 @@ export interface GridOptions {
   epoch: number;
 }
 
-export type SettlementPublication = SettlementRecord | { type: 'settlement.finalised'; ceId: string; value: SettlementFinalisedRecord };
+export type SettlementPublication =
+  SettlementRecord | { type: 'settlement.finalised'; ceId: string; value: SettlementFinalisedRecord };
 
 /** What one settlement run decided, to be stored and published in one transaction (P2P-S10). */
 export interface SettlementRunResult {
@@ -92,15 +98,19 @@ export class Grid {
     this.consumerReadings = new StreamBook(config);
     this.producerOutputs = new StreamBook(config);
     this.terms = settlementTerms(config, gridId);
-    this.payments = new PaymentsLedger({ paymentIdOrAddress: this.paymentIdOrAddress, currency: config.currency }, (id) => {
-      const registration = this.registry.get(id);
-      return registration?.role === 'consumer' ? this.ledger.consumer(id) : undefined;
-    });
+    this.payments = new PaymentsLedger(
+      { paymentIdOrAddress: this.paymentIdOrAddress, currency: config.currency },
+      (id) => {
+        const registration = this.registry.get(id);
+        return registration?.role === 'consumer' ? this.ledger.consumer(id) : undefined;
+      },
+    );
   }
 
   register(id: string, role: Role, at: number, streamKey: string = id): void {
     const known = this.registry.get(id);
-    if (known && known.role !== role) throw new P2PError('invalid-state', `Registration '${id}' cannot change its itemType.`);
+    if (known && known.role !== role)
+      throw new P2PError('invalid-state', `Registration '${id}' cannot change its itemType.`);
     this.registry.register(id, role, at, streamKey);
   }
 
@@ -140,10 +150,18 @@ export class Grid {
     const settled = this.intervals.get(intervalStart)?.positions;
     for (const registration of this.registry.all()) {
       if (registration.role === 'consumer') {
-        const data = streamIntervalData(this.consumerReadings.effectiveWithin(registration.streamKey, span), intervalStart, this.options.config.intervalMs);
+        const data = streamIntervalData(
+          this.consumerReadings.effectiveWithin(registration.streamKey, span),
+          intervalStart,
+          this.options.config.intervalMs,
+        );
         if (data) consumers.set(registration.id, data);
       } else {
-        const data = producerIntervalData(this.producerOutputs.effectiveWithin(registration.streamKey, span), intervalStart, this.options.config.intervalMs);
+        const data = producerIntervalData(
+          this.producerOutputs.effectiveWithin(registration.streamKey, span),
+          intervalStart,
+          this.options.config.intervalMs,
+        );
         if (data) producers.set(registration.id, data);
       }
     }
@@ -166,12 +184,31 @@ export class Grid {
     this.lastAsOf = asOf;
     const runNo = ++this.runNo;
     const { config } = this.options;
-    const result: SettlementRunResult = { runNo, asOf, settled: 0, resettled: 0, adjusted: 0, finalised: 0, records: [], entries: [], paymentRequests: [], payouts: [] };
+    const result: SettlementRunResult = {
+      runNo,
+      asOf,
+      settled: 0,
+      resettled: 0,
+      adjusted: 0,
+      finalised: 0,
+      records: [],
+      entries: [],
+      paymentRequests: [],
+      payouts: [],
+    };
     const run = { runNo, asOf, settledAt: asOf };
 
     for (const n of this.due.take(asOf)) {
       const previous = this.intervals.get(n);
-      const settled = settleInterval({ terms: this.terms, run, intervalStart: n, inputs: this.inputsFor(n), ledger: this.ledger, feeCarry: this.feeCarry, ...(previous ? { previous } : {}) });
+      const settled = settleInterval({
+        terms: this.terms,
+        run,
+        intervalStart: n,
+        inputs: this.inputsFor(n),
+        ledger: this.ledger,
+        feeCarry: this.feeCarry,
+        ...(previous ? { previous } : {}),
+      });
       if (!settled) continue;
       this.feeCarry = settled.feeCarry;
       this.gridFeeAccrued = addSafe(this.gridFeeAccrued, settled.record.value.gridLine, 'gridFeeAccrued');
@@ -184,7 +221,8 @@ export class Grid {
         this.provisional.add(n);
       } else if (previous.final) {
         result.adjusted++;
-        for (const entry of settled.entries) if (entry.role === 'producer') this.addFinalCredit(entry.memberId, entry.amount);
+        for (const entry of settled.entries)
+          if (entry.role === 'producer') this.addFinalCredit(entry.memberId, entry.amount);
       } else {
         result.resettled++;
       }
@@ -195,13 +233,22 @@ export class Grid {
       const finalised = finaliseInterval(this.intervals.get(n) as IntervalSettlementState, this.options.gridId, asOf);
       this.intervals.set(n, finalised.state);
       this.provisional.delete(n);
-      for (const [id, position] of finalised.state.positions) if (position.role === 'producer') this.addFinalCredit(id, position.amount);
+      for (const [id, position] of finalised.state.positions)
+        if (position.role === 'producer') this.addFinalCredit(id, position.amount);
       result.records.push(finalised.record);
       result.finalised++;
     }
 
-    const requestTerms = { gridId: this.options.gridId, requestMinAmount: config.requestMinAmount, currency: config.currency, paymentIdOrAddress: this.paymentIdOrAddress };
-    for (const registration of this.registry.all().filter((r) => r.role === 'consumer' && activeAt(r.periods, asOf)).sort((a, b) => compareIds(a.id, b.id))) {
+    const requestTerms = {
+      gridId: this.options.gridId,
+      requestMinAmount: config.requestMinAmount,
+      currency: config.currency,
+      paymentIdOrAddress: this.paymentIdOrAddress,
+    };
+    for (const registration of this.registry
+      .all()
+      .filter((r) => r.role === 'consumer' && activeAt(r.periods, asOf))
+      .sort((a, b) => compareIds(a.id, b.id))) {
       const account = this.ledger.find(registration.id) as ConsumerAccount | undefined;
       if (!account) continue;
       const request = issuePaymentRequest(account, this.entriesOf.get(account.id) ?? [], requestTerms, asOf);
@@ -224,7 +271,13 @@ export class Grid {
       if (account.role === 'consumer') receipts += account.confirmed;
       else payouts += account.payoutConfirmed;
     }
-    return { gridFeeAccrued: this.gridFeeAccrued, gridFeeReceived: this.pool.gridFeeReceived, poolAvailable: this.pool.poolAvailable, unallocated, cash: receipts - payouts };
+    return {
+      gridFeeAccrued: this.gridFeeAccrued,
+      gridFeeReceived: this.pool.gridFeeReceived,
+      poolAvailable: this.pool.poolAvailable,
+      unallocated,
+      cash: receipts - payouts,
+    };
   }
 
   /** §10.1 producer `share` in the pool: `{num: cumOutputWh, den: S}`; null if inactive or `S = 0`. */
@@ -260,11 +313,14 @@ export class Grid {
   }
 
   private poolProducers(at: number) {
-    return this.registry.all().filter((r) => r.role === 'producer').map((r) => ({
-      producerId: r.id,
-      cumOutputWh: this.producerOutputs.effectiveTotalWh(r.streamKey),
-      active: activeAt(r.periods, at),
-    }));
+    return this.registry
+      .all()
+      .filter((r) => r.role === 'producer')
+      .map((r) => ({
+        producerId: r.id,
+        cumOutputWh: this.producerOutputs.effectiveTotalWh(r.streamKey),
+        active: activeAt(r.periods, at),
+      }));
   }
 
   /** P2P-L4 or L5, then the `payout.sent` records to the producers' latest addresses. */
@@ -272,14 +328,23 @@ export class Grid {
     const { config } = this.options;
     let payouts: Payout[];
     if (config.allocation === 'per-interval') {
-      const positions = this.registry.all().filter((r) => r.role === 'producer').map((r) => ({
-        producerId: r.id,
-        finalCredits: this.finalCredits.get(r.id) ?? 0,
-        payoutSent: (this.ledger.find(r.id) as ProducerAccount | undefined)?.payoutSent ?? 0,
-      }));
+      const positions = this.registry
+        .all()
+        .filter((r) => r.role === 'producer')
+        .map((r) => ({
+          producerId: r.id,
+          finalCredits: this.finalCredits.get(r.id) ?? 0,
+          payoutSent: (this.ledger.find(r.id) as ProducerAccount | undefined)?.payoutSent ?? 0,
+        }));
       payouts = accruedPayouts(positions, config.payoutMinAmount);
     } else {
-      const step = poolPayoutStep(this.pool, asOf, () => this.payments.takeReceived(), this.poolProducers(asOf), config);
+      const step = poolPayoutStep(
+        this.pool,
+        asOf,
+        () => this.payments.takeReceived(),
+        this.poolProducers(asOf),
+        config,
+      );
       if (!step) return [];
       this.pool = step.pool;
       payouts = step.payouts;
@@ -287,7 +352,13 @@ export class Grid {
     return payouts.map((payout) => {
       const registration = this.registry.get(payout.producerId);
       const latest = registration ? this.producerOutputs.latestEffective(registration.streamKey) : undefined;
-      const value = payoutSentValue(payout, { gridId: this.options.gridId, runNo, currency: config.currency, sentAt: asOf, to: latest?.output?.paymentIdOrAddress ?? payout.producerId });
+      const value = payoutSentValue(payout, {
+        gridId: this.options.gridId,
+        runNo,
+        currency: config.currency,
+        sentAt: asOf,
+        to: latest?.output?.paymentIdOrAddress ?? payout.producerId,
+      });
       const account = this.ledger.producer(payout.producerId);
       account.payoutSent = addSafe(account.payoutSent, payout.amount, 'payoutSent');
       this.payoutsSent.set(value.paymentId, { producerId: payout.producerId, amount: payout.amount, confirmed: false });

@@ -1,19 +1,55 @@
 // Units, errors and the rounding rule (§1, §7)
 export { P2PError, type P2PErrorCode } from './error';
-export { kwhToWh, parseScaledDecimal, pricePerKwhToPerMWh, requireSafeInteger, thousandthsToDecimal, toSafeNumber, wholeChunks } from './units';
+export {
+  kwhToWh,
+  parseScaledDecimal,
+  pricePerKwhToPerMWh,
+  requireSafeInteger,
+  thousandthsToDecimal,
+  toSafeNumber,
+  wholeChunks,
+} from './units';
 export { type CarryStep, floorWithCarry, largestRemainder } from './rounding';
 export { type ExactPrice, exactPrice, formatExactPrice } from './exact-price';
 export { compareIds } from './id-order';
 export { canonicalJson } from './canonical-json';
 
 // Identifiers and channels (§1, §2)
-export { REGISTRATION_ID, SIDE_KEY, STREAM_KEY, sameSideKeyHash, sideKeyHash, signPaymentRequest, streamBinding, type StreamBinding, type StreamRegistration, verificationKey, verifyPaymentRequest } from './channel';
+export {
+  REGISTRATION_ID,
+  SIDE_KEY,
+  STREAM_KEY,
+  sameSideKeyHash,
+  sideKeyHash,
+  signPaymentRequest,
+  streamBinding,
+  type StreamBinding,
+  type StreamRegistration,
+  verificationKey,
+  verifyPaymentRequest,
+} from './channel';
 export { type ActivePeriod, activeAt, activeWithin, type Registration, Registry } from './registration';
 
 // Time and intervals (§4)
 export {
-  boundsOf, type Bounds, checkIntervalMs, gateClosureForWindows, type IntervalShare, intervalStartOf, isDue, isFinalAt,
-  latestDueIntervalStart, readSpan, type RejectionReason, shareIn, type Span, type SpanLimits, spanRejection, splitSpan, toWireSpan, type WireSpan,
+  boundsOf,
+  type Bounds,
+  checkIntervalMs,
+  gateClosureForWindows,
+  type IntervalShare,
+  intervalStartOf,
+  isDue,
+  isFinalAt,
+  latestDueIntervalStart,
+  readSpan,
+  type RejectionReason,
+  shareIn,
+  type Span,
+  type SpanLimits,
+  spanRejection,
+  splitSpan,
+  toWireSpan,
+  type WireSpan,
 } from './interval';
 export { DueIntervals } from './due-intervals';
 export { initialMeterWindowState, type MeterWindowOptions, type MeterWindowState, meterWindows } from './meter-windows';
@@ -21,49 +57,161 @@ export { initialMeterWindowState, type MeterWindowOptions, type MeterWindowState
 // Ingestion (§3.1, §5)
 export { type Quality, worseQuality } from './quality';
 export {
-  type BoundIngestion, changedSpan, decideIngestion, type IngestionOutcome, type KeyHistory, type OutputDetail, type StoredRevision, StreamBook, type StreamRecord, type StreamView,
+  type BoundIngestion,
+  changedSpan,
+  decideIngestion,
+  type IngestionOutcome,
+  type KeyHistory,
+  type OutputDetail,
+  type StoredRevision,
+  StreamBook,
+  type StreamRecord,
+  type StreamView,
 } from './ingestion';
-export { commandFitsRole, type MeterReadingValue, type ReadingContext, type ReadingIntake, readMeterReading, type StreamRole } from './meter-reading';
+export {
+  commandFitsRole,
+  type MeterReadingValue,
+  type ReadingContext,
+  type ReadingIntake,
+  readMeterReading,
+  type StreamRole,
+} from './meter-reading';
 
 // Producer aggregation (§3.2, §6)
-export { aggregateOutput, type AggregationInput, type MemberStatus, type OutputAggregate, type SourceContribution } from './aggregation';
-export { producerIntervalData, type ProducerIntervalData, streamIntervalData, type StreamIntervalData } from './interval-data';
 export {
-  type OutputPublication, planProducerOutput, type ProducerOffer, producerOutputRecord, type ProducerOutputIn, type ProducerOutputValue, type PublishedOutput, readProducerOutput,
+  aggregateOutput,
+  type AggregationInput,
+  type MemberStatus,
+  type OutputAggregate,
+  type SourceContribution,
+} from './aggregation';
+export {
+  producerIntervalData,
+  type ProducerIntervalData,
+  streamIntervalData,
+  type StreamIntervalData,
+} from './interval-data';
+export {
+  type OutputPublication,
+  planProducerOutput,
+  type ProducerOffer,
+  producerOutputRecord,
+  type ProducerOutputIn,
+  type ProducerOutputValue,
+  type PublishedOutput,
+  readProducerOutput,
 } from './producer-output';
 export { Producer, type ProducerOptions } from './producer';
 
 // Pricing (§8)
 export {
-  consensusPrice, type ConsensusPrice, type GridFee, hasFixedConsumerPrice, type IntervalPrices, intervalPrices, type PricedOutput, PRICING_RULE_IDS, pricingRule,
-  type PricingRule, type PricingRuleId,
+  consensusPrice,
+  type ConsensusPrice,
+  type GridFee,
+  hasFixedConsumerPrice,
+  type IntervalPrices,
+  intervalPrices,
+  type PricedOutput,
+  PRICING_RULE_IDS,
+  pricingRule,
+  type PricingRule,
+  type PricingRuleId,
 } from './pricing';
 
 // Settlement and ledger (§9, §10)
 export {
-  finaliseInterval, type IntervalSettlement, type IntervalSettlementState, inputsHash, type MemberPosition, type SettlementAdjustmentRecord,
-  type SettlementFinalisedRecord, type SettlementInput, type SettlementInputSources, type SettlementIntervalRecord, type SettlementLine, type SettlementRecord,
-  type SettlementRunContext, type SettlementTerms, settlementTerms, type SettlementTotals, settleInterval, settlementInputs,
+  finaliseInterval,
+  type IntervalSettlement,
+  type IntervalSettlementState,
+  inputsHash,
+  type MemberPosition,
+  type SettlementAdjustmentRecord,
+  type SettlementFinalisedRecord,
+  type SettlementInput,
+  type SettlementInputSources,
+  type SettlementIntervalRecord,
+  type SettlementLine,
+  type SettlementRecord,
+  type SettlementRunContext,
+  type SettlementTerms,
+  settlementTerms,
+  type SettlementTotals,
+  settleInterval,
+  settlementInputs,
 } from './settlement';
 export {
-  type ConsumerAccount, type EntryDraft, type EntryKind, Ledger, type LedgerEntry, type MemberAccount, newAccount, outstanding, type ProducerAccount, payoutPending,
-  type Role, unrequested,
+  type ConsumerAccount,
+  type EntryDraft,
+  type EntryKind,
+  Ledger,
+  type LedgerEntry,
+  type MemberAccount,
+  newAccount,
+  outstanding,
+  type ProducerAccount,
+  payoutPending,
+  type Role,
+  unrequested,
 } from './ledger';
 export { issuePaymentRequest, type PaymentRequestValue, type RequestTerms } from './payment-request';
-export { type PaymentEvent, type PaymentSentValue, type PayoutConfirmedValue, type PayoutSentValue, type Transfer } from './payment-records';
-export { type OpenRequest, type Payment, type PaymentOutcome, PaymentsLedger, type PaymentsTerms, type RequestStatus, requestStatus } from './payments';
 export {
-  type AccruedPosition, accruedPayouts, EMPTY_POOL, type Payout, payoutSentValue, type PoolProducer, poolPayoutStep, type PoolState, type PoolTerms,
+  type PaymentEvent,
+  type PaymentSentValue,
+  type PayoutConfirmedValue,
+  type PayoutSentValue,
+  type Transfer,
+} from './payment-records';
+export {
+  type OpenRequest,
+  type Payment,
+  type PaymentOutcome,
+  PaymentsLedger,
+  type PaymentsTerms,
+  type RequestStatus,
+  requestStatus,
+} from './payments';
+export {
+  type AccruedPosition,
+  accruedPayouts,
+  EMPTY_POOL,
+  type Payout,
+  payoutSentValue,
+  type PoolProducer,
+  poolPayoutStep,
+  type PoolState,
+  type PoolTerms,
 } from './payouts';
 export { newWallet, type WalletState, walletStep } from './wallet';
-export { Grid, type GridBalances, type GridOptions, type SettlementPublication, type SettlementRunResult } from './grid';
+export {
+  Grid,
+  type GridBalances,
+  type GridOptions,
+  type SettlementPublication,
+  type SettlementRunResult,
+} from './grid';
 
 // Storage paging (§13.4)
-export { type Page, pageOf, type Paging, type PagingQuery, type PagingResult, parsePaging, type QueryValue } from './paging';
+export {
+  type Page,
+  pageOf,
+  type Paging,
+  type PagingQuery,
+  type PagingResult,
+  parsePaging,
+  type QueryValue,
+} from './paging';
 
 // Configuration and profiles (§16)
 export {
-  type Allocation, type BilledEnergy, CONFIG_VARIABLES, configFromEnv, configuredRule, lagWarning, type P2PConfig, PROFILE_DEFAULTS, resolveConfig,
+  type Allocation,
+  type BilledEnergy,
+  CONFIG_VARIABLES,
+  configFromEnv,
+  configuredRule,
+  lagWarning,
+  type P2PConfig,
+  PROFILE_DEFAULTS,
+  resolveConfig,
   validateConfig,
 } from './config';
 export { type Profile } from './profile';

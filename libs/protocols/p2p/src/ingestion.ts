@@ -86,12 +86,19 @@ function isIdentical(stored: StoredRevision, record: StreamRecord): boolean {
   const a = stored.output;
   const b = record.output;
   if (!a || !b) return a === b;
-  return a.complete === b.complete && sameSources(a.missingSources, b.missingSources) && sameSources(a.partialSources, b.partialSources);
+  return (
+    a.complete === b.complete &&
+    sameSources(a.missingSources, b.missingSources) &&
+    sameSources(a.partialSources, b.partialSources)
+  );
 }
 
 /** P2P-IN5: overlap with the effective neighbours (effective spans never overlap each other). */
 function overlapsNeighbour(view: StreamView, span: Span): boolean {
-  return (view.previous !== undefined && view.previous.end > span.start) || (view.next !== undefined && view.next.start < span.end);
+  return (
+    (view.previous !== undefined && view.previous.end > span.start) ||
+    (view.next !== undefined && view.next.start < span.end)
+  );
 }
 
 /**
@@ -99,20 +106,30 @@ function overlapsNeighbour(view: StreamView, span: Span): boolean {
  * guard (IN3), validation (T5, IN8), identity (IN2), staleness (IN3), overlap (IN5) and correction with its
  * stored quality (IN4). Every outcome also applies the record's offset, if any.
  */
-export function decideIngestion(view: StreamView, record: StreamRecord, now: number, limits: SpanLimits): IngestionOutcome {
+export function decideIngestion(
+  view: StreamView,
+  record: StreamRecord,
+  now: number,
+  limits: SpanLimits,
+): IngestionOutcome {
   if (record.offset !== undefined && view.offset !== undefined && record.offset <= view.offset) {
     return { outcome: 'unchanged', why: 'offset' };
   }
   const history = view.history;
   if (history) {
     const latest = history.revisions[history.revisions.length - 1];
-    if (isIdentical(history.effective, record) || isIdentical(latest, record)) return { outcome: 'unchanged', why: 'identical' };
+    if (isIdentical(history.effective, record) || isIdentical(latest, record))
+      return { outcome: 'unchanged', why: 'identical' };
   }
   const spanProblem = spanRejection(record.span, now, limits);
   if (spanProblem) return { outcome: 'rejected', reason: spanProblem };
   if (!Number.isSafeInteger(record.energyWh) || record.energyWh < 0) return { outcome: 'rejected', reason: 'energy' };
   const effective = history?.effective;
-  if (effective?.senderRevision !== undefined && record.revision !== undefined && record.revision <= effective.senderRevision) {
+  if (
+    effective?.senderRevision !== undefined &&
+    record.revision !== undefined &&
+    record.revision <= effective.senderRevision
+  ) {
     return { outcome: 'stale' };
   }
   if (overlapsNeighbour(view, record.span)) return { outcome: 'rejected', reason: 'overlap' };
@@ -196,7 +213,8 @@ export class StreamBook {
     const start = record.span.start;
     const keys = stream.keys;
     // Records mostly arrive in time order: then the new start sorts last and no search is needed.
-    const at = keys.length === 0 || startOf(keys[keys.length - 1]) < start ? keys.length : lowerBound(keys, start, startOf);
+    const at =
+      keys.length === 0 || startOf(keys[keys.length - 1]) < start ? keys.length : lowerBound(keys, start, startOf);
     const same = at < keys.length && startOf(keys[at]) === start;
     const view: StreamView = {
       offset: stream.offset,
@@ -205,7 +223,8 @@ export class StreamBook {
       next: keys[same ? at + 1 : at]?.effective.span,
     };
     const decision = decideIngestion(view, record, now, this.limits);
-    if (record.offset !== undefined && !(decision.outcome === 'unchanged' && decision.why === 'offset')) stream.offset = record.offset;
+    if (record.offset !== undefined && !(decision.outcome === 'unchanged' && decision.why === 'offset'))
+      stream.offset = record.offset;
     switch (decision.outcome) {
       case 'accepted':
         keys.splice(at, 0, { revisions: [decision.revision], effective: decision.revision });
@@ -213,7 +232,11 @@ export class StreamBook {
         break;
       case 'corrected':
         keys[at] = { revisions: [...keys[at].revisions, decision.revision], effective: decision.revision };
-        stream.effectiveWh = addSafe(stream.effectiveWh, decision.revision.energyWh - decision.supersedes.energyWh, 'cumulative energy');
+        stream.effectiveWh = addSafe(
+          stream.effectiveWh,
+          decision.revision.energyWh - decision.supersedes.energyWh,
+          'cumulative energy',
+        );
         break;
       case 'estimate-kept':
         keys[at] = { revisions: [...keys[at].revisions, decision.revision], effective: keys[at].effective };

@@ -27,7 +27,11 @@ export interface ProducerIntervalData extends StreamIntervalData {
  * Sums a stream's effective records over the interval `[intervalStart, intervalStart + L)`, straddlers split by
  * P2P-T6. Null when no record overlaps it (the stream is missing there); a 0 Wh record is data.
  */
-export function streamIntervalData(revisions: readonly StoredRevision[], intervalStart: number, intervalMs: number): StreamIntervalData | null {
+export function streamIntervalData(
+  revisions: readonly StoredRevision[],
+  intervalStart: number,
+  intervalMs: number,
+): StreamIntervalData | null {
   let energyWh = 0;
   let coverageMs = 0;
   let quality: Quality = 'measured';
@@ -46,9 +50,16 @@ export function streamIntervalData(revisions: readonly StoredRevision[], interva
 type OutputRevision = StoredRevision & { output: OutputDetail };
 
 /** P2P-S1 for a producer: Σ of the overlapping outputs' shares, the earliest's price, completeness and coverage. */
-export function producerIntervalData(outputs: readonly StoredRevision[], intervalStart: number, intervalMs: number): ProducerIntervalData | null {
+export function producerIntervalData(
+  outputs: readonly StoredRevision[],
+  intervalStart: number,
+  intervalMs: number,
+): ProducerIntervalData | null {
   const overlapping = outputs
-    .filter((stored): stored is OutputRevision => stored.output !== undefined && shareIn(stored.span, stored.energyWh, intervalStart, intervalMs) !== null)
+    .filter(
+      (stored): stored is OutputRevision =>
+        stored.output !== undefined && shareIn(stored.span, stored.energyWh, intervalStart, intervalMs) !== null,
+    )
     .sort((a, b) => a.span.start - b.span.start);
   const data = streamIntervalData(overlapping, intervalStart, intervalMs);
   if (!data) return null;

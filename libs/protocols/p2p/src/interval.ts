@@ -66,15 +66,7 @@ export interface SpanLimits {
 
 /** The P2P-IN8 rejection reasons. */
 export type RejectionReason =
-  | 'not-integer'
-  | 'empty-span'
-  | 'too-old'
-  | 'future'
-  | 'span-too-long'
-  | 'too-late'
-  | 'overlap'
-  | 'energy'
-  | 'closed';
+  'not-integer' | 'empty-span' | 'too-old' | 'future' | 'span-too-long' | 'too-late' | 'overlap' | 'energy' | 'closed';
 
 /** P2P-T5: the first rule a span breaks at `now`, or null. */
 export function spanRejection(span: Span, now: number, limits: SpanLimits): RejectionReason | null {
@@ -119,7 +111,8 @@ export function splitSpan(span: Span, energyWh: number, intervalMs: number): Int
 export function shareIn(span: Span, energyWh: number, intervalStart: number, intervalMs: number): IntervalShare | null {
   const end = intervalStart + intervalMs;
   if (span.end <= intervalStart || span.start >= end) return null;
-  if (span.start >= intervalStart && span.end <= end) return { intervalStart, energyWh, coverageMs: span.end - span.start };
+  if (span.start >= intervalStart && span.end <= end)
+    return { intervalStart, energyWh, coverageMs: span.end - span.start };
   return splitSpan(span, energyWh, intervalMs).find((share) => share.intervalStart === intervalStart) ?? null;
 }
 

@@ -71,7 +71,21 @@ export type MemberAccount = ConsumerAccount | ProducerAccount;
 
 export function newAccount(id: string, role: Role): MemberAccount {
   return role === 'consumer'
-    ? { role, id, seq: 0, moneyCarryMicro: 0n, unitCarryWh: 0, usageWh: 0, billedWh: 0, charged: 0, requested: 0, paid: 0, confirmed: 0, requestSeq: 0, requestedThroughSeq: 0 }
+    ? {
+        role,
+        id,
+        seq: 0,
+        moneyCarryMicro: 0n,
+        unitCarryWh: 0,
+        usageWh: 0,
+        billedWh: 0,
+        charged: 0,
+        requested: 0,
+        paid: 0,
+        confirmed: 0,
+        requestSeq: 0,
+        requestedThroughSeq: 0,
+      }
     : { role, id, seq: 0, moneyCarryMicro: 0n, outputWh: 0, soldWh: 0, credited: 0, payoutSent: 0, payoutConfirmed: 0 };
 }
 

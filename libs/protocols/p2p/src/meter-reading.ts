@@ -65,7 +65,8 @@ export function readMeterReading(value: MeterReadingValue, context: ReadingConte
   const energyWh = energyFrom(value, context);
   if (energyWh === null) return { kind: 'ignored', why: 'no-energy' };
   if (typeof energyWh === 'string') return { kind: 'rejected', reason: energyWh };
-  if (!Number.isSafeInteger(value.startTime) || !Number.isSafeInteger(value.endTime)) return { kind: 'rejected', reason: 'not-integer' };
+  if (!Number.isSafeInteger(value.startTime) || !Number.isSafeInteger(value.endTime))
+    return { kind: 'rejected', reason: 'not-integer' };
   const bounds = boundsOf(value.bounds, context.channel, context.wireBounds);
   const record: StreamRecord = {
     streamKey: value.meterId,

@@ -31,14 +31,27 @@ describe('P2P-STO-PAGE paging (§13.4)', () => {
     expect(page({ page: '9' })).toMatchObject({ ids: [], items: [], totalItems: 23 });
     const parsed = parsePaging({});
     if (!parsed.ok) throw new Error('unexpected');
-    expect(pageOf(Array.from({ length: 45 }, (_, i) => ({ id: String(i), item: i })), parsed.paging).totalPages).toBe(5);
+    expect(
+      pageOf(
+        Array.from({ length: 45 }, (_, i) => ({ id: String(i), item: i })),
+        parsed.paging,
+      ).totalPages,
+    ).toBe(5);
     expect(pageOf([], parsed.paging)).toEqual({ ids: [], items: [], totalItems: 0, totalPages: 0, pageSize: 10 });
   });
 
   it('400 for abc, -1, more than 9 digits, or a parameter given twice, with the exact message', () => {
-    expect(parsePaging({ page: 'abc' })).toEqual({ ok: false, parameter: 'page', message: "The parameter 'page' has an invalid value." });
+    expect(parsePaging({ page: 'abc' })).toEqual({
+      ok: false,
+      parameter: 'page',
+      message: "The parameter 'page' has an invalid value.",
+    });
     expect(parsePaging({ page: '-1' })).toMatchObject({ ok: false, parameter: 'page' });
-    expect(parsePaging({ pageSize: '1234567890' })).toEqual({ ok: false, parameter: 'pageSize', message: "The parameter 'pageSize' has an invalid value." });
+    expect(parsePaging({ pageSize: '1234567890' })).toEqual({
+      ok: false,
+      parameter: 'pageSize',
+      message: "The parameter 'pageSize' has an invalid value.",
+    });
     expect(parsePaging({ 'page-size': 'x' })).toMatchObject({ ok: false, parameter: 'pageSize' });
     expect(parsePaging({ page: ['1', '2'] })).toMatchObject({ ok: false, parameter: 'page' });
   });

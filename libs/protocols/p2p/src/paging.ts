@@ -12,7 +12,8 @@ export interface Paging {
   pageSize: number;
 }
 
-export type PagingResult = { ok: true; paging: Paging } | { ok: false; parameter: 'page' | 'pageSize'; message: string };
+export type PagingResult =
+  { ok: true; paging: Paging } | { ok: false; parameter: 'page' | 'pageSize'; message: string };
 
 const DIGITS = /^[0-9]{1,9}$/;
 

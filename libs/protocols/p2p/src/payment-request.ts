@@ -37,7 +37,12 @@ export interface RequestTerms {
  * `unrequested` waits. `entries` are the consumer's entries after `requestedThroughSeq`, in `seq` order; the
  * account is updated.
  */
-export function issuePaymentRequest(account: ConsumerAccount, entries: readonly LedgerEntry[], terms: RequestTerms, issuedAt: number): PaymentRequestValue | null {
+export function issuePaymentRequest(
+  account: ConsumerAccount,
+  entries: readonly LedgerEntry[],
+  terms: RequestTerms,
+  issuedAt: number,
+): PaymentRequestValue | null {
   if (!Number.isSafeInteger(terms.requestMinAmount) || terms.requestMinAmount < 1) {
     throw new P2PError('invalid-config', `requestMinAmount must be an integer ≥ 1, got ${terms.requestMinAmount}.`);
   }
@@ -46,7 +51,11 @@ export function issuePaymentRequest(account: ConsumerAccount, entries: readonly 
   const covered = entries.filter((entry) => entry.memberId === account.id && entry.seq > account.requestedThroughSeq);
   // Charges come only from entries, and a request covers every entry up to its last, so a positive
   // unrequested amount always has entries behind it.
-  if (covered.length === 0) throw new P2PError('invalid-state', `consumer '${account.id}' has ${owed} unrequested but no entries after seq ${account.requestedThroughSeq}.`);
+  if (covered.length === 0)
+    throw new P2PError(
+      'invalid-state',
+      `consumer '${account.id}' has ${owed} unrequested but no entries after seq ${account.requestedThroughSeq}.`,
+    );
   let usageWh = 0;
   let fromStart = Number.POSITIVE_INFINITY;
   let toStart = Number.NEGATIVE_INFINITY;

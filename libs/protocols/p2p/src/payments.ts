@@ -68,12 +68,17 @@ export class PaymentsLedger {
   record(event: PaymentEvent): PaymentOutcome {
     if (event.to !== this.terms.paymentIdOrAddress) return { outcome: 'ignored' };
     // §3.4 (the topic's schema): an amount is an integer > 0.
-    if (!Number.isSafeInteger(event.amount) || event.amount <= 0) throw new P2PError('invalid-argument', `payment '${event.paymentId}' has amount ${String(event.amount)}; it must be an integer > 0.`);
+    if (!Number.isSafeInteger(event.amount) || event.amount <= 0)
+      throw new P2PError(
+        'invalid-argument',
+        `payment '${event.paymentId}' has amount ${String(event.amount)}; it must be an integer > 0.`,
+      );
     // Checked before the paymentId lookup, so a confirmation in another currency cannot confirm one sent in the grid's.
     if (event.currency !== this.terms.currency) return { outcome: 'rejected', reason: 'currency' };
     const known = this.payments.get(event.paymentId);
     if (known) {
-      if (known.amount !== event.amount || known.from !== event.from || known.reference !== event.reference) return { outcome: 'rejected', reason: 'conflict' };
+      if (known.amount !== event.amount || known.from !== event.from || known.reference !== event.reference)
+        return { outcome: 'rejected', reason: 'conflict' };
       if (event.type === 'payment.confirmed' && known.confirmedAt === null) {
         this.confirm(known, event.confirmedAt ?? event.sentAt);
         return { outcome: 'confirmed', payment: known };
@@ -105,7 +110,8 @@ export class PaymentsLedger {
   allocate(paymentId: string, consumerId: string): Payment {
     const payment = this.payments.get(paymentId);
     if (!payment) throw new P2PError('invalid-argument', `payment '${paymentId}' is unknown.`);
-    if (payment.consumerId !== null) throw new P2PError('invalid-state', `payment '${paymentId}' is already allocated to '${payment.consumerId}'.`);
+    if (payment.consumerId !== null)
+      throw new P2PError('invalid-state', `payment '${paymentId}' is already allocated to '${payment.consumerId}'.`);
     if (!this.consumerAccount(consumerId)) throw new P2PError('invalid-argument', `'${consumerId}' is not a consumer.`);
     this.allocateTo(payment, consumerId, undefined);
     if (payment.confirmedAt !== null) this.countReceived(payment, consumerId);
@@ -163,7 +169,8 @@ export class PaymentsLedger {
 
   private confirm(payment: Payment, confirmedAt: number): void {
     payment.confirmedAt = confirmedAt;
-    for (const allocation of payment.allocations) (this.requests.get(allocation.requestId) as OpenRequest).confirmed += allocation.amount;
+    for (const allocation of payment.allocations)
+      (this.requests.get(allocation.requestId) as OpenRequest).confirmed += allocation.amount;
     if (payment.consumerId !== null) this.countReceived(payment, payment.consumerId);
   }
 

@@ -9,7 +9,10 @@ export interface Payout {
   amount: number;
 }
 
-export function payoutSentValue(payout: Payout, context: { gridId: string; runNo: number; currency: string; sentAt: number; to: string }): PayoutSentValue {
+export function payoutSentValue(
+  payout: Payout,
+  context: { gridId: string; runNo: number; currency: string; sentAt: number; to: string },
+): PayoutSentValue {
   return {
     paymentId: `${context.gridId}:payout:${context.runNo}:${payout.producerId}`,
     gridId: context.gridId,
@@ -56,7 +59,13 @@ export interface PoolState {
   poolAvailable: number;
 }
 
-export const EMPTY_POOL: PoolState = { lastPayoutStep: 0, cumReceived: 0, cutTotal: 0, gridFeeReceived: 0, poolAvailable: 0 };
+export const EMPTY_POOL: PoolState = {
+  lastPayoutStep: 0,
+  cumReceived: 0,
+  cutTotal: 0,
+  gridFeeReceived: 0,
+  poolAvailable: 0,
+};
 
 export interface PoolProducer {
   producerId: string;
@@ -87,13 +96,16 @@ export function poolPayoutStep(
 ): { pool: PoolState; payouts: Payout[] } | null {
   if (!(asOf - pool.lastPayoutStep > terms.payoutThrottleMs)) return null;
   const received = takeReceived();
-  if (!Number.isSafeInteger(received) || received < 0) throw new P2PError('invalid-argument', `received must be a non-negative integer, got ${received}.`);
+  if (!Number.isSafeInteger(received) || received < 0)
+    throw new P2PError('invalid-argument', `received must be a non-negative integer, got ${received}.`);
   const cumReceived = addSafe(pool.cumReceived, received, 'cumReceived');
   const cutTotal = Number((BigInt(cumReceived) * BigInt(terms.poolGridShareBps)) / 10_000n);
   const cut = cutTotal - pool.cutTotal;
   let poolAvailable = pool.poolAvailable + received - cut;
   const dist = wholeChunks(poolAvailable, terms.payoutChunk);
-  const eligible = producers.filter((p) => p.active && p.cumOutputWh > 0).sort((a, b) => compareIds(a.producerId, b.producerId));
+  const eligible = producers
+    .filter((p) => p.active && p.cumOutputWh > 0)
+    .sort((a, b) => compareIds(a.producerId, b.producerId));
   let total = 0n;
   for (const p of eligible) total += BigInt(p.cumOutputWh);
   const payouts: Payout[] = [];

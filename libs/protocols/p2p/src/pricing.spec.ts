@@ -12,8 +12,16 @@ describe('P2P-PR pricing rules', () => {
     expect(consensusPrice(average, [X, Y])).toEqual({ exact: { num: 16_250n, den: 1n }, perMWh: 16_250 });
     expect(consensusPrice(weighted, [X, Y])).toEqual({ exact: { num: 30_625n, den: 2n }, perMWh: 15_312 });
     // Fee 3 per kWh → π_c 19 250 / 18 312.
-    expect(intervalPrices(average, [X, Y])).toEqual({ consumerPerMWh: 19_250, producerPerMWh: 16_250, producerExact: '16250' });
-    expect(intervalPrices(weighted, [X, Y])).toEqual({ consumerPerMWh: 18_312, producerPerMWh: 15_312, producerExact: '15312.5' });
+    expect(intervalPrices(average, [X, Y])).toEqual({
+      consumerPerMWh: 19_250,
+      producerPerMWh: 16_250,
+      producerExact: '16250',
+    });
+    expect(intervalPrices(weighted, [X, Y])).toEqual({
+      consumerPerMWh: 18_312,
+      producerPerMWh: 15_312,
+      producerExact: '15312.5',
+    });
   });
 
   it('P2P-PR1: fee 2000 bps on the weighted price → floor(15312·10000/8000) = 19 140', () => {
@@ -29,14 +37,29 @@ describe('P2P-PR pricing rules', () => {
     expect(consensusPrice(weighted, [X, zero]).perMWh).toBe(12_500);
     expect(consensusPrice(weighted, [zero])).toEqual({ exact: null, perMWh: null });
     expect(consensusPrice(average, [])).toEqual({ exact: null, perMWh: null });
-    expect(intervalPrices(weighted, [zero])).toEqual({ consumerPerMWh: null, producerPerMWh: null, producerExact: null, reason: 'no-output' });
+    expect(intervalPrices(weighted, [zero])).toEqual({
+      consumerPerMWh: null,
+      producerPerMWh: null,
+      producerExact: null,
+      reason: 'no-output',
+    });
   });
 
   it('P2P-PR1: fixed rules are priced without any output', () => {
-    expect(intervalPrices(pricingRule('poc-fixed@1', { consumerPricePerMWh: 1, fee: perKwh(1) }), [])).toEqual({ consumerPerMWh: 5000, producerPerMWh: 4000, producerExact: '4000' });
-    expect(intervalPrices(pricingRule('community-fixed@1', { consumerPricePerMWh: 25_000, fee: perKwh(5000) }), [])).toEqual({ consumerPerMWh: 25_000, producerPerMWh: 20_000, producerExact: '20000' });
+    expect(intervalPrices(pricingRule('poc-fixed@1', { consumerPricePerMWh: 1, fee: perKwh(1) }), [])).toEqual({
+      consumerPerMWh: 5000,
+      producerPerMWh: 4000,
+      producerExact: '4000',
+    });
+    expect(
+      intervalPrices(pricingRule('community-fixed@1', { consumerPricePerMWh: 25_000, fee: perKwh(5000) }), []),
+    ).toEqual({ consumerPerMWh: 25_000, producerPerMWh: 20_000, producerExact: '20000' });
     const bps = pricingRule('community-fixed@1', { consumerPricePerMWh: 25_001, fee: { kind: 'bps', bps: 2000 } });
-    expect(intervalPrices(bps, [])).toEqual({ consumerPerMWh: 25_001, producerPerMWh: 20_000, producerExact: '20000.8' });
+    expect(intervalPrices(bps, [])).toEqual({
+      consumerPerMWh: 25_001,
+      producerPerMWh: 20_000,
+      producerExact: '20000.8',
+    });
     expect(hasFixedConsumerPrice(bps)).toBe(true);
   });
 
@@ -49,7 +72,13 @@ describe('P2P-PR pricing rules', () => {
   });
 
   it('P2P-PR: rules are named and versioned; an unknown id fails clearly', () => {
-    expect(pricingRule('community-fixed@1', { consumerPricePerMWh: 25_000, fee: perKwh(5000) })).toEqual({ name: 'community-fixed', version: 1, params: { consumerPricePerMWh: 25_000, fee: perKwh(5000) } });
-    expect(() => pricingRule('community-fixed@2', { consumerPricePerMWh: 1, fee: perKwh(0) })).toThrow(/not one of poc-fixed@1/);
+    expect(pricingRule('community-fixed@1', { consumerPricePerMWh: 25_000, fee: perKwh(5000) })).toEqual({
+      name: 'community-fixed',
+      version: 1,
+      params: { consumerPricePerMWh: 25_000, fee: perKwh(5000) },
+    });
+    expect(() => pricingRule('community-fixed@2', { consumerPricePerMWh: 1, fee: perKwh(0) })).toThrow(
+      /not one of poc-fixed@1/,
+    );
   });
 });

@@ -5,7 +5,12 @@ import { addSafe, toSafeNumber } from './units';
 /** §8: named, versioned rules; a formula change is a new version. */
 export type PricingRuleId = 'poc-fixed@1' | 'community-fixed@1' | 'blueprint-average@1' | 'blueprint-weighted@1';
 
-export const PRICING_RULE_IDS: readonly PricingRuleId[] = ['poc-fixed@1', 'community-fixed@1', 'blueprint-average@1', 'blueprint-weighted@1'];
+export const PRICING_RULE_IDS: readonly PricingRuleId[] = [
+  'poc-fixed@1',
+  'community-fixed@1',
+  'blueprint-average@1',
+  'blueprint-weighted@1',
+];
 
 /** The grid's fee: per MWh added to (or taken from) the price, or a share in basis points. */
 export type GridFee = { kind: 'perKwh'; perMWh: number } | { kind: 'bps'; bps: number };
@@ -26,7 +31,11 @@ export function pricingRule(id: string, tariff: { consumerPricePerMWh: number; f
     case 'poc-fixed@1':
       return { name: 'poc-fixed', version: 1, params: { ...POC_FIXED } };
     case 'community-fixed@1':
-      return { name: 'community-fixed', version: 1, params: { consumerPricePerMWh: tariff.consumerPricePerMWh, fee: tariff.fee } };
+      return {
+        name: 'community-fixed',
+        version: 1,
+        params: { consumerPricePerMWh: tariff.consumerPricePerMWh, fee: tariff.fee },
+      };
     case 'blueprint-average@1':
       return { name: 'blueprint-average', version: 1, params: { fee: tariff.fee } };
     case 'blueprint-weighted@1':
@@ -63,9 +72,10 @@ export function consensusPrice(rule: PricingRule, producers: readonly PricedOutp
       break;
     case 'community-fixed': {
       const { consumerPricePerMWh, fee } = rule.params;
-      exact = fee.kind === 'perKwh'
-        ? exactPrice(BigInt(consumerPricePerMWh - fee.perMWh), 1n)
-        : exactPrice(BigInt(consumerPricePerMWh) * (BPS - BigInt(fee.bps)), BPS);
+      exact =
+        fee.kind === 'perKwh'
+          ? exactPrice(BigInt(consumerPricePerMWh - fee.perMWh), 1n)
+          : exactPrice(BigInt(consumerPricePerMWh) * (BPS - BigInt(fee.bps)), BPS);
       break;
     }
     case 'blueprint-average': {
@@ -109,8 +119,9 @@ export function intervalPrices(rule: PricingRule, producers: readonly PricedOutp
   if (producer.exact === null || producer.perMWh === null) {
     return { consumerPerMWh: null, producerPerMWh: null, producerExact: null, reason: 'no-output' };
   }
-  const consumerPerMWh = rule.name === 'blueprint-average' || rule.name === 'blueprint-weighted'
-    ? withFee(producer.perMWh, rule.params.fee)
-    : rule.params.consumerPricePerMWh;
+  const consumerPerMWh =
+    rule.name === 'blueprint-average' || rule.name === 'blueprint-weighted'
+      ? withFee(producer.perMWh, rule.params.fee)
+      : rule.params.consumerPricePerMWh;
   return { consumerPerMWh, producerPerMWh: producer.perMWh, producerExact: formatExactPrice(producer.exact) };
 }

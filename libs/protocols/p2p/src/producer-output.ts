@@ -33,7 +33,11 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
  * the price in force then; revision + 1 when output, quality, completeness or the missing/partial sets changed,
  * keeping the first price. Null when there is nothing to publish.
  */
-export function planProducerOutput(published: PublishedOutput | undefined, aggregate: OutputAggregate, offer: ProducerOffer): PublishedOutput | null {
+export function planProducerOutput(
+  published: PublishedOutput | undefined,
+  aggregate: OutputAggregate,
+  offer: ProducerOffer,
+): PublishedOutput | null {
   const content = {
     intervalStart: aggregate.intervalStart,
     outputWh: aggregate.outputWh,
@@ -50,7 +54,12 @@ export function planProducerOutput(published: PublishedOutput | undefined, aggre
     !sameList(published.missingSources, content.missingSources) ||
     !sameList(published.partialSources, content.partialSources);
   if (!changed) return null;
-  return { ...content, revision: published.revision + 1, producerPricePerMWh: published.producerPricePerMWh, paymentIdOrAddress: offer.paymentIdOrAddress };
+  return {
+    ...content,
+    revision: published.revision + 1,
+    producerPricePerMWh: published.producerPricePerMWh,
+    paymentIdOrAddress: offer.paymentIdOrAddress,
+  };
 }
 
 /** §3.2 `producer.output` value. */
@@ -84,8 +93,14 @@ export interface OutputPublication {
 }
 
 /** The §3.2 record of a planned output, labelled with its own interval (P2P-AG5), and its `ce_id`. */
-export function producerOutputRecord(output: PublishedOutput, publication: OutputPublication): { ceId: string; value: ProducerOutputValue } {
-  const wire = toWireSpan({ start: output.intervalStart, end: output.intervalStart + publication.intervalMs }, publication.bounds);
+export function producerOutputRecord(
+  output: PublishedOutput,
+  publication: OutputPublication,
+): { ceId: string; value: ProducerOutputValue } {
+  const wire = toWireSpan(
+    { start: output.intervalStart, end: output.intervalStart + publication.intervalMs },
+    publication.bounds,
+  );
   return {
     ceId: `${publication.producerId}:${output.intervalStart}:${output.revision}`,
     value: {
@@ -109,7 +124,10 @@ export function producerOutputRecord(output: PublishedOutput, publication: Outpu
 }
 
 /** §3.2 as the grid reads it, after the topic's schema (which requires every field but `bounds` here). */
-export type ProducerOutputIn = Omit<ProducerOutputValue, 'command' | 'output' | 'producerPrice' | 'publishedAt' | 'profile' | 'bounds'> & { bounds?: Bounds };
+export type ProducerOutputIn = Omit<
+  ProducerOutputValue,
+  'command' | 'output' | 'producerPrice' | 'publishedAt' | 'profile' | 'bounds'
+> & { bounds?: Bounds };
 
 /** Turns a `producer.output` into the stream record the grid's ingestion rules take (§5 checks its values). */
 export function readProducerOutput(value: ProducerOutputIn, offset?: number): StreamRecord {

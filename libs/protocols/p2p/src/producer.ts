@@ -4,7 +4,13 @@ import { DueIntervals } from './due-intervals';
 import { type BoundIngestion, changedSpan, type StoredRevision, StreamBook, type StreamRecord } from './ingestion';
 import { type Span } from './interval';
 import { type PayoutConfirmedValue } from './payment-records';
-import { planProducerOutput, producerOutputRecord, type ProducerOffer, type ProducerOutputValue, type PublishedOutput } from './producer-output';
+import {
+  planProducerOutput,
+  producerOutputRecord,
+  type ProducerOffer,
+  type ProducerOutputValue,
+  type PublishedOutput,
+} from './producer-output';
 import { Registry } from './registration';
 import { addSafe } from './units';
 
@@ -56,11 +62,24 @@ export class Producer {
         const found = this.readings.effectiveWithin(source.streamKey, span);
         if (found.length > 0) readings.set(source.id, found);
       }
-      const aggregate = aggregateOutput({ intervalStart: n, intervalMs: config.intervalMs, expectedSources: this.sources.activeWithin('source', span), readings });
+      const aggregate = aggregateOutput({
+        intervalStart: n,
+        intervalMs: config.intervalMs,
+        expectedSources: this.sources.activeWithin('source', span),
+        readings,
+      });
       const output = planProducerOutput(this.published.get(n), aggregate, offer);
       if (!output) continue;
       this.published.set(n, output);
-      records.push(producerOutputRecord(output, { producerId, intervalMs: config.intervalMs, bounds: config.wireBounds, publishedAt: asOf, profile: config.profile }));
+      records.push(
+        producerOutputRecord(output, {
+          producerId,
+          intervalMs: config.intervalMs,
+          bounds: config.wireBounds,
+          publishedAt: asOf,
+          profile: config.profile,
+        }),
+      );
     }
     return records;
   }

@@ -37,7 +37,8 @@ export class Registry<R extends string = string> {
 
   register(id: string, role: R, at: number, streamKey: string = id): Registration<R> {
     const holder = this.byStream.get(streamKey);
-    if (holder && holder.id !== id) throw new P2PError('invalid-state', `Channel '${streamKey}' is already registered to '${holder.id}'.`);
+    if (holder && holder.id !== id)
+      throw new P2PError('invalid-state', `Channel '${streamKey}' is already registered to '${holder.id}'.`);
     const known = this.byId.get(id);
     const registration = known ?? { id, role, streamKey, periods: [] };
     if (known && known.streamKey !== streamKey) this.byStream.delete(known.streamKey);

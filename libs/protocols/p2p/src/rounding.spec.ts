@@ -13,19 +13,26 @@ describe('P2P-R rounding', () => {
   });
 
   it('P2P-R1: the parts of any sequence stay within one unit of the exact total', () => {
-    fc.assert(fc.property(fc.array(fc.bigInt({ min: -(10n ** 9n), max: 10n ** 9n }), { maxLength: 40 }), fc.bigInt({ min: 1n, max: 10n ** 6n }), (amounts, q) => {
-      let carry = 0n;
-      let parts = 0n;
-      for (const a of amounts) {
-        const step = floorWithCarry(carry, a, q);
-        carry = step.carry;
-        parts += step.part;
-        expect(carry >= 0n && carry < q).toBe(true);
-      }
-      const exact = amounts.reduce((s, a) => s + a, 0n);
-      // parts·q + carry = exact: the remainder is never lost.
-      expect(parts * q + carry).toBe(exact);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.bigInt({ min: -(10n ** 9n), max: 10n ** 9n }), { maxLength: 40 }),
+        fc.bigInt({ min: 1n, max: 10n ** 6n }),
+        (amounts, q) => {
+          let carry = 0n;
+          let parts = 0n;
+          for (const a of amounts) {
+            const step = floorWithCarry(carry, a, q);
+            carry = step.carry;
+            parts += step.part;
+            expect(carry >= 0n && carry < q).toBe(true);
+          }
+          const exact = amounts.reduce((s, a) => s + a, 0n);
+          // parts·q + carry = exact: the remainder is never lost.
+          expect(parts * q + carry).toBe(exact);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('P2P-R2: largest remainder sums exactly and breaks ties toward the earlier key', () => {
@@ -41,16 +48,23 @@ describe('P2P-R rounding', () => {
   });
 
   it('P2P-R2: for any total and weights, parts sum to the total and each is floor or floor + 1 of its exact share', () => {
-    fc.assert(fc.property(fc.nat({ max: 10 ** 9 }), fc.array(fc.nat({ max: 10 ** 9 }), { minLength: 1, maxLength: 30 }), (total, weights) => {
-      const parts = largestRemainder(total, weights);
-      const sum = weights.reduce((s, w) => s + w, 0);
-      if (sum === 0) return expect(parts.every((p) => p === 0)).toBe(true);
-      expect(parts.reduce((s, p) => s + p, 0)).toBe(total);
-      parts.forEach((part, k) => {
-        const floor = (BigInt(total) * BigInt(weights[k])) / BigInt(sum);
-        expect(BigInt(part) - floor >= 0n && BigInt(part) - floor <= 1n).toBe(true);
-      });
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.nat({ max: 10 ** 9 }),
+        fc.array(fc.nat({ max: 10 ** 9 }), { minLength: 1, maxLength: 30 }),
+        (total, weights) => {
+          const parts = largestRemainder(total, weights);
+          const sum = weights.reduce((s, w) => s + w, 0);
+          if (sum === 0) return expect(parts.every((p) => p === 0)).toBe(true);
+          expect(parts.reduce((s, p) => s + p, 0)).toBe(total);
+          parts.forEach((part, k) => {
+            const floor = (BigInt(total) * BigInt(weights[k])) / BigInt(sum);
+            expect(BigInt(part) - floor >= 0n && BigInt(part) - floor <= 1n).toBe(true);
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('P2P-R2: ties go to the smaller id in UTF-8 byte order', () => {

@@ -29,10 +29,12 @@ const SAFE = Number.MAX_SAFE_INTEGER;
  * `W = 0` gives all parts 0.
  */
 export function largestRemainder(total: number, weights: readonly number[]): number[] {
-  if (!Number.isSafeInteger(total) || total < 0) throw new P2PError('invalid-argument', `R2 total must be a non-negative integer, got ${total}.`);
+  if (!Number.isSafeInteger(total) || total < 0)
+    throw new P2PError('invalid-argument', `R2 total must be a non-negative integer, got ${total}.`);
   let sum = 0;
   for (const w of weights) {
-    if (!Number.isSafeInteger(w) || w < 0) throw new P2PError('invalid-argument', `R2 weights must be non-negative integers, got ${w}.`);
+    if (!Number.isSafeInteger(w) || w < 0)
+      throw new P2PError('invalid-argument', `R2 weights must be non-negative integers, got ${w}.`);
     sum += w;
   }
   if (!Number.isSafeInteger(sum)) throw new P2PError('unsafe-integer', `R2 weights sum beyond ${SAFE}.`);

@@ -49,19 +49,51 @@ function byRoleThenId(a: { role: Role; id: string }, b: { role: Role; id: string
  */
 export function settlementInputs(sources: SettlementInputSources): SettlementInput[] {
   const rows: SettlementInput[] = [];
-  const missing = (id: string, role: Role): SettlementInput => ({ id, role, energyWh: null, quality: null, revision: null, coverageMs: 0, status: 'missing', producerPricePerMWh: null });
-  const settled = (role: Role) => [...(sources.settled ?? [])].filter(([, position]) => position.role === role).map(([id]) => id);
+  const missing = (id: string, role: Role): SettlementInput => ({
+    id,
+    role,
+    energyWh: null,
+    quality: null,
+    revision: null,
+    coverageMs: 0,
+    status: 'missing',
+    producerPricePerMWh: null,
+  });
+  const settled = (role: Role) =>
+    [...(sources.settled ?? [])].filter(([, position]) => position.role === role).map(([id]) => id);
   for (const id of new Set([...sources.expectedConsumers, ...sources.consumers.keys(), ...settled('consumer')])) {
     const data = sources.consumers.get(id);
-    rows.push(data
-      ? { id, role: 'consumer', energyWh: data.energyWh, quality: data.quality, revision: data.revision, coverageMs: data.coverageMs, status: data.coverageMs >= sources.intervalMs ? 'present' : 'partial', producerPricePerMWh: null }
-      : missing(id, 'consumer'));
+    rows.push(
+      data
+        ? {
+            id,
+            role: 'consumer',
+            energyWh: data.energyWh,
+            quality: data.quality,
+            revision: data.revision,
+            coverageMs: data.coverageMs,
+            status: data.coverageMs >= sources.intervalMs ? 'present' : 'partial',
+            producerPricePerMWh: null,
+          }
+        : missing(id, 'consumer'),
+    );
   }
   for (const id of new Set([...sources.expectedProducers, ...sources.producers.keys(), ...settled('producer')])) {
     const data = sources.producers.get(id);
-    rows.push(data
-      ? { id, role: 'producer', energyWh: data.energyWh, quality: data.quality, revision: data.revision, coverageMs: data.coverageMs, status: data.complete ? 'present' : 'partial', producerPricePerMWh: data.producerPricePerMWh }
-      : missing(id, 'producer'));
+    rows.push(
+      data
+        ? {
+            id,
+            role: 'producer',
+            energyWh: data.energyWh,
+            quality: data.quality,
+            revision: data.revision,
+            coverageMs: data.coverageMs,
+            status: data.complete ? 'present' : 'partial',
+            producerPricePerMWh: data.producerPricePerMWh,
+          }
+        : missing(id, 'producer'),
+    );
   }
   return rows.sort(byRoleThenId);
 }
@@ -196,11 +228,28 @@ export interface IntervalSettlement {
   state: IntervalSettlementState;
 }
 
-const EMPTY_POSITION = (role: Role): MemberPosition => ({ role, energyWh: 0, matchedWh: 0, basisWh: 0, billedWh: 0, units: 0, exactMicro: 0n, amount: 0 });
+const EMPTY_POSITION = (role: Role): MemberPosition => ({
+  role,
+  energyWh: 0,
+  matchedWh: 0,
+  basisWh: 0,
+  billedWh: 0,
+  units: 0,
+  exactMicro: 0n,
+  amount: 0,
+});
 const BPS = 10_000n;
 
 function isEmptyPosition(p: MemberPosition): boolean {
-  return p.energyWh === 0 && p.matchedWh === 0 && p.basisWh === 0 && p.billedWh === 0 && p.units === 0 && p.exactMicro === 0n && p.amount === 0;
+  return (
+    p.energyWh === 0 &&
+    p.matchedWh === 0 &&
+    p.basisWh === 0 &&
+    p.billedWh === 0 &&
+    p.units === 0 &&
+    p.exactMicro === 0n &&
+    p.amount === 0
+  );
 }
 
 /**
@@ -241,7 +290,10 @@ export function settleInterval(args: {
     const ids = new Set(inputs.map((row) => row.id));
     for (const [id, position] of previous.positions) {
       if (!ids.has(id) && !isEmptyPosition(position)) {
-        throw new P2PError('invalid-state', `inputs of interval ${intervalStart} leave out '${id}', whose entries an earlier record posted (pass that record's state as settlementInputs' settled).`);
+        throw new P2PError(
+          'invalid-state',
+          `inputs of interval ${intervalStart} leave out '${id}', whose entries an earlier record posted (pass that record's state as settlementInputs' settled).`,
+        );
       }
     }
   }
@@ -265,12 +317,15 @@ export function settleInterval(args: {
   // P2P-PR1: without a price a derived rule matches nothing and charges nothing.
   const matched = prices.producerPerMWh === null ? 0 : Math.min(produced, consumed);
   const covered = largestRemainder(matched, usages);
-  const sold = largestRemainder(matched, outputs.map((o) => o.outputWh));
+  const sold = largestRemainder(
+    matched,
+    outputs.map((o) => o.outputWh),
+  );
 
   const final = previous?.final === true;
   const kind: EntryKind = !previous ? 'settlement' : final ? 'adjustment' : 'resettlement';
   const version = !previous ? 1 : final ? previous.version : previous.version + 1;
-  const adjustmentNo = final ? previous.adjustmentNo + 1 : previous?.adjustmentNo ?? 0;
+  const adjustmentNo = final ? previous.adjustmentNo + 1 : (previous?.adjustmentNo ?? 0);
   const unit = BigInt(terms.billingUnitWh);
   const consumerPrice = BigInt(prices.consumerPerMWh ?? 0);
   const producerPrice = BigInt(prices.producerPerMWh ?? 0);
@@ -317,7 +372,9 @@ export function settleInterval(args: {
     }
     const energyDelta = energyWh - before.energyWh;
     const matchedDelta = matchedWh - before.matchedWh;
-    const posts = !previous ? row.status !== 'missing' : energyDelta !== 0 || matchedDelta !== 0 || basisWh !== before.basisWh || exactMicro !== 0n;
+    const posts = !previous
+      ? row.status !== 'missing'
+      : energyDelta !== 0 || matchedDelta !== 0 || basisWh !== before.basisWh || exactMicro !== 0n;
     let entry: LedgerEntry | null = null;
     if (posts) {
       const draft: EntryDraft = {
@@ -369,7 +426,10 @@ export function settleInterval(args: {
     });
   }
 
-  const gaps = inputs.filter((row) => row.status !== 'present').map((row) => row.id).sort(compareIds);
+  const gaps = inputs
+    .filter((row) => row.status !== 'present')
+    .map((row) => row.id)
+    .sort(compareIds);
   const common = {
     gridId: terms.gridId,
     intervalStart,
@@ -382,7 +442,13 @@ export function settleInterval(args: {
     inputsHash: hash,
     inputs: [...inputs],
     prices,
-    totals: { producedWh: produced, consumedWh: consumed, matchedWh: matched, importWh: consumed - matched, exportWh: produced - matched },
+    totals: {
+      producedWh: produced,
+      consumedWh: consumed,
+      matchedWh: matched,
+      importWh: consumed - matched,
+      exportWh: produced - matched,
+    },
     lines,
     // P2P-S4: the balancing line, or in the pool model the accrued fee.
     gridLine: terms.allocation === 'per-interval' ? charges - credits : accruedFee,
@@ -390,8 +456,16 @@ export function settleInterval(args: {
     gaps,
   };
   const record: SettlementRecord = final
-    ? { type: 'settlement.adjustment', ceId: `${terms.gridId}:${intervalStart}:a${adjustmentNo}`, value: { ...common, adjustmentNo, basedOn: previous.latestRecord, reason: 'inputs-changed' } }
-    : { type: 'settlement.interval', ceId: `${terms.gridId}:${intervalStart}:v${version}`, value: { ...common, version, supersedes: previous ? previous.version : null } };
+    ? {
+        type: 'settlement.adjustment',
+        ceId: `${terms.gridId}:${intervalStart}:a${adjustmentNo}`,
+        value: { ...common, adjustmentNo, basedOn: previous.latestRecord, reason: 'inputs-changed' },
+      }
+    : {
+        type: 'settlement.interval',
+        ceId: `${terms.gridId}:${intervalStart}:v${version}`,
+        value: { ...common, version, supersedes: previous ? previous.version : null },
+      };
   return {
     record,
     entries,
@@ -409,9 +483,20 @@ export function settleInterval(args: {
 }
 
 /** P2P-S8: the marker written by the run that makes a settled interval final. */
-export function finaliseInterval(state: IntervalSettlementState, gridId: string, finalisedAt: number): { record: { type: 'settlement.finalised'; ceId: string; value: SettlementFinalisedRecord }; state: IntervalSettlementState } {
+export function finaliseInterval(
+  state: IntervalSettlementState,
+  gridId: string,
+  finalisedAt: number,
+): {
+  record: { type: 'settlement.finalised'; ceId: string; value: SettlementFinalisedRecord };
+  state: IntervalSettlementState;
+} {
   return {
-    record: { type: 'settlement.finalised', ceId: `${gridId}:${state.intervalStart}:final`, value: { gridId, intervalStart: state.intervalStart, version: state.version, finalisedAt } },
+    record: {
+      type: 'settlement.finalised',
+      ceId: `${gridId}:${state.intervalStart}:final`,
+      value: { gridId, intervalStart: state.intervalStart, version: state.version, finalisedAt },
+    },
     state: { ...state, final: true },
   };
 }

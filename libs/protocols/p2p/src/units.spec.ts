@@ -1,9 +1,17 @@
 import { P2PError } from './error';
-import { kwhToWh, parseScaledDecimal, pricePerKwhToPerMWh, requireSafeInteger, thousandthsToDecimal, toSafeNumber, wholeChunks } from './units';
+import {
+  kwhToWh,
+  parseScaledDecimal,
+  pricePerKwhToPerMWh,
+  requireSafeInteger,
+  thousandthsToDecimal,
+  toSafeNumber,
+  wholeChunks,
+} from './units';
 import { REGISTRATION_ID, SIDE_KEY, STREAM_KEY } from './channel';
 
 describe('P2P-U units and identifiers', () => {
-  it('P2P-U1: kWh converts to Wh only if exact (≤ 3 fraction digits), from the number\'s text, never through float arithmetic', () => {
+  it("P2P-U1: kWh converts to Wh only if exact (≤ 3 fraction digits), from the number's text, never through float arithmetic", () => {
     expect(kwhToWh(1.25)).toBe(1250);
     expect(kwhToWh('2.750')).toBe(2750);
     expect(kwhToWh(0)).toBe(0);

@@ -7,7 +7,10 @@ import { P2PError } from './error';
  */
 export function requireSafeInteger(value: number, name: string): number {
   if (!Number.isSafeInteger(value)) {
-    throw new P2PError('unsafe-integer', `${name} must be an integer within ±${Number.MAX_SAFE_INTEGER}, got ${String(value)}.`);
+    throw new P2PError(
+      'unsafe-integer',
+      `${name} must be an integer within ±${Number.MAX_SAFE_INTEGER}, got ${String(value)}.`,
+    );
   }
   return value;
 }
@@ -42,7 +45,8 @@ export function parseScaledDecimal(value: string | number, fractionDigits: numbe
     throw new P2PError('invalid-decimal', `${name} must be a finite decimal, got ${String(value)}.`);
   }
   const text = typeof value === 'number' ? String(value) : value.trim();
-  if (text.length > MAX_DECIMAL_LENGTH) throw new P2PError('invalid-decimal', `${name} is longer than ${MAX_DECIMAL_LENGTH} characters.`);
+  if (text.length > MAX_DECIMAL_LENGTH)
+    throw new P2PError('invalid-decimal', `${name} is longer than ${MAX_DECIMAL_LENGTH} characters.`);
   const match = DECIMAL.exec(text);
   if (!match) throw new P2PError('invalid-decimal', `${name} must be a decimal number, got '${text}'.`);
   const [, sign, whole, fraction = '', exponentText = '0'] = match;
@@ -89,7 +93,7 @@ export function thousandthsToDecimal(value: number): number {
 /** floor(a / b) toward −∞ for BigInt (BigInt division truncates toward zero). */
 export function floorDiv(a: bigint, b: bigint): bigint {
   const quotient = a / b;
-  return (a % b !== 0n) && ((a < 0n) !== (b < 0n)) ? quotient - 1n : quotient;
+  return a % b !== 0n && a < 0n !== b < 0n ? quotient - 1n : quotient;
 }
 
 /**
@@ -98,6 +102,7 @@ export function floorDiv(a: bigint, b: bigint): bigint {
  */
 export function wholeChunks(amount: number, chunk: number): number {
   requireSafeInteger(amount, 'amount');
-  if (!Number.isSafeInteger(chunk) || chunk < 1) throw new P2PError('invalid-argument', `a chunk must be an integer ≥ 1, got ${chunk}.`);
+  if (!Number.isSafeInteger(chunk) || chunk < 1)
+    throw new P2PError('invalid-argument', `a chunk must be an integer ≥ 1, got ${chunk}.`);
   return amount <= 0 ? 0 : amount - (amount % chunk);
 }

@@ -20,7 +20,12 @@ export function newWallet(consumerId: string): WalletState {
  * P2P-L6, the wallet rule of the simulator and reference client: add the new requests' `owed`, pay
  * `floor(outstanding / chunk)·chunk` to the latest request's address with reference = consumerId.
  */
-export function walletStep(wallet: WalletState, requests: readonly PaymentRequestValue[], paymentChunk: number, sentAt: number): { wallet: WalletState; payment: PaymentSentValue | null } {
+export function walletStep(
+  wallet: WalletState,
+  requests: readonly PaymentRequestValue[],
+  paymentChunk: number,
+  sentAt: number,
+): { wallet: WalletState; payment: PaymentSentValue | null } {
   let outstanding = wallet.outstanding;
   let payTo = wallet.payTo;
   for (const request of requests) {
@@ -31,7 +36,13 @@ export function walletStep(wallet: WalletState, requests: readonly PaymentReques
   if (amount <= 0 || payTo === null) return { wallet: { ...wallet, outstanding, payTo }, payment: null };
   const n = wallet.paymentsSent + 1;
   return {
-    wallet: { ...wallet, outstanding: outstanding - amount, totalSent: addSafe(wallet.totalSent, amount, 'totalSent'), paymentsSent: n, payTo },
+    wallet: {
+      ...wallet,
+      outstanding: outstanding - amount,
+      totalSent: addSafe(wallet.totalSent, amount, 'totalSent'),
+      paymentsSent: n,
+      payTo,
+    },
     payment: {
       paymentId: `${wallet.consumerId}:payment:${n}`,
       from: wallet.consumerId,

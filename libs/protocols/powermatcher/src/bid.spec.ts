@@ -15,8 +15,20 @@ import { DemandArrayBuilder } from './demand-builder';
 import { marketBasis } from './market-basis';
 import { exactly } from './exact-message.test-util';
 
-const basis5 = marketBasis({ commodity: 'electricity', currency: 'EUR', priceSteps: 5, minimumPrice: 0, maximumPrice: 4 });
-const basis6 = marketBasis({ commodity: 'electricity', currency: 'EUR', priceSteps: 6, minimumPrice: 0, maximumPrice: 10 });
+const basis5 = marketBasis({
+  commodity: 'electricity',
+  currency: 'EUR',
+  priceSteps: 5,
+  minimumPrice: 0,
+  maximumPrice: 4,
+});
+const basis6 = marketBasis({
+  commodity: 'electricity',
+  currency: 'EUR',
+  priceSteps: 6,
+  minimumPrice: 0,
+  maximumPrice: 10,
+});
 const other6 = marketBasis({ commodity: 'gas', currency: 'EUR', priceSteps: 6, minimumPrice: 0, maximumPrice: 10 });
 
 describe('demand arrays (PM-BID-1)', () => {
@@ -31,7 +43,11 @@ describe('demand arrays (PM-BID-1)', () => {
     ['row 3: below -1e12', [3, 2, 1, 1, -1.0000000000001e12], 'Demand at index 4 is out of range'],
     ['row 4: ascending, strict', [9, 9, 9, 4, 7], 'The demand can not be ascending'],
     ['row 4: tiny ascent', [0, 1e-300, -1, -1, -1], 'The demand can not be ascending'],
-    ['rows in order: row 2 over all indices before row 3', [2e12, 1, NaN, 0, 0], 'Demand at index 2 is not a finite number'],
+    [
+      'rows in order: row 2 over all indices before row 3',
+      [2e12, 1, NaN, 0, 0],
+      'Demand at index 2 is not a finite number',
+    ],
     ['rows in order: lowest index', [3, NaN, 1, Infinity, 0], 'Demand at index 1 is not a finite number'],
     ['rows in order: row 3 before row 4', [0, 1, 2, 3, 2e12], 'Demand at index 4 is out of range'],
   ])('PM-BID-1: %s', (_, demand, message) => {
@@ -49,7 +65,9 @@ describe('demand arrays (PM-BID-1)', () => {
 
   it('PM-BID-1: computed bids (aggregates) skip row 3', () => {
     expect(checkDemand(basis5, [3e12, 2e12, 0, 0, 0], 'computed')).toEqual([3e12, 2e12, 0, 0, 0]);
-    expect(() => checkDemand(basis5, [3e12, 2e12, 0, 0, 1], 'computed')).toThrow(exactly('The demand can not be ascending'));
+    expect(() => checkDemand(basis5, [3e12, 2e12, 0, 0, 1], 'computed')).toThrow(
+      exactly('The demand can not be ascending'),
+    );
   });
 
   it('PM-BID-1: maximum and minimum demand are the first and last values', () => {
@@ -74,19 +92,37 @@ describe('demand array builder (PM-BID-1)', () => {
 
   it('PM-BID-1: builder messages', () => {
     expect(() => new DemandArrayBuilder(null)).toThrow(exactly('marketBasis is not allowed to be null'));
-    expect(() => new DemandArrayBuilder(basis5).build()).toThrow(exactly('Demand array contains no demand that can be extended'));
-    expect(() => new DemandArrayBuilder(basis5).fillTo(3)).toThrow(exactly('Demand array contains no demand that can be extended'));
-    expect(() => new DemandArrayBuilder(basis5).demand(1).fillTo(6)).toThrow(exactly('The supplied priceStep is out of bounds'));
-    expect(() => new DemandArrayBuilder(basis5).demand(1).fillTo(5).demand(0)).toThrow(exactly('Demand array has already been filled to maximum'));
-    expect(() => new DemandArrayBuilder(basis5).demand(1).demand(2)).toThrow(exactly('The demand can not be ascending'));
-    expect(() => new DemandArrayBuilder(basis5).demand(1).demand(NaN)).toThrow(exactly('Demand at index 1 is not a finite number'));
+    expect(() => new DemandArrayBuilder(basis5).build()).toThrow(
+      exactly('Demand array contains no demand that can be extended'),
+    );
+    expect(() => new DemandArrayBuilder(basis5).fillTo(3)).toThrow(
+      exactly('Demand array contains no demand that can be extended'),
+    );
+    expect(() => new DemandArrayBuilder(basis5).demand(1).fillTo(6)).toThrow(
+      exactly('The supplied priceStep is out of bounds'),
+    );
+    expect(() => new DemandArrayBuilder(basis5).demand(1).fillTo(5).demand(0)).toThrow(
+      exactly('Demand array has already been filled to maximum'),
+    );
+    expect(() => new DemandArrayBuilder(basis5).demand(1).demand(2)).toThrow(
+      exactly('The demand can not be ascending'),
+    );
+    expect(() => new DemandArrayBuilder(basis5).demand(1).demand(NaN)).toThrow(
+      exactly('Demand at index 1 is not a finite number'),
+    );
     expect(() => new DemandArrayBuilder(basis5).demand(-2e12)).toThrow(exactly('Demand at index 0 is out of range'));
-    expect(() => new DemandArrayBuilder(basis5).demandArray([1, 0])).toThrow(exactly('supplied array is not same size as number of priceSteps in MarketBasis'));
-    expect(() => new DemandArrayBuilder(basis5).demandArray([1, 0, 2, 0, 0])).toThrow(exactly('The demand can not be ascending'));
+    expect(() => new DemandArrayBuilder(basis5).demandArray([1, 0])).toThrow(
+      exactly('supplied array is not same size as number of priceSteps in MarketBasis'),
+    );
+    expect(() => new DemandArrayBuilder(basis5).demandArray([1, 0, 2, 0, 0])).toThrow(
+      exactly('The demand can not be ascending'),
+    );
   });
 
   it('PM-BID-1: demandArray replaces a partial fill', () => {
-    expect(new DemandArrayBuilder(basis5).demand(9).demandArray([4, 3, 2, 1, 0]).build().demand).toEqual([4, 3, 2, 1, 0]);
+    expect(new DemandArrayBuilder(basis5).demand(9).demandArray([4, 3, 2, 1, 0]).build().demand).toEqual([
+      4, 3, 2, 1, 0,
+    ]);
   });
 });
 
@@ -112,7 +148,9 @@ describe('bid operations (PM-BID-4)', () => {
   it('PM-BID-4: operations check the market basis first', () => {
     const foreign = bid(other6, [0, 0, 0, 0, 0, 0]);
     for (const op of [aggregate, subtract]) {
-      expect(() => op(a, foreign)).toThrow(exactly('The marketbasis of the supplied bid does not equal this market basis'));
+      expect(() => op(a, foreign)).toThrow(
+        exactly('The marketbasis of the supplied bid does not equal this market basis'),
+      );
     }
   });
 
@@ -121,7 +159,9 @@ describe('bid operations (PM-BID-4)', () => {
     expect(demandAt(a, 2.9)).toBe(300);
     expect(demandAt(a, 3)).toBe(100);
     expect(demandAt(a, { marketBasis: basis6, price: 10 })).toBe(-500);
-    expect(() => demandAt(a, { marketBasis: other6, price: 1 })).toThrow(exactly('The marketbasis of the pricestep does not equal this market basis'));
+    expect(() => demandAt(a, { marketBasis: other6, price: 1 })).toThrow(
+      exactly('The marketbasis of the pricestep does not equal this market basis'),
+    );
     expect(() => demandAt(a, 11)).toThrow(exactly('Price 11.0 is out of bounds [0.0, 10.0]'));
   });
 

@@ -95,12 +95,20 @@ export function aggregate(a: Bid, b: Bid): Bid {
 
 /** `a[i] - b[i]`, then rows 1, 2 and 4: may fail with `The demand can not be ascending`. */
 export function subtract(a: Bid, b: Bid): Bid {
-  return bid(a.marketBasis, combine(a, b, (x, y) => x - y), 'computed');
+  return bid(
+    a.marketBasis,
+    combine(a, b, (x, y) => x - y),
+    'computed',
+  );
 }
 
 /** `a[i] + x`, then rows 1, 2 and 4 (a non-finite `x` fails row 2 at index 0). */
 export function transpose(a: Bid, x: number): Bid {
-  return bid(a.marketBasis, a.demand.map((v) => v + x), 'computed');
+  return bid(
+    a.marketBasis,
+    a.demand.map((v) => v + x),
+    'computed',
+  );
 }
 
 /** The demand at the nearest step of a valid price: no interpolation (v2.1, how an agent reads its allocation). */

@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { intersection } from './equilibrium';
 import { marketBasis } from './market-basis';
 
-const basis6 = marketBasis({ commodity: 'electricity', currency: 'EUR', priceSteps: 6, minimumPrice: 0, maximumPrice: 10 });
+const basis6 = marketBasis({
+  commodity: 'electricity',
+  currency: 'EUR',
+  priceSteps: 6,
+  minimumPrice: 0,
+  maximumPrice: 10,
+});
 
 describe('equilibrium (PM-EQ-1)', () => {
   it.each<[string, number[], number, number]>([
@@ -24,14 +30,26 @@ describe('equilibrium (PM-EQ-1)', () => {
 
   it('PM-EQ-1: the plateau midpoint is pL + (pR - pL) * 0.5, not (pL + pR) / 2', () => {
     // 3 steps on 0.3 … 1.7: a plateau over 0.3 … 1.0, where the two expressions differ in the last bit.
-    const basis = marketBasis({ commodity: 'electricity', currency: 'EUR', priceSteps: 3, minimumPrice: 0.3, maximumPrice: 1.7 });
+    const basis = marketBasis({
+      commodity: 'electricity',
+      currency: 'EUR',
+      priceSteps: 3,
+      minimumPrice: 0.3,
+      maximumPrice: 1.7,
+    });
     const price = intersection(basis, [0, 0, -1], 0);
     expect(Object.is(price, 0.6499999999999999)).toBe(true);
     expect((0.3 + 1) / 2).toBe(0.65);
   });
 
   it('PM-EQ-1: where v2.1 overshot max and threw (§9 D3), the last grid price is clamped to max', () => {
-    const basis = marketBasis({ commodity: 'electricity', currency: 'EUR', priceSteps: 12, minimumPrice: 0, maximumPrice: 50 });
+    const basis = marketBasis({
+      commodity: 'electricity',
+      currency: 'EUR',
+      priceSteps: 12,
+      minimumPrice: 0,
+      maximumPrice: 50,
+    });
     const demand = [900, 800, 700, 600, 500, 400, 300, 200, 150, 120, 100, -100];
     const pL = 0 + 10 * (50 / 11);
     expect(Object.is(intersection(basis, demand, 0), pL + (50 - pL) * 0.5)).toBe(true);
@@ -39,7 +57,13 @@ describe('equilibrium (PM-EQ-1)', () => {
   });
 
   it('PM-EQ-1: the result always lies within [min, max] and is non-increasing in the target', () => {
-    const basis = marketBasis({ commodity: 'electricity', currency: 'EUR', priceSteps: 12, minimumPrice: 0, maximumPrice: 50 });
+    const basis = marketBasis({
+      commodity: 'electricity',
+      currency: 'EUR',
+      priceSteps: 12,
+      minimumPrice: 0,
+      maximumPrice: 50,
+    });
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: 12, maxLength: 12 }),

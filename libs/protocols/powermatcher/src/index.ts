@@ -9,15 +9,7 @@ export {
   DEFAULT_CLUSTER_ID,
   DEFAULT_AUCTIONEER_ID,
 } from './market-basis';
-export {
-  type Price,
-  priceIncrement,
-  priceOf,
-  priceStep,
-  priceIndex,
-  fromPriceStep,
-  checkPrice,
-} from './price-grid';
+export { type Price, priceIncrement, priceOf, priceStep, priceIndex, fromPriceStep, checkPrice } from './price-grid';
 
 // Bids (§3)
 export {

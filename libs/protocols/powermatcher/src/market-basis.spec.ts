@@ -36,18 +36,36 @@ describe('market basis (PM-MB-1, PM-MB-2)', () => {
     ['row 6: NaN minimum', { ...valid, minimumPrice: NaN }, 'minimumPrice should not be NaN'],
     ['row 6: non-number minimum', { ...valid, minimumPrice: '0' }, 'minimumPrice should not be NaN'],
     ['row 7: NaN maximum', { ...valid, maximumPrice: null }, 'maximumPrice should not be NaN'],
-    ['row 8: infinite minimum first', { ...valid, minimumPrice: -Infinity, maximumPrice: Infinity }, 'minimumPrice must be finite'],
+    [
+      'row 8: infinite minimum first',
+      { ...valid, minimumPrice: -Infinity, maximumPrice: Infinity },
+      'minimumPrice must be finite',
+    ],
     ['row 8: infinite maximum', { ...valid, maximumPrice: Infinity }, 'maximumPrice must be finite'],
     ['row 9: equal prices', { ...valid, maximumPrice: 0 }, 'Maximum price must be > minimum price.'],
-    ['row 9: inverted prices', { ...valid, minimumPrice: 3, maximumPrice: 2 }, 'Maximum price must be > minimum price.'],
+    [
+      'row 9: inverted prices',
+      { ...valid, minimumPrice: 3, maximumPrice: 2 },
+      'Maximum price must be > minimum price.',
+    ],
     ['rows in order: commodity before steps', { ...valid, commodity: '', priceSteps: 1 }, 'commodity is required'],
-    ['rows in order: NaN before order', { ...valid, minimumPrice: NaN, maximumPrice: -1 }, 'minimumPrice should not be NaN'],
+    [
+      'rows in order: NaN before order',
+      { ...valid, minimumPrice: NaN, maximumPrice: -1 },
+      'minimumPrice should not be NaN',
+    ],
   ])('PM-MB-1: %s', (_, input, message) => {
     expect(failure(input)).toBe(message);
   });
 
   it('PM-MB-1: v2.1 defaults', () => {
-    expect(DEFAULT_MARKET_BASIS).toEqual({ commodity: 'electricity', currency: 'EUR', priceSteps: 100, minimumPrice: 0, maximumPrice: 1 });
+    expect(DEFAULT_MARKET_BASIS).toEqual({
+      commodity: 'electricity',
+      currency: 'EUR',
+      priceSteps: 100,
+      minimumPrice: 0,
+      maximumPrice: 1,
+    });
   });
 
   it('PM-MB-2: equality compares all five fields, numbers with === (0 equals -0)', () => {

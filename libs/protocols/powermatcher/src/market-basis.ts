@@ -71,6 +71,9 @@ export const DEFAULT_AUCTIONEER_ID = 'auctioneer';
 /** Thrown by every operation combining two operands of different bases (§3.3, v2.1 text). */
 export function checkSameMarketBasis(expected: MarketBasis, actual: MarketBasis): void {
   if (!marketBasisEquals(expected, actual)) {
-    throw new PowerMatcherError('MARKET_BASIS_MISMATCH', 'The marketbasis of the supplied bid does not equal this market basis');
+    throw new PowerMatcherError(
+      'MARKET_BASIS_MISMATCH',
+      'The marketbasis of the supplied bid does not equal this market basis',
+    );
   }
 }

@@ -44,7 +44,10 @@ export function checkPrice(basis: MarketBasis, price: unknown): number {
 export function priceValue(basis: MarketBasis, price: number | Price): number {
   if (typeof price === 'object' && price !== null) {
     if (!marketBasisEquals(basis, price.marketBasis)) {
-      throw new PowerMatcherError('MARKET_BASIS_MISMATCH', 'The marketbasis of the pricestep does not equal this market basis');
+      throw new PowerMatcherError(
+        'MARKET_BASIS_MISMATCH',
+        'The marketbasis of the pricestep does not equal this market basis',
+      );
     }
     return checkPrice(basis, price.price);
   }

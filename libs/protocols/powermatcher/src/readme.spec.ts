@@ -9,13 +9,19 @@ describe('README example', () => {
     const readme = readFileSync(join(__dirname, '../README.md'), 'utf8');
     const source = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(source).toBeDefined();
-    const { outputText } = ts.transpileModule(source as string, { compilerOptions: { module: ts.ModuleKind.CommonJS } });
+    const { outputText } = ts.transpileModule(source as string, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS },
+    });
     const lines: string[] = [];
     const requireLib = (id: string) => {
       if (id !== '@flexgrid/protocol-powermatcher') throw new Error(`unexpected import ${id}`);
       return lib;
     };
-    new Function('require', 'exports', 'console', outputText)(requireLib, {}, { log: (line: string) => lines.push(line) });
+    new Function('require', 'exports', 'console', outputText)(
+      requireLib,
+      {},
+      { log: (line: string) => lines.push(line) },
+    );
     const basis = '{"commodity":"electricity","currency":"EUR","priceSteps":6,"minimumPrice":0.0,"maximumPrice":10.0}';
     expect(lines).toEqual([
       'round 1: price 3.666666666666667',

@@ -1,7 +1,8 @@
 import { familyOf, FAMILY_OF_CONTROL_TYPE, isUsableId, MESSAGE_TYPES, maySend, REVOCABLE_OBJECTS } from './catalogue';
 import { typeSchemas } from './schemas';
 
-const enumOf = (title: string) => (typeSchemas.find((schema) => (schema as { title?: string }).title === title) as { enum: string[] }).enum;
+const enumOf = (title: string) =>
+  (typeSchemas.find((schema) => (schema as { title?: string }).title === title) as { enum: string[] }).enum;
 
 describe('message catalogue (§2.3, §2.4)', () => {
   it('lets the RM send 26 types and the CEM 13, four of them both', () => {
@@ -10,7 +11,12 @@ describe('message catalogue (§2.3, §2.4)', () => {
     expect(MESSAGE_TYPES).toHaveLength(35);
     expect(rm).toHaveLength(26);
     expect(cem).toHaveLength(13);
-    expect(rm.filter((type) => cem.includes(type)).sort()).toEqual(['Handshake', 'ReceptionStatus', 'RevokeObject', 'SessionRequest']);
+    expect(rm.filter((type) => cem.includes(type)).sort()).toEqual([
+      'Handshake',
+      'ReceptionStatus',
+      'RevokeObject',
+      'SessionRequest',
+    ]);
   });
 
   it('names the family of control-type messages and of the controllable types', () => {

@@ -22,18 +22,39 @@ export function otherSide(side: Side): Side {
 const SENT_BY_BOTH = ['Handshake', 'ReceptionStatus', 'RevokeObject', 'SessionRequest'] as const;
 
 const SENT_BY_RM_ONLY = [
-  'ResourceManagerDetails', 'PowerMeasurement', 'PowerForecast', 'InstructionStatusUpdate',
-  'FRBC.SystemDescription', 'FRBC.ActuatorStatus', 'FRBC.StorageStatus', 'FRBC.LeakageBehaviour', 'FRBC.UsageForecast',
-  'FRBC.FillLevelTargetProfile', 'FRBC.TimerStatus',
-  'PPBC.PowerProfileDefinition', 'PPBC.PowerProfileStatus',
-  'PEBC.PowerConstraints', 'PEBC.EnergyConstraint',
-  'OMBC.SystemDescription', 'OMBC.Status', 'OMBC.TimerStatus',
-  'DDBC.SystemDescription', 'DDBC.ActuatorStatus', 'DDBC.AverageDemandRateForecast', 'DDBC.TimerStatus',
+  'ResourceManagerDetails',
+  'PowerMeasurement',
+  'PowerForecast',
+  'InstructionStatusUpdate',
+  'FRBC.SystemDescription',
+  'FRBC.ActuatorStatus',
+  'FRBC.StorageStatus',
+  'FRBC.LeakageBehaviour',
+  'FRBC.UsageForecast',
+  'FRBC.FillLevelTargetProfile',
+  'FRBC.TimerStatus',
+  'PPBC.PowerProfileDefinition',
+  'PPBC.PowerProfileStatus',
+  'PEBC.PowerConstraints',
+  'PEBC.EnergyConstraint',
+  'OMBC.SystemDescription',
+  'OMBC.Status',
+  'OMBC.TimerStatus',
+  'DDBC.SystemDescription',
+  'DDBC.ActuatorStatus',
+  'DDBC.AverageDemandRateForecast',
+  'DDBC.TimerStatus',
 ] as const;
 
 const SENT_BY_CEM_ONLY = [
-  'HandshakeResponse', 'SelectControlType', 'FRBC.Instruction', 'PPBC.ScheduleInstruction',
-  'PPBC.StartInterruptionInstruction', 'PPBC.EndInterruptionInstruction', 'PEBC.Instruction', 'OMBC.Instruction',
+  'HandshakeResponse',
+  'SelectControlType',
+  'FRBC.Instruction',
+  'PPBC.ScheduleInstruction',
+  'PPBC.StartInterruptionInstruction',
+  'PPBC.EndInterruptionInstruction',
+  'PEBC.Instruction',
+  'OMBC.Instruction',
   'DDBC.Instruction',
 ] as const;
 
@@ -86,19 +107,32 @@ export function familyOf(type: MessageType): Family | null {
 
 /** The instruction types of §2.9; their `id` is registered in `instructions`. */
 export const INSTRUCTION_TYPES: ReadonlySet<string> = new Set<MessageType>([
-  'FRBC.Instruction', 'PEBC.Instruction', 'OMBC.Instruction', 'DDBC.Instruction',
-  'PPBC.ScheduleInstruction', 'PPBC.StartInterruptionInstruction', 'PPBC.EndInterruptionInstruction',
+  'FRBC.Instruction',
+  'PEBC.Instruction',
+  'OMBC.Instruction',
+  'DDBC.Instruction',
+  'PPBC.ScheduleInstruction',
+  'PPBC.StartInterruptionInstruction',
+  'PPBC.EndInterruptionInstruction',
 ]);
 
 /** Types whose latest copy is kept under `forecasts` across control-type switches (§8). */
 export const FORECAST_TYPES: ReadonlySet<string> = new Set<MessageType>([
-  'FRBC.LeakageBehaviour', 'FRBC.UsageForecast', 'FRBC.FillLevelTargetProfile', 'DDBC.AverageDemandRateForecast',
+  'FRBC.LeakageBehaviour',
+  'FRBC.UsageForecast',
+  'FRBC.FillLevelTargetProfile',
+  'DDBC.AverageDemandRateForecast',
   'PowerForecast',
 ]);
 
 /** `ReceptionStatusValues` (§2.5). */
 export const RECEPTION_STATUS_VALUES: ReadonlySet<string> = new Set([
-  'INVALID_DATA', 'INVALID_MESSAGE', 'INVALID_CONTENT', 'TEMPORARY_ERROR', 'PERMANENT_ERROR', 'OK',
+  'INVALID_DATA',
+  'INVALID_MESSAGE',
+  'INVALID_CONTENT',
+  'TEMPORARY_ERROR',
+  'PERMANENT_ERROR',
+  'OK',
 ]);
 
 /** The subject of the legal answer to a frame without a usable `message_id` (§2.5). */

@@ -1,6 +1,13 @@
 import {
-  frbc, handshake, handshakeResponse, instructionStatusUpdate, ombc, resourceManagerDetails, revokeObject,
-  selectControlType, uuid,
+  frbc,
+  handshake,
+  handshakeResponse,
+  instructionStatusUpdate,
+  ombc,
+  resourceManagerDetails,
+  revokeObject,
+  selectControlType,
+  uuid,
 } from './messages.test-util';
 import { connected, controlled, script, withoutDetail } from './script.test-util';
 
@@ -17,7 +24,9 @@ describe('S2-SCT-NO-RMD', () => {
       .cem(select)
       .answer('RM', select, 'INVALID_CONTENT')
       .run();
-    expect(findings.map(withoutDetail)).toEqual([{ seq: 7, rule: 'S2-SCT-NO-RMD', level: 'state', severity: 'error', path: '/message_type' }]);
+    expect(findings.map(withoutDetail)).toEqual([
+      { seq: 7, rule: 'S2-SCT-NO-RMD', level: 'state', severity: 'error', path: '/message_type' },
+    ]);
     expect(state.activeControlType).toBe('NO_SELECTION');
     expect(state.controlTypeHistory).toEqual([]);
     expect(connected().cemOk(selectControlType('NOT_CONTROLABLE')).run().findings).toEqual([]);
@@ -32,8 +41,12 @@ describe('S2-SCT-UNSUPPORTED', () => {
 
   it('S2-SCT-UNSUPPORTED: a type that is not offered', () => {
     const { findings, state } = select('FILL_RATE_BASED_CONTROL');
-    expect(findings.map(withoutDetail)).toEqual([{ seq: 9, rule: 'S2-SCT-UNSUPPORTED', level: 'state', severity: 'error', path: '/control_type' }]);
-    expect(findings[0]?.detail).toBe("control_type 'FILL_RATE_BASED_CONTROL' is not in available_control_types [OPERATION_MODE_BASED_CONTROL]");
+    expect(findings.map(withoutDetail)).toEqual([
+      { seq: 9, rule: 'S2-SCT-UNSUPPORTED', level: 'state', severity: 'error', path: '/control_type' },
+    ]);
+    expect(findings[0]?.detail).toBe(
+      "control_type 'FILL_RATE_BASED_CONTROL' is not in available_control_types [OPERATION_MODE_BASED_CONTROL]",
+    );
     expect(state.activeControlType).toBe('NO_SELECTION');
   });
 
@@ -42,8 +55,13 @@ describe('S2-SCT-UNSUPPORTED', () => {
   });
 
   it('S2-SCT-UNSUPPORTED: the offered type and NO_SELECTION are accepted', () => {
-    expect(connected(['OPERATION_MODE_BASED_CONTROL']).cemOk(selectControlType('OPERATION_MODE_BASED_CONTROL')).run().findings).toEqual([]);
-    const { findings, state } = controlled('OPERATION_MODE_BASED_CONTROL').cemOk(selectControlType('NO_SELECTION')).run();
+    expect(
+      connected(['OPERATION_MODE_BASED_CONTROL']).cemOk(selectControlType('OPERATION_MODE_BASED_CONTROL')).run()
+        .findings,
+    ).toEqual([]);
+    const { findings, state } = controlled('OPERATION_MODE_BASED_CONTROL')
+      .cemOk(selectControlType('NO_SELECTION'))
+      .run();
     expect(findings).toEqual([]);
     expect(state.activeControlType).toBe('NO_SELECTION');
     expect(state.controlTypeHistory.map(({ from, to }) => [from, to])).toEqual([
@@ -54,11 +72,16 @@ describe('S2-SCT-UNSUPPORTED', () => {
 });
 
 describe('S2-CT-NOT-ACTIVE', () => {
-  const notActive = (seq: number) => [{ seq, rule: 'S2-CT-NOT-ACTIVE', level: 'state', severity: 'error', path: '/message_type' }];
+  const notActive = (seq: number) => [
+    { seq, rule: 'S2-CT-NOT-ACTIVE', level: 'state', severity: 'error', path: '/message_type' },
+  ];
 
   it('S2-CT-NOT-ACTIVE: a family message before any selection is rejected; after selecting its type it is applied', () => {
     const description = heater();
-    const { findings, state } = connected(['FILL_RATE_BASED_CONTROL']).rm(description).answer('CEM', description, 'INVALID_CONTENT').run();
+    const { findings, state } = connected(['FILL_RATE_BASED_CONTROL'])
+      .rm(description)
+      .answer('CEM', description, 'INVALID_CONTENT')
+      .run();
     expect(findings.map(withoutDetail)).toEqual(notActive(9));
     expect(findings[0]?.detail).toBe('FRBC.SystemDescription while NO_SELECTION is active');
     expect(state.systemDescription).toBeNull();
@@ -67,20 +90,31 @@ describe('S2-CT-NOT-ACTIVE', () => {
 
   it("S2-CT-NOT-ACTIVE: another family's message", () => {
     const description = heater();
-    const { findings } = controlled('OPERATION_MODE_BASED_CONTROL').rm(description).answer('CEM', description, 'INVALID_CONTENT').run();
+    const { findings } = controlled('OPERATION_MODE_BASED_CONTROL')
+      .rm(description)
+      .answer('CEM', description, 'INVALID_CONTENT')
+      .run();
     expect(findings.map(withoutDetail)).toEqual(notActive(11));
   });
 
   it('S2-CT-NOT-ACTIVE: RevokeObject and InstructionStatusUpdate under NOT_CONTROLABLE', () => {
     const revoke = revokeObject('FRBC.Instruction', uuid('i1'));
     const update = instructionStatusUpdate(uuid('i1'), 'ACCEPTED');
-    const { findings } = controlled('NOT_CONTROLABLE').cem(revoke).answer('RM', revoke, 'INVALID_CONTENT').rm(update).answer('CEM', update, 'INVALID_CONTENT').run();
+    const { findings } = controlled('NOT_CONTROLABLE')
+      .cem(revoke)
+      .answer('RM', revoke, 'INVALID_CONTENT')
+      .rm(update)
+      .answer('CEM', update, 'INVALID_CONTENT')
+      .run();
     expect(findings.map(withoutDetail)).toEqual([...notActive(11), ...notActive(13)]);
     expect(findings[0]?.detail).toBe('RevokeObject while no controllable type is active (NOT_CONTROLABLE)');
   });
 
   it('S2-CT-NOT-ACTIVE: a later RMD that no longer lists the active type is not flagged', () => {
-    const { findings, state } = controlled('FILL_RATE_BASED_CONTROL').rmOk(resourceManagerDetails(['NOT_CONTROLABLE'])).rmOk(heater()).run();
+    const { findings, state } = controlled('FILL_RATE_BASED_CONTROL')
+      .rmOk(resourceManagerDetails(['NOT_CONTROLABLE']))
+      .rmOk(heater())
+      .run();
     expect(findings).toEqual([]);
     expect(state.activeControlType).toBe('FILL_RATE_BASED_CONTROL');
   });
@@ -108,7 +142,11 @@ describe('P4: undoing a refused SelectControlType', () => {
 
   it('P4: messages of the refused family sent before the refusal are dropped with it', () => {
     const toOmbc = selectControlType('OPERATION_MODE_BASED_CONTROL');
-    const { findings, state } = withFrbcRegistry().cem(toOmbc).rmOk(ombc.systemDescription(['idle', 'run'])).answer('RM', toOmbc, 'TEMPORARY_ERROR').run();
+    const { findings, state } = withFrbcRegistry()
+      .cem(toOmbc)
+      .rmOk(ombc.systemDescription(['idle', 'run']))
+      .answer('RM', toOmbc, 'TEMPORARY_ERROR')
+      .run();
     expect(findings).toEqual([]);
     expect(state.activeControlType).toBe('FILL_RATE_BASED_CONTROL');
     expect(state.systemDescription).toMatchObject({ seq: 11, messageType: 'FRBC.SystemDescription' });
@@ -205,7 +243,13 @@ describe('control-type switches and registries (§6)', () => {
       .run();
     expect(findings).toEqual([]);
     expect(Object.keys(state.forecasts)).toEqual(['FRBC.UsageForecast']);
-    expect(state.instructions[uuid('i1')]).toEqual({ seq: 15, messageType: 'FRBC.Instruction', status: 'STARTED', statusSeq: 23, revokedAtSeq: 25 });
+    expect(state.instructions[uuid('i1')]).toEqual({
+      seq: 15,
+      messageType: 'FRBC.Instruction',
+      status: 'STARTED',
+      statusSeq: 23,
+      revokedAtSeq: 25,
+    });
     expect(state.openInstructions).toEqual([uuid('i1')]);
   });
 

@@ -92,7 +92,8 @@ class S2Conversation implements Conversation {
 
   constructor(options: ConversationOptions) {
     const rsTimeoutMs = options.rsTimeoutMs ?? 5000;
-    if (!Number.isFinite(rsTimeoutMs) || rsTimeoutMs < 0) throw new RangeError(`rsTimeoutMs must be a number ≥ 0, got ${rsTimeoutMs}`);
+    if (!Number.isFinite(rsTimeoutMs) || rsTimeoutMs < 0)
+      throw new RangeError(`rsTimeoutMs must be a number ≥ 0, got ${rsTimeoutMs}`);
     this.strictUuid = options.strictUuid ?? true;
     this.semantic = options.semantic ?? true;
     this.ledger = new ReceptionLedger(rsTimeoutMs);
@@ -119,7 +120,14 @@ class S2Conversation implements Conversation {
     this.ended = true;
     const missing = this.ledger
       .closeUnanswered()
-      .map((sent) => finding(sent.seq, 'S2-RS-MISSING', `${sent.type || 'message'} ${quote(sent.messageId)} got no ReceptionStatus`, '/message_id'));
+      .map((sent) =>
+        finding(
+          sent.seq,
+          'S2-RS-MISSING',
+          `${sent.type || 'message'} ${quote(sent.messageId)} got no ReceptionStatus`,
+          '/message_id',
+        ),
+      );
     for (const each of missing) this.record(each);
     this.all.sort(compareFindings);
     return missing;
@@ -195,7 +203,11 @@ class S2Conversation implements Conversation {
     if (this.permanentAt !== null && !this.permanentWarned) {
       this.permanentWarned = true;
       const what = typeof type === 'string' ? type : 'a message without a string message_type';
-      report('S2-RS-AFTER-PERMANENT', `${what} after the PERMANENT_ERROR answer at seq ${this.permanentAt}: the session should have been disconnected`, '/message_type');
+      report(
+        'S2-RS-AFTER-PERMANENT',
+        `${what} after the PERMANENT_ERROR answer at seq ${this.permanentAt}: the session should have been disconnected`,
+        '/message_type',
+      );
     }
     // Every schema-valid message but ReceptionStatus has a usable message_id, so what has none stops here.
     const messageId = message['message_id'];
@@ -225,7 +237,15 @@ class S2Conversation implements Conversation {
   }
 
   /** §5.2 gates, first hit wins, then the message is applied. */
-  private gates(side: Side, type: MessageType, message: S2Message, seq: number, t: number, sent: SentMessage, report: Report): void {
+  private gates(
+    side: Side,
+    type: MessageType,
+    message: S2Message,
+    seq: number,
+    t: number,
+    sent: SentMessage,
+    report: Report,
+  ): void {
     if (this.terminated) {
       const { side: by, request, seq: at } = this.terminated;
       report('S2-AFTER-TERMINATE', `${type} after the ${by}'s SessionRequest ${request} at seq ${at}`, '/message_type');
@@ -255,7 +275,12 @@ class S2Conversation implements Conversation {
     switch (type) {
       case 'ResourceManagerDetails': {
         const details = read<ResourceManagerDetailsMessage>(message);
-        this.details = { seq, message, availableControlTypes: details.available_control_types, measured: new Set(details.provides_power_measurement_types) };
+        this.details = {
+          seq,
+          message,
+          availableControlTypes: details.available_control_types,
+          measured: new Set(details.provides_power_measurement_types),
+        };
         return;
       }
       case 'SelectControlType':
@@ -301,7 +326,11 @@ class S2Conversation implements Conversation {
       return supported && !supported.includes(version);
     });
     if (missing.length > 0) {
-      report('S2-HS-VERSION', `selected_protocol_version ${quote(version)} is not in the supported_protocol_versions of the ${missing.join(' and the ')}`, '/selected_protocol_version');
+      report(
+        'S2-HS-VERSION',
+        `selected_protocol_version ${quote(version)} is not in the supported_protocol_versions of the ${missing.join(' and the ')}`,
+        '/selected_protocol_version',
+      );
     }
   }
 
@@ -312,7 +341,11 @@ class S2Conversation implements Conversation {
     }
     const selected = read<SelectControlTypeMessage>(message).control_type;
     if (selected !== 'NO_SELECTION' && !this.details.availableControlTypes.includes(selected)) {
-      report('S2-SCT-UNSUPPORTED', `control_type ${quote(selected)} is not in available_control_types [${this.details.availableControlTypes.join(', ')}]`, '/control_type');
+      report(
+        'S2-SCT-UNSUPPORTED',
+        `control_type ${quote(selected)} is not in available_control_types [${this.details.availableControlTypes.join(', ')}]`,
+        '/control_type',
+      );
       return;
     }
     const change: ControlTypeChange = { seq, from: this.active, to: selected };
@@ -332,12 +365,17 @@ class S2Conversation implements Conversation {
     const measured = this.details.measured;
     const unannounced: Array<{ path: string; quantity: string }> = [];
     read<PowerMeasurementMessage>(message).values.forEach(({ commodity_quantity }, i) => {
-      if (!measured.has(commodity_quantity)) unannounced.push({ path: `/values/${i}/commodity_quantity`, quantity: commodity_quantity });
+      if (!measured.has(commodity_quantity))
+        unannounced.push({ path: `/values/${i}/commodity_quantity`, quantity: commodity_quantity });
     });
     const first = unannounced[0];
     if (first) {
       const quantities = unannounced.map(({ quantity }) => quote(quantity)).join(', ');
-      report('S2-SEM-MEASUREMENT', `${quantities} not in provides_power_measurement_types of the ResourceManagerDetails`, first.path);
+      report(
+        'S2-SEM-MEASUREMENT',
+        `${quantities} not in provides_power_measurement_types of the ResourceManagerDetails`,
+        first.path,
+      );
     }
   }
 

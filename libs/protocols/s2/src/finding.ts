@@ -56,7 +56,9 @@ const escaped = (character: string): string => `\\u${character.charCodeAt(0).toS
 export function finding(seq: number, rule: RuleId, detail: string, path?: string): Finding {
   const { level, severity } = RULES[rule];
   const line = detail.replace(CONTROL_CHARACTERS, escaped);
-  return path === undefined ? { seq, rule, level, severity, detail: line } : { seq, rule, level, severity, detail: line, path };
+  return path === undefined
+    ? { seq, rule, level, severity, detail: line }
+    : { seq, rule, level, severity, detail: line, path };
 }
 
 /** §3.4 order: by `seq`, then by `rule` in string order. */

@@ -1,5 +1,11 @@
 import {
-  frbc, handshake, handshakeResponse, type Message, powerMeasurement, resourceManagerDetails, selectControlType,
+  frbc,
+  handshake,
+  handshakeResponse,
+  type Message,
+  powerMeasurement,
+  resourceManagerDetails,
+  selectControlType,
   sessionRequest,
 } from './messages.test-util';
 import { connected, script, withoutDetail } from './script.test-util';
@@ -28,11 +34,17 @@ describe('S2-AFTER-TERMINATE', () => {
 
   it('S2-AFTER-TERMINATE: a ReceptionStatus after TERMINATE is not flagged', () => {
     const measurement = powerMeasurement();
-    expect(connected().rm(measurement).cemOk(sessionRequest('TERMINATE')).answer('CEM', measurement).run().findings).toEqual([]);
+    expect(
+      connected().rm(measurement).cemOk(sessionRequest('TERMINATE')).answer('CEM', measurement).run().findings,
+    ).toEqual([]);
   });
 
   it('S2-AFTER-TERMINATE: a SessionRequest is allowed during the handshake and terminates', () => {
-    const { findings, state: after } = script().rmOk(handshake('RM')).rmOk(sessionRequest('RECONNECT')).cem(handshake('CEM')).run();
+    const { findings, state: after } = script()
+      .rmOk(handshake('RM'))
+      .rmOk(sessionRequest('RECONNECT'))
+      .cem(handshake('CEM'))
+      .run();
     expect(findings.map((f) => [f.seq, f.rule])).toEqual([
       [5, 'S2-AFTER-TERMINATE'],
       [5, 'S2-RS-MISSING'],
@@ -42,7 +54,11 @@ describe('S2-AFTER-TERMINATE', () => {
 });
 
 describe('S2-DIRECTION', () => {
-  const flagged = (message: Message, by: 'RM' | 'CEM') => connected(['FILL_RATE_BASED_CONTROL']).send(by, message).answer(by === 'RM' ? 'CEM' : 'RM', message, 'INVALID_CONTENT').run();
+  const flagged = (message: Message, by: 'RM' | 'CEM') =>
+    connected(['FILL_RATE_BASED_CONTROL'])
+      .send(by, message)
+      .answer(by === 'RM' ? 'CEM' : 'RM', message, 'INVALID_CONTENT')
+      .run();
 
   it('S2-DIRECTION: the CEM sends a PowerMeasurement (not applied); from the RM it is fine', () => {
     const { findings, state: after } = flagged(powerMeasurement(), 'CEM');
@@ -106,7 +122,10 @@ describe('S2-HS-ROLE and S2-HS-VERSIONS', () => {
       .cemOk(selectControlType('NOT_CONTROLABLE'))
       .rmOk(powerMeasurement())
       .run();
-    expect(findings.map(withoutDetail)).toEqual([state('S2-HS-ROLE', 1, '/role'), state('S2-HS-VERSIONS', 1, '/supported_protocol_versions')]);
+    expect(findings.map(withoutDetail)).toEqual([
+      state('S2-HS-ROLE', 1, '/role'),
+      state('S2-HS-VERSIONS', 1, '/supported_protocol_versions'),
+    ]);
     expect(findings[0]?.detail).toBe("Handshake role 'CEM' sent by the RM");
     expect(after.handshake.rm).toEqual({ seq: 1, role: 'CEM', supportedProtocolVersions: null });
     expect(after.phase).toBe('ended');
@@ -121,7 +140,11 @@ describe('S2-HS-ROLE and S2-HS-VERSIONS', () => {
 describe('S2-HS-REPEAT', () => {
   it('S2-HS-REPEAT: a second Handshake from a side is flagged and not applied', () => {
     const again = handshake('RM', ['1.0.0']);
-    const { findings, state: after } = script().rmOk(handshake('RM')).rm(again).answer('CEM', again, 'INVALID_CONTENT').run();
+    const { findings, state: after } = script()
+      .rmOk(handshake('RM'))
+      .rm(again)
+      .answer('CEM', again, 'INVALID_CONTENT')
+      .run();
     expect(findings.map(withoutDetail)).toEqual([state('S2-HS-REPEAT', 3, '/message_type')]);
     expect(findings[0]?.detail).toBe('second Handshake from the RM, the first was at seq 1');
     expect(after.handshake.rm?.supportedProtocolVersions).toEqual(['0.0.2-beta']);
@@ -153,23 +176,36 @@ describe('S2-HS-REPEAT', () => {
 describe('S2-HSR-ORDER', () => {
   it('S2-HSR-ORDER: the CEM sends its Handshake, then HandshakeResponse, before the RM Handshake; in order there is none', () => {
     const early = handshakeResponse();
-    const { findings, state: after } = script().cemOk(handshake('CEM')).cem(early).answer('RM', early, 'INVALID_CONTENT').run();
+    const { findings, state: after } = script()
+      .cemOk(handshake('CEM'))
+      .cem(early)
+      .answer('RM', early, 'INVALID_CONTENT')
+      .run();
     expect(findings.map(withoutDetail)).toEqual([state('S2-HSR-ORDER', 3, '/message_type')]);
     expect(after.phase).toBe('ended');
     expect(after.handshake.response).toBeNull();
-    expect(script().cemOk(handshake('CEM')).rmOk(handshake('RM')).cemOk(handshakeResponse()).run().findings).toEqual([]);
+    expect(script().cemOk(handshake('CEM')).rmOk(handshake('RM')).cemOk(handshakeResponse()).run().findings).toEqual(
+      [],
+    );
   });
 });
 
 describe('S2-HS-VERSION', () => {
   const negotiate = (rm: string[] | null, cem: string[] | null, selected: string) => {
-    return script().rmOk(handshake('RM', rm)).cemOk(handshake('CEM', cem)).cemOk(handshakeResponse(selected)).rmOk(resourceManagerDetails(['NOT_CONTROLABLE'])).run();
+    return script()
+      .rmOk(handshake('RM', rm))
+      .cemOk(handshake('CEM', cem))
+      .cemOk(handshakeResponse(selected))
+      .rmOk(resourceManagerDetails(['NOT_CONTROLABLE']))
+      .run();
   };
 
   it("S2-HS-VERSION: a version missing from the RM's list; applied (the state shows it)", () => {
     const { findings, state: after } = negotiate(['0.0.2-beta'], ['0.0.1', '1.0.0'], '1.0.0');
     expect(findings.map(withoutDetail)).toEqual([state('S2-HS-VERSION', 5, '/selected_protocol_version')]);
-    expect(findings[0]?.detail).toBe("selected_protocol_version '1.0.0' is not in the supported_protocol_versions of the RM");
+    expect(findings[0]?.detail).toBe(
+      "selected_protocol_version '1.0.0' is not in the supported_protocol_versions of the RM",
+    );
     expect(after.selectedProtocolVersion).toBe('1.0.0');
     expect(after.resourceManagerDetails?.seq).toBe(7);
   });

@@ -11,7 +11,16 @@ export type { ControlTypeChange } from './control-type';
 export { type Conversation, type ConversationOptions, createConversation } from './conversation';
 export type { ConversationState, HandshakeView, Phase } from './conversation-state';
 export type { AppliedMessage, IdentifiedMessage } from './families';
-export { type Finding, type FindingCounts, type Level, RULES, type RuleId, type Severity, type Summary, type Verdict } from './finding';
+export {
+  type Finding,
+  type FindingCounts,
+  type Level,
+  RULES,
+  type RuleId,
+  type Severity,
+  type Summary,
+  type Verdict,
+} from './finding';
 export type { BinaryFrame, Frame, MessageFrame, TextFrame, UnreadableFrame } from './frame';
 export type { InstructionView } from './instructions';
 export type { InstructionStatus, S2Message } from './messages';

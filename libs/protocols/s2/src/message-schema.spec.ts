@@ -13,12 +13,18 @@ describe('schema compilation (§4.1)', () => {
   });
 
   it('rejects non-objects nested where the schema describes an object (type: object patched in)', () => {
-    expect(checkMessageSchema({ ...powerMeasurement(), values: [null] })).toEqual({ detail: '/values/0 must be object, not null', path: '/values/0' });
+    expect(checkMessageSchema({ ...powerMeasurement(), values: [null] })).toEqual({
+      detail: '/values/0 must be object, not null',
+      path: '/values/0',
+    });
     expect(checkMessageSchema({ ...powerMeasurement(), values: [5] })).toMatchObject({ path: '/values/0' });
   });
 
   it('leaves the vendored schema objects unchanged', () => {
-    const powerValue = typeSchemas.find((schema) => (schema as { title?: string }).title === 'PowerValue') as Record<string, unknown>;
+    const powerValue = typeSchemas.find((schema) => (schema as { title?: string }).title === 'PowerValue') as Record<
+      string,
+      unknown
+    >;
     expect(powerValue['type']).toBeUndefined();
   });
 
@@ -65,11 +71,26 @@ describe('S2-JSON (§4.2)', () => {
   });
 
   it('S2-JSON: a transcript line with a bad direction; the repaired line gives none', () => {
-    const line = { seq: 1, t: 0, direction: 'rm->rm', message: { message_type: 'Handshake', message_id: uuid('h'), role: 'RM', supported_protocol_versions: ['0.0.2-beta'] } };
+    const line = {
+      seq: 1,
+      t: 0,
+      direction: 'rm->rm',
+      message: {
+        message_type: 'Handshake',
+        message_id: uuid('h'),
+        role: 'RM',
+        supported_protocol_versions: ['0.0.2-beta'],
+      },
+    };
     const broken = analyzeTranscript([line]);
-    expect(broken.findings.map(withoutDetail)).toEqual([{ seq: 1, rule: 'S2-JSON', level: 'schema', severity: 'error' }]);
+    expect(broken.findings.map(withoutDetail)).toEqual([
+      { seq: 1, rule: 'S2-JSON', level: 'schema', severity: 'error' },
+    ]);
     expect(broken.findings[0]?.detail).toMatch(/direction 'rm->rm'/);
-    const repairedLines = [{ ...line, direction: 'rm->cem' }, { t: 1, direction: 'cem->rm', message: receptionStatus(uuid('h')) }];
+    const repairedLines = [
+      { ...line, direction: 'rm->cem' },
+      { t: 1, direction: 'cem->rm', message: receptionStatus(uuid('h')) },
+    ];
     expect(analyzeTranscript(repairedLines).findings).toEqual([]);
   });
 
@@ -80,7 +101,10 @@ describe('S2-JSON (§4.2)', () => {
   });
 
   it('S2-JSON: its legal answer INVALID_DATA with the nil UUID gives no finding (P3)', () => {
-    const { findings } = afterHandshake({ direction: 'rm->cem', text: '{"message_type": "Pow' }, receptionStatus(NIL_UUID, 'INVALID_DATA'));
+    const { findings } = afterHandshake(
+      { direction: 'rm->cem', text: '{"message_type": "Pow' },
+      receptionStatus(NIL_UUID, 'INVALID_DATA'),
+    );
     expect(findings.map((f) => f.rule)).toEqual(['S2-JSON']);
   });
 });
@@ -89,7 +113,8 @@ describe('S2-SCHEMA (§4.3)', () => {
   const pmId = uuid('pm-schema');
   const valid = powerMeasurement([['ELECTRIC.POWER.3_PHASE_SYMMETRIC', 55]], pmId);
   /** The RM sends `message` at seq 9 and the CEM answers INVALID_MESSAGE (or OK once repaired). */
-  const run = (message: Message, status = 'INVALID_MESSAGE') => connected().rm(message).cem(receptionStatus(pmId, status)).run();
+  const run = (message: Message, status = 'INVALID_MESSAGE') =>
+    connected().rm(message).cem(receptionStatus(pmId, status)).run();
   const schemaFinding = (path: string) => [{ seq: 9, rule: 'S2-SCHEMA', level: 'schema', severity: 'error', path }];
 
   it('S2-SCHEMA: the repaired message gives none', () => {
@@ -167,7 +192,9 @@ describe('S2-SCHEMA (§4.3)', () => {
   });
 
   it('S2-SCHEMA: a schema-invalid message with a usable id is tracked and needs its answer', () => {
-    const { findings } = connected().rm({ ...valid, power: 5 }).run();
+    const { findings } = connected()
+      .rm({ ...valid, power: 5 })
+      .run();
     expect(findings.map((f) => [f.seq, f.rule])).toEqual([
       [9, 'S2-RS-MISSING'],
       [9, 'S2-SCHEMA'],
@@ -175,7 +202,10 @@ describe('S2-SCHEMA (§4.3)', () => {
   });
 
   it('S2-SCHEMA: without a usable message_id it is not tracked, and INVALID_DATA with the nil UUID is its legal answer', () => {
-    const { findings } = connected().rm({ ...valid, message_id: '!' }).cem(receptionStatus(NIL_UUID, 'INVALID_DATA')).run();
+    const { findings } = connected()
+      .rm({ ...valid, message_id: '!' })
+      .cem(receptionStatus(NIL_UUID, 'INVALID_DATA'))
+      .run();
     expect(findings.map((f) => [f.seq, f.rule])).toEqual([[9, 'S2-SCHEMA']]);
   });
 });

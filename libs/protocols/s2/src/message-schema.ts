@@ -40,7 +40,8 @@ function withObjectTypes(schema: unknown): unknown {
   }
   for (const key of SUBSCHEMA_MAPS) {
     const map = copy[key];
-    if (isSchemaObject(map)) copy[key] = Object.fromEntries(Object.entries(map).map(([name, sub]) => [name, withObjectTypes(sub)]));
+    if (isSchemaObject(map))
+      copy[key] = Object.fromEntries(Object.entries(map).map(([name, sub]) => [name, withObjectTypes(sub)]));
   }
   for (const key of SUBSCHEMA_LISTS) {
     const list = copy[key];
@@ -62,7 +63,10 @@ export function compileMessageSchemas(): ReadonlyMap<string, ValidateFunction> {
   addFormats(ajv);
   for (const schema of [...messageSchemas, ...typeSchemas]) ajv.addSchema(withObjectTypes(schema) as SchemaObject);
   const byType = new Map<string, ValidateFunction>();
-  for (const schema of messageSchemas as ReadonlyArray<{ $id: string; properties: { message_type: { const: string } } }>) {
+  for (const schema of messageSchemas as ReadonlyArray<{
+    $id: string;
+    properties: { message_type: { const: string } };
+  }>) {
     const validate = ajv.getSchema(schema.$id);
     if (!validate) throw new Error(`S2 schema ${schema.$id} did not compile`);
     byType.set(schema.properties.message_type.const, validate);
@@ -75,7 +79,8 @@ export function compileMessageSchemas(): ReadonlyMap<string, ValidateFunction> {
 export function checkMessageSchema(message: Readonly<SchemaObject>): MessageType | SchemaViolation {
   const type = message['message_type'];
   if (type === undefined) return { detail: 'message_type missing', path: '/message_type' };
-  if (typeof type !== 'string') return { detail: `message_type must be a string, not ${quote(type)}`, path: '/message_type' };
+  if (typeof type !== 'string')
+    return { detail: `message_type must be a string, not ${quote(type)}`, path: '/message_type' };
   const validate = compileMessageSchemas().get(type);
   if (!validate) return { detail: `unknown message_type ${quote(type)}`, path: '/message_type' };
   if (validate(message)) return type as MessageType;

@@ -90,8 +90,21 @@ export const powerForecast = (id = nextId()): Message => ({
   message_id: id,
   start_time: T0,
   elements: [
-    { duration: 900_000, power_values: [{ commodity_quantity: 'ELECTRIC.POWER.3_PHASE_SYMMETRIC', value_expected: 1500, value_lower_limit: 0, value_upper_limit: 3000 }] },
-    { duration: 900_000, power_values: [{ commodity_quantity: 'ELECTRIC.POWER.3_PHASE_SYMMETRIC', value_expected: 800 }] },
+    {
+      duration: 900_000,
+      power_values: [
+        {
+          commodity_quantity: 'ELECTRIC.POWER.3_PHASE_SYMMETRIC',
+          value_expected: 1500,
+          value_lower_limit: 0,
+          value_upper_limit: 3000,
+        },
+      ],
+    },
+    {
+      duration: 900_000,
+      power_values: [{ commodity_quantity: 'ELECTRIC.POWER.3_PHASE_SYMMETRIC', value_expected: 800 }],
+    },
   ],
 });
 
@@ -113,7 +126,10 @@ export const revokeObject = (objectType: string, objectId: string, id = nextId()
 // ---- Shapes shared by the control-type families -------------------------------------------------------------
 
 const range = (start_of_range: number, end_of_range: number) => ({ start_of_range, end_of_range });
-const electric = (start: number, end: number) => ({ ...range(start, end), commodity_quantity: 'ELECTRIC.POWER.3_PHASE_SYMMETRIC' });
+const electric = (start: number, end: number) => ({
+  ...range(start, end),
+  commodity_quantity: 'ELECTRIC.POWER.3_PHASE_SYMMETRIC',
+});
 
 /** Modes, timers and transitions of one actuator; mode and timer names become UUIDs. */
 interface ActuatorSpec {
@@ -149,7 +165,8 @@ interface ContainerStatusSpec {
   status: string;
 }
 
-export type PowerProfileInstructionType = 'PPBC.ScheduleInstruction' | 'PPBC.StartInterruptionInstruction' | 'PPBC.EndInterruptionInstruction';
+export type PowerProfileInstructionType =
+  'PPBC.ScheduleInstruction' | 'PPBC.StartInterruptionInstruction' | 'PPBC.EndInterruptionInstruction';
 
 // ---- FRBC: a heat pump heating a hot-water buffer (fill level in °C) ------------------------------------------
 
@@ -165,7 +182,13 @@ export const frbc = {
       operation_modes: actuator.modes.map((mode, i) => ({
         id: uuid(mode),
         diagnostic_label: mode,
-        elements: [{ fill_level_range: range(40, 60), fill_rate: range(0, i * 0.1), power_ranges: [electric(i * 1000, i * 2000)] }],
+        elements: [
+          {
+            fill_level_range: range(40, 60),
+            fill_rate: range(0, i * 0.1),
+            power_ranges: [electric(i * 1000, i * 2000)],
+          },
+        ],
         abnormal_condition_only: false,
       })),
       transitions: transitions(actuator.modes, actuator.timers),
@@ -306,7 +329,9 @@ export const ddbc = {
     message_type: 'DDBC.AverageDemandRateForecast',
     message_id: id,
     start_time: T0,
-    elements: [{ duration: 3_600_000, demand_rate_expected: 2.5, demand_rate_lower_68PPR: 2, demand_rate_upper_68PPR: 3 }],
+    elements: [
+      { duration: 3_600_000, demand_rate_expected: 2.5, demand_rate_lower_68PPR: 2, demand_rate_upper_68PPR: 3 },
+    ],
   }),
   timerStatus: (actuator: string, timer: string, id = nextId()): Message => ({
     message_type: 'DDBC.TimerStatus',
@@ -341,7 +366,10 @@ export const ppbc = {
       power_sequences: sequences.map((sequence, i) => ({
         id: uuid(sequence),
         elements: [
-          { duration: 600_000, power_values: [{ commodity_quantity: 'ELECTRIC.POWER.L1', value_expected: 2000 + 100 * i }] },
+          {
+            duration: 600_000,
+            power_values: [{ commodity_quantity: 'ELECTRIC.POWER.L1', value_expected: 2000 + 100 * i }],
+          },
           { duration: 1_800_000, power_values: [{ commodity_quantity: 'ELECTRIC.POWER.L1', value_expected: 200 }] },
         ],
         is_interruptible: i === 0,
@@ -388,8 +416,18 @@ export const pebc = {
     valid_until: '2030-04-02T08:00:00Z',
     consequence_type: 'VANISH',
     allowed_limit_ranges: [
-      { commodity_quantity: 'ELECTRIC.POWER.3_PHASE_SYMMETRIC', limit_type: 'UPPER_LIMIT', range_boundary: range(0, 0), abnormal_condition_only: false },
-      { commodity_quantity: 'ELECTRIC.POWER.3_PHASE_SYMMETRIC', limit_type: 'LOWER_LIMIT', range_boundary: range(-4000, 0), abnormal_condition_only: false },
+      {
+        commodity_quantity: 'ELECTRIC.POWER.3_PHASE_SYMMETRIC',
+        limit_type: 'UPPER_LIMIT',
+        range_boundary: range(0, 0),
+        abnormal_condition_only: false,
+      },
+      {
+        commodity_quantity: 'ELECTRIC.POWER.3_PHASE_SYMMETRIC',
+        limit_type: 'LOWER_LIMIT',
+        range_boundary: range(-4000, 0),
+        abnormal_condition_only: false,
+      },
     ],
   }),
   energyConstraint: (constraint: string, id = nextId()): Message => ({

@@ -94,7 +94,11 @@ export interface PowerProfileDefinitionMessage {
 }
 
 export interface PowerProfileStatusMessage {
-  sequence_container_status: Array<{ power_profile_id: string; sequence_container_id: string; selected_sequence_id?: string }>;
+  sequence_container_status: Array<{
+    power_profile_id: string;
+    sequence_container_id: string;
+    selected_sequence_id?: string;
+  }>;
 }
 
 export interface PowerProfileInstructionMessage {

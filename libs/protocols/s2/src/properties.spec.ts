@@ -3,8 +3,20 @@ import { createConversation } from './conversation';
 import { compareFindings, type Finding, RULES } from './finding';
 import type { Frame } from './frame';
 import {
-  frbc, handshake, handshakeResponse, instructionStatusUpdate, type Message, ombc, powerMeasurement, ppbc,
-  receptionStatus, resourceManagerDetails, revokeObject, selectControlType, sessionRequest, uuid,
+  frbc,
+  handshake,
+  handshakeResponse,
+  instructionStatusUpdate,
+  type Message,
+  ombc,
+  powerMeasurement,
+  ppbc,
+  receptionStatus,
+  resourceManagerDetails,
+  revokeObject,
+  selectControlType,
+  sessionRequest,
+  uuid,
 } from './messages.test-util';
 import { connected } from './script.test-util';
 import { analyzeTranscript, exportTranscript } from './transcript';
@@ -31,7 +43,15 @@ const POOL: Message[] = [
   powerMeasurement(),
   sessionRequest('TERMINATE'),
 ];
-const STATUSES = ['OK', 'INVALID_DATA', 'INVALID_MESSAGE', 'INVALID_CONTENT', 'TEMPORARY_ERROR', 'PERMANENT_ERROR', 'ACCEPTED'];
+const STATUSES = [
+  'OK',
+  'INVALID_DATA',
+  'INVALID_MESSAGE',
+  'INVALID_CONTENT',
+  'TEMPORARY_ERROR',
+  'PERMANENT_ERROR',
+  'ACCEPTED',
+];
 const DIRECTIONS = ['rm->cem', 'cem->rm'] as const;
 
 /** Replace one member anywhere in a message with an arbitrary JSON value (or drop it). */
@@ -55,8 +75,19 @@ function mutate(message: Message, pathChoice: number, replacement: unknown, drop
 }
 
 const poolMessage = fc.nat(POOL.length - 1).map((i) => POOL[i] as Message);
-const answer = fc.record({ subject: fc.oneof(fc.constantFrom(...POOL.map((m) => m['message_id'] as string)), fc.constant('00000000-0000-0000-0000-000000000000'), fc.string()), status: fc.constantFrom(...STATUSES) }).map(({ subject, status }) => receptionStatus(subject, status));
-const mutated = fc.tuple(poolMessage, fc.nat(), fc.jsonValue(), fc.boolean()).map(([message, at, value, drop]) => mutate(message, at, value, drop));
+const answer = fc
+  .record({
+    subject: fc.oneof(
+      fc.constantFrom(...POOL.map((m) => m['message_id'] as string)),
+      fc.constant('00000000-0000-0000-0000-000000000000'),
+      fc.string(),
+    ),
+    status: fc.constantFrom(...STATUSES),
+  })
+  .map(({ subject, status }) => receptionStatus(subject, status));
+const mutated = fc
+  .tuple(poolMessage, fc.nat(), fc.jsonValue(), fc.boolean())
+  .map(([message, at, value, drop]) => mutate(message, at, value, drop));
 
 /** One frame's content: mostly meaningful messages, some mutated, some garbage. */
 const content = fc.oneof(
@@ -65,7 +96,12 @@ const content = fc.oneof(
   { weight: 2, arbitrary: mutated.map((message) => ({ message })) },
   { weight: 1, arbitrary: fc.jsonValue().map((message) => ({ message })) },
   { weight: 1, arbitrary: fc.string().map((text) => ({ text })) },
-  { weight: 1, arbitrary: poolMessage.chain((m) => fc.nat(JSON.stringify(m).length).map((cut) => ({ text: JSON.stringify(m).slice(0, cut) }))) },
+  {
+    weight: 1,
+    arbitrary: poolMessage.chain((m) =>
+      fc.nat(JSON.stringify(m).length).map((cut) => ({ text: JSON.stringify(m).slice(0, cut) })),
+    ),
+  },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 16 }).map((binary) => ({ binary })) },
 );
 
@@ -86,7 +122,14 @@ function checkInvariants(findings: Finding[]): void {
   const malformed = findings.filter((f) => {
     const rule = RULES[f.rule];
     const pathOk = f.rule === 'S2-JSON' ? f.path === undefined : typeof f.path === 'string' && f.path.startsWith('/');
-    return !rule || rule.level !== f.level || rule.severity !== f.severity || !pathOk || f.detail === '' || /[\n\r\u2028\u2029]/.test(f.detail);
+    return (
+      !rule ||
+      rule.level !== f.level ||
+      rule.severity !== f.severity ||
+      !pathOk ||
+      f.detail === '' ||
+      /[\n\r\u2028\u2029]/.test(f.detail)
+    );
   });
   expect(malformed).toEqual([]);
 }
@@ -126,7 +169,12 @@ describe('properties (fast-check)', () => {
         expect(JSON.stringify(observed.state())).toBe(JSON.stringify(plain.state()));
         // The same frames as wire text instead of parsed values, and through an exported transcript.
         const asText = createConversation();
-        for (const frame of input) asText.push('message' in frame ? { t: frame.t, direction: frame.direction, text: JSON.stringify(frame.message) } : frame);
+        for (const frame of input)
+          asText.push(
+            'message' in frame
+              ? { t: frame.t, direction: frame.direction, text: JSON.stringify(frame.message) }
+              : frame,
+          );
         asText.end();
         expect(asText.findings()).toEqual(plain.findings());
         expect(analyzeTranscript(exportTranscript(input)).findings).toEqual(plain.findings());
@@ -141,11 +189,19 @@ describe('properties (fast-check)', () => {
     const deep = JSON.parse(deepText) as Message;
     const conversation = createConversation();
     for (const frame of connected().frames) conversation.push(frame);
-    expect(conversation.push({ t: 100, direction: 'rm->cem', text: deepText }).map((f) => f.rule)).toEqual(['S2-SCHEMA']);
-    expect(conversation.push({ t: 101, direction: 'cem->rm', message: receptionStatus(uuid('deep'), 'TEMPORARY_ERROR') })).toEqual([]);
+    expect(conversation.push({ t: 100, direction: 'rm->cem', text: deepText }).map((f) => f.rule)).toEqual([
+      'S2-SCHEMA',
+    ]);
+    expect(
+      conversation.push({ t: 101, direction: 'cem->rm', message: receptionStatus(uuid('deep'), 'TEMPORARY_ERROR') }),
+    ).toEqual([]);
     // An identical resend is compared with the kept body, iteratively.
-    expect(conversation.push({ t: 102, direction: 'rm->cem', message: deep }).map((f) => f.rule)).toEqual(['S2-SCHEMA']);
-    expect(conversation.push({ t: 103, direction: 'rm->cem', message: { ...deep, extra: 1 } }).map((f) => f.rule)).toEqual(['S2-ID-DUPLICATE', 'S2-SCHEMA']);
+    expect(conversation.push({ t: 102, direction: 'rm->cem', message: deep }).map((f) => f.rule)).toEqual([
+      'S2-SCHEMA',
+    ]);
+    expect(
+      conversation.push({ t: 103, direction: 'rm->cem', message: { ...deep, extra: 1 } }).map((f) => f.rule),
+    ).toEqual(['S2-ID-DUPLICATE', 'S2-SCHEMA']);
     expect(conversation.push({ t: 104, direction: 'rm->cem', text: '['.repeat(depth) })[0]?.rule).toBe('S2-JSON');
     expect(conversation.end().map((f) => [f.seq, f.rule])).toEqual([[11, 'S2-RS-MISSING']]);
   });

@@ -6,10 +6,17 @@ import { connected, script, withoutDetail } from './script.test-util';
 const pm = (name: string, watts = 1000) => powerMeasurement([['ELECTRIC.POWER.3_PHASE_SYMMETRIC', watts]], uuid(name));
 
 describe('S2-RS-UNKNOWN', () => {
-  const expected = (seq: number) => [{ seq, rule: 'S2-RS-UNKNOWN', level: 'state', severity: 'error', path: '/subject_message_id' }];
+  const expected = (seq: number) => [
+    { seq, rule: 'S2-RS-UNKNOWN', level: 'state', severity: 'error', path: '/subject_message_id' },
+  ];
 
   it('S2-RS-UNKNOWN: a made-up subject; the repaired conversation gives none', () => {
-    expect(connected().cem(receptionStatus(uuid('never sent'))).run().findings.map(withoutDetail)).toEqual(expected(9));
+    expect(
+      connected()
+        .cem(receptionStatus(uuid('never sent')))
+        .run()
+        .findings.map(withoutDetail),
+    ).toEqual(expected(9));
     expect(connected().rmOk(pm('a')).run().findings).toEqual([]);
   });
 
@@ -25,7 +32,9 @@ describe('S2-RS-UNKNOWN', () => {
   });
 
   it('S2-RS-UNKNOWN: the nil UUID with a status other than INVALID_DATA; with INVALID_DATA it is exempt (P3)', () => {
-    expect(connected().cem(receptionStatus(NIL_UUID, 'INVALID_MESSAGE')).run().findings.map(withoutDetail)).toEqual(expected(9));
+    expect(connected().cem(receptionStatus(NIL_UUID, 'INVALID_MESSAGE')).run().findings.map(withoutDetail)).toEqual(
+      expected(9),
+    );
     expect(connected().cem(receptionStatus(NIL_UUID, 'INVALID_DATA')).run().findings).toEqual([]);
   });
 
@@ -38,7 +47,9 @@ describe('S2-RS-UNKNOWN', () => {
 describe('S2-RS-DUPLICATE', () => {
   it('S2-RS-DUPLICATE: the second of two answers is flagged; one answer gives none', () => {
     const { findings } = connected().rmOk(pm('a')).answer('CEM', pm('a')).run();
-    expect(findings.map(withoutDetail)).toEqual([{ seq: 11, rule: 'S2-RS-DUPLICATE', level: 'state', severity: 'error', path: '/subject_message_id' }]);
+    expect(findings.map(withoutDetail)).toEqual([
+      { seq: 11, rule: 'S2-RS-DUPLICATE', level: 'state', severity: 'error', path: '/subject_message_id' },
+    ]);
     expect(findings[0]?.detail).toBe(`second ReceptionStatus for '${uuid('a')}', which was already answered`);
     expect(connected().rmOk(pm('a')).run().findings).toEqual([]);
   });
@@ -57,7 +68,12 @@ describe('S2-RS-DUPLICATE', () => {
   });
 
   it('S2-RS-DUPLICATE: while the first use is unanswered, the first answer closes the first use', () => {
-    const { findings, state } = connected().rm(pm('a')).rm(pm('a', 2000)).answer('CEM', pm('a')).answer('CEM', pm('a')).run();
+    const { findings, state } = connected()
+      .rm(pm('a'))
+      .rm(pm('a', 2000))
+      .answer('CEM', pm('a'))
+      .answer('CEM', pm('a'))
+      .run();
     expect(findings.map((f) => [f.seq, f.rule])).toEqual([[10, 'S2-ID-DUPLICATE']]);
     expect(state.lastPowerMeasurement?.seq).toBe(9);
   });
@@ -72,12 +88,18 @@ describe('S2-RS-LATE', () => {
 
   it('S2-RS-LATE: an answer at rsTimeoutMs + 1 gives a warning on the answer, which still closes the subject', () => {
     const { findings } = late(6001).run({ rsTimeoutMs: 5000 });
-    expect(findings.map(withoutDetail)).toEqual([{ seq: 10, rule: 'S2-RS-LATE', level: 'state', severity: 'warning', path: '/subject_message_id' }]);
+    expect(findings.map(withoutDetail)).toEqual([
+      { seq: 10, rule: 'S2-RS-LATE', level: 'state', severity: 'warning', path: '/subject_message_id' },
+    ]);
     expect(findings[0]?.detail).toMatch(/5001 ms after it \(limit 5000 ms\)/);
   });
 
   it('S2-RS-LATE: the default threshold is 5000 ms', () => {
-    expect(late(6001).run().findings.map((f) => f.rule)).toEqual(['S2-RS-LATE']);
+    expect(
+      late(6001)
+        .run()
+        .findings.map((f) => f.rule),
+    ).toEqual(['S2-RS-LATE']);
   });
 });
 
@@ -90,7 +112,13 @@ describe('S2-RS-ACCEPTED-INVALID', () => {
       { seq: 9, rule: 'S2-SCHEMA', level: 'schema', severity: 'error', path: '/power' },
       { seq: 10, rule: 'S2-RS-ACCEPTED-INVALID', level: 'state', severity: 'warning', path: '/status' },
     ]);
-    expect(connected().rm(invalid).answer('CEM', pm('a'), 'INVALID_MESSAGE').run().findings.map((f) => f.rule)).toEqual(['S2-SCHEMA']);
+    expect(
+      connected()
+        .rm(invalid)
+        .answer('CEM', pm('a'), 'INVALID_MESSAGE')
+        .run()
+        .findings.map((f) => f.rule),
+    ).toEqual(['S2-SCHEMA']);
     expect(connected().rm(pm('a')).answer('CEM', pm('a'), 'OK').run().findings).toEqual([]);
   });
 
@@ -112,7 +140,9 @@ describe('S2-RS-MISSING', () => {
     expect(live.flat()).toEqual([]);
     expect(conversation.findings()).toEqual([]);
     const missing = conversation.end();
-    expect(missing.map(withoutDetail)).toEqual([{ seq: 9, rule: 'S2-RS-MISSING', level: 'state', severity: 'error', path: '/message_id' }]);
+    expect(missing.map(withoutDetail)).toEqual([
+      { seq: 9, rule: 'S2-RS-MISSING', level: 'state', severity: 'error', path: '/message_id' },
+    ]);
     expect(missing[0]?.detail).toBe(`PowerMeasurement '${uuid('a')}' got no ReceptionStatus`);
     expect(conversation.findings()).toEqual(missing);
     expect(conversation.end()).toEqual([]);
@@ -139,27 +169,47 @@ describe('S2-RS-MISSING', () => {
 
 describe('S2-RS-AFTER-PERMANENT', () => {
   it('S2-RS-AFTER-PERMANENT: the first message after a PERMANENT_ERROR answer gives one warning only', () => {
-    const { findings } = connected().rm(pm('a')).answer('CEM', pm('a'), 'PERMANENT_ERROR').rmOk(pm('b')).rmOk(pm('c')).run();
-    expect(findings.map(withoutDetail)).toEqual([{ seq: 11, rule: 'S2-RS-AFTER-PERMANENT', level: 'state', severity: 'warning', path: '/message_type' }]);
+    const { findings } = connected()
+      .rm(pm('a'))
+      .answer('CEM', pm('a'), 'PERMANENT_ERROR')
+      .rmOk(pm('b'))
+      .rmOk(pm('c'))
+      .run();
+    expect(findings.map(withoutDetail)).toEqual([
+      { seq: 11, rule: 'S2-RS-AFTER-PERMANENT', level: 'state', severity: 'warning', path: '/message_type' },
+    ]);
   });
 
   it('S2-RS-AFTER-PERMANENT: ReceptionStatus frames after it are not warned; repaired (OK) gives none', () => {
-    expect(connected().rm(pm('a')).rm(pm('b')).answer('CEM', pm('a'), 'PERMANENT_ERROR').answer('CEM', pm('b')).run().findings).toEqual([]);
+    expect(
+      connected().rm(pm('a')).rm(pm('b')).answer('CEM', pm('a'), 'PERMANENT_ERROR').answer('CEM', pm('b')).run()
+        .findings,
+    ).toEqual([]);
     expect(connected().rmOk(pm('a')).rmOk(pm('b')).run().findings).toEqual([]);
   });
 
   it('S2-RS-AFTER-PERMANENT: any JSON object counts, even one without a message_type', () => {
-    const { findings } = connected().rm(pm('a')).answer('CEM', pm('a'), 'PERMANENT_ERROR').rm({ message_id: uuid('untyped') }).run();
+    const { findings } = connected()
+      .rm(pm('a'))
+      .answer('CEM', pm('a'), 'PERMANENT_ERROR')
+      .rm({ message_id: uuid('untyped') })
+      .run();
     expect(findings.map((f) => [f.seq, f.rule])).toEqual([
       [11, 'S2-RS-AFTER-PERMANENT'],
       [11, 'S2-RS-MISSING'],
       [11, 'S2-SCHEMA'],
     ]);
-    expect(findings[0]?.detail).toBe('a message without a string message_type after the PERMANENT_ERROR answer at seq 10: the session should have been disconnected');
+    expect(findings[0]?.detail).toBe(
+      'a message without a string message_type after the PERMANENT_ERROR answer at seq 10: the session should have been disconnected',
+    );
   });
 
   it('S2-RS-AFTER-PERMANENT: a schema-invalid ReceptionStatus with PERMANENT_ERROR counts too', () => {
-    const { findings } = connected().rm(pm('a')).cem({ ...receptionStatus(uuid('a'), 'PERMANENT_ERROR'), extra: 1 }).rmOk(pm('b')).run();
+    const { findings } = connected()
+      .rm(pm('a'))
+      .cem({ ...receptionStatus(uuid('a'), 'PERMANENT_ERROR'), extra: 1 })
+      .rmOk(pm('b'))
+      .run();
     expect(findings.map((f) => [f.seq, f.rule])).toEqual([
       [10, 'S2-SCHEMA'],
       [11, 'S2-RS-AFTER-PERMANENT'],
@@ -170,7 +220,9 @@ describe('S2-RS-AFTER-PERMANENT', () => {
 describe('S2-ID-DUPLICATE', () => {
   it('S2-ID-DUPLICATE: a side reuses its id: flagged, not tracked, not applied; repaired (a new id) gives none', () => {
     const { findings, state } = connected().rmOk(pm('a', 1000)).rm(pm('a', 2000)).run();
-    expect(findings.map(withoutDetail)).toEqual([{ seq: 11, rule: 'S2-ID-DUPLICATE', level: 'state', severity: 'error', path: '/message_id' }]);
+    expect(findings.map(withoutDetail)).toEqual([
+      { seq: 11, rule: 'S2-ID-DUPLICATE', level: 'state', severity: 'error', path: '/message_id' },
+    ]);
     expect(findings[0]?.detail).toMatch(/already used by the RM at seq 9/);
     expect(state.lastPowerMeasurement?.seq).toBe(9);
     expect(connected().rmOk(pm('a', 1000)).rmOk(pm('b', 2000)).run().findings).toEqual([]);
@@ -188,7 +240,10 @@ describe('S2-ID-DUPLICATE', () => {
   });
 
   it('S2-ID-DUPLICATE: can sit on a schema-invalid frame together with S2-SCHEMA', () => {
-    const { findings } = connected().rmOk(pm('a')).rm({ ...pm('a'), power: 1 }).run();
+    const { findings } = connected()
+      .rmOk(pm('a'))
+      .rm({ ...pm('a'), power: 1 })
+      .run();
     expect(findings.map((f) => [f.seq, f.rule])).toEqual([
       [11, 'S2-ID-DUPLICATE'],
       [11, 'S2-SCHEMA'],
@@ -199,12 +254,18 @@ describe('S2-ID-DUPLICATE', () => {
 describe('ReceptionStatus policies', () => {
   it('P2: a schema-invalid ReceptionStatus (bad status) closes its subject, so there is no S2-RS-MISSING', () => {
     const { findings } = connected().rm(pm('a')).answer('CEM', pm('a'), 'ACCEPTED').run();
-    expect(findings.map(withoutDetail)).toEqual([{ seq: 10, rule: 'S2-SCHEMA', level: 'schema', severity: 'error', path: '/status' }]);
+    expect(findings.map(withoutDetail)).toEqual([
+      { seq: 10, rule: 'S2-SCHEMA', level: 'schema', severity: 'error', path: '/status' },
+    ]);
     expect(findings[0]?.detail).toBe("/status 'ACCEPTED' not in ReceptionStatusValues");
   });
 
   it('P2: a schema-invalid ReceptionStatus counts for S2-RS-DUPLICATE and S2-RS-LATE', () => {
-    const { findings } = connected().rm(pm('a'), 100).answer('CEM', pm('a'), 'ACCEPTED', 9000).answer('CEM', pm('a')).run();
+    const { findings } = connected()
+      .rm(pm('a'), 100)
+      .answer('CEM', pm('a'), 'ACCEPTED', 9000)
+      .answer('CEM', pm('a'))
+      .run();
     expect(findings.map((f) => [f.seq, f.rule])).toEqual([
       [10, 'S2-RS-LATE'],
       [10, 'S2-SCHEMA'],
@@ -213,7 +274,10 @@ describe('ReceptionStatus policies', () => {
   });
 
   it('P2: a ReceptionStatus whose subject is not a string closes nothing', () => {
-    const { findings } = connected().rm(pm('a')).cem({ message_type: 'ReceptionStatus', subject_message_id: 5, status: 'OK' }).run();
+    const { findings } = connected()
+      .rm(pm('a'))
+      .cem({ message_type: 'ReceptionStatus', subject_message_id: 5, status: 'OK' })
+      .run();
     expect(findings.map((f) => [f.seq, f.rule])).toEqual([
       [9, 'S2-RS-MISSING'],
       [10, 'S2-SCHEMA'],
@@ -222,21 +286,46 @@ describe('ReceptionStatus policies', () => {
 
   it('P3: INVALID_DATA with the nil UUID after a message without a usable message_id gives no finding, and neither does its absence', () => {
     const noId = { ...pm('a'), message_id: '#' };
-    expect(connected().rm(noId).cem(receptionStatus(NIL_UUID, 'INVALID_DATA')).run().findings.map((f) => f.rule)).toEqual(['S2-SCHEMA']);
-    expect(connected().rm(noId).run().findings.map((f) => f.rule)).toEqual(['S2-SCHEMA']);
+    expect(
+      connected()
+        .rm(noId)
+        .cem(receptionStatus(NIL_UUID, 'INVALID_DATA'))
+        .run()
+        .findings.map((f) => f.rule),
+    ).toEqual(['S2-SCHEMA']);
+    expect(
+      connected()
+        .rm(noId)
+        .run()
+        .findings.map((f) => f.rule),
+    ).toEqual(['S2-SCHEMA']);
   });
 
   it('P5: TEMPORARY_ERROR, then an identical resend with the same id, is a retry (re-armed and applied)', () => {
     const first = pm('a', 1000);
-    const resend = { values: first['values'], measurement_timestamp: first['measurement_timestamp'], message_id: first['message_id'], message_type: 'PowerMeasurement' };
-    const { findings, state } = connected().rm(first).answer('CEM', first, 'TEMPORARY_ERROR').rm(resend, 20_000).answer('CEM', first, 'OK', 20_010).run();
+    const resend = {
+      values: first['values'],
+      measurement_timestamp: first['measurement_timestamp'],
+      message_id: first['message_id'],
+      message_type: 'PowerMeasurement',
+    };
+    const { findings, state } = connected()
+      .rm(first)
+      .answer('CEM', first, 'TEMPORARY_ERROR')
+      .rm(resend, 20_000)
+      .answer('CEM', first, 'OK', 20_010)
+      .run();
     expect(findings).toEqual([]);
     expect(state.lastPowerMeasurement).toEqual({ seq: 11, t: 20_000, message: resend });
   });
 
   it('P5: a retry left unanswered is missing at its new seq', () => {
     const first = pm('a');
-    const { findings } = connected().rm(first).answer('CEM', first, 'TEMPORARY_ERROR').rm({ ...first }).run();
+    const { findings } = connected()
+      .rm(first)
+      .answer('CEM', first, 'TEMPORARY_ERROR')
+      .rm({ ...first })
+      .run();
     expect(findings.map((f) => [f.seq, f.rule])).toEqual([[11, 'S2-RS-MISSING']]);
   });
 
@@ -248,7 +337,11 @@ describe('ReceptionStatus policies', () => {
 
   it('P5: an identical resend after an answer other than TEMPORARY_ERROR is S2-ID-DUPLICATE', () => {
     const first = pm('a');
-    const { findings } = connected().rm(first).answer('CEM', first, 'INVALID_CONTENT').rm({ ...first }).run();
+    const { findings } = connected()
+      .rm(first)
+      .answer('CEM', first, 'INVALID_CONTENT')
+      .rm({ ...first })
+      .run();
     expect(findings.map((f) => [f.seq, f.rule])).toEqual([[11, 'S2-ID-DUPLICATE']]);
   });
 
@@ -270,7 +363,15 @@ describe('ReceptionStatus policies', () => {
   it('ReceptionStatus bookkeeping runs before the handshake and after a SessionRequest', () => {
     const hs = handshake('RM');
     expect(script().rm(hs).answer('CEM', hs).run().findings).toEqual([]);
-    expect(connected().rm(pm('a')).cemOk(sessionRequest('TERMINATE')).answer('CEM', pm('a')).run().findings).toEqual([]);
-    expect(connected().rm(pm('a')).cemOk(sessionRequest('TERMINATE')).run().findings.map((f) => [f.seq, f.rule])).toEqual([[9, 'S2-RS-MISSING']]);
+    expect(connected().rm(pm('a')).cemOk(sessionRequest('TERMINATE')).answer('CEM', pm('a')).run().findings).toEqual(
+      [],
+    );
+    expect(
+      connected()
+        .rm(pm('a'))
+        .cemOk(sessionRequest('TERMINATE'))
+        .run()
+        .findings.map((f) => [f.seq, f.rule]),
+    ).toEqual([[9, 'S2-RS-MISSING']]);
   });
 });

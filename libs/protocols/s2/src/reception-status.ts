@@ -75,7 +75,15 @@ export class ReceptionLedger {
    * The message-id step of §5.2 for a message with a usable id. Returns its tracking record, or undefined when
    * the side already used the id and this is not a retry (S2-ID-DUPLICATE: neither tracked nor applied).
    */
-  track(side: Side, messageId: string, seq: number, t: number, message: S2Message, schemaInvalid: boolean, report: Report): SentMessage | undefined {
+  track(
+    side: Side,
+    messageId: string,
+    seq: number,
+    t: number,
+    message: S2Message,
+    schemaInvalid: boolean,
+    report: Report,
+  ): SentMessage | undefined {
     const type = typeof message['message_type'] === 'string' ? (message['message_type'] as string) : '';
     const earlier = this.sent[side].get(messageId);
     if (earlier === undefined) {
@@ -92,7 +100,11 @@ export class ReceptionLedger {
     }
     this.spares[side].set(messageId, (this.spares[side].get(messageId) ?? 0) + 1);
     const firstSeq = typeof earlier === 'number' ? earlier : earlier.seq;
-    report('S2-ID-DUPLICATE', `message_id ${quote(messageId)} was already used by the ${side} at seq ${firstSeq}`, '/message_id');
+    report(
+      'S2-ID-DUPLICATE',
+      `message_id ${quote(messageId)} was already used by the ${side} at seq ${firstSeq}`,
+      '/message_id',
+    );
     return undefined;
   }
 
@@ -108,7 +120,11 @@ export class ReceptionLedger {
     const record = this.sent[subjectSide].get(subject);
     if (record === undefined) {
       if (subject !== NIL_UUID || status !== 'INVALID_DATA') {
-        report('S2-RS-UNKNOWN', `ReceptionStatus for ${quote(subject)}, which the ${subjectSide} has not sent`, '/subject_message_id');
+        report(
+          'S2-RS-UNKNOWN',
+          `ReceptionStatus for ${quote(subject)}, which the ${subjectSide} has not sent`,
+          '/subject_message_id',
+        );
       }
       return undefined;
     }
@@ -117,7 +133,12 @@ export class ReceptionLedger {
       const spare = spares.get(subject) ?? 0;
       if (spare > 1) spares.set(subject, spare - 1);
       else if (spare === 1) spares.delete(subject);
-      else report('S2-RS-DUPLICATE', `second ReceptionStatus for ${quote(subject)}, which was already answered`, '/subject_message_id');
+      else
+        report(
+          'S2-RS-DUPLICATE',
+          `second ReceptionStatus for ${quote(subject)}, which was already answered`,
+          '/subject_message_id',
+        );
       return undefined;
     }
     record.answered = true;
@@ -126,10 +147,18 @@ export class ReceptionLedger {
     if (record.status !== 'TEMPORARY_ERROR') this.sent[subjectSide].set(subject, record.seq);
     const delay = t - record.t;
     if (delay > this.rsTimeoutMs) {
-      report('S2-RS-LATE', `ReceptionStatus for ${quote(subject)} came ${delay} ms after it (limit ${this.rsTimeoutMs} ms)`, '/subject_message_id');
+      report(
+        'S2-RS-LATE',
+        `ReceptionStatus for ${quote(subject)} came ${delay} ms after it (limit ${this.rsTimeoutMs} ms)`,
+        '/subject_message_id',
+      );
     }
     if (record.schemaInvalid && status === 'OK') {
-      report('S2-RS-ACCEPTED-INVALID', `status 'OK' for ${quote(subject)}, which failed its schema at seq ${record.seq}`, '/status');
+      report(
+        'S2-RS-ACCEPTED-INVALID',
+        `status 'OK' for ${quote(subject)}, which failed its schema at seq ${record.seq}`,
+        '/status',
+      );
     }
     return record;
   }

@@ -7,7 +7,14 @@ import { type ConversationOptions, createConversation } from './conversation';
 import type { ConversationState } from './conversation-state';
 import type { Finding } from './finding';
 import type { Frame } from './frame';
-import { handshake, handshakeResponse, type Message, receptionStatus, resourceManagerDetails, selectControlType } from './messages.test-util';
+import {
+  handshake,
+  handshakeResponse,
+  type Message,
+  receptionStatus,
+  resourceManagerDetails,
+  selectControlType,
+} from './messages.test-util';
 
 const STEP_MS = 10;
 
@@ -91,7 +98,11 @@ export function connected(controlTypes: ControlType[] = ['NOT_CONTROLABLE'], mea
 }
 
 /** `connected`, then the CEM selects `controlType` and the RM accepts. */
-export function controlled(controlType: ControlType, available: ControlType[] = [controlType], measures?: string[]): Script {
+export function controlled(
+  controlType: ControlType,
+  available: ControlType[] = [controlType],
+  measures?: string[],
+): Script {
   return connected(available, measures).cemOk(selectControlType(controlType));
 }
 

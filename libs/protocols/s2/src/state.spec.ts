@@ -2,8 +2,15 @@ import { createConversation } from './conversation';
 import type { ConversationState } from './conversation-state';
 import type { Frame } from './frame';
 import {
-  frbc, handshake, handshakeResponse, instructionStatusUpdate, powerMeasurement, resourceManagerDetails,
-  selectControlType, sessionRequest, uuid,
+  frbc,
+  handshake,
+  handshakeResponse,
+  instructionStatusUpdate,
+  powerMeasurement,
+  resourceManagerDetails,
+  selectControlType,
+  sessionRequest,
+  uuid,
 } from './messages.test-util';
 import { script } from './script.test-util';
 
@@ -59,7 +66,12 @@ describe('readable state (§8)', () => {
       openInstructions: [],
       pendingReceptionStatus: [],
       terminated: null,
-      summary: { frames: 0, verdict: 'valid', schemaValid: true, counts: { error: 0, warning: 0, schema: 0, state: 0, semantic: 0, strict: 0 } },
+      summary: {
+        frames: 0,
+        verdict: 'valid',
+        schemaValid: true,
+        counts: { error: 0, warning: 0, schema: 0, state: 0, semantic: 0, strict: 0 },
+      },
     });
   });
 
@@ -80,13 +92,19 @@ describe('readable state (§8)', () => {
     expect(after(8).activeControlType).toBe('NO_SELECTION');
     expect(after(9).activeControlType).toBe('FILL_RATE_BASED_CONTROL');
     expect(after(9).phase).toBe('controlled');
-    expect(after(11).systemDescription).toEqual({ seq: 11, messageType: 'FRBC.SystemDescription', message: description });
+    expect(after(11).systemDescription).toEqual({
+      seq: 11,
+      messageType: 'FRBC.SystemDescription',
+      message: description,
+    });
     expect(Object.keys(after(13).statuses)).toEqual([`actuator:${uuid('heater')}`]);
     expect(Object.keys(after(15).statuses)).toEqual([`actuator:${uuid('heater')}`, 'storage']);
   });
 
   it('reports open instructions, pending answers, the last measurement and termination', () => {
-    expect(after(17).instructions).toEqual({ [uuid('i1')]: { seq: 17, messageType: 'FRBC.Instruction', status: null, statusSeq: null } });
+    expect(after(17).instructions).toEqual({
+      [uuid('i1')]: { seq: 17, messageType: 'FRBC.Instruction', status: null, statusSeq: null },
+    });
     expect(after(17).openInstructions).toEqual([uuid('i1')]);
     expect(after(18).pendingReceptionStatus.map(({ seq, side, messageType }) => [seq, side, messageType])).toEqual([
       [17, 'CEM', 'FRBC.Instruction'],
@@ -126,10 +144,13 @@ describe('readable state (§8)', () => {
   it('keeps wire ids such as __proto__ as plain data', () => {
     const odd = { ...frbc.instruction('x', 'heater', 'on'), id: '__proto__' };
     const conversation = createConversation({ strictUuid: false });
-    for (const frame of [...frames.slice(0, 16), { t: 1000, direction: 'cem->rm', message: odd } as const]) conversation.push(frame);
+    for (const frame of [...frames.slice(0, 16), { t: 1000, direction: 'cem->rm', message: odd } as const])
+      conversation.push(frame);
     const state = conversation.state();
     expect(Object.keys(state.instructions)).toEqual(['__proto__']);
     expect(Object.getPrototypeOf(state.instructions)).toBe(Object.prototype);
-    expect(JSON.parse(JSON.stringify(state.instructions))).toEqual(JSON.parse('{"__proto__":{"seq":17,"messageType":"FRBC.Instruction","status":null,"statusSeq":null}}'));
+    expect(JSON.parse(JSON.stringify(state.instructions))).toEqual(
+      JSON.parse('{"__proto__":{"seq":17,"messageType":"FRBC.Instruction","status":null,"statusSeq":null}}'),
+    );
   });
 });

@@ -1,6 +1,13 @@
 import { createConversation } from './conversation';
 import type { Frame } from './frame';
-import { frbc, handshake, type Message, powerMeasurement, receptionStatus, selectControlType } from './messages.test-util';
+import {
+  frbc,
+  handshake,
+  type Message,
+  powerMeasurement,
+  receptionStatus,
+  selectControlType,
+} from './messages.test-util';
 import { connected } from './script.test-util';
 import { analyzeTranscript, exportTranscript, importTranscript, TranscriptImportError } from './transcript';
 
@@ -12,11 +19,17 @@ function liveFrames(): Frame[] {
     { direction: 'rm->cem', text: JSON.stringify(measurement, null, 2) },
     { direction: 'cem->rm', text: JSON.stringify(receptionStatus('pm-short-id')) },
     { direction: 'rm->cem', text: '{"message_type": "Pow' },
-    { direction: 'cem->rm', text: JSON.stringify(receptionStatus('00000000-0000-0000-0000-000000000000', 'INVALID_DATA')) },
+    {
+      direction: 'cem->rm',
+      text: JSON.stringify(receptionStatus('00000000-0000-0000-0000-000000000000', 'INVALID_DATA')),
+    },
     { direction: 'rm->cem', binary: new Uint8Array([0, 159, 146, 150, 10]) },
     { direction: 'rm->cem', text: JSON.stringify(invalid) },
     { direction: 'cem->rm', text: `  ${JSON.stringify(receptionStatus(invalid['message_id'] as string, 'OK'))}\n` },
-    { direction: 'rm->cem', text: '{"message_type":"PowerMeasurement","message_id":"big-number","measurement_timestamp":"2030-04-01T08:00:00Z","values":[{"commodity_quantity":"ELECTRIC.POWER.L1","value":1e999}]}' },
+    {
+      direction: 'rm->cem',
+      text: '{"message_type":"PowerMeasurement","message_id":"big-number","measurement_timestamp":"2030-04-01T08:00:00Z","values":[{"commodity_quantity":"ELECTRIC.POWER.L1","value":1e999}]}',
+    },
     { direction: 'cem->rm', text: JSON.stringify(selectControlType('FILL_RATE_BASED_CONTROL')) },
     { direction: 'cem->rm', text: '"\u2028 line separator and a lone surrogate \ud800"' },
   ];
@@ -36,7 +49,15 @@ describe('transcript export (§9)', () => {
     const frames = liveFrames();
     const live = analyseLive(frames);
     expect(live.findings.map((f) => f.rule)).toEqual(
-      expect.arrayContaining(['S2-UUID', 'S2-JSON', 'S2-SCHEMA', 'S2-RS-ACCEPTED-INVALID', 'S2-RS-LATE', 'S2-RS-MISSING', 'S2-SCT-UNSUPPORTED']),
+      expect.arrayContaining([
+        'S2-UUID',
+        'S2-JSON',
+        'S2-SCHEMA',
+        'S2-RS-ACCEPTED-INVALID',
+        'S2-RS-LATE',
+        'S2-RS-MISSING',
+        'S2-SCT-UNSUPPORTED',
+      ]),
     );
     for (const raw of ['auto', 'always'] as const) {
       const result = analyzeTranscript(exportTranscript(frames, { raw }));
@@ -46,7 +67,10 @@ describe('transcript export (§9)', () => {
   });
 
   it('writes members in the order seq, t, direction, message|raw, encoding; JSON text as message, the rest as raw', () => {
-    const lines = exportTranscript(liveFrames()).trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = exportTranscript(liveFrames())
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(Object.keys(lines[0] ?? {})).toEqual(['seq', 't', 'direction', 'message']);
     expect(Object.keys(lines[10] ?? {})).toEqual(['seq', 't', 'direction', 'raw']);
     expect(lines[12]).toEqual({ seq: 13, t: 25000, direction: 'rm->cem', raw: 'AJ+Slgo=', encoding: 'base64' });
@@ -58,7 +82,13 @@ describe('transcript export (§9)', () => {
     const frames = liveFrames();
     const back = importTranscript(exportTranscript(frames, { raw: 'always' }));
     expect(back.map((frame) => ('text' in frame ? frame.text : 'binary' in frame ? [...frame.binary] : frame))).toEqual(
-      frames.map((frame) => ('text' in frame ? frame.text : 'binary' in frame ? [...frame.binary] : JSON.stringify((frame as { message: unknown }).message))),
+      frames.map((frame) =>
+        'text' in frame
+          ? frame.text
+          : 'binary' in frame
+            ? [...frame.binary]
+            : JSON.stringify((frame as { message: unknown }).message),
+      ),
     );
   });
 
@@ -78,12 +108,19 @@ describe('transcript export (§9)', () => {
     ]);
     const exported = exportTranscript(importTranscript(text));
     expect(analyzeTranscript(exported).findings).toEqual(first.findings);
-    expect(JSON.parse(exported.split('\n')[2] ?? '')).toEqual({ seq: 3, t: 2, direction: 'rm->cem', raw: 42, encoding: 'base64' });
+    expect(JSON.parse(exported.split('\n')[2] ?? '')).toEqual({
+      seq: 3,
+      t: 2,
+      direction: 'rm->cem',
+      raw: 42,
+      encoding: 'base64',
+    });
   });
 });
 
 describe('transcript import (§9)', () => {
-  const line = (fields: Record<string, unknown>) => JSON.stringify({ t: 0, direction: 'rm->cem', message: handshake('RM'), ...fields });
+  const line = (fields: Record<string, unknown>) =>
+    JSON.stringify({ t: 0, direction: 'rm->cem', message: handshake('RM'), ...fields });
   const rejects = (text: string | unknown[], lineNumber: number, reason: RegExp) => {
     let error: unknown;
     try {
@@ -105,7 +142,9 @@ describe('transcript import (§9)', () => {
   it('rejects a wrong seq; seq may be omitted; blank lines are not counted', () => {
     rejects(`${line({ seq: 1 })}\n${line({ seq: 3 })}`, 2, /seq 3 differs from the line's position 2/);
     rejects(`${line({ seq: '1' })}`, 1, /seq '1' differs/);
-    expect(importTranscript(`${line({ seq: 1 })}\n\n   \n${line({ seq: 2, t: 5 })}\n${line({ t: 6 })}`)).toHaveLength(3);
+    expect(importTranscript(`${line({ seq: 1 })}\n\n   \n${line({ seq: 2, t: 5 })}\n${line({ t: 6 })}`)).toHaveLength(
+      3,
+    );
     rejects(`${line({})}\n\n${line({ seq: 3 })}`, 3, /seq 3 differs from the line's position 2/);
   });
 
@@ -153,14 +192,23 @@ describe('transcript import (§9)', () => {
     const text = Buffer.from(JSON.stringify(handshake('RM'))).toString('base64');
     const [frame] = importTranscript([{ t: 0, direction: 'rm->cem', raw: text, encoding: 'base64' }]);
     expect(frame && 'binary' in frame && Buffer.from(frame.binary).toString('base64')).toBe(text);
-    expect(analyzeTranscript([{ t: 0, direction: 'rm->cem', raw: text, encoding: 'base64' }]).findings.map((f) => f.rule)).toEqual(['S2-JSON']);
+    expect(
+      analyzeTranscript([{ t: 0, direction: 'rm->cem', raw: text, encoding: 'base64' }]).findings.map((f) => f.rule),
+    ).toEqual(['S2-JSON']);
   });
 
   it('other members (a note) are ignored; an empty transcript is a valid empty session', () => {
     const hs = handshake('RM');
-    const result = analyzeTranscript(`${JSON.stringify({ t: 0, direction: 'rm->cem', message: hs, note: 'first' })}\n${JSON.stringify({ t: 1, direction: 'cem->rm', message: receptionStatus(hs['message_id'] as string) })}\n`);
+    const result = analyzeTranscript(
+      `${JSON.stringify({ t: 0, direction: 'rm->cem', message: hs, note: 'first' })}\n${JSON.stringify({ t: 1, direction: 'cem->rm', message: receptionStatus(hs['message_id'] as string) })}\n`,
+    );
     expect(result.findings).toEqual([]);
-    expect(analyzeTranscript('')).toMatchObject({ findings: [], verdict: 'valid', schemaValid: true, state: { phase: 'ended', summary: { frames: 0 } } });
+    expect(analyzeTranscript('')).toMatchObject({
+      findings: [],
+      verdict: 'valid',
+      schemaValid: true,
+      state: { phase: 'ended', summary: { frames: 0 } },
+    });
   });
 
   it('a transcript line number is the physical line, the seq the position among non-blank lines', () => {

@@ -59,7 +59,9 @@ function frameOf(line: Readonly<Record<string, unknown>>, t: number): Frame {
   if (has(line, 'raw')) {
     const raw = line['raw'];
     if (typeof raw !== 'string') return { t, unreadable: `raw must be a string, not ${quote(raw)}`, line };
-    return line['encoding'] === 'base64' ? { ...sent, binary: new Uint8Array(Buffer.from(raw, 'base64')) } : { ...sent, text: raw };
+    return line['encoding'] === 'base64'
+      ? { ...sent, binary: new Uint8Array(Buffer.from(raw, 'base64')) }
+      : { ...sent, text: raw };
   }
   if (has(line, 'message')) return { ...sent, message: line['message'] };
   return { t, unreadable: 'the transcript line has neither message nor raw', line };
@@ -74,14 +76,17 @@ export function importTranscript(input: string | readonly unknown[]): Frame[] {
   let previousT = 0;
   return lines.map(({ number, value }, i) => {
     const position = i + 1;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TranscriptImportError(number, 'not a JSON object');
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new TranscriptImportError(number, 'not a JSON object');
     const line = value as Readonly<Record<string, unknown>>;
     if (has(line, 'seq') && line['seq'] !== position) {
       throw new TranscriptImportError(number, `seq ${quote(line['seq'])} differs from the line's position ${position}`);
     }
     const t = line['t'];
-    if (typeof t !== 'number' || !Number.isSafeInteger(t) || t < 0) throw new TranscriptImportError(number, `t ${quote(t)} is not an integer ≥ 0`);
-    if (t < previousT) throw new TranscriptImportError(number, `t ${t} is smaller than the previous line's t ${previousT}`);
+    if (typeof t !== 'number' || !Number.isSafeInteger(t) || t < 0)
+      throw new TranscriptImportError(number, `t ${quote(t)} is not an integer ≥ 0`);
+    if (t < previousT)
+      throw new TranscriptImportError(number, `t ${t} is smaller than the previous line's t ${previousT}`);
     previousT = t;
     if (has(line, 'encoding') && line['encoding'] !== 'base64') {
       throw new TranscriptImportError(number, `encoding ${quote(line['encoding'])} is not 'base64'`);
@@ -117,11 +122,21 @@ export function transcriptLine(seq: number, frame: Frame, options: ExportOptions
   if ('unreadable' in frame) {
     const { line } = frame;
     const carried = has(line, 'raw') ? { raw: line['raw'] } : has(line, 'message') ? { message: line['message'] } : {};
-    return { seq, t: frame.t, direction: line['direction'], ...carried, ...(has(line, 'encoding') ? { encoding: line['encoding'] as 'base64' } : {}) };
+    return {
+      seq,
+      t: frame.t,
+      direction: line['direction'],
+      ...carried,
+      ...(has(line, 'encoding') ? { encoding: line['encoding'] as 'base64' } : {}),
+    };
   }
   const { t, direction } = frame;
-  if ('binary' in frame) return { seq, t, direction, raw: Buffer.from(frame.binary).toString('base64'), encoding: 'base64' };
-  if ('message' in frame) return options.raw === 'always' ? { seq, t, direction, raw: JSON.stringify(frame.message) } : { seq, t, direction, message: frame.message };
+  if ('binary' in frame)
+    return { seq, t, direction, raw: Buffer.from(frame.binary).toString('base64'), encoding: 'base64' };
+  if ('message' in frame)
+    return options.raw === 'always'
+      ? { seq, t, direction, raw: JSON.stringify(frame.message) }
+      : { seq, t, direction, message: frame.message };
   const message = options.raw === 'always' ? undefined : losslessMessage(frame.text);
   return message ? { seq, t, direction, message: message.value } : { seq, t, direction, raw: frame.text };
 }
@@ -143,11 +158,19 @@ export interface TranscriptAnalysis {
  * Analyses a whole transcript as one session that ends after its last line (§7 P7).
  * @throws TranscriptImportError when the transcript cannot be imported (§9).
  */
-export function analyzeTranscript(input: string | readonly unknown[], options?: ConversationOptions): TranscriptAnalysis {
+export function analyzeTranscript(
+  input: string | readonly unknown[],
+  options?: ConversationOptions,
+): TranscriptAnalysis {
   const frames = importTranscript(input);
   const conversation = createConversation(options);
   for (const frame of frames) conversation.push(frame);
   conversation.end();
   const state = conversation.state();
-  return { findings: conversation.findings(), verdict: state.summary.verdict, schemaValid: state.summary.schemaValid, state };
+  return {
+    findings: conversation.findings(),
+    verdict: state.summary.verdict,
+    schemaValid: state.summary.schemaValid,
+    state,
+  };
 }

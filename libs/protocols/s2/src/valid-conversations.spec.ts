@@ -1,13 +1,29 @@
-import { ddbc, frbc, instructionStatusUpdate, ombc, pebc, powerForecast, powerMeasurement, ppbc, revokeObject, selectControlType, sessionRequest, uuid } from './messages.test-util';
+import {
+  ddbc,
+  frbc,
+  instructionStatusUpdate,
+  ombc,
+  pebc,
+  powerForecast,
+  powerMeasurement,
+  ppbc,
+  revokeObject,
+  selectControlType,
+  sessionRequest,
+  uuid,
+} from './messages.test-util';
 import { controlled } from './script.test-util';
 
 /** The RM measures three-phase power and phase L1. */
 const MEASURED = ['ELECTRIC.POWER.3_PHASE_SYMMETRIC', 'ELECTRIC.POWER.L1'];
-const session = (controlType: Parameters<typeof controlled>[0], available = [controlType]) => controlled(controlType, available, MEASURED);
+const session = (controlType: Parameters<typeof controlled>[0], available = [controlType]) =>
+  controlled(controlType, available, MEASURED);
 
 describe('valid conversations: no error and no warning', () => {
   it('FRBC: system description, statuses, forecasts, instruction with status updates, revoke, terminate', () => {
-    const description = frbc.systemDescription([{ id: 'dhw heater', modes: ['off', 'on'], timers: ['min-on', 'min-off'] }]);
+    const description = frbc.systemDescription([
+      { id: 'dhw heater', modes: ['off', 'on'], timers: ['min-on', 'min-off'] },
+    ]);
     const instruction = frbc.instruction('boost at noon', 'dhw heater', 'on');
     const storage = frbc.storageStatus(48.5);
     const s = session('FILL_RATE_BASED_CONTROL')
@@ -33,28 +49,58 @@ describe('valid conversations: no error and no warning', () => {
       .cemOk(sessionRequest('TERMINATE'));
     const { findings, state } = s.run();
     expect(findings).toEqual([]);
-    expect(state.summary).toMatchObject({ verdict: 'valid', schemaValid: true, counts: { error: 0, warning: 0, schema: 0, state: 0, semantic: 0, strict: 0 } });
-    expect(Object.keys(state.statuses).sort()).toEqual([`actuator:${uuid('dhw heater')}`, 'storage', `timer:${uuid('dhw heater')}/${uuid('min-off')}`].sort());
-    expect(Object.keys(state.forecasts).sort()).toEqual(['FRBC.FillLevelTargetProfile', 'FRBC.LeakageBehaviour', 'FRBC.UsageForecast', 'PowerForecast']);
+    expect(state.summary).toMatchObject({
+      verdict: 'valid',
+      schemaValid: true,
+      counts: { error: 0, warning: 0, schema: 0, state: 0, semantic: 0, strict: 0 },
+    });
+    expect(Object.keys(state.statuses).sort()).toEqual(
+      [`actuator:${uuid('dhw heater')}`, 'storage', `timer:${uuid('dhw heater')}/${uuid('min-off')}`].sort(),
+    );
+    expect(Object.keys(state.forecasts).sort()).toEqual([
+      'FRBC.FillLevelTargetProfile',
+      'FRBC.LeakageBehaviour',
+      'FRBC.UsageForecast',
+      'PowerForecast',
+    ]);
     expect(state.openInstructions).toEqual([]);
     expect(state.instructions[uuid('second boost')]).toMatchObject({ status: 'REVOKED', revokedAtSeq: 41 });
     expect(state.terminated?.request).toBe('TERMINATE');
   });
 
   it('PPBC: profile definition, status transitions, schedule, interruption start and end', () => {
-    const washer = ppbc.powerProfileDefinition('wash', { prewash: ['short prewash', 'no prewash'], main: ['eco 40', 'cotton 60'], spin: ['spin 1200'] });
+    const washer = ppbc.powerProfileDefinition('wash', {
+      prewash: ['short prewash', 'no prewash'],
+      main: ['eco 40', 'cotton 60'],
+      spin: ['spin 1200'],
+    });
     const at = (container: string, sequence: string) => ({ profile: 'wash', container, sequence });
     const { findings, state } = session('POWER_PROFILE_BASED_CONTROL')
       .rmOk(washer)
-      .rmOk(ppbc.powerProfileStatus([{ profile: 'wash', container: 'prewash', status: 'NOT_SCHEDULED' }, { profile: 'wash', container: 'main', status: 'NOT_SCHEDULED' }]))
+      .rmOk(
+        ppbc.powerProfileStatus([
+          { profile: 'wash', container: 'prewash', status: 'NOT_SCHEDULED' },
+          { profile: 'wash', container: 'main', status: 'NOT_SCHEDULED' },
+        ]),
+      )
       .cemOk(ppbc.instruction('PPBC.ScheduleInstruction', 'schedule prewash', at('prewash', 'short prewash')))
       .cemOk(ppbc.instruction('PPBC.ScheduleInstruction', 'schedule main', at('main', 'eco 40')))
       .rmOk(instructionStatusUpdate(uuid('schedule main'), 'ACCEPTED'))
-      .rmOk(ppbc.powerProfileStatus([{ ...at('prewash', 'short prewash'), status: 'EXECUTING' }, { ...at('main', 'eco 40'), status: 'SCHEDULED' }]))
+      .rmOk(
+        ppbc.powerProfileStatus([
+          { ...at('prewash', 'short prewash'), status: 'EXECUTING' },
+          { ...at('main', 'eco 40'), status: 'SCHEDULED' },
+        ]),
+      )
       .cemOk(ppbc.instruction('PPBC.StartInterruptionInstruction', 'pause prewash', at('prewash', 'short prewash')))
       .rmOk(ppbc.powerProfileStatus([{ ...at('prewash', 'short prewash'), status: 'INTERRUPTED' }]))
       .cemOk(ppbc.instruction('PPBC.EndInterruptionInstruction', 'resume prewash', at('prewash', 'short prewash')))
-      .rmOk(ppbc.powerProfileStatus([{ ...at('prewash', 'short prewash'), status: 'FINISHED' }, { ...at('main', 'eco 40'), status: 'EXECUTING' }]))
+      .rmOk(
+        ppbc.powerProfileStatus([
+          { ...at('prewash', 'short prewash'), status: 'FINISHED' },
+          { ...at('main', 'eco 40'), status: 'EXECUTING' },
+        ]),
+      )
       .rmOk(powerMeasurement([['ELECTRIC.POWER.L1', 2100]]))
       .run();
     expect(findings).toEqual([]);
@@ -97,7 +143,12 @@ describe('valid conversations: no error and no warning', () => {
 
   it('DDBC: system description, status, timer status, demand forecast, instruction', () => {
     const { findings, state } = session('DEMAND_DRIVEN_BASED_CONTROL')
-      .rmOk(ddbc.systemDescription([{ id: 'heat pump', modes: ['hp off', 'hp on'], timers: ['compressor rest'] }, { id: 'gas boiler', modes: ['boiler off', 'boiler on'] }]))
+      .rmOk(
+        ddbc.systemDescription([
+          { id: 'heat pump', modes: ['hp off', 'hp on'], timers: ['compressor rest'] },
+          { id: 'gas boiler', modes: ['boiler off', 'boiler on'] },
+        ]),
+      )
       .rmOk(ddbc.actuatorStatus('heat pump', 'hp on'))
       .rmOk(ddbc.actuatorStatus('gas boiler', 'boiler off'))
       .rmOk(ddbc.averageDemandRateForecast())
@@ -107,7 +158,11 @@ describe('valid conversations: no error and no warning', () => {
       .rmOk(ddbc.actuatorStatus('gas boiler', 'boiler on'))
       .run();
     expect(findings).toEqual([]);
-    expect(Object.keys(state.statuses)).toEqual([`actuator:${uuid('heat pump')}`, `actuator:${uuid('gas boiler')}`, `timer:${uuid('heat pump')}/${uuid('compressor rest')}`]);
+    expect(Object.keys(state.statuses)).toEqual([
+      `actuator:${uuid('heat pump')}`,
+      `actuator:${uuid('gas boiler')}`,
+      `timer:${uuid('heat pump')}/${uuid('compressor rest')}`,
+    ]);
     expect(Object.keys(state.forecasts)).toEqual(['DDBC.AverageDemandRateForecast']);
   });
 

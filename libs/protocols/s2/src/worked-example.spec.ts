@@ -1,7 +1,15 @@
 import { analyzeTranscript } from './transcript';
 import {
-  frbc, handshake, handshakeResponse, ombc, powerMeasurement, receptionStatus, resourceManagerDetails,
-  selectControlType, sessionRequest, uuid,
+  frbc,
+  handshake,
+  handshakeResponse,
+  ombc,
+  powerMeasurement,
+  receptionStatus,
+  resourceManagerDetails,
+  selectControlType,
+  sessionRequest,
+  uuid,
 } from './messages.test-util';
 import { script, withoutDetail } from './script.test-util';
 
@@ -15,7 +23,14 @@ describe('RULES §13 worked example (OMBC)', () => {
     .cem(receptionStatus(id('r1')), 12)
     .cem(handshakeResponse('0.0.2-beta', id('c2')), 20)
     .rm(receptionStatus(id('c2')), 21)
-    .rm(resourceManagerDetails(['OPERATION_MODE_BASED_CONTROL', 'NOT_CONTROLABLE'], ['ELECTRIC.POWER.3_PHASE_SYMMETRIC'], id('r2')), 30)
+    .rm(
+      resourceManagerDetails(
+        ['OPERATION_MODE_BASED_CONTROL', 'NOT_CONTROLABLE'],
+        ['ELECTRIC.POWER.3_PHASE_SYMMETRIC'],
+        id('r2'),
+      ),
+      30,
+    )
     .cem(receptionStatus(id('r2')), 31)
     .cem(selectControlType('OPERATION_MODE_BASED_CONTROL', id('c3')), 40)
     .rm(receptionStatus(id('c3')), 41)
@@ -45,7 +60,13 @@ describe('RULES §13 worked example (OMBC)', () => {
 
   it('reports S2-RS-MISSING only at the end, and the final state of §13', () => {
     const { live, state } = frames.run();
-    expect(live.map((f) => f.rule)).toEqual(['S2-SEM-PRECONDITION', 'S2-SEM-REF', 'S2-RS-LATE', 'S2-CT-NOT-ACTIVE', 'S2-RS-MISSING']);
+    expect(live.map((f) => f.rule)).toEqual([
+      'S2-SEM-PRECONDITION',
+      'S2-SEM-REF',
+      'S2-RS-LATE',
+      'S2-CT-NOT-ACTIVE',
+      'S2-RS-MISSING',
+    ]);
     expect(state.summary).toEqual({
       frames: 21,
       verdict: 'invalid',

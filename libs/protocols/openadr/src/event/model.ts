@@ -7,9 +7,20 @@ import type { Duration, Instant } from '../values';
 
 /** The units of a signal (§5.1 `signals[].units`); `scale` defaults to `none`. */
 export type SignalUnits =
-  | { readonly item: 'powerReal'; readonly units: 'W'; readonly scale?: SiScaleCode; readonly hertz: number; readonly voltage: number; readonly ac: boolean }
+  | {
+      readonly item: 'powerReal';
+      readonly units: 'W';
+      readonly scale?: SiScaleCode;
+      readonly hertz: number;
+      readonly voltage: number;
+      readonly ac: boolean;
+    }
   | { readonly item: 'energyReal'; readonly units: 'Wh'; readonly scale?: SiScaleCode }
-  | { readonly item: 'currency' | 'currencyPerKWh' | 'currencyPerKW'; readonly units: string; readonly scale?: SiScaleCode }
+  | {
+      readonly item: 'currency' | 'currencyPerKWh' | 'currencyPerKW';
+      readonly units: string;
+      readonly scale?: SiScaleCode;
+    }
   | { readonly item: 'customUnit'; readonly description: string; readonly units: string; readonly scale?: SiScaleCode };
 
 export interface SignalInterval {
@@ -28,7 +39,13 @@ export interface EventSignal {
 
 export type EventTargets =
   | { readonly all: true }
-  | { readonly all?: false; readonly venIds?: readonly string[]; readonly groupIds?: readonly string[]; readonly resourceIds?: readonly string[]; readonly partyIds?: readonly string[] };
+  | {
+      readonly all?: false;
+      readonly venIds?: readonly string[];
+      readonly groupIds?: readonly string[];
+      readonly resourceIds?: readonly string[];
+      readonly partyIds?: readonly string[];
+    };
 
 export interface EventVersion {
   readonly eventId: string;

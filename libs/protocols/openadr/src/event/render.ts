@@ -38,7 +38,8 @@ export function signalItemBase(units: SignalUnits): ItemBase {
 export function renderTargets(event: EventVersion, venId: string): EiTarget {
   const t = event.targets;
   if (t.all === true) return { venID: [venId] };
-  const list = (values: readonly string[] | undefined): string[] | undefined => (values && values.length > 0 ? [...values] : undefined);
+  const list = (values: readonly string[] | undefined): string[] | undefined =>
+    values && values.length > 0 ? [...values] : undefined;
   const target: EiTarget = {};
   const groupID = list(t.groupIds);
   const resourceID = list(t.resourceIds);
@@ -56,7 +57,12 @@ function renderSignal(event: EventVersion, signal: EventSignal, now: Instant, ac
     intervals: signal.intervals.map((interval, uid) => ({
       duration: interval.duration,
       uid: String(uid),
-      payloads: [{ type: 'signalPayload' as const, payloadBase: { type: 'payloadFloat' as const, value: formatDecimal(interval.value) } }],
+      payloads: [
+        {
+          type: 'signalPayload' as const,
+          payloadBase: { type: 'payloadFloat' as const, value: formatDecimal(interval.value) },
+        },
+      ],
     })),
     signalName: signal.name,
     signalType: signal.type,
@@ -69,7 +75,8 @@ function renderSignal(event: EventVersion, signal: EventSignal, now: Instant, ac
 /** EV-15: one oadrEvent (no interval dtstart; optional active-period parts only when > 0). */
 export function renderOadrEvent(event: EventVersion, context: RenderContext): OadrEvent {
   const status = context.withdrawn ? 'cancelled' : eventStatus(event, context.now);
-  const positive = (value: number | undefined): number | undefined => (value !== undefined && value > 0 ? value : undefined);
+  const positive = (value: number | undefined): number | undefined =>
+    value !== undefined && value > 0 ? value : undefined;
   const startafter = positive(event.startAfter);
   const notification = positive(event.notification);
   const rampUp = positive(event.rampUp);
@@ -96,7 +103,9 @@ export function renderOadrEvent(event: EventVersion, context: RenderContext): Oa
         ...(rampUp !== undefined && { rampUp }),
         ...(recovery !== undefined && { recovery }),
       },
-      eiEventSignals: { eiEventSignal: event.signals.map((signal) => renderSignal(event, signal, context.now, status === 'active')) },
+      eiEventSignals: {
+        eiEventSignal: event.signals.map((signal) => renderSignal(event, signal, context.now, status === 'active')),
+      },
       eiTarget: renderTargets(event, context.venId),
     },
     oadrResponseRequired: event.responseRequired,
@@ -121,7 +130,13 @@ export interface DistributeOptions {
 export function distributeEvents(events: readonly EventVersion[], options: DistributeOptions): OadrDistributeEvent {
   const ordered = distributionOrder(events, options.now, options.withdrawn);
   const limited = options.replyLimit ? ordered.slice(0, options.replyLimit) : ordered;
-  const oadrEvent = limited.map((event) => renderOadrEvent(event, { venId: options.venId, now: options.now, withdrawn: options.withdrawn?.has(event.eventId) ?? false }));
+  const oadrEvent = limited.map((event) =>
+    renderOadrEvent(event, {
+      venId: options.venId,
+      now: options.now,
+      withdrawn: options.withdrawn?.has(event.eventId) ?? false,
+    }),
+  );
   return {
     type: 'oadrDistributeEvent',
     eiResponse: eiResponse('OK', options.answering ?? ''),

@@ -48,7 +48,12 @@ export interface EventDeliveryState {
  * withdrawn for a VEN that received an earlier version and has not acknowledged it, within the retention,
  * and not past the event's own end.
  */
-export function inFullState(event: EventVersion, t: Instant, delivery: EventDeliveryState, retention: Duration): boolean {
+export function inFullState(
+  event: EventVersion,
+  t: Instant,
+  delivery: EventDeliveryState,
+  retention: Duration,
+): boolean {
   const withdrawn = !event.cancelled && !delivery.matched && delivery.received;
   if (!event.cancelled && !withdrawn) return delivery.matched && eventStatus(event, t) !== 'completed';
   if (!delivery.received || delivery.cancellationAcknowledged || delivery.cancelledAt === undefined) return false;
@@ -61,9 +66,14 @@ export function inFullState(event: EventVersion, t: Instant, delivery: EventDeli
  * EV-14: active events first by (priority, start, eventId), then the others by (start, priority, eventId);
  * priority 0 sorts after every positive priority. Withdrawn events (EV-11) read as cancelled.
  */
-export function distributionOrder(events: readonly EventVersion[], t: Instant, withdrawn?: ReadonlySet<string>): EventVersion[] {
+export function distributionOrder(
+  events: readonly EventVersion[],
+  t: Instant,
+  withdrawn?: ReadonlySet<string>,
+): EventVersion[] {
   const rank = (e: EventVersion): number => (e.priority > 0 ? e.priority : Infinity);
-  const byId = (a: EventVersion, b: EventVersion): number => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
+  const byId = (a: EventVersion, b: EventVersion): number =>
+    a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
   const active = (e: EventVersion): boolean => !withdrawn?.has(e.eventId) && eventStatus(e, t) === 'active';
   return [...events].sort((a, b) => {
     const activeA = active(a);

@@ -11,7 +11,8 @@ export interface VenAttributes {
   readonly reportOnly?: boolean;
 }
 
-const intersects = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean => !!a && !!b && a.some((x) => b.includes(x));
+const intersects = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean =>
+  !!a && !!b && a.some((x) => b.includes(x));
 
 export function targetsVen(targets: EventTargets, ven: VenAttributes): boolean {
   if (ven.reportOnly) return false;

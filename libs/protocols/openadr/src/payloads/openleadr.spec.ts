@@ -7,7 +7,9 @@ import type { OadrPayload } from './types';
 
 /** Messages as openleadr-python 0.5.x renders its templates (§14): flattened signed object in a loose envelope. */
 const FIXTURES = join(__dirname, 'openleadr-fixtures');
-const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.xml')).sort();
+const files = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.xml'))
+  .sort();
 const fixture = (name: string): Uint8Array => readFileSync(join(FIXTURES, name));
 
 function read(name: string): OadrMessage {
@@ -32,8 +34,15 @@ describe('§14 openleadr-python 0.5.x messages', () => {
   });
 
   it('XML-1: unprefixed requestID in its own default namespace, in a default-namespace envelope', () => {
-    expect(payload('oadrQueryRegistration.xml', 'oadrQueryRegistration')).toEqual({ type: 'oadrQueryRegistration', requestID: '9d2ea8d8-7b6c-4b48-a0b5-2fa6b2b1d7b4' });
-    expect(payload('oadrRequestEvent.xml', 'oadrRequestEvent')).toEqual({ type: 'oadrRequestEvent', requestID: '5f1e6b2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b', venID: '123' });
+    expect(payload('oadrQueryRegistration.xml', 'oadrQueryRegistration')).toEqual({
+      type: 'oadrQueryRegistration',
+      requestID: '9d2ea8d8-7b6c-4b48-a0b5-2fa6b2b1d7b4',
+    });
+    expect(payload('oadrRequestEvent.xml', 'oadrRequestEvent')).toEqual({
+      type: 'oadrRequestEvent',
+      requestID: '5f1e6b2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b',
+      venID: '123',
+    });
   });
 
   it('ID-3/CMP-4: numeric-looking IDs stay strings; the literal None transport address is kept as text', () => {
@@ -58,12 +67,36 @@ describe('§14 openleadr-python 0.5.x messages', () => {
     expect(usage?.reportRequestID).toBe('0');
     expect(usage?.reportName).toBe('METADATA_TELEMETRY_USAGE');
     expect(usage?.createdDateTime).toBe(T('2030-05-01T11:59:58.123Z'));
-    expect(usage?.oadrReportDescription?.map((d) => [d.rID, d.reportType, d.itemBase?.type, d.readingType, d.oadrSamplingRate])).toEqual([
-      ['device001_energy', 'usage', 'energyReal', 'Direct Read', { oadrMinPeriod: 10, oadrMaxPeriod: 10, oadrOnChange: false }],
-      ['device001_power', 'reading', 'powerReal', 'Direct Read', { oadrMinPeriod: 10, oadrMaxPeriod: 86_400, oadrOnChange: false }],
+    expect(
+      usage?.oadrReportDescription?.map((d) => [
+        d.rID,
+        d.reportType,
+        d.itemBase?.type,
+        d.readingType,
+        d.oadrSamplingRate,
+      ]),
+    ).toEqual([
+      [
+        'device001_energy',
+        'usage',
+        'energyReal',
+        'Direct Read',
+        { oadrMinPeriod: 10, oadrMaxPeriod: 10, oadrOnChange: false },
+      ],
+      [
+        'device001_power',
+        'reading',
+        'powerReal',
+        'Direct Read',
+        { oadrMinPeriod: 10, oadrMaxPeriod: 86_400, oadrOnChange: false },
+      ],
     ]);
     expect(usage?.oadrReportDescription?.[1]?.itemBase).toEqual({
-      type: 'powerReal', itemDescription: 'RealPower', itemUnits: 'W', siScaleCode: 'none', powerAttributes: { hertz: '50', voltage: '230', ac: true },
+      type: 'powerReal',
+      itemDescription: 'RealPower',
+      itemUnits: 'W',
+      siScaleCode: 'none',
+      powerAttributes: { hertz: '50', voltage: '230', ac: true },
     });
     expect(usage?.oadrReportDescription?.[0]?.reportDataSource).toEqual({ resourceID: ['device001'] });
     expect(status?.reportRequestID).toBe('');
@@ -72,7 +105,10 @@ describe('§14 openleadr-python 0.5.x messages', () => {
   });
 
   it('CMP-7: pendingReports may hold empty IDs', () => {
-    expect(payload('oadrCreatedReport.xml', 'oadrCreatedReport').oadrPendingReports).toEqual(['3b3c6a1e-0f0a-4c3b-8f7e-0a1b2c3d4e5f', '']);
+    expect(payload('oadrCreatedReport.xml', 'oadrCreatedReport').oadrPendingReports).toEqual([
+      '3b3c6a1e-0f0a-4c3b-8f7e-0a1b2c3d4e5f',
+      '',
+    ]);
     expect(payload('oadrCanceledReport.xml', 'oadrCanceledReport').oadrPendingReports).toEqual([]);
   });
 
@@ -80,8 +116,19 @@ describe('§14 openleadr-python 0.5.x messages', () => {
     const p = payload('oadrCreatedEvent.xml', 'oadrCreatedEvent');
     expect(p.eiResponse).toEqual({ responseCode: '200', responseDescription: 'OK', requestID: '' });
     expect(p.eventResponses).toEqual([
-      { responseCode: '200', responseDescription: 'OK', requestID: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d', qualifiedEventID: { eventID: '123', modificationNumber: 0 }, optType: 'optIn' },
-      { responseCode: '460', requestID: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d', qualifiedEventID: { eventID: 'x-event', modificationNumber: 2 }, optType: 'optOut' },
+      {
+        responseCode: '200',
+        responseDescription: 'OK',
+        requestID: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d',
+        qualifiedEventID: { eventID: '123', modificationNumber: 0 },
+        optType: 'optIn',
+      },
+      {
+        responseCode: '460',
+        requestID: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d',
+        qualifiedEventID: { eventID: 'x-event', modificationNumber: 2 },
+        optType: 'optOut',
+      },
     ]);
     expect(requestIdOf(p)).toBe('');
   });
@@ -92,15 +139,29 @@ describe('§14 openleadr-python 0.5.x messages', () => {
     expect(p.eiResponse?.requestID).toBe('5f1e6b2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b');
     const [event] = p.oadrEvent ?? [];
     expect(event?.eiEvent.eventDescriptor).toEqual({
-      eventID: '123', modificationNumber: 1, modificationDateTime: T('2030-05-01T11:00:00Z'), priority: 1, marketContext: 'http://MarketContext1',
-      createdDateTime: T('2030-05-01T10:00:00Z'), eventStatus: 'far', testEvent: false,
+      eventID: '123',
+      modificationNumber: 1,
+      modificationDateTime: T('2030-05-01T11:00:00Z'),
+      priority: 1,
+      marketContext: 'http://MarketContext1',
+      createdDateTime: T('2030-05-01T10:00:00Z'),
+      eventStatus: 'far',
+      testEvent: false,
     });
     expect(event?.eiEvent.eiActivePeriod).toEqual({ dtstart: T('2030-05-01T12:00:00Z'), duration: 3600, rampUp: 600 });
     expect(event?.eiEvent.eiEventSignals.eiEventSignal).toEqual([
       {
         intervals: [
-          { duration: 1800, uid: '0', payloads: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: '1.0' } }] },
-          { duration: 1800, uid: '1', payloads: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: '2.0' } }] },
+          {
+            duration: 1800,
+            uid: '0',
+            payloads: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: '1.0' } }],
+          },
+          {
+            duration: 1800,
+            uid: '1',
+            payloads: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: '2.0' } }],
+          },
         ],
         signalName: 'simple',
         signalType: 'level',
@@ -117,10 +178,26 @@ describe('§14 openleadr-python 0.5.x messages', () => {
     expect(report?.dtstart).toBe(T('2030-05-01T12:00:00Z'));
     expect(report?.createdDateTime).toBe(T('2030-05-01T12:00:20.654Z'));
     expect(report?.intervals).toEqual([
-      { dtstart: T('2030-05-01T12:00:00Z'), payloads: [{ type: 'oadrReportPayload', rID: 'device001_energy', payloadBase: { type: 'payloadFloat', value: '1.2345' } }] },
+      {
+        dtstart: T('2030-05-01T12:00:00Z'),
+        payloads: [
+          {
+            type: 'oadrReportPayload',
+            rID: 'device001_energy',
+            payloadBase: { type: 'payloadFloat', value: '1.2345' },
+          },
+        ],
+      },
       {
         dtstart: T('2030-05-01T12:00:10Z'),
-        payloads: [{ type: 'oadrReportPayload', rID: 'device001_power', payloadBase: { type: 'payloadFloat', value: '-2.5' }, oadrDataQuality: 'Quality Good - Non Specific' }],
+        payloads: [
+          {
+            type: 'oadrReportPayload',
+            rID: 'device001_power',
+            payloadBase: { type: 'payloadFloat', value: '-2.5' },
+            oadrDataQuality: 'Quality Good - Non Specific',
+          },
+        ],
       },
     ]);
   });
@@ -130,13 +207,20 @@ describe('§14 openleadr-python 0.5.x messages', () => {
     expect(create.createdDateTime).toBe(T('2030-05-01T12:00:00Z'));
     expect(create.qualifiedEventID).toEqual({ eventID: '123', modificationNumber: 0 });
     expect(create.eiTarget).toEqual({ venID: ['123'] });
-    expect(payload('oadrCancelOpt.xml', 'oadrCancelOpt')).toEqual({ type: 'oadrCancelOpt', requestID: '', optID: 'opt-123', venID: '123' });
+    expect(payload('oadrCancelOpt.xml', 'oadrCancelOpt')).toEqual({
+      type: 'oadrCancelOpt',
+      requestID: '',
+      optID: 'opt-123',
+      venID: '123',
+    });
   });
 
   it('RID-2/CMP-11: poll and acks (empty self-closing requestID, unused xmlns:xs)', () => {
     expect(payload('oadrPoll.xml', 'oadrPoll')).toEqual({ type: 'oadrPoll', venID: '123' });
     expect(payload('oadrResponse.xml', 'oadrResponse').eiResponse.requestID).toBe('');
-    expect(payload('oadrCanceledPartyRegistration.xml', 'oadrCanceledPartyRegistration').registrationID).toBe('reg-123');
+    expect(payload('oadrCanceledPartyRegistration.xml', 'oadrCanceledPartyRegistration').registrationID).toBe(
+      'reg-123',
+    );
     expect(payload('oadrRegisteredReport.xml', 'oadrRegisteredReport').oadrReportRequest).toBeUndefined();
   });
 

@@ -3,11 +3,32 @@
  * order and lexical forms, so this walks each XSD sequence in order and only converts values; what is
  * XSD-valid but unusable (FMT-1..4) raises OadrDataError.
  */
-import { ATOM_NS, EI_NS, EMIX_NS, GB_NS, GML_NS, OADR_NS, POWER_NS, PYLD_NS, SCALE_NS, STRM_NS, XCAL_NS } from '../namespaces';
+import {
+  ATOM_NS,
+  EI_NS,
+  EMIX_NS,
+  GB_NS,
+  GML_NS,
+  OADR_NS,
+  POWER_NS,
+  PYLD_NS,
+  SCALE_NS,
+  STRM_NS,
+  XCAL_NS,
+} from '../namespaces';
 import { isXmlSpace } from '../xml/names';
 import type { XmlElement } from '../xml/reader';
 import { serializeElement } from '../xml/writer';
-import { type Duration, OadrDataError, parseBoolean, parseDateTime, parseDecimalText, parseDuration, parseTestEvent, parseUnsignedInt } from '../values';
+import {
+  type Duration,
+  OadrDataError,
+  parseBoolean,
+  parseDateTime,
+  parseDecimalText,
+  parseDuration,
+  parseTestEvent,
+  parseUnsignedInt,
+} from '../values';
 import type {
   DataQuality,
   EiEvent,
@@ -146,7 +167,10 @@ export class PayloadReader {
     const toleranceEl = s.optional(XCAL_NS, 'tolerance');
     let tolerance: Properties['tolerance'];
     if (toleranceEl) {
-      const startafter = Sequence.of(Sequence.of(toleranceEl).required(XCAL_NS, 'tolerate')).optional(XCAL_NS, 'startafter');
+      const startafter = Sequence.of(Sequence.of(toleranceEl).required(XCAL_NS, 'tolerate')).optional(
+        XCAL_NS,
+        'startafter',
+      );
       tolerance = startafter ? { startafter: this.duration(startafter) } : {};
     }
     const notification = s.optional(EI_NS, 'x-eiNotification');
@@ -164,7 +188,10 @@ export class PayloadReader {
 
   qualifiedEventID(el: XmlElement): QualifiedEventID {
     const s = Sequence.of(el);
-    return { eventID: text(s.required(EI_NS, 'eventID')), modificationNumber: parseUnsignedInt(s.required(EI_NS, 'modificationNumber').text) };
+    return {
+      eventID: text(s.required(EI_NS, 'eventID')),
+      modificationNumber: parseUnsignedInt(s.required(EI_NS, 'modificationNumber').text),
+    };
   }
 
   private featureCollection(el: XmlElement): FeatureCollection {
@@ -178,7 +205,9 @@ export class PayloadReader {
       location: {
         polygon: {
           ...(polygonId !== undefined && { id: trimmed(polygonId) }),
-          exterior: { linearRing: { posList: posList === '' ? [] : posList.split(/[ \t\n\r]+/).map(parseDecimalText) } },
+          exterior: {
+            linearRing: { posList: posList === '' ? [] : posList.split(/[ \t\n\r]+/).map(parseDecimalText) },
+          },
         },
       },
     };
@@ -193,13 +222,24 @@ export class PayloadReader {
       endDeviceAsset: strings(POWER_NS, 'endDeviceAsset', 'mrid'),
       meterAsset: strings(POWER_NS, 'meterAsset', 'mrid'),
       pnode: strings(POWER_NS, 'pnode', 'node'),
-      serviceArea: list(s.many(EMIX_NS, 'serviceArea').map((e) => this.featureCollection(Sequence.of(e).required(GML_NS, 'FeatureCollection')))),
+      serviceArea: list(
+        s
+          .many(EMIX_NS, 'serviceArea')
+          .map((e) => this.featureCollection(Sequence.of(e).required(GML_NS, 'FeatureCollection'))),
+      ),
       serviceDeliveryPoint: strings(POWER_NS, 'serviceDeliveryPoint', 'node'),
-      serviceLocation: list(s.many(POWER_NS, 'serviceLocation').map((e) => this.featureCollection(Sequence.of(e).required(GML_NS, 'FeatureCollection')))),
+      serviceLocation: list(
+        s
+          .many(POWER_NS, 'serviceLocation')
+          .map((e) => this.featureCollection(Sequence.of(e).required(GML_NS, 'FeatureCollection'))),
+      ),
       transportInterface: list(
         s.many(POWER_NS, 'transportInterface').map((e) => {
           const t = Sequence.of(e);
-          return { pointOfReceipt: text(t.required(POWER_NS, 'pointOfReceipt')), pointOfDelivery: text(t.required(POWER_NS, 'pointOfDelivery')) };
+          return {
+            pointOfReceipt: text(t.required(POWER_NS, 'pointOfReceipt')),
+            pointOfDelivery: text(t.required(POWER_NS, 'pointOfDelivery')),
+          };
         }),
       ),
       groupID: strings(EI_NS, 'groupID'),
@@ -224,7 +264,12 @@ export class PayloadReader {
     const units = s.required(ns, 'itemUnits');
     const type = itemBaseMember(el);
     if (type === 'pulseCount') {
-      return { type, itemDescription: 'pulse count', itemUnits: 'count', pulseFactor: parseDecimalText(s.required(OADR_NS, 'pulseFactor').text) };
+      return {
+        type,
+        itemDescription: 'pulse count',
+        itemUnits: 'count',
+        pulseFactor: parseDecimalText(s.required(OADR_NS, 'pulseFactor').text),
+      };
     }
     const siScaleCode = token<SiScaleCode>(s.required(SCALE_NS, 'siScaleCode'));
     const powerAttributes = (): PowerAttributes => {
@@ -237,11 +282,29 @@ export class PayloadReader {
     };
     switch (type) {
       case 'powerReal':
-        return { type, itemDescription: 'RealPower', itemUnits: token<'W' | 'J/s'>(units), siScaleCode, powerAttributes: powerAttributes() };
+        return {
+          type,
+          itemDescription: 'RealPower',
+          itemUnits: token<'W' | 'J/s'>(units),
+          siScaleCode,
+          powerAttributes: powerAttributes(),
+        };
       case 'powerApparent':
-        return { type, itemDescription: 'ApparentPower', itemUnits: 'VA', siScaleCode, powerAttributes: powerAttributes() };
+        return {
+          type,
+          itemDescription: 'ApparentPower',
+          itemUnits: 'VA',
+          siScaleCode,
+          powerAttributes: powerAttributes(),
+        };
       case 'powerReactive':
-        return { type, itemDescription: 'ReactivePower', itemUnits: 'VAR', siScaleCode, powerAttributes: powerAttributes() };
+        return {
+          type,
+          itemDescription: 'ReactivePower',
+          itemUnits: 'VAR',
+          siScaleCode,
+          powerAttributes: powerAttributes(),
+        };
       case 'energyReal':
         return { type, itemDescription: 'RealEnergy', itemUnits: 'Wh', siScaleCode };
       case 'energyApparent':
@@ -262,7 +325,12 @@ export class PayloadReader {
       case 'currencyPerKWh':
       case 'currencyPerKW':
       case 'currencyPerThm':
-        return { type, itemDescription: token<'currency' | 'currencyPerKWh' | 'currencyPerKW'>(description), itemUnits: collapsed(units.text), siScaleCode };
+        return {
+          type,
+          itemDescription: token<'currency' | 'currencyPerKWh' | 'currencyPerKW'>(description),
+          itemUnits: collapsed(units.text),
+          siScaleCode,
+        };
       case 'customUnit':
         return { type, itemDescription: text(description), itemUnits: text(units), siScaleCode };
       default:
@@ -291,7 +359,8 @@ export class PayloadReader {
 
   private payloadBase(el: XmlElement): PayloadBase {
     const s = Sequence.of(el);
-    if (el.local === 'payloadFloat') return { type: 'payloadFloat', value: parseDecimalText(s.required(EI_NS, 'value').text) };
+    if (el.local === 'payloadFloat')
+      return { type: 'payloadFloat', value: parseDecimalText(s.required(EI_NS, 'value').text) };
     const oadrOnline = parseBoolean(s.required(OADR_NS, 'oadrOnline').text);
     const oadrManualOverride = parseBoolean(s.required(OADR_NS, 'oadrManualOverride').text);
     const stateEl = s.optional(OADR_NS, 'oadrLoadControlState');
@@ -303,11 +372,17 @@ export class PayloadReader {
         .filter(([, v]) => v !== undefined);
       oadrLoadControlState = Object.fromEntries(entries);
     }
-    return { type: 'oadrPayloadResourceStatus', oadrOnline, oadrManualOverride, ...(oadrLoadControlState && { oadrLoadControlState }) };
+    return {
+      type: 'oadrPayloadResourceStatus',
+      oadrOnline,
+      oadrManualOverride,
+      ...(oadrLoadControlState && { oadrLoadControlState }),
+    };
   }
 
   private streamPayload(el: XmlElement): StreamPayload {
-    if (el.local === 'signalPayload') return { type: 'signalPayload', payloadBase: this.payloadBase(Sequence.of(el).member()) };
+    if (el.local === 'signalPayload')
+      return { type: 'signalPayload', payloadBase: this.payloadBase(Sequence.of(el).member()) };
     if (el.local === 'oadrGBPayload') return { type: 'oadrGBPayload', feed: this.feed(el) };
     const s = Sequence.of(el);
     const rID = text(s.required(EI_NS, 'rID'));
@@ -326,20 +401,22 @@ export class PayloadReader {
   }
 
   intervals(el: XmlElement): Interval[] {
-    return Sequence.of(el).many(EI_NS, 'interval').map((i) => {
-      const s = Sequence.of(i);
-      const dtstart = s.optional(XCAL_NS, 'dtstart');
-      const duration = s.optional(XCAL_NS, 'duration');
-      const uid = s.optional(XCAL_NS, 'uid');
-      const payloads: StreamPayload[] = [];
-      for (let p = s.next(); p; p = s.next()) payloads.push(this.streamPayload(p));
-      return {
-        ...(dtstart && { dtstart: this.dtstart(dtstart) }),
-        ...(duration && { duration: this.durationProp(duration) }),
-        ...(uid && { uid: text(Sequence.of(uid).required(XCAL_NS, 'text')) }),
-        payloads,
-      };
-    });
+    return Sequence.of(el)
+      .many(EI_NS, 'interval')
+      .map((i) => {
+        const s = Sequence.of(i);
+        const dtstart = s.optional(XCAL_NS, 'dtstart');
+        const duration = s.optional(XCAL_NS, 'duration');
+        const uid = s.optional(XCAL_NS, 'uid');
+        const payloads: StreamPayload[] = [];
+        for (let p = s.next(); p; p = s.next()) payloads.push(this.streamPayload(p));
+        return {
+          ...(dtstart && { dtstart: this.dtstart(dtstart) }),
+          ...(duration && { duration: this.durationProp(duration) }),
+          ...(uid && { uid: text(Sequence.of(uid).required(XCAL_NS, 'text')) }),
+          payloads,
+        };
+      });
   }
 
   private optionalItemBase(s: Sequence, before: { ns: string; local: string }): ItemBase | undefined {
@@ -363,7 +440,11 @@ export class PayloadReader {
       signalType,
       signalID,
       ...(itemBase && { itemBase }),
-      ...(currentValue && { currentValue: parseDecimalText(Sequence.of(Sequence.of(currentValue).required(EI_NS, 'payloadFloat')).required(EI_NS, 'value').text) }),
+      ...(currentValue && {
+        currentValue: parseDecimalText(
+          Sequence.of(Sequence.of(currentValue).required(EI_NS, 'payloadFloat')).required(EI_NS, 'value').text,
+        ),
+      }),
     };
   }
 
@@ -380,7 +461,9 @@ export class PayloadReader {
     const eventStatus = token<EventStatus>(d.required(EI_NS, 'eventStatus'));
     const testEvent = d.optional(EI_NS, 'testEvent');
     const vtnComment = d.optional(EI_NS, 'vtnComment');
-    const eiActivePeriod = this.properties(Sequence.of(s.required(EI_NS, 'eiActivePeriod')).required(XCAL_NS, 'properties'));
+    const eiActivePeriod = this.properties(
+      Sequence.of(s.required(EI_NS, 'eiActivePeriod')).required(XCAL_NS, 'properties'),
+    );
     const signals = Sequence.of(s.required(EI_NS, 'eiEventSignals'));
     const eiEventSignal = signals.many(EI_NS, 'eiEventSignal').map((e) => this.eventSignal(e));
     const baselineEl = signals.optional(EI_NS, 'eiEventBaseline');
@@ -394,7 +477,15 @@ export class PayloadReader {
       const resourceID = list(b.many(EI_NS, 'resourceID').map(text));
       const baselineName = text(b.required(EI_NS, 'baselineName'));
       const itemBase = b.peek() ? this.itemBase(b.member()) : undefined;
-      eiEventBaseline = { dtstart, duration, intervals, baselineID, ...(resourceID && { resourceID }), baselineName, ...(itemBase && { itemBase }) };
+      eiEventBaseline = {
+        dtstart,
+        duration,
+        intervals,
+        baselineID,
+        ...(resourceID && { resourceID }),
+        baselineName,
+        ...(itemBase && { itemBase }),
+      };
     }
     const eiTarget = this.eiTarget(s.required(EI_NS, 'eiTarget'));
     return {
@@ -423,7 +514,13 @@ export class PayloadReader {
     const requestID = text(s.required(PYLD_NS, 'requestID'));
     const qualifiedEventID = this.qualifiedEventID(s.required(EI_NS, 'qualifiedEventID'));
     const optType = token<OptType>(s.required(EI_NS, 'optType'));
-    return { responseCode, ...(responseDescription !== undefined && { responseDescription }), requestID, qualifiedEventID, optType };
+    return {
+      responseCode,
+      ...(responseDescription !== undefined && { responseDescription }),
+      requestID,
+      qualifiedEventID,
+      optType,
+    };
   }
 
   reportRequest(el: XmlElement): OadrReportRequest {
@@ -434,7 +531,9 @@ export class PayloadReader {
     const granularity = this.durationProp(r.required(XCAL_NS, 'granularity'));
     const reportBackDuration = this.durationProp(r.required(EI_NS, 'reportBackDuration'));
     const interval = r.optional(EI_NS, 'reportInterval');
-    const reportInterval = interval ? this.properties(Sequence.of(interval).required(XCAL_NS, 'properties')) : undefined;
+    const reportInterval = interval
+      ? this.properties(Sequence.of(interval).required(XCAL_NS, 'properties'))
+      : undefined;
     const specifierPayload = r.many(EI_NS, 'specifierPayload').map((p) => {
       const ps = Sequence.of(p);
       const rID = text(ps.required(EI_NS, 'rID'));
@@ -442,7 +541,16 @@ export class PayloadReader {
       const readingType = token<ReadingType>(ps.required(EI_NS, 'readingType'));
       return { rID, ...(itemBase && { itemBase }), readingType };
     });
-    return { reportRequestID, reportSpecifier: { reportSpecifierID, granularity, reportBackDuration, ...(reportInterval && { reportInterval }), specifierPayload } };
+    return {
+      reportRequestID,
+      reportSpecifier: {
+        reportSpecifierID,
+        granularity,
+        reportBackDuration,
+        ...(reportInterval && { reportInterval }),
+        specifierPayload,
+      },
+    };
   }
 
   private reportDescription(el: XmlElement): OadrReportDescription {
@@ -519,29 +627,57 @@ export class PayloadReader {
           s.many(OADR_NS, 'oadrEvent').map((e) => {
             const es = Sequence.of(e);
             const eiEvent = this.eiEvent(es.required(EI_NS, 'eiEvent'));
-            return { eiEvent, oadrResponseRequired: token<'always' | 'never'>(es.required(OADR_NS, 'oadrResponseRequired')) };
+            return {
+              eiEvent,
+              oadrResponseRequired: token<'always' | 'never'>(es.required(OADR_NS, 'oadrResponseRequired')),
+            };
           }),
         );
-        return { type, ...(response && { eiResponse: this.eiResponse(response) }), requestID: req, vtnID, ...(events && { oadrEvent: events }) };
+        return {
+          type,
+          ...(response && { eiResponse: this.eiResponse(response) }),
+          requestID: req,
+          vtnID,
+          ...(events && { oadrEvent: events }),
+        };
       }
       case 'oadrCreatedEvent': {
         const c = Sequence.of(s.required(PYLD_NS, 'eiCreatedEvent'));
         const response = this.eiResponse(c.required(EI_NS, 'eiResponse'));
         const responses = c.optional(EI_NS, 'eventResponses');
-        const eventResponses = responses ? Sequence.of(responses).many(EI_NS, 'eventResponse').map((r) => this.eventResponse(r)) : undefined;
-        return { type, eiResponse: response, ...(eventResponses && { eventResponses }), venID: text(c.required(EI_NS, 'venID')) };
+        const eventResponses = responses
+          ? Sequence.of(responses)
+              .many(EI_NS, 'eventResponse')
+              .map((r) => this.eventResponse(r))
+          : undefined;
+        return {
+          type,
+          eiResponse: response,
+          ...(eventResponses && { eventResponses }),
+          venID: text(c.required(EI_NS, 'venID')),
+        };
       }
       case 'oadrRequestEvent': {
         const r = Sequence.of(s.required(PYLD_NS, 'eiRequestEvent'));
         const req = text(r.required(PYLD_NS, 'requestID'));
         const ven = text(r.required(EI_NS, 'venID'));
         const replyLimit = r.optional(PYLD_NS, 'replyLimit');
-        return { type, requestID: req, venID: ven, ...(replyLimit && { replyLimit: parseUnsignedInt(replyLimit.text) }) };
+        return {
+          type,
+          requestID: req,
+          venID: ven,
+          ...(replyLimit && { replyLimit: parseUnsignedInt(replyLimit.text) }),
+        };
       }
       case 'oadrResponse':
         return { type, eiResponse: eiResponse(), ...venID() };
       case 'oadrCancelOpt':
-        return { type, requestID: requestID(), optID: text(s.required(EI_NS, 'optID')), venID: text(s.required(EI_NS, 'venID')) };
+        return {
+          type,
+          requestID: requestID(),
+          optID: text(s.required(EI_NS, 'optID')),
+          venID: text(s.required(EI_NS, 'venID')),
+        };
       case 'oadrCanceledOpt': {
         const response = eiResponse();
         const optID = optText(s.optional(EI_NS, 'optID'));
@@ -586,7 +722,9 @@ export class PayloadReader {
       case 'oadrCanceledReport':
       case 'oadrCreatedReport': {
         const response = eiResponse();
-        const oadrPendingReports = Sequence.of(s.required(OADR_NS, 'oadrPendingReports')).many(EI_NS, 'reportRequestID').map(text);
+        const oadrPendingReports = Sequence.of(s.required(OADR_NS, 'oadrPendingReports'))
+          .many(EI_NS, 'reportRequestID')
+          .map(text);
         return { type, eiResponse: response, oadrPendingReports, ...venID() };
       }
       case 'oadrCreateReport': {
@@ -599,7 +737,13 @@ export class PayloadReader {
         const reports = list(s.many(OADR_NS, 'oadrReport').map((r) => this.report(r)));
         const ven = venID();
         const reportRequestID = optText(s.optional(EI_NS, 'reportRequestID'));
-        return { type, requestID: req, ...(reports && { oadrReport: reports }), ...ven, ...(reportRequestID !== undefined && { reportRequestID }) };
+        return {
+          type,
+          requestID: req,
+          ...(reports && { oadrReport: reports }),
+          ...ven,
+          ...(reportRequestID !== undefined && { reportRequestID }),
+        };
       }
       case 'oadrRegisteredReport': {
         const response = eiResponse();
@@ -614,7 +758,12 @@ export class PayloadReader {
       case 'oadrUpdatedReport': {
         const response = eiResponse();
         const cancel = s.optional(OADR_NS, 'oadrCancelReport');
-        return { type, eiResponse: response, ...(cancel && { oadrCancelReport: this.cancelReportBody(Sequence.of(cancel)) }), ...venID() };
+        return {
+          type,
+          eiResponse: response,
+          ...(cancel && { oadrCancelReport: this.cancelReportBody(Sequence.of(cancel)) }),
+          ...venID(),
+        };
       }
       case 'oadrCancelPartyRegistration':
         return { type, requestID: requestID(), registrationID: text(s.required(EI_NS, 'registrationID')), ...venID() };
@@ -670,7 +819,10 @@ export class PayloadReader {
               .many(OADR_NS, 'oadrService')
               .map((svc) => {
                 const ss = Sequence.of(svc);
-                return { oadrServiceName: token<ServiceName>(ss.required(OADR_NS, 'oadrServiceName')), oadrInfo: ss.many(OADR_NS, 'oadrInfo').map(oadrInfo) };
+                return {
+                  oadrServiceName: token<ServiceName>(ss.required(OADR_NS, 'oadrServiceName')),
+                  oadrInfo: ss.many(OADR_NS, 'oadrInfo').map(oadrInfo),
+                };
               })
           : undefined;
         const extensions = s.optional(OADR_NS, 'oadrExtensions');
@@ -705,7 +857,12 @@ export class PayloadReader {
     }
   }
 
-  private cancelReportBody(s: Sequence): { requestID: string; reportRequestID: string[]; reportToFollow: boolean; venID?: string } {
+  private cancelReportBody(s: Sequence): {
+    requestID: string;
+    reportRequestID: string[];
+    reportToFollow: boolean;
+    venID?: string;
+  } {
     const requestID = text(s.required(PYLD_NS, 'requestID'));
     const reportRequestID = s.many(EI_NS, 'reportRequestID').map(text);
     const reportToFollow = parseBoolean(s.required(PYLD_NS, 'reportToFollow').text);

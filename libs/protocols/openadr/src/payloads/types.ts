@@ -18,35 +18,113 @@ export type EventStatus = 'none' | 'far' | 'near' | 'active' | 'completed' | 'ca
 export type OptType = 'optIn' | 'optOut';
 export type ResponseRequired = 'always' | 'never';
 export type SignalType =
-  | 'delta' | 'level' | 'multiplier' | 'price' | 'priceMultiplier' | 'priceRelative' | 'setpoint'
-  | 'x-loadControlCapacity' | 'x-loadControlLevelOffset' | 'x-loadControlPercentOffset' | 'x-loadControlSetpoint';
+  | 'delta'
+  | 'level'
+  | 'multiplier'
+  | 'price'
+  | 'priceMultiplier'
+  | 'priceRelative'
+  | 'setpoint'
+  | 'x-loadControlCapacity'
+  | 'x-loadControlLevelOffset'
+  | 'x-loadControlPercentOffset'
+  | 'x-loadControlSetpoint';
 export type SiScaleCode = 'p' | 'n' | 'micro' | 'm' | 'c' | 'd' | 'none' | 'k' | 'M' | 'G' | 'T';
 /** The EiExtensionTokenType pattern `x-\S.*` many enumerations admit. */
 export type Extension = `x-${string}`;
 export type SignalName =
-  | 'SIMPLE' | 'simple' | 'ELECTRICITY_PRICE' | 'ENERGY_PRICE' | 'DEMAND_CHARGE' | 'BID_PRICE' | 'BID_LOAD' | 'BID_ENERGY'
-  | 'CHARGE_STATE' | 'LOAD_DISPATCH' | 'LOAD_CONTROL' | Extension;
+  | 'SIMPLE'
+  | 'simple'
+  | 'ELECTRICITY_PRICE'
+  | 'ENERGY_PRICE'
+  | 'DEMAND_CHARGE'
+  | 'BID_PRICE'
+  | 'BID_LOAD'
+  | 'BID_ENERGY'
+  | 'CHARGE_STATE'
+  | 'LOAD_DISPATCH'
+  | 'LOAD_CONTROL'
+  | Extension;
 export type ReportName =
-  | 'METADATA_HISTORY_USAGE' | 'HISTORY_USAGE' | 'METADATA_HISTORY_GREENBUTTON' | 'HISTORY_GREENBUTTON'
-  | 'METADATA_TELEMETRY_USAGE' | 'TELEMETRY_USAGE' | 'METADATA_TELEMETRY_STATUS' | 'TELEMETRY_STATUS' | Extension;
+  | 'METADATA_HISTORY_USAGE'
+  | 'HISTORY_USAGE'
+  | 'METADATA_HISTORY_GREENBUTTON'
+  | 'HISTORY_GREENBUTTON'
+  | 'METADATA_TELEMETRY_USAGE'
+  | 'TELEMETRY_USAGE'
+  | 'METADATA_TELEMETRY_STATUS'
+  | 'TELEMETRY_STATUS'
+  | Extension;
 export type ReportType =
-  | 'reading' | 'usage' | 'demand' | 'setPoint' | 'deltaUsage' | 'deltaSetPoint' | 'deltaDemand' | 'baseline' | 'deviation'
-  | 'avgUsage' | 'avgDemand' | 'operatingState' | 'upRegulationCapacityAvailable' | 'downRegulationCapacityAvailable'
-  | 'regulationSetpoint' | 'storedEnergy' | 'targetEnergyStorage' | 'availableEnergyStorage' | 'price' | 'level'
-  | 'powerFactor' | 'percentUsage' | 'percentDemand' | Extension;
+  | 'reading'
+  | 'usage'
+  | 'demand'
+  | 'setPoint'
+  | 'deltaUsage'
+  | 'deltaSetPoint'
+  | 'deltaDemand'
+  | 'baseline'
+  | 'deviation'
+  | 'avgUsage'
+  | 'avgDemand'
+  | 'operatingState'
+  | 'upRegulationCapacityAvailable'
+  | 'downRegulationCapacityAvailable'
+  | 'regulationSetpoint'
+  | 'storedEnergy'
+  | 'targetEnergyStorage'
+  | 'availableEnergyStorage'
+  | 'price'
+  | 'level'
+  | 'powerFactor'
+  | 'percentUsage'
+  | 'percentDemand'
+  | Extension;
 export type ReadingType =
-  | 'Direct Read' | 'Net' | 'Allocated' | 'Estimated' | 'Summed' | 'Derived' | 'Mean' | 'Peak' | 'Hybrid' | 'Contract'
-  | 'Projected' | Extension;
+  | 'Direct Read'
+  | 'Net'
+  | 'Allocated'
+  | 'Estimated'
+  | 'Summed'
+  | 'Derived'
+  | 'Mean'
+  | 'Peak'
+  | 'Hybrid'
+  | 'Contract'
+  | 'Projected'
+  | Extension;
 export type OptReason =
-  | 'economic' | 'emergency' | 'mustRun' | 'notParticipating' | 'outageRunStatus' | 'overrideStatus' | 'participating' | Extension;
+  | 'economic'
+  | 'emergency'
+  | 'mustRun'
+  | 'notParticipating'
+  | 'outageRunStatus'
+  | 'overrideStatus'
+  | 'participating'
+  | Extension;
 export type DataQuality =
-  | 'No Quality - No Value' | 'No New Value - Previous Value Used' | 'Quality Bad - Non Specific'
-  | 'Quality Bad - Configuration Error' | 'Quality Bad - Not Connected' | 'Quality Bad - Device Failure'
-  | 'Quality Bad - Sensor Failure' | 'Quality Bad - Last Known Value' | 'Quality Bad - Comm Failure'
-  | 'Quality Bad - Out of Service' | 'Quality Uncertain - Non Specific' | 'Quality Uncertain - Last Usable Value'
-  | 'Quality Uncertain - Sensor Not Accurate' | 'Quality Uncertain - EU Units Exceeded' | 'Quality Uncertain - Sub Normal'
-  | 'Quality Good - Non Specific' | 'Quality Good - Local Override' | 'Quality Limit - Field/Not' | 'Quality Limit - Field/Low'
-  | 'Quality Limit - Field/High' | 'Quality Limit - Field/Constant' | Extension;
+  | 'No Quality - No Value'
+  | 'No New Value - Previous Value Used'
+  | 'Quality Bad - Non Specific'
+  | 'Quality Bad - Configuration Error'
+  | 'Quality Bad - Not Connected'
+  | 'Quality Bad - Device Failure'
+  | 'Quality Bad - Sensor Failure'
+  | 'Quality Bad - Last Known Value'
+  | 'Quality Bad - Comm Failure'
+  | 'Quality Bad - Out of Service'
+  | 'Quality Uncertain - Non Specific'
+  | 'Quality Uncertain - Last Usable Value'
+  | 'Quality Uncertain - Sensor Not Accurate'
+  | 'Quality Uncertain - EU Units Exceeded'
+  | 'Quality Uncertain - Sub Normal'
+  | 'Quality Good - Non Specific'
+  | 'Quality Good - Local Override'
+  | 'Quality Limit - Field/Not'
+  | 'Quality Limit - Field/Low'
+  | 'Quality Limit - Field/High'
+  | 'Quality Limit - Field/Constant'
+  | Extension;
 export type ProfileName = '2.0a' | '2.0b';
 export type TransportName = 'simpleHttp' | 'xmpp';
 export type ServiceName = 'EiEvent' | 'EiOpt' | 'EiReport' | 'EiRegisterParty' | 'OadrPoll';
@@ -115,7 +193,9 @@ interface ScaledItem<T extends string, D extends string, U extends string> {
   siScaleCode: SiScaleCode;
 }
 
-type PowerItem<T extends string, D extends string, U extends string> = ScaledItem<T, D, U> & { powerAttributes: PowerAttributes };
+type PowerItem<T extends string, D extends string, U extends string> = ScaledItem<T, D, U> & {
+  powerAttributes: PowerAttributes;
+};
 
 /**
  * Members of the emix:itemBase substitution group (the unit of a signal or a report data point). Where
@@ -130,7 +210,11 @@ export type ItemBase =
   | ScaledItem<'energyReactive', 'ReactiveEnergy', 'VARh'>
   | ScaledItem<'voltage', 'Voltage', 'V'>
   /** itemUnits: an ISO 4217 code. */
-  | ScaledItem<'currency' | 'currencyPerKWh' | 'currencyPerKW' | 'currencyPerThm', 'currency' | 'currencyPerKWh' | 'currencyPerKW', string>
+  | ScaledItem<
+      'currency' | 'currencyPerKWh' | 'currencyPerKW' | 'currencyPerThm',
+      'currency' | 'currencyPerKWh' | 'currencyPerKW',
+      string
+    >
   | ScaledItem<'customUnit', string, string>
   | ScaledItem<'current', 'Current', 'A'>
   | ScaledItem<'frequency', 'Frequency', 'Hz'>
@@ -158,7 +242,12 @@ export interface LoadControlState {
 /** Members of the ei:payloadBase substitution group. */
 export type PayloadBase =
   | { type: 'payloadFloat'; value: DecimalText }
-  | { type: 'oadrPayloadResourceStatus'; oadrOnline: boolean; oadrManualOverride: boolean; oadrLoadControlState?: LoadControlState };
+  | {
+      type: 'oadrPayloadResourceStatus';
+      oadrOnline: boolean;
+      oadrManualOverride: boolean;
+      oadrLoadControlState?: LoadControlState;
+    };
 
 export interface SignalPayload {
   type: 'signalPayload';
@@ -521,9 +610,27 @@ export type OadrPayloadType = OadrPayload['type'];
 
 /** The payload types in the order of the oadrSignedObject choice. */
 export const OADR_PAYLOAD_TYPES: readonly OadrPayloadType[] = [
-  'oadrDistributeEvent', 'oadrCreatedEvent', 'oadrRequestEvent', 'oadrResponse', 'oadrCancelOpt', 'oadrCanceledOpt',
-  'oadrCreateOpt', 'oadrCreatedOpt', 'oadrCancelReport', 'oadrCanceledReport', 'oadrCreateReport', 'oadrCreatedReport',
-  'oadrRegisterReport', 'oadrRegisteredReport', 'oadrUpdateReport', 'oadrUpdatedReport', 'oadrCancelPartyRegistration',
-  'oadrCanceledPartyRegistration', 'oadrCreatePartyRegistration', 'oadrCreatedPartyRegistration',
-  'oadrRequestReregistration', 'oadrQueryRegistration', 'oadrPoll',
+  'oadrDistributeEvent',
+  'oadrCreatedEvent',
+  'oadrRequestEvent',
+  'oadrResponse',
+  'oadrCancelOpt',
+  'oadrCanceledOpt',
+  'oadrCreateOpt',
+  'oadrCreatedOpt',
+  'oadrCancelReport',
+  'oadrCanceledReport',
+  'oadrCreateReport',
+  'oadrCreatedReport',
+  'oadrRegisterReport',
+  'oadrRegisteredReport',
+  'oadrUpdateReport',
+  'oadrUpdatedReport',
+  'oadrCancelPartyRegistration',
+  'oadrCanceledPartyRegistration',
+  'oadrCreatePartyRegistration',
+  'oadrCreatedPartyRegistration',
+  'oadrRequestReregistration',
+  'oadrQueryRegistration',
+  'oadrPoll',
 ];

@@ -41,8 +41,20 @@ describe('XW-4 / §3 every itemBase member the XSD defines', () => {
   const power = { hertz: '60', voltage: '120', ac: false };
   const members: ItemBase[] = [
     { type: 'powerReal', itemDescription: 'RealPower', itemUnits: 'W', siScaleCode: 'k', powerAttributes: power },
-    { type: 'powerApparent', itemDescription: 'ApparentPower', itemUnits: 'VA', siScaleCode: 'none', powerAttributes: power },
-    { type: 'powerReactive', itemDescription: 'ReactivePower', itemUnits: 'VAR', siScaleCode: 'M', powerAttributes: power },
+    {
+      type: 'powerApparent',
+      itemDescription: 'ApparentPower',
+      itemUnits: 'VA',
+      siScaleCode: 'none',
+      powerAttributes: power,
+    },
+    {
+      type: 'powerReactive',
+      itemDescription: 'ReactivePower',
+      itemUnits: 'VAR',
+      siScaleCode: 'M',
+      powerAttributes: power,
+    },
     { type: 'energyReal', itemDescription: 'RealEnergy', itemUnits: 'Wh', siScaleCode: 'k' },
     { type: 'energyApparent', itemDescription: 'ApparentEnergy', itemUnits: 'VAh', siScaleCode: 'none' },
     { type: 'energyReactive', itemDescription: 'ReactiveEnergy', itemUnits: 'VARh', siScaleCode: 'none' },
@@ -63,7 +75,12 @@ describe('XW-4 / §3 every itemBase member the XSD defines', () => {
     requestID: 'req-1',
     oadrReport: [
       {
-        oadrReportDescription: members.map((itemBase, i) => ({ rID: `r${i}`, reportType: 'reading', itemBase, readingType: 'Direct Read' })),
+        oadrReportDescription: members.map((itemBase, i) => ({
+          rID: `r${i}`,
+          reportType: 'reading',
+          itemBase,
+          readingType: 'Direct Read',
+        })),
         reportRequestID: '0',
         reportSpecifierID: 'spec-1',
         reportName: 'METADATA_TELEMETRY_USAGE',
@@ -80,7 +97,10 @@ describe('XW-4 / §3 every itemBase member the XSD defines', () => {
   });
 
   it('XML-4: an empty element with a fixed value (valid: it takes that value) reads as the fixed value', async () => {
-    const xml = writeOadrPayload(registration).replace('<power:itemDescription>RealPower</power:itemDescription><power:itemUnits>W</power:itemUnits>', '<power:itemDescription/><power:itemUnits>W</power:itemUnits>');
+    const xml = writeOadrPayload(registration).replace(
+      '<power:itemDescription>RealPower</power:itemDescription><power:itemUnits>W</power:itemUnits>',
+      '<power:itemDescription/><power:itemUnits>W</power:itemUnits>',
+    );
     expect(xml).toContain('<power:itemDescription/>');
     expect(await xmllintValidate([xml])).toEqual([{ valid: true, errors: '' }]);
     const read = readOadrPayload(xml);
@@ -99,11 +119,21 @@ describe('XW-1..3 the written form', () => {
         '<ei:responseCode>200</ei:responseCode><ei:responseDescription>OK</ei:responseDescription><pyld:requestID/></ei:eiResponse>' +
         '<ei:venID>ven-1</ei:venID></oadr:oadrResponse></oadr:oadrSignedObject></oadr:oadrPayload>',
     );
-    expect(WRITTEN_PREFIXES.map(([prefix]) => prefix)).toEqual(['oadr', 'ei', 'pyld', 'emix', 'power', 'scale', 'xcal', 'strm']);
+    expect(WRITTEN_PREFIXES.map(([prefix]) => prefix)).toEqual([
+      'oadr',
+      'ei',
+      'pyld',
+      'emix',
+      'power',
+      'scale',
+      'xcal',
+      'strm',
+    ]);
   });
 
   it('XW-1: the same input gives the same bytes', () => {
-    for (const type of OADR_PAYLOAD_TYPES) expect(writeOadrPayload(structuredClone(richSamples[type]))).toBe(writeOadrPayload(richSamples[type]));
+    for (const type of OADR_PAYLOAD_TYPES)
+      expect(writeOadrPayload(structuredClone(richSamples[type]))).toBe(writeOadrPayload(richSamples[type]));
   });
 
   it('XW-2: optional elements without a value are left out; a required one without a value is written empty', () => {
@@ -111,7 +141,9 @@ describe('XW-1..3 the written form', () => {
     expect(xml).not.toContain('ei:registrationID');
     expect(xml).not.toContain('ei:venID');
     expect(xml).not.toContain('oadr:oadrRequestedOadrPollFreq');
-    expect(writeOadrPayload(minimalSamples.oadrQueryRegistration)).toContain('<oadr:oadrQueryRegistration ei:schemaVersion="2.0b"><pyld:requestID/></oadr:oadrQueryRegistration>');
+    expect(writeOadrPayload(minimalSamples.oadrQueryRegistration)).toContain(
+      '<oadr:oadrQueryRegistration ei:schemaVersion="2.0b"><pyld:requestID/></oadr:oadrQueryRegistration>',
+    );
   });
 
   it('XW-2: never writes None, null or undefined', () => {
@@ -126,35 +158,177 @@ describe('XW-1..3 the written form', () => {
   it('XW-2: element order follows the XSD sequences (eventDescriptor, properties, eiEventSignal, eiTarget, oadrReport…)', () => {
     const xml = writeOadrPayload(richSamples.oadrDistributeEvent);
     const order = (names: string[], from = 0): number[] => names.map((n) => xml.indexOf(n, from));
-    const ascending = (positions: number[]): boolean => positions.every((p, i) => p >= 0 && (i === 0 || p > (positions[i - 1] ?? 0)));
-    expect(ascending(order(['<ei:eventID>', '<ei:modificationNumber>', '<ei:modificationDateTime>', '<ei:modificationReason>', '<ei:priority>', '<ei:eiMarketContext>', '<ei:createdDateTime>', '<ei:eventStatus>', '<ei:testEvent>', '<ei:vtnComment>']))).toBe(true);
-    expect(ascending(order(['<xcal:dtstart>', '<xcal:duration>', '<xcal:tolerance>', '<ei:x-eiNotification>', '<ei:x-eiRampUp>', '<ei:x-eiRecovery>', '<xcal:components/>']))).toBe(true);
-    expect(ascending(order(['<strm:intervals>', '<ei:signalName>', '<ei:signalType>', '<ei:signalID>', '<ei:currentValue>']))).toBe(true);
+    const ascending = (positions: number[]): boolean =>
+      positions.every((p, i) => p >= 0 && (i === 0 || p > (positions[i - 1] ?? 0)));
+    expect(
+      ascending(
+        order([
+          '<ei:eventID>',
+          '<ei:modificationNumber>',
+          '<ei:modificationDateTime>',
+          '<ei:modificationReason>',
+          '<ei:priority>',
+          '<ei:eiMarketContext>',
+          '<ei:createdDateTime>',
+          '<ei:eventStatus>',
+          '<ei:testEvent>',
+          '<ei:vtnComment>',
+        ]),
+      ),
+    ).toBe(true);
+    expect(
+      ascending(
+        order([
+          '<xcal:dtstart>',
+          '<xcal:duration>',
+          '<xcal:tolerance>',
+          '<ei:x-eiNotification>',
+          '<ei:x-eiRampUp>',
+          '<ei:x-eiRecovery>',
+          '<xcal:components/>',
+        ]),
+      ),
+    ).toBe(true);
+    expect(
+      ascending(
+        order(['<strm:intervals>', '<ei:signalName>', '<ei:signalType>', '<ei:signalID>', '<ei:currentValue>']),
+      ),
+    ).toBe(true);
     const target = xml.indexOf('<power:aggregatedPnode>');
-    expect(ascending(order(['<power:aggregatedPnode>', '<power:endDeviceAsset>', '<power:meterAsset>', '<power:pnode>', '<emix:serviceArea>', '<power:serviceDeliveryPoint>', '<power:serviceLocation>', '<power:transportInterface>', '<ei:groupID>', '<ei:groupName>', '<ei:resourceID>', '<ei:venID>', '<ei:partyID>'], target))).toBe(true);
+    expect(
+      ascending(
+        order(
+          [
+            '<power:aggregatedPnode>',
+            '<power:endDeviceAsset>',
+            '<power:meterAsset>',
+            '<power:pnode>',
+            '<emix:serviceArea>',
+            '<power:serviceDeliveryPoint>',
+            '<power:serviceLocation>',
+            '<power:transportInterface>',
+            '<ei:groupID>',
+            '<ei:groupName>',
+            '<ei:resourceID>',
+            '<ei:venID>',
+            '<ei:partyID>',
+          ],
+          target,
+        ),
+      ),
+    ).toBe(true);
     const report = writeOadrPayload(richSamples.oadrRegisterReport);
-    expect(ascending(['<xcal:duration>', '<ei:eiReportID>', '<oadr:oadrReportDescription>', '<ei:reportRequestID>0', '<ei:reportSpecifierID>', '<ei:reportName>', '<ei:createdDateTime>'].map((n) => report.indexOf(n)))).toBe(true);
+    expect(
+      ascending(
+        [
+          '<xcal:duration>',
+          '<ei:eiReportID>',
+          '<oadr:oadrReportDescription>',
+          '<ei:reportRequestID>0',
+          '<ei:reportSpecifierID>',
+          '<ei:reportName>',
+          '<ei:createdDateTime>',
+        ].map((n) => report.indexOf(n)),
+      ),
+    ).toBe(true);
   });
 
   it('XW-3: escapes & < > in text and also " in attributes; CR and tabs survive as references', () => {
-    const xml = writeOadrPayload({ type: 'oadrResponse', eiResponse: { responseCode: '200', responseDescription: 'a & b <c> "d"\r\n\tend', requestID: '' } });
+    const xml = writeOadrPayload({
+      type: 'oadrResponse',
+      eiResponse: { responseCode: '200', responseDescription: 'a & b <c> "d"\r\n\tend', requestID: '' },
+    });
     expect(xml).toContain('<ei:responseDescription>a &amp; b &lt;c&gt; "d"&#13;\n\tend</ei:responseDescription>');
     const back = readOadrPayload(xml);
-    expect(back.ok && back.message.payload.type === 'oadrResponse' && back.message.payload.eiResponse.responseDescription).toBe('a & b <c> "d"\r\n\tend');
+    expect(
+      back.ok && back.message.payload.type === 'oadrResponse' && back.message.payload.eiResponse.responseDescription,
+    ).toBe('a & b <c> "d"\r\n\tend');
   });
 
   it.each<[string, () => string, new (message: string) => Error]>([
-    ['XW-3: characters XML 1.0 forbids', () => writeOadrPayload({ type: 'oadrPoll', venID: 'ven\u0001' }), XmlWriteError],
+    [
+      'XW-3: characters XML 1.0 forbids',
+      () => writeOadrPayload({ type: 'oadrPoll', venID: 'ven\u0001' }),
+      XmlWriteError,
+    ],
     ['XW-3: lone surrogates', () => writeOadrPayload({ type: 'oadrPoll', venID: '\uD800' }), XmlWriteError],
-    ['FMT-4: NaN', () => writeOadrPayload({ type: 'oadrRequestEvent', requestID: '', venID: 'v', replyLimit: Number.NaN }), OadrDataError],
-    ['FMT-2: negative durations', () => writeOadrPayload({ ...minimalSamples.oadrCreatedPartyRegistration, oadrRequestedOadrPollFreq: -1 } as OadrPayload), OadrDataError],
-    ['FMT-1: fractional instants', () => writeOadrPayload({ ...minimalSamples.oadrCreateOpt, createdDateTime: 0.5 } as OadrPayload), OadrDataError],
-    ['TR-5: response codes of other than three digits', () => writeOadrPayload({ type: 'oadrResponse', eiResponse: { responseCode: '20', requestID: '' } }), OadrDataError],
-    ['FMT-4: an unsigned integer out of range', () => writeOadrPayload({ type: 'oadrRequestEvent', requestID: '', venID: 'v', replyLimit: 2 ** 32 }), OadrDataError],
-    ['XSD: Green Button content that is not an atom:feed', () => writeOadrPayload({ ...minimalSamples.oadrUpdateReport, oadrReport: [{ reportRequestID: 'r', reportSpecifierID: 's', createdDateTime: 0, intervals: [{ payloads: [{ type: 'oadrGBPayload', feed: '<feed>' }] }] }] } as OadrPayload), OadrDataError],
-    ['XSD: an extension name without a non-space after x-', () => writeOadrPayload({ ...minimalSamples.oadrCreateOpt, optReason: 'x- late' } as OadrPayload), OadrDataError],
-    ['XSD: an empty required list', () => writeOadrPayload({ type: 'oadrCancelReport', requestID: '', reportRequestID: [], reportToFollow: false }), OadrDataError],
-    ['FMT-4: decimal text that is not a finite number', () => writeOadrPayload({ ...minimalSamples.oadrUpdateReport, oadrReport: [{ reportRequestID: 'r', reportSpecifierID: 's', createdDateTime: 0, intervals: [{ payloads: [{ type: 'oadrReportPayload', rID: 'r1', payloadBase: { type: 'payloadFloat', value: 'INF' } }] }] }] } as OadrPayload), OadrDataError],
+    [
+      'FMT-4: NaN',
+      () => writeOadrPayload({ type: 'oadrRequestEvent', requestID: '', venID: 'v', replyLimit: Number.NaN }),
+      OadrDataError,
+    ],
+    [
+      'FMT-2: negative durations',
+      () =>
+        writeOadrPayload({
+          ...minimalSamples.oadrCreatedPartyRegistration,
+          oadrRequestedOadrPollFreq: -1,
+        } as OadrPayload),
+      OadrDataError,
+    ],
+    [
+      'FMT-1: fractional instants',
+      () => writeOadrPayload({ ...minimalSamples.oadrCreateOpt, createdDateTime: 0.5 } as OadrPayload),
+      OadrDataError,
+    ],
+    [
+      'TR-5: response codes of other than three digits',
+      () => writeOadrPayload({ type: 'oadrResponse', eiResponse: { responseCode: '20', requestID: '' } }),
+      OadrDataError,
+    ],
+    [
+      'FMT-4: an unsigned integer out of range',
+      () => writeOadrPayload({ type: 'oadrRequestEvent', requestID: '', venID: 'v', replyLimit: 2 ** 32 }),
+      OadrDataError,
+    ],
+    [
+      'XSD: Green Button content that is not an atom:feed',
+      () =>
+        writeOadrPayload({
+          ...minimalSamples.oadrUpdateReport,
+          oadrReport: [
+            {
+              reportRequestID: 'r',
+              reportSpecifierID: 's',
+              createdDateTime: 0,
+              intervals: [{ payloads: [{ type: 'oadrGBPayload', feed: '<feed>' }] }],
+            },
+          ],
+        } as OadrPayload),
+      OadrDataError,
+    ],
+    [
+      'XSD: an extension name without a non-space after x-',
+      () => writeOadrPayload({ ...minimalSamples.oadrCreateOpt, optReason: 'x- late' } as OadrPayload),
+      OadrDataError,
+    ],
+    [
+      'XSD: an empty required list',
+      () => writeOadrPayload({ type: 'oadrCancelReport', requestID: '', reportRequestID: [], reportToFollow: false }),
+      OadrDataError,
+    ],
+    [
+      'FMT-4: decimal text that is not a finite number',
+      () =>
+        writeOadrPayload({
+          ...minimalSamples.oadrUpdateReport,
+          oadrReport: [
+            {
+              reportRequestID: 'r',
+              reportSpecifierID: 's',
+              createdDateTime: 0,
+              intervals: [
+                {
+                  payloads: [
+                    { type: 'oadrReportPayload', rID: 'r1', payloadBase: { type: 'payloadFloat', value: 'INF' } },
+                  ],
+                },
+              ],
+            },
+          ],
+        } as OadrPayload),
+      OadrDataError,
+    ],
   ])('%s are refused when writing', (_, write, error) => {
     expect(write).toThrow(error);
   });

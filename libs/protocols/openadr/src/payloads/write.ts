@@ -63,7 +63,8 @@ function each<T>(items: readonly T[] | undefined, render: (item: T) => string): 
 }
 
 function unsignedInt(value: number, max = 4_294_967_295): string {
-  if (!Number.isInteger(value) || value < 0 || value > max) throw new OadrDataError(`${value} is not an integer in 0…${max}`);
+  if (!Number.isInteger(value) || value < 0 || value > max)
+    throw new OadrDataError(`${value} is not an integer in 0…${max}`);
   return String(value);
 }
 
@@ -76,7 +77,8 @@ function bool(value: boolean): string {
  * data qualities) take them as EiExtensionTokenType `x-\S.*`; the types allow any `x-` text.
  */
 function extensible(value: string): string {
-  if (value.startsWith('x-') && !/^x-\S/.test(value)) throw new OadrDataError(`'${value}' is not an extension token (x- and then a non-space)`);
+  if (value.startsWith('x-') && !/^x-\S/.test(value))
+    throw new OadrDataError(`'${value}' is not an extension token (x- and then a non-space)`);
   return value;
 }
 
@@ -87,7 +89,8 @@ function responseCode(code: string): string {
 
 const dateTime = (name: string, instant: Instant): string => leaf(name, formatDateTime(instant));
 const dtstart = (instant: Instant): string => `<xcal:dtstart>${dateTime('xcal:date-time', instant)}</xcal:dtstart>`;
-const durationProp = (name: string, seconds: number): string => `<${name}>${leaf('xcal:duration', formatDuration(seconds))}</${name}>`;
+const durationProp = (name: string, seconds: number): string =>
+  `<${name}>${leaf('xcal:duration', formatDuration(seconds))}</${name}>`;
 
 function eiResponse(r: EiResponse): string {
   return `<ei:eiResponse>${leaf('ei:responseCode', responseCode(r.responseCode))}${optLeaf('ei:responseDescription', r.responseDescription)}${leaf('pyld:requestID', r.requestID)}</ei:eiResponse>`;
@@ -96,7 +99,8 @@ function eiResponse(r: EiResponse): string {
 function properties(p: Properties): string {
   let out = dtstart(p.dtstart) + durationProp('xcal:duration', p.duration);
   if (p.tolerance) {
-    const startafter = p.tolerance.startafter === undefined ? '' : leaf('xcal:startafter', formatDuration(p.tolerance.startafter));
+    const startafter =
+      p.tolerance.startafter === undefined ? '' : leaf('xcal:startafter', formatDuration(p.tolerance.startafter));
     out += `<xcal:tolerance>${node('xcal:tolerate', startafter)}</xcal:tolerance>`;
   }
   if (p.notification !== undefined) out += durationProp('ei:x-eiNotification', p.notification);
@@ -129,7 +133,11 @@ function target(name: string, t: EiTarget): string {
     each(t.serviceArea, (f) => `<emix:serviceArea>${featureCollection(f)}</emix:serviceArea>`) +
     each(t.serviceDeliveryPoint, wrapped('power:serviceDeliveryPoint', 'power:node')) +
     each(t.serviceLocation, (f) => `<power:serviceLocation>${featureCollection(f)}</power:serviceLocation>`) +
-    each(t.transportInterface, (i) => `<power:transportInterface>${leaf('power:pointOfReceipt', i.pointOfReceipt)}${leaf('power:pointOfDelivery', i.pointOfDelivery)}</power:transportInterface>`) +
+    each(
+      t.transportInterface,
+      (i) =>
+        `<power:transportInterface>${leaf('power:pointOfReceipt', i.pointOfReceipt)}${leaf('power:pointOfDelivery', i.pointOfDelivery)}</power:transportInterface>`,
+    ) +
     each(t.groupID, (v) => leaf('ei:groupID', v)) +
     each(t.groupName, (v) => leaf('ei:groupName', v)) +
     each(t.resourceID, (v) => leaf('ei:resourceID', v)) +
@@ -140,10 +148,24 @@ function target(name: string, t: EiTarget): string {
 
 /** Namespace prefix of each itemBase member. */
 const ITEM_BASE_PREFIX: Record<ItemBase['type'], 'power' | 'oadr'> = {
-  powerReal: 'power', powerApparent: 'power', powerReactive: 'power', energyReal: 'power', energyApparent: 'power',
-  energyReactive: 'power', voltage: 'power', currency: 'oadr', currencyPerKWh: 'oadr', currencyPerKW: 'oadr',
-  currencyPerThm: 'oadr', customUnit: 'oadr', current: 'oadr', frequency: 'oadr', Therm: 'oadr', temperature: 'oadr',
-  pulseCount: 'oadr', oadrGBDataDescription: 'oadr',
+  powerReal: 'power',
+  powerApparent: 'power',
+  powerReactive: 'power',
+  energyReal: 'power',
+  energyApparent: 'power',
+  energyReactive: 'power',
+  voltage: 'power',
+  currency: 'oadr',
+  currencyPerKWh: 'oadr',
+  currencyPerKW: 'oadr',
+  currencyPerThm: 'oadr',
+  customUnit: 'oadr',
+  current: 'oadr',
+  frequency: 'oadr',
+  Therm: 'oadr',
+  temperature: 'oadr',
+  pulseCount: 'oadr',
+  oadrGBDataDescription: 'oadr',
 };
 
 function itemBase(i: ItemBase): string {
@@ -167,7 +189,8 @@ function loadControlValue(name: string, v: LoadControlStateValue | undefined): s
 }
 
 function payloadBase(p: PayloadBase): string {
-  if (p.type === 'payloadFloat') return `<ei:payloadFloat>${leaf('ei:value', formatDecimal(p.value))}</ei:payloadFloat>`;
+  if (p.type === 'payloadFloat')
+    return `<ei:payloadFloat>${leaf('ei:value', formatDecimal(p.value))}</ei:payloadFloat>`;
   const s = p.oadrLoadControlState;
   const state = s
     ? node(
@@ -227,16 +250,20 @@ function eiEvent(e: EiEvent): string {
     leaf('ei:eventStatus', d.eventStatus) +
     (d.testEvent === undefined ? '' : leaf('ei:testEvent', bool(d.testEvent))) +
     optLeaf('ei:vtnComment', d.vtnComment);
-  const signals = each(e.eiEventSignals.eiEventSignal, (s) =>
-    '<ei:eiEventSignal>' +
-    intervals(s.intervals) +
-    (s.eiTarget ? target('ei:eiTarget', s.eiTarget) : '') +
-    leaf('ei:signalName', extensible(s.signalName)) +
-    leaf('ei:signalType', s.signalType) +
-    leaf('ei:signalID', s.signalID) +
-    (s.itemBase ? itemBase(s.itemBase) : '') +
-    (s.currentValue === undefined ? '' : `<ei:currentValue><ei:payloadFloat>${leaf('ei:value', formatDecimal(s.currentValue))}</ei:payloadFloat></ei:currentValue>`) +
-    '</ei:eiEventSignal>',
+  const signals = each(
+    e.eiEventSignals.eiEventSignal,
+    (s) =>
+      '<ei:eiEventSignal>' +
+      intervals(s.intervals) +
+      (s.eiTarget ? target('ei:eiTarget', s.eiTarget) : '') +
+      leaf('ei:signalName', extensible(s.signalName)) +
+      leaf('ei:signalType', s.signalType) +
+      leaf('ei:signalID', s.signalID) +
+      (s.itemBase ? itemBase(s.itemBase) : '') +
+      (s.currentValue === undefined
+        ? ''
+        : `<ei:currentValue><ei:payloadFloat>${leaf('ei:value', formatDecimal(s.currentValue))}</ei:payloadFloat></ei:currentValue>`) +
+      '</ei:eiEventSignal>',
   );
   const b = e.eiEventSignals.eiEventBaseline;
   const baseline = b
@@ -267,14 +294,19 @@ function eventResponse(r: EventResponse): string {
 
 function reportRequest(r: OadrReportRequest): string {
   const s = r.reportSpecifier;
-  if (s.specifierPayload.length === 0) throw new OadrDataError('a report specifier needs at least one specifierPayload');
+  if (s.specifierPayload.length === 0)
+    throw new OadrDataError('a report specifier needs at least one specifierPayload');
   return (
     `<oadr:oadrReportRequest>${leaf('ei:reportRequestID', r.reportRequestID)}<ei:reportSpecifier>` +
     leaf('ei:reportSpecifierID', s.reportSpecifierID) +
     durationProp('xcal:granularity', s.granularity) +
     durationProp('ei:reportBackDuration', s.reportBackDuration) +
     (s.reportInterval ? `<ei:reportInterval>${properties(s.reportInterval)}</ei:reportInterval>` : '') +
-    each(s.specifierPayload, (p) => `<ei:specifierPayload>${leaf('ei:rID', p.rID)}${p.itemBase ? itemBase(p.itemBase) : ''}${leaf('ei:readingType', extensible(p.readingType))}</ei:specifierPayload>`) +
+    each(
+      s.specifierPayload,
+      (p) =>
+        `<ei:specifierPayload>${leaf('ei:rID', p.rID)}${p.itemBase ? itemBase(p.itemBase) : ''}${leaf('ei:readingType', extensible(p.readingType))}</ei:specifierPayload>`,
+    ) +
     '</ei:reportSpecifier></oadr:oadrReportRequest>'
   );
 }
@@ -315,7 +347,12 @@ function report(r: OadrReport): string {
 
 function cancelReport(c: Omit<OadrCancelReport, 'type'>): string {
   if (c.reportRequestID.length === 0) throw new OadrDataError('oadrCancelReport needs at least one reportRequestID');
-  return leaf('pyld:requestID', c.requestID) + each(c.reportRequestID, (id) => leaf('ei:reportRequestID', id)) + leaf('pyld:reportToFollow', bool(c.reportToFollow)) + optLeaf('ei:venID', c.venID);
+  return (
+    leaf('pyld:requestID', c.requestID) +
+    each(c.reportRequestID, (id) => leaf('ei:reportRequestID', id)) +
+    leaf('pyld:reportToFollow', bool(c.reportToFollow)) +
+    optLeaf('ei:venID', c.venID)
+  );
 }
 
 function info(i: OadrInfo): string {
@@ -323,7 +360,10 @@ function info(i: OadrInfo): string {
 }
 
 function pendingReports(ids: readonly string[]): string {
-  return node('oadr:oadrPendingReports', each(ids, (id) => leaf('ei:reportRequestID', id)));
+  return node(
+    'oadr:oadrPendingReports',
+    each(ids, (id) => leaf('ei:reportRequestID', id)),
+  );
 }
 
 /** The content of the payload element. */
@@ -334,7 +374,11 @@ function payloadContent(p: OadrPayload): string {
         (p.eiResponse ? eiResponse(p.eiResponse) : '') +
         leaf('pyld:requestID', p.requestID) +
         leaf('ei:vtnID', p.vtnID) +
-        each(p.oadrEvent, (e) => `<oadr:oadrEvent>${eiEvent(e.eiEvent)}${leaf('oadr:oadrResponseRequired', e.oadrResponseRequired)}</oadr:oadrEvent>`)
+        each(
+          p.oadrEvent,
+          (e) =>
+            `<oadr:oadrEvent>${eiEvent(e.eiEvent)}${leaf('oadr:oadrResponseRequired', e.oadrResponseRequired)}</oadr:oadrEvent>`,
+        )
       );
     case 'oadrCreatedEvent':
       return (
@@ -357,7 +401,12 @@ function payloadContent(p: OadrPayload): string {
         leaf('ei:optReason', extensible(p.optReason)) +
         optLeaf('emix:marketContext', p.marketContext) +
         leaf('ei:venID', p.venID) +
-        (p.vavailability ? `<xcal:vavailability>${node('xcal:components', each(p.vavailability, (a) => `<xcal:available>${properties(a)}</xcal:available>`))}</xcal:vavailability>` : '') +
+        (p.vavailability
+          ? `<xcal:vavailability>${node(
+              'xcal:components',
+              each(p.vavailability, (a) => `<xcal:available>${properties(a)}</xcal:available>`),
+            )}</xcal:vavailability>`
+          : '') +
         dateTime('ei:createdDateTime', p.createdDateTime) +
         leaf('pyld:requestID', p.requestID) +
         (p.qualifiedEventID ? qualifiedEventID(p.qualifiedEventID) : '') +
@@ -372,18 +421,34 @@ function payloadContent(p: OadrPayload): string {
     case 'oadrCreatedReport':
       return eiResponse(p.eiResponse) + pendingReports(p.oadrPendingReports) + optLeaf('ei:venID', p.venID);
     case 'oadrCreateReport':
-      if (p.oadrReportRequest.length === 0) throw new OadrDataError('oadrCreateReport needs at least one oadrReportRequest');
-      return leaf('pyld:requestID', p.requestID) + each(p.oadrReportRequest, reportRequest) + optLeaf('ei:venID', p.venID);
+      if (p.oadrReportRequest.length === 0)
+        throw new OadrDataError('oadrCreateReport needs at least one oadrReportRequest');
+      return (
+        leaf('pyld:requestID', p.requestID) + each(p.oadrReportRequest, reportRequest) + optLeaf('ei:venID', p.venID)
+      );
     case 'oadrRegisterReport':
-      return leaf('pyld:requestID', p.requestID) + each(p.oadrReport, report) + optLeaf('ei:venID', p.venID) + optLeaf('ei:reportRequestID', p.reportRequestID);
+      return (
+        leaf('pyld:requestID', p.requestID) +
+        each(p.oadrReport, report) +
+        optLeaf('ei:venID', p.venID) +
+        optLeaf('ei:reportRequestID', p.reportRequestID)
+      );
     case 'oadrRegisteredReport':
       return eiResponse(p.eiResponse) + each(p.oadrReportRequest, reportRequest) + optLeaf('ei:venID', p.venID);
     case 'oadrUpdateReport':
       return leaf('pyld:requestID', p.requestID) + each(p.oadrReport, report) + optLeaf('ei:venID', p.venID);
     case 'oadrUpdatedReport':
-      return eiResponse(p.eiResponse) + (p.oadrCancelReport ? `<oadr:oadrCancelReport>${cancelReport(p.oadrCancelReport)}</oadr:oadrCancelReport>` : '') + optLeaf('ei:venID', p.venID);
+      return (
+        eiResponse(p.eiResponse) +
+        (p.oadrCancelReport
+          ? `<oadr:oadrCancelReport>${cancelReport(p.oadrCancelReport)}</oadr:oadrCancelReport>`
+          : '') +
+        optLeaf('ei:venID', p.venID)
+      );
     case 'oadrCancelPartyRegistration':
-      return leaf('pyld:requestID', p.requestID) + leaf('ei:registrationID', p.registrationID) + optLeaf('ei:venID', p.venID);
+      return (
+        leaf('pyld:requestID', p.requestID) + leaf('ei:registrationID', p.registrationID) + optLeaf('ei:venID', p.venID)
+      );
     case 'oadrCanceledPartyRegistration':
       return eiResponse(p.eiResponse) + optLeaf('ei:registrationID', p.registrationID) + optLeaf('ei:venID', p.venID);
     case 'oadrCreatePartyRegistration':
@@ -403,7 +468,10 @@ function payloadContent(p: OadrPayload): string {
       if (p.oadrProfiles.length === 0) throw new OadrDataError('oadrProfiles needs at least one oadrProfile');
       const profiles = each(p.oadrProfiles, (profile) => {
         if (profile.oadrTransports.length === 0) throw new OadrDataError('an oadrProfile needs at least one transport');
-        const transports = each(profile.oadrTransports, (t) => `<oadr:oadrTransport>${leaf('oadr:oadrTransportName', t)}</oadr:oadrTransport>`);
+        const transports = each(
+          profile.oadrTransports,
+          (t) => `<oadr:oadrTransport>${leaf('oadr:oadrTransportName', t)}</oadr:oadrTransport>`,
+        );
         return `<oadr:oadrProfile>${leaf('oadr:oadrProfileName', profile.oadrProfileName)}<oadr:oadrTransports>${transports}</oadr:oadrTransports></oadr:oadrProfile>`;
       });
       return (
@@ -412,7 +480,9 @@ function payloadContent(p: OadrPayload): string {
         optLeaf('ei:venID', p.venID) +
         leaf('ei:vtnID', p.vtnID) +
         `<oadr:oadrProfiles>${profiles}</oadr:oadrProfiles>` +
-        (p.oadrRequestedOadrPollFreq === undefined ? '' : durationProp('oadr:oadrRequestedOadrPollFreq', p.oadrRequestedOadrPollFreq)) +
+        (p.oadrRequestedOadrPollFreq === undefined
+          ? ''
+          : durationProp('oadr:oadrRequestedOadrPollFreq', p.oadrRequestedOadrPollFreq)) +
         (p.oadrServiceSpecificInfo
           ? node(
               'oadr:oadrServiceSpecificInfo',
@@ -423,7 +493,14 @@ function payloadContent(p: OadrPayload): string {
             )
           : '') +
         (p.oadrExtensions
-          ? node('oadr:oadrExtensions', each(p.oadrExtensions, (ext) => `<oadr:oadrExtension>${leaf('oadr:oadrExtensionName', ext.oadrExtensionName)}${each(ext.oadrInfo, info)}</oadr:oadrExtension>`))
+          ? node(
+              'oadr:oadrExtensions',
+              each(
+                p.oadrExtensions,
+                (ext) =>
+                  `<oadr:oadrExtension>${leaf('oadr:oadrExtensionName', ext.oadrExtensionName)}${each(ext.oadrInfo, info)}</oadr:oadrExtension>`,
+              ),
+            )
           : '')
       );
     }

@@ -4,7 +4,17 @@ import { type DecimalText, OadrDataError } from '../values';
 
 /** siScaleCode exponents (§3). */
 export const SI_SCALE_EXPONENT: Readonly<Record<SiScaleCode, number>> = {
-  p: -12, n: -9, micro: -6, m: -3, c: -2, d: -1, none: 0, k: 3, M: 6, G: 9, T: 12,
+  p: -12,
+  n: -9,
+  micro: -6,
+  m: -3,
+  c: -2,
+  d: -1,
+  none: 0,
+  k: 3,
+  M: 6,
+  G: 9,
+  T: 12,
 };
 
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
@@ -39,14 +49,21 @@ export function scaleToInteger(value: DecimalText, scale: SiScaleCode): number {
 
 export type ReadingQuality = 'measured' | 'replaced' | 'estimated';
 
-const REPLACED: readonly string[] = ['No New Value - Previous Value Used', 'Quality Bad - Last Known Value', 'Quality Uncertain - Last Usable Value'];
+const REPLACED: readonly string[] = [
+  'No New Value - Previous Value Used',
+  'Quality Bad - Last Known Value',
+  'Quality Uncertain - Last Usable Value',
+];
 
 /**
  * RP-12: the meter.readings quality of a data point, or undefined when it must not be published
  * (`No Quality - No Value`, other `Quality Bad - …`). Where the rules meet, unusable beats replaced,
  * replaced beats estimated and estimated beats measured; `x-` qualities read as no quality.
  */
-export function readingQuality(dataQuality: DataQuality | undefined, readingType: ReadingType): ReadingQuality | undefined {
+export function readingQuality(
+  dataQuality: DataQuality | undefined,
+  readingType: ReadingType,
+): ReadingQuality | undefined {
   const quality = dataQuality ?? '';
   if (REPLACED.includes(quality)) return 'replaced';
   if (quality === 'No Quality - No Value' || quality.startsWith('Quality Bad - ')) return undefined;

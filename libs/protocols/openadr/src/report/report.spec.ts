@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import type { DataQuality, OadrReport, OadrReportDescription, ReadingType } from '../payloads/types';
 import { OadrDataError } from '../values';
 import { readingQuality, scaleToInteger, SI_SCALE_EXPONENT } from './conversion';
-import { metadataReportName, metadataReportRequest, planReportRequests, reportBaseName, requestGranularity } from './requests';
+import {
+  metadataReportName,
+  metadataReportRequest,
+  planReportRequests,
+  reportBaseName,
+  requestGranularity,
+} from './requests';
 import { intervalSpans, telemetryMeasure, telemetryReadings } from './telemetry';
 
 const T0 = Date.UTC(2030, 4, 1, 12, 0, 0);
@@ -26,16 +32,29 @@ describe('RP-11 exact decimal conversion', () => {
     ['123456789', 'p', 0],
     ['9007199254740991', 'none', 9_007_199_254_740_991],
     ['1e-999999999', 'T', 0],
-  ] as const)('RP-11: %s with %s is %d (shift the decimal point, round half away from zero)', (value, scale, expected) => {
-    expect(scaleToInteger(value, scale)).toBe(expected);
-  });
+  ] as const)(
+    'RP-11: %s with %s is %d (shift the decimal point, round half away from zero)',
+    (value, scale, expected) => {
+      expect(scaleToInteger(value, scale)).toBe(expected);
+    },
+  );
 
-  it.each([['9007199254740992', 'none'], ['9007199254.740992', 'M'], ['1e999999999', 'none'], ['-1e16', 'k']] as const)('RP-11: %s with %s is outside ±(2^53 − 1): 454', (value, scale) => {
+  it.each([
+    ['9007199254740992', 'none'],
+    ['9007199254.740992', 'M'],
+    ['1e999999999', 'none'],
+    ['-1e16', 'k'],
+  ] as const)('RP-11: %s with %s is outside ±(2^53 − 1): 454', (value, scale) => {
     expect(() => scaleToInteger(value, scale)).toThrow(OadrDataError);
   });
 
   it('RP-11: agrees with exact rational arithmetic for any decimal and scale', () => {
-    const decimal = fc.tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 15n }), fc.integer({ min: 0, max: 12 }), fc.integer({ min: -6, max: 6 }));
+    const decimal = fc.tuple(
+      fc.boolean(),
+      fc.bigInt({ min: 0n, max: 10n ** 15n }),
+      fc.integer({ min: 0, max: 12 }),
+      fc.integer({ min: -6, max: 6 }),
+    );
     const scales = Object.keys(SI_SCALE_EXPONENT) as (keyof typeof SI_SCALE_EXPONENT)[];
     fc.assert(
       fc.property(decimal, fc.constantFrom(...scales), ([negative, digits, fractionDigits, exponent], scale) => {
@@ -53,7 +72,9 @@ describe('RP-11 exact decimal conversion', () => {
           expect(() => scaleToInteger(literal, scale)).toThrow(OadrDataError);
           return;
         }
-        expect(scaleToInteger(literal, scale)).toBe(negative && magnitude !== 0n ? -Number(magnitude) : Number(magnitude));
+        expect(scaleToInteger(literal, scale)).toBe(
+          negative && magnitude !== 0n ? -Number(magnitude) : Number(magnitude),
+        );
       }),
       { numRuns: 500 },
     );
@@ -92,27 +113,67 @@ const energy: OadrReportDescription = {
 const power: OadrReportDescription = {
   rID: 'power',
   reportType: 'reading',
-  itemBase: { type: 'powerReal', itemDescription: 'RealPower', itemUnits: 'W', siScaleCode: 'k', powerAttributes: { hertz: '50', voltage: '230', ac: true } },
+  itemBase: {
+    type: 'powerReal',
+    itemDescription: 'RealPower',
+    itemUnits: 'W',
+    siScaleCode: 'k',
+    powerAttributes: { hertz: '50', voltage: '230', ac: true },
+  },
   readingType: 'Direct Read',
 };
 
 describe('RP-10 what is published', () => {
   it('RP-10: power in W or J/s and customUnit W; energy in Wh with usage or deltaUsage; registers and other units stored only', () => {
     expect(telemetryMeasure(power.itemBase, 'reading')).toBe('powerW');
-    expect(telemetryMeasure({ type: 'powerReal', itemDescription: 'RealPower', itemUnits: 'J/s', siScaleCode: 'none', powerAttributes: { hertz: '50', voltage: '230', ac: true } }, 'demand')).toBe('powerW');
-    expect(telemetryMeasure({ type: 'customUnit', itemDescription: 'p', itemUnits: 'W', siScaleCode: 'none' }, 'reading')).toBe('powerW');
+    expect(
+      telemetryMeasure(
+        {
+          type: 'powerReal',
+          itemDescription: 'RealPower',
+          itemUnits: 'J/s',
+          siScaleCode: 'none',
+          powerAttributes: { hertz: '50', voltage: '230', ac: true },
+        },
+        'demand',
+      ),
+    ).toBe('powerW');
+    expect(
+      telemetryMeasure({ type: 'customUnit', itemDescription: 'p', itemUnits: 'W', siScaleCode: 'none' }, 'reading'),
+    ).toBe('powerW');
     expect(telemetryMeasure(energy.itemBase, 'usage')).toBe('energyWh');
     expect(telemetryMeasure(energy.itemBase, 'deltaUsage')).toBe('energyWh');
-    expect(telemetryMeasure({ type: 'customUnit', itemDescription: 'e', itemUnits: 'Wh', siScaleCode: 'none' }, 'usage')).toBe('energyWh');
+    expect(
+      telemetryMeasure({ type: 'customUnit', itemDescription: 'e', itemUnits: 'Wh', siScaleCode: 'none' }, 'usage'),
+    ).toBe('energyWh');
     expect(telemetryMeasure(energy.itemBase, 'reading')).toBeUndefined();
-    expect(telemetryMeasure({ type: 'powerReactive', itemDescription: 'ReactivePower', itemUnits: 'VAR', siScaleCode: 'none', powerAttributes: { hertz: '50', voltage: '230', ac: true } }, 'reading')).toBeUndefined();
-    expect(telemetryMeasure({ type: 'voltage', itemDescription: 'Voltage', itemUnits: 'V', siScaleCode: 'none' }, 'reading')).toBeUndefined();
+    expect(
+      telemetryMeasure(
+        {
+          type: 'powerReactive',
+          itemDescription: 'ReactivePower',
+          itemUnits: 'VAR',
+          siScaleCode: 'none',
+          powerAttributes: { hertz: '50', voltage: '230', ac: true },
+        },
+        'reading',
+      ),
+    ).toBeUndefined();
+    expect(
+      telemetryMeasure({ type: 'voltage', itemDescription: 'Voltage', itemUnits: 'V', siScaleCode: 'none' }, 'reading'),
+    ).toBeUndefined();
     expect(telemetryMeasure(undefined, 'x-resourceStatus')).toBeUndefined();
   });
 });
 
 describe('RP-7 interval spans', () => {
-  const report = (intervals: OadrReport['intervals'], dtstart?: number): OadrReport => ({ reportRequestID: 'rr', reportSpecifierID: 's', createdDateTime: T0, intervals, ...(dtstart !== undefined && { dtstart }) });
+  const report = (intervals: OadrReport['intervals'], dtstart?: number): OadrReport => ({
+    reportRequestID: 'rr',
+    reportSpecifierID: 's',
+    createdDateTime: T0,
+    intervals,
+    ...(dtstart !== undefined && { dtstart }),
+  });
 
   it('RP-7: start is the interval dtstart, else the report dtstart plus earlier durations; end is start + duration, else + G', () => {
     const spans = intervalSpans(
@@ -138,12 +199,24 @@ describe('RP-7 interval spans', () => {
 
   it('RP-7: an interval without a derivable start is 454', () => {
     expect(() => intervalSpans(report([{ payloads: [] }]), 60)).toThrow(OadrDataError);
-    expect(() => intervalSpans(report([{ dtstart: T0, payloads: [] }, { payloads: [] }], T0), 60)).toThrow(OadrDataError);
+    expect(() => intervalSpans(report([{ dtstart: T0, payloads: [] }, { payloads: [] }], T0), 60)).toThrow(
+      OadrDataError,
+    );
   });
 });
 
 describe('RP-13 meter.readings records', () => {
-  const request = { venId: 'ven-1', reportRequestId: 'rr-1', reportSpecifierId: 'spec-1', reportName: 'TELEMETRY_USAGE', granularity: 60, descriptions: new Map([['energy', energy], ['power', power]]) };
+  const request = {
+    venId: 'ven-1',
+    reportRequestId: 'rr-1',
+    reportSpecifierId: 'spec-1',
+    reportName: 'TELEMETRY_USAGE',
+    granularity: 60,
+    descriptions: new Map([
+      ['energy', energy],
+      ['power', power],
+    ]),
+  };
   const update: OadrReport = {
     dtstart: T0,
     intervals: [
@@ -151,12 +224,28 @@ describe('RP-13 meter.readings records', () => {
         dtstart: T0,
         payloads: [
           { type: 'oadrReportPayload', rID: 'energy', payloadBase: { type: 'payloadFloat', value: '0.75' } },
-          { type: 'oadrReportPayload', rID: 'power', payloadBase: { type: 'payloadFloat', value: '1.2345' }, oadrDataQuality: 'Quality Uncertain - Sub Normal' },
+          {
+            type: 'oadrReportPayload',
+            rID: 'power',
+            payloadBase: { type: 'payloadFloat', value: '1.2345' },
+            oadrDataQuality: 'Quality Uncertain - Sub Normal',
+          },
           { type: 'oadrReportPayload', rID: 'other', payloadBase: { type: 'payloadFloat', value: '1' } },
-          { type: 'oadrReportPayload', rID: 'power', payloadBase: { type: 'payloadFloat', value: '9' }, oadrDataQuality: 'Quality Bad - Sensor Failure' },
+          {
+            type: 'oadrReportPayload',
+            rID: 'power',
+            payloadBase: { type: 'payloadFloat', value: '9' },
+            oadrDataQuality: 'Quality Bad - Sensor Failure',
+          },
         ],
       },
-      { dtstart: T0 + 60_000, duration: 30, payloads: [{ type: 'oadrReportPayload', rID: 'energy', payloadBase: { type: 'payloadFloat', value: '-2.5e-3' } }] },
+      {
+        dtstart: T0 + 60_000,
+        duration: 30,
+        payloads: [
+          { type: 'oadrReportPayload', rID: 'energy', payloadBase: { type: 'payloadFloat', value: '-2.5e-3' } },
+        ],
+      },
     ],
     reportRequestID: 'rr-1',
     reportSpecifierID: 'spec-1',
@@ -175,7 +264,13 @@ describe('RP-13 meter.readings records', () => {
         energyWh: 750,
         quality: 'measured',
         source: 'openadr-vtn',
-        origin: { venId: 'ven-1', reportRequestId: 'rr-1', reportSpecifierId: 'spec-1', rId: 'energy', resourceId: 'meter-1' },
+        origin: {
+          venId: 'ven-1',
+          reportRequestId: 'rr-1',
+          reportSpecifierId: 'spec-1',
+          rId: 'energy',
+          resourceId: 'meter-1',
+        },
       },
       {
         meterId: 'ven-1:power',
@@ -193,14 +288,22 @@ describe('RP-13 meter.readings records', () => {
         energyWh: -3,
         quality: 'measured',
         source: 'openadr-vtn',
-        origin: { venId: 'ven-1', reportRequestId: 'rr-1', reportSpecifierId: 'spec-1', rId: 'energy', resourceId: 'meter-1' },
+        origin: {
+          venId: 'ven-1',
+          reportRequestId: 'rr-1',
+          reportSpecifierId: 'spec-1',
+          rId: 'energy',
+          resourceId: 'meter-1',
+        },
       },
     ]);
   });
 
   it('RP-10: only TELEMETRY_USAGE requests publish; zero-length spans are not published', () => {
     expect(telemetryReadings(update, { ...request, reportName: 'TELEMETRY_STATUS' }).readings).toEqual([]);
-    expect(telemetryReadings(update, { ...request, granularity: 0 }).readings.map((r) => r.endTime - r.startTime)).toEqual([30_000]);
+    expect(
+      telemetryReadings(update, { ...request, granularity: 0 }).readings.map((r) => r.endTime - r.startTime),
+    ).toEqual([30_000]);
   });
 
   it('RP-8: rIDs outside the request are counted whatever is published', () => {
@@ -209,7 +312,17 @@ describe('RP-13 meter.readings records', () => {
   });
 
   it('RP-11: a value out of range makes the whole report 454', () => {
-    const huge: OadrReport = { ...update, intervals: [{ dtstart: T0, payloads: [{ type: 'oadrReportPayload', rID: 'energy', payloadBase: { type: 'payloadFloat', value: '1e20' } }] }] };
+    const huge: OadrReport = {
+      ...update,
+      intervals: [
+        {
+          dtstart: T0,
+          payloads: [
+            { type: 'oadrReportPayload', rID: 'energy', payloadBase: { type: 'payloadFloat', value: '1e20' } },
+          ],
+        },
+      ],
+    };
     expect(() => telemetryReadings(huge, request)).toThrow(OadrDataError);
   });
 });
@@ -218,7 +331,10 @@ describe('RP-1 / RP-3 report registration and requests', () => {
   it('RP-1: METADATA_ and x- names stay; bare names are taken as METADATA with a warning', () => {
     expect(metadataReportName('METADATA_TELEMETRY_USAGE')).toEqual({ name: 'METADATA_TELEMETRY_USAGE' });
     expect(metadataReportName('x-custom')).toEqual({ name: 'x-custom' });
-    expect(metadataReportName('TELEMETRY_USAGE')).toEqual({ name: 'METADATA_TELEMETRY_USAGE', warning: "report name 'TELEMETRY_USAGE' taken as METADATA_TELEMETRY_USAGE" });
+    expect(metadataReportName('TELEMETRY_USAGE')).toEqual({
+      name: 'METADATA_TELEMETRY_USAGE',
+      warning: "report name 'TELEMETRY_USAGE' taken as METADATA_TELEMETRY_USAGE",
+    });
     expect(reportBaseName('METADATA_TELEMETRY_STATUS')).toBe('TELEMETRY_STATUS');
   });
 
@@ -245,17 +361,48 @@ describe('RP-1 / RP-3 report registration and requests', () => {
         { ...power, readingType: 'Mean' },
       ],
     };
-    expect(planReportRequests(metadata, { granularity: 60, backMultiple: 2, newReportRequestId: () => `rr-${++n}` })).toEqual([
-      { reportRequestID: 'rr-1', reportSpecifier: { reportSpecifierID: 'spec-1', granularity: 60, reportBackDuration: 120, specifierPayload: [{ rID: 'energy', readingType: 'Direct Read' }, { rID: 'power', readingType: 'Mean' }] } },
-      { reportRequestID: 'rr-2', reportSpecifier: { reportSpecifierID: 'spec-1', granularity: 5, reportBackDuration: 10, specifierPayload: [{ rID: 'fast', readingType: 'Direct Read' }] } },
+    expect(
+      planReportRequests(metadata, { granularity: 60, backMultiple: 2, newReportRequestId: () => `rr-${++n}` }),
+    ).toEqual([
+      {
+        reportRequestID: 'rr-1',
+        reportSpecifier: {
+          reportSpecifierID: 'spec-1',
+          granularity: 60,
+          reportBackDuration: 120,
+          specifierPayload: [
+            { rID: 'energy', readingType: 'Direct Read' },
+            { rID: 'power', readingType: 'Mean' },
+          ],
+        },
+      },
+      {
+        reportRequestID: 'rr-2',
+        reportSpecifier: {
+          reportSpecifierID: 'spec-1',
+          granularity: 5,
+          reportBackDuration: 10,
+          specifierPayload: [{ rID: 'fast', readingType: 'Direct Read' }],
+        },
+      },
     ]);
-    expect(planReportRequests({ ...metadata, oadrReportDescription: undefined }, { granularity: 60, backMultiple: 1, newReportRequestId: () => 'x' })).toEqual([]);
+    expect(
+      planReportRequests(
+        { ...metadata, oadrReportDescription: undefined },
+        { granularity: 60, backMultiple: 1, newReportRequestId: () => 'x' },
+      ),
+    ).toEqual([]);
   });
 
   it('RP-15: the METADATA request asks for rID METADATA, x-notApplicable, PT0S (written XSD-valid in write.spec)', () => {
     expect(metadataReportRequest('rr-9')).toEqual({
       reportRequestID: 'rr-9',
-      reportSpecifier: { reportSpecifierID: 'METADATA', granularity: 0, reportBackDuration: 0, specifierPayload: [{ rID: 'METADATA', readingType: 'x-notApplicable' }] },
+      reportSpecifier: {
+        reportSpecifierID: 'METADATA',
+        granularity: 0,
+        reportBackDuration: 0,
+        specifierPayload: [{ rID: 'METADATA', readingType: 'x-notApplicable' }],
+      },
     });
   });
 });

@@ -41,7 +41,10 @@ export interface RequestPolicy {
  * the offered readingType and no itemBase.
  */
 export function planReportRequests(report: OadrReport, policy: RequestPolicy): OadrReportRequest[] {
-  const groups = new Map<Duration, { rID: string; readingType: OadrReportRequest['reportSpecifier']['specifierPayload'][number]['readingType'] }[]>();
+  const groups = new Map<
+    Duration,
+    { rID: string; readingType: OadrReportRequest['reportSpecifier']['specifierPayload'][number]['readingType'] }[]
+  >();
   for (const description of report.oadrReportDescription ?? []) {
     const g = requestGranularity(description.oadrSamplingRate, policy.granularity);
     const group = groups.get(g) ?? [];
@@ -50,7 +53,12 @@ export function planReportRequests(report: OadrReport, policy: RequestPolicy): O
   }
   return [...groups].map(([granularity, specifierPayload]) => ({
     reportRequestID: policy.newReportRequestId(),
-    reportSpecifier: { reportSpecifierID: report.reportSpecifierID, granularity, reportBackDuration: granularity * policy.backMultiple, specifierPayload },
+    reportSpecifier: {
+      reportSpecifierID: report.reportSpecifierID,
+      granularity,
+      reportBackDuration: granularity * policy.backMultiple,
+      specifierPayload,
+    },
   }));
 }
 
@@ -61,6 +69,11 @@ export function planReportRequests(report: OadrReport, policy: RequestPolicy): O
 export function metadataReportRequest(reportRequestID: string): OadrReportRequest {
   return {
     reportRequestID,
-    reportSpecifier: { reportSpecifierID: 'METADATA', granularity: 0, reportBackDuration: 0, specifierPayload: [{ rID: 'METADATA', readingType: 'x-notApplicable' }] },
+    reportSpecifier: {
+      reportSpecifierID: 'METADATA',
+      granularity: 0,
+      reportBackDuration: 0,
+      specifierPayload: [{ rID: 'METADATA', readingType: 'x-notApplicable' }],
+    },
   };
 }

@@ -13,7 +13,11 @@ export type TelemetryMeasure = 'powerW' | 'energyWh';
 export function telemetryMeasure(itemBase: ItemBase | undefined, reportType: ReportType): TelemetryMeasure | undefined {
   if (!itemBase || itemBase.type === 'pulseCount' || itemBase.type === 'oadrGBDataDescription') return undefined;
   const { type, itemUnits } = itemBase;
-  if ((type === 'powerReal' && (itemUnits === 'W' || itemUnits === 'J/s')) || (type === 'customUnit' && itemUnits === 'W')) return 'powerW';
+  if (
+    (type === 'powerReal' && (itemUnits === 'W' || itemUnits === 'J/s')) ||
+    (type === 'customUnit' && itemUnits === 'W')
+  )
+    return 'powerW';
   const energy = (type === 'energyReal' && itemUnits === 'Wh') || (type === 'customUnit' && itemUnits === 'Wh');
   return energy && (reportType === 'usage' || reportType === 'deltaUsage') ? 'energyWh' : undefined;
 }
@@ -59,7 +63,13 @@ export interface TelemetryReading {
   readonly powerW?: number;
   readonly quality: ReadingQuality;
   readonly source: 'openadr-vtn';
-  readonly origin: { readonly venId: string; readonly reportRequestId: string; readonly reportSpecifierId: string; readonly rId: string; readonly resourceId?: string };
+  readonly origin: {
+    readonly venId: string;
+    readonly reportRequestId: string;
+    readonly reportSpecifierId: string;
+    readonly rId: string;
+    readonly resourceId?: string;
+  };
 }
 
 export interface TelemetryExtraction {

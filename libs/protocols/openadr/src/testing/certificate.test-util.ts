@@ -27,12 +27,19 @@ function oid(dotted: string): Buffer {
   return tlv(0x06, Buffer.from([40 * first + second, ...rest.flatMap(base128)]));
 }
 
-const utcTime = (date: Date): Buffer => tlv(0x17, Buffer.from(`${date.toISOString().slice(2, 19).replace(/[-T:]/g, '')}Z`));
+const utcTime = (date: Date): Buffer =>
+  tlv(0x17, Buffer.from(`${date.toISOString().slice(2, 19).replace(/[-T:]/g, '')}Z`));
 const commonName = (cn: string): Buffer => sequence(tlv(0x31, sequence(oid('2.5.4.3'), tlv(0x0c, Buffer.from(cn)))));
 
 const ALGORITHMS = {
-  rsa: { keys: () => generateKeyPairSync('rsa', { modulusLength: 2048 }), signature: sequence(oid('1.2.840.113549.1.1.11'), tlv(0x05)) },
-  ecdsa: { keys: () => generateKeyPairSync('ec', { namedCurve: 'P-256' }), signature: sequence(oid('1.2.840.10045.4.3.2')) },
+  rsa: {
+    keys: () => generateKeyPairSync('rsa', { modulusLength: 2048 }),
+    signature: sequence(oid('1.2.840.113549.1.1.11'), tlv(0x05)),
+  },
+  ecdsa: {
+    keys: () => generateKeyPairSync('ec', { namedCurve: 'P-256' }),
+    signature: sequence(oid('1.2.840.10045.4.3.2')),
+  },
 } as const;
 
 /** A fresh self-signed certificate (CN=ven-test, valid for a day) with an RSA 2048 or ECDSA P-256 key, as DER. */

@@ -51,14 +51,48 @@ const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 
 /** Text values that break one lexical space or another. */
 export const BAD_VALUES: readonly string[] = [
-  '', ' ', 'abc', '-1', '1.5', 'NaN', 'INF', '1e', '4294967296', '2020-13-01T00:00:00Z', '2021-02-29T00:00:00Z', '2020-01-01T00:00:00+01:00',
-  '-2020-01-01T00:00:00Z', 'P1X', 'PT1.5S', '-PT5M', '2W', 'P', ' PT1S', '007', ' 200', 'x-', 'x- a', 'x-a', 'true ', 'TRUE', '2.0c',
-  'kilo', 'EUR', 'http://[bad', '%zz', 'none', 'optin', 'Quality Good - Non Specific',
+  '',
+  ' ',
+  'abc',
+  '-1',
+  '1.5',
+  'NaN',
+  'INF',
+  '1e',
+  '4294967296',
+  '2020-13-01T00:00:00Z',
+  '2021-02-29T00:00:00Z',
+  '2020-01-01T00:00:00+01:00',
+  '-2020-01-01T00:00:00Z',
+  'P1X',
+  'PT1.5S',
+  '-PT5M',
+  '2W',
+  'P',
+  ' PT1S',
+  '007',
+  ' 200',
+  'x-',
+  'x- a',
+  'x-a',
+  'true ',
+  'TRUE',
+  '2.0c',
+  'kilo',
+  'EUR',
+  'http://[bad',
+  '%zz',
+  'none',
+  'optin',
+  'Quality Good - Non Specific',
 ];
 
 export type Mutation = (root: Node, at: number) => Node | undefined;
 
-function at(root: Node, index: number): { copy: Node; node: Node; parent: Node | undefined; position: number } | undefined {
+function at(
+  root: Node,
+  index: number,
+): { copy: Node; node: Node; parent: Node | undefined; position: number } | undefined {
   const copy = clone(root);
   const entry = walk(copy)[index];
   return entry ? { copy, node: entry.node, parent: entry.parent, position: entry.index } : undefined;

@@ -1,5 +1,10 @@
 /** This lib's schema/ folder (oadr_20b.xsd and what it imports) as the tests read and validate against it. */
-import { readXsdFiles, type XmllintVerdict, xmllintValidate as xmllintValidateAgainst, type XsdSet } from '@flexgrid/testing';
+import {
+  readXsdFiles,
+  type XmllintVerdict,
+  xmllintValidate as xmllintValidateAgainst,
+  type XsdSet,
+} from '@flexgrid/testing';
 import { join } from 'node:path';
 import { decodeXml } from '../xml/decode';
 import { OADR_SCHEMA_ENTRY } from '../xsd/schema-files';
@@ -13,5 +18,7 @@ export function xmllintValidate(documents: readonly string[], schema?: string): 
 
 /** The schema set as texts keyed by file name, decoded as each file declares (several are ISO-8859-1). */
 export function schemaTexts(): Record<string, string> {
-  return Object.fromEntries(Object.entries(readXsdFiles(OADR_XSD_SET.dir)).map(([name, bytes]) => [name, decodeXml(bytes)]));
+  return Object.fromEntries(
+    Object.entries(readXsdFiles(OADR_XSD_SET.dir)).map(([name, bytes]) => [name, decodeXml(bytes)]),
+  );
 }

@@ -7,7 +7,11 @@ import { escapeAttribute, escapeText } from '../xml/writer';
 
 export type NamespaceStyle = 'numbered-prefixes' | 'default-namespaces' | 'redeclared-prefix';
 
-export const NAMESPACE_STYLES: readonly NamespaceStyle[] = ['numbered-prefixes', 'default-namespaces', 'redeclared-prefix'];
+export const NAMESPACE_STYLES: readonly NamespaceStyle[] = [
+  'numbered-prefixes',
+  'default-namespaces',
+  'redeclared-prefix',
+];
 
 /** An element tree as the reader gives it, or a mutable copy of one (mutation.test-util). */
 export interface Tree {
@@ -50,8 +54,13 @@ function defaults(root: XmlElement): string {
     const declare = el.ns !== inherited ? ` xmlns="${el.ns}"` : '';
     const attrNs = [...new Set(el.attributes.filter((a) => a.ns !== '').map((a) => a.ns))];
     const attrDecls = attrNs.map((ns, i) => ` xmlns:a${i}="${ns}"`).join('');
-    const attrs = el.attributes.map((a) => ` ${a.ns === '' ? '' : `a${attrNs.indexOf(a.ns)}:`}${a.local}="${escapeAttribute(a.value)}"`).join('');
-    const inner = el.mixed || el.children.length === 0 ? content(el, (child) => write(child, el.ns)) : `\n${el.children.map((child) => write(child, el.ns)).join('\n')}\n`;
+    const attrs = el.attributes
+      .map((a) => ` ${a.ns === '' ? '' : `a${attrNs.indexOf(a.ns)}:`}${a.local}="${escapeAttribute(a.value)}"`)
+      .join('');
+    const inner =
+      el.mixed || el.children.length === 0
+        ? content(el, (child) => write(child, el.ns))
+        : `\n${el.children.map((child) => write(child, el.ns)).join('\n')}\n`;
     return `<${el.local}${declare}${attrDecls}${attrs}>${inner}</${el.local}>`;
   };
   return write(root, '');
@@ -63,7 +72,9 @@ function redeclared(root: XmlElement): string {
     const declare = el.ns !== bound ? ` xmlns:p="${el.ns}"` : '';
     const foreign = [...new Set(el.attributes.filter((a) => a.ns !== '' && a.ns !== el.ns).map((a) => a.ns))];
     const prefix = (ns: string): string => (ns === '' ? '' : ns === el.ns ? 'p:' : `q${foreign.indexOf(ns)}:`);
-    const attrs = foreign.map((ns, i) => ` xmlns:q${i}="${ns}"`).join('') + el.attributes.map((a) => ` ${prefix(a.ns)}${a.local}="${escapeAttribute(a.value)}"`).join('');
+    const attrs =
+      foreign.map((ns, i) => ` xmlns:q${i}="${ns}"`).join('') +
+      el.attributes.map((a) => ` ${prefix(a.ns)}${a.local}="${escapeAttribute(a.value)}"`).join('');
     return `<p:${el.local}${declare}${attrs}>${content(el, (child) => write(child, el.ns))}</p:${el.local}>`;
   };
   return write(root, undefined);

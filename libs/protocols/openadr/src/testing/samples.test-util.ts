@@ -27,7 +27,14 @@ const fullTarget: EiTarget = {
   endDeviceAsset: ['mrid-1', 'mrid-2'],
   meterAsset: ['meter-1'],
   pnode: ['pnode-1'],
-  serviceArea: [{ id: 'area1', location: { polygon: { id: 'poly1', exterior: { linearRing: { posList: ['52.1', '5.1', '52.2', '5.2', '52.1', '5.1'] } } } } }],
+  serviceArea: [
+    {
+      id: 'area1',
+      location: {
+        polygon: { id: 'poly1', exterior: { linearRing: { posList: ['52.1', '5.1', '52.2', '5.2', '52.1', '5.1'] } } },
+      },
+    },
+  ],
   serviceDeliveryPoint: ['sdp-1'],
   serviceLocation: [{ location: { polygon: { exterior: { linearRing: { posList: ['1', '2'] } } } } }],
   transportInterface: [{ pointOfReceipt: 'por-1', pointOfDelivery: 'pod-1' }],
@@ -48,9 +55,21 @@ const properties: Properties = {
 };
 
 const eventIntervals: Interval[] = [
-  { duration: 1800, uid: '0', payloads: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: '1' } }] },
-  { duration: 1800, uid: '1', payloads: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: '2.5' } }] },
-  { duration: 1800, uid: '2', payloads: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: '-1.5E-3' } }] },
+  {
+    duration: 1800,
+    uid: '0',
+    payloads: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: '1' } }],
+  },
+  {
+    duration: 1800,
+    uid: '1',
+    payloads: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: '2.5' } }],
+  },
+  {
+    duration: 1800,
+    uid: '2',
+    payloads: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: '-1.5E-3' } }],
+  },
 ];
 
 const richEvent: EiEvent = {
@@ -71,7 +90,14 @@ const richEvent: EiEvent = {
     eiEventSignal: [
       { intervals: eventIntervals, signalName: 'SIMPLE', signalType: 'level', signalID: 'signal-1', currentValue: '0' },
       {
-        intervals: [{ dtstart: T0, duration: 5400, uid: '0', payloads: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: '0.25' } }] }],
+        intervals: [
+          {
+            dtstart: T0,
+            duration: 5400,
+            uid: '0',
+            payloads: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: '0.25' } }],
+          },
+        ],
         eiTarget: { resourceID: ['res-1'] },
         signalName: 'ELECTRICITY_PRICE',
         signalType: 'price',
@@ -80,17 +106,34 @@ const richEvent: EiEvent = {
         currentValue: '0.25',
       },
       {
-        intervals: [{ duration: 5400, payloads: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: '5000' } }] }],
+        intervals: [
+          {
+            duration: 5400,
+            payloads: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: '5000' } }],
+          },
+        ],
         signalName: 'x-custom',
         signalType: 'setpoint',
         signalID: 'signal-3',
-        itemBase: { type: 'powerReal', itemDescription: 'RealPower', itemUnits: 'W', siScaleCode: 'k', powerAttributes: { hertz: '50', voltage: '230', ac: true } },
+        itemBase: {
+          type: 'powerReal',
+          itemDescription: 'RealPower',
+          itemUnits: 'W',
+          siScaleCode: 'k',
+          powerAttributes: { hertz: '50', voltage: '230', ac: true },
+        },
       },
     ],
     eiEventBaseline: {
       dtstart: T0,
       duration: 5400,
-      intervals: [{ duration: 5400, uid: '0', payloads: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: '10' } }] }],
+      intervals: [
+        {
+          duration: 5400,
+          uid: '0',
+          payloads: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: '10' } }],
+        },
+      ],
       baselineID: 'baseline-1',
       resourceID: ['res-1'],
       baselineName: 'baseline',
@@ -109,7 +152,11 @@ const reportRequest: OadrReportRequest = {
     reportInterval: { dtstart: T0, duration: 3600 },
     specifierPayload: [
       { rID: 'r1', readingType: 'Direct Read' },
-      { rID: 'r2', itemBase: { type: 'energyReal', itemDescription: 'RealEnergy', itemUnits: 'Wh', siScaleCode: 'none' }, readingType: 'x-notApplicable' },
+      {
+        rID: 'r2',
+        itemBase: { type: 'energyReal', itemDescription: 'RealEnergy', itemUnits: 'Wh', siScaleCode: 'none' },
+        readingType: 'x-notApplicable',
+      },
     ],
   },
 };
@@ -134,8 +181,18 @@ const metadataReport: OadrReport = {
       itemBase: { type: 'pulseCount', itemDescription: 'pulse count', itemUnits: 'count', pulseFactor: '0.001' },
       readingType: 'x-notApplicable',
     },
-    { rID: 'r3', reportType: 'demand', itemBase: { type: 'voltage', itemDescription: 'Voltage', itemUnits: 'V', siScaleCode: 'none' }, readingType: 'Mean' },
-    { rID: 'r4', reportType: 'reading', itemBase: { type: 'temperature', itemDescription: 'temperature', itemUnits: 'celsius', siScaleCode: 'none' }, readingType: 'Mean' },
+    {
+      rID: 'r3',
+      reportType: 'demand',
+      itemBase: { type: 'voltage', itemDescription: 'Voltage', itemUnits: 'V', siScaleCode: 'none' },
+      readingType: 'Mean',
+    },
+    {
+      rID: 'r4',
+      reportType: 'reading',
+      itemBase: { type: 'temperature', itemDescription: 'temperature', itemUnits: 'celsius', siScaleCode: 'none' },
+      readingType: 'Mean',
+    },
     { rID: 'r5', reportType: 'reading', itemBase: { type: 'oadrGBDataDescription', feed: FEED }, readingType: 'Net' },
   ],
   reportRequestID: '0',
@@ -153,7 +210,14 @@ const dataReport: OadrReport = {
       duration: 60,
       uid: '0',
       payloads: [
-        { type: 'oadrReportPayload', rID: 'r1', confidence: 100, accuracy: '0.5', payloadBase: { type: 'payloadFloat', value: '1.2345' }, oadrDataQuality: 'Quality Good - Non Specific' },
+        {
+          type: 'oadrReportPayload',
+          rID: 'r1',
+          confidence: 100,
+          accuracy: '0.5',
+          payloadBase: { type: 'payloadFloat', value: '1.2345' },
+          oadrDataQuality: 'Quality Good - Non Specific',
+        },
         {
           type: 'oadrReportPayload',
           rID: 'r2',
@@ -161,7 +225,10 @@ const dataReport: OadrReport = {
             type: 'oadrPayloadResourceStatus',
             oadrOnline: true,
             oadrManualOverride: false,
-            oadrLoadControlState: { oadrCapacity: { oadrMin: '0', oadrMax: '1', oadrCurrent: '0.5', oadrNormal: '1' }, oadrSetPoint: { oadrCurrent: '21' } },
+            oadrLoadControlState: {
+              oadrCapacity: { oadrMin: '0', oadrMax: '1', oadrCurrent: '0.5', oadrNormal: '1' },
+              oadrSetPoint: { oadrCurrent: '21' },
+            },
           },
         },
       ],
@@ -186,7 +253,16 @@ export const richSamples: Readonly<Record<OadrPayloadType, OadrPayload>> = {
     oadrEvent: [
       { eiEvent: richEvent, oadrResponseRequired: 'always' },
       {
-        eiEvent: { ...richEvent, eventDescriptor: { ...richEvent.eventDescriptor, eventID: 'event-2', eventStatus: 'cancelled', testEvent: true }, eiTarget: { venID: ['ven-1'] } },
+        eiEvent: {
+          ...richEvent,
+          eventDescriptor: {
+            ...richEvent.eventDescriptor,
+            eventID: 'event-2',
+            eventStatus: 'cancelled',
+            testEvent: true,
+          },
+          eiTarget: { venID: ['ven-1'] },
+        },
         oadrResponseRequired: 'never',
       },
     ],
@@ -195,8 +271,19 @@ export const richSamples: Readonly<Record<OadrPayloadType, OadrPayload>> = {
     type: 'oadrCreatedEvent',
     eiResponse: ok(''),
     eventResponses: [
-      { responseCode: '200', responseDescription: 'OK', requestID: 'dist-1', qualifiedEventID: { eventID: 'event-1', modificationNumber: 3 }, optType: 'optIn' },
-      { responseCode: '460', requestID: 'dist-1', qualifiedEventID: { eventID: 'event-2', modificationNumber: 0 }, optType: 'optOut' },
+      {
+        responseCode: '200',
+        responseDescription: 'OK',
+        requestID: 'dist-1',
+        qualifiedEventID: { eventID: 'event-1', modificationNumber: 3 },
+        optType: 'optIn',
+      },
+      {
+        responseCode: '460',
+        requestID: 'dist-1',
+        qualifiedEventID: { eventID: 'event-2', modificationNumber: 0 },
+        optType: 'optOut',
+      },
     ],
     venID: 'ven-1',
   },
@@ -219,21 +306,68 @@ export const richSamples: Readonly<Record<OadrPayloadType, OadrPayload>> = {
     oadrDeviceClass: { endDeviceAsset: ['Thermostat'] },
   },
   oadrCreatedOpt: { type: 'oadrCreatedOpt', eiResponse: ok('req-5'), optID: 'opt-1' },
-  oadrCancelReport: { type: 'oadrCancelReport', requestID: 'req-6', reportRequestID: ['rr-1', 'rr-2'], reportToFollow: true, venID: 'ven-1' },
-  oadrCanceledReport: { type: 'oadrCanceledReport', eiResponse: ok('req-6'), oadrPendingReports: ['rr-3'], venID: 'ven-1' },
-  oadrCreateReport: { type: 'oadrCreateReport', requestID: 'req-7', oadrReportRequest: [reportRequest, { ...reportRequest, reportRequestID: 'rr-2' }], venID: 'ven-1' },
-  oadrCreatedReport: { type: 'oadrCreatedReport', eiResponse: ok('req-7'), oadrPendingReports: ['rr-1', ''], venID: 'ven-1' },
-  oadrRegisterReport: { type: 'oadrRegisterReport', requestID: 'req-8', oadrReport: [metadataReport], venID: 'ven-1', reportRequestID: 'rr-meta' },
-  oadrRegisteredReport: { type: 'oadrRegisteredReport', eiResponse: ok('req-8'), oadrReportRequest: [reportRequest], venID: 'ven-1' },
-  oadrUpdateReport: { type: 'oadrUpdateReport', requestID: 'req-9', oadrReport: [dataReport, { ...dataReport, eiReportID: 'report-2' }], venID: 'ven-1' },
+  oadrCancelReport: {
+    type: 'oadrCancelReport',
+    requestID: 'req-6',
+    reportRequestID: ['rr-1', 'rr-2'],
+    reportToFollow: true,
+    venID: 'ven-1',
+  },
+  oadrCanceledReport: {
+    type: 'oadrCanceledReport',
+    eiResponse: ok('req-6'),
+    oadrPendingReports: ['rr-3'],
+    venID: 'ven-1',
+  },
+  oadrCreateReport: {
+    type: 'oadrCreateReport',
+    requestID: 'req-7',
+    oadrReportRequest: [reportRequest, { ...reportRequest, reportRequestID: 'rr-2' }],
+    venID: 'ven-1',
+  },
+  oadrCreatedReport: {
+    type: 'oadrCreatedReport',
+    eiResponse: ok('req-7'),
+    oadrPendingReports: ['rr-1', ''],
+    venID: 'ven-1',
+  },
+  oadrRegisterReport: {
+    type: 'oadrRegisterReport',
+    requestID: 'req-8',
+    oadrReport: [metadataReport],
+    venID: 'ven-1',
+    reportRequestID: 'rr-meta',
+  },
+  oadrRegisteredReport: {
+    type: 'oadrRegisteredReport',
+    eiResponse: ok('req-8'),
+    oadrReportRequest: [reportRequest],
+    venID: 'ven-1',
+  },
+  oadrUpdateReport: {
+    type: 'oadrUpdateReport',
+    requestID: 'req-9',
+    oadrReport: [dataReport, { ...dataReport, eiReportID: 'report-2' }],
+    venID: 'ven-1',
+  },
   oadrUpdatedReport: {
     type: 'oadrUpdatedReport',
     eiResponse: ok('req-9'),
     oadrCancelReport: { requestID: 'req-10', reportRequestID: ['rr-1'], reportToFollow: false, venID: 'ven-1' },
     venID: 'ven-1',
   },
-  oadrCancelPartyRegistration: { type: 'oadrCancelPartyRegistration', requestID: 'req-11', registrationID: 'reg-1', venID: 'ven-1' },
-  oadrCanceledPartyRegistration: { type: 'oadrCanceledPartyRegistration', eiResponse: ok('req-11'), registrationID: 'reg-1', venID: 'ven-1' },
+  oadrCancelPartyRegistration: {
+    type: 'oadrCancelPartyRegistration',
+    requestID: 'req-11',
+    registrationID: 'reg-1',
+    venID: 'ven-1',
+  },
+  oadrCanceledPartyRegistration: {
+    type: 'oadrCanceledPartyRegistration',
+    eiResponse: ok('req-11'),
+    registrationID: 'reg-1',
+    venID: 'ven-1',
+  },
   oadrCreatePartyRegistration: {
     type: 'oadrCreatePartyRegistration',
     requestID: 'req-12',
@@ -259,7 +393,10 @@ export const richSamples: Readonly<Record<OadrPayloadType, OadrPayload>> = {
     ],
     oadrRequestedOadrPollFreq: 10,
     oadrServiceSpecificInfo: [{ oadrServiceName: 'EiEvent', oadrInfo: [{ oadrKey: 'k', oadrValue: 'v' }] }],
-    oadrExtensions: [{ oadrExtensionName: 'ext', oadrInfo: [{ oadrKey: 'a', oadrValue: '' }] }, { oadrExtensionName: 'bare' }],
+    oadrExtensions: [
+      { oadrExtensionName: 'ext', oadrInfo: [{ oadrKey: 'a', oadrValue: '' }] },
+      { oadrExtensionName: 'bare' },
+    ],
   },
   oadrRequestReregistration: { type: 'oadrRequestReregistration', venID: 'ven-1' },
   oadrQueryRegistration: { type: 'oadrQueryRegistration', requestID: 'req-13' },
@@ -269,11 +406,19 @@ export const richSamples: Readonly<Record<OadrPayloadType, OadrPayload>> = {
 /** Only what each type requires. */
 export const minimalSamples: Readonly<Record<OadrPayloadType, OadrPayload>> = {
   oadrDistributeEvent: { type: 'oadrDistributeEvent', requestID: '', vtnID: 'FlexgridVTN' },
-  oadrCreatedEvent: { type: 'oadrCreatedEvent', eiResponse: { responseCode: '200', requestID: '' }, eventResponses: [], venID: 'ven-1' },
+  oadrCreatedEvent: {
+    type: 'oadrCreatedEvent',
+    eiResponse: { responseCode: '200', requestID: '' },
+    eventResponses: [],
+    venID: 'ven-1',
+  },
   oadrRequestEvent: { type: 'oadrRequestEvent', requestID: '', venID: 'ven-1' },
   oadrResponse: { type: 'oadrResponse', eiResponse: { responseCode: '200', requestID: '' } },
   oadrCancelOpt: { type: 'oadrCancelOpt', requestID: '', optID: 'opt-1', venID: 'ven-1' },
-  oadrCanceledOpt: { type: 'oadrCanceledOpt', eiResponse: { responseCode: '452', responseDescription: 'INVALID_ID: unknown optID', requestID: '' } },
+  oadrCanceledOpt: {
+    type: 'oadrCanceledOpt',
+    eiResponse: { responseCode: '452', responseDescription: 'INVALID_ID: unknown optID', requestID: '' },
+  },
   oadrCreateOpt: {
     type: 'oadrCreateOpt',
     optID: 'opt-2',
@@ -286,19 +431,34 @@ export const minimalSamples: Readonly<Record<OadrPayloadType, OadrPayload>> = {
   },
   oadrCreatedOpt: { type: 'oadrCreatedOpt', eiResponse: { responseCode: '200', requestID: '' }, optID: 'opt-2' },
   oadrCancelReport: { type: 'oadrCancelReport', requestID: '', reportRequestID: ['rr-1'], reportToFollow: false },
-  oadrCanceledReport: { type: 'oadrCanceledReport', eiResponse: { responseCode: '200', requestID: '' }, oadrPendingReports: [] },
+  oadrCanceledReport: {
+    type: 'oadrCanceledReport',
+    eiResponse: { responseCode: '200', requestID: '' },
+    oadrPendingReports: [],
+  },
   oadrCreateReport: {
     type: 'oadrCreateReport',
     requestID: '',
     oadrReportRequest: [metadataReportRequest('rr-m')],
   },
-  oadrCreatedReport: { type: 'oadrCreatedReport', eiResponse: { responseCode: '200', requestID: '' }, oadrPendingReports: [] },
+  oadrCreatedReport: {
+    type: 'oadrCreatedReport',
+    eiResponse: { responseCode: '200', requestID: '' },
+    oadrPendingReports: [],
+  },
   oadrRegisterReport: { type: 'oadrRegisterReport', requestID: '' },
   oadrRegisteredReport: { type: 'oadrRegisteredReport', eiResponse: { responseCode: '200', requestID: '' } },
-  oadrUpdateReport: { type: 'oadrUpdateReport', requestID: '', oadrReport: [{ reportRequestID: 'rr-1', reportSpecifierID: 'spec-1', createdDateTime: T0 }] },
+  oadrUpdateReport: {
+    type: 'oadrUpdateReport',
+    requestID: '',
+    oadrReport: [{ reportRequestID: 'rr-1', reportSpecifierID: 'spec-1', createdDateTime: T0 }],
+  },
   oadrUpdatedReport: { type: 'oadrUpdatedReport', eiResponse: { responseCode: '200', requestID: '' } },
   oadrCancelPartyRegistration: { type: 'oadrCancelPartyRegistration', requestID: '', registrationID: 'reg-1' },
-  oadrCanceledPartyRegistration: { type: 'oadrCanceledPartyRegistration', eiResponse: { responseCode: '200', requestID: '' } },
+  oadrCanceledPartyRegistration: {
+    type: 'oadrCanceledPartyRegistration',
+    eiResponse: { responseCode: '200', requestID: '' },
+  },
   oadrCreatePartyRegistration: {
     type: 'oadrCreatePartyRegistration',
     requestID: '',

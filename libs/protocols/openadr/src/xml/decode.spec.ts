@@ -26,7 +26,11 @@ describe('XML-2 decoding', () => {
     [bytes(...ascii('<a>'), 0xe9, ...ascii('</a>')), 'us-ascii', 'not US-ASCII'],
     [ascii('<?xml version="1.0" encoding="UTF-16"?><a/>'), undefined, "unsupported character encoding 'UTF-16'"],
     [ascii('<a/>'), 'shift_jis', "unsupported character encoding 'shift_jis'"],
-    [ascii('<?xml version="1.0" encoding="constructor"?><a/>'), undefined, "unsupported character encoding 'constructor'"],
+    [
+      ascii('<?xml version="1.0" encoding="constructor"?><a/>'),
+      undefined,
+      "unsupported character encoding 'constructor'",
+    ],
     [ascii('<?xml version="1.0" encoding="__proto__"?><a/>'), undefined, "unsupported character encoding '__proto__'"],
     [ascii('<a/>'), 'constructor', "unsupported character encoding 'constructor'"],
   ])('XML-2: %#: undecodable bodies are an encoding error', (body, charset, reason) => {
@@ -35,14 +39,23 @@ describe('XML-2 decoding', () => {
   });
 
   it('TR-4 step 4: a Content-Type charset is utf-8, us-ascii or iso-8859-1 (any case), nothing else', () => {
-    expect(['UTF-8', ' utf-8 ', 'US-ASCII', 'iso-8859-1', 'ISO-8859-1'].map(xmlCharset)).toEqual(['utf-8', 'utf-8', 'us-ascii', 'iso-8859-1', 'iso-8859-1']);
-    for (const label of ['utf-16', 'utf8', 'latin1', 'ISO_8859-1', 'ascii', '', 'constructor', '__proto__']) expect(xmlCharset(label)).toBeUndefined();
+    expect(['UTF-8', ' utf-8 ', 'US-ASCII', 'iso-8859-1', 'ISO-8859-1'].map(xmlCharset)).toEqual([
+      'utf-8',
+      'utf-8',
+      'us-ascii',
+      'iso-8859-1',
+      'iso-8859-1',
+    ]);
+    for (const label of ['utf-16', 'utf8', 'latin1', 'ISO_8859-1', 'ascii', '', 'constructor', '__proto__'])
+      expect(xmlCharset(label)).toBeUndefined();
     expect(() => decodeXml(ascii('<a/>'), 'latin1')).toThrow("unsupported character encoding 'latin1'");
   });
 
-  it("XML-2: an XML declaration may name the three charsets by their common aliases", () => {
+  it('XML-2: an XML declaration may name the three charsets by their common aliases', () => {
     for (const alias of ['utf8', 'ASCII', 'latin1', 'ISO_8859-1', 'iso-latin-1']) {
-      expect(decodeXml(ascii(`<?xml version="1.0" encoding="${alias}"?><a>x</a>`))).toBe(`<?xml version="1.0" encoding="${alias}"?><a>x</a>`);
+      expect(decodeXml(ascii(`<?xml version="1.0" encoding="${alias}"?><a>x</a>`))).toBe(
+        `<?xml version="1.0" encoding="${alias}"?><a>x</a>`,
+      );
     }
   });
 });

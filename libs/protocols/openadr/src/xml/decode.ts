@@ -50,7 +50,8 @@ export function decodeXml(body: Uint8Array, contentTypeCharset?: string): string
   const hasBom = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
   const declared = contentTypeCharset === undefined ? (hasBom ? 'utf-8' : declaredEncoding(body)) : undefined;
   const label = contentTypeCharset ?? declared ?? 'utf-8';
-  const charset = contentTypeCharset === undefined ? DECLARED_ENCODINGS.get(label.trim().toLowerCase()) : xmlCharset(label);
+  const charset =
+    contentTypeCharset === undefined ? DECLARED_ENCODINGS.get(label.trim().toLowerCase()) : xmlCharset(label);
   if (!charset) fail(`unsupported character encoding '${label}'`);
   switch (charset) {
     case 'utf-8':

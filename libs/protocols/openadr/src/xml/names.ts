@@ -32,8 +32,13 @@ export function isNameStartChar(cp: number): boolean {
 export function isNameChar(cp: number): boolean {
   if (cp < 0x80) {
     return (
-      (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x30 && cp <= 0x39) ||
-      cp === 0x5f || cp === 0x3a || cp === 0x2d || cp === 0x2e
+      (cp >= 0x61 && cp <= 0x7a) ||
+      (cp >= 0x41 && cp <= 0x5a) ||
+      (cp >= 0x30 && cp <= 0x39) ||
+      cp === 0x5f ||
+      cp === 0x3a ||
+      cp === 0x2d ||
+      cp === 0x2e
     );
   }
   return isNameStartChar(cp) || cp === 0xb7 || (cp >= 0x300 && cp <= 0x36f) || (cp >= 0x203f && cp <= 0x2040);

@@ -53,7 +53,9 @@ describe('XML-2 text values', () => {
   });
 
   it('XML-2: comments, CDATA, processing instructions and a UTF-8 BOM are accepted', () => {
-    const { root } = readXml('\uFEFF<?xml version="1.0" encoding="UTF-8"?><!-- c --><?pi data?><a>x<!-- c -->y<![CDATA[<&]]>z<?p?></a><!-- end -->');
+    const { root } = readXml(
+      '\uFEFF<?xml version="1.0" encoding="UTF-8"?><!-- c --><?pi data?><a>x<!-- c -->y<![CDATA[<&]]>z<?p?></a><!-- end -->',
+    );
     expect(root.text).toBe('xy<&z');
   });
 
@@ -118,13 +120,16 @@ describe('TR-4 step 6 caps, enforced while reading', () => {
   it('XML-3: a start tag with 250 000 attributes or namespace declarations is read in one pass; a repeat at its end is found', () => {
     // Nothing but the body size bounds the attributes of a tag, so their checks must stay linear (a quadratic
     // check takes minutes here and times the test out).
-    const many = (attribute: (i: number) => string): string => Array.from({ length: 250_000 }, (_, i) => attribute(i)).join(' ');
+    const many = (attribute: (i: number) => string): string =>
+      Array.from({ length: 250_000 }, (_, i) => attribute(i)).join(' ');
     expect(refusal(`<a ${many((i) => `a${i}="v"`)} a0="w"/>`).reason).toBe("attribute 'a0' is repeated");
     const declarations = many((i) => `xmlns:p${i}="urn:${i}"`);
     const root = readXml(`<p0:a ${declarations}>${'<p0:b/>'.repeat(10_000)}</p0:a>`).root;
     expect([root.ns, root.children.length, root.children[9_999]?.ns]).toEqual(['urn:0', 10_000, 'urn:0']);
     expect(refusal(`<a ${declarations} xmlns:p0="urn:y"/>`).reason).toBe("attribute 'xmlns:p0' is repeated");
-    expect(refusal(`<a ${many((i) => `xmlns:p${i}="urn:x"`)} p0:b="1" p249999:b="2"/>`).reason).toBe("attributes 'p0:b' and 'p249999:b' have the same expanded name");
+    expect(refusal(`<a ${many((i) => `xmlns:p${i}="urn:x"`)} p0:b="1" p249999:b="2"/>`).reason).toBe(
+      "attributes 'p0:b' and 'p249999:b' have the same expanded name",
+    );
   });
 
   it('TR-4: the caps are configurable', () => {
@@ -172,7 +177,8 @@ describe('well-formedness', () => {
 });
 
 describe('property: any input gives a tree or an XmlReadError, nothing else', () => {
-  const sample = '<?xml version="1.0"?><p:a xmlns:p="urn:p" x="1"><b>t&amp;x</b><!-- c --><![CDATA[d]]><c y=\'2\'/></p:a>';
+  const sample =
+    '<?xml version="1.0"?><p:a xmlns:p="urn:p" x="1"><b>t&amp;x</b><!-- c --><![CDATA[d]]><c y=\'2\'/></p:a>';
   const isReadError = (run: () => unknown): boolean => {
     try {
       run();
@@ -183,14 +189,44 @@ describe('property: any input gives a tree or an XmlReadError, nothing else', ()
   };
 
   it('XML-3: arbitrary text', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => isReadError(() => readXml(text))), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => isReadError(() => readXml(text))),
+      { numRuns: 500 },
+    );
   });
 
   it('XML-3: mutated and truncated documents', () => {
     const mutated = fc
-      .tuple(fc.nat(sample.length), fc.nat(sample.length), fc.string({ unit: fc.constantFrom('<', '>', '&', ';', '"', '/', '!', '[', ']', '-', '?', ':', 'x', ' ', '\u0000', '\uD800'), maxLength: 4 }))
+      .tuple(
+        fc.nat(sample.length),
+        fc.nat(sample.length),
+        fc.string({
+          unit: fc.constantFrom(
+            '<',
+            '>',
+            '&',
+            ';',
+            '"',
+            '/',
+            '!',
+            '[',
+            ']',
+            '-',
+            '?',
+            ':',
+            'x',
+            ' ',
+            '\u0000',
+            '\uD800',
+          ),
+          maxLength: 4,
+        }),
+      )
       .map(([from, to, insert]) => sample.slice(0, Math.min(from, to)) + insert + sample.slice(Math.max(from, to)));
-    fc.assert(fc.property(mutated, (xml) => isReadError(() => readXml(xml))), { numRuns: 1000 });
+    fc.assert(
+      fc.property(mutated, (xml) => isReadError(() => readXml(xml))),
+      { numRuns: 1000 },
+    );
     for (let cut = 0; cut < sample.length; cut++) expect(() => readXml(sample.slice(0, cut))).toThrow(XmlReadError);
   });
 
@@ -200,15 +236,22 @@ describe('property: any input gives a tree or an XmlReadError, nothing else', ()
       { numRuns: 20 },
     );
     fc.assert(
-      fc.property(fc.integer({ min: 65_537, max: 300_000 }), (size) => refusal(`<a>${'z'.repeat(size)}</a>`).code === 'text-limit'),
+      fc.property(
+        fc.integer({ min: 65_537, max: 300_000 }),
+        (size) => refusal(`<a>${'z'.repeat(size)}</a>`).code === 'text-limit',
+      ),
       { numRuns: 10 },
     );
     fc.assert(
       // XML's five predefined entities are the only ones a document may use without declaring them.
-      fc.property(fc.stringMatching(/^[a-z]{1,8}$/).filter((name) => !['lt', 'gt', 'amp', 'apos', 'quot'].includes(name)), fc.integer({ min: 1, max: 50 }), (name, count) => {
-        const laden = `<!DOCTYPE r [<!ENTITY ${name} "${'&x;'.repeat(count)}">]><r>${`&${name};`.repeat(count)}</r>`;
-        return refusal(laden).code === 'doctype' && refusal(`<r>&${name};</r>`).code === 'not-well-formed';
-      }),
+      fc.property(
+        fc.stringMatching(/^[a-z]{1,8}$/).filter((name) => !['lt', 'gt', 'amp', 'apos', 'quot'].includes(name)),
+        fc.integer({ min: 1, max: 50 }),
+        (name, count) => {
+          const laden = `<!DOCTYPE r [<!ENTITY ${name} "${'&x;'.repeat(count)}">]><r>${`&${name};`.repeat(count)}</r>`;
+          return refusal(laden).code === 'doctype' && refusal(`<r>&${name};</r>`).code === 'not-well-formed';
+        },
+      ),
       { numRuns: 50 },
     );
   });

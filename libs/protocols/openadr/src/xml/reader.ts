@@ -23,7 +23,8 @@ export interface XmlReadLimits {
 /** TR-4 step 6. */
 export const OADR_XML_LIMITS: XmlReadLimits = { maxDepth: 64, maxElements: 100_000, maxTextBytes: 65_536 };
 
-export type XmlErrorCode = 'encoding' | 'doctype' | 'not-well-formed' | 'namespace' | 'depth-limit' | 'element-limit' | 'text-limit';
+export type XmlErrorCode =
+  'encoding' | 'doctype' | 'not-well-formed' | 'namespace' | 'depth-limit' | 'element-limit' | 'text-limit';
 
 export class XmlReadError extends Error {
   override readonly name = 'XmlReadError';
@@ -236,7 +237,8 @@ class Reader {
     }
     const end = src.indexOf('?>', this.pos);
     if (end === -1) this.fail('not-well-formed', 'unterminated processing instruction');
-    if (end !== this.pos && !isXmlSpace(src.charCodeAt(this.pos))) this.fail('not-well-formed', 'malformed processing instruction');
+    if (end !== this.pos && !isXmlSpace(src.charCodeAt(this.pos)))
+      this.fail('not-well-formed', 'malformed processing instruction');
     this.checkChars(this.pos, end);
     this.pos = end + 2;
   }
@@ -277,7 +279,12 @@ class Reader {
           continue;
         }
       }
-      if (!isXmlChar(c) || (c >= 0xd800 && c <= 0xdfff)) this.fail('not-well-formed', `character U+${c.toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`, i);
+      if (!isXmlChar(c) || (c >= 0xd800 && c <= 0xdfff))
+        this.fail(
+          'not-well-formed',
+          `character U+${c.toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`,
+          i,
+        );
     }
   }
 
@@ -357,7 +364,12 @@ class Reader {
           chunk = next;
         } else if (inAttribute) {
           if (c === LT) this.fail('not-well-formed', "'<' is not allowed in an attribute value", i);
-        } else if (c === RBRACKET && i + 2 < end && src.charCodeAt(i + 1) === RBRACKET && src.charCodeAt(i + 2) === GT) {
+        } else if (
+          c === RBRACKET &&
+          i + 2 < end &&
+          src.charCodeAt(i + 1) === RBRACKET &&
+          src.charCodeAt(i + 2) === GT
+        ) {
           this.fail('not-well-formed', "']]>' is not allowed in text", i);
         }
         continue;
@@ -387,7 +399,11 @@ class Reader {
       const d = this.src.charCodeAt(i + 1);
       if (i + 1 < end && d >= 0xdc00 && d <= 0xdfff) return 4;
     }
-    return this.fail('not-well-formed', `character U+${c.toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`, i);
+    return this.fail(
+      'not-well-formed',
+      `character U+${c.toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`,
+      i,
+    );
   }
 
   /** An entity or character reference starting at `at` ('&'). Only the predefined entities exist here. */
@@ -400,19 +416,35 @@ class Reader {
     if (body.charCodeAt(0) === 0x23) {
       const hex = body.charCodeAt(1) === 0x78;
       const digits = body.slice(hex ? 2 : 1);
-      if (!(hex ? /^[0-9A-Fa-f]+$/ : /^[0-9]+$/).test(digits)) this.fail('not-well-formed', `malformed character reference '&${body};'`, at);
+      if (!(hex ? /^[0-9A-Fa-f]+$/ : /^[0-9]+$/).test(digits))
+        this.fail('not-well-formed', `malformed character reference '&${body};'`, at);
       const cp = parseInt(digits, hex ? 16 : 10);
-      if (!isXmlChar(cp) || (cp >= 0xd800 && cp <= 0xdfff)) this.fail('not-well-formed', `character reference '&${body};' is not an XML character`, at);
+      if (!isXmlChar(cp) || (cp >= 0xd800 && cp <= 0xdfff))
+        this.fail('not-well-formed', `character reference '&${body};' is not an XML character`, at);
       value = String.fromCodePoint(cp);
     } else {
       switch (body) {
-        case 'lt': value = '<'; break;
-        case 'gt': value = '>'; break;
-        case 'amp': value = '&'; break;
-        case 'quot': value = '"'; break;
-        case 'apos': value = "'"; break;
+        case 'lt':
+          value = '<';
+          break;
+        case 'gt':
+          value = '>';
+          break;
+        case 'amp':
+          value = '&';
+          break;
+        case 'quot':
+          value = '"';
+          break;
+        case 'apos':
+          value = "'";
+          break;
         default:
-          this.fail('not-well-formed', `entity '&${body};' is not defined (only the five predefined entities are allowed)`, at);
+          this.fail(
+            'not-well-formed',
+            `entity '&${body};' is not defined (only the five predefined entities are allowed)`,
+            at,
+          );
       }
     }
     return { value, next: semi + 1 };
@@ -461,7 +493,8 @@ class Reader {
       const attrOffset = this.pos;
       const attrName = this.name(true);
       this.skipSpace();
-      if (src.charCodeAt(this.pos) !== EQUALS) this.fail('not-well-formed', `'=' expected after attribute '${attrName}'`);
+      if (src.charCodeAt(this.pos) !== EQUALS)
+        this.fail('not-well-formed', `'=' expected after attribute '${attrName}'`);
       this.pos++;
       this.skipSpace();
       const value = this.attributeValue();
@@ -471,14 +504,25 @@ class Reader {
         (raw ??= []).push({ qname: attrName, value, offset: attrOffset });
       }
     }
-    if (raw && raw.length > 1) this.refuseRepeats(raw, (a) => a.qname, (a) => `attribute '${a.qname}' is repeated`, 'not-well-formed');
+    if (raw && raw.length > 1)
+      this.refuseRepeats(
+        raw,
+        (a) => a.qname,
+        (a) => `attribute '${a.qname}' is repeated`,
+        'not-well-formed',
+      );
     const inherited = this.inheritedScope();
     this.openElement(qname, raw, declared ? { bindings: declared, parent: inherited } : inherited, start);
     if (empty) this.closeElement();
   }
 
   /** Fails at the first attribute whose key an earlier one has; a set keeps a tag with many attributes linear. */
-  private refuseRepeats<T extends { readonly offset: number }>(items: readonly T[], key: (item: T) => string, reason: (item: T) => string, code: XmlErrorCode): void {
+  private refuseRepeats<T extends { readonly offset: number }>(
+    items: readonly T[],
+    key: (item: T) => string,
+    reason: (item: T) => string,
+    code: XmlErrorCode,
+  ): void {
     const seen = new Set<string>();
     for (const item of items) {
       const k = key(item);
@@ -515,13 +559,20 @@ class Reader {
     const end = src.indexOf(quote === QUOTE ? '"' : "'", start);
     if (end === -1) this.fail('not-well-formed', 'unterminated attribute value');
     const { value, bytes } = this.characterData(start, end, true);
-    if (bytes > this.limits.maxTextBytes) this.fail('text-limit', `an attribute value exceeds ${this.limits.maxTextBytes} bytes`, start);
+    if (bytes > this.limits.maxTextBytes)
+      this.fail('text-limit', `an attribute value exceeds ${this.limits.maxTextBytes} bytes`, start);
     this.pos = end + 1;
     return value;
   }
 
   /** The namespace of a QName (its local part is what follows the colon, if any). */
-  private namespaceOf(qname: string, colon: number, scope: NamespaceScope | undefined, isAttribute: boolean, at: number): string {
+  private namespaceOf(
+    qname: string,
+    colon: number,
+    scope: NamespaceScope | undefined,
+    isAttribute: boolean,
+    at: number,
+  ): string {
     if (colon === -1) return isAttribute ? '' : (lookupNamespace(scope, '') ?? '');
     const prefix = qname.slice(0, colon);
     if (colon === 0 || colon === qname.length - 1 || qname.indexOf(':', colon + 1) !== -1) {
@@ -529,13 +580,21 @@ class Reader {
     }
     if (prefix === 'xmlns') this.fail('namespace', `the prefix 'xmlns' cannot be used for '${qname}'`, at);
     const ns = lookupNamespace(scope, prefix);
-    if (ns === undefined || ns === '') this.fail('namespace', `namespace prefix '${prefix}' of '${qname}' is not declared`, at);
+    if (ns === undefined || ns === '')
+      this.fail('namespace', `namespace prefix '${prefix}' of '${qname}' is not declared`, at);
     return ns;
   }
 
-  private openElement(qname: string, raw: RawAttribute[] | undefined, scope: NamespaceScope | undefined, offset: number): void {
-    if (this.stack.length >= this.limits.maxDepth) this.fail('depth-limit', `elements are nested deeper than ${this.limits.maxDepth}`, offset);
-    if (++this.elementCount > this.limits.maxElements) this.fail('element-limit', `the document has more than ${this.limits.maxElements} elements`, offset);
+  private openElement(
+    qname: string,
+    raw: RawAttribute[] | undefined,
+    scope: NamespaceScope | undefined,
+    offset: number,
+  ): void {
+    if (this.stack.length >= this.limits.maxDepth)
+      this.fail('depth-limit', `elements are nested deeper than ${this.limits.maxDepth}`, offset);
+    if (++this.elementCount > this.limits.maxElements)
+      this.fail('element-limit', `the document has more than ${this.limits.maxElements} elements`, offset);
     const colon = qname.indexOf(':');
     const ns = this.namespaceOf(qname, colon, scope, false, offset);
     const local = colon === -1 ? qname : qname.slice(colon + 1);
@@ -544,19 +603,39 @@ class Reader {
       attributes = [];
       for (const a of raw) {
         const c = a.qname.indexOf(':');
-        attributes.push({ ns: this.namespaceOf(a.qname, c, scope, true, a.offset), local: c === -1 ? a.qname : a.qname.slice(c + 1), qname: a.qname, value: a.value });
+        attributes.push({
+          ns: this.namespaceOf(a.qname, c, scope, true, a.offset),
+          local: c === -1 ? a.qname : a.qname.slice(c + 1),
+          qname: a.qname,
+          value: a.value,
+        });
       }
       if (attributes.length > 1) {
         const first = new Map<string, string>();
         attributes.forEach((a, i) => {
           const key = `{${a.ns}}${a.local}`;
           const earlier = first.get(key);
-          if (earlier !== undefined) this.fail('namespace', `attributes '${earlier}' and '${a.qname}' have the same expanded name`, raw[i].offset);
+          if (earlier !== undefined)
+            this.fail(
+              'namespace',
+              `attributes '${earlier}' and '${a.qname}' have the same expanded name`,
+              raw[i].offset,
+            );
           first.set(key, a.qname);
         });
       }
     }
-    const element: XmlElement = { ns, local, qname, attributes, children: [], text: '', mixed: undefined, offset, scope };
+    const element: XmlElement = {
+      ns,
+      local,
+      qname,
+      attributes,
+      children: [],
+      text: '',
+      mixed: undefined,
+      offset,
+      scope,
+    };
     if (this.stack.length > 0) {
       const parent = this.top();
       parent.element.children.push(element);
@@ -571,7 +650,8 @@ class Reader {
     const frame = this.stack.pop();
     if (!frame) return;
     const content = frame.content;
-    if (content && content.some((part) => typeof part === 'string' && !isXmlWhitespaceOnly(part))) frame.element.mixed = content;
+    if (content && content.some((part) => typeof part === 'string' && !isXmlWhitespaceOnly(part)))
+      frame.element.mixed = content;
     this.lastClosed = frame.element;
     if (this.stack.length > 0) this.top().runBytes = 0;
   }

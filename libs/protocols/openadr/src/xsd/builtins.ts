@@ -66,14 +66,20 @@ export function applyWhitespace(value: string, whitespace: Whitespace): string {
   if (whitespace === 'preserve') return value;
   const replaced = /[\t\n\r]/.test(value) ? value.replace(/[\t\n\r]/g, ' ') : value;
   if (whitespace === 'replace') return replaced;
-  return replaced.includes(' ') ? replaced.split(' ').filter((part) => part !== '').join(' ') : replaced;
+  return replaced.includes(' ')
+    ? replaced
+        .split(' ')
+        .filter((part) => part !== '')
+        .join(' ')
+    : replaced;
 }
 
 const DECIMAL = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/;
 const INTEGER = /^[+-]?[0-9]+$/;
 // libxml2 also accepts an exponent marker without digits ("1e", "1e+").
 const FLOAT = /^(?:[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]*)?|-?INF|NaN)$/;
-const DATE_TIME = /^(-?)([1-9][0-9]{4,}|[0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$/;
+const DATE_TIME =
+  /^(-?)([1-9][0-9]{4,}|[0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$/;
 const LANGUAGE = /^[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*$/;
 const HEX_BINARY = /^(?:[0-9a-fA-F]{2})*$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=|[A-Za-z0-9+/][AQgw]==)?$/;
@@ -119,8 +125,12 @@ const AUTHORITY = `(?:(?:[A-Za-z0-9\\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{2})*@)?(?:\\
 const PATH_ABEMPTY = `(?:/${SEGMENT})*`;
 const PATH_ABSOLUTE = `/(?:${PCHAR}+(?:/${SEGMENT})*)?`;
 const QUERY_FRAGMENT = `(?:\\?(?:${PCHAR}|[/?])*)?(?:#(?:${PCHAR}|[/?\\[\\]])*)?`;
-const ABSOLUTE_URI = new RegExp(`^[A-Za-z][A-Za-z0-9+\\-.]*:(?://${AUTHORITY}${PATH_ABEMPTY}|${PATH_ABSOLUTE}|${PCHAR}+(?:/${SEGMENT})*|)${QUERY_FRAGMENT}$`);
-const RELATIVE_REF = new RegExp(`^(?://${AUTHORITY}${PATH_ABEMPTY}|${PATH_ABSOLUTE}|${SEGMENT_NZ_NC}(?:/${SEGMENT})*|)${QUERY_FRAGMENT}$`);
+const ABSOLUTE_URI = new RegExp(
+  `^[A-Za-z][A-Za-z0-9+\\-.]*:(?://${AUTHORITY}${PATH_ABEMPTY}|${PATH_ABSOLUTE}|${PCHAR}+(?:/${SEGMENT})*|)${QUERY_FRAGMENT}$`,
+);
+const RELATIVE_REF = new RegExp(
+  `^(?://${AUTHORITY}${PATH_ABEMPTY}|${PATH_ABSOLUTE}|${SEGMENT_NZ_NC}(?:/${SEGMENT})*|)${QUERY_FRAGMENT}$`,
+);
 // eslint-disable-next-line no-control-regex -- control characters are exactly what libxml2 replaces here.
 const NEVER_IN_URI = /[\u0000-\u0020\u007f-\u{10ffff}<>"{}|\\^`']/gu;
 
@@ -138,7 +148,8 @@ export function checkBuiltin(builtin: string, value: string): string | undefined
   if (range) {
     if (!INTEGER.test(value)) return 'not an integer';
     const n = BigInt(value);
-    if ((range[0] !== undefined && n < range[0]) || (range[1] !== undefined && n > range[1])) return `out of the range of xs:${builtin}`;
+    if ((range[0] !== undefined && n < range[0]) || (range[1] !== undefined && n > range[1]))
+      return `out of the range of xs:${builtin}`;
     return undefined;
   }
   switch (builtin) {
@@ -160,7 +171,9 @@ export function checkBuiltin(builtin: string, value: string): string | undefined
     case 'anyURI':
       return isAnyUri(value) ? undefined : 'not a URI reference';
     case 'boolean':
-      return value === 'true' || value === 'false' || value === '1' || value === '0' ? undefined : "not 'true', 'false', '1' or '0'";
+      return value === 'true' || value === 'false' || value === '1' || value === '0'
+        ? undefined
+        : "not 'true', 'false', '1' or '0'";
     case 'float':
     case 'double':
       return FLOAT.test(value) ? undefined : 'not a floating-point number';
@@ -180,7 +193,11 @@ export function checkBuiltin(builtin: string, value: string): string | undefined
 /** The XSD primitive a built-in type derives from. */
 function primitiveOf(builtin: string): string {
   let name = builtin;
-  for (let base = BUILTIN_TYPES[name]?.base; base !== undefined && base !== 'anySimpleType'; base = BUILTIN_TYPES[name]?.base) {
+  for (
+    let base = BUILTIN_TYPES[name]?.base;
+    base !== undefined && base !== 'anySimpleType';
+    base = BUILTIN_TYPES[name]?.base
+  ) {
     name = base;
   }
   return name === 'normalizedString' || name === 'token' ? 'string' : name;

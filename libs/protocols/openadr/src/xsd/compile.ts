@@ -110,8 +110,21 @@ class SchemaCompiler {
     const wildcard: WildcardModel = { namespaces: { any: true }, process: 'lax' };
     const particle: Particle = { kind: 'any', wildcard, min: 0, max: Infinity };
     this.anyType = this.types.length;
-    this.types.push({ kind: 'complex', name: `{${XS}}anyType`, content: 'mixed', automaton: buildAutomaton(particle), attributes: [], anyAttribute: wildcard });
-    this.complexInfo.set(this.anyType, { particle, attributes: new Map(), anyAttribute: wildcard, content: 'mixed', simpleType: undefined });
+    this.types.push({
+      kind: 'complex',
+      name: `{${XS}}anyType`,
+      content: 'mixed',
+      automaton: buildAutomaton(particle),
+      attributes: [],
+      anyAttribute: wildcard,
+    });
+    this.complexInfo.set(this.anyType, {
+      particle,
+      attributes: new Map(),
+      anyAttribute: wildcard,
+      content: 'mixed',
+      simpleType: undefined,
+    });
     this.typeIndexByKey.set(nameKey(XS, 'anyType'), this.anyType);
   }
 
@@ -121,9 +134,11 @@ class SchemaCompiler {
     for (const [key] of this.globals.complexType) this.typeIndex(key);
     for (const [key] of this.globals.attribute) this.globalAttribute(key);
     const globalElements: Record<string, number> = {};
-    for (const [key] of [...this.globals.element].sort(([a], [b]) => (a < b ? -1 : 1))) globalElements[key] = this.globalElement(key);
+    for (const [key] of [...this.globals.element].sort(([a], [b]) => (a < b ? -1 : 1)))
+      globalElements[key] = this.globalElement(key);
     const globalAttributes: Record<string, AttributeDeclModel> = {};
-    for (const [key, decl] of [...this.attributeDecls].sort(([a], [b]) => (a < b ? -1 : 1))) globalAttributes[key] = decl;
+    for (const [key, decl] of [...this.attributeDecls].sort(([a], [b]) => (a < b ? -1 : 1)))
+      globalAttributes[key] = decl;
     const globalTypes: Record<string, number> = {};
     for (const [key, index] of [...this.typeIndexByKey].sort(([a], [b]) => (a < b ? -1 : 1))) globalTypes[key] = index;
     return {
@@ -239,7 +254,15 @@ class SchemaCompiler {
     if (!builtin) throw new XsdCompileError(`unsupported built-in type xs:${name}`);
     const base = builtin.base ? this.builtinIndex(builtin.base) : undefined;
     const index = this.types.length;
-    this.types.push({ kind: 'simple', name: key, variety: 'atomic', builtin: name, whitespace: builtin.whitespace, facets: [], ...(base !== undefined ? { base } : {}) });
+    this.types.push({
+      kind: 'simple',
+      name: key,
+      variety: 'atomic',
+      builtin: name,
+      whitespace: builtin.whitespace,
+      facets: [],
+      ...(base !== undefined ? { base } : {}),
+    });
     this.typeIndexByKey.set(key, index);
     return index;
   }
@@ -276,21 +299,48 @@ class SchemaCompiler {
       case 'restriction': {
         const baseRef = attr(def, 'base');
         const inline = baseRef ? undefined : inlineChild(def, 'simpleType');
-        const base = inline ? this.anonymousSimple(inline, doc, `${name} base`) : this.typeIndex(this.qname(def, requiredAttr(def, 'base')));
-        return this.restrict(this.simpleTypeModel(base), base, xsChildren(def).filter((c) => c !== inline), name);
+        const base = inline
+          ? this.anonymousSimple(inline, doc, `${name} base`)
+          : this.typeIndex(this.qname(def, requiredAttr(def, 'base')));
+        return this.restrict(
+          this.simpleTypeModel(base),
+          base,
+          xsChildren(def).filter((c) => c !== inline),
+          name,
+        );
       }
       case 'list': {
         const itemRef = attr(def, 'itemType');
-        const item = itemRef ? this.typeIndex(this.qname(def, itemRef)) : this.anonymousSimple(inlineChild(def, 'simpleType'), doc, `${name} item`);
-        return { kind: 'simple', name, variety: 'list', item, whitespace: 'collapse', facets: [], base: this.builtinIndex('anySimpleType') };
+        const item = itemRef
+          ? this.typeIndex(this.qname(def, itemRef))
+          : this.anonymousSimple(inlineChild(def, 'simpleType'), doc, `${name} item`);
+        return {
+          kind: 'simple',
+          name,
+          variety: 'list',
+          item,
+          whitespace: 'collapse',
+          facets: [],
+          base: this.builtinIndex('anySimpleType'),
+        };
       }
       case 'union': {
         const refs = (attr(def, 'memberTypes') ?? '').split(/\s+/).filter((m) => m !== '');
         const members = [
           ...refs.map((m) => this.typeIndex(this.qname(def, m))),
-          ...xsChildren(def).filter((c) => c.local === 'simpleType').map((c, i) => this.anonymousSimple(c, doc, `${name} member ${i}`)),
+          ...xsChildren(def)
+            .filter((c) => c.local === 'simpleType')
+            .map((c, i) => this.anonymousSimple(c, doc, `${name} member ${i}`)),
         ];
-        return { kind: 'simple', name, variety: 'union', members, whitespace: 'preserve', facets: [], base: this.builtinIndex('anySimpleType') };
+        return {
+          kind: 'simple',
+          name,
+          variety: 'union',
+          members,
+          whitespace: 'preserve',
+          facets: [],
+          base: this.builtinIndex('anySimpleType'),
+        };
       }
       default:
         throw new XsdCompileError(`${name}: unsupported simple type construct xs:${def.local}`);
@@ -321,7 +371,8 @@ class SchemaCompiler {
         case 'maxInclusive':
         case 'minExclusive':
         case 'maxExclusive':
-          if (base.builtin && checkBuiltin(base.builtin, value)) throw new XsdCompileError(`${name}: bad ${facet.local} '${value}'`);
+          if (base.builtin && checkBuiltin(base.builtin, value))
+            throw new XsdCompileError(`${name}: bad ${facet.local} '${value}'`);
           step[facet.local] = value;
           break;
         case 'length':
@@ -368,7 +419,8 @@ class SchemaCompiler {
       info = this.complexBody(children, doc, name, undefined, mixed);
     } else {
       const [how] = xsChildren(derivation);
-      if (!how || (how.local !== 'extension' && how.local !== 'restriction')) throw new XsdCompileError(`${name}: malformed ${derivation.local}`);
+      if (!how || (how.local !== 'extension' && how.local !== 'restriction'))
+        throw new XsdCompileError(`${name}: malformed ${derivation.local}`);
       base = this.typeIndex(this.qname(how, requiredAttr(how, 'base')));
       const body = xsChildren(how);
       if (derivation.local === 'complexContent') {
@@ -390,16 +442,31 @@ class SchemaCompiler {
         let simpleType: number;
         if (how.local === 'extension') {
           const inherited = baseInfo ? baseInfo.simpleType : base;
-          if (inherited === undefined) throw new XsdCompileError(`${name}: simpleContent extension of a type without simple content`);
+          if (inherited === undefined)
+            throw new XsdCompileError(`${name}: simpleContent extension of a type without simple content`);
           simpleType = inherited;
         } else {
-          if (!baseInfo?.simpleType) throw new XsdCompileError(`${name}: simpleContent restriction of a type without simple content`);
-          const facets = body.filter((c) => !['attribute', 'attributeGroup', 'anyAttribute', 'simpleType'].includes(c.local));
+          if (!baseInfo?.simpleType)
+            throw new XsdCompileError(`${name}: simpleContent restriction of a type without simple content`);
+          const facets = body.filter(
+            (c) => !['attribute', 'attributeGroup', 'anyAttribute', 'simpleType'].includes(c.local),
+          );
           simpleType = this.reserve();
-          this.types[simpleType] = this.restrict(this.simpleTypeModel(baseInfo.simpleType), baseInfo.simpleType, facets, `${name} content`);
+          this.types[simpleType] = this.restrict(
+            this.simpleTypeModel(baseInfo.simpleType),
+            baseInfo.simpleType,
+            facets,
+            `${name} content`,
+          );
         }
         const attributes = this.attributeUses(body, doc, baseInfo?.attributes);
-        info = { particle: undefined, attributes: attributes.uses, anyAttribute: attributes.anyAttribute ?? baseInfo?.anyAttribute, content: 'simple', simpleType };
+        info = {
+          particle: undefined,
+          attributes: attributes.uses,
+          anyAttribute: attributes.anyAttribute ?? baseInfo?.anyAttribute,
+          content: 'simple',
+          simpleType,
+        };
       }
     }
     this.complexInfo.set(index, info);
@@ -417,7 +484,14 @@ class SchemaCompiler {
   }
 
   /** Particle and attributes declared directly in a complex type body (or an extension/restriction of it). */
-  private complexBody(body: XmlElement[], doc: SchemaDocument, name: string, base: ComplexInfo | undefined, mixed: boolean, restriction = false): ComplexInfo {
+  private complexBody(
+    body: XmlElement[],
+    doc: SchemaDocument,
+    name: string,
+    base: ComplexInfo | undefined,
+    mixed: boolean,
+    restriction = false,
+  ): ComplexInfo {
     const groupNode = body.find((c) => ['sequence', 'choice', 'all', 'group'].includes(c.local));
     const particle = groupNode ? this.particle(groupNode, doc, name) : undefined;
     const attributes = this.attributeUses(body, doc, base?.attributes);
@@ -439,8 +513,15 @@ class SchemaCompiler {
         const ref = attr(node, 'ref');
         if (ref) {
           const alternatives = this.substitutable(this.qname(node, ref));
-          if (alternatives.length === 1) return { kind: 'element', key: alternatives[0].key, decl: alternatives[0].decl, min, max };
-          const items: Particle[] = alternatives.map((a) => ({ kind: 'element', key: a.key, decl: a.decl, min: 1, max: 1 }));
+          if (alternatives.length === 1)
+            return { kind: 'element', key: alternatives[0].key, decl: alternatives[0].decl, min, max };
+          const items: Particle[] = alternatives.map((a) => ({
+            kind: 'element',
+            key: a.key,
+            decl: a.decl,
+            min: 1,
+            max: 1,
+          }));
           return { kind: 'choice', items, min, max };
         }
         const decl = this.localElement(node, doc, context);
@@ -471,7 +552,9 @@ class SchemaCompiler {
     const spec = (attr(node, 'namespace') ?? '##any').trim();
     if (spec === '##any') return { namespaces: { any: true }, process };
     if (spec === '##other') return { namespaces: { not: [doc.targetNamespace, ''] }, process };
-    const oneOf = spec.split(/\s+/).map((token) => (token === '##targetNamespace' ? doc.targetNamespace : token === '##local' ? '' : token));
+    const oneOf = spec
+      .split(/\s+/)
+      .map((token) => (token === '##targetNamespace' ? doc.targetNamespace : token === '##local' ? '' : token));
     return { namespaces: { oneOf }, process };
   }
 
@@ -545,7 +628,11 @@ class SchemaCompiler {
   }
 
   /** Attribute uses of a body on top of the base's; `use="prohibited"` removes an inherited one. */
-  private attributeUses(body: XmlElement[], doc: SchemaDocument, base: Map<string, AttributeUseModel> | undefined): AttributeUses {
+  private attributeUses(
+    body: XmlElement[],
+    doc: SchemaDocument,
+    base: Map<string, AttributeUseModel> | undefined,
+  ): AttributeUses {
     const uses = new Map<string, AttributeUseModel | null>(base ?? []);
     let anyAttribute: WildcardModel | undefined;
     const add = (node: XmlElement, d: SchemaDocument): void => {
@@ -570,7 +657,12 @@ class SchemaCompiler {
             uses.set(key, null);
             return;
           }
-          uses.set(key, { key, type, ...(use === 'required' ? { required: true } : {}), ...(fixed !== undefined ? { fixed } : {}) });
+          uses.set(key, {
+            key,
+            type,
+            ...(use === 'required' ? { required: true } : {}),
+            ...(fixed !== undefined ? { fixed } : {}),
+          });
           return;
         }
         case 'attributeGroup': {
@@ -586,7 +678,10 @@ class SchemaCompiler {
       }
     };
     for (const node of body) add(node, doc);
-    return { uses: new Map([...uses].filter((entry): entry is [string, AttributeUseModel] => entry[1] !== null)), anyAttribute };
+    return {
+      uses: new Map([...uses].filter((entry): entry is [string, AttributeUseModel] => entry[1] !== null)),
+      anyAttribute,
+    };
   }
 }
 

@@ -6,9 +6,20 @@
 import type { AutomatonModel, NamespaceConstraint, WildcardModel } from './model';
 
 export type Particle =
-  | { readonly kind: 'element'; readonly key: string; readonly decl: number; readonly min: number; readonly max: number }
+  | {
+      readonly kind: 'element';
+      readonly key: string;
+      readonly decl: number;
+      readonly min: number;
+      readonly max: number;
+    }
   | { readonly kind: 'any'; readonly wildcard: WildcardModel; readonly min: number; readonly max: number }
-  | { readonly kind: 'sequence' | 'choice'; readonly items: readonly Particle[]; readonly min: number; readonly max: number };
+  | {
+      readonly kind: 'sequence' | 'choice';
+      readonly items: readonly Particle[];
+      readonly min: number;
+      readonly max: number;
+    };
 
 const MAX_STATES = 10_000;
 

@@ -38,9 +38,7 @@ export interface SimpleTypeModel {
 }
 
 export type NamespaceConstraint =
-  | { readonly any: true }
-  | { readonly not: readonly string[] }
-  | { readonly oneOf: readonly string[] };
+  { readonly any: true } | { readonly not: readonly string[] } | { readonly oneOf: readonly string[] };
 
 export interface WildcardModel {
   readonly namespaces: NamespaceConstraint;
@@ -65,7 +63,10 @@ export interface AutomatonModel {
    * is null for an element transition (the key of the matched declaration), `#ns:<uri>` for any element of
    * a namespace some wildcard names, or `#*` for elements of every other namespace.
    */
-  readonly states: readonly { readonly final: boolean; readonly next: readonly (readonly [string | null, number, number])[] }[];
+  readonly states: readonly {
+    readonly final: boolean;
+    readonly next: readonly (readonly [string | null, number, number])[];
+  }[];
 }
 
 export interface ComplexTypeModel {

@@ -23,14 +23,18 @@ describe('XML-4 the validator is derived from the XSD', () => {
 
   it('XML-4: the model knows the 23 payloads as the choice of oadrSignedObject', () => {
     const model = compileOadrSchema(schemaTexts());
-    const signedObject = model.elements[model.globalElements['{http://openadr.org/oadr-2.0b/2012/07}oadrSignedObject'] ?? -1];
+    const signedObject =
+      model.elements[model.globalElements['{http://openadr.org/oadr-2.0b/2012/07}oadrSignedObject'] ?? -1];
     const type = model.types[signedObject?.type ?? -1];
     expect(type?.kind === 'complex' && type.automaton?.states[0]?.next.length).toBe(23);
   });
 
   it.each([
     ['<xs:redefine schemaLocation="x.xsd"/>', 'unsupported top-level construct xs:redefine'],
-    ['<xs:complexType name="t"><xs:all><xs:element name="a"/></xs:all></xs:complexType>', 'unsupported particle xs:all'],
+    [
+      '<xs:complexType name="t"><xs:all><xs:element name="a"/></xs:all></xs:complexType>',
+      'unsupported particle xs:all',
+    ],
     ['<xs:simpleType name="s"><xs:restriction base="xs:gYear"/></xs:simpleType>', 'unsupported built-in type xs:gYear'],
     ['<xs:element name="e" type="t:missing"/>', 'no global complexType'],
   ])('XML-4: constructs the compiler does not implement are refused loudly (%#)', (body, reason) => {

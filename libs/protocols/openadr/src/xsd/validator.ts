@@ -7,7 +7,15 @@ import { isXmlWhitespaceOnly } from '../xml/names';
 import { lookupNamespace, type XmlElement } from '../xml/reader';
 import { applyWhitespace, checkBuiltin, compareValues, decimalDigits, valueLength } from './builtins';
 import { namespaceAllowed } from './content-model';
-import type { AttributeDeclModel, AttributeUseModel, ComplexTypeModel, ElementDeclModel, SchemaModel, SimpleTypeModel, WildcardModel } from './model';
+import type {
+  AttributeDeclModel,
+  AttributeUseModel,
+  ComplexTypeModel,
+  ElementDeclModel,
+  SchemaModel,
+  SimpleTypeModel,
+  WildcardModel,
+} from './model';
 import { nameKey } from './model';
 import { compileXsdPattern } from './pattern';
 
@@ -91,7 +99,11 @@ export class SchemaValidator {
     const run: ValidationRun = { ids: new Set() };
     try {
       const decl = this.model.globalElements[nameKey(root.ns, root.local)];
-      if (decl === undefined) throw new Violation(`Element '${describe(root)}': No matching global declaration available for the validation root.`, root.offset);
+      if (decl === undefined)
+        throw new Violation(
+          `Element '${describe(root)}': No matching global declaration available for the validation root.`,
+          root.offset,
+        );
       this.element(root, this.model.elements[decl], run);
       return undefined;
     } catch (error) {
@@ -109,7 +121,8 @@ export class SchemaValidator {
       if (a.local === 'type') typeIndex = this.xsiType(el, a.value, typeIndex);
       else if (a.local === 'nil') {
         const value = applyWhitespace(a.value, 'collapse');
-        if (checkBuiltin('boolean', value)) this.fail(el, `The value '${a.value}' of attribute xsi:nil is not a valid boolean.`);
+        if (checkBuiltin('boolean', value))
+          this.fail(el, `The value '${a.value}' of attribute xsi:nil is not a valid boolean.`);
         if (!decl.nillable) this.fail(el, "The element is not 'nillable'.");
         nil = value === 'true' || value === '1';
       } else if (a.local !== 'schemaLocation' && a.local !== 'noNamespaceSchemaLocation') {
@@ -119,12 +132,16 @@ export class SchemaValidator {
     const type = this.model.types[typeIndex];
     if (type.kind === 'complex' && type.abstract) this.fail(el, `The type definition '${type.name}' is abstract.`);
     if (nil) {
-      if (decl.fixed !== undefined) this.fail(el, 'The element cannot be nilled because there is a fixed value constraint.');
-      if (el.children.length > 0 || el.text !== '') this.fail(el, 'The element cannot have character or element children, since it is nilled.');
+      if (decl.fixed !== undefined)
+        this.fail(el, 'The element cannot be nilled because there is a fixed value constraint.');
+      if (el.children.length > 0 || el.text !== '')
+        this.fail(el, 'The element cannot have character or element children, since it is nilled.');
     }
     if (type.kind === 'simple') {
-      for (const a of el.attributes) if (a.ns !== XSI_NAMESPACE) this.fail(el, `The attribute '${a.qname}' is not allowed.`);
-      if (el.children.length > 0) this.fail(el, 'Element content is not allowed, because the type definition is simple.');
+      for (const a of el.attributes)
+        if (a.ns !== XSI_NAMESPACE) this.fail(el, `The attribute '${a.qname}' is not allowed.`);
+      if (el.children.length > 0)
+        this.fail(el, 'Element content is not allowed, because the type definition is simple.');
       if (!nil) this.textValue(el, typeIndex, decl, run);
       return;
     }
@@ -132,14 +149,20 @@ export class SchemaValidator {
     if (nil) return;
     switch (type.content) {
       case 'empty':
-        if (el.children.length > 0 || !isXmlWhitespaceOnly(el.text)) this.fail(el, 'Character or element content is not allowed, because the content type is empty.');
+        if (el.children.length > 0 || !isXmlWhitespaceOnly(el.text))
+          this.fail(el, 'Character or element content is not allowed, because the content type is empty.');
         return;
       case 'simple':
-        if (el.children.length > 0) this.fail(el, 'Element content is not allowed, because the content type is a simple type definition.');
+        if (el.children.length > 0)
+          this.fail(el, 'Element content is not allowed, because the content type is a simple type definition.');
         this.textValue(el, present(type.simpleType, `content type of ${type.name}`), decl, run);
         return;
       case 'elements':
-        if (!isXmlWhitespaceOnly(el.text)) this.fail(el, "Character content other than whitespace is not allowed because the content type is 'element-only'.");
+        if (!isXmlWhitespaceOnly(el.text))
+          this.fail(
+            el,
+            "Character content other than whitespace is not allowed because the content type is 'element-only'.",
+          );
         this.children(el, typeIndex, run);
         return;
       case 'mixed':
@@ -168,12 +191,18 @@ export class SchemaValidator {
     const colon = text.indexOf(':');
     const prefix = colon === -1 ? '' : text.slice(0, colon);
     const ns = lookupNamespace(el.scope, prefix) ?? (prefix === '' ? '' : undefined);
-    const index = ns === undefined ? undefined : this.model.globalTypes[nameKey(ns, colon === -1 ? text : text.slice(colon + 1))];
-    if (index === undefined) this.fail(el, `The QName value '${value}' of the xsi:type attribute does not resolve to a type definition.`);
+    const index =
+      ns === undefined ? undefined : this.model.globalTypes[nameKey(ns, colon === -1 ? text : text.slice(colon + 1))];
+    if (index === undefined)
+      this.fail(el, `The QName value '${value}' of the xsi:type attribute does not resolve to a type definition.`);
     if (declared !== this.model.anyType) {
       let t: number | undefined = index;
       while (t !== undefined && t !== declared) t = this.model.types[t].base;
-      if (t === undefined) this.fail(el, `The type definition '${this.model.types[index].name}', specified by xsi:type, is not validly derived from '${this.model.types[declared].name}'.`);
+      if (t === undefined)
+        this.fail(
+          el,
+          `The type definition '${this.model.types[index].name}', specified by xsi:type, is not validly derived from '${this.model.types[declared].name}'.`,
+        );
     }
     return index;
   }
@@ -191,11 +220,17 @@ export class SchemaValidator {
         continue;
       }
       const wildcard = type.anyAttribute;
-      if (!wildcard || !namespaceAllowed(wildcard.namespaces, a.ns)) this.fail(el, `The attribute '${a.qname}' is not allowed.`, a.qname);
+      if (!wildcard || !namespaceAllowed(wildcard.namespaces, a.ns))
+        this.fail(el, `The attribute '${a.qname}' is not allowed.`, a.qname);
       if (wildcard.process === 'skip') continue;
       const global: AttributeDeclModel | undefined = this.model.globalAttributes[key];
       if (global) this.attributeValue(el, a.qname, a.value, { key, ...global }, run);
-      else if (wildcard.process === 'strict') this.fail(el, 'No matching global attribute declaration available, but demanded by the strict wildcard.', a.qname);
+      else if (wildcard.process === 'strict')
+        this.fail(
+          el,
+          'No matching global attribute declaration available, but demanded by the strict wildcard.',
+          a.qname,
+        );
     }
     if (seen < uses.size) {
       for (const use of uses.values()) {
@@ -206,7 +241,13 @@ export class SchemaValidator {
     }
   }
 
-  private attributeValue(el: XmlElement, qname: string, value: string, use: AttributeUseModel, run: ValidationRun): void {
+  private attributeValue(
+    el: XmlElement,
+    qname: string,
+    value: string,
+    use: AttributeUseModel,
+    run: ValidationRun,
+  ): void {
     const problem = this.simpleValue(use.type, value, run);
     if (problem) this.fail(el, `'${value}' is not a valid value of ${problem}.`, qname);
     if (use.fixed !== undefined && applyWhitespace(value, this.whitespaceOf(use.type)) !== use.fixed) {
@@ -246,10 +287,15 @@ export class SchemaValidator {
       this.element(el, this.model.elements[decl], run);
       return;
     }
-    if (process === 'strict') this.fail(el, 'No matching global element declaration available, but demanded by the strict wildcard.');
+    if (process === 'strict')
+      this.fail(el, 'No matching global element declaration available, but demanded by the strict wildcard.');
     const xsiType = el.attributes.find((a) => a.ns === XSI_NAMESPACE && a.local === 'type');
     if (xsiType) {
-      this.element(el, { key: nameKey(el.ns, el.local), type: this.xsiType(el, xsiType.value, this.model.anyType) }, run);
+      this.element(
+        el,
+        { key: nameKey(el.ns, el.local), type: this.xsiType(el, xsiType.value, this.model.anyType) },
+        run,
+      );
       return;
     }
     for (const child of el.children) this.wildcardElement(child, 'lax', run);
@@ -266,9 +312,13 @@ export class SchemaValidator {
   private simpleValue(typeIndex: number, raw: string, run: ValidationRun): string | undefined {
     const type = this.model.types[typeIndex] as SimpleTypeModel;
     if (type.variety === 'union') {
-      const member = present(type.members, `members of ${type.name}`).find((m) => this.simpleValue(m, raw, run) === undefined);
+      const member = present(type.members, `members of ${type.name}`).find(
+        (m) => this.simpleValue(m, raw, run) === undefined,
+      );
       if (member === undefined) return `the union type '${type.name}'`;
-      return this.facets(type, applyWhitespace(raw, this.whitespaceOf(member)), undefined) ? `the union type '${type.name}'` : undefined;
+      return this.facets(type, applyWhitespace(raw, this.whitespaceOf(member)), undefined)
+        ? `the union type '${type.name}'`
+        : undefined;
     }
     const value = applyWhitespace(raw, type.whitespace);
     if (type.variety === 'list') {
@@ -291,15 +341,28 @@ export class SchemaValidator {
     const builtin = type.builtin ?? 'string';
     for (const step of type.facets) {
       if (step.patterns && !step.patterns.some((p) => this.pattern(p).test(value))) return true;
-      if (step.enumeration && !step.enumeration.some((e) => (type.builtin ? compareValues(builtin, value, applyWhitespace(e, type.whitespace)) === 0 : value === e))) return true;
-      const length = step.length !== undefined || step.minLength !== undefined || step.maxLength !== undefined ? (listLength ?? valueLength(builtin, value)) : 0;
+      if (
+        step.enumeration &&
+        !step.enumeration.some((e) =>
+          type.builtin ? compareValues(builtin, value, applyWhitespace(e, type.whitespace)) === 0 : value === e,
+        )
+      )
+        return true;
+      const length =
+        step.length !== undefined || step.minLength !== undefined || step.maxLength !== undefined
+          ? (listLength ?? valueLength(builtin, value))
+          : 0;
       if (step.length !== undefined && length !== step.length) return true;
       if (step.minLength !== undefined && length < step.minLength) return true;
       if (step.maxLength !== undefined && length > step.maxLength) return true;
-      if (step.minInclusive !== undefined && !((compareValues(builtin, value, step.minInclusive) ?? -1) >= 0)) return true;
-      if (step.maxInclusive !== undefined && !((compareValues(builtin, value, step.maxInclusive) ?? 1) <= 0)) return true;
-      if (step.minExclusive !== undefined && !((compareValues(builtin, value, step.minExclusive) ?? -1) > 0)) return true;
-      if (step.maxExclusive !== undefined && !((compareValues(builtin, value, step.maxExclusive) ?? 1) < 0)) return true;
+      if (step.minInclusive !== undefined && !((compareValues(builtin, value, step.minInclusive) ?? -1) >= 0))
+        return true;
+      if (step.maxInclusive !== undefined && !((compareValues(builtin, value, step.maxInclusive) ?? 1) <= 0))
+        return true;
+      if (step.minExclusive !== undefined && !((compareValues(builtin, value, step.minExclusive) ?? -1) > 0))
+        return true;
+      if (step.maxExclusive !== undefined && !((compareValues(builtin, value, step.maxExclusive) ?? 1) < 0))
+        return true;
       if (step.totalDigits !== undefined || step.fractionDigits !== undefined) {
         const digits = decimalDigits(value);
         if (step.totalDigits !== undefined && digits.total > step.totalDigits) return true;
@@ -310,7 +373,10 @@ export class SchemaValidator {
   }
 
   private fail(el: XmlElement, reason: string, attribute?: string): never {
-    throw new Violation(`Element '${describe(el)}'${attribute ? `, attribute '${attribute}'` : ''}: ${reason}`, el.offset);
+    throw new Violation(
+      `Element '${describe(el)}'${attribute ? `, attribute '${attribute}'` : ''}: ${reason}`,
+      el.offset,
+    );
   }
 }
 

@@ -26,7 +26,10 @@ const value = fc.oneof(
 const curve = fc.array(value, { minLength: STEPS, maxLength: STEPS });
 type Operation = { kind: 'set'; key: number; curve: number[] } | { kind: 'delete'; key: number } | { kind: 'rebuild' };
 const operation: fc.Arbitrary<Operation> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('set' as const), key: fc.integer({ min: 0, max: 7 }), curve }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({ kind: fc.constant('set' as const), key: fc.integer({ min: 0, max: 7 }), curve }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), key: fc.integer({ min: 0, max: 7 }) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'rebuild' as const }) },
 );
@@ -102,7 +105,9 @@ describe('DemandAggregate (PM-AGG-1, PM-AGG-2)', () => {
 
   it('PM-AGG-2: rejects curves of the wrong length or with non-finite values', () => {
     const aggregate = new DemandAggregate(2);
-    expect(() => aggregate.set('a', [1])).toThrow(exactly('Length of the demandArray is not equal to the number of price steps'));
+    expect(() => aggregate.set('a', [1])).toThrow(
+      exactly('Length of the demandArray is not equal to the number of price steps'),
+    );
     expect(() => aggregate.set('a', [1, NaN])).toThrow(exactly('Demand at index 1 is not a finite number'));
     expect(aggregate.size).toBe(0);
   });
@@ -158,7 +163,13 @@ describe('DemandAggregate (PM-AGG-1, PM-AGG-2)', () => {
     const orders = fc
       .array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 30 })
       .chain((values) =>
-        fc.tuple(fc.constant(values), fc.shuffledSubarray(values.map((_, i) => i), { minLength: values.length, maxLength: values.length })),
+        fc.tuple(
+          fc.constant(values),
+          fc.shuffledSubarray(
+            values.map((_, i) => i),
+            { minLength: values.length, maxLength: values.length },
+          ),
+        ),
       );
     fc.assert(
       fc.property(orders, ([values, order]) => {
@@ -175,7 +186,10 @@ describe('DemandAggregate (PM-AGG-1, PM-AGG-2)', () => {
   it('PM-AGG-1: integral inputs equal naive double summation in any order', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.array(fc.integer({ min: -1e9, max: 1e9 }), { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 30 }),
+        fc.array(fc.array(fc.integer({ min: -1e9, max: 1e9 }), { minLength: 3, maxLength: 3 }), {
+          minLength: 1,
+          maxLength: 30,
+        }),
         (curves) => {
           const aggregate = new DemandAggregate(3);
           curves.forEach((c, i) => aggregate.set(String(i), c));
@@ -195,7 +209,17 @@ describe('DemandAggregate (PM-AGG-1, PM-AGG-2)', () => {
     aggregate.set('b', [2 ** 52 - 1, 1]);
     // Σ max|value| now exceeds 2^53: the exact path takes over.
     aggregate.set('c', [2 ** 52, 1]);
-    expectBits(aggregate.demand(), exactAggregate([[2 ** 52, 3], [2 ** 52 - 1, 1], [2 ** 52, 1]], 2));
+    expectBits(
+      aggregate.demand(),
+      exactAggregate(
+        [
+          [2 ** 52, 3],
+          [2 ** 52 - 1, 1],
+          [2 ** 52, 1],
+        ],
+        2,
+      ),
+    );
     aggregate.delete('c');
     expectBits(aggregate.demand(), [2 ** 53 - 1, 4]);
     aggregate.set('d', [0.5, 0.25]);

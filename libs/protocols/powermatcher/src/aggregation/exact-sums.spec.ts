@@ -60,10 +60,16 @@ describe('ExactSums (PM-AGG-1)', () => {
   it('PM-AGG-2: bulk rows with residuals beyond the split grids, and magnitudes near the double range', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e307, max: 1e307 }), { minLength: 3, maxLength: 3 }), {
-          minLength: 1,
-          maxLength: 20,
-        }),
+        fc.array(
+          fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e307, max: 1e307 }), {
+            minLength: 3,
+            maxLength: 3,
+          }),
+          {
+            minLength: 1,
+            maxLength: 20,
+          },
+        ),
         (curves) => {
           const sums = new ExactSums(3);
           const { rows: data, offsets, maxAbs } = rows(curves);

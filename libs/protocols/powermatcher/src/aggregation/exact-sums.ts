@@ -68,8 +68,8 @@ export class ExactSums {
     const j = step * DIGITS + d;
     // The three 32-bit digits of M · 2^shift; `>>> 1 >>> (31 - shift)` is `>>> (32 - shift)` without JS's `>>> 32`.
     const piece0 = (lo << shift) >>> 0;
-    const piece1 = ((lo >>> 1 >>> (31 - shift)) | (top << shift)) >>> 0;
-    const piece2 = top >>> 1 >>> (31 - shift);
+    const piece1 = (((lo >>> 1) >>> (31 - shift)) | (top << shift)) >>> 0;
+    const piece2 = (top >>> 1) >>> (31 - shift);
     const digits = this.digits;
     if ((hi >>> 31 === 1) !== negate) {
       digits[j] = digits[j] - piece0;

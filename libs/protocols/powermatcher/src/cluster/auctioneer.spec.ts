@@ -17,7 +17,15 @@ describe('auctioneer (PM-CL-4, PM-CL-5)', () => {
       },
     ]);
     expect(bid(model, 'a', 7, [900, 500, 100, -300, -700, -900])).toEqual([
-      { type: 'bidAccepted', t: 0, agentId: 'a', parentId: 'auctioneer', sessionId: 'session-1', bidNumber: 7, demand: [900, 500, 100, -300, -700, -900] },
+      {
+        type: 'bidAccepted',
+        t: 0,
+        agentId: 'a',
+        parentId: 'auctioneer',
+        sessionId: 'session-1',
+        bidNumber: 7,
+        demand: [900, 500, 100, -300, -700, -900],
+      },
     ]);
     expect(at(5)).toEqual([
       {
@@ -29,7 +37,16 @@ describe('auctioneer (PM-CL-4, PM-CL-5)', () => {
         changes: [{ agentId: 'a', sessionId: 'session-1', bidNumber: 7 }],
       },
       { type: 'round', t: 0, clusterId: 'demo', round: 1, price: 4.5, priceIndex: 2 },
-      { type: 'price', t: 0, agentId: 'a', parentId: 'auctioneer', sessionId: 'session-1', price: 4.5, bidNumber: 7, remote: true },
+      {
+        type: 'price',
+        t: 0,
+        agentId: 'a',
+        parentId: 'auctioneer',
+        sessionId: 'session-1',
+        price: 4.5,
+        bidNumber: 7,
+        remote: true,
+      },
     ]);
   });
 
@@ -47,7 +64,9 @@ describe('auctioneer (PM-CL-4, PM-CL-5)', () => {
   });
 
   it('PM-CL-5: no crossing gives min or max; a round is emitted even without receivers', () => {
-    const { model, at } = testCluster({ auctioneer: { marketBasis: basis6, minTimeBetweenPriceUpdates: 0, clusterId: 'demo', firstRound: 41 } });
+    const { model, at } = testCluster({
+      auctioneer: { marketBasis: basis6, minTimeBetweenPriceUpdates: 0, clusterId: 'demo', firstRound: 41 },
+    });
     model.connectAgent('a', 'auctioneer');
     bid(model, 'a', 1, [100, 90, 80, 70, 60, 50]);
     expect(ofType(at(0), 'round')[0]).toMatchObject({ round: 41, price: 10, priceIndex: 5 });
@@ -55,7 +74,10 @@ describe('auctioneer (PM-CL-4, PM-CL-5)', () => {
     expect(ofType(at(0), 'round')[0]).toMatchObject({ round: 42, price: 0, priceIndex: 0 });
     model.disconnectAgent('a');
     const effects = at(0);
-    expect(ofType(effects, 'aggregated')[0]).toMatchObject({ demand: [0, 0, 0, 0, 0, 0], changes: [{ agentId: 'a', sessionId: 'session-1', bidNumber: null }] });
+    expect(ofType(effects, 'aggregated')[0]).toMatchObject({
+      demand: [0, 0, 0, 0, 0, 0],
+      changes: [{ agentId: 'a', sessionId: 'session-1', bidNumber: null }],
+    });
     expect(ofType(effects, 'round')[0]).toMatchObject({ round: 43, price: 5 });
     expect(ofType(effects, 'price')).toEqual([]);
   });
@@ -67,14 +89,25 @@ describe('auctioneer (PM-CL-4, PM-CL-5)', () => {
     at(0);
     const foreign = marketBasis({ ...basis6, currency: 'USD' });
     expect(bid(model, 'a', 2, [1, 2, 3, 4, 5, 6])).toEqual([
-      { type: 'error', t: 0, matcherId: 'auctioneer', agentId: 'a', code: 'INVALID_BID', message: 'The demand can not be ascending', bidNumber: 2, level: 'error' },
+      {
+        type: 'error',
+        t: 0,
+        matcherId: 'auctioneer',
+        agentId: 'a',
+        code: 'INVALID_BID',
+        message: 'The demand can not be ascending',
+        bidNumber: 2,
+        level: 'error',
+      },
     ]);
     expect(ofType(bid(model, 'a', 3, [0, 0, 0, 0, 0, 0], foreign), 'error')[0]).toMatchObject({
       code: 'MARKET_BASIS_MISMATCH',
       message: 'Marketbasis new bid differs from marketbasis auctioneer',
       bidNumber: 3,
     });
-    expect(ofType(bid(model, 'a', 4, [2e12, 0, 0, 0, 0, 0]), 'error')[0]).toMatchObject({ message: 'Demand at index 0 is out of range' });
+    expect(ofType(bid(model, 'a', 4, [2e12, 0, 0, 0, 0, 0]), 'error')[0]).toMatchObject({
+      message: 'Demand at index 0 is out of range',
+    });
     expect(model.nextDueTime()).toBeNull();
     expect(model.aggregate('auctioneer')).toEqual({ demand: [500, 300, 100, -100, -300, -500], agentCount: 1 });
     model.connectAgent('b', 'auctioneer');
@@ -85,7 +118,16 @@ describe('auctioneer (PM-CL-4, PM-CL-5)', () => {
   it('PM-CL-2: a bid from an unknown or pending agent is refused with NOT_CONNECTED', () => {
     const { model } = testCluster({ concentrators: [{ id: 'c1', parentId: null }] });
     expect(bid(model, 'nobody', 1, [0, 0, 0, 0, 0, 0])).toEqual([
-      { type: 'error', t: 0, matcherId: null, agentId: 'nobody', code: 'NOT_CONNECTED', message: 'No session found', bidNumber: 1, level: 'error' },
+      {
+        type: 'error',
+        t: 0,
+        matcherId: null,
+        agentId: 'nobody',
+        code: 'NOT_CONNECTED',
+        message: 'No session found',
+        bidNumber: 1,
+        level: 'error',
+      },
     ]);
     model.connectAgent('p', 'c1');
     expect(ofType(bid(model, 'p', 1, [0, 0, 0, 0, 0, 0]), 'error')[0]).toMatchObject({

@@ -45,7 +45,8 @@ export class BidHistory {
   }
 
   find(bidNumber: number): BidHistoryEntry | undefined {
-    for (let i = this.entries.length - 1; i >= 0; i--) if (this.entries[i].bidNumber === bidNumber) return this.entries[i];
+    for (let i = this.entries.length - 1; i >= 0; i--)
+      if (this.entries[i].bidNumber === bidNumber) return this.entries[i];
     return undefined;
   }
 

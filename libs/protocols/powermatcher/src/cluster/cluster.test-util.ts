@@ -4,7 +4,13 @@ import type { ClusterModelOptions } from './configuration';
 import { ClusterModel } from './model';
 
 /** 6 steps on 0 … 10 (grid 0, 2, 4, 6, 8, 10), the basis of the SPEC's worked examples. */
-export const basis6 = marketBasis({ commodity: 'electricity', currency: 'EUR', priceSteps: 6, minimumPrice: 0, maximumPrice: 10 });
+export const basis6 = marketBasis({
+  commodity: 'electricity',
+  currency: 'EUR',
+  priceSteps: 6,
+  minimumPrice: 0,
+  maximumPrice: 10,
+});
 
 /** The same `x` W at each of basis6's steps. */
 export function flat(x: number): number[] {
@@ -45,6 +51,12 @@ export function priceLog(effects: readonly Effect[]): string[] {
   return ofType(effects, 'price').map((p) => `${p.agentId}:${p.bidNumber}@${p.price}`);
 }
 
-export function bid(model: ClusterModel, agentId: string, bidNumber: number, demand: number[], basis = basis6): Effect[] {
+export function bid(
+  model: ClusterModel,
+  agentId: string,
+  bidNumber: number,
+  demand: number[],
+  basis = basis6,
+): Effect[] {
   return model.receiveBid(agentId, { marketBasis: basis, bidNumber, demand });
 }

@@ -3,7 +3,10 @@ import { basis6, bid, flat, ofType, priceLog, testCluster } from './cluster.test
 
 /** A concentrator `c` whose parent is outside the model, so the test plays the parent; `children` connect to it. */
 function remoteParented(...children: string[]) {
-  const cluster = testCluster({ auctioneer: null, concentrators: [{ id: 'c', parentId: null, minTimeBetweenBidUpdates: 0 }] });
+  const cluster = testCluster({
+    auctioneer: null,
+    concentrators: [{ id: 'c', parentId: null, minTimeBetweenBidUpdates: 0 }],
+  });
   const connected = cluster.model.connectParent('c', { clusterId: 'remote', marketBasis: basis6 });
   for (const child of children) cluster.model.connectAgent(child, 'c');
   return { ...cluster, connected };
@@ -11,28 +14,59 @@ function remoteParented(...children: string[]) {
 
 describe('concentrator (PM-CL-6)', () => {
   it('PM-CL-6: forwards the children’s sum upward with its own number 1, and the price back down', () => {
-    const { model, at } = testCluster({ concentrators: [{ id: 'c1', parentId: 'auctioneer', minTimeBetweenBidUpdates: 0 }] });
+    const { model, at } = testCluster({
+      concentrators: [{ id: 'c1', parentId: 'auctioneer', minTimeBetweenBidUpdates: 0 }],
+    });
     model.connectAgent('a', 'c1');
     model.connectAgent('b', 'c1');
     bid(model, 'a', 5, [600, 300, 100, -100, -300, -500]);
     bid(model, 'b', 9, [0, 0, 0, -100, -100, -100]);
     const effects = at(0);
     expect(ofType(effects, 'bid')).toEqual([
-      { type: 'bid', t: 0, agentId: 'c1', parentId: 'auctioneer', sessionId: 'session-1', bidNumber: 1, demand: [600, 300, 100, -200, -400, -600], remote: false },
+      {
+        type: 'bid',
+        t: 0,
+        agentId: 'c1',
+        parentId: 'auctioneer',
+        sessionId: 'session-1',
+        bidNumber: 1,
+        demand: [600, 300, 100, -200, -400, -600],
+        remote: false,
+      },
     ]);
-    expect(ofType(effects, 'bidAccepted').map((e) => `${e.agentId}>${e.parentId}#${e.bidNumber}`)).toEqual(['c1>auctioneer#1']);
+    expect(ofType(effects, 'bidAccepted').map((e) => `${e.agentId}>${e.parentId}#${e.bidNumber}`)).toEqual([
+      'c1>auctioneer#1',
+    ]);
     expect(priceLog(effects)).toEqual(['c1:1@4.666666666666667', 'a:5@4.666666666666667', 'b:9@4.666666666666667']);
   });
 
   it('PM-CL-6: the bid goes to a remote parent as a remote bid effect with parentId null', () => {
     const { model, connected, at } = remoteParented();
     expect(connected).toEqual([
-      { type: 'clusterInfo', t: 0, agentId: 'c', parentId: null, sessionId: 'session-1', clusterId: 'remote', marketBasis: basis6, remote: false },
+      {
+        type: 'clusterInfo',
+        t: 0,
+        agentId: 'c',
+        parentId: null,
+        sessionId: 'session-1',
+        clusterId: 'remote',
+        marketBasis: basis6,
+        remote: false,
+      },
     ]);
     model.connectAgent('a', 'c');
     bid(model, 'a', 1, flat(10));
     expect(ofType(at(0), 'bid')).toEqual([
-      { type: 'bid', t: 0, agentId: 'c', parentId: null, sessionId: 'session-1', bidNumber: 1, demand: flat(10), remote: true },
+      {
+        type: 'bid',
+        t: 0,
+        agentId: 'c',
+        parentId: null,
+        sessionId: 'session-1',
+        bidNumber: 1,
+        demand: flat(10),
+        remote: true,
+      },
     ]);
   });
 
@@ -71,7 +105,16 @@ describe('concentrator (PM-CL-6)', () => {
     // Repeated prices for the same number still resolve; older numbers are gone.
     expect(priceLog(model.receivePrice('c', 7, 2))).toEqual(['A:1@7', 'B:2@7', 'C:3@7']);
     expect(model.receivePrice('c', 7, 1)).toEqual([
-      { type: 'error', t: 0, matcherId: null, agentId: 'c', code: 'UNKNOWN_BID_NUMBER', message: 'No bid with bidNumber 1 is available', bidNumber: 1, level: 'warning' },
+      {
+        type: 'error',
+        t: 0,
+        matcherId: null,
+        agentId: 'c',
+        code: 'UNKNOWN_BID_NUMBER',
+        message: 'No bid with bidNumber 1 is available',
+        bidNumber: 1,
+        level: 'warning',
+      },
     ]);
   });
 
@@ -81,7 +124,11 @@ describe('concentrator (PM-CL-6)', () => {
     at(0);
     const effects = model.receivePrice('c', 5, 99);
     expect(ofType(effects, 'price')).toEqual([]);
-    expect(ofType(effects, 'error')[0]).toMatchObject({ code: 'UNKNOWN_BID_NUMBER', message: 'No bid with bidNumber 99 is available', level: 'warning' });
+    expect(ofType(effects, 'error')[0]).toMatchObject({
+      code: 'UNKNOWN_BID_NUMBER',
+      message: 'No bid with bidNumber 99 is available',
+      level: 'warning',
+    });
   });
 
   it('PM-CL-2: a null or invalid price from the parent is ignored with a warning', () => {
@@ -89,9 +136,20 @@ describe('concentrator (PM-CL-6)', () => {
     bid(model, 'a', 1, flat(10));
     at(0);
     expect(model.receivePrice('c', null, 1)).toEqual([
-      { type: 'error', t: 0, matcherId: null, agentId: 'c', code: 'INVALID_PRICE', message: 'Price cannot be null', bidNumber: 1, level: 'warning' },
+      {
+        type: 'error',
+        t: 0,
+        matcherId: null,
+        agentId: 'c',
+        code: 'INVALID_PRICE',
+        message: 'Price cannot be null',
+        bidNumber: 1,
+        level: 'warning',
+      },
     ]);
-    expect(ofType(model.receivePrice('c', 12, 1), 'error')[0]).toMatchObject({ message: 'Price 12.0 is out of bounds [0.0, 10.0]' });
+    expect(ofType(model.receivePrice('c', 12, 1), 'error')[0]).toMatchObject({
+      message: 'Price 12.0 is out of bounds [0.0, 10.0]',
+    });
     expect(priceLog(model.receivePrice('c', 2, 1))).toEqual(['a:1@2']);
   });
 
@@ -124,18 +182,34 @@ describe('concentrator (PM-CL-6)', () => {
     bid(model, 'a', 1, flat(10));
     at(0);
     const lost = model.disconnectParent('c');
-    expect(lost).toEqual([{ type: 'disconnect', t: 0, agentId: 'a', parentId: 'c', sessionId: 'session-2', code: 4410, reason: 'Parent disconnected' }]);
+    expect(lost).toEqual([
+      {
+        type: 'disconnect',
+        t: 0,
+        agentId: 'a',
+        parentId: 'c',
+        sessionId: 'session-2',
+        code: 4410,
+        reason: 'Parent disconnected',
+      },
+    ]);
     model.connectParent('c', { clusterId: 'remote', marketBasis: basis6 });
     expect(ofType(model.receivePrice('c', 1, 1), 'error')[0]).toMatchObject({ code: 'UNKNOWN_BID_NUMBER' });
     model.connectAgent('a', 'c');
     bid(model, 'a', 8, flat(3));
     const effects = at(0);
-    expect(ofType(effects, 'aggregated')[0]).toMatchObject({ run: 2, changes: [{ agentId: 'a', sessionId: 'session-4', bidNumber: 8 }] });
+    expect(ofType(effects, 'aggregated')[0]).toMatchObject({
+      run: 2,
+      changes: [{ agentId: 'a', sessionId: 'session-4', bidNumber: 8 }],
+    });
     expect(ofType(effects, 'bid').map((e) => [e.sessionId, e.bidNumber])).toEqual([['session-3', 1]]);
   });
 
   it('PM-CL-6: a new parent session ends the cooling-off; losing the parent cancels the scheduled run', () => {
-    const { model, clock, at } = testCluster({ auctioneer: null, concentrators: [{ id: 'c', parentId: null, minTimeBetweenBidUpdates: 1000 }] });
+    const { model, clock, at } = testCluster({
+      auctioneer: null,
+      concentrators: [{ id: 'c', parentId: null, minTimeBetweenBidUpdates: 1000 }],
+    });
     model.connectParent('c', { clusterId: 'remote', marketBasis: basis6 });
     model.connectAgent('a', 'c');
     bid(model, 'a', 1, flat(10));

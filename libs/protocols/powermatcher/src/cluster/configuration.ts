@@ -77,7 +77,8 @@ export function checkTopology(
   const matchers = new Set(concentrators.map((c) => c.id));
   if (auctioneerId !== null) matchers.add(auctioneerId);
   for (const concentrator of concentrators) {
-    if (concentrator.parentId !== null && !matchers.has(concentrator.parentId)) throw unknownParent(concentrator.parentId);
+    if (concentrator.parentId !== null && !matchers.has(concentrator.parentId))
+      throw unknownParent(concentrator.parentId);
     checkCycle(concentrator, (id) => parents.get(id));
   }
 }

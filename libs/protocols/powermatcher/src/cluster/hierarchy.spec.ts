@@ -10,10 +10,13 @@ const curve = fc
 /** Concentrator i hangs under the auctioneer or an earlier concentrator; agents hang under any matcher. */
 const scenario = fc.record({
   parents: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
-  agents: fc.array(fc.record({ matcher: fc.nat(), bidNumber: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), demand: curve }), {
-    minLength: 1,
-    maxLength: 12,
-  }),
+  agents: fc.array(
+    fc.record({ matcher: fc.nat(), bidNumber: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), demand: curve }),
+    {
+      minLength: 1,
+      maxLength: 12,
+    },
+  ),
   rebids: fc.array(fc.record({ agent: fc.nat(), demand: curve }), { maxLength: 5 }),
 });
 
@@ -58,7 +61,9 @@ describe('hierarchy (PM-AGG-1, PM-CL-6)', () => {
           }
         };
         check(agents.map((agent, i) => ({ agent: i, bidNumber: agent.bidNumber, demand: agent.demand })));
-        check(rebids.map((rebid, k) => ({ agent: rebid.agent % agents.length, bidNumber: k + 1, demand: rebid.demand })));
+        check(
+          rebids.map((rebid, k) => ({ agent: rebid.agent % agents.length, bidNumber: k + 1, demand: rebid.demand })),
+        );
       }),
       { numRuns: 150 },
     );

@@ -80,7 +80,8 @@ export class ClusterModel {
     this.auctioneer = options.auctioneer === null ? null : createAuctioneer(options.auctioneer ?? {});
     if (this.auctioneer) this.matchers.set(this.auctioneer.id, this.auctioneer);
     if (options.objective) {
-      if (!this.auctioneer) throw new PowerMatcherError('INVALID_CONFIGURATION', 'The objective agent needs an auctioneer');
+      if (!this.auctioneer)
+        throw new PowerMatcherError('INVALID_CONFIGURATION', 'The objective agent needs an auctioneer');
       this.objective = new ObjectiveAgent(this.auctioneer.marketBasis, this.auctioneer.id, options.objective);
     }
   }
@@ -155,7 +156,9 @@ export class ClusterModel {
   connectAgent(agentId: string, parentId: string): Effect[] {
     if (!this.matchers.has(parentId)) throw unknownParent(parentId);
     this.checkNewId(agentId);
-    return this.input(() => this.addAgent({ kind: 'remote', id: agentId, parentId, session: null, bidExpiresAt: 0, expiry: null }));
+    return this.input(() =>
+      this.addAgent({ kind: 'remote', id: agentId, parentId, session: null, bidExpiresAt: 0, expiry: null }),
+    );
   }
 
   /** A remote agent's connection closed (close, heartbeat timeout, removal): its bid leaves (§6.2 item 4). */
@@ -186,11 +189,15 @@ export class ClusterModel {
   }
 
   /** A concentrator with a remote parent received CLUSTERINFO: its parent session starts (§6.2, §6.7). */
-  connectParent(concentratorId: string, clusterInfo: { readonly clusterId: string; readonly marketBasis: MarketBasis }): Effect[] {
+  connectParent(
+    concentratorId: string,
+    clusterInfo: { readonly clusterId: string; readonly marketBasis: MarketBasis },
+  ): Effect[] {
     const concentrator = this.remoteParented(concentratorId);
     const basis = checkMarketBasis(clusterInfo.marketBasis);
     const clusterId = clusterInfo.clusterId;
-    if (typeof clusterId !== 'string' || clusterId.length === 0) throw new PowerMatcherError('INVALID_MESSAGE', 'clusterId is required');
+    if (typeof clusterId !== 'string' || clusterId.length === 0)
+      throw new PowerMatcherError('INVALID_MESSAGE', 'clusterId is required');
     return this.input(() => {
       const session = concentrator.session;
       if (session && session.clusterId === clusterId && marketBasisEquals(session.marketBasis, basis)) return;
@@ -338,7 +345,8 @@ export class ClusterModel {
   }
 
   private checkNewId(id: string): void {
-    if (typeof id !== 'string' || id.length === 0) throw new PowerMatcherError('INVALID_PARAMETER', 'An agent id is required');
+    if (typeof id !== 'string' || id.length === 0)
+      throw new PowerMatcherError('INVALID_PARAMETER', 'An agent id is required');
     if (this.isTaken(id)) throw duplicateAgent(id);
   }
 
@@ -446,7 +454,14 @@ export class ClusterModel {
     this.matchers.get(agent.parentId)?.children.delete(agent.id);
     agent.session = null;
     this.agents.delete(agent.id);
-    this.emit({ type: 'disconnect', t: this.now, agentId: agent.id, parentId: agent.parentId, sessionId, ...PARENT_DISCONNECTED });
+    this.emit({
+      type: 'disconnect',
+      t: this.now,
+      agentId: agent.id,
+      parentId: agent.parentId,
+      sessionId,
+      ...PARENT_DISCONNECTED,
+    });
   }
 
   // ---- bids and runs ---------------------------------------------------------------------------------------
@@ -461,7 +476,13 @@ export class ClusterModel {
     scope: DemandScope,
   ): void {
     if (!marketBasisEquals(basis, session.marketBasis)) {
-      this.reportError(matcher.id, session.agentId, 'MARKET_BASIS_MISMATCH', 'Marketbasis new bid differs from marketbasis auctioneer', bidNumber);
+      this.reportError(
+        matcher.id,
+        session.agentId,
+        'MARKET_BASIS_MISMATCH',
+        'Marketbasis new bid differs from marketbasis auctioneer',
+        bidNumber,
+      );
       return;
     }
     let accepted: number[];
@@ -472,9 +493,18 @@ export class ClusterModel {
       this.reportError(matcher.id, session.agentId, error.code, error.message, bidNumber);
       return;
     }
-    if (!matcher.cache) throw new PowerMatcherError('INTERNAL_ERROR', `Matcher [${matcher.id}] has a child but no cache`);
+    if (!matcher.cache)
+      throw new PowerMatcherError('INTERNAL_ERROR', `Matcher [${matcher.id}] has a child but no cache`);
     matcher.cache.put(session.agentId, { sessionId: session.id, bidNumber }, accepted);
-    this.emit({ type: 'bidAccepted', t: this.now, agentId: session.agentId, parentId: matcher.id, sessionId: session.id, bidNumber, demand: accepted });
+    this.emit({
+      type: 'bidAccepted',
+      t: this.now,
+      agentId: session.agentId,
+      parentId: matcher.id,
+      sessionId: session.id,
+      bidNumber,
+      demand: accepted,
+    });
     this.trigger(matcher);
     const agent = this.agents.get(session.agentId);
     if (this.bidTtl > 0 && agent?.kind === 'remote') this.refreshExpiry(agent);
@@ -500,7 +530,11 @@ export class ClusterModel {
   }
 
   /** A local agent or concentrator sends a bid, suppressing a repeat (§6.3); returns its number. */
-  private sendBid(agent: Concentrator | LocalAgent, session: Session, demand: readonly number[]): { bidNumber: number; suppressed: boolean } {
+  private sendBid(
+    agent: Concentrator | LocalAgent,
+    session: Session,
+    demand: readonly number[],
+  ): { bidNumber: number; suppressed: boolean } {
     if (session.lastSent && demandEquals(session.lastSent.demand, demand)) {
       return { bidNumber: session.lastSent.bidNumber, suppressed: true };
     }
@@ -508,7 +542,16 @@ export class ClusterModel {
     session.counter = bidNumber;
     session.lastSent = { bidNumber, demand };
     const parentId = session.parentId;
-    this.emit({ type: 'bid', t: this.now, agentId: agent.id, parentId, sessionId: session.id, bidNumber, demand, remote: parentId === null });
+    this.emit({
+      type: 'bid',
+      t: this.now,
+      agentId: agent.id,
+      parentId,
+      sessionId: session.id,
+      bidNumber,
+      demand,
+      remote: parentId === null,
+    });
     if (parentId !== null) {
       const scope = agent.kind === 'concentrator' ? 'computed' : 'entering';
       this.acceptBid(this.matcher(parentId), session, bidNumber, session.marketBasis, demand, scope);
@@ -537,7 +580,13 @@ export class ClusterModel {
       else if (matcher.session) this.sendAggregate(matcher, matcher.session, cache, run, demand);
     } catch (error) {
       // A failed run is reported, never thrown out (§6.5).
-      this.reportError(matcher.id, null, 'INTERNAL_ERROR', isPowerMatcherError(error) ? error.message : 'Internal error', null);
+      this.reportError(
+        matcher.id,
+        null,
+        'INTERNAL_ERROR',
+        isPowerMatcherError(error) ? error.message : 'Internal error',
+        null,
+      );
     } finally {
       matcher.scheduled = null;
       matcher.coolingOffEnds = t + matcher.minTime;
@@ -548,7 +597,14 @@ export class ClusterModel {
   private priceRound(auctioneer: Auctioneer, demand: readonly number[]): void {
     const basis = auctioneer.marketBasis;
     const price = intersection(basis, demand, 0);
-    this.emit({ type: 'round', t: this.now, clusterId: auctioneer.clusterId, round: auctioneer.nextRound++, price, priceIndex: gridIndexOf(basis, price) });
+    this.emit({
+      type: 'round',
+      t: this.now,
+      clusterId: auctioneer.clusterId,
+      round: auctioneer.nextRound++,
+      price,
+      priceIndex: gridIndexOf(basis, price),
+    });
     for (const session of auctioneer.children.values()) {
       const bidNumber = auctioneer.cache.bidNumber(session.agentId);
       if (bidNumber !== null) this.deliverPrice(auctioneer.id, session, price, bidNumber);
@@ -556,7 +612,13 @@ export class ClusterModel {
   }
 
   /** §6.7: transform, send upward with suppression, and record the bid number in the history. */
-  private sendAggregate(concentrator: Concentrator, session: Session, cache: BidCache, run: number, demand: readonly number[]): void {
+  private sendAggregate(
+    concentrator: Concentrator,
+    session: Session,
+    cache: BidCache,
+    run: number,
+    demand: readonly number[],
+  ): void {
     const peakShaving = concentrator.peakShaving;
     const sent = peakShaving
       ? peakShavingBid(demand, peakShaving.limits, peakShaving.measuredFlow - peakShaving.allocatedFlow)
@@ -571,7 +633,16 @@ export class ClusterModel {
   /** Delivers a price to a session; a local concentrator forwards it at once, depth-first (§6). */
   private deliverPrice(matcherId: string, session: Session, price: number, bidNumber: number): void {
     const { agentId, agentKind } = session;
-    this.emit({ type: 'price', t: this.now, agentId, parentId: matcherId, sessionId: session.id, price, bidNumber, remote: agentKind === 'remote' });
+    this.emit({
+      type: 'price',
+      t: this.now,
+      agentId,
+      parentId: matcherId,
+      sessionId: session.id,
+      price,
+      bidNumber,
+      remote: agentKind === 'remote',
+    });
     const agent = agentKind === 'concentrator' ? this.agents.get(agentId) : undefined;
     if (agent?.kind === 'concentrator') this.forwardPrice(agent, session, price, bidNumber);
   }
@@ -581,7 +652,13 @@ export class ClusterModel {
     const entry = concentrator.history.find(bidNumber);
     const cache = concentrator.cache;
     if (!entry || !cache) {
-      this.reportWarning(concentrator.parentId, concentrator.id, 'UNKNOWN_BID_NUMBER', `No bid with bidNumber ${bidNumber} is available`, bidNumber);
+      this.reportWarning(
+        concentrator.parentId,
+        concentrator.id,
+        'UNKNOWN_BID_NUMBER',
+        `No bid with bidNumber ${bidNumber} is available`,
+        bidNumber,
+      );
       return;
     }
     concentrator.history.dropBefore(entry);
@@ -596,7 +673,8 @@ export class ClusterModel {
     for (const child of concentrator.children.values()) {
       const reference = cache.referenceAt(child.agentId, entry.run);
       // Only the session that sent that bid: a reconnected child gets nothing for its old bid (§9 D9).
-      if (reference && reference.sessionId === child.id) this.deliverPrice(concentrator.id, child, forwarded, reference.bidNumber);
+      if (reference && reference.sessionId === child.id)
+        this.deliverPrice(concentrator.id, child, forwarded, reference.bidNumber);
     }
   }
 
@@ -606,7 +684,8 @@ export class ClusterModel {
     const { agent } = objective;
     if (agent.session && agent.bid) this.sendBid(agent, agent.session, agent.bid);
     if (objective.task) objective.task.cancelled = true;
-    objective.task = nextChange === null ? null : this.scheduler.schedule(nextChange, () => this.evaluateObjective(objective));
+    objective.task =
+      nextChange === null ? null : this.scheduler.schedule(nextChange, () => this.evaluateObjective(objective));
   }
 
   // ---- effects ---------------------------------------------------------------------------------------------
@@ -615,11 +694,23 @@ export class ClusterModel {
     this.effects.push(effect);
   }
 
-  private reportError(matcherId: string | null, agentId: string | null, code: PowerMatcherErrorCode, message: string, bidNumber: number | null): void {
+  private reportError(
+    matcherId: string | null,
+    agentId: string | null,
+    code: PowerMatcherErrorCode,
+    message: string,
+    bidNumber: number | null,
+  ): void {
     this.emitError(matcherId, agentId, code, message, bidNumber, 'error');
   }
 
-  private reportWarning(matcherId: string | null, agentId: string | null, code: PowerMatcherErrorCode, message: string, bidNumber: number | null): void {
+  private reportWarning(
+    matcherId: string | null,
+    agentId: string | null,
+    code: PowerMatcherErrorCode,
+    message: string,
+    bidNumber: number | null,
+  ): void {
     this.emitError(matcherId, agentId, code, message, bidNumber, 'warning');
   }
 

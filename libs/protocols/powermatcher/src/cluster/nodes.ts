@@ -1,5 +1,11 @@
 import { PowerMatcherError } from '../errors';
-import { DEFAULT_AUCTIONEER_ID, DEFAULT_CLUSTER_ID, DEFAULT_MARKET_BASIS, type MarketBasis, marketBasis } from '../market-basis';
+import {
+  DEFAULT_AUCTIONEER_ID,
+  DEFAULT_CLUSTER_ID,
+  DEFAULT_MARKET_BASIS,
+  type MarketBasis,
+  marketBasis,
+} from '../market-basis';
 import { BidCache } from './bid-cache';
 import { BidHistory } from './bid-history';
 import { type AuctioneerOptions, checkDurationMs, type ConcentratorOptions } from './configuration';
@@ -126,6 +132,8 @@ export function createConcentrator(options: ConcentratorOptions): Concentrator {
 }
 
 /** The cluster id and basis a matcher hands its children, or null while it is not connected. */
-export function matcherCluster(matcher: Matcher): { readonly clusterId: string; readonly marketBasis: MarketBasis } | null {
+export function matcherCluster(
+  matcher: Matcher,
+): { readonly clusterId: string; readonly marketBasis: MarketBasis } | null {
   return matcher.kind === 'auctioneer' ? matcher : matcher.session;
 }

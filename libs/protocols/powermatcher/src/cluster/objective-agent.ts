@@ -57,7 +57,13 @@ export class ObjectiveAgent {
 
   /** Re-evaluates at `now`: the new status becomes the agent's bid; returns when to evaluate next. */
   evaluate(now: number): number | null {
-    const { status, nextChange } = evaluateObjective(this.basis, this.settings, this.operator, this.events.values(), now);
+    const { status, nextChange } = evaluateObjective(
+      this.basis,
+      this.settings,
+      this.operator,
+      this.events.values(),
+      now,
+    );
     this.status = status;
     this.agent.bid = status.demand;
     return nextChange;

@@ -41,7 +41,11 @@ describe('objective agent (PM-OBJ-1)', () => {
   it('PM-OBJ-1: without objective or event it bids flat 0 as a local agent of the auctioneer', () => {
     const { model, effects, bids } = objectiveCluster();
     expect(effects.map((e) => e.type)).toEqual(['clusterInfo', 'bid', 'bidAccepted']);
-    expect(ofType(effects, 'clusterInfo')[0]).toMatchObject({ agentId: 'objective', parentId: 'auctioneer', remote: false });
+    expect(ofType(effects, 'clusterInfo')[0]).toMatchObject({
+      agentId: 'objective',
+      parentId: 'auctioneer',
+      remote: false,
+    });
     expect(bids(effects)).toEqual([[1, flat(0)]]);
     expect(model.objectiveStatus()).toEqual({ source: 'none', mode: 'none', demand: flat(0) });
   });
@@ -62,8 +66,12 @@ describe('objective agent (PM-OBJ-1)', () => {
     const { model, at, bids } = objectiveCluster({ simpleLevelsW: [-5, 10, 20, 30] });
     expect(bids(model.putObjectiveEvent(event({ signals: [simple(3, 0, 0)] })))).toEqual([[2, flat(30)]]);
     // Level 4 does not exist: the event does not apply, so nothing does.
-    expect(bids(model.putObjectiveEvent(event({ modificationNumber: 1, signals: [simple(4, 0, 0)] })))).toEqual([[3, flat(0)]]);
-    expect(bids(model.putObjectiveEvent(event({ modificationNumber: 2, signals: [simple(0, 0, 0)] })))).toEqual([[4, flat(-5)]]);
+    expect(bids(model.putObjectiveEvent(event({ modificationNumber: 1, signals: [simple(4, 0, 0)] })))).toEqual([
+      [3, flat(0)],
+    ]);
+    expect(bids(model.putObjectiveEvent(event({ modificationNumber: 2, signals: [simple(0, 0, 0)] })))).toEqual([
+      [4, flat(-5)],
+    ]);
     expect(bids(at(0))).toEqual([]);
   });
 
@@ -90,7 +98,13 @@ describe('objective agent (PM-OBJ-1)', () => {
   it('PM-OBJ-1: ELECTRICITY_PRICE wins over SIMPLE in one event; other signals are ignored', () => {
     const { model, at } = objectiveCluster();
     model.putObjectiveEvent(
-      event({ signals: [{ name: 'LOAD_DISPATCH', type: 'setpoint', intervals: [{ start: 0, durationMs: 0, value: 7 }] }, simple(1, 0, 0), electricityPrice('price', 7, 0, 0)] }),
+      event({
+        signals: [
+          { name: 'LOAD_DISPATCH', type: 'setpoint', intervals: [{ start: 0, durationMs: 0, value: 7 }] },
+          simple(1, 0, 0),
+          electricityPrice('price', 7, 0, 0),
+        ],
+      }),
     );
     at(0);
     expect(model.objectiveStatus()).toMatchObject({ mode: 'price', demand: [C, C, C, C, -C, -C] });
@@ -125,14 +139,21 @@ describe('objective agent (PM-OBJ-1)', () => {
     expect(bids(modified)).toEqual([[3, flat(4000)]]);
     expect(model.putObjectiveEvent(event({ modificationNumber: 2, signals: [simple(2, 0, 0)] }))).toEqual([]);
     expect(model.putObjectiveEvent(event({ modificationNumber: 1, signals: [simple(2, 0, 0)] }))).toEqual([]);
-    const cancelled = model.putObjectiveEvent(event({ modificationNumber: 3, cancelled: true, signals: [simple(3, 0, 0)] }));
+    const cancelled = model.putObjectiveEvent(
+      event({ modificationNumber: 3, cancelled: true, signals: [simple(3, 0, 0)] }),
+    );
     expect(bids(cancelled)).toEqual([[4, flat(0)]]);
-    expect(model.objectiveEvents().map((e) => [e.eventId, e.modificationNumber, e.cancelled])).toEqual([['e1', 3, true]]);
+    expect(model.objectiveEvents().map((e) => [e.eventId, e.modificationNumber, e.cancelled])).toEqual([
+      ['e1', 3, true],
+    ]);
   });
 
   it('PM-OBJ-1: a malformed event is refused and stores nothing', () => {
     const { model, at, bids } = objectiveCluster();
-    const broken = { ...event({ signals: [simple(1, 0, 0)] }), signals: [{ name: 'SIMPLE', type: 'level', intervals: [{ start: 0, value: 1 }] }] };
+    const broken = {
+      ...event({ signals: [simple(1, 0, 0)] }),
+      signals: [{ name: 'SIMPLE', type: 'level', intervals: [{ start: 0, value: 1 }] }],
+    };
     expect(() => model.putObjectiveEvent(broken as unknown as ObjectiveEvent)).toThrow(
       exactly('Event [e1]: signals must be a list of {name, type, intervals: [{start, durationMs ≥ 0, value}]}'),
     );
@@ -152,7 +173,9 @@ describe('objective agent (PM-OBJ-1)', () => {
     plain.model.putObjectiveEvent(event({ testEvent: true, signals: [simple(1, 0, 0)] }));
     expect(plain.model.objectiveStatus()!.source).toBe('none');
     const tests = objectiveCluster({ acceptTestEvents: true, marketContext: 'http://market.example/1' });
-    tests.model.putObjectiveEvent(event({ eventId: 'other', marketContext: 'http://other', signals: [simple(2, 0, 0)] }));
+    tests.model.putObjectiveEvent(
+      event({ eventId: 'other', marketContext: 'http://other', signals: [simple(2, 0, 0)] }),
+    );
     expect(tests.model.objectiveStatus()!.source).toBe('none');
     tests.model.putObjectiveEvent(event({ testEvent: true, signals: [simple(1, 0, 0)] }));
     expect(tests.model.objectiveStatus()).toMatchObject({ source: 'event', eventId: 'e1' });
@@ -179,13 +202,29 @@ describe('objective agent (PM-OBJ-1)', () => {
     expect(model.objectiveStatus()!.demand).toEqual([100, 100, 100, -100, -100, -100]);
     model.setOperatorObjective({ mode: 'curve', demand: [3, 2, 1, 0, -1, -2] });
     expect(model.objectiveStatus()!.demand).toEqual([3, 2, 1, 0, -1, -2]);
-    model.setOperatorObjective({ mode: 'curve', pricePoints: [{ price: 3, demand: 500 }, { price: 7, demand: -500 }] });
+    model.setOperatorObjective({
+      mode: 'curve',
+      pricePoints: [
+        { price: 3, demand: 500 },
+        { price: 7, demand: -500 },
+      ],
+    });
     expect(model.objectiveStatus()!.demand).toEqual([500, 500, 250, -250, -500, -500]);
-    expect(() => model.setOperatorObjective({ mode: 'flat', demandW: NaN })).toThrow(exactly('Demand at index 0 is not a finite number'));
-    expect(() => model.setOperatorObjective({ mode: 'flat', demandW: 2e12 })).toThrow(exactly('Demand at index 0 is out of range'));
-    expect(() => model.setOperatorObjective({ mode: 'curve', demand: [1, 2, 3, 4, 5, 6] })).toThrow(exactly('The demand can not be ascending'));
-    expect(() => model.setOperatorObjective({ mode: 'price', price: 11, capacityW: 1 })).toThrow(exactly('Price 11.0 is out of bounds [0.0, 10.0]'));
-    expect(() => model.setOperatorObjective({ mode: 'curve', pricePoints: [] })).toThrow(exactly('A point bid needs at least one price point'));
+    expect(() => model.setOperatorObjective({ mode: 'flat', demandW: NaN })).toThrow(
+      exactly('Demand at index 0 is not a finite number'),
+    );
+    expect(() => model.setOperatorObjective({ mode: 'flat', demandW: 2e12 })).toThrow(
+      exactly('Demand at index 0 is out of range'),
+    );
+    expect(() => model.setOperatorObjective({ mode: 'curve', demand: [1, 2, 3, 4, 5, 6] })).toThrow(
+      exactly('The demand can not be ascending'),
+    );
+    expect(() => model.setOperatorObjective({ mode: 'price', price: 11, capacityW: 1 })).toThrow(
+      exactly('Price 11.0 is out of bounds [0.0, 10.0]'),
+    );
+    expect(() => model.setOperatorObjective({ mode: 'curve', pricePoints: [] })).toThrow(
+      exactly('A point bid needs at least one price point'),
+    );
     expect(model.objectiveStatus()!.demand).toEqual([500, 500, 250, -250, -500, -500]);
     model.setOperatorObjective({ mode: 'none' });
     expect(model.objectiveStatus()!.source).toBe('none');

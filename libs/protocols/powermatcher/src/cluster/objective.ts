@@ -44,14 +44,16 @@ function boundedWatts(value: unknown): boolean {
 /** Completes and validates objective settings. */
 export function objectiveSettings(input: Partial<ObjectiveSettings> = {}): ObjectiveSettings {
   const settings = { ...DEFAULT_OBJECTIVE_SETTINGS, ...input };
-  if (typeof settings.agentId !== 'string' || settings.agentId.length === 0) throw invalidSetting('The objective agent id is required');
+  if (typeof settings.agentId !== 'string' || settings.agentId.length === 0)
+    throw invalidSetting('The objective agent id is required');
   if (settings.simpleLevelsW.length !== 4 || !settings.simpleLevelsW.every(boundedWatts)) {
     throw invalidSetting('The SIMPLE levels must be four demands within ±1e12 W');
   }
   if (!boundedWatts(settings.priceCapacityW) || settings.priceCapacityW < 0) {
     throw invalidSetting('The price capacity must be a demand within 0 … 1e12 W');
   }
-  if (settings.basePrice !== null && !Number.isFinite(settings.basePrice)) throw invalidSetting('The base price must be finite');
+  if (settings.basePrice !== null && !Number.isFinite(settings.basePrice))
+    throw invalidSetting('The base price must be finite');
   return settings;
 }
 
@@ -70,7 +72,8 @@ export type OperatorObjective = (
  * `INVALID_PRICE` for a price point); null for mode `none`, which clears the operator objective.
  */
 export function operatorObjectiveDemand(basis: MarketBasis, objective: OperatorObjective): number[] | null {
-  if (typeof objective !== 'object' || objective === null) throw new PowerMatcherError('INVALID_PARAMETER', 'An objective needs a mode');
+  if (typeof objective !== 'object' || objective === null)
+    throw new PowerMatcherError('INVALID_PARAMETER', 'An objective needs a mode');
   if (objective.until !== undefined && !Number.isFinite(objective.until)) {
     throw new PowerMatcherError('INVALID_PARAMETER', 'until must be a time');
   }
@@ -84,9 +87,14 @@ export function operatorObjectiveDemand(basis: MarketBasis, objective: OperatorO
     case 'price':
       return priceObjectiveDemand(basis, objective.price, objective.capacityW);
     case 'curve':
-      return 'demand' in objective ? checkDemand(basis, objective.demand) : pointBidDemand(basis, objective.pricePoints);
+      return 'demand' in objective
+        ? checkDemand(basis, objective.demand)
+        : pointBidDemand(basis, objective.pricePoints);
     default:
-      throw new PowerMatcherError('INVALID_PARAMETER', `Unknown objective mode [${String((objective as { mode: unknown }).mode)}]`);
+      throw new PowerMatcherError(
+        'INVALID_PARAMETER',
+        `Unknown objective mode [${String((objective as { mode: unknown }).mode)}]`,
+      );
   }
 }
 
@@ -162,7 +170,8 @@ export function checkObjectiveEvent(event: unknown): ObjectiveEvent {
     throw invalid('An event needs an eventId and an integer modificationNumber');
   }
   const priority = event['priority'];
-  if (!Number.isInteger(priority) || (priority as number) < 0) throw invalid(`Event [${id}]: priority must be a non-negative integer`);
+  if (!Number.isInteger(priority) || (priority as number) < 0)
+    throw invalid(`Event [${id}]: priority must be a non-negative integer`);
   if (typeof event['marketContext'] !== 'string') throw invalid(`Event [${id}]: marketContext must be a string`);
   if (typeof event['testEvent'] !== 'boolean' || typeof event['cancelled'] !== 'boolean') {
     throw invalid(`Event [${id}]: testEvent and cancelled must be booleans`);
@@ -233,7 +242,11 @@ function eventStatus(
     const min = basis.minimumPrice;
     const base = settings.basePrice ?? min + (priceOf(basis, basis.priceSteps - 1) - min) * 0.5;
     const value =
-      signal.type === 'price' ? interval.value : signal.type === 'priceRelative' ? base + interval.value : base * interval.value;
+      signal.type === 'price'
+        ? interval.value
+        : signal.type === 'priceRelative'
+          ? base + interval.value
+          : base * interval.value;
     const price = Math.min(basis.maximumPrice, Math.max(min, value));
     const demand = priceObjectiveDemand(basis, price, settings.priceCapacityW);
     return { source: 'event', mode: 'price', demand, eventId: event.eventId };
@@ -243,7 +256,12 @@ function eventStatus(
     const interval = signal.intervals.find((candidate) => contains(candidate, now));
     const level = interval?.value;
     if (level === undefined || !Number.isInteger(level) || level < 0 || level > 3) continue;
-    return { source: 'event', mode: 'flat', demand: flatBid(basis, settings.simpleLevelsW[level]).demand, eventId: event.eventId };
+    return {
+      source: 'event',
+      mode: 'flat',
+      demand: flatBid(basis, settings.simpleLevelsW[level]).demand,
+      eventId: event.eventId,
+    };
   }
   return null;
 }
@@ -263,7 +281,8 @@ export function evaluateObjective(
   const later = (time: number): void => {
     if (time > now && time < nextChange) nextChange = time;
   };
-  const operatorActive = operator !== null && (operator.objective.until === undefined || now < operator.objective.until);
+  const operatorActive =
+    operator !== null && (operator.objective.until === undefined || now < operator.objective.until);
   if (operator?.objective.until !== undefined) later(operator.objective.until);
   const candidates: ObjectiveEvent[] = [];
   for (const event of events) {

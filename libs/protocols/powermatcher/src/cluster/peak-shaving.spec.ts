@@ -7,7 +7,9 @@ const limits = flowLimits(-250, 250);
 function peakShavingCluster() {
   const cluster = testCluster({
     auctioneer: null,
-    concentrators: [{ id: 'ps', parentId: null, kind: 'peakShaving', floor: -250, ceiling: 250, minTimeBetweenBidUpdates: 0 }],
+    concentrators: [
+      { id: 'ps', parentId: null, kind: 'peakShaving', floor: -250, ceiling: 250, minTimeBetweenBidUpdates: 0 },
+    ],
   });
   cluster.model.connectParent('ps', { clusterId: 'remote', marketBasis: basis6 });
   cluster.model.connectAgent('a', 'ps');
@@ -57,13 +59,17 @@ describe('peak shaving (PM-PS-1)', () => {
 
   it('PM-PS-1: all above the ceiling or all below the floor', () => {
     expect(clipToFlowLimits([900, 800, 700, 600, 500, 400], limits)).toEqual([400, 400, 400, 400, 400, 400]);
-    expect(clipToFlowLimits([-300, -400, -500, -500, -600, -700], limits)).toEqual([-300, -300, -300, -300, -300, -300]);
+    expect(clipToFlowLimits([-300, -400, -500, -500, -600, -700], limits)).toEqual([
+      -300, -300, -300, -300, -300, -300,
+    ]);
     expect(clipToFlowLimits([300, 250, 0, -250, -300, -400], limits)).toEqual([250, 250, 0, -250, -250, -250]);
   });
 
   it('PM-PS-1: the transform shifts by the uncontrolled flow and back; NaN means unknown', () => {
     expect(peakShavingBid([600, 300, 100, -100, -300, -500], limits, NaN)).toEqual([100, 100, 100, -100, -100, -100]);
-    expect(peakShavingBid([600, 300, 100, -100, -300, -500], limits, 500)).toEqual([-300, -300, -300, -300, -300, -500]);
+    expect(peakShavingBid([600, 300, 100, -100, -300, -500], limits, 500)).toEqual([
+      -300, -300, -300, -300, -300, -500,
+    ]);
   });
 
   it('PM-PS-1: the price walk stops at the grid ends (v2.1 ran past them, §9 D7)', () => {
@@ -88,7 +94,9 @@ describe('peak shaving (PM-PS-1)', () => {
   });
 
   it('PM-PS-1: floor must be below ceiling', () => {
-    expect(() => flowLimits(5, 5)).toThrow(exactly("The floor constraint shouldn't be higher than the ceiling constraint"));
+    expect(() => flowLimits(5, 5)).toThrow(
+      exactly("The floor constraint shouldn't be higher than the ceiling constraint"),
+    );
     expect(flowLimits()).toEqual({ floor: -50_000, ceiling: 50_000 });
   });
 });

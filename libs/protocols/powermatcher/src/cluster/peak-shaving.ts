@@ -13,7 +13,10 @@ export const DEFAULT_FLOW_LIMITS: FlowLimits = { floor: -50_000, ceiling: 50_000
 
 export function flowLimits(floor = DEFAULT_FLOW_LIMITS.floor, ceiling = DEFAULT_FLOW_LIMITS.ceiling): FlowLimits {
   if (!Number.isFinite(floor) || !Number.isFinite(ceiling) || !(ceiling > floor)) {
-    throw new PowerMatcherError('INVALID_CONFIGURATION', "The floor constraint shouldn't be higher than the ceiling constraint");
+    throw new PowerMatcherError(
+      'INVALID_CONFIGURATION',
+      "The floor constraint shouldn't be higher than the ceiling constraint",
+    );
   }
   return { floor, ceiling };
 }

@@ -38,9 +38,33 @@ describe('sessions and topology (PM-CL-1, PM-CL-2, PM-CL-3)', () => {
       'x<c2:session-3:true',
     ]);
     expect(model.matcherStatuses()).toEqual([
-      { id: 'auctioneer', kind: 'auctioneer', parentId: null, connected: true, clusterId: 'demo', marketBasis: basis6, children: ['c1'] },
-      { id: 'c2', kind: 'concentrator', parentId: 'c1', connected: true, clusterId: 'demo', marketBasis: basis6, children: ['x'] },
-      { id: 'c1', kind: 'concentrator', parentId: 'auctioneer', connected: true, clusterId: 'demo', marketBasis: basis6, children: ['c2'] },
+      {
+        id: 'auctioneer',
+        kind: 'auctioneer',
+        parentId: null,
+        connected: true,
+        clusterId: 'demo',
+        marketBasis: basis6,
+        children: ['c1'],
+      },
+      {
+        id: 'c2',
+        kind: 'concentrator',
+        parentId: 'c1',
+        connected: true,
+        clusterId: 'demo',
+        marketBasis: basis6,
+        children: ['x'],
+      },
+      {
+        id: 'c1',
+        kind: 'concentrator',
+        parentId: 'auctioneer',
+        connected: true,
+        clusterId: 'demo',
+        marketBasis: basis6,
+        children: ['c2'],
+      },
     ]);
   });
 
@@ -58,22 +82,31 @@ describe('sessions and topology (PM-CL-1, PM-CL-2, PM-CL-3)', () => {
     ]) {
       expect(thrown(action)).toMatchObject({ code: 'DUPLICATE_AGENT' });
     }
-    expect(thrown(() => model.connectAgent('a', 'auctioneer')).message).toBe('An agent with id [a] was already connected');
+    expect(thrown(() => model.connectAgent('a', 'auctioneer')).message).toBe(
+      'An agent with id [a] was already connected',
+    );
     expect(model.matcherStatuses()[0]!.children).toEqual(['a']);
   });
 
   it('PM-CL-1: a remote agent must name a registered local matcher', () => {
     const { model } = testCluster();
-    expect(thrown(() => model.connectAgent('a', 'nowhere'))).toEqual({ code: 'UNKNOWN_PARENT', message: 'Desired parent [nowhere] does not exist' });
+    expect(thrown(() => model.connectAgent('a', 'nowhere'))).toEqual({
+      code: 'UNKNOWN_PARENT',
+      message: 'Desired parent [nowhere] does not exist',
+    });
     model.connectAgent('a', 'auctioneer');
     expect(thrown(() => model.connectAgent('b', 'a'))).toMatchObject({ code: 'UNKNOWN_PARENT' });
   });
 
   it('PM-CL-1: configuration checks at start-up', () => {
     const clock = () => 0;
-    const create = (concentrators: { id: string; parentId: string | null; floor?: number; ceiling?: number; kind?: 'peakShaving' }[]) =>
-      thrown(() => ClusterModel.create({ clock, concentrators }));
-    expect(create([{ id: 'c1', parentId: 'missing' }])).toEqual({ code: 'UNKNOWN_PARENT', message: 'Desired parent [missing] does not exist' });
+    const create = (
+      concentrators: { id: string; parentId: string | null; floor?: number; ceiling?: number; kind?: 'peakShaving' }[],
+    ) => thrown(() => ClusterModel.create({ clock, concentrators }));
+    expect(create([{ id: 'c1', parentId: 'missing' }])).toEqual({
+      code: 'UNKNOWN_PARENT',
+      message: 'Desired parent [missing] does not exist',
+    });
     expect(
       create([
         { id: 'c1', parentId: 'c2' },
@@ -88,7 +121,9 @@ describe('sessions and topology (PM-CL-1, PM-CL-2, PM-CL-3)', () => {
       code: 'INVALID_CONFIGURATION',
       message: "The floor constraint shouldn't be higher than the ceiling constraint",
     });
-    expect(thrown(() => ClusterModel.create({ clock, auctioneer: { minTimeBetweenPriceUpdates: -1 } }))).toMatchObject({ code: 'INVALID_CONFIGURATION' });
+    expect(thrown(() => ClusterModel.create({ clock, auctioneer: { minTimeBetweenPriceUpdates: -1 } }))).toMatchObject({
+      code: 'INVALID_CONFIGURATION',
+    });
   });
 
   it('PM-CL-1: registering a concentrator that would close a cycle is refused', () => {
@@ -106,10 +141,9 @@ describe('sessions and topology (PM-CL-1, PM-CL-2, PM-CL-3)', () => {
     at(0);
     expect(model.aggregate('auctioneer')).toEqual({ demand: flat(10), agentCount: 1 });
     const effects = model.unregister('c1');
-    expect(ofType(effects, 'disconnect').map((e) => `${e.agentId}<${e.parentId}:${e.sessionId}:${e.code}:${e.reason}`)).toEqual([
-      'x<c2:session-3:4410:Parent disconnected',
-      'y<c1:session-4:4410:Parent disconnected',
-    ]);
+    expect(
+      ofType(effects, 'disconnect').map((e) => `${e.agentId}<${e.parentId}:${e.sessionId}:${e.code}:${e.reason}`),
+    ).toEqual(['x<c2:session-3:4410:Parent disconnected', 'y<c1:session-4:4410:Parent disconnected']);
     expect(model.isTaken('x')).toBe(false);
     expect(model.matcherStatuses().find((m) => m.id === 'c2')).toMatchObject({ connected: false, children: [] });
     // The auctioneer re-prices without c1's bid.
@@ -122,7 +156,17 @@ describe('sessions and topology (PM-CL-1, PM-CL-2, PM-CL-3)', () => {
   it('PM-CL-2: unregistering a pending concentrator disconnects the remote agents pending on it', () => {
     const { model } = testCluster({ concentrators: [{ id: 'c1', parentId: null }] });
     model.connectAgent('p', 'c1');
-    expect(model.unregister('c1')).toEqual([{ type: 'disconnect', t: 0, agentId: 'p', parentId: 'c1', sessionId: null, code: 4410, reason: 'Parent disconnected' }]);
+    expect(model.unregister('c1')).toEqual([
+      {
+        type: 'disconnect',
+        t: 0,
+        agentId: 'p',
+        parentId: 'c1',
+        sessionId: null,
+        code: 4410,
+        reason: 'Parent disconnected',
+      },
+    ]);
   });
 
   it('PM-CL-3: a local agent numbers its bids per session from 1, sends its bid on session creation, and suppresses repeats', () => {
@@ -130,7 +174,12 @@ describe('sessions and topology (PM-CL-1, PM-CL-2, PM-CL-3)', () => {
     model.registerDeviceAgent('d', 'c1');
     expect(model.updateDeviceBid('d', flat(5))).toEqual([]);
     const connected = model.connectParent('c1', { clusterId: 'remote', marketBasis: basis6 });
-    expect(connected.map((e) => `${e.type}:${e.type === 'bid' ? e.bidNumber : ''}`)).toEqual(['clusterInfo:', 'clusterInfo:', 'bid:1', 'bidAccepted:']);
+    expect(connected.map((e) => `${e.type}:${e.type === 'bid' ? e.bidNumber : ''}`)).toEqual([
+      'clusterInfo:',
+      'clusterInfo:',
+      'bid:1',
+      'bidAccepted:',
+    ]);
     expect(model.updateDeviceBid('d', flat(5))).toEqual([]);
     expect(ofType(model.updateDeviceBid('d', flat(4)), 'bid').map((e) => e.bidNumber)).toEqual([2]);
     at(0);
@@ -176,7 +225,9 @@ describe('sessions and topology (PM-CL-1, PM-CL-2, PM-CL-3)', () => {
 
   it('PM-CL-7: the same inputs give the same effects', () => {
     const script = () => {
-      const { model, at } = testCluster({ concentrators: [{ id: 'c1', parentId: 'auctioneer', minTimeBetweenBidUpdates: 300 }] });
+      const { model, at } = testCluster({
+        concentrators: [{ id: 'c1', parentId: 'auctioneer', minTimeBetweenBidUpdates: 300 }],
+      });
       const log = [];
       log.push(...model.connectAgent('a', 'c1'), ...model.connectAgent('b', 'auctioneer'));
       log.push(...bid(model, 'a', 3, flat(4)), ...bid(model, 'b', 2, [9, 5, 1, -3, -7, -9]), ...at(100));

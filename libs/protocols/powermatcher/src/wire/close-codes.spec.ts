@@ -23,6 +23,12 @@ describe('close codes (PM-ERR-2)', () => {
   });
 
   it('PM-ERR-2: handshake refusals close with the §7.2 codes', () => {
-    expect(REFUSAL_CLOSE_CODES).toEqual({ INVALID_PARAMETER: 4400, UNAUTHORIZED: 4401, FORBIDDEN: 4403, UNKNOWN_PARENT: 4404, DUPLICATE_AGENT: 4409 });
+    expect(REFUSAL_CLOSE_CODES).toEqual({
+      INVALID_PARAMETER: 4400,
+      UNAUTHORIZED: 4401,
+      FORBIDDEN: 4403,
+      UNKNOWN_PARENT: 4404,
+      DUPLICATE_AGENT: 4409,
+    });
   });
 });

@@ -39,7 +39,10 @@ export function gsonString(value: string): string {
 /** A double in Java's format; JSON has no NaN or infinities, and v2.1 never sends them. */
 export function gsonDouble(value: number): string {
   if (!Number.isFinite(value)) {
-    throw new PowerMatcherError('INVALID_MESSAGE', `${formatJavaDouble(value)} is not a valid double value as per JSON specification`);
+    throw new PowerMatcherError(
+      'INVALID_MESSAGE',
+      `${formatJavaDouble(value)} is not a valid double value as per JSON specification`,
+    );
   }
   return formatJavaDouble(value);
 }

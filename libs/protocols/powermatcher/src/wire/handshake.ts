@@ -20,7 +20,8 @@ export const AGENT_ENDPOINTS: Readonly<Record<Dialect, string>> = {
 export const AGENT_ID_PATTERN = /^[A-Za-z0-9._~:@-]{1,128}$/;
 
 /** PM-WS-3: `none`, or SHA-256 hex digests of bearer tokens per agent id or id prefix (`prefix*`). */
-export type AgentAuth = { readonly mode: 'none' } | { readonly mode: 'token'; readonly tokens: Readonly<Record<string, string>> };
+export type AgentAuth =
+  { readonly mode: 'none' } | { readonly mode: 'token'; readonly tokens: Readonly<Record<string, string>> };
 
 export interface HandshakeRequest {
   /** The request target: path and query string. */
@@ -48,7 +49,13 @@ export interface HandshakeRefusal {
 }
 
 export type HandshakeOutcome =
-  | { readonly kind: 'accept'; readonly dialect: Dialect; readonly agentId: string; readonly parentId: string; readonly connectionId: string | null }
+  | {
+      readonly kind: 'accept';
+      readonly dialect: Dialect;
+      readonly agentId: string;
+      readonly parentId: string;
+      readonly connectionId: string | null;
+    }
   /** Check 1: answer HTTP 503 without upgrading. */
   | { readonly kind: 'unavailable'; readonly httpStatus: 503 }
   /** Upgrade only to deliver the reason: `refusalFrames` gives the ERROR and the close. */
@@ -63,7 +70,8 @@ function refuse(code: keyof typeof REFUSAL_CLOSE_CODES, message: string): Handsh
 /** Check 2 for one parameter: present once, non-empty, valid syntax (query values are form-URL-decoded). */
 function readId(query: URLSearchParams, name: string): string | HandshakeOutcome {
   const values = query.getAll(name);
-  if (values.length === 0 || values[0] === '') return refuse('INVALID_PARAMETER', `${name} is missing from querystring`);
+  if (values.length === 0 || values[0] === '')
+    return refuse('INVALID_PARAMETER', `${name} is missing from querystring`);
   if (values.length > 1) return refuse('INVALID_PARAMETER', `${name} is given more than once`);
   const value = values[0] as string;
   if (!AGENT_ID_PATTERN.test(value)) return refuse('INVALID_PARAMETER', `${name} is not a valid id`);
@@ -84,13 +92,19 @@ function applicableKey(tokens: Readonly<Record<string, string>>, agentId: string
   if (Object.hasOwn(tokens, agentId)) return agentId;
   let best: string | undefined;
   for (const key of Object.keys(tokens)) {
-    if (key.endsWith('*') && agentId.startsWith(key.slice(0, -1)) && (best === undefined || key.length > best.length)) best = key;
+    if (key.endsWith('*') && agentId.startsWith(key.slice(0, -1)) && (best === undefined || key.length > best.length))
+      best = key;
   }
   return best;
 }
 
 /** Check 3 (PM-WS-3): the bearer token from the header, or `access_token` for clients that cannot set headers. */
-function checkToken(auth: AgentAuth, request: HandshakeRequest, query: URLSearchParams, agentId: string): HandshakeOutcome | null {
+function checkToken(
+  auth: AgentAuth,
+  request: HandshakeRequest,
+  query: URLSearchParams,
+  agentId: string,
+): HandshakeOutcome | null {
   if (auth.mode === 'none') return null;
   const header = /^Bearer\s+(\S+)$/i.exec(request.authorization ?? '');
   const token = header?.[1] ?? query.get('access_token');
@@ -100,7 +114,9 @@ function checkToken(auth: AgentAuth, request: HandshakeRequest, query: URLSearch
   if (key !== undefined && sameDigest(digest, auth.tokens[key] as string)) return null;
   // A token that is valid for some other agent is forbidden here; any other token is invalid.
   const known = Object.values(auth.tokens).some((hex) => sameDigest(digest, hex));
-  return known ? refuse('FORBIDDEN', `Token not valid for agent [${agentId}]`) : refuse('UNAUTHORIZED', 'Missing or invalid token');
+  return known
+    ? refuse('FORBIDDEN', `Token not valid for agent [${agentId}]`)
+    : refuse('UNAUTHORIZED', 'Missing or invalid token');
 }
 
 /** §7.2: the upgrade decision, checks in order: capacity, parameters, token, parent, duplicate. */
@@ -127,7 +143,13 @@ export function checkHandshake(request: HandshakeRequest, context: HandshakeCont
   if (tokenRefusal) return tokenRefusal;
   if (!context.isMatcher(parentId)) return refuse('UNKNOWN_PARENT', `Desired parent [${parentId}] does not exist`);
   if (context.isTaken(agentId)) return refuse('DUPLICATE_AGENT', `An agent with id [${agentId}] was already connected`);
-  return { kind: 'accept', dialect, agentId, parentId, connectionId: dialect === 'v2.1' ? query.get('connectionId') : null };
+  return {
+    kind: 'accept',
+    dialect,
+    agentId,
+    parentId,
+    connectionId: dialect === 'v2.1' ? query.get('connectionId') : null,
+  };
 }
 
 /** What a refused connection receives (§7.2): one ERROR message, then the close with the message as reason. */

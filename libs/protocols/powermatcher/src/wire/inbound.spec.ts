@@ -13,9 +13,16 @@ import {
   recordErrorSent,
 } from './inbound';
 
-const demo = marketBasis({ commodity: 'electricity', currency: 'EUR', priceSteps: 3, minimumPrice: 0, maximumPrice: 10 });
+const demo = marketBasis({
+  commodity: 'electricity',
+  currency: 'EUR',
+  priceSteps: 3,
+  minimumPrice: 0,
+  maximumPrice: 10,
+});
 const basisJson = '{"commodity":"electricity","currency":"EUR","priceSteps":3,"minimumPrice":0.0,"maximumPrice":10.0}';
-const ready = (): InboundConnection => clusterInfoSent(openInboundConnection(0), { clusterId: 'demo', marketBasis: demo });
+const ready = (): InboundConnection =>
+  clusterInfoSent(openInboundConnection(0), { clusterId: 'demo', marketBasis: demo });
 const bid = (payload: string) => `{"payloadType":"BID","payload":${payload}}`;
 const withBasis = (rest: string, basis = basisJson) => bid(`{"marketBasis":${basis},${rest}}`);
 
@@ -34,8 +41,20 @@ describe('inbound frames (PM-ERR-1)', () => {
     expect(check(withBasis('"demand":[2500.0,1.2E-4,-120.5],"bidNumber":12'))).toEqual({
       accepted: { marketBasis: demo, bidNumber: 12, demand: [2500, 1.2e-4, -120.5] },
     });
-    expect(check(withBasis('"pricePoints":[{"price":2,"demand":100},{"price":8,"demand":-100}],"bidNumber":3,"demand":null'))).toEqual({
-      accepted: { marketBasis: demo, bidNumber: 3, demand: [100, 0, -100], pricePoints: [{ price: 2, demand: 100 }, { price: 8, demand: -100 }] },
+    expect(
+      check(
+        withBasis('"pricePoints":[{"price":2,"demand":100},{"price":8,"demand":-100}],"bidNumber":3,"demand":null'),
+      ),
+    ).toEqual({
+      accepted: {
+        marketBasis: demo,
+        bidNumber: 3,
+        demand: [100, 0, -100],
+        pricePoints: [
+          { price: 2, demand: 100 },
+          { price: 8, demand: -100 },
+        ],
+      },
     });
   });
 
@@ -43,15 +62,36 @@ describe('inbound frames (PM-ERR-1)', () => {
     ['check 1: binary', new Uint8Array([123, 125]), 'INVALID_MESSAGE', 'Binary frames are not supported', undefined],
     ['check 3: not an object', '[1]', 'INVALID_MESSAGE', 'payloadType is required', undefined],
     ['check 3: no payloadType', '{"payload":{}}', 'INVALID_MESSAGE', 'payloadType is required', undefined],
-    ['check 3: unknown payloadType', '{"payloadType":"HELLO"}', 'INVALID_MESSAGE', 'Unknown payloadType [HELLO]', undefined],
-    ['check 4: not a BID (§9 D13)', '{"payloadType":"PRICE_UPDATE","payload":{}}', 'INVALID_MESSAGE', 'payloadType [PRICE_UPDATE] is not accepted from an agent', undefined],
+    [
+      'check 3: unknown payloadType',
+      '{"payloadType":"HELLO"}',
+      'INVALID_MESSAGE',
+      'Unknown payloadType [HELLO]',
+      undefined,
+    ],
+    [
+      'check 4: not a BID (§9 D13)',
+      '{"payloadType":"PRICE_UPDATE","payload":{}}',
+      'INVALID_MESSAGE',
+      'payloadType [PRICE_UPDATE] is not accepted from an agent',
+      undefined,
+    ],
     ['check 5: no payload', '{"payloadType":"BID"}', 'INVALID_MESSAGE', 'payload must be an object', undefined],
     ['check 5: no bidNumber', bid('{}'), 'INVALID_MESSAGE', 'payload.bidNumber must be an integer', undefined],
-    ['check 5: fractional bidNumber', bid('{"bidNumber":5.5}'), 'INVALID_MESSAGE', 'payload.bidNumber must be an integer', undefined],
+    [
+      'check 5: fractional bidNumber',
+      bid('{"bidNumber":5.5}'),
+      'INVALID_MESSAGE',
+      'payload.bidNumber must be an integer',
+      undefined,
+    ],
     ['check 8: no basis', bid('{"bidNumber":4}'), 'INVALID_MESSAGE', 'payload.marketBasis must be an object', 4],
     [
       'check 8: basis field type',
-      withBasis('"bidNumber":4', '{"commodity":"electricity","currency":"EUR","priceSteps":"3","minimumPrice":0,"maximumPrice":10}'),
+      withBasis(
+        '"bidNumber":4',
+        '{"commodity":"electricity","currency":"EUR","priceSteps":"3","minimumPrice":0,"maximumPrice":10}',
+      ),
       'INVALID_MESSAGE',
       'payload.marketBasis.priceSteps must be an integer',
       4,
@@ -72,7 +112,10 @@ describe('inbound frames (PM-ERR-1)', () => {
     ],
     [
       'check 8: minimumPrice type',
-      withBasis('"bidNumber":4', '{"commodity":"electricity","currency":"EUR","priceSteps":3,"minimumPrice":"0","maximumPrice":10}'),
+      withBasis(
+        '"bidNumber":4',
+        '{"commodity":"electricity","currency":"EUR","priceSteps":3,"minimumPrice":"0","maximumPrice":10}',
+      ),
       'INVALID_MESSAGE',
       'payload.marketBasis.minimumPrice must be a number',
       4,
@@ -86,22 +129,91 @@ describe('inbound frames (PM-ERR-1)', () => {
     ],
     [
       'check 8: other basis',
-      withBasis('"bidNumber":4,"demand":[0,0,0]', '{"commodity":"electricity","currency":"USD","priceSteps":3,"minimumPrice":0,"maximumPrice":10}'),
+      withBasis(
+        '"bidNumber":4,"demand":[0,0,0]',
+        '{"commodity":"electricity","currency":"USD","priceSteps":3,"minimumPrice":0,"maximumPrice":10}',
+      ),
       'MARKET_BASIS_MISMATCH',
       'Marketbasis new bid differs from marketbasis auctioneer',
       4,
     ],
-    ['check 9: both', withBasis('"bidNumber":4,"demand":[0,0,0],"pricePoints":[{"price":1,"demand":1}]'), 'INVALID_MESSAGE', 'A bid carries either demand or pricePoints, not both', 4],
-    ['check 9: neither', withBasis('"bidNumber":4'), 'INVALID_MESSAGE', 'A bid carries either demand or pricePoints, neither was given', 4],
-    ['check 9: empty pricePoints is absent', withBasis('"bidNumber":4,"pricePoints":[]'), 'INVALID_MESSAGE', 'A bid carries either demand or pricePoints, neither was given', 4],
-    ['check 9: demand shape', withBasis('"bidNumber":4,"demand":[1,"2",3]'), 'INVALID_MESSAGE', 'payload.demand must be an array of numbers', 4],
-    ['check 9: points shape', withBasis('"bidNumber":4,"pricePoints":[{"price":1}]'), 'INVALID_MESSAGE', 'payload.pricePoints must be an array of {price, demand}', 4],
-    ['check 10: ascending', withBasis('"bidNumber":4,"demand":[0,1,2]'), 'INVALID_BID', 'The demand can not be ascending', 4],
-    ['check 10: wrong length', withBasis('"bidNumber":4,"demand":[0,0]'), 'INVALID_BID', 'Length of the demandArray is not equal to the number of price steps', 4],
-    ['check 10: overflow to ∞', withBasis('"bidNumber":4,"demand":[1e400,0,0]'), 'INVALID_BID', 'Demand at index 0 is not a finite number', 4],
-    ['check 10: out of range', withBasis('"bidNumber":4,"demand":[0,0,-1.5e12]'), 'INVALID_BID', 'Demand at index 2 is out of range', 4],
-    ['check 10: point price', withBasis('"bidNumber":4,"pricePoints":[{"price":11,"demand":1}]'), 'INVALID_BID', 'Price 11.0 is out of bounds [0.0, 10.0]', 4],
-    ['check 10: empty point bid is check 9', withBasis('"bidNumber":4,"pricePoints":null,"demand":null'), 'INVALID_MESSAGE', 'A bid carries either demand or pricePoints, neither was given', 4],
+    [
+      'check 9: both',
+      withBasis('"bidNumber":4,"demand":[0,0,0],"pricePoints":[{"price":1,"demand":1}]'),
+      'INVALID_MESSAGE',
+      'A bid carries either demand or pricePoints, not both',
+      4,
+    ],
+    [
+      'check 9: neither',
+      withBasis('"bidNumber":4'),
+      'INVALID_MESSAGE',
+      'A bid carries either demand or pricePoints, neither was given',
+      4,
+    ],
+    [
+      'check 9: empty pricePoints is absent',
+      withBasis('"bidNumber":4,"pricePoints":[]'),
+      'INVALID_MESSAGE',
+      'A bid carries either demand or pricePoints, neither was given',
+      4,
+    ],
+    [
+      'check 9: demand shape',
+      withBasis('"bidNumber":4,"demand":[1,"2",3]'),
+      'INVALID_MESSAGE',
+      'payload.demand must be an array of numbers',
+      4,
+    ],
+    [
+      'check 9: points shape',
+      withBasis('"bidNumber":4,"pricePoints":[{"price":1}]'),
+      'INVALID_MESSAGE',
+      'payload.pricePoints must be an array of {price, demand}',
+      4,
+    ],
+    [
+      'check 10: ascending',
+      withBasis('"bidNumber":4,"demand":[0,1,2]'),
+      'INVALID_BID',
+      'The demand can not be ascending',
+      4,
+    ],
+    [
+      'check 10: wrong length',
+      withBasis('"bidNumber":4,"demand":[0,0]'),
+      'INVALID_BID',
+      'Length of the demandArray is not equal to the number of price steps',
+      4,
+    ],
+    [
+      'check 10: overflow to ∞',
+      withBasis('"bidNumber":4,"demand":[1e400,0,0]'),
+      'INVALID_BID',
+      'Demand at index 0 is not a finite number',
+      4,
+    ],
+    [
+      'check 10: out of range',
+      withBasis('"bidNumber":4,"demand":[0,0,-1.5e12]'),
+      'INVALID_BID',
+      'Demand at index 2 is out of range',
+      4,
+    ],
+    [
+      'check 10: point price',
+      withBasis('"bidNumber":4,"pricePoints":[{"price":11,"demand":1}]'),
+      'INVALID_BID',
+      'Price 11.0 is out of bounds [0.0, 10.0]',
+      4,
+    ],
+    [
+      'check 10: empty point bid is check 9',
+      withBasis('"bidNumber":4,"pricePoints":null,"demand":null'),
+      'INVALID_MESSAGE',
+      'A bid carries either demand or pricePoints, neither was given',
+      4,
+    ],
   ])('PM-ERR-1 (§9 D4): %s', (_, frame, code, message, bidNumber) => {
     expect(error(frame)).toEqual(bidNumber === undefined ? { code, message } : { code, message, bidNumber });
   });
@@ -129,9 +241,14 @@ describe('inbound frames (PM-ERR-1)', () => {
       connection = result.connection;
     }
     const limited = checkInboundFrame(connection, frame, 0);
-    expect(limited.outcome).toEqual({ error: { code: 'RATE_LIMITED', message: 'Bid rate exceeded (2/s, burst 10)', bidNumber: 1 }, close: null });
+    expect(limited.outcome).toEqual({
+      error: { code: 'RATE_LIMITED', message: 'Bid rate exceeded (2/s, burst 10)', bidNumber: 1 },
+      close: null,
+    });
     // Frames failing before check 6 take no token.
-    expect(checkInboundFrame(limited.connection, '{', 100).outcome).toMatchObject({ error: { code: 'MALFORMED_JSON' } });
+    expect(checkInboundFrame(limited.connection, '{', 100).outcome).toMatchObject({
+      error: { code: 'MALFORMED_JSON' },
+    });
     // 500 ms at 2/s refill one token.
     const later = checkInboundFrame(limited.connection, withBasis('"bidNumber":2,"demand":[0,0,0]'), 499);
     expect(later.outcome).toMatchObject({ error: { code: 'RATE_LIMITED' } });
@@ -147,7 +264,9 @@ describe('inbound frames (PM-ERR-1)', () => {
       expect((result.outcome as { close: unknown }).close).toBeNull();
       connection = result.connection;
     }
-    expect(checkInboundFrame(connection, '{', 6000).outcome).toMatchObject({ close: { code: 1008, reason: 'Too many errors' } });
+    expect(checkInboundFrame(connection, '{', 6000).outcome).toMatchObject({
+      close: { code: 1008, reason: 'Too many errors' },
+    });
     // A minute after the first errors, they no longer count.
     expect(recordErrorSent(connection, 60_000).close).toBeNull();
     expect(recordErrorSent(connection, 59_999).close).toEqual({ code: 1008, reason: 'Too many errors' });
@@ -159,7 +278,10 @@ describe('inbound frames (PM-ERR-1)', () => {
     });
     try {
       const result = checkInboundFrame(ready(), withBasis('"bidNumber":4,"demand":[0,0,0]'), 0);
-      expect(result.outcome).toEqual({ error: { code: 'INTERNAL_ERROR', message: 'Internal error', bidNumber: 4 }, close: null });
+      expect(result.outcome).toEqual({
+        error: { code: 'INTERNAL_ERROR', message: 'Internal error', bidNumber: 4 },
+        close: null,
+      });
       expect(result.connection.tokens).toBe(DEFAULT_INBOUND_LIMITS.bidBurst - 1);
     } finally {
       broken.mockRestore();
@@ -177,9 +299,16 @@ describe('inbound frames (PM-ERR-1)', () => {
       fc.string(),
       fc.json(),
       fc.uint8Array(),
-      fc.record({ payloadType: fc.constantFrom('BID', 'ERROR', 'x'), payload: fc.anything() }).map((v) => JSON.stringify(v)),
       fc
-        .record({ bidNumber: fc.anything(), demand: fc.anything(), pricePoints: fc.anything(), marketBasis: fc.oneof(fc.anything(), fc.constant(demo)) })
+        .record({ payloadType: fc.constantFrom('BID', 'ERROR', 'x'), payload: fc.anything() })
+        .map((v) => JSON.stringify(v)),
+      fc
+        .record({
+          bidNumber: fc.anything(),
+          demand: fc.anything(),
+          pricePoints: fc.anything(),
+          marketBasis: fc.oneof(fc.anything(), fc.constant(demo)),
+        })
         .map((payload) => JSON.stringify({ payloadType: 'BID', payload })),
     );
     fc.assert(

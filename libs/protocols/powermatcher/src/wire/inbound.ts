@@ -50,7 +50,10 @@ export interface AcceptedBid {
 
 export type FrameOutcome =
   | { readonly accepted: AcceptedBid }
-  | { readonly error: ErrorPayload & { readonly code: PowerMatcherErrorCode }; readonly close: CloseInstruction | null };
+  | {
+      readonly error: ErrorPayload & { readonly code: PowerMatcherErrorCode };
+      readonly close: CloseInstruction | null;
+    };
 
 /** A new connection: a full bucket, no cluster info yet, no errors. */
 export function openInboundConnection(now: number, limits: InboundLimits = DEFAULT_INBOUND_LIMITS): InboundConnection {
@@ -77,7 +80,10 @@ export function recordErrorSent(
   const errorTimes = [...connection.errorTimes.filter((time) => time > now - ERROR_WINDOW_MS), now];
   // Only the last limit + 1 matter for the decision.
   const kept = errorTimes.slice(-(limits.maxErrorsPerMinute + 1));
-  return { connection: { ...connection, errorTimes: kept }, close: errorTimes.length > limits.maxErrorsPerMinute ? TOO_MANY_ERRORS : null };
+  return {
+    connection: { ...connection, errorTimes: kept },
+    close: errorTimes.length > limits.maxErrorsPerMinute ? TOO_MANY_ERRORS : null,
+  };
 }
 
 class FrameRejection extends Error {
@@ -107,7 +113,9 @@ export function checkInboundFrame(
     return checkFrame(connection, frame, now, limits);
   } catch (error) {
     const rejection =
-      error instanceof FrameRejection ? error : new FrameRejection('INTERNAL_ERROR', 'Internal error', undefined, connection);
+      error instanceof FrameRejection
+        ? error
+        : new FrameRejection('INTERNAL_ERROR', 'Internal error', undefined, connection);
     const payload = { code: rejection.code, message: rejection.message };
     const counted = recordErrorSent(rejection.connection, now, limits);
     const withNumber = rejection.bidNumber === undefined ? payload : { ...payload, bidNumber: rejection.bidNumber };
@@ -120,12 +128,7 @@ export function checkInboundFrame(
  * check 5 passed), so that even an unexpected failure is answered as §7.6 says: `INTERNAL_ERROR` with the bid
  * number, and the token stays taken.
  */
-function attempt<T>(
-  body: () => T,
-  state: InboundConnection,
-  bidNumber?: number,
-  code?: PowerMatcherErrorCode,
-): T {
+function attempt<T>(body: () => T, state: InboundConnection, bidNumber?: number, code?: PowerMatcherErrorCode): T {
   try {
     return body();
   } catch (error) {
@@ -138,7 +141,8 @@ function attempt<T>(
 function bidPayload(json: unknown): Record<string, unknown> {
   if (!isObject(json) || typeof json['payloadType'] !== 'string') throw invalidMessage('payloadType is required');
   const payloadType = json['payloadType'];
-  if (!(PAYLOAD_TYPES as readonly string[]).includes(payloadType)) throw invalidMessage(`Unknown payloadType [${payloadType}]`);
+  if (!(PAYLOAD_TYPES as readonly string[]).includes(payloadType))
+    throw invalidMessage(`Unknown payloadType [${payloadType}]`);
   if (payloadType !== 'BID') throw invalidMessage(`payloadType [${payloadType}] is not accepted from an agent`);
   const payload = json['payload'];
   if (!isObject(payload)) throw invalidMessage('payload must be an object');
@@ -151,7 +155,8 @@ function checkFrame(
   now: number,
   limits: InboundLimits,
 ): { connection: InboundConnection; outcome: FrameOutcome } {
-  if (typeof frame !== 'string') throw new FrameRejection('INVALID_MESSAGE', 'Binary frames are not supported', undefined, connection);
+  if (typeof frame !== 'string')
+    throw new FrameRejection('INVALID_MESSAGE', 'Binary frames are not supported', undefined, connection);
   const json = attempt(() => parseJson(frame), connection);
   const payload = attempt(() => bidPayload(json), connection);
   const bidNumber = attempt(() => readBidNumber(payload), connection);
@@ -159,15 +164,30 @@ function checkFrame(
   const clusterInfo = state.clusterInfo;
   if (!clusterInfo) throw new FrameRejection('NOT_CONNECTED', 'Not connected to the cluster', bidNumber, state);
   const basis = clusterInfo.marketBasis;
-  if (!marketBasisEquals(attempt(() => readMarketBasisShape(payload), state, bidNumber), basis)) {
-    throw new FrameRejection('MARKET_BASIS_MISMATCH', 'Marketbasis new bid differs from marketbasis auctioneer', bidNumber, state);
+  if (
+    !marketBasisEquals(
+      attempt(() => readMarketBasisShape(payload), state, bidNumber),
+      basis,
+    )
+  ) {
+    throw new FrameRejection(
+      'MARKET_BASIS_MISMATCH',
+      'Marketbasis new bid differs from marketbasis auctioneer',
+      bidNumber,
+      state,
+    );
   }
   const content = attempt(() => readBidContent(payload), state, bidNumber);
   const accepted: AcceptedBid = attempt(
     () =>
       'demand' in content
         ? { marketBasis: basis, bidNumber, demand: checkDemand(basis, content.demand) }
-        : { marketBasis: basis, bidNumber, demand: pointBidDemand(basis, content.pricePoints), pricePoints: content.pricePoints },
+        : {
+            marketBasis: basis,
+            bidNumber,
+            demand: pointBidDemand(basis, content.pricePoints),
+            pricePoints: content.pricePoints,
+          },
     state,
     bidNumber,
     'INVALID_BID',
@@ -176,7 +196,12 @@ function checkFrame(
 }
 
 /** §7.6 check 6: refill continuously, then take one token; with fewer than one the frame is refused. */
-function takeToken(connection: InboundConnection, now: number, limits: InboundLimits, bidNumber: number): InboundConnection {
+function takeToken(
+  connection: InboundConnection,
+  now: number,
+  limits: InboundLimits,
+  bidNumber: number,
+): InboundConnection {
   const elapsed = Math.max(0, now - connection.tokensAt);
   const tokens = Math.min(limits.bidBurst, connection.tokens + (elapsed * limits.bidsPerSecond) / 1000);
   const refilled = { ...connection, tokens, tokensAt: now };

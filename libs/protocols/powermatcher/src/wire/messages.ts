@@ -147,7 +147,8 @@ export function readBidContent(payload: Json): { demand: number[] } | { pricePoi
   const demand = payload['demand'];
   const pricePoints = payload['pricePoints'];
   const hasDemand = demand !== undefined && demand !== null;
-  const hasPoints = pricePoints !== undefined && pricePoints !== null && !(Array.isArray(pricePoints) && pricePoints.length === 0);
+  const hasPoints =
+    pricePoints !== undefined && pricePoints !== null && !(Array.isArray(pricePoints) && pricePoints.length === 0);
   if (hasDemand && hasPoints) throw invalidMessage('A bid carries either demand or pricePoints, not both');
   if (!hasDemand && !hasPoints) throw invalidMessage('A bid carries either demand or pricePoints, neither was given');
   if (hasDemand) {
@@ -156,10 +157,15 @@ export function readBidContent(payload: Json): { demand: number[] } | { pricePoi
     }
     return { demand: demand as number[] };
   }
-  if (!Array.isArray(pricePoints) || !pricePoints.every((p) => isObject(p) && typeof p['price'] === 'number' && typeof p['demand'] === 'number')) {
+  if (
+    !Array.isArray(pricePoints) ||
+    !pricePoints.every((p) => isObject(p) && typeof p['price'] === 'number' && typeof p['demand'] === 'number')
+  ) {
     throw invalidMessage('payload.pricePoints must be an array of {price, demand}');
   }
-  return { pricePoints: (pricePoints as Json[]).map((p) => ({ price: p['price'] as number, demand: p['demand'] as number })) };
+  return {
+    pricePoints: (pricePoints as Json[]).map((p) => ({ price: p['price'] as number, demand: p['demand'] as number })),
+  };
 }
 
 // ---- decoding ----------------------------------------------------------------------------------------------
@@ -175,7 +181,10 @@ function decodePayload(payloadType: PayloadType, payload: Json): PowerMatcherMes
     case 'CLUSTERINFO':
       return {
         payloadType,
-        payload: { marketBasis: checkMarketBasis(readMarketBasisShape(payload)), clusterId: readString(payload, 'clusterId') },
+        payload: {
+          marketBasis: checkMarketBasis(readMarketBasisShape(payload)),
+          clusterId: readString(payload, 'clusterId'),
+        },
       };
     case 'BID': {
       const marketBasis = checkMarketBasis(readMarketBasisShape(payload));
@@ -194,7 +203,8 @@ function decodePayload(payloadType: PayloadType, payload: Json): PowerMatcherMes
       };
     }
     case 'ERROR': {
-      const bidNumber = payload['bidNumber'] === undefined || payload['bidNumber'] === null ? undefined : readBidNumber(payload);
+      const bidNumber =
+        payload['bidNumber'] === undefined || payload['bidNumber'] === null ? undefined : readBidNumber(payload);
       const error = { code: readString(payload, 'code'), message: readString(payload, 'message') };
       return { payloadType, payload: bidNumber === undefined ? error : { ...error, bidNumber } };
     }

@@ -83,7 +83,15 @@ export const OMBC: OperationModeModel = {
   systemDescription: 'OMBC.SystemDescription',
   actuators: (systemDescription) => {
     const device = read<OmbcSystemDescriptionMessage>(systemDescription);
-    return new Map([[DEVICE, { modes: new Set(device.operation_modes.map((mode) => mode.id)), timers: new Set(device.timers.map((timer) => timer.id)) }]]);
+    return new Map([
+      [
+        DEVICE,
+        {
+          modes: new Set(device.operation_modes.map((mode) => mode.id)),
+          timers: new Set(device.timers.map((timer) => timer.id)),
+        },
+      ],
+    ]);
   },
   instruction: 'OMBC.Instruction',
   instructionMode: 'operation_mode_id',
@@ -121,13 +129,20 @@ export class OperationModeFamily implements ControlFamily {
       return { rule: 'S2-SEM-REF', detail, path: `/${member}` };
     }
     if (type === model.instruction) return this.checkModes(this.actuators, message, [model.instructionMode]);
-    if (type === model.modeStatus) return this.checkModes(this.actuators, message, ['active_operation_mode_id', 'previous_operation_mode_id']);
+    if (type === model.modeStatus)
+      return this.checkModes(this.actuators, message, ['active_operation_mode_id', 'previous_operation_mode_id']);
     if (type === model.timerStatus) return this.checkTimer(this.actuators, message);
     return undefined;
   }
 
   view(): FamilyView {
-    return { systemDescription: this.systemDescription, powerProfiles: {}, powerConstraints: {}, energyConstraints: {}, statuses: byId(this.statuses) };
+    return {
+      systemDescription: this.systemDescription,
+      powerProfiles: {},
+      powerConstraints: {},
+      energyConstraints: {},
+      statuses: byId(this.statuses),
+    };
   }
 
   /** §8 keys: `actuator:<id>` or `device`, `timer:[<actuator_id>/]<timer_id>`, `storage`. */
@@ -143,21 +158,31 @@ export class OperationModeFamily implements ControlFamily {
   }
 
   /** The modes and timers the message's actuator has; an unknown `actuator_id` is a bad reference. */
-  private actuatorOf(actuators: Map<string, OperationModes>, message: S2Message, bad: BadReferences): OperationModes | undefined {
+  private actuatorOf(
+    actuators: Map<string, OperationModes>,
+    message: S2Message,
+    bad: BadReferences,
+  ): OperationModes | undefined {
     if (!this.hasActuators) return actuators.get(DEVICE);
     const id = message['actuator_id'] as string;
     const actuator = actuators.get(id);
-    if (!actuator) bad.add('/actuator_id', `actuator_id ${quote(id)} is not an actuator of the ${this.model.systemDescription}`);
+    if (!actuator)
+      bad.add('/actuator_id', `actuator_id ${quote(id)} is not an actuator of the ${this.model.systemDescription}`);
     return actuator;
   }
 
-  private checkModes(actuators: Map<string, OperationModes>, message: S2Message, members: readonly string[]): SemanticProblem | undefined {
+  private checkModes(
+    actuators: Map<string, OperationModes>,
+    message: S2Message,
+    members: readonly string[],
+  ): SemanticProblem | undefined {
     const bad = new BadReferences();
     const actuator = this.actuatorOf(actuators, message, bad);
     if (actuator) {
       for (const member of members) {
         const mode = message[member];
-        if (typeof mode === 'string' && !actuator.modes.has(mode)) bad.add(`/${member}`, `${member} ${quote(mode)} is not an operation mode${this.owner(message)}`);
+        if (typeof mode === 'string' && !actuator.modes.has(mode))
+          bad.add(`/${member}`, `${member} ${quote(mode)} is not an operation mode${this.owner(message)}`);
       }
     }
     return bad.problem();
@@ -167,11 +192,14 @@ export class OperationModeFamily implements ControlFamily {
     const bad = new BadReferences();
     const actuator = this.actuatorOf(actuators, message, bad);
     const { timer_id } = read<TimerStatusMessage>(message);
-    if (actuator && !actuator.timers.has(timer_id)) bad.add('/timer_id', `timer_id ${quote(timer_id)} is not a timer${this.owner(message)}`);
+    if (actuator && !actuator.timers.has(timer_id))
+      bad.add('/timer_id', `timer_id ${quote(timer_id)} is not a timer${this.owner(message)}`);
     return bad.problem();
   }
 
   private owner(message: S2Message): string {
-    return this.hasActuators ? ` of actuator ${quote(message['actuator_id'])}` : ` of the ${this.model.systemDescription}`;
+    return this.hasActuators
+      ? ` of actuator ${quote(message['actuator_id'])}`
+      : ` of the ${this.model.systemDescription}`;
   }
 }

@@ -1,7 +1,13 @@
 import type { MessageType } from '../catalogue';
 import { quote } from '../finding';
 import { type IdentifiedObject, type PebcInstructionMessage, read, type S2Message } from '../messages';
-import { byId, type ControlFamily, type FamilyView, type IdentifiedMessage, type SemanticProblem } from './control-family';
+import {
+  byId,
+  type ControlFamily,
+  type FamilyView,
+  type IdentifiedMessage,
+  type SemanticProblem,
+} from './control-family';
 
 /*
  * PEBC (RULES.md §6): PowerConstraints and EnergyConstraint ids are two separate sets, and an instruction's
@@ -25,7 +31,11 @@ export class PowerEnvelopeFamily implements ControlFamily {
     const id = read<PebcInstructionMessage>(message).power_constraints_id;
     if (this.powerConstraints.has(id)) return undefined;
     const energy = this.energyConstraints.has(id) ? ', only a PEBC.EnergyConstraint has that id' : '';
-    return { rule: 'S2-SEM-REF', detail: `power_constraints_id ${quote(id)} is not a known PEBC.PowerConstraints${energy}`, path: '/power_constraints_id' };
+    return {
+      rule: 'S2-SEM-REF',
+      detail: `power_constraints_id ${quote(id)} is not a known PEBC.PowerConstraints${energy}`,
+      path: '/power_constraints_id',
+    };
   }
 
   view(): FamilyView {

@@ -7,7 +7,15 @@ import {
   read,
   type S2Message,
 } from '../messages';
-import { type AppliedMessage, BadReferences, byId, type ControlFamily, type FamilyView, type IdentifiedMessage, type SemanticProblem } from './control-family';
+import {
+  type AppliedMessage,
+  BadReferences,
+  byId,
+  type ControlFamily,
+  type FamilyView,
+  type IdentifiedMessage,
+  type SemanticProblem,
+} from './control-family';
 
 /*
  * PPBC (RULES.md §6): every PowerProfileDefinition adds (or, under a re-sent id, replaces) a profile of
@@ -34,7 +42,12 @@ export class PowerProfileFamily implements ControlFamily {
   apply(type: MessageType, message: S2Message, seq: number): SemanticProblem | undefined {
     if (type === 'PPBC.PowerProfileDefinition') {
       const definition = read<PowerProfileDefinitionMessage>(message);
-      const containers = new Map(definition.power_sequences_containers.map((container) => [container.id, new Set(container.power_sequences.map((sequence) => sequence.id))]));
+      const containers = new Map(
+        definition.power_sequences_containers.map((container) => [
+          container.id,
+          new Set(container.power_sequences.map((sequence) => sequence.id)),
+        ]),
+      );
       this.profiles.set(definition.id, containers);
       this.definitions.set(definition.id, { seq, message });
       return undefined;
@@ -42,7 +55,11 @@ export class PowerProfileFamily implements ControlFamily {
     const bad = new BadReferences();
     if (type === 'PPBC.PowerProfileStatus') {
       read<PowerProfileStatusMessage>(message).sequence_container_status.forEach((entry, i) => {
-        this.statuses.set(`container:${entry.power_profile_id}/${entry.sequence_container_id}`, { seq, messageType: type, message });
+        this.statuses.set(`container:${entry.power_profile_id}/${entry.sequence_container_id}`, {
+          seq,
+          messageType: type,
+          message,
+        });
         this.check(bad, {
           at: `/sequence_container_status/${i}`,
           profile: entry.power_profile_id,
@@ -65,23 +82,38 @@ export class PowerProfileFamily implements ControlFamily {
   }
 
   view(): FamilyView {
-    return { systemDescription: null, powerProfiles: byId(this.definitions), powerConstraints: {}, energyConstraints: {}, statuses: byId(this.statuses) };
+    return {
+      systemDescription: null,
+      powerProfiles: byId(this.definitions),
+      powerConstraints: {},
+      energyConstraints: {},
+      statuses: byId(this.statuses),
+    };
   }
 
   /** A container is only checked in a known profile, and a sequence only in a known container. */
   private check(bad: BadReferences, { at, profile, container, sequenceMember, sequence }: SequenceReference): void {
     const containers = this.profiles.get(profile);
     if (!containers) {
-      bad.add(`${at}/power_profile_id`, `power_profile_id ${quote(profile)} is not a known PPBC.PowerProfileDefinition`);
+      bad.add(
+        `${at}/power_profile_id`,
+        `power_profile_id ${quote(profile)} is not a known PPBC.PowerProfileDefinition`,
+      );
       return;
     }
     const sequences = containers.get(container);
     if (!sequences) {
-      bad.add(`${at}/sequence_container_id`, `sequence_container_id ${quote(container)} is not a container of profile ${quote(profile)}`);
+      bad.add(
+        `${at}/sequence_container_id`,
+        `sequence_container_id ${quote(container)} is not a container of profile ${quote(profile)}`,
+      );
       return;
     }
     if (sequence !== undefined && !sequences.has(sequence)) {
-      bad.add(`${at}/${sequenceMember}`, `${sequenceMember} ${quote(sequence)} is not a power sequence of container ${quote(container)}`);
+      bad.add(
+        `${at}/${sequenceMember}`,
+        `${sequenceMember} ${quote(sequence)} is not a power sequence of container ${quote(container)}`,
+      );
     }
   }
 }
