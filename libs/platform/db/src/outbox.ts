@@ -196,7 +196,7 @@ export class OutboxRelay {
     if (rows.length === 0) return 0;
     const batch = Number(rows[0].batch);
     const publishable = await this.setAsideInvalid(rows);
-    await bus.publishAtomically(name, toBatches(publishable), batch);
+    await bus.publishAtomically(name, toBatches(publishable), { epoch: '', batch });
     await this.options.afterPublish?.(batch);
     await pool.query(
       'update flexgrid_outbox set sent_at = now() where batch = $1 and sent_at is null and failed_reason is null',
@@ -207,7 +207,7 @@ export class OutboxRelay {
 
   /** Marks sent the claimed rows that the bus's checkpoint shows were published before a crash. */
   private async recover(): Promise<void> {
-    const checkpoint = await this.options.bus.outboxCheckpoint(this.options.name);
+    const checkpoint = (await this.options.bus.outboxCheckpoint(this.options.name))?.batch;
     if (checkpoint !== undefined) {
       const { rowCount } = await this.options.pool.query(
         'update flexgrid_outbox set sent_at = now() where batch <= $1 and sent_at is null and failed_reason is null',

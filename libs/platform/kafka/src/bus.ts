@@ -65,19 +65,34 @@ export interface TopicBatch {
   events: readonly OutgoingEvent[];
 }
 
+/**
+ * How far an outbox relay got: the last batch it published, and the database history (epoch) that numbered
+ * the batch. Batch numbers come from a database sequence, so they mean something only within one history:
+ * a restored or failed-over database numbers again from an earlier value under a new epoch.
+ */
+export interface OutboxCheckpoint {
+  epoch: string;
+  batch: number;
+}
+
 export interface Bus {
   /** The backend, for logs and the dev host's banner: `kafka <brokers>` or `embedded`. */
   readonly description: string;
+  /**
+   * Does what was published, checkpoints included, outlive this process? A relay that finds no checkpoint
+   * on a durable bus after it has published before knows the checkpoint was lost, and says so.
+   */
+  readonly durable: boolean;
   publish(topic: string, events: readonly OutgoingEvent[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   /**
-   * Publishes the batches and records `lastId` as the checkpoint of `outbox`, all or nothing: a crash
-   * in between leaves neither the events nor the checkpoint visible. This is what lets an outbox relay
-   * deliver each row exactly once to consumers, even when it dies between publishing and marking rows sent.
+   * Publishes the batches and records `checkpoint` for `outbox`, all or nothing: a crash in between
+   * leaves neither the events nor the checkpoint visible. This is what lets an outbox relay write each row
+   * to the log exactly once, even when it dies between publishing and marking rows sent.
    */
-  publishAtomically(outbox: string, batches: readonly TopicBatch[], lastId: number): Promise<void>;
+  publishAtomically(outbox: string, batches: readonly TopicBatch[], checkpoint: OutboxCheckpoint): Promise<void>;
   /** The last checkpoint recorded by publishAtomically for `outbox`, or undefined. */
-  outboxCheckpoint(outbox: string): Promise<number | undefined>;
+  outboxCheckpoint(outbox: string): Promise<OutboxCheckpoint | undefined>;
   /** Is the backend reachable? For /readyz. */
   ping(): Promise<void>;
   /** Stops every subscription (draining and committing) and then the producer. */

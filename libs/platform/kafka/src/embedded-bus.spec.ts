@@ -11,8 +11,9 @@ busContract('embedded', async () => {
       const subscriptions: { stop(): Promise<void> }[] = [];
       return {
         description: broker.description,
+        durable: broker.durable,
         publish: (topic, events) => broker.publish(topic, events),
-        publishAtomically: (outbox, batches, lastId) => broker.publishAtomically(outbox, batches, lastId),
+        publishAtomically: (outbox, batches, checkpoint) => broker.publishAtomically(outbox, batches, checkpoint),
         outboxCheckpoint: (outbox) => broker.outboxCheckpoint(outbox),
         ping: () => broker.ping(),
         subscribe: async (options) => {

@@ -1,5 +1,5 @@
 import { deadLetterTopicOf, physicalTopics } from '@flexgrid/contracts';
-import type { Bus, OutgoingEvent, SubscribeOptions, Subscription, TopicBatch } from './bus';
+import type { Bus, OutboxCheckpoint, OutgoingEvent, SubscribeOptions, Subscription, TopicBatch } from './bus';
 import { type EncodedRecord, encodeValidEvents } from './cloudevents';
 import {
   type BusDependencies,
@@ -66,9 +66,10 @@ class PartitionLog {
  */
 export class EmbeddedBus implements Bus {
   readonly description = 'embedded (in-process)';
+  readonly durable = false;
   private readonly logs = new Map<string, PartitionLog[]>();
   private readonly groups = new Map<string, EmbeddedGroup>();
-  private readonly checkpoints = new Map<string, number>();
+  private readonly checkpoints = new Map<string, OutboxCheckpoint>();
   private readonly deps: BusDependencies;
   private readonly maxRecords: number;
 
@@ -89,19 +90,20 @@ export class EmbeddedBus implements Bus {
     this.deps.metrics?.publishedEvents(topic, events.length);
   }
 
-  async publishAtomically(outbox: string, batches: readonly TopicBatch[], lastId: number): Promise<void> {
+  async publishAtomically(outbox: string, batches: readonly TopicBatch[], checkpoint: OutboxCheckpoint): Promise<void> {
     // Encode everything first: one invalid event must leave nothing published.
     const encoded = batches.map((b) => ({
       topic: b.topic,
       records: encodeValidEvents(this.deps.validator, b.topic, b.events, this.options.source),
     }));
     for (const b of encoded) for (const record of b.records) this.append(b.topic, record);
-    this.checkpoints.set(outbox, lastId);
+    this.checkpoints.set(outbox, { ...checkpoint });
     for (const b of batches) this.deps.metrics?.publishedEvents(b.topic, b.events.length);
   }
 
-  async outboxCheckpoint(outbox: string): Promise<number | undefined> {
-    return this.checkpoints.get(outbox);
+  async outboxCheckpoint(outbox: string): Promise<OutboxCheckpoint | undefined> {
+    const checkpoint = this.checkpoints.get(outbox);
+    return checkpoint && { ...checkpoint };
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {

@@ -8,9 +8,10 @@ import {
   logLevel,
   type LogEntry,
   Partitioners,
+  type PartitionOffset,
   type Producer,
 } from 'kafkajs';
-import type { Bus, OutgoingEvent, SubscribeOptions, Subscription, TopicBatch } from './bus';
+import type { Bus, OutboxCheckpoint, OutgoingEvent, SubscribeOptions, Subscription, TopicBatch } from './bus';
 import { encodeValidEvents } from './cloudevents';
 import {
   type BusDependencies,
@@ -56,6 +57,7 @@ export interface KafkaBusOptions extends BusOptions {
  */
 export class KafkaBus implements Bus {
   readonly description: string;
+  readonly durable = true;
   private readonly kafka: Kafka;
   private readonly deps: BusDependencies;
   private readonly prefix: string;
@@ -163,7 +165,7 @@ export class KafkaBus implements Bus {
     this.deps.metrics?.publishedEvents(topic, events.length);
   }
 
-  async publishAtomically(outbox: string, batches: readonly TopicBatch[], lastId: number): Promise<void> {
+  async publishAtomically(outbox: string, batches: readonly TopicBatch[], checkpoint: OutboxCheckpoint): Promise<void> {
     const encoded = batches.map((b) => ({
       topic: this.physical(b.topic),
       messages: encodeValidEvents(this.deps.validator, b.topic, b.events, this.options.clientId),
@@ -173,12 +175,19 @@ export class KafkaBus implements Bus {
     const transaction = await producer.transaction();
     try {
       for (const batch of encoded) if (batch.messages.length > 0) await transaction.send({ ...batch, acks: -1 });
-      // The checkpoint rides in the same transaction as a consumer-group offset, so it becomes visible
-      // exactly when the events do, and reading it back is one admin call.
+      // The checkpoint rides in the same transaction as a consumer-group offset (the batch) with its
+      // metadata (the epoch), so it becomes visible exactly when the events do, and reading it back is one
+      // admin call.
       await transaction.sendOffsets({
         consumerGroupId: this.checkpointGroup(outbox),
         topics: [
-          { topic: this.physical(outboxCheckpoints.name), partitions: [{ partition: 0, offset: String(lastId) }] },
+          {
+            topic: this.physical(outboxCheckpoints.name),
+            // kafkajs passes offset metadata through to TxnOffsetCommit, but its types omit the field.
+            partitions: [
+              { partition: 0, offset: String(checkpoint.batch), metadata: checkpoint.epoch } as PartitionOffset,
+            ],
+          },
         ],
       });
       await transaction.commit();
@@ -191,7 +200,7 @@ export class KafkaBus implements Bus {
     for (const b of batches) this.deps.metrics?.publishedEvents(b.topic, b.events.length);
   }
 
-  async outboxCheckpoint(outbox: string): Promise<number | undefined> {
+  async outboxCheckpoint(outbox: string): Promise<OutboxCheckpoint | undefined> {
     await this.connect();
     // A commit returns before its markers are written, and kafkajs cannot ask for stable offsets. A fresh
     // InitProducerId for the outbox's transactional id makes the coordinator finish (or abort) whatever
@@ -205,8 +214,9 @@ export class KafkaBus implements Bus {
         topics: [this.physical(outboxCheckpoints.name)],
       }),
     );
-    const offset = topic?.partitions.find((p) => p.partition === 0)?.offset;
-    return offset === undefined || offset === '-1' ? undefined : Number(offset);
+    const committed = topic?.partitions.find((p) => p.partition === 0);
+    if (committed === undefined || committed.offset === '-1') return undefined;
+    return { batch: Number(committed.offset), epoch: committed.metadata ?? '' };
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
