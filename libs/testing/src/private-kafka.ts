@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port';
@@ -12,6 +12,12 @@ export interface PrivateKafka {
   brokers: string[];
   /** SIGKILL: the broker dies mid-flight, keeping its data, as in a crash. */
   kill(): Promise<void>;
+  /**
+   * SIGSTOP: the broker keeps its connections open but answers nothing, like a host that hangs or a network
+   * that drops packets. `thaw` lets it go on.
+   */
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
   /** Starts it again on the same ports and data, and waits until it serves. */
   restart(): Promise<void>;
   /** Stops it and removes its data. */
@@ -40,10 +46,16 @@ export async function startPrivateKafka(): Promise<PrivateKafka> {
   return {
     brokers: [`127.0.0.1:${port}`],
     kill: async () => void (await kafkaLocal('kill')),
+    freeze: async () => void process.kill(await brokerPid(runDir), 'SIGSTOP'),
+    thaw: async () => void process.kill(await brokerPid(runDir), 'SIGCONT'),
     restart: async () => void (await kafkaLocal('start')),
     destroy: async () => {
       await kafkaLocal('stop');
       await rm(runDir, { recursive: true, force: true });
     },
   };
+}
+
+async function brokerPid(runDir: string): Promise<number> {
+  return Number((await readFile(join(runDir, 'kafka.pid'), 'utf8')).trim());
 }

@@ -1,5 +1,12 @@
 import type { MeterReading } from '@flexgrid/contracts';
-import { type Bus, ContractViolation, type DeliveredEvent, type OutgoingEvent, UnprocessableEvent } from './bus';
+import {
+  type Bus,
+  ContractViolation,
+  type DeliveredEvent,
+  type OutgoingEvent,
+  type TopicPartition,
+  UnprocessableEvent,
+} from './bus';
 import type { ConsumedRecord } from './delivery';
 import type { EncodedRecord } from './cloudevents';
 
@@ -322,6 +329,218 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
       });
       await eventually(() => again.length === 1, 'the next event');
       expect(again).toEqual([1]);
+    });
+
+    it('leaves a failing event uncommitted when the subscription stops, and its next owner carries on counting', async () => {
+      const first = await connect();
+      const attempts: string[] = [];
+      const sub = await first.subscribe({
+        group: 'failing',
+        topics: [TOPIC],
+        fromBeginning: true,
+        retry: { maxAttempts: 1_000 },
+        handler: async (e) => {
+          attempts.push(`${seqOf(e)}#${e.attempt}`);
+          if (seqOf(e) === 1) throw new Error('database unavailable');
+        },
+      });
+      await first.publish(TOPIC, [reading('m', 0), reading('m', 1), reading('m', 2)]);
+      await eventually(() => attempts.includes('1#3'), 'three failed attempts');
+      await sub.stop();
+      const before = attempts.length;
+      const lastAttempt = Number(attempts[before - 1].split('#')[1]);
+
+      const second = await connect();
+      const again: string[] = [];
+      await second.subscribe({
+        group: 'failing',
+        topics: [TOPIC],
+        fromBeginning: true,
+        handler: async (e) => void again.push(`${seqOf(e)}#${e.attempt}`),
+      });
+      await eventually(() => again.length === 2, 'the failed event and the one after it');
+      // Not committed: the event comes back, before the one after it, and the count goes on.
+      expect(again).toEqual([`1#${lastAttempt + 1}`, '2#1']);
+      expect(attempts.filter((a) => a.startsWith('2#'))).toEqual([]);
+    });
+
+    it('dead-letters an event after maxAttempts with reason handler-failed and the last error, and moves on', async () => {
+      const bus = await connect();
+      const attempts: string[] = [];
+      await bus.subscribe({
+        group: 'budget',
+        topics: [TOPIC],
+        fromBeginning: true,
+        retry: { maxAttempts: 3 },
+        handler: async (e) => {
+          attempts.push(`${seqOf(e)}#${e.attempt}`);
+          if (seqOf(e) === 1) throw new Error(`database unavailable (attempt ${e.attempt})`);
+        },
+      });
+      await bus.publish(TOPIC, [reading('m', 0), reading('m', 1), reading('m', 2)]);
+      await eventually(() => attempts.includes('2#1'), 'the event after the one given up on');
+      expect(attempts).toEqual(['0#1', '1#1', '1#2', '1#3', '2#1']);
+      let dead: ConsumedRecord[] = [];
+      await eventually(async () => (dead = await harness.deadLetters(TOPIC)).length === 1, 'the dead letter');
+      expect(dead[0].headers).toMatchObject({
+        ce_id: 'm:1',
+        dlq_reason: 'handler-failed: database unavailable (attempt 3)',
+        dlq_attempts: '3',
+        dlq_group: 'budget',
+      });
+      expect(dead[0].value).toBe(JSON.stringify(reading('m', 1).data));
+    });
+
+    it('hands a batch handler at most maxRecords events of one partition, in order, committing each batch', async () => {
+      const bus = await connect();
+      const batches: DeliveredEvent[][] = [];
+      const sub = await bus.subscribe({
+        group: 'batches',
+        topics: [TOPIC],
+        fromBeginning: true,
+        batch: { maxRecords: 7, maxWaitMs: 100 },
+        handleBatch: async (events) => void batches.push([...events]),
+      });
+      await bus.publish(
+        TOPIC,
+        Array.from({ length: 50 }, (_, i) => reading('m', i)),
+      );
+      await eventually(() => batches.flat().length === 50, 'all 50 events');
+      for (const batch of batches) {
+        expect(batch.length).toBeGreaterThan(0);
+        expect(batch.length).toBeLessThanOrEqual(7);
+        expect(new Set(batch.map((e) => e.partition)).size).toBe(1);
+      }
+      expect(batches.flat().map(seqOf)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      await sub.stop();
+
+      const later: number[] = [];
+      const next = await connect();
+      await next.subscribe({
+        group: 'batches',
+        topics: [TOPIC],
+        fromBeginning: true,
+        batch: { maxRecords: 7, maxWaitMs: 100 },
+        handleBatch: async (events) => void later.push(...events.map(seqOf)),
+      });
+      await next.publish(TOPIC, [reading('m', 50)]);
+      await eventually(() => later.length > 0, 'the next event');
+      expect(later).toEqual([50]);
+    });
+
+    it('redelivers a failed batch whole, and dead-letters poison records without holding the batch', async () => {
+      const bus = await connect();
+      const calls: string[][] = [];
+      let failuresLeft = 1;
+      await bus.subscribe({
+        group: 'batch-retry',
+        topics: [TOPIC],
+        fromBeginning: true,
+        batch: { maxRecords: 100, maxWaitMs: 100 },
+        handleBatch: async (events) => {
+          calls.push(events.map((e) => `${seqOf(e)}#${e.attempt}`));
+          if (failuresLeft-- > 0) throw new Error('database unavailable');
+        },
+      });
+      await harness.injectRaw(TOPIC, {
+        key: 'm',
+        value: '{not json',
+        headers: { ce_specversion: '1.0', ce_id: 'garbage', ce_type: 'meter.reading', ce_source: 'rogue' },
+      });
+      await bus.publish(TOPIC, [reading('m', 0), reading('m', 1)]);
+      const handled = () => new Set(calls.slice(1).flatMap((c) => c.map((e) => e.split('#')[0])));
+      await eventually(() => handled().has('0') && handled().has('1'), 'both events handled');
+      // The failed batch comes back whole, as the second call; the poison record was never in it.
+      expect(calls[1]).toEqual(calls[0].map((e) => e.replace('#1', '#2')));
+      let dead: ConsumedRecord[] = [];
+      await eventually(async () => (dead = await harness.deadLetters(TOPIC)).length === 1, 'the dead letter');
+      expect(dead[0].headers['ce_id']).toBe('garbage');
+    });
+
+    it('pauses and resumes a subscription', async () => {
+      const bus = await connect();
+      const got: number[] = [];
+      const sub = await bus.subscribe({
+        group: 'paused',
+        topics: [TOPIC],
+        fromBeginning: true,
+        handler: async (e) => void got.push(seqOf(e)),
+      });
+      await bus.publish(TOPIC, [reading('m', 0)]);
+      await eventually(() => got.length === 1, 'the first event');
+      sub.pause();
+      await bus.publish(TOPIC, [reading('m', 1), reading('m', 2)]);
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(got).toEqual([0]);
+      sub.resume();
+      await eventually(() => got.length === 3, 'the events published while paused');
+      expect(got).toEqual([0, 1, 2]);
+    });
+
+    it('handles at most `concurrency` partitions at once, and never two events of one partition', async () => {
+      const bus = await connect();
+      const running = new Map<number, number>();
+      let most = 0;
+      let samePartitionOverlap = false;
+      let done = 0;
+      await bus.subscribe({
+        group: 'limited',
+        topics: [TOPIC],
+        fromBeginning: true,
+        concurrency: 2,
+        handler: async (e) => {
+          samePartitionOverlap ||= (running.get(e.partition) ?? 0) > 0;
+          running.set(e.partition, (running.get(e.partition) ?? 0) + 1);
+          most = Math.max(
+            most,
+            [...running.values()].reduce((a, b) => a + b, 0),
+          );
+          await new Promise((r) => setTimeout(r, 20));
+          running.set(e.partition, running.get(e.partition)! - 1);
+          done += 1;
+        },
+      });
+      await bus.publish(
+        TOPIC,
+        Array.from({ length: 60 }, (_, i) => reading(`meter-${i % 12}`, i)),
+      );
+      await eventually(() => done === 60, 'all 60 events');
+      expect(samePartitionOverlap).toBe(false);
+      expect(most).toBeLessThanOrEqual(2);
+    });
+
+    it('tells a member which partitions it lost to a new member, and the rest when it stops', async () => {
+      const bus = await connect();
+      const revoked: TopicPartition[][] = [];
+      const first = await bus.subscribe({
+        group: 'revoke',
+        topics: [TOPIC],
+        fromBeginning: true,
+        handler: async () => undefined,
+        onPartitionsRevoked: (partitions) => void revoked.push([...partitions]),
+      });
+      await bus.publish(TOPIC, [reading('m', 0)]);
+      const secondGot = new Set<number>();
+      const other = await connect();
+      await other.subscribe({
+        group: 'revoke',
+        topics: [TOPIC],
+        fromBeginning: true,
+        handler: async (e) => void secondGot.add(e.partition),
+      });
+      await eventually(() => revoked.length === 1, 'the partitions handed to the new member');
+      expect(revoked[0].length).toBeGreaterThan(0);
+      await other.publish(
+        TOPIC,
+        Array.from({ length: 40 }, (_, i) => reading(`meter-${i}`, i)),
+      );
+      await eventually(() => secondGot.size === revoked[0].length, 'the new member to use them');
+      expect([...secondGot].sort()).toEqual(revoked[0].map((p) => p.partition).sort());
+      await first.stop();
+      expect(revoked).toHaveLength(2);
+      const all = revoked.flat();
+      expect(all.every((p) => p.topic === TOPIC)).toBe(true);
+      expect(all.map((p) => p.partition).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5]);
     });
   });
 }

@@ -3,9 +3,13 @@
  * Two implementations share these semantics: KafkaBus (production, tests) and EmbeddedBus (`npm start`).
  *
  * - publish validates every event against the catalog before anything is sent; an invalid event is a bug
- *   in the caller and throws ContractViolation.
- * - delivery is at least once and in order per key; a handler that throws sees the same event again
- *   (after a backoff), and offsets are committed only after the handler returned.
+ *   in the caller and throws ContractViolation. It is bounded in time (PublishTimeout).
+ * - delivery is at least once and in order per key. A handler that throws sees the same event again after a
+ *   backoff, up to the retry policy's maxAttempts; then the event goes to `<topic>.dlq` (reason
+ *   `handler-failed`) and its partition moves on. Offsets are committed only after the handler returned.
+ * - at least once means handlers do see duplicates: after a crash or a rebalance between an effect and its
+ *   commit, the next owner of the partition delivers the event again. An effect must therefore be
+ *   idempotent: keyed by a natural id (the CloudEvents id, the spec's own ids) with `ON CONFLICT`.
  * - a record that cannot be decoded or fails its schema goes to `<topic>.dlq` with the reason, and its
  *   partition keeps flowing.
  */
@@ -46,18 +50,69 @@ export interface DeliveredEvent<T = unknown> extends CloudEvent<T> {
 
 export type EventHandler = (event: DeliveredEvent) => Promise<void>;
 
-export interface SubscribeOptions {
+/**
+ * Takes a batch of one partition's events, in offset order; the batch's offsets are committed after it
+ * returns. A throw redelivers the whole batch (same retry policy as single events); UnprocessableEvent
+ * dead-letters the whole batch.
+ */
+export type BatchHandler = (events: readonly DeliveredEvent[]) => Promise<void>;
+
+export interface BatchOptions {
+  /** The largest batch handed to handleBatch. */
+  maxRecords: number;
+  /**
+   * How long the broker may hold a fetch to fill a batch when records arrive slowly: the latency a quiet
+   * topic adds, in exchange for fuller batches on a busy one.
+   */
+  maxWaitMs: number;
+}
+
+export interface TopicPartition {
+  /** Logical topic name, as in the catalog. */
+  topic: string;
+  partition: number;
+}
+
+interface SubscribeBase {
   /** Consumer group; members of one group share the partitions, each group sees every event. */
   group: string;
   topics: readonly string[];
-  handler: EventHandler;
   /** Where a group with no committed offset starts: the oldest record (true) or new records only (false, default). */
   fromBeginning?: boolean;
+  /**
+   * Partitions of this subscription handled at the same time. Records of one partition (and so of one key)
+   * are never handled at once. Defaults to the bus's setting.
+   */
+  concurrency?: number;
+  /** Overrides the bus's retry policy for this subscription's handler. */
+  retry?: Partial<RetryPolicy>;
+  /**
+   * Called with the partitions this member no longer owns (taken away by a rebalance, or all of them on
+   * stop), after the work in hand on them finished and was committed: the place to drop per-partition state.
+   */
+  onPartitionsRevoked?(partitions: readonly TopicPartition[]): Promise<void> | void;
 }
 
+export interface EventSubscribeOptions extends SubscribeBase {
+  handler: EventHandler;
+  batch?: never;
+  handleBatch?: never;
+}
+
+export interface BatchSubscribeOptions extends SubscribeBase {
+  batch: BatchOptions;
+  handleBatch: BatchHandler;
+  handler?: never;
+}
+
+export type SubscribeOptions = EventSubscribeOptions | BatchSubscribeOptions;
+
 export interface Subscription {
-  /** Finishes the event in hand, commits what was handled, and leaves the group. */
+  /** Finishes the work in hand, commits what was handled, and leaves the group. */
   stop(): Promise<void>;
+  /** Stops fetching (backpressure); the work in hand still finishes. The partitions stay this member's. */
+  pause(): void;
+  resume(): void;
 }
 
 export interface TopicBatch {
@@ -125,9 +180,35 @@ export interface RetryPolicy {
   /** Wait before the first redelivery; doubles each time up to maxDelayMs. */
   initialDelayMs: number;
   maxDelayMs: number;
+  /**
+   * Handler calls for one event (or batch) before it goes to the dead-letter topic with reason
+   * `handler-failed`, so one failing key cannot hold back its partition forever. The count survives a
+   * rebalance and a restart.
+   */
+  maxAttempts: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { initialDelayMs: 100, maxDelayMs: 30_000 };
+/** 100 ms doubling to 30 s: ten attempts span about 50 s, enough to ride out a database failover. */
+export const defaultRetryPolicy: RetryPolicy = { initialDelayMs: 100, maxDelayMs: 30_000, maxAttempts: 10 };
+
+/**
+ * publish did not finish within its time limit. When `mayBeWritten`, a send had reached the broker (or was
+ * on its way), so the events may be in the log: publishing them again can duplicate them, which is fine for
+ * idempotent consumers. Otherwise nothing was sent.
+ */
+export class PublishTimeout extends Error {
+  constructor(
+    readonly topic: string,
+    readonly timeoutMs: number,
+    readonly mayBeWritten: boolean,
+  ) {
+    super(
+      `publishing to ${topic} did not finish within ${timeoutMs} ms; ` +
+        (mayBeWritten ? 'the events may already be written (publishing again may duplicate them)' : 'nothing was sent'),
+    );
+    this.name = 'PublishTimeout';
+  }
+}
 
 /** The subset of a pino logger the bus uses, so that the lib does not depend on a logging library. */
 export interface BusLogger {

@@ -1,5 +1,15 @@
 import { deadLetterTopicOf, physicalTopics } from '@flexgrid/contracts';
-import type { Bus, OutboxCheckpoint, OutgoingEvent, SubscribeOptions, Subscription, TopicBatch } from './bus';
+import type {
+  Bus,
+  BusLogger,
+  RetryPolicy,
+  OutboxCheckpoint,
+  OutgoingEvent,
+  SubscribeOptions,
+  Subscription,
+  TopicBatch,
+  TopicPartition,
+} from './bus';
 import { type EncodedRecord, encodeValidEvents } from './cloudevents';
 import {
   type BusDependencies,
@@ -8,7 +18,9 @@ import {
   type ConsumedRecord,
   deadLetterHeaders,
   deliver,
+  deliverBatch,
   type DeliveryContext,
+  type DeliveryOutcome,
   Sleeper,
 } from './delivery';
 
@@ -85,20 +97,23 @@ export class EmbeddedBus implements Bus {
   }
 
   async publish(topic: string, events: readonly OutgoingEvent[]): Promise<void> {
+    const started = performance.now();
     const encoded = encodeValidEvents(this.deps.validator, topic, events, this.options.source);
     for (const record of encoded) this.append(topic, record);
-    this.deps.metrics?.publishedEvents(topic, events.length);
+    this.deps.metrics?.publishedEvents(topic, events.length, performance.now() - started);
   }
 
   async publishAtomically(outbox: string, batches: readonly TopicBatch[], checkpoint: OutboxCheckpoint): Promise<void> {
     // Encode everything first: one invalid event must leave nothing published.
+    const started = performance.now();
     const encoded = batches.map((b) => ({
       topic: b.topic,
       records: encodeValidEvents(this.deps.validator, b.topic, b.events, this.options.source),
     }));
     for (const b of encoded) for (const record of b.records) this.append(b.topic, record);
     this.checkpoints.set(outbox, { ...checkpoint });
-    for (const b of batches) this.deps.metrics?.publishedEvents(b.topic, b.events.length);
+    const ms = performance.now() - started;
+    for (const b of batches) this.deps.metrics?.publishedEvents(b.topic, b.events.length, ms);
   }
 
   async outboxCheckpoint(outbox: string): Promise<OutboxCheckpoint | undefined> {
@@ -113,8 +128,9 @@ export class EmbeddedBus implements Bus {
       group = new EmbeddedGroup(options.group, this);
       this.groups.set(options.group, group);
     }
-    const member = group.join(options);
-    return { stop: () => group.leave(member) };
+    const member = new EmbeddedMember(options, options.concurrency ?? Number.POSITIVE_INFINITY);
+    group.join(member);
+    return { stop: () => group.leave(member), pause: () => member.pause(), resume: () => member.resume() };
   }
 
   /** Always reachable: it lives in this process. */
@@ -139,23 +155,31 @@ export class EmbeddedBus implements Bus {
   }
 
   /** @internal */
+  get deliveryLogger(): BusLogger {
+    return this.deps.logger;
+  }
+
+  /** @internal */
   deliveryContext(
-    group: string,
-    options: SubscribeOptions,
+    group: EmbeddedGroup,
+    key: string,
+    retry: Partial<RetryPolicy> | undefined,
     sleeper: Sleeper,
     stopping: () => boolean,
   ): DeliveryContext {
     return {
       ...this.deps,
-      handler: options.handler,
-      group,
-      deadLetter: async (record, reason) => {
+      retry: { ...this.deps.retry, ...retry },
+      group: group.name,
+      deadLetter: async (record, note) => {
         this.append(deadLetterTopicOf(record.topic), {
           key: record.key ?? '',
           value: record.value ?? '',
-          headers: deadLetterHeaders(record, reason, group),
+          headers: deadLetterHeaders(record, note, group.name),
         });
       },
+      rememberAttempts: async (record, attempts) =>
+        void group.attempts.set(key, { offset: Number(record.offset), attempts }),
       stopping,
       sleep: (ms) => sleeper.sleep(ms),
     };
@@ -174,10 +198,53 @@ export class EmbeddedBus implements Bus {
   }
 }
 
+/** One subscription in a group: its options, and the pause and concurrency limits its partitions share. */
+class EmbeddedMember {
+  private pausedUntil?: { promise: Promise<void>; resume: () => void };
+  private active = 0;
+  private readonly queue: (() => void)[] = [];
+
+  constructor(
+    readonly options: SubscribeOptions,
+    private readonly concurrency: number,
+  ) {}
+
+  pause(): void {
+    if (this.pausedUntil) return;
+    let resume!: () => void;
+    const promise = new Promise<void>((r) => (resume = r));
+    this.pausedUntil = { promise, resume };
+  }
+
+  resume(): void {
+    this.pausedUntil?.resume();
+    this.pausedUntil = undefined;
+  }
+
+  /** Resolves when the member is not paused; `wake` lets a stop cut the wait short. */
+  unpaused(wake: Promise<void>): Promise<void> {
+    return this.pausedUntil ? Promise.race([this.pausedUntil.promise, wake]) : Promise.resolve();
+  }
+
+  /** Runs `work` once fewer than `concurrency` of this member's partitions are being handled. */
+  async limited<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.concurrency) await new Promise<void>((resolve) => this.queue.push(resolve));
+    this.active += 1;
+    try {
+      return await work();
+    } finally {
+      this.active -= 1;
+      this.queue.shift()?.();
+    }
+  }
+}
+
 /** A consumer group: committed offsets per partition, and the partitions spread over its members. */
 class EmbeddedGroup {
   readonly committed = new Map<string, number>();
-  private members: SubscribeOptions[] = [];
+  /** Handler calls made on the record at a partition's committed offset, for its next owner. */
+  readonly attempts = new Map<string, { offset: number; attempts: number }>();
+  private members: EmbeddedMember[] = [];
   private workers: PartitionWorker[] = [];
   private rebalancing: Promise<void> = Promise.resolve();
 
@@ -186,13 +253,12 @@ class EmbeddedGroup {
     readonly bus: EmbeddedBus,
   ) {}
 
-  join(member: SubscribeOptions): SubscribeOptions {
+  join(member: EmbeddedMember): void {
     this.members.push(member);
     void this.rebalance();
-    return member;
   }
 
-  leave(member: SubscribeOptions): Promise<void> {
+  leave(member: EmbeddedMember): Promise<void> {
     this.members = this.members.filter((m) => m !== member);
     return this.rebalance();
   }
@@ -202,41 +268,72 @@ class EmbeddedGroup {
     return this.rebalance();
   }
 
-  /** Stops every worker (each finishes and commits its event in hand), then deals the partitions out again. */
+  /**
+   * Stops every worker (each finishes and commits its work in hand), tells each member which partitions it
+   * lost, then deals the partitions out again.
+   */
   private rebalance(): Promise<void> {
     this.rebalancing = this.rebalancing.then(async () => {
-      await Promise.all(this.workers.map((w) => w.stop()));
+      const before = this.workers;
+      await Promise.all(before.map((w) => w.stop()));
       this.workers = [];
-      const topics = new Set(this.members.flatMap((m) => m.topics));
+      const topics = new Set(this.members.flatMap((m) => m.options.topics));
       for (const topic of topics) {
-        const subscribers = this.members.filter((m) => m.topics.includes(topic));
+        const subscribers = this.members.filter((m) => m.options.topics.includes(topic));
         this.bus.partitions(topic).forEach((log, partition) => {
           const member = subscribers[partition % subscribers.length];
           const key = `${topic}/${partition}`;
-          if (!this.committed.has(key)) this.committed.set(key, member.fromBeginning ? log.base : log.end);
-          const worker = new PartitionWorker(this, member, topic, partition, log);
-          this.workers.push(worker);
-          worker.start();
+          if (!this.committed.has(key)) this.committed.set(key, member.options.fromBeginning ? log.base : log.end);
+          this.workers.push(new PartitionWorker(this, member, topic, partition, log));
         });
       }
+      await Promise.all(
+        before
+          .map((w) => w.member)
+          .filter(unique)
+          .map((member) => this.revoke(member, before)),
+      );
+      for (const worker of this.workers) worker.start();
     });
     return this.rebalancing;
   }
+
+  private async revoke(member: EmbeddedMember, before: readonly PartitionWorker[]): Promise<void> {
+    const kept = new Set(this.workers.filter((w) => w.member === member).map((w) => w.key));
+    const revoked: TopicPartition[] = before
+      .filter((w) => w.member === member && !kept.has(w.key))
+      .map((w) => ({ topic: w.topic, partition: w.partition }));
+    if (revoked.length === 0 || !member.options.onPartitionsRevoked) return;
+    try {
+      await member.options.onPartitionsRevoked(revoked);
+    } catch (error) {
+      this.bus.deliveryLogger.error({ err: error, revoked }, 'onPartitionsRevoked failed');
+    }
+  }
 }
 
-/** Delivers one partition's records in order to one member, committing after each handled record. */
+function unique<T>(value: T, index: number, all: readonly T[]): boolean {
+  return all.indexOf(value) === index;
+}
+
+/** Delivers one partition's records in order to one member, committing after each handled record or batch. */
 class PartitionWorker {
+  readonly key: string;
   private stopping = false;
   private running?: Promise<void>;
   private readonly sleeper = new Sleeper();
+  private stopped!: () => void;
+  private readonly stopSignal = new Promise<void>((resolve) => (this.stopped = resolve));
 
   constructor(
     private readonly group: EmbeddedGroup,
-    private readonly options: SubscribeOptions,
-    private readonly topic: string,
-    private readonly partition: number,
+    readonly member: EmbeddedMember,
+    readonly topic: string,
+    readonly partition: number,
     private readonly log: PartitionLog,
-  ) {}
+  ) {
+    this.key = `${topic}/${partition}`;
+  }
 
   start(): void {
     this.running = this.loop();
@@ -244,24 +341,43 @@ class PartitionWorker {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopped();
     this.sleeper.wakeAll();
     this.log.wake();
     await this.running;
   }
 
   private async loop(): Promise<void> {
-    const key = `${this.topic}/${this.partition}`;
-    const ctx = this.group.bus.deliveryContext(this.group.name, this.options, this.sleeper, () => this.stopping);
+    const { options } = this.member;
+    const ctx = this.group.bus.deliveryContext(this.group, this.key, options.retry, this.sleeper, () => this.stopping);
+    const size = options.batch?.maxRecords ?? 1;
     while (!this.stopping) {
-      const offset = Math.max(this.group.committed.get(key) ?? 0, this.log.base);
-      const record = this.log.at(offset);
-      if (!record) {
+      await this.member.unpaused(this.stopSignal);
+      if (this.stopping) return;
+      const offset = Math.max(this.group.committed.get(this.key) ?? 0, this.log.base);
+      const records: StoredRecord[] = [];
+      for (let next = offset; records.length < size; next++) {
+        const record = this.log.at(next);
+        if (!record) break;
+        records.push(record);
+      }
+      if (records.length === 0) {
         await this.log.changed();
         continue;
       }
-      const outcome = await deliver(toConsumed(this.topic, this.partition, record), ctx);
+      const consumed = records.map((r) => toConsumed(this.topic, this.partition, r));
+      const note = this.group.attempts.get(this.key);
+      const priorAttempts = note?.offset === offset ? note.attempts : 0;
+      const outcome: DeliveryOutcome = await this.member.limited(() =>
+        options.handleBatch
+          ? deliverBatch(consumed, options.handleBatch, ctx, priorAttempts)
+          : deliver(consumed[0], options.handler, ctx, priorAttempts),
+      );
       if (outcome === 'stopped') return;
-      this.group.committed.set(key, offset + 1);
+      this.group.attempts.delete(this.key);
+      const next = offset + records.length;
+      this.group.committed.set(this.key, next);
+      ctx.metrics?.consumerLag(this.topic, this.group.name, this.partition, this.log.end - next);
       // Let other partitions and the publisher run between records, as network I/O would.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }

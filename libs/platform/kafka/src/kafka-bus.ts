@@ -2,6 +2,7 @@ import { deadLetterTopicOf, outboxCheckpoints, physicalTopics } from '@flexgrid/
 import {
   type Admin,
   type Consumer,
+  type EachBatchPayload,
   type IHeaders,
   Kafka,
   type KafkaConfig,
@@ -11,19 +12,32 @@ import {
   type PartitionOffset,
   type Producer,
 } from 'kafkajs';
-import type { Bus, OutboxCheckpoint, OutgoingEvent, SubscribeOptions, Subscription, TopicBatch } from './bus';
+import {
+  type Bus,
+  type OutboxCheckpoint,
+  type OutgoingEvent,
+  PublishTimeout,
+  type SubscribeOptions,
+  type Subscription,
+  type TopicBatch,
+  type TopicPartition,
+} from './bus';
 import { encodeValidEvents } from './cloudevents';
 import {
   type BusDependencies,
   busDependencies,
   type BusOptions,
   type ConsumedRecord,
+  type DeadLetterNote,
   deadLetterHeaders,
   deliver,
+  deliverBatch,
   type DeliveryContext,
+  type DeliveryOutcome,
   Sleeper,
 } from './delivery';
 import { installProduceEncoder } from './produce-encoder';
+import { retry } from './retry';
 
 export interface KafkaBusOptions extends BusOptions {
   brokers: readonly string[];
@@ -40,10 +54,23 @@ export interface KafkaBusOptions extends BusOptions {
   /** Timeout of one request to a broker. */
   requestTimeoutMs?: number;
   /**
-   * How long publish keeps retrying through a lost broker (a restart, a failover) before it fails.
-   * kafkajs alone gives up within seconds when connections are refused.
+   * The longest one publish call takes: it retries through a lost broker (a restart, a failover) until
+   * then and fails with PublishTimeout, which says whether the events may already be written. Default 30 s.
    */
   publishTimeoutMs?: number;
+  /**
+   * A consumer that sends no heartbeat for this long loses its partitions to the other members. Handlers
+   * heartbeat while they run, so this bounds how long a hung process holds a partition, not how long a
+   * handler may take. Default 30 s (the broker's group.min/max.session.timeout.ms must allow it).
+   */
+  sessionTimeoutMs?: number;
+  /** How often a consumer heartbeats, also while a handler runs. Default 3 s; keep it under a third of the session. */
+  heartbeatIntervalMs?: number;
+  /**
+   * How long the group waits for every member to rejoin in a rebalance: a member whose handler runs longer
+   * than this is dropped and its partitions are handled elsewhere. Default 60 s.
+   */
+  rebalanceTimeoutMs?: number;
   /**
    * Longest time a fetch waits on the broker for new records. It bounds how long a consumer takes to stop,
    * and costs one idle request per broker per interval.
@@ -138,31 +165,29 @@ export class KafkaBus implements Bus {
 
   /** Waits until every partition of `topics` has a leader, so the first publish does not fail. */
   async waitForLeaders(topics: string[], timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
+    await retry(
+      async () => {
         const { topics: found } = await this.admin.fetchTopicMetadata({ topics });
-        if (
-          found.length === topics.length &&
-          found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
-        )
-          return;
-      } catch (error) {
-        if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
-      }
-      if (Date.now() > deadline) throw new Error(`topics without a leader after ${timeoutMs} ms: ${topics.join(', ')}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+        const led = found.length === topics.length && found.every((t) => t.partitions.every((p) => p.leader >= 0));
+        if (!led || found.some((t) => t.partitions.length === 0)) throw new LeaderNotYetElected(topics, timeoutMs);
+      },
+      {
+        retriable: (error) => error instanceof LeaderNotYetElected || isRetriable(error),
+        initialDelayMs: 100,
+        maxDelayMs: 100,
+        deadline: Date.now() + timeoutMs,
+      },
+    );
   }
 
   async publish(topic: string, events: readonly OutgoingEvent[]): Promise<void> {
     if (events.length === 0) return;
     const messages = encodeValidEvents(this.deps.validator, topic, events, this.options.clientId);
-    await this.untilBrokerAnswers(async () => {
+    await this.withinPublishLimit(topic, events.length, async (sending) => {
       await this.connect();
+      sending();
       await this.producer.send({ topic: this.physical(topic), acks: -1, messages });
     });
-    this.deps.metrics?.publishedEvents(topic, events.length);
   }
 
   async publishAtomically(outbox: string, batches: readonly TopicBatch[], checkpoint: OutboxCheckpoint): Promise<void> {
@@ -170,34 +195,87 @@ export class KafkaBus implements Bus {
       topic: this.physical(b.topic),
       messages: encodeValidEvents(this.deps.validator, b.topic, b.events, this.options.clientId),
     }));
-    await this.connect();
-    const producer = await this.transactionalProducer(outbox);
-    const transaction = await producer.transaction();
+    const events = batches.reduce((n, b) => n + b.events.length, 0);
+    const label = batches.length === 1 ? batches[0].topic : `outbox ${outbox}`;
     try {
-      for (const batch of encoded) if (batch.messages.length > 0) await transaction.send({ ...batch, acks: -1 });
-      // The checkpoint rides in the same transaction as a consumer-group offset (the batch) with its
-      // metadata (the epoch), so it becomes visible exactly when the events do, and reading it back is one
-      // admin call.
-      await transaction.sendOffsets({
-        consumerGroupId: this.checkpointGroup(outbox),
-        topics: [
-          {
-            topic: this.physical(outboxCheckpoints.name),
-            // kafkajs passes offset metadata through to TxnOffsetCommit, but its types omit the field.
-            partitions: [
-              { partition: 0, offset: String(checkpoint.batch), metadata: checkpoint.epoch } as PartitionOffset,
+      await this.withinPublishLimit(label, events, async (sending) => {
+        await this.connect();
+        const producer = await this.transactionalProducer(outbox);
+        const transaction = await producer.transaction();
+        sending();
+        try {
+          for (const batch of encoded) if (batch.messages.length > 0) await transaction.send({ ...batch, acks: -1 });
+          // The checkpoint rides in the same transaction as a consumer-group offset (the batch) with its
+          // metadata (the epoch), so it becomes visible exactly when the events do, and reading it back is
+          // one admin call.
+          await transaction.sendOffsets({
+            consumerGroupId: this.checkpointGroup(outbox),
+            topics: [
+              {
+                topic: this.physical(outboxCheckpoints.name),
+                // kafkajs passes offset metadata through to TxnOffsetCommit, but its types omit the field.
+                partitions: [
+                  { partition: 0, offset: String(checkpoint.batch), metadata: checkpoint.epoch } as PartitionOffset,
+                ],
+              },
             ],
-          },
-        ],
+          });
+          await transaction.commit();
+        } catch (error) {
+          await transaction.abort().catch(() => undefined);
+          throw error;
+        }
       });
-      await transaction.commit();
     } catch (error) {
-      await transaction.abort().catch(() => undefined);
-      // A fenced or broken transactional producer cannot be reused; the next call starts a new one.
+      // A fenced, broken or abandoned transactional producer cannot be reused; the next call starts a new
+      // one, whose InitProducerId also ends whatever this one left open.
       await this.discardTransactionalProducer(outbox);
       throw error;
     }
-    for (const b of batches) this.deps.metrics?.publishedEvents(b.topic, b.events.length);
+  }
+
+  /**
+   * Runs a send, retrying while the broker is unreachable, and fails with PublishTimeout once
+   * publishTimeoutMs has passed, even while kafkajs is still retrying inside a send (it has no way to cancel
+   * one: that send goes on in the background, which is why the error may say the events may be written).
+   * A resend cannot duplicate: the idempotent producer keeps a partition's sequence number until a send
+   * succeeds, so the broker drops a batch it already has.
+   */
+  private async withinPublishLimit(
+    topic: string,
+    events: number,
+    send: (sending: () => void) => Promise<void>,
+  ): Promise<void> {
+    const limitMs = this.options.publishTimeoutMs ?? 30_000;
+    const started = performance.now();
+    const abandoned = new AbortController();
+    let mayBeWritten = false;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        abandoned.abort();
+        reject(new PublishTimeout(topic, limitMs, mayBeWritten));
+      }, limitMs);
+    });
+    const attempts = retry(() => send(() => (mayBeWritten = true)), {
+      retriable: isTransient,
+      initialDelayMs: 200,
+      maxDelayMs: 2_000,
+      signal: abandoned.signal,
+      onRetry: (error, delay) =>
+        this.deps.logger.warn({ err: error, topic }, `Kafka unreachable; publishing again in ${delay} ms`),
+    });
+    try {
+      await Promise.race([attempts, expired]);
+    } catch (error) {
+      this.deps.metrics?.publishFailed(topic);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      // What an abandoned attempt does later is no longer the caller's concern.
+      attempts.catch(() => undefined);
+    }
+    this.deps.metrics?.publishedEvents(topic, events, performance.now() - started);
   }
 
   async outboxCheckpoint(outbox: string): Promise<OutboxCheckpoint | undefined> {
@@ -208,11 +286,13 @@ export class KafkaBus implements Bus {
     // (Relays read the checkpoint only when they start or recover, so this costs one round-trip then.)
     await this.discardTransactionalProducer(outbox);
     await this.transactionalProducer(outbox);
-    const [topic] = await retryRetriable(() =>
-      this.admin.fetchOffsets({
-        groupId: this.checkpointGroup(outbox),
-        topics: [this.physical(outboxCheckpoints.name)],
-      }),
+    const [topic] = await retry(
+      () =>
+        this.admin.fetchOffsets({
+          groupId: this.checkpointGroup(outbox),
+          topics: [this.physical(outboxCheckpoints.name)],
+        }),
+      retriableOnly,
     );
     const committed = topic?.partitions.find((p) => p.partition === 0);
     if (committed === undefined || committed.offset === '-1') return undefined;
@@ -227,10 +307,16 @@ export class KafkaBus implements Bus {
         groupId: this.prefix + options.group,
         readUncommitted: false,
         allowAutoTopicCreation: false,
-        sessionTimeout: 30_000,
-        heartbeatInterval: 3_000,
-        maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 500,
-        retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 10_000 },
+        sessionTimeout: this.consumerTimings.sessionTimeoutMs,
+        heartbeatInterval: this.consumerTimings.heartbeatIntervalMs,
+        rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 60_000,
+        maxWaitTimeInMs: options.batch?.maxWaitMs ?? this.options.fetchMaxWaitMs ?? 500,
+        // A batch subscription lets the broker gather about a batch's worth (records of a few hundred bytes)
+        // before answering, within maxWaitMs.
+        minBytes: options.batch ? Math.min(options.batch.maxRecords * 256, 1 << 20) : 1,
+        // After a broker outage the consumer must come back within seconds of the broker: retries never
+        // stop and never wait long.
+        retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 1_000 },
       }),
       options,
       this,
@@ -248,6 +334,8 @@ export class KafkaBus implements Bus {
         this.subscriptions.delete(subscription);
         await subscription.stop();
       },
+      pause: () => subscription.pause(),
+      resume: () => subscription.resume(),
     };
   }
 
@@ -288,14 +376,40 @@ export class KafkaBus implements Bus {
     return { ...this.deps, concurrency: this.options.partitionsConsumedConcurrently ?? 3 };
   }
 
+  /** @internal used by subscriptions */
+  get consumerTimings(): { sessionTimeoutMs: number; heartbeatIntervalMs: number } {
+    return {
+      sessionTimeoutMs: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatIntervalMs: this.options.heartbeatIntervalMs ?? 3_000,
+    };
+  }
+
   /** @internal used by subscriptions: the dead letter goes out before the poison record is committed. */
-  async writeDeadLetter(record: ConsumedRecord, reason: string, group: string): Promise<void> {
+  async writeDeadLetter(record: ConsumedRecord, note: DeadLetterNote, group: string): Promise<void> {
     await this.connect();
     await this.producer.send({
       topic: this.physical(deadLetterTopicOf(record.topic)),
       acks: -1,
-      messages: [{ key: record.key, value: record.value, headers: deadLetterHeaders(record, reason, group) }],
+      messages: [{ key: record.key, value: record.value, headers: deadLetterHeaders(record, note, group) }],
     });
+  }
+
+  /**
+   * @internal used by subscriptions: what the group's members recorded about failing records, per
+   * partition of `physicalTopic` (see KafkaSubscription.rememberAttempts).
+   */
+  async attemptNotes(group: string, physicalTopic: string): Promise<Map<number, AttemptNote>> {
+    await this.connect();
+    const [topic] = await retry(
+      () => this.admin.fetchOffsets({ groupId: this.prefix + group, topics: [physicalTopic] }),
+      retriableOnly,
+    );
+    const notes = new Map<number, AttemptNote>();
+    for (const p of topic?.partitions ?? []) {
+      const attempts = parseAttempts(p.metadata);
+      if (attempts !== undefined) notes.set(p.partition, { offset: p.offset, attempts });
+    }
+    return notes;
   }
 
   private async transactionalProducer(outbox: string): Promise<Producer> {
@@ -325,26 +439,6 @@ export class KafkaBus implements Bus {
     await producer?.disconnect().catch(() => undefined);
   }
 
-  /**
-   * Retries `work` while the failure is transient (no connection, a timeout, an error kafkajs marks
-   * retriable), until publishTimeoutMs. A resend cannot duplicate: the idempotent producer keeps a
-   * partition's sequence number until a send succeeds, so the broker drops a batch it already has.
-   */
-  private async untilBrokerAnswers(work: () => Promise<void>): Promise<void> {
-    const deadline = Date.now() + (this.options.publishTimeoutMs ?? 30_000);
-    let delay = 200;
-    for (;;) {
-      try {
-        return await work();
-      } catch (error) {
-        if (!isTransient(error) || Date.now() + delay > deadline) throw error;
-        this.deps.logger.warn({ err: error }, `Kafka unreachable; publishing again in ${delay} ms`);
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, 2_000);
-      }
-    }
-  }
-
   private checkpointGroup(outbox: string): string {
     return `${this.prefix}outbox-checkpoint.${outbox}`;
   }
@@ -353,15 +447,34 @@ export class KafkaBus implements Bus {
     const { message, ...extra } = entry.log;
     const fields = { kafkajs: entry.namespace, ...extra };
     if (entry.level <= logLevel.ERROR) this.deps.logger.error(fields, message);
-    else if (entry.level === logLevel.WARN) this.deps.logger.warn(fields, message);
+    else if (entry.level === logLevel.WARN && !message.startsWith(BOUNDED_IDEMPOTENT_RETRIES))
+      this.deps.logger.warn(fields, message);
     else this.deps.logger.debug(fields, message);
   }
+}
+
+/** Where a member left off with a failing record: its offset and the handler calls made so far. */
+interface AttemptNote {
+  offset: string;
+  attempts: number;
+}
+
+const ATTEMPTS_NOTE = /^flexgrid-attempts:(\d+)$/;
+
+function parseAttempts(metadata: string | null): number | undefined {
+  const match = metadata === null ? null : ATTEMPTS_NOTE.exec(metadata);
+  return match ? Number(match[1]) : undefined;
 }
 
 class KafkaSubscription {
   private stopping = false;
   private stopped?: Promise<void>;
   private readonly sleeper = new Sleeper();
+  /** Partitions this member owns, by physical topic, as the last group join gave them. */
+  private assignment = new Map<string, number[]>();
+  /** The group's notes on failing records, read once per topic after each join. */
+  private attemptNotes = new Map<string, Promise<Map<number, AttemptNote>>>();
+  private revoking: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly consumer: Consumer,
@@ -370,7 +483,8 @@ class KafkaSubscription {
   ) {}
 
   async start(): Promise<void> {
-    const { concurrency, ...deps } = this.bus.deliveryDeps;
+    const { concurrency } = this.bus.deliveryDeps;
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => this.joined(payload.memberAssignment));
     await this.consumer.connect();
     await this.consumer.subscribe({
       topics: this.options.topics.map((t) => this.bus.physical(t)),
@@ -379,41 +493,20 @@ class KafkaSubscription {
     await this.consumer.run({
       autoCommit: true,
       autoCommitInterval: 1_000,
+      // A batch subscription commits after each batch handler returned (commitOffsetsIfNecessary below).
+      autoCommitThreshold: this.options.batch ? 1 : undefined,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: concurrency,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
-        const topic = this.bus.logical(batch.topic);
-        const ctx: DeliveryContext = {
-          ...deps,
-          handler: this.options.handler,
-          group: this.options.group,
-          deadLetter: (record: ConsumedRecord, reason: string) =>
-            this.bus.writeDeadLetter(record, reason, this.options.group),
-          // A stale batch belongs to a partition this member lost in a rebalance: its new owner redelivers.
-          stopping: () => this.stopping || !isRunning() || isStale(),
-          keepAlive: heartbeat,
-          sleep: (ms: number) => this.sleeper.sleep(ms),
-        };
-        for (const message of batch.messages) {
-          if (ctx.stopping()) break;
-          const outcome = await deliver(
-            {
-              topic,
-              partition: batch.partition,
-              offset: message.offset,
-              key: message.key?.toString() ?? null,
-              value: message.value?.toString() ?? null,
-              headers: headersOf(message.headers),
-            },
-            ctx,
-          );
-          if (outcome === 'stopped') break;
-          resolveOffset(message.offset);
-          await heartbeat();
-        }
-        await commitOffsetsIfNecessary();
-      },
+      partitionsConsumedConcurrently: this.options.concurrency ?? concurrency,
+      eachBatch: (payload) => this.consume(payload),
     });
+  }
+
+  pause(): void {
+    this.consumer.pause(this.options.topics.map((t) => ({ topic: this.bus.physical(t) })));
+  }
+
+  resume(): void {
+    this.consumer.resume(this.options.topics.map((t) => ({ topic: this.bus.physical(t) })));
   }
 
   stop(): Promise<void> {
@@ -422,8 +515,126 @@ class KafkaSubscription {
       this.sleeper.wakeAll();
       // kafkajs waits for the running batch, commits the resolved offsets and leaves the group.
       await this.consumer.disconnect();
+      this.joined({});
+      await this.revoking;
     })();
     return this.stopped;
+  }
+
+  private async consume(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const topic = this.bus.logical(batch.topic);
+    const deps = this.bus.deliveryDeps;
+    const ctx: DeliveryContext = {
+      ...deps,
+      retry: { ...deps.retry, ...this.options.retry },
+      group: this.options.group,
+      deadLetter: (record, note) => this.bus.writeDeadLetter(record, note, this.options.group),
+      // A stale batch belongs to a partition this member lost in a rebalance: its new owner redelivers.
+      stopping: () => this.stopping || !isRunning() || isStale(),
+      keepAlive: heartbeat,
+      keepAliveEveryMs: this.bus.consumerTimings.heartbeatIntervalMs,
+      rememberAttempts: (record, attempts) => this.rememberAttempts(batch.topic, record, attempts),
+      sleep: (ms: number) => this.sleeper.sleep(ms),
+    };
+    const records: ConsumedRecord[] = batch.messages.map((message) => ({
+      topic,
+      partition: batch.partition,
+      offset: message.offset,
+      key: message.key?.toString() ?? null,
+      value: message.value?.toString() ?? null,
+      headers: headersOf(message.headers),
+    }));
+    let priorAttempts = await this.priorAttempts(batch.topic, batch.partition, records[0]?.offset);
+    const size = this.options.batch?.maxRecords ?? 1;
+    for (let from = 0; from < records.length && !ctx.stopping(); from += size) {
+      const chunk = records.slice(from, from + size);
+      let outcome: DeliveryOutcome;
+      if (this.options.handleBatch) outcome = await deliverBatch(chunk, this.options.handleBatch, ctx, priorAttempts);
+      else outcome = await deliver(chunk[0], this.options.handler, ctx, priorAttempts);
+      if (outcome === 'stopped') break;
+      priorAttempts = 0;
+      const last = chunk[chunk.length - 1].offset;
+      resolveOffset(last);
+      ctx.metrics?.consumerLag(
+        topic,
+        this.options.group,
+        batch.partition,
+        Number(batch.highWatermark) - Number(last) - 1,
+      );
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+    await commitOffsetsIfNecessary();
+  }
+
+  /**
+   * Commits the failing record's own offset (so nothing after it counts as handled) with the number of
+   * handler calls in the offset metadata: a member that takes the partition over after a rebalance or a
+   * restart reads it back and carries on counting towards the retry budget.
+   */
+  private async rememberAttempts(physicalTopic: string, record: ConsumedRecord, attempts: number): Promise<void> {
+    try {
+      await this.consumer.commitOffsets([
+        {
+          topic: physicalTopic,
+          partition: record.partition,
+          offset: record.offset,
+          metadata: `flexgrid-attempts:${attempts}`,
+        },
+      ]);
+    } catch (error) {
+      // The partition is moving (a rebalance): its next owner counts from the last note it finds.
+      this.bus.deliveryDeps.logger.debug({ err: error, topic: record.topic }, 'could not record the attempts');
+    }
+  }
+
+  private async priorAttempts(physicalTopic: string, partition: number, offset: string | undefined): Promise<number> {
+    if (offset === undefined) return 0;
+    let notes = this.attemptNotes.get(physicalTopic);
+    if (!notes) {
+      notes = this.bus.attemptNotes(this.options.group, physicalTopic).catch((error) => {
+        this.bus.deliveryDeps.logger.warn({ err: error, topic: physicalTopic }, 'could not read the attempts so far');
+        return new Map<number, AttemptNote>();
+      });
+      this.attemptNotes.set(physicalTopic, notes);
+    }
+    const note = (await notes).get(partition);
+    if (note?.offset !== offset) return 0;
+    // A note is the starting point once: from here on this member counts.
+    (await notes).delete(partition);
+    return note.attempts;
+  }
+
+  /** A group join (or the stop) gives this member a new assignment: what it no longer has was revoked. */
+  private joined(assignment: Record<string, number[]>): void {
+    const revoked: TopicPartition[] = [];
+    for (const [physicalTopic, partitions] of this.assignment) {
+      const kept = new Set(assignment[physicalTopic] ?? []);
+      for (const partition of partitions) {
+        if (!kept.has(partition)) revoked.push({ topic: this.bus.logical(physicalTopic), partition });
+      }
+    }
+    this.assignment = new Map(Object.entries(assignment));
+    this.attemptNotes.clear();
+    const hook = this.options.onPartitionsRevoked;
+    if (!hook || revoked.length === 0) return;
+    this.revoking = this.revoking
+      .then(() => hook(revoked))
+      .catch((error) => this.bus.deliveryDeps.logger.error({ err: error, revoked }, 'onPartitionsRevoked failed'));
+  }
+}
+
+/**
+ * kafkajs warns that an idempotent producer with bounded retries may break exactly-once. The bound is ours
+ * on purpose (publishTimeoutMs), and a publish that gives up either resends with the same producer, whose
+ * sequence numbers let the broker drop what it already has, or reports that the events may be written.
+ */
+const BOUNDED_IDEMPOTENT_RETRIES = 'Limiting retries for the idempotent producer';
+
+class LeaderNotYetElected extends Error {
+  constructor(topics: string[], timeoutMs: number) {
+    super(`topics without a leader after ${timeoutMs} ms: ${topics.join(', ')}`);
   }
 }
 
@@ -448,20 +659,15 @@ function isTransient(error: unknown): boolean {
   return false;
 }
 
+function isRetriable(error: unknown): boolean {
+  return (error as { retriable?: boolean }).retriable === true;
+}
+
 /**
  * kafkajs gives up on some errors that a moment later go away, such as the metadata of a topic created an
  * instant ago on a busy broker; it marks them `retriable`.
  */
-async function retryRetriable<T>(work: () => Promise<T>, attempts = 6): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (attempt >= attempts || !(error as { retriable?: boolean }).retriable) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
-    }
-  }
-}
+const retriableOnly = { retriable: isRetriable, initialDelayMs: 200, maxDelayMs: 3_200, attempts: 6 };
 
 function headersOf(headers: IHeaders | undefined): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Problem } from './index';
+import { ConfigError, createService, type Problem } from './index';
 import { type RunningService, startService } from './test-service.test-util';
 
 class ThingNotFound extends Error {
@@ -251,5 +251,34 @@ describe('HTTP service shutdown', () => {
     expect(await service.shutdown('test')).toBe('completed');
     expect((await slow).status).toBe(200);
     expect(events).toEqual(['request finished', 'consumers drained', 'outbox flushed', 'pool closed']);
+  });
+});
+
+describe('HTTP service configuration', () => {
+  it('listens on PORT and HOST from the environment when the app passes no address', async () => {
+    // PORT=0 asks for a free port: not the default 8080, and HOST=127.0.0.1 is not the default wildcard.
+    const service = createService({
+      name: 'env-service',
+      handleSignals: false,
+      environment: { PORT: '0', HOST: '127.0.0.1' },
+      config: { logLevel: 'silent' },
+    });
+    const address = await service.listen();
+    try {
+      expect(address.url).toBe(`http://127.0.0.1:${address.port}`);
+      expect(address.port).not.toBe(8080);
+      expect((await fetch(`${address.url}/livez`)).status).toBe(200);
+    } finally {
+      await service.shutdown('test');
+    }
+  });
+
+  it('stops the start with ConfigError naming a bad PORT', async () => {
+    expect(() => createService({ name: 'bad-port', handleSignals: false, environment: { PORT: 'eighty' } })).toThrow(
+      ConfigError,
+    );
+    expect(() => createService({ name: 'bad-port', handleSignals: false, environment: { PORT: 'eighty' } })).toThrow(
+      /PORT/,
+    );
   });
 });

@@ -53,8 +53,10 @@ const defaultTimeouts: ServiceTimeouts = {
 export interface ServiceOptions {
   /** The service's name: the `service` field of every log line and label of every metric. */
   name: string;
-  /** Missing fields take serviceEnv's defaults; an app's whole config may be passed. */
+  /** Fields given here win over the environment; an app's whole config may be passed. */
   config?: Partial<ServiceConfig>;
+  /** Where serviceEnv's variables (PORT, HOST, LOG_LEVEL, ...) are read; process.env by default. */
+  environment?: NodeJS.ProcessEnv;
   /** The app's one mapping of its own errors to problem documents. */
   mapError?: ErrorMapper;
   timeouts?: Partial<ServiceTimeouts>;
@@ -99,8 +101,12 @@ export class Service {
 
   constructor(options: ServiceOptions) {
     this.name = options.name;
-    // Every variable of serviceEnv has a default, so reading an empty environment gives the defaults.
-    this.config = { ...loadConfig(serviceEnv, {}), ...definedFields(options.config ?? {}) };
+    // The environment first, so PORT and HOST work for an app that passes only its own settings; what the
+    // app passes wins. A bad variable stops the start here with ConfigError, naming it.
+    this.config = {
+      ...loadConfig(serviceEnv, options.environment ?? process.env),
+      ...definedFields(options.config ?? {}),
+    };
     this.timeouts = { ...defaultTimeouts, ...definedFields(options.timeouts ?? {}) };
     this.logger = createLogger({
       service: options.name,
