@@ -459,11 +459,12 @@ interface AttemptNote {
   attempts: number;
 }
 
-const ATTEMPTS_NOTE = /^flexgrid-attempts:(\d+)$/;
+const ATTEMPTS_NOTE_PREFIX = 'flexgrid-attempts:';
 
 function parseAttempts(metadata: string | null): number | undefined {
-  const match = metadata === null ? null : ATTEMPTS_NOTE.exec(metadata);
-  return match ? Number(match[1]) : undefined;
+  if (!metadata?.startsWith(ATTEMPTS_NOTE_PREFIX)) return undefined;
+  const attempts = Number(metadata.slice(ATTEMPTS_NOTE_PREFIX.length));
+  return Number.isSafeInteger(attempts) && attempts > 0 ? attempts : undefined;
 }
 
 class KafkaSubscription {
@@ -491,10 +492,8 @@ class KafkaSubscription {
       fromBeginning: this.options.fromBeginning ?? false,
     });
     await this.consumer.run({
-      autoCommit: true,
-      autoCommitInterval: 1_000,
-      // A batch subscription commits after each batch handler returned (commitOffsetsIfNecessary below).
-      autoCommitThreshold: this.options.batch ? 1 : undefined,
+      // consume() commits (see there).
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.concurrency ?? concurrency,
       eachBatch: (payload) => this.consume(payload),
@@ -522,9 +521,22 @@ class KafkaSubscription {
   }
 
   private async consume(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const topic = this.bus.logical(batch.topic);
     const deps = this.bus.deliveryDeps;
+    // The batch's own commit, unlike consumer.commitOffsets, still commits while the consumer stops, and
+    // kafkajs passes offset metadata through (its types omit the field).
+    const commit = (offset: string, metadata: string | null = null) =>
+      payload.commitOffsetsIfNecessary({
+        topics: [
+          { topic: batch.topic, partitions: [{ partition: batch.partition, offset, metadata } as PartitionOffset] },
+        ],
+      });
+    // Offsets are committed here rather than by kafkajs's auto-commit, which would overwrite the attempts
+    // note (kafkajs keeps no offset metadata of its own): after each batch handler, at least every second
+    // for single events, and however this call ends.
+    let uncommitted: string | undefined;
+    let lastCommit = Date.now();
     const ctx: DeliveryContext = {
       ...deps,
       retry: { ...deps.retry, ...this.options.retry },
@@ -534,7 +546,17 @@ class KafkaSubscription {
       stopping: () => this.stopping || !isRunning() || isStale(),
       keepAlive: heartbeat,
       keepAliveEveryMs: this.bus.consumerTimings.heartbeatIntervalMs,
-      rememberAttempts: (record, attempts) => this.rememberAttempts(batch.topic, record, attempts),
+      // The failing record's own offset is committed (so nothing from it on counts as handled) with the
+      // calls made so far in the offset metadata, where the partition's next owner reads it back.
+      rememberAttempts: async (record, attempts) => {
+        try {
+          await commit(record.offset, `${ATTEMPTS_NOTE_PREFIX}${attempts}`);
+          // That commit covers every record before the failing one; committing them again would drop the note.
+          uncommitted = undefined;
+        } catch (error) {
+          deps.logger.debug({ err: error, topic }, 'could not record the attempts; the partition is moving');
+        }
+      },
       sleep: (ms: number) => this.sleeper.sleep(ms),
     };
     const records: ConsumedRecord[] = batch.messages.map((message) => ({
@@ -547,45 +569,33 @@ class KafkaSubscription {
     }));
     let priorAttempts = await this.priorAttempts(batch.topic, batch.partition, records[0]?.offset);
     const size = this.options.batch?.maxRecords ?? 1;
-    for (let from = 0; from < records.length && !ctx.stopping(); from += size) {
-      const chunk = records.slice(from, from + size);
-      let outcome: DeliveryOutcome;
-      if (this.options.handleBatch) outcome = await deliverBatch(chunk, this.options.handleBatch, ctx, priorAttempts);
-      else outcome = await deliver(chunk[0], this.options.handler, ctx, priorAttempts);
-      if (outcome === 'stopped') break;
-      priorAttempts = 0;
-      const last = chunk[chunk.length - 1].offset;
-      resolveOffset(last);
-      ctx.metrics?.consumerLag(
-        topic,
-        this.options.group,
-        batch.partition,
-        Number(batch.highWatermark) - Number(last) - 1,
-      );
-      await commitOffsetsIfNecessary();
-      await heartbeat();
-    }
-    await commitOffsetsIfNecessary();
-  }
-
-  /**
-   * Commits the failing record's own offset (so nothing after it counts as handled) with the number of
-   * handler calls in the offset metadata: a member that takes the partition over after a rebalance or a
-   * restart reads it back and carries on counting towards the retry budget.
-   */
-  private async rememberAttempts(physicalTopic: string, record: ConsumedRecord, attempts: number): Promise<void> {
+    const commitHandled = async () => {
+      if (uncommitted === undefined) return;
+      await commit(uncommitted);
+      uncommitted = undefined;
+      lastCommit = Date.now();
+    };
     try {
-      await this.consumer.commitOffsets([
-        {
-          topic: physicalTopic,
-          partition: record.partition,
-          offset: record.offset,
-          metadata: `flexgrid-attempts:${attempts}`,
-        },
-      ]);
-    } catch (error) {
-      // The partition is moving (a rebalance): its next owner counts from the last note it finds.
-      this.bus.deliveryDeps.logger.debug({ err: error, topic: record.topic }, 'could not record the attempts');
+      for (let from = 0; from < records.length && !ctx.stopping(); from += size) {
+        const chunk = records.slice(from, from + size);
+        const outcome: DeliveryOutcome = this.options.handleBatch
+          ? await deliverBatch(chunk, this.options.handleBatch, ctx, priorAttempts)
+          : await deliver(chunk[0], this.options.handler, ctx, priorAttempts);
+        if (outcome === 'stopped') break;
+        priorAttempts = 0;
+        const last = chunk[chunk.length - 1].offset;
+        resolveOffset(last);
+        uncommitted = String(BigInt(last) + 1n);
+        const lag = Number(batch.highWatermark) - Number(uncommitted);
+        ctx.metrics?.consumerLag(topic, this.options.group, batch.partition, lag);
+        if (this.options.handleBatch || Date.now() - lastCommit >= 1_000) await commitHandled();
+        await heartbeat();
+      }
+    } finally {
+      // Also when a heartbeat reports a rebalance: the group still takes commits of the ending generation.
+      await commitHandled().catch((error) =>
+        deps.logger.warn({ err: error, topic }, 'could not commit handled offsets; they will be delivered again'),
+      );
     }
   }
 
