@@ -30,7 +30,12 @@ export * from './event/targeting';
 export * from './report/conversion';
 export * from './report/telemetry';
 export * from './report/requests';
-export { xmlCharset, type XmlCharset } from './xml/decode';
-export { OADR_XML_LIMITS, type XmlReadLimits, type XmlErrorCode } from './xml/reader';
-export { isXmlText } from './xml/names';
-export { XmlWriteError } from './xml/writer';
+export { OADR_XML_LIMITS } from './xml-limits';
+export {
+  isXmlText,
+  xmlCharset,
+  type XmlCharset,
+  type XmlErrorCode,
+  type XmlReadLimits,
+  XmlWriteError,
+} from '@flexgrid/xml';

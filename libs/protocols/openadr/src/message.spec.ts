@@ -6,7 +6,8 @@ import { writeOadrPayload } from './payloads/write';
 import { eiResponse } from './response';
 import { requestIdOf } from './routing';
 import { minimalSamples, richSamples } from './testing/samples.test-util';
-import { readXml, type XmlElement } from './xml/reader';
+import { readXml, type XmlElement } from '@flexgrid/xml';
+import { OADR_XML_LIMITS } from './xml-limits';
 
 const poll = writeOadrPayload({ type: 'oadrPoll', venID: 'ven-1' });
 const failure = (result: OadrReadResult) => {
@@ -138,7 +139,7 @@ describe('TR-4 steps 6-8: reading a message', () => {
         ...richSamples[type],
         ...('eiResponse' in richSamples[type] && { eiResponse: eiResponse('OK', `response-of-${type}`) }),
       } as OadrPayload);
-      const element = readXml(xml).root.children[0]!.children[0]!;
+      const element = readXml(xml, OADR_XML_LIMITS).root.children[0]!.children[0]!;
       const path = where[type];
       let found: XmlElement | undefined = element;
       for (const step of path ?? []) {

@@ -2,20 +2,20 @@
  * Reading and writing whole OpenADR messages: TR-4 steps 6 to 8 on the way in (well-formed within the
  * caps, valid against oadr_20b.xsd, one payload in oadrSignedObject), XW-1 to XW-4 on the way out.
  */
-import { EI_NS, OADR_NS, PYLD_NS } from './namespaces';
-import { PayloadReader, trimmed } from './payloads/read';
-import type { OadrPayload, OadrPayloadType } from './payloads/types';
-import { OadrDataError } from './values';
-import { decodeXml } from './xml/decode';
 import {
-  OADR_XML_LIMITS,
+  decodeXml,
   positionOf,
   readXml,
   XmlReadError,
   type XmlElement,
   type XmlErrorCode,
   type XmlReadLimits,
-} from './xml/reader';
+} from '@flexgrid/xml';
+import { EI_NS, OADR_NS, PYLD_NS } from './namespaces';
+import { PayloadReader, trimmed } from './payloads/read';
+import type { OadrPayload, OadrPayloadType } from './payloads/types';
+import { OadrDataError } from './values';
+import { OADR_XML_LIMITS } from './xml-limits';
 import { oadrSchema } from './xsd/oadr-schema';
 
 export interface OadrMessage {

@@ -2,8 +2,7 @@
 import { operatorIdProblem } from '../ids';
 import type { SignalName, SignalType } from '../payloads/types';
 import type { Instant } from '../values';
-import { isXmlText } from '../xml/names';
-import { checkBuiltin } from '../xsd/builtins';
+import { checkBuiltin, isXmlText } from '@flexgrid/xml';
 import { type EventVersion, eventDuration } from './model';
 import { eventStatus } from './status';
 

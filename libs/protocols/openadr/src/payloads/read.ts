@@ -3,6 +3,7 @@
  * order and lexical forms, so this walks each XSD sequence in order and only converts values; what is
  * XSD-valid but unusable (FMT-1..4) raises OadrDataError.
  */
+import { isXmlSpace, serializeElement, type XmlElement } from '@flexgrid/xml';
 import {
   ATOM_NS,
   EI_NS,
@@ -16,9 +17,6 @@ import {
   STRM_NS,
   XCAL_NS,
 } from '../namespaces';
-import { isXmlSpace } from '../xml/names';
-import type { XmlElement } from '../xml/reader';
-import { serializeElement } from '../xml/writer';
 import {
   type Duration,
   OadrDataError,

@@ -7,7 +7,7 @@ import { NAMESPACE_STYLES, restyle } from '../testing/restyle.test-util';
 import { minimalSamples, richSamples } from '../testing/samples.test-util';
 import { xmllintValidate } from '../testing/oadr-xsd.test-util';
 import { OadrDataError } from '../values';
-import { XmlWriteError } from '../xml/writer';
+import { XmlWriteError } from '@flexgrid/xml';
 import { type ItemBase, OADR_PAYLOAD_TYPES, type OadrPayload } from './types';
 import { writeOadrPayload } from './write';
 

@@ -3,10 +3,10 @@
  * with the §2.3 prefixes, optional elements without a value left out, no pretty-printing, and the same
  * payload always gives the same bytes.
  */
+import { escapeAttribute, escapeText, readXml, XmlReadError } from '@flexgrid/xml';
 import { ATOM_NS, WRITTEN_PREFIXES } from '../namespaces';
 import { formatDateTime, formatDecimal, formatDuration, type Instant, OadrDataError } from '../values';
-import { readXml, XmlReadError } from '../xml/reader';
-import { escapeAttribute, escapeText } from '../xml/writer';
+import { OADR_XML_LIMITS } from '../xml-limits';
 import type {
   EiEvent,
   EiResponse,
@@ -34,7 +34,7 @@ const ROOT_CLOSE = '</oadr:oadrSignedObject></oadr:oadrPayload>';
 /** Green Button content is carried as XML text; it must be one atom:feed element. */
 function feed(xml: string): string {
   try {
-    const { root } = readXml(xml);
+    const { root } = readXml(xml, OADR_XML_LIMITS);
     if (root.ns === ATOM_NS && root.local === 'feed') return xml.replace(/^<\?xml[^>]*\?>/, '');
   } catch (error) {
     if (!(error instanceof XmlReadError)) throw error;

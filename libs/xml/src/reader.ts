@@ -1,10 +1,10 @@
 /**
  * A namespace-aware, non-validating XML 1.0 reader for untrusted input.
  *
- * It builds a small element tree and enforces, while reading, what TR-4 step 6 and XML-3 ask for: no
- * document type declaration at all (refused before parsing), only the five predefined entities and
- * character references, a depth cap, an element-count cap and a text-size cap. Nothing is ever expanded
- * beyond a single character, so entity bombs and external entities cannot exist.
+ * It builds a small element tree and enforces, while reading, the caps its caller sets (depth, element
+ * count, text size). It refuses any document type declaration: only the five predefined entities and
+ * character references exist, and nothing is ever expanded beyond a single character, so entity bombs and
+ * external entities cannot exist.
  */
 import { isNameChar, isNameStartChar, isNcName, isXmlChar, isXmlSpace, isXmlWhitespaceOnly } from './names';
 
@@ -19,9 +19,6 @@ export interface XmlReadLimits {
   /** Largest text node or attribute value, in UTF-8 bytes after reference decoding. */
   readonly maxTextBytes: number;
 }
-
-/** TR-4 step 6. */
-export const OADR_XML_LIMITS: XmlReadLimits = { maxDepth: 64, maxElements: 100_000, maxTextBytes: 65_536 };
 
 export type XmlErrorCode =
   'encoding' | 'doctype' | 'not-well-formed' | 'namespace' | 'depth-limit' | 'element-limit' | 'text-limit';
@@ -126,7 +123,7 @@ const COLON = 0x3a;
  * Reads one XML document. Throws XmlReadError (and nothing else) for any input that is not a
  * namespace-well-formed XML 1.0 document within the limits.
  */
-export function readXml(source: string, limits: XmlReadLimits = OADR_XML_LIMITS): XmlDocument {
+export function readXml(source: string, limits: XmlReadLimits): XmlDocument {
   return new Reader(source, limits).document();
 }
 
@@ -143,7 +140,7 @@ class Reader {
 
   document(): XmlDocument {
     const src = this.src;
-    // XML-3: a document type declaration is refused before anything is parsed, wherever it hides.
+    // A document type declaration is refused before anything is parsed, wherever it hides.
     const doctype = src.indexOf('<!DOCTYPE');
     if (doctype !== -1) this.fail('doctype', 'a document type declaration (<!DOCTYPE) is not allowed', doctype);
     const entity = src.indexOf('<!ENTITY');
