@@ -129,6 +129,32 @@ describe('caps, enforced while reading', () => {
     expect(refusal(`<a v="${'x'.repeat(65_537)}"/>`).code).toBe('text-limit');
   });
 
+  it('decoding stops as soon as a text node or attribute value passes the cap, not at the end of the run', () => {
+    // What follows the cap is never looked at, so a mistake placed there cannot be what the refusal names.
+    const references = '&#x1F600;'.repeat(16_385); // 4 UTF-8 bytes each: 65 540 in all
+    expect(refusal(`<a>${references}&undefined;</a>`).code).toBe('text-limit');
+    expect(refusal(`<a v="${references}&undefined;"/>`).code).toBe('text-limit');
+    expect(refusal(`<a>${'x'.repeat(60_000)}<!-- c -->${'&#65;'.repeat(6_000)}&undefined;</a>`).code).toBe(
+      'text-limit',
+    );
+    expect(refusal(`<a>${'x'.repeat(60_000)}<![CDATA[${'y'.repeat(6_000)}\u0001]]></a>`).code).toBe('text-limit');
+  });
+
+  it('4 MiB of character references is refused about as fast as 64 KiB of them', () => {
+    const fastestRefusal = (references: number): number => {
+      const xml = `<a>${'&#65;'.repeat(references)}</a>`;
+      let fastest = Infinity;
+      for (let run = 0; run < 3; run++) {
+        const started = process.hrtime.bigint();
+        refusal(xml);
+        fastest = Math.min(fastest, Number(process.hrtime.bigint() - started));
+      }
+      return fastest;
+    };
+    // Stopping at the cap (65 537 references) makes the cost independent of the run; decoding all of it took 6 times as long.
+    expect(fastestRefusal((4 * 1024 * 1024) / 5)).toBeLessThan(3 * fastestRefusal(70_000));
+  });
+
   it('a start tag with 250 000 attributes or namespace declarations is read in one pass; a repeat at its end is found', () => {
     // Nothing but the body size bounds the attributes of a tag, so their checks must stay linear (a quadratic
     // check takes minutes here and times the test out).

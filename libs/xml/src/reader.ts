@@ -314,13 +314,19 @@ class Reader {
     return this.stack[this.stack.length - 1];
   }
 
-  /** Appends character data to the open element, enforcing the text-size limit per text node. */
-  private appendText(value: string, bytes: number, at: number): void {
+  /** UTF-8 bytes the text node being read may still take. */
+  private textBudget(): number {
+    return this.limits.maxTextBytes - this.top().runBytes;
+  }
+
+  private refuseTextNode(at: number): never {
+    return this.fail('text-limit', `a text node exceeds ${this.limits.maxTextBytes} bytes`, at);
+  }
+
+  /** Appends character data, already counted against the text node's budget, to the open element. */
+  private appendText(value: string, bytes: number): void {
     const frame = this.top();
     frame.runBytes += bytes;
-    if (frame.runBytes > this.limits.maxTextBytes) {
-      this.fail('text-limit', `a text node exceeds ${this.limits.maxTextBytes} bytes`, at);
-    }
     frame.element.text += value;
     const content = frame.content;
     if (content) {
@@ -333,22 +339,30 @@ class Reader {
   /** Character data from pos up to `end` (exclusive) as a text node. */
   private text(end: number): void {
     const start = this.pos;
-    const { value, bytes } = this.characterData(start, end, false);
+    const budget = this.textBudget();
+    const { value, bytes } = this.characterData(start, end, false, budget);
+    if (bytes > budget) this.refuseTextNode(start);
     this.pos = end;
-    this.appendText(value, bytes, start);
+    this.appendText(value, bytes);
   }
 
   /**
    * Character data in [start, end): references decoded, every character checked and counted in UTF-8 bytes,
    * line ends normalized (XML 1.0 §2.11) and, in an attribute value, each literal whitespace character made
-   * a space (§3.3.3; a CR LF pair counts once).
+   * a space (§3.3.3; a CR LF pair counts once). It stops as soon as more than `budget` bytes are decoded, for
+   * the caller to refuse: an oversized run costs no more than the cap, however long it is.
    */
-  private characterData(start: number, end: number, inAttribute: boolean): { value: string; bytes: number } {
+  private characterData(
+    start: number,
+    end: number,
+    inAttribute: boolean,
+    budget: number,
+  ): { value: string; bytes: number } {
     const src = this.src;
     let out = '';
     let chunk = start;
     let bytes = 0;
-    for (let i = start; i < end; i++) {
+    for (let i = start; i < end && bytes <= budget; i++) {
       const c = src.charCodeAt(i);
       if (c >= 0x20 && c < 0x80) {
         bytes++;
@@ -452,13 +466,15 @@ class Reader {
     const start = this.pos + 9;
     const end = src.indexOf(']]>', start);
     if (end === -1) this.fail('not-well-formed', 'unterminated CDATA section');
+    const budget = this.textBudget();
     let bytes = 0;
-    for (let i = start; i < end; i++) {
+    for (let i = start; i < end && bytes <= budget; i++) {
       const c = src.charCodeAt(i);
       bytes += c >= 0x20 && c < 0x80 ? 1 : this.charBytes(c, i, end);
       if (c >= 0xd800 && c <= 0xdbff) i++;
     }
-    this.appendText(src.slice(start, end).replace(/\r\n?/g, '\n'), bytes, this.pos);
+    if (bytes > budget) this.refuseTextNode(this.pos);
+    this.appendText(src.slice(start, end).replace(/\r\n?/g, '\n'), bytes);
     this.pos = end + 3;
   }
 
@@ -555,7 +571,7 @@ class Reader {
     const start = this.pos + 1;
     const end = src.indexOf(quote === QUOTE ? '"' : "'", start);
     if (end === -1) this.fail('not-well-formed', 'unterminated attribute value');
-    const { value, bytes } = this.characterData(start, end, true);
+    const { value, bytes } = this.characterData(start, end, true, this.limits.maxTextBytes);
     if (bytes > this.limits.maxTextBytes)
       this.fail('text-limit', `an attribute value exceeds ${this.limits.maxTextBytes} bytes`, start);
     this.pos = end + 1;
