@@ -8,8 +8,8 @@ import {
   type XmlReadLimits,
 } from './reader';
 
-/** The caps the tests read with (OpenADR's, TR-4 step 6). */
-const LIMITS: XmlReadLimits = { maxDepth: 64, maxElements: 100_000, maxTextBytes: 65_536 };
+/** The caps the tests read with: OpenADR's (its TR-4 step 6), this lib's first user. */
+const LIMITS: XmlReadLimits = { maxDepth: 64, maxElements: 100_000, maxTextBytes: 65_536, maxCommentBytes: 16_384 };
 
 const read = (xml: string): XmlDocument => readXml(xml, LIMITS);
 
@@ -127,6 +127,24 @@ describe('caps, enforced while reading', () => {
 
   it('attribute values have the same cap', () => {
     expect(refusal(`<a v="${'x'.repeat(65_537)}"/>`).code).toBe('text-limit');
+  });
+
+  it('a comment or processing instruction of 16 KiB passes, one byte more (counted in UTF-8) is refused', () => {
+    expect(() => read(`<a><!--${'x'.repeat(16_384)}--></a>`)).not.toThrow();
+    expect(refusal(`<a><!--${'x'.repeat(16_385)}--></a>`).code).toBe('comment-limit');
+    expect(refusal(`<!--${'é'.repeat(8_193)}--><a/>`)).toMatchObject({
+      code: 'comment-limit',
+      reason: 'a comment exceeds 16384 bytes',
+    });
+    // The instruction's target counts: 'pi ' and the data.
+    expect(() => read(`<a><?pi ${'x'.repeat(16_381)}?></a>`)).not.toThrow();
+    expect(refusal(`<a><?pi ${'x'.repeat(16_382)}?></a>`).code).toBe('comment-limit');
+    expect(refusal(`<a/><?pi ${'é'.repeat(8_191)}?>`)).toMatchObject({
+      code: 'comment-limit',
+      reason: 'a processing instruction exceeds 16384 bytes',
+    });
+    // Refused at the cap: a bad character beyond it is never reached.
+    expect(refusal(`<a><!--${'é'.repeat(9_000)}\u0001--></a>`).code).toBe('comment-limit');
   });
 
   it('decoding stops as soon as a text node or attribute value passes the cap, not at the end of the run', () => {

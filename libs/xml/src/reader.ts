@@ -18,10 +18,23 @@ export interface XmlReadLimits {
   readonly maxElements: number;
   /** Largest text node or attribute value, in UTF-8 bytes after reference decoding. */
   readonly maxTextBytes: number;
+  /**
+   * Largest comment or processing instruction (from after `<!--` or `<?` to before `-->` or `?>`), in UTF-8
+   * bytes. The tree leaves both out, so this cap keeps a document from carrying its bulk where the text cap
+   * does not look.
+   */
+  readonly maxCommentBytes: number;
 }
 
 export type XmlErrorCode =
-  'encoding' | 'doctype' | 'not-well-formed' | 'namespace' | 'depth-limit' | 'element-limit' | 'text-limit';
+  | 'encoding'
+  | 'doctype'
+  | 'not-well-formed'
+  | 'namespace'
+  | 'depth-limit'
+  | 'element-limit'
+  | 'text-limit'
+  | 'comment-limit';
 
 export class XmlReadError extends Error {
   override readonly name = 'XmlReadError';
@@ -220,7 +233,7 @@ class Reader {
     const end = src.indexOf('--', start);
     if (end === -1) this.fail('not-well-formed', 'unterminated comment');
     if (src.charCodeAt(end + 2) !== GT) this.fail('not-well-formed', "'--' is not allowed inside a comment", end);
-    this.checkChars(start, end);
+    this.checkCommentChars(start, end, 'a comment');
     this.pos = end + 3;
   }
 
@@ -236,7 +249,7 @@ class Reader {
     if (end === -1) this.fail('not-well-formed', 'unterminated processing instruction');
     if (end !== this.pos && !isXmlSpace(src.charCodeAt(this.pos)))
       this.fail('not-well-formed', 'malformed processing instruction');
-    this.checkChars(this.pos, end);
+    this.checkCommentChars(start + 2, end, 'a processing instruction');
     this.pos = end + 2;
   }
 
@@ -263,25 +276,21 @@ class Reader {
     return src.slice(start, p);
   }
 
-  /** Every code point in [from, to) must be an XML Char. */
-  private checkChars(from: number, to: number): void {
-    const src = this.src;
+  /**
+   * The content [from, to) of a comment or processing instruction: within the comment cap, and every code
+   * point an XML Char. A UTF-16 code unit is at most as many UTF-8 bytes, so content with more units than the
+   * cap is refused unread, and otherwise the scan stops at the cap.
+   */
+  private checkCommentChars(from: number, to: number, what: string): void {
+    const cap = this.limits.maxCommentBytes;
+    const refuse = (): never => this.fail('comment-limit', `${what} exceeds ${cap} bytes`, from);
+    if (to - from > cap) refuse();
+    let bytes = 0;
     for (let i = from; i < to; i++) {
-      const c = src.charCodeAt(i);
-      if (c >= 0x20 && c < 0xd800) continue;
-      if (c >= 0xd800 && c <= 0xdbff) {
-        const d = src.charCodeAt(i + 1);
-        if (i + 1 < to && d >= 0xdc00 && d <= 0xdfff) {
-          i++;
-          continue;
-        }
-      }
-      if (!isXmlChar(c) || (c >= 0xd800 && c <= 0xdfff))
-        this.fail(
-          'not-well-formed',
-          `character U+${c.toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`,
-          i,
-        );
+      const c = this.src.charCodeAt(i);
+      bytes += c >= 0x20 && c < 0x80 ? 1 : this.charBytes(c, i, to);
+      if (bytes > cap) refuse();
+      if (c >= 0xd800 && c <= 0xdbff) i++;
     }
   }
 

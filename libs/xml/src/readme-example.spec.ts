@@ -30,7 +30,7 @@ export interface Reading {
 /** A reading from untrusted text, or why it is refused ("line:column: …"). Never throws for bad input. */
 export function readReading(text: string): Reading | string {
   try {
-    const { root } = readXml(text, { maxDepth: 4, maxElements: 1_000, maxTextBytes: 256 });
+    const { root } = readXml(text, { maxDepth: 4, maxElements: 1_000, maxTextBytes: 256, maxCommentBytes: 256 });
     const violation = meterSchema.validate(root);
     if (violation) {
       const { line, column } = positionOf(text, violation.offset);

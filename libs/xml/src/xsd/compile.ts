@@ -22,7 +22,13 @@ import { nameKey } from './model';
 import { compileXsdPattern } from './pattern';
 
 const XS = 'http://www.w3.org/2001/XMLSchema';
-const SCHEMA_LIMITS = { maxDepth: 256, maxElements: 1_000_000, maxTextBytes: 16 * 1024 * 1024 };
+/** Schema files are the caller's own, not untrusted input: the caps only stop a runaway. */
+const SCHEMA_LIMITS = {
+  maxDepth: 256,
+  maxElements: 1_000_000,
+  maxTextBytes: 16 * 1024 * 1024,
+  maxCommentBytes: 16 * 1024 * 1024,
+};
 
 export class XsdCompileError extends Error {
   override readonly name = 'XsdCompileError';
