@@ -79,9 +79,17 @@ describe('text values', () => {
 });
 
 describe('security', () => {
-  it('refuses any document type declaration before parsing', () => {
+  it('refuses any document type declaration, before the root, inside it or after it', () => {
     expect(refusal('<!DOCTYPE a><a/>').code).toBe('doctype');
     expect(refusal('<?xml version="1.0"?>\n<a>text</a>\n<!DOCTYPE a>').code).toBe('doctype');
+    expect(refusal('<!-- c --><a><!DOCTYPE a></a>')).toMatchObject({ code: 'doctype', line: 1, column: 14 });
+  });
+
+  it('the text <!DOCTYPE or <!ENTITY in a comment, CDATA section or processing instruction declares nothing', () => {
+    const { root } = read(
+      '<!-- <!DOCTYPE a> --><a><![CDATA[<!DOCTYPE a [<!ENTITY x "y">]>]]><!-- <!ENTITY x "y"> --><?note <!DOCTYPE a>?></a><!-- <!DOCTYPE a> -->',
+    );
+    expect(root.text).toBe('<!DOCTYPE a [<!ENTITY x "y">]>');
   });
 
   it('an XXE attempt is refused without touching the entity', () => {

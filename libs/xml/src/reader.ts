@@ -2,9 +2,9 @@
  * A namespace-aware, non-validating XML 1.0 reader for untrusted input.
  *
  * It builds a small element tree and enforces, while reading, the caps its caller sets (depth, element
- * count, text size). It refuses any document type declaration: only the five predefined entities and
- * character references exist, and nothing is ever expanded beyond a single character, so entity bombs and
- * external entities cannot exist.
+ * count, text and comment size). It refuses any document type declaration: only the five predefined
+ * entities and character references exist, and nothing is ever expanded beyond a single character, so
+ * entity bombs and external entities cannot exist.
  */
 import { isNameChar, isNameStartChar, isNcName, isXmlChar, isXmlSpace, isXmlWhitespaceOnly } from './names';
 
@@ -153,12 +153,6 @@ class Reader {
 
   document(): XmlDocument {
     const src = this.src;
-    // A document type declaration is refused before anything is parsed, wherever it hides.
-    const doctype = src.indexOf('<!DOCTYPE');
-    if (doctype !== -1) this.fail('doctype', 'a document type declaration (<!DOCTYPE) is not allowed', doctype);
-    const entity = src.indexOf('<!ENTITY');
-    if (entity !== -1) this.fail('doctype', 'an entity declaration (<!ENTITY) is not allowed', entity);
-
     if (src.charCodeAt(0) === 0xfeff) this.pos = 1;
     if (src.startsWith('<?xml', this.pos) && isXmlSpace(src.charCodeAt(this.pos + 5))) this.xmlDeclaration();
     let root: XmlElement | undefined;
@@ -169,8 +163,10 @@ class Reader {
         this.fail('not-well-formed', root ? 'content after the root element' : 'text before the root element');
       }
       const next = src.charCodeAt(this.pos + 1);
-      if (next === BANG && src.startsWith('<!--', this.pos)) this.comment();
-      else if (next === QUESTION) this.processingInstruction();
+      if (next === BANG) {
+        if (src.startsWith('<!--', this.pos)) this.comment();
+        else this.refuseDeclaration("'<!' must start a comment outside the root element");
+      } else if (next === QUESTION) this.processingInstruction();
       else if (root) this.fail('not-well-formed', 'extra content after the root element');
       else root = this.rootElement();
     }
@@ -235,6 +231,18 @@ class Reader {
     if (src.charCodeAt(end + 2) !== GT) this.fail('not-well-formed', "'--' is not allowed inside a comment", end);
     this.checkCommentChars(start, end, 'a comment');
     this.pos = end + 3;
+  }
+
+  /**
+   * Markup at pos that starts with `<!` and is not one of the constructs allowed there. Only markup is looked
+   * at, so the same letters inside a comment, a CDATA section or a processing instruction declare nothing.
+   */
+  private refuseDeclaration(otherwise: string): never {
+    if (this.src.startsWith('<!DOCTYPE', this.pos))
+      this.fail('doctype', 'a document type declaration (<!DOCTYPE) is not allowed');
+    if (this.src.startsWith('<!ENTITY', this.pos))
+      this.fail('doctype', 'an entity declaration (<!ENTITY) is not allowed');
+    return this.fail('not-well-formed', otherwise);
   }
 
   private processingInstruction(): void {
@@ -309,7 +317,7 @@ class Reader {
       else if (next === BANG) {
         if (src.startsWith('<!--', lt)) this.comment();
         else if (src.startsWith('<![CDATA[', lt)) this.cdata();
-        else this.fail('not-well-formed', "'<!' must start a comment or a CDATA section");
+        else this.refuseDeclaration("'<!' must start a comment or a CDATA section");
       } else if (next === QUESTION) this.processingInstruction();
       else this.startTag();
     }

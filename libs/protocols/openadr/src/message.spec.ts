@@ -50,6 +50,16 @@ describe('TR-4 steps 6-8: reading a message', () => {
     }
   });
 
+  it('XML-3: a message whose comment or CDATA section holds the text <!DOCTYPE is read', () => {
+    const commented = poll
+      .replace('<oadr:oadrPayload', '<!-- sent as <!DOCTYPE-free XML --><oadr:oadrPayload')
+      .replace('ven-1', 'ven-<![CDATA[<!DOCTYPE]]>');
+    expect(readOadrPayload(commented)).toMatchObject({
+      ok: true,
+      message: { payload: { type: 'oadrPoll', venID: 'ven-<!DOCTYPE' } },
+    });
+  });
+
   it('TR-4 step 7: an invalid document gives a schema failure; the root must be oadrPayload', () => {
     expect(failure(readOadrPayload(poll.replace('<ei:venID>ven-1</ei:venID>', '')))).toMatchObject({
       kind: 'schema',
