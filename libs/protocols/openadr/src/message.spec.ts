@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { readOadrPayload, type OadrReadResult, requestIdInElement } from './message';
 import { EI_NS, PYLD_NS } from './namespaces';
-import { OADR_PAYLOAD_TYPES, type OadrPayload, type OadrPayloadType } from './payloads/types';
-import { writeOadrPayload } from './payloads/write';
+import { OADR_PAYLOAD_TYPES, type OadrPayload, type OadrPayloadType } from './payloads/oadr-payload';
+import { writeOadrPayload } from './payloads/oadr-payload';
 import { eiResponse } from './response';
 import { requestIdOf } from './routing';
 import { minimalSamples, richSamples } from './testing/samples.test-util';

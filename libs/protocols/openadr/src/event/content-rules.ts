@@ -1,6 +1,6 @@
 /** EV-1 and the field rules of §5.1: what makes an event version acceptable. */
 import { operatorIdProblem } from '../ids';
-import type { SignalName, SignalType } from '../payloads/types';
+import type { SignalName, SignalType } from '../payloads/event';
 import type { Instant } from '../values';
 import { checkBuiltin, isXmlText } from '@flexgrid/xml';
 import { type EventVersion, eventDuration } from './model';

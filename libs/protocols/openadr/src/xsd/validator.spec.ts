@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { readOadrPayload } from '../message';
-import { OADR_PAYLOAD_TYPES } from '../payloads/types';
-import { writeOadrPayload } from '../payloads/write';
+import { OADR_PAYLOAD_TYPES } from '../payloads/oadr-payload';
+import { writeOadrPayload } from '../payloads/oadr-payload';
 import {
   BAD_VALUES,
   MUTATIONS,
