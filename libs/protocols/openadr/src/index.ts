@@ -3,7 +3,79 @@
  * payload types, reading (namespace-aware, XSD-validated) and writing (XSD-true) of messages, value
  * formats, event status and content rules, EiOpt, telemetry conversion and the certificate fingerprint.
  */
-export * from './payloads/types';
+export type {
+  DataQuality,
+  EiResponse,
+  EiTarget,
+  Extension,
+  FeatureCollection,
+  Interval,
+  ItemBase,
+  ItemBaseType,
+  LoadControlState,
+  LoadControlStateValue,
+  OadrGBPayload,
+  OadrReportPayload,
+  OptType,
+  PayloadBase,
+  PowerAttributes,
+  Properties,
+  QualifiedEventID,
+  SiScaleCode,
+  SignalPayload,
+  StreamPayload,
+  TransportInterface,
+} from './payloads/common';
+export type {
+  EiEvent,
+  EiEventBaseline,
+  EiEventSignal,
+  EventDescriptor,
+  EventResponse,
+  EventStatus,
+  OadrCreatedEvent,
+  OadrDistributeEvent,
+  OadrEvent,
+  OadrRequestEvent,
+  ResponseRequired,
+  SignalName,
+  SignalType,
+} from './payloads/event';
+export type { OadrCancelOpt, OadrCanceledOpt, OadrCreateOpt, OadrCreatedOpt, OptReason } from './payloads/opt';
+export type {
+  OadrCancelReport,
+  OadrCanceledReport,
+  OadrCreateReport,
+  OadrCreatedReport,
+  OadrRegisterReport,
+  OadrRegisteredReport,
+  OadrReport,
+  OadrReportDescription,
+  OadrReportRequest,
+  OadrUpdateReport,
+  OadrUpdatedReport,
+  ReadingType,
+  ReportName,
+  ReportSpecifier,
+  ReportType,
+  SamplingRate,
+  SpecifierPayload,
+} from './payloads/report';
+export type {
+  OadrCancelPartyRegistration,
+  OadrCanceledPartyRegistration,
+  OadrCreatePartyRegistration,
+  OadrCreatedPartyRegistration,
+  OadrInfo,
+  OadrProfile,
+  OadrQueryRegistration,
+  OadrRequestReregistration,
+  ProfileName,
+  ServiceName,
+  TransportName,
+} from './payloads/registration';
+export type { OadrPoll, OadrResponse } from './payloads/poll';
+export { OADR_PAYLOAD_TYPES, type OadrPayload, type OadrPayloadType, writeOadrPayload } from './payloads/oadr-payload';
 export { readOadrPayload } from './message';
 export type {
   OadrMessage,
@@ -14,7 +86,6 @@ export type {
   OadrDataFailure,
   ReadOptions,
 } from './message';
-export { writeOadrPayload } from './payloads/write';
 export * from './values';
 export * from './namespaces';
 export * from './response';
@@ -30,7 +101,12 @@ export * from './event/targeting';
 export * from './report/conversion';
 export * from './report/telemetry';
 export * from './report/requests';
-export { xmlCharset, type XmlCharset } from './xml/decode';
-export { OADR_XML_LIMITS, type XmlReadLimits, type XmlErrorCode } from './xml/reader';
-export { isXmlText } from './xml/names';
-export { XmlWriteError } from './xml/writer';
+export { OADR_XML_LIMITS } from './xml-limits';
+export {
+  isXmlText,
+  xmlCharset,
+  type XmlCharset,
+  type XmlErrorCode,
+  type XmlReadLimits,
+  XmlWriteError,
+} from '@flexgrid/xml';

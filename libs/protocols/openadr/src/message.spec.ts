@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { readOadrPayload, type OadrReadResult, requestIdInElement } from './message';
 import { EI_NS, PYLD_NS } from './namespaces';
-import { OADR_PAYLOAD_TYPES, type OadrPayload, type OadrPayloadType } from './payloads/types';
-import { writeOadrPayload } from './payloads/write';
+import { OADR_PAYLOAD_TYPES, type OadrPayload, type OadrPayloadType } from './payloads/oadr-payload';
+import { writeOadrPayload } from './payloads/oadr-payload';
 import { eiResponse } from './response';
 import { requestIdOf } from './routing';
 import { minimalSamples, richSamples } from './testing/samples.test-util';
-import { readXml, type XmlElement } from './xml/reader';
+import { readXml, type XmlElement } from '@flexgrid/xml';
+import { OADR_XML_LIMITS } from './xml-limits';
 
 const poll = writeOadrPayload({ type: 'oadrPoll', venID: 'ven-1' });
 const failure = (result: OadrReadResult) => {
@@ -47,6 +48,16 @@ describe('TR-4 steps 6-8: reading a message', () => {
         code: 'encoding',
       });
     }
+  });
+
+  it('XML-3: a message whose comment or CDATA section holds the text <!DOCTYPE is read', () => {
+    const commented = poll
+      .replace('<oadr:oadrPayload', '<!-- sent as <!DOCTYPE-free XML --><oadr:oadrPayload')
+      .replace('ven-1', 'ven-<![CDATA[<!DOCTYPE]]>');
+    expect(readOadrPayload(commented)).toMatchObject({
+      ok: true,
+      message: { payload: { type: 'oadrPoll', venID: 'ven-<!DOCTYPE' } },
+    });
   });
 
   it('TR-4 step 7: an invalid document gives a schema failure; the root must be oadrPayload', () => {
@@ -138,7 +149,7 @@ describe('TR-4 steps 6-8: reading a message', () => {
         ...richSamples[type],
         ...('eiResponse' in richSamples[type] && { eiResponse: eiResponse('OK', `response-of-${type}`) }),
       } as OadrPayload);
-      const element = readXml(xml).root.children[0]!.children[0]!;
+      const element = readXml(xml, OADR_XML_LIMITS).root.children[0]!.children[0]!;
       const path = where[type];
       let found: XmlElement | undefined = element;
       for (const step of path ?? []) {

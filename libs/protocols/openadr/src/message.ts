@@ -2,20 +2,20 @@
  * Reading and writing whole OpenADR messages: TR-4 steps 6 to 8 on the way in (well-formed within the
  * caps, valid against oadr_20b.xsd, one payload in oadrSignedObject), XW-1 to XW-4 on the way out.
  */
-import { EI_NS, OADR_NS, PYLD_NS } from './namespaces';
-import { PayloadReader, trimmed } from './payloads/read';
-import type { OadrPayload, OadrPayloadType } from './payloads/types';
-import { OadrDataError } from './values';
-import { decodeXml } from './xml/decode';
 import {
-  OADR_XML_LIMITS,
+  decodeXml,
   positionOf,
   readXml,
   XmlReadError,
   type XmlElement,
   type XmlErrorCode,
   type XmlReadLimits,
-} from './xml/reader';
+} from '@flexgrid/xml';
+import { EI_NS, OADR_NS, PYLD_NS } from './namespaces';
+import { trimmed } from './payloads/elements';
+import { type OadrPayload, type OadrPayloadType, readPayloadElement } from './payloads/oadr-payload';
+import { OadrDataError } from './values';
+import { OADR_XML_LIMITS } from './xml-limits';
 import { oadrSchema } from './xsd/oadr-schema';
 
 export interface OadrMessage {
@@ -108,7 +108,7 @@ export function readOadrPayload(body: string | Uint8Array, options: ReadOptions 
   const element = root.children[root.children.length - 1].children[0];
   const warnings: string[] = [];
   try {
-    return { ok: true, message: { payload: new PayloadReader({ warnings }).payload(element), signed, warnings } };
+    return { ok: true, message: { payload: readPayloadElement(element, { warnings }), signed, warnings } };
   } catch (error) {
     if (!(error instanceof OadrDataError)) throw error;
     const type = element.local as OadrPayloadType;

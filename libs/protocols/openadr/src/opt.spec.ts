@@ -1,5 +1,5 @@
 import { classifyCreateOpt } from './opt';
-import type { OadrCreateOpt } from './payloads/types';
+import type { OadrCreateOpt } from './payloads/opt';
 import { OadrDataError } from './values';
 
 const base: OadrCreateOpt = {

@@ -1,5 +1,6 @@
 /** SPEC §7 (EiOpt): what an oadrCreateOpt means. */
-import type { OadrCreateOpt, QualifiedEventID } from './payloads/types';
+import type { OadrCreateOpt } from './payloads/opt';
+import type { QualifiedEventID } from './payloads/common';
 import { type Instant, OadrDataError } from './values';
 
 /** OPT-1: an opt for one event (version); resourceIDs of its eiTarget narrow it, if any. */

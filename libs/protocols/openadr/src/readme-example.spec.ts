@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readOadrPayload as readAnswer } from './message';
-import type { OadrPayload } from './payloads/types';
+import type { OadrPayload } from './payloads/oadr-payload';
 import { richSamples } from './testing/samples.test-util';
-import { writeOadrPayload as writeRequest } from './payloads/write';
+import { writeOadrPayload as writeRequest } from './payloads/oadr-payload';
 
 // #region README
 import {

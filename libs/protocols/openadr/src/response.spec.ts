@@ -1,5 +1,5 @@
 import { vtnIdProblem, operatorIdProblem } from './ids';
-import { OADR_PAYLOAD_TYPES, type OadrPayloadType } from './payloads/types';
+import { OADR_PAYLOAD_TYPES, type OadrPayloadType } from './payloads/oadr-payload';
 import { EI_RESPONSE_CODES, type EiErrorName, eiResponse, eiResponseName } from './response';
 import { acceptsPayload, ANSWER_TYPE, isOadrService, OADR_SERVICES, type OadrService, requestIdOf } from './routing';
 import { minimalSamples } from './testing/samples.test-util';

@@ -1,5 +1,5 @@
 /** TR-5 and TR-6: eiResponse codes and how their descriptions read. */
-import type { EiResponse } from './payloads/types';
+import type { EiResponse } from './payloads/common';
 
 export const EI_RESPONSE_CODES = {
   OK: '200',

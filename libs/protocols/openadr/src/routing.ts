@@ -1,5 +1,5 @@
 /** SPEC §2.1: which inbound payloads each service takes, what answers them, and where their requestID is. */
-import type { OadrPayload, OadrPayloadType } from './payloads/types';
+import type { OadrPayload, OadrPayloadType } from './payloads/oadr-payload';
 
 export type OadrService = 'EiRegisterParty' | 'EiEvent' | 'EiOpt' | 'EiReport' | 'OadrPoll';
 

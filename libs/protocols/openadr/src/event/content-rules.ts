@@ -1,9 +1,8 @@
 /** EV-1 and the field rules of §5.1: what makes an event version acceptable. */
 import { operatorIdProblem } from '../ids';
-import type { SignalName, SignalType } from '../payloads/types';
+import type { SignalName, SignalType } from '../payloads/event';
 import type { Instant } from '../values';
-import { isXmlText } from '../xml/names';
-import { checkBuiltin } from '../xsd/builtins';
+import { checkBuiltin, isXmlText } from '@flexgrid/xml';
 import { type EventVersion, eventDuration } from './model';
 import { eventStatus } from './status';
 

@@ -1,5 +1,5 @@
 import { readOadrPayload } from '../message';
-import { writeOadrPayload } from '../payloads/write';
+import { writeOadrPayload } from '../payloads/oadr-payload';
 import { xmllintValidate } from '../testing/oadr-xsd.test-util';
 import { checkEventContent } from './content-rules';
 import { type EventVersion, eventDuration } from './model';

@@ -2,7 +2,8 @@
  * The VTN's event model (SPEC §5.1): one version of an event as the operator defined it, in plain
  * values. The wire form (oadrEvent) is rendered from it per VEN and instant (render.ts).
  */
-import type { ResponseRequired, SignalName, SignalType, SiScaleCode } from '../payloads/types';
+import type { ResponseRequired, SignalName, SignalType } from '../payloads/event';
+import type { SiScaleCode } from '../payloads/common';
 import type { Duration, Instant } from '../values';
 
 /** The units of a signal (§5.1 `signals[].units`); `scale` defaults to `none`. */

@@ -1,5 +1,6 @@
 /** EV-5, EV-15, EV-16: an event version as the oadrEvent a given VEN receives at a given instant. */
-import type { EiTarget, ItemBase, OadrDistributeEvent, OadrEvent } from '../payloads/types';
+import type { EiTarget, ItemBase } from '../payloads/common';
+import type { OadrDistributeEvent, OadrEvent } from '../payloads/event';
 import { eiResponse } from '../response';
 import { formatDecimal, type Instant } from '../values';
 import { type EventSignal, type EventVersion, eventDuration, type SignalUnits } from './model';

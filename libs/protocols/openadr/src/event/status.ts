@@ -1,5 +1,5 @@
 /** SPEC §5.3 and §5.5: event status, current values, full state and the distribution order. */
-import type { EventStatus } from '../payloads/types';
+import type { EventStatus } from '../payloads/event';
 import type { Duration, Instant } from '../values';
 import { type EventSignal, type EventVersion, eventDuration } from './model';
 

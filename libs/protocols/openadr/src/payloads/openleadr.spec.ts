@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readOadrPayload, type OadrMessage } from '../message';
 import { requestIdOf } from '../routing';
 import { xmllintValidate } from '../testing/oadr-xsd.test-util';
-import type { OadrPayload } from './types';
+import type { OadrPayload } from './oadr-payload';
 
 /** Messages as openleadr-python 0.5.x renders its templates (§14): flattened signed object in a loose envelope. */
 const FIXTURES = join(__dirname, 'openleadr-fixtures');

@@ -7,9 +7,10 @@ import { NAMESPACE_STYLES, restyle } from '../testing/restyle.test-util';
 import { minimalSamples, richSamples } from '../testing/samples.test-util';
 import { xmllintValidate } from '../testing/oadr-xsd.test-util';
 import { OadrDataError } from '../values';
-import { XmlWriteError } from '../xml/writer';
-import { type ItemBase, OADR_PAYLOAD_TYPES, type OadrPayload } from './types';
-import { writeOadrPayload } from './write';
+import { XmlWriteError } from '@flexgrid/xml';
+import { type ItemBase } from './common';
+import { OADR_PAYLOAD_TYPES, type OadrPayload } from './oadr-payload';
+import { writeOadrPayload } from './oadr-payload';
 
 /** An answer of the given type carrying a 45x eiResponse (TR-3), with only what that type requires. */
 function errorAnswer(type: OadrPayload['type']): OadrPayload {

@@ -1,5 +1,6 @@
 /** RP-11 and RP-12: telemetry values to integers, exactly, and data quality to a reading quality. */
-import type { DataQuality, ReadingType, SiScaleCode } from '../payloads/types';
+import type { DataQuality, SiScaleCode } from '../payloads/common';
+import type { ReadingType } from '../payloads/report';
 import { type DecimalText, OadrDataError } from '../values';
 
 /** siScaleCode exponents (§3). */

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import type { DataQuality, OadrReport, OadrReportDescription, ReadingType } from '../payloads/types';
+import type { DataQuality } from '../payloads/common';
+import type { OadrReport, OadrReportDescription, ReadingType } from '../payloads/report';
 import { OadrDataError } from '../values';
 import { readingQuality, scaleToInteger, SI_SCALE_EXPONENT } from './conversion';
 import {

@@ -1,5 +1,5 @@
 /** RP-1 and RP-3: METADATA report names and the report requests the VTN answers a registration with. */
-import type { OadrReport, OadrReportRequest, ReportName, SamplingRate } from '../payloads/types';
+import type { OadrReport, OadrReportRequest, ReportName, SamplingRate } from '../payloads/report';
 import type { Duration } from '../values';
 
 const METADATA = 'METADATA_';

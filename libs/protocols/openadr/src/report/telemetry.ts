@@ -1,5 +1,6 @@
 /** RP-7, RP-8, RP-10 and RP-13: TELEMETRY_USAGE updates as meter.readings records. */
-import type { ItemBase, OadrReport, OadrReportDescription, ReportType } from '../payloads/types';
+import type { ItemBase } from '../payloads/common';
+import type { OadrReport, OadrReportDescription, ReportType } from '../payloads/report';
 import { type Duration, type Instant, OadrDataError } from '../values';
 import { readingQuality, type ReadingQuality, scaleToInteger } from './conversion';
 

@@ -2,7 +2,8 @@
  * Structural and lexical mutations of valid documents, for cross-checking the validator with xmllint:
  * each mutation yields a document the two must judge alike.
  */
-import { readXml, type XmlElement } from '../xml/reader';
+import { readXml, type XmlElement } from '@flexgrid/xml';
+import { OADR_XML_LIMITS } from '../xml-limits';
 import { withNumberedPrefixes } from './restyle.test-util';
 
 /** A plain, mutable copy of an element tree. */
@@ -25,7 +26,7 @@ function toNode(el: XmlElement): Node {
 }
 
 export function parseNode(xml: string): Node {
-  return toNode(readXml(xml).root);
+  return toNode(readXml(xml, OADR_XML_LIMITS).root);
 }
 
 export const serializeNode: (root: Node) => string = withNumberedPrefixes;

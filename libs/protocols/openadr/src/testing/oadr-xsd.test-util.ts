@@ -5,8 +5,8 @@ import {
   xmllintValidate as xmllintValidateAgainst,
   type XsdSet,
 } from '@flexgrid/testing';
+import { decodeXml } from '@flexgrid/xml';
 import { join } from 'node:path';
-import { decodeXml } from '../xml/decode';
 import { OADR_SCHEMA_ENTRY } from '../xsd/schema-files';
 
 export const OADR_XSD_SET: XsdSet = { dir: join(__dirname, '../../schema'), entry: OADR_SCHEMA_ENTRY };

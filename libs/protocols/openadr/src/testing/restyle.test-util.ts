@@ -2,8 +2,8 @@
  * The same document in other namespace styles, as other implementations write them: numbered prefixes,
  * default namespaces everywhere, or one prefix re-declared for every namespace change.
  */
-import { readXml, XML_NAMESPACE, type XmlElement } from '../xml/reader';
-import { escapeAttribute, escapeText } from '../xml/writer';
+import { escapeAttribute, escapeText, readXml, XML_NAMESPACE, type XmlElement } from '@flexgrid/xml';
+import { OADR_XML_LIMITS } from '../xml-limits';
 
 export type NamespaceStyle = 'numbered-prefixes' | 'default-namespaces' | 'redeclared-prefix';
 
@@ -81,7 +81,7 @@ function redeclared(root: XmlElement): string {
 }
 
 export function restyle(xml: string, style: NamespaceStyle): string {
-  const root = readXml(xml).root;
+  const root = readXml(xml, OADR_XML_LIMITS).root;
   switch (style) {
     case 'numbered-prefixes':
       return `<?xml version="1.0" encoding="UTF-8"?>\n${withNumberedPrefixes(root)}`;

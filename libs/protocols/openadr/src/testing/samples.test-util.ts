@@ -3,16 +3,10 @@
  * cross-check corpus. The rich ones fill every optional element the type has.
  */
 import { metadataReportRequest } from '../report/requests';
-import type {
-  EiEvent,
-  EiTarget,
-  Interval,
-  OadrPayload,
-  OadrPayloadType,
-  OadrReport,
-  OadrReportRequest,
-  Properties,
-} from '../payloads/types';
+import type { EiEvent } from '../payloads/event';
+import type { EiTarget, Interval, Properties } from '../payloads/common';
+import type { OadrPayload, OadrPayloadType } from '../payloads/oadr-payload';
+import type { OadrReport, OadrReportRequest } from '../payloads/report';
 
 const T0 = Date.UTC(2030, 4, 1, 12, 0, 0, 0);
 const FEED =

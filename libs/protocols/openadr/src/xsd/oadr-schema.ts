@@ -1,7 +1,6 @@
 /** The validator for oadr_20b.xsd and its imports, compiled from schema/ (`npx nx run protocol-openadr:compile-schema`, checked by schema-model.spec.ts). */
 import compiled from './oadr-20b.model.json';
-import type { SchemaModel } from './model';
-import { SchemaValidator } from './validator';
+import { type SchemaModel, SchemaValidator } from '@flexgrid/xml';
 
 export const oadrSchemaModel = compiled as unknown as SchemaModel;
 

@@ -2,8 +2,7 @@
  * How the OpenADR schema set is turned into the committed model, shared by the generator script and
  * the test that proves the committed model is current.
  */
-import { compileSchema } from './compile';
-import type { SchemaModel } from './model';
+import { compileSchema, type SchemaModel } from '@flexgrid/xml';
 
 export const OADR_SCHEMA_ENTRY = 'oadr_20b.xsd';
 

@@ -1,10 +1,10 @@
 /**
- * The XSD built-in simple types the OpenADR schema set uses: their whitespace handling, lexical spaces
+ * The XSD built-in simple types the compiler supports: their whitespace handling, lexical spaces
  * and value comparisons. Where libxml2 (the validator openleadr and xmllint use) departs from the XSD 1.0
- * text, libxml2 is followed, since XML-4 asks us to accept and refuse exactly what it does; each such
+ * text, libxml2 is followed, since the validator is to accept and refuse exactly what it does; each such
  * place says so.
  */
-import { isNcName, isNmtoken, isXmlName } from '../xml/names';
+import { isNcName, isNmtoken, isXmlName } from '../names';
 import type { Whitespace } from './model';
 
 interface BuiltinType {

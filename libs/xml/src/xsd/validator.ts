@@ -3,8 +3,8 @@
  * violation. The model is turned into lookup tables once; validating a document then costs a few map
  * lookups per element.
  */
-import { isXmlWhitespaceOnly } from '../xml/names';
-import { lookupNamespace, type XmlElement } from '../xml/reader';
+import { isXmlWhitespaceOnly } from '../names';
+import { lookupNamespace, type XmlElement } from '../reader';
 import { applyWhitespace, checkBuiltin, compareValues, decimalDigits, valueLength } from './builtins';
 import { namespaceAllowed } from './content-model';
 import type {

@@ -1,10 +1,10 @@
 /**
  * A namespace-aware, non-validating XML 1.0 reader for untrusted input.
  *
- * It builds a small element tree and enforces, while reading, what TR-4 step 6 and XML-3 ask for: no
- * document type declaration at all (refused before parsing), only the five predefined entities and
- * character references, a depth cap, an element-count cap and a text-size cap. Nothing is ever expanded
- * beyond a single character, so entity bombs and external entities cannot exist.
+ * It builds a small element tree and enforces, while reading, the caps its caller sets (depth, element
+ * count, text and comment size). It refuses any document type declaration: only the five predefined
+ * entities and character references exist, and nothing is ever expanded beyond a single character, so
+ * entity bombs and external entities cannot exist.
  */
 import { isNameChar, isNameStartChar, isNcName, isXmlChar, isXmlSpace, isXmlWhitespaceOnly } from './names';
 
@@ -18,13 +18,23 @@ export interface XmlReadLimits {
   readonly maxElements: number;
   /** Largest text node or attribute value, in UTF-8 bytes after reference decoding. */
   readonly maxTextBytes: number;
+  /**
+   * Largest comment or processing instruction (from after `<!--` or `<?` to before `-->` or `?>`), in UTF-8
+   * bytes. The tree leaves both out, so this cap keeps a document from carrying its bulk where the text cap
+   * does not look.
+   */
+  readonly maxCommentBytes: number;
 }
 
-/** TR-4 step 6. */
-export const OADR_XML_LIMITS: XmlReadLimits = { maxDepth: 64, maxElements: 100_000, maxTextBytes: 65_536 };
-
 export type XmlErrorCode =
-  'encoding' | 'doctype' | 'not-well-formed' | 'namespace' | 'depth-limit' | 'element-limit' | 'text-limit';
+  | 'encoding'
+  | 'doctype'
+  | 'not-well-formed'
+  | 'namespace'
+  | 'depth-limit'
+  | 'element-limit'
+  | 'text-limit'
+  | 'comment-limit';
 
 export class XmlReadError extends Error {
   override readonly name = 'XmlReadError';
@@ -126,7 +136,7 @@ const COLON = 0x3a;
  * Reads one XML document. Throws XmlReadError (and nothing else) for any input that is not a
  * namespace-well-formed XML 1.0 document within the limits.
  */
-export function readXml(source: string, limits: XmlReadLimits = OADR_XML_LIMITS): XmlDocument {
+export function readXml(source: string, limits: XmlReadLimits): XmlDocument {
   return new Reader(source, limits).document();
 }
 
@@ -143,12 +153,6 @@ class Reader {
 
   document(): XmlDocument {
     const src = this.src;
-    // XML-3: a document type declaration is refused before anything is parsed, wherever it hides.
-    const doctype = src.indexOf('<!DOCTYPE');
-    if (doctype !== -1) this.fail('doctype', 'a document type declaration (<!DOCTYPE) is not allowed', doctype);
-    const entity = src.indexOf('<!ENTITY');
-    if (entity !== -1) this.fail('doctype', 'an entity declaration (<!ENTITY) is not allowed', entity);
-
     if (src.charCodeAt(0) === 0xfeff) this.pos = 1;
     if (src.startsWith('<?xml', this.pos) && isXmlSpace(src.charCodeAt(this.pos + 5))) this.xmlDeclaration();
     let root: XmlElement | undefined;
@@ -159,8 +163,10 @@ class Reader {
         this.fail('not-well-formed', root ? 'content after the root element' : 'text before the root element');
       }
       const next = src.charCodeAt(this.pos + 1);
-      if (next === BANG && src.startsWith('<!--', this.pos)) this.comment();
-      else if (next === QUESTION) this.processingInstruction();
+      if (next === BANG) {
+        if (src.startsWith('<!--', this.pos)) this.comment();
+        else this.refuseDeclaration("'<!' must start a comment outside the root element");
+      } else if (next === QUESTION) this.processingInstruction();
       else if (root) this.fail('not-well-formed', 'extra content after the root element');
       else root = this.rootElement();
     }
@@ -223,8 +229,20 @@ class Reader {
     const end = src.indexOf('--', start);
     if (end === -1) this.fail('not-well-formed', 'unterminated comment');
     if (src.charCodeAt(end + 2) !== GT) this.fail('not-well-formed', "'--' is not allowed inside a comment", end);
-    this.checkChars(start, end);
+    this.checkCommentChars(start, end, 'a comment');
     this.pos = end + 3;
+  }
+
+  /**
+   * Markup at pos that starts with `<!` and is not one of the constructs allowed there. Only markup is looked
+   * at, so the same letters inside a comment, a CDATA section or a processing instruction declare nothing.
+   */
+  private refuseDeclaration(otherwise: string): never {
+    if (this.src.startsWith('<!DOCTYPE', this.pos))
+      this.fail('doctype', 'a document type declaration (<!DOCTYPE) is not allowed');
+    if (this.src.startsWith('<!ENTITY', this.pos))
+      this.fail('doctype', 'an entity declaration (<!ENTITY) is not allowed');
+    return this.fail('not-well-formed', otherwise);
   }
 
   private processingInstruction(): void {
@@ -239,7 +257,7 @@ class Reader {
     if (end === -1) this.fail('not-well-formed', 'unterminated processing instruction');
     if (end !== this.pos && !isXmlSpace(src.charCodeAt(this.pos)))
       this.fail('not-well-formed', 'malformed processing instruction');
-    this.checkChars(this.pos, end);
+    this.checkCommentChars(start + 2, end, 'a processing instruction');
     this.pos = end + 2;
   }
 
@@ -266,25 +284,21 @@ class Reader {
     return src.slice(start, p);
   }
 
-  /** Every code point in [from, to) must be an XML Char. */
-  private checkChars(from: number, to: number): void {
-    const src = this.src;
+  /**
+   * The content [from, to) of a comment or processing instruction: within the comment cap, and every code
+   * point an XML Char. A UTF-16 code unit is at most as many UTF-8 bytes, so content with more units than the
+   * cap is refused unread, and otherwise the scan stops at the cap.
+   */
+  private checkCommentChars(from: number, to: number, what: string): void {
+    const cap = this.limits.maxCommentBytes;
+    const refuse = (): never => this.fail('comment-limit', `${what} exceeds ${cap} bytes`, from);
+    if (to - from > cap) refuse();
+    let bytes = 0;
     for (let i = from; i < to; i++) {
-      const c = src.charCodeAt(i);
-      if (c >= 0x20 && c < 0xd800) continue;
-      if (c >= 0xd800 && c <= 0xdbff) {
-        const d = src.charCodeAt(i + 1);
-        if (i + 1 < to && d >= 0xdc00 && d <= 0xdfff) {
-          i++;
-          continue;
-        }
-      }
-      if (!isXmlChar(c) || (c >= 0xd800 && c <= 0xdfff))
-        this.fail(
-          'not-well-formed',
-          `character U+${c.toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`,
-          i,
-        );
+      const c = this.src.charCodeAt(i);
+      bytes += c >= 0x20 && c < 0x80 ? 1 : this.charBytes(c, i, to);
+      if (bytes > cap) refuse();
+      if (c >= 0xd800 && c <= 0xdbff) i++;
     }
   }
 
@@ -303,7 +317,7 @@ class Reader {
       else if (next === BANG) {
         if (src.startsWith('<!--', lt)) this.comment();
         else if (src.startsWith('<![CDATA[', lt)) this.cdata();
-        else this.fail('not-well-formed', "'<!' must start a comment or a CDATA section");
+        else this.refuseDeclaration("'<!' must start a comment or a CDATA section");
       } else if (next === QUESTION) this.processingInstruction();
       else this.startTag();
     }
@@ -317,13 +331,19 @@ class Reader {
     return this.stack[this.stack.length - 1];
   }
 
-  /** Appends character data to the open element, enforcing the text-size limit per text node. */
-  private appendText(value: string, bytes: number, at: number): void {
+  /** UTF-8 bytes the text node being read may still take. */
+  private textBudget(): number {
+    return this.limits.maxTextBytes - this.top().runBytes;
+  }
+
+  private refuseTextNode(at: number): never {
+    return this.fail('text-limit', `a text node exceeds ${this.limits.maxTextBytes} bytes`, at);
+  }
+
+  /** Appends character data, already counted against the text node's budget, to the open element. */
+  private appendText(value: string, bytes: number): void {
     const frame = this.top();
     frame.runBytes += bytes;
-    if (frame.runBytes > this.limits.maxTextBytes) {
-      this.fail('text-limit', `a text node exceeds ${this.limits.maxTextBytes} bytes`, at);
-    }
     frame.element.text += value;
     const content = frame.content;
     if (content) {
@@ -336,22 +356,30 @@ class Reader {
   /** Character data from pos up to `end` (exclusive) as a text node. */
   private text(end: number): void {
     const start = this.pos;
-    const { value, bytes } = this.characterData(start, end, false);
+    const budget = this.textBudget();
+    const { value, bytes } = this.characterData(start, end, false, budget);
+    if (bytes > budget) this.refuseTextNode(start);
     this.pos = end;
-    this.appendText(value, bytes, start);
+    this.appendText(value, bytes);
   }
 
   /**
    * Character data in [start, end): references decoded, every character checked and counted in UTF-8 bytes,
    * line ends normalized (XML 1.0 §2.11) and, in an attribute value, each literal whitespace character made
-   * a space (§3.3.3; a CR LF pair counts once).
+   * a space (§3.3.3; a CR LF pair counts once). It stops as soon as more than `budget` bytes are decoded, for
+   * the caller to refuse: an oversized run costs no more than the cap, however long it is.
    */
-  private characterData(start: number, end: number, inAttribute: boolean): { value: string; bytes: number } {
+  private characterData(
+    start: number,
+    end: number,
+    inAttribute: boolean,
+    budget: number,
+  ): { value: string; bytes: number } {
     const src = this.src;
     let out = '';
     let chunk = start;
     let bytes = 0;
-    for (let i = start; i < end; i++) {
+    for (let i = start; i < end && bytes <= budget; i++) {
       const c = src.charCodeAt(i);
       if (c >= 0x20 && c < 0x80) {
         bytes++;
@@ -455,13 +483,15 @@ class Reader {
     const start = this.pos + 9;
     const end = src.indexOf(']]>', start);
     if (end === -1) this.fail('not-well-formed', 'unterminated CDATA section');
+    const budget = this.textBudget();
     let bytes = 0;
-    for (let i = start; i < end; i++) {
+    for (let i = start; i < end && bytes <= budget; i++) {
       const c = src.charCodeAt(i);
       bytes += c >= 0x20 && c < 0x80 ? 1 : this.charBytes(c, i, end);
       if (c >= 0xd800 && c <= 0xdbff) i++;
     }
-    this.appendText(src.slice(start, end).replace(/\r\n?/g, '\n'), bytes, this.pos);
+    if (bytes > budget) this.refuseTextNode(this.pos);
+    this.appendText(src.slice(start, end).replace(/\r\n?/g, '\n'), bytes);
     this.pos = end + 3;
   }
 
@@ -558,7 +588,7 @@ class Reader {
     const start = this.pos + 1;
     const end = src.indexOf(quote === QUOTE ? '"' : "'", start);
     if (end === -1) this.fail('not-well-formed', 'unterminated attribute value');
-    const { value, bytes } = this.characterData(start, end, true);
+    const { value, bytes } = this.characterData(start, end, true, this.limits.maxTextBytes);
     if (bytes > this.limits.maxTextBytes)
       this.fail('text-limit', `an attribute value exceeds ${this.limits.maxTextBytes} bytes`, start);
     this.pos = end + 1;

@@ -1,9 +1,9 @@
 /**
  * XSD 1.0 schema documents → SchemaModel. Pure: the caller hands in the text of every file of the set.
- * It covers the constructs the OpenADR 2.0b schema set uses (and refuses anything else loudly, so a
- * schema change cannot be silently half-understood).
+ * It covers the constructs of the schema sets it was written for (OpenADR 2.0b) and refuses anything else
+ * loudly, so a schema change cannot be silently half-understood.
  */
-import { lookupNamespace, readXml, type XmlElement } from '../xml/reader';
+import { lookupNamespace, readXml, type XmlElement } from '../reader';
 import { BUILTIN_TYPES, checkBuiltin } from './builtins';
 import { buildAutomaton, type Particle } from './content-model';
 import type {
@@ -22,7 +22,13 @@ import { nameKey } from './model';
 import { compileXsdPattern } from './pattern';
 
 const XS = 'http://www.w3.org/2001/XMLSchema';
-const SCHEMA_LIMITS = { maxDepth: 256, maxElements: 1_000_000, maxTextBytes: 16 * 1024 * 1024 };
+/** Schema files are the caller's own, not untrusted input: the caps only stop a runaway. */
+const SCHEMA_LIMITS = {
+  maxDepth: 256,
+  maxElements: 1_000_000,
+  maxTextBytes: 16 * 1024 * 1024,
+  maxCommentBytes: 16 * 1024 * 1024,
+};
 
 export class XsdCompileError extends Error {
   override readonly name = 'XsdCompileError';

@@ -1,12 +1,13 @@
 /**
- * XML-2: turning a request body into text. The charset of the Content-Type wins, else the encoding of the
- * XML declaration, else UTF-8. Only the three charsets TR-4 step 4 admits are supported.
+ * Turning a received body into text. The charset of the Content-Type wins, else the encoding of the XML
+ * declaration, else UTF-8. Only UTF-8, US-ASCII and ISO-8859-1 are supported: the XML-based protocols we
+ * serve ask for no others, and every other one would need a decoder of its own.
  */
 import { XmlReadError } from './reader';
 
 export type XmlCharset = 'utf-8' | 'us-ascii' | 'iso-8859-1';
 
-/** TR-4 step 4 names exactly these charsets for the Content-Type (case-insensitive); anything else is 415. */
+/** The Content-Type charsets taken (case-insensitive): their exact names only, as HTTP labels them. */
 const CONTENT_TYPE_CHARSETS: ReadonlyMap<string, XmlCharset> = new Map([
   ['utf-8', 'utf-8'],
   ['us-ascii', 'us-ascii'],
@@ -23,7 +24,7 @@ const DECLARED_ENCODINGS: ReadonlyMap<string, XmlCharset> = new Map([
   ['iso-latin-1', 'iso-8859-1'],
 ]);
 
-/** The supported charset a Content-Type charset parameter names, or undefined (HTTP 415, TR-4 step 4). */
+/** The supported charset a Content-Type charset parameter names, or undefined (an HTTP server answers 415). */
 export function xmlCharset(label: string): XmlCharset | undefined {
   return CONTENT_TYPE_CHARSETS.get(label.trim().toLowerCase());
 }

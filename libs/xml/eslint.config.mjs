@@ -1,0 +1,3 @@
+import baseConfig, { pureSource } from '../../eslint.config.mjs';
+
+export default [...baseConfig, ...pureSource];

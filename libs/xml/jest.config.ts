@@ -1,0 +1,4 @@
+export default {
+  displayName: 'xml',
+  preset: '../../jest.preset.js',
+};
