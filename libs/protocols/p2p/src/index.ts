@@ -1,5 +1,5 @@
 // Units, errors and the rounding rule (§1, §7)
-export { P2PError, type P2PErrorCode } from './error';
+export { P2PError, type P2PErrorCode } from './errors';
 export {
   kwhToWh,
   parseScaledDecimal,

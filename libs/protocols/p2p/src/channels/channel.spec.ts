@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { P2PError } from '../error';
+import { P2PError } from '../errors';
 import {
   sameSideKeyHash,
   sideKeyHash,

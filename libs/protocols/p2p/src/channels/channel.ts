@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, sign, timingSafeEqual, verify } from 'node:crypto';
-import { P2PError } from '../error';
+import { P2PError } from '../errors';
 
 /** P2P-U3: registration ids, `gridId` and `producerId`. */
 export const REGISTRATION_ID = /^[A-Za-z0-9._~-]{8,128}$/;
@@ -53,7 +53,7 @@ const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
 function signingKey(seed: string) {
   const raw = Buffer.from(seed, 'base64url');
   if (raw.length !== 32)
-    throw new P2PError('invalid-config', 'the grid signing key must be a base64url 32-byte Ed25519 seed.');
+    throw new P2PError('INVALID_CONFIG', 'the grid signing key must be a base64url 32-byte Ed25519 seed.');
   return createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, raw]), format: 'der', type: 'pkcs8' });
 }
 
@@ -74,7 +74,7 @@ const VERIFICATION_KEY = /^[A-Za-z0-9_-]{43}$/;
 export function verifyPaymentRequest(valueBytes: Uint8Array, signature: string, key: string): boolean {
   if (!VERIFICATION_KEY.test(key))
     throw new P2PError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       'a verification key is a raw Ed25519 public key in 43 base64url characters (P2P-CH5).',
     );
   const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: key }, format: 'jwk' });

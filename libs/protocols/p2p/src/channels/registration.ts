@@ -1,4 +1,4 @@
-import { P2PError } from '../error';
+import { P2PError } from '../errors';
 import { type Span } from '../time/interval';
 
 /** A period during which a registration is active: `[from, until)`, `until` null while it lasts. */
@@ -38,7 +38,7 @@ export class Registry<R extends string = string> {
   register(id: string, role: R, at: number, streamKey: string = id): Registration<R> {
     const holder = this.byStream.get(streamKey);
     if (holder && holder.id !== id)
-      throw new P2PError('invalid-state', `Channel '${streamKey}' is already registered to '${holder.id}'.`);
+      throw new P2PError('INVALID_STATE', `Channel '${streamKey}' is already registered to '${holder.id}'.`);
     const known = this.byId.get(id);
     const registration = known ?? { id, role, streamKey, periods: [] };
     if (known && known.streamKey !== streamKey) this.byStream.delete(known.streamKey);

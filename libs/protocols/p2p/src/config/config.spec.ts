@@ -7,7 +7,7 @@ import {
   PROFILE_DEFAULTS,
   resolveConfig,
 } from './config';
-import { P2PError } from '../error';
+import { P2PError } from '../errors';
 
 describe('P2P-CFG configuration and profiles', () => {
   it('P2P-CFG: community is the default profile with the §16 defaults', () => {
@@ -163,7 +163,7 @@ describe('P2P-CFG configuration and profiles', () => {
     }
     expect(error).toBeInstanceOf(P2PError);
     const message = (error as P2PError).message;
-    expect((error as P2PError).code).toBe('invalid-config');
+    expect((error as P2PError).code).toBe('INVALID_CONFIG');
     for (const part of [
       'P2P-T1',
       'more than 3 fraction digits',

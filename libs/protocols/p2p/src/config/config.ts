@@ -1,4 +1,4 @@
-import { P2PError } from '../error';
+import { P2PError } from '../errors';
 import { type Bounds, checkIntervalMs, type SpanLimits } from '../time/interval';
 import {
   type GridFee,
@@ -201,7 +201,7 @@ export function resolveConfig(profile: Profile, overrides: Partial<Omit<P2PConfi
 export function validateConfig(config: P2PConfig): P2PConfig {
   const problems = configProblems(config);
   if (problems.length > 0)
-    throw new P2PError('invalid-config', `Invalid P2P configuration:\n- ${problems.join('\n- ')}`);
+    throw new P2PError('INVALID_CONFIG', `Invalid P2P configuration:\n- ${problems.join('\n- ')}`);
   return config;
 }
 
@@ -374,6 +374,6 @@ export function configFromEnv(env: Env): P2PConfig {
   };
   const problems = [...read.problems, ...configProblems(config)];
   if (problems.length > 0)
-    throw new P2PError('invalid-config', `Invalid P2P configuration:\n- ${problems.join('\n- ')}`);
+    throw new P2PError('INVALID_CONFIG', `Invalid P2P configuration:\n- ${problems.join('\n- ')}`);
   return config;
 }

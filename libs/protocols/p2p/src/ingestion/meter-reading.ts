@@ -1,4 +1,4 @@
-import { P2PError } from '../error';
+import { P2PError } from '../errors';
 import { type StreamRecord } from './ingestion';
 import { type Bounds, boundsOf, type RejectionReason, readSpan } from '../time/interval';
 import { type Quality } from './quality';

@@ -1,4 +1,4 @@
-import { P2PError } from '../error';
+import { P2PError } from '../errors';
 import { exactPrice, type ExactPrice, floorPrice, formatExactPrice } from '../units/exact-price';
 import { addSafe, toSafeNumber } from '../units/units';
 
@@ -41,7 +41,7 @@ export function pricingRule(id: string, tariff: { consumerPricePerMWh: number; f
     case 'blueprint-weighted@1':
       return { name: 'blueprint-weighted', version: 1, params: { fee: tariff.fee } };
     default:
-      throw new P2PError('invalid-config', `pricing rule '${id}' is not one of ${PRICING_RULE_IDS.join(', ')}.`);
+      throw new P2PError('INVALID_CONFIG', `pricing rule '${id}' is not one of ${PRICING_RULE_IDS.join(', ')}.`);
   }
 }
 

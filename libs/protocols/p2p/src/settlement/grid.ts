@@ -1,6 +1,6 @@
 import { compareIds } from '../units/id-order';
 import { type P2PConfig } from '../config/config';
-import { P2PError } from '../error';
+import { P2PError } from '../errors';
 import { DueIntervals } from '../time/due-intervals';
 import { type BoundIngestion, changedSpan, StreamBook, type StreamRecord } from '../ingestion/ingestion';
 import { isFinalAt, type Span } from '../time/interval';
@@ -110,7 +110,7 @@ export class Grid {
   register(id: string, role: Role, at: number, streamKey: string = id): void {
     const known = this.registry.get(id);
     if (known && known.role !== role)
-      throw new P2PError('invalid-state', `Registration '${id}' cannot change its itemType.`);
+      throw new P2PError('INVALID_STATE', `Registration '${id}' cannot change its itemType.`);
     this.registry.register(id, role, at, streamKey);
   }
 
@@ -180,7 +180,7 @@ export class Grid {
    * payment requests → payout step. `asOf` must not precede the previous run's.
    */
   run(asOf: number): SettlementRunResult {
-    if (asOf < this.lastAsOf) throw new P2PError('invalid-state', 'asOf must not precede the previous run.');
+    if (asOf < this.lastAsOf) throw new P2PError('INVALID_STATE', 'asOf must not precede the previous run.');
     this.lastAsOf = asOf;
     const runNo = ++this.runNo;
     const { config } = this.options;

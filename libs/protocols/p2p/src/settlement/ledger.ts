@@ -1,4 +1,4 @@
-import { P2PError } from '../error';
+import { P2PError } from '../errors';
 import { floorWithCarry } from '../units/rounding';
 import { addSafe, toSafeNumber } from '../units/units';
 
@@ -126,7 +126,7 @@ export class Ledger {
       account = newAccount(id, role);
       this.accounts.set(id, account);
     } else if (account.role !== role) {
-      throw new P2PError('invalid-state', `member '${id}' is a ${account.role}, not a ${role}.`);
+      throw new P2PError('INVALID_STATE', `member '${id}' is a ${account.role}, not a ${role}.`);
     }
     return account;
   }

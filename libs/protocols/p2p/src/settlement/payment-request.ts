@@ -1,4 +1,4 @@
-import { P2PError } from '../error';
+import { P2PError } from '../errors';
 import { type ConsumerAccount, type LedgerEntry, outstanding, unrequested } from './ledger';
 import { addSafe, thousandthsToDecimal } from '../units/units';
 
@@ -44,7 +44,7 @@ export function issuePaymentRequest(
   issuedAt: number,
 ): PaymentRequestValue | null {
   if (!Number.isSafeInteger(terms.requestMinAmount) || terms.requestMinAmount < 1) {
-    throw new P2PError('invalid-config', `requestMinAmount must be an integer ≥ 1, got ${terms.requestMinAmount}.`);
+    throw new P2PError('INVALID_CONFIG', `requestMinAmount must be an integer ≥ 1, got ${terms.requestMinAmount}.`);
   }
   const owed = unrequested(account);
   if (owed < terms.requestMinAmount) return null;
@@ -53,7 +53,7 @@ export function issuePaymentRequest(
   // unrequested amount always has entries behind it.
   if (covered.length === 0)
     throw new P2PError(
-      'invalid-state',
+      'INVALID_STATE',
       `consumer '${account.id}' has ${owed} unrequested but no entries after seq ${account.requestedThroughSeq}.`,
     );
   let usageWh = 0;

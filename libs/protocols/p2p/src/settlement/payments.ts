@@ -1,4 +1,4 @@
-import { P2PError } from '../error';
+import { P2PError } from '../errors';
 import { type ConsumerAccount } from './ledger';
 import { type PaymentEvent, type Transfer } from './payment-records';
 import { addSafe } from '../units/units';
@@ -70,7 +70,7 @@ export class PaymentsLedger {
     // §3.4 (the topic's schema): an amount is an integer > 0.
     if (!Number.isSafeInteger(event.amount) || event.amount <= 0)
       throw new P2PError(
-        'invalid-argument',
+        'INVALID_ARGUMENT',
         `payment '${event.paymentId}' has amount ${String(event.amount)}; it must be an integer > 0.`,
       );
     // Checked before the paymentId lookup, so a confirmation in another currency cannot confirm one sent in the grid's.
@@ -109,10 +109,10 @@ export class PaymentsLedger {
   /** The operator allocates an unallocated payment to a consumer (§14.1; fails if already allocated). */
   allocate(paymentId: string, consumerId: string): Payment {
     const payment = this.payments.get(paymentId);
-    if (!payment) throw new P2PError('invalid-argument', `payment '${paymentId}' is unknown.`);
+    if (!payment) throw new P2PError('INVALID_ARGUMENT', `payment '${paymentId}' is unknown.`);
     if (payment.consumerId !== null)
-      throw new P2PError('invalid-state', `payment '${paymentId}' is already allocated to '${payment.consumerId}'.`);
-    if (!this.consumerAccount(consumerId)) throw new P2PError('invalid-argument', `'${consumerId}' is not a consumer.`);
+      throw new P2PError('INVALID_STATE', `payment '${paymentId}' is already allocated to '${payment.consumerId}'.`);
+    if (!this.consumerAccount(consumerId)) throw new P2PError('INVALID_ARGUMENT', `'${consumerId}' is not a consumer.`);
     this.allocateTo(payment, consumerId, undefined);
     if (payment.confirmedAt !== null) this.countReceived(payment, consumerId);
     return payment;

@@ -1,5 +1,5 @@
 import { compareIds } from '../units/id-order';
-import { P2PError } from '../error';
+import { P2PError } from '../errors';
 import { type PayoutSentValue } from './payment-records';
 import { addSafe, wholeChunks } from '../units/units';
 
@@ -97,7 +97,7 @@ export function poolPayoutStep(
   if (!(asOf - pool.lastPayoutStep > terms.payoutThrottleMs)) return null;
   const received = takeReceived();
   if (!Number.isSafeInteger(received) || received < 0)
-    throw new P2PError('invalid-argument', `received must be a non-negative integer, got ${received}.`);
+    throw new P2PError('INVALID_ARGUMENT', `received must be a non-negative integer, got ${received}.`);
   const cumReceived = addSafe(pool.cumReceived, received, 'cumReceived');
   const cutTotal = Number((BigInt(cumReceived) * BigInt(terms.poolGridShareBps)) / 10_000n);
   const cut = cutTotal - pool.cutTotal;

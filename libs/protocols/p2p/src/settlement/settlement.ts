@@ -2,7 +2,7 @@ import { type MemberStatus } from '../aggregation/aggregation';
 import { compareIds } from '../units/id-order';
 import { sha256Hex } from '../units/canonical-json';
 import { type Allocation, type BilledEnergy, configuredRule, type P2PConfig } from '../config/config';
-import { P2PError } from '../error';
+import { P2PError } from '../errors';
 import { type ProducerIntervalData, type StreamIntervalData } from '../aggregation/interval-data';
 import { type EntryDraft, type EntryKind, type Ledger, type LedgerEntry, type Role } from './ledger';
 import { type IntervalPrices, intervalPrices, type PricedOutput, type PricingRule } from '../pricing/pricing';
@@ -291,7 +291,7 @@ export function settleInterval(args: {
     for (const [id, position] of previous.positions) {
       if (!ids.has(id) && !isEmptyPosition(position)) {
         throw new P2PError(
-          'invalid-state',
+          'INVALID_STATE',
           `inputs of interval ${intervalStart} leave out '${id}', whose entries an earlier record posted (pass that record's state as settlementInputs' settled).`,
         );
       }

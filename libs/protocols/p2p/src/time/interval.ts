@@ -1,4 +1,4 @@
-import { P2PError } from '../error';
+import { P2PError } from '../errors';
 import { largestRemainder } from '../units/rounding';
 import { requireSafeInteger } from '../units/units';
 
@@ -30,7 +30,7 @@ export function checkIntervalMs(intervalMs: number): string | null {
 
 function requireIntervalMs(intervalMs: number): number {
   const problem = checkIntervalMs(intervalMs);
-  if (problem) throw new P2PError('invalid-config', problem);
+  if (problem) throw new P2PError('INVALID_CONFIG', problem);
   return intervalMs;
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { P2PError } from '../error';
+import { P2PError } from '../errors';
 
 /**
  * RFC 8785 (JSON Canonicalization Scheme) for the JSON values settlement inputs consist of: object members
@@ -9,7 +9,7 @@ import { P2PError } from '../error';
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new P2PError('invalid-argument', `canonical JSON has no form for ${value}.`);
+    if (!Number.isFinite(value)) throw new P2PError('INVALID_ARGUMENT', `canonical JSON has no form for ${value}.`);
     return JSON.stringify(value);
   }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -25,7 +25,7 @@ export function canonicalJson(value: unknown): string {
     }
     return `${out}}`;
   }
-  throw new P2PError('invalid-argument', `canonical JSON has no form for a ${typeof value}.`);
+  throw new P2PError('INVALID_ARGUMENT', `canonical JSON has no form for a ${typeof value}.`);
 }
 
 /** Hex SHA-256 of canonical JSON text. */

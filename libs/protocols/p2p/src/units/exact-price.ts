@@ -1,4 +1,4 @@
-import { P2PError } from '../error';
+import { P2PError } from '../errors';
 import { floorDiv } from './units';
 
 /** A derived price per MWh before flooring (P2P-PR1 `exact`): a reduced fraction with a positive denominator. */
@@ -15,7 +15,7 @@ function gcd(a: bigint, b: bigint): bigint {
 }
 
 export function exactPrice(num: bigint, den: bigint): ExactPrice {
-  if (den <= 0n) throw new P2PError('invalid-argument', `a price fraction needs a positive denominator, got ${den}.`);
+  if (den <= 0n) throw new P2PError('INVALID_ARGUMENT', `a price fraction needs a positive denominator, got ${den}.`);
   const divisor = gcd(num, den);
   return { num: num / divisor, den: den / divisor };
 }

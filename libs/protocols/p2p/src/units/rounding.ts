@@ -1,4 +1,4 @@
-import { P2PError } from '../error';
+import { P2PError } from '../errors';
 import { floorDiv } from './units';
 
 /** The result of one R1 step: the whole part taken now and the carry that travels forward. */
@@ -13,8 +13,8 @@ export interface CarryStep {
  * within one unit of the exact total.
  */
 export function floorWithCarry(carry: bigint, amount: bigint, q: bigint): CarryStep {
-  if (q <= 0n) throw new P2PError('invalid-argument', `R1 divisor must be positive, got ${q}.`);
-  if (carry < 0n || carry >= q) throw new P2PError('invalid-state', `R1 carry ${carry} is outside [0, ${q}).`);
+  if (q <= 0n) throw new P2PError('INVALID_ARGUMENT', `R1 divisor must be positive, got ${q}.`);
+  if (carry < 0n || carry >= q) throw new P2PError('INVALID_STATE', `R1 carry ${carry} is outside [0, ${q}).`);
   const x = carry + amount;
   const part = floorDiv(x, q);
   return { part, carry: x - part * q };
@@ -30,14 +30,14 @@ const SAFE = Number.MAX_SAFE_INTEGER;
  */
 export function largestRemainder(total: number, weights: readonly number[]): number[] {
   if (!Number.isSafeInteger(total) || total < 0)
-    throw new P2PError('invalid-argument', `R2 total must be a non-negative integer, got ${total}.`);
+    throw new P2PError('INVALID_ARGUMENT', `R2 total must be a non-negative integer, got ${total}.`);
   let sum = 0;
   for (const w of weights) {
     if (!Number.isSafeInteger(w) || w < 0)
-      throw new P2PError('invalid-argument', `R2 weights must be non-negative integers, got ${w}.`);
+      throw new P2PError('INVALID_ARGUMENT', `R2 weights must be non-negative integers, got ${w}.`);
     sum += w;
   }
-  if (!Number.isSafeInteger(sum)) throw new P2PError('unsafe-integer', `R2 weights sum beyond ${SAFE}.`);
+  if (!Number.isSafeInteger(sum)) throw new P2PError('UNSAFE_INTEGER', `R2 weights sum beyond ${SAFE}.`);
   const parts = new Array<number>(weights.length).fill(0);
   if (sum === 0 || total === 0) return parts;
   const remainders = new Array<number | bigint>(weights.length);

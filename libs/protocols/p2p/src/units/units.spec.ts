@@ -1,4 +1,4 @@
-import { P2PError } from '../error';
+import { P2PError } from '../errors';
 import {
   kwhToWh,
   parseScaledDecimal,

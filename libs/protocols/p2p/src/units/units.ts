@@ -1,4 +1,4 @@
-import { P2PError } from '../error';
+import { P2PError } from '../errors';
 
 /**
  * P2P-U1/U2: energy (Wh), money (minor units) and prices (minor units per MWh) are integers. `number` carries
@@ -8,7 +8,7 @@ import { P2PError } from '../error';
 export function requireSafeInteger(value: number, name: string): number {
   if (!Number.isSafeInteger(value)) {
     throw new P2PError(
-      'unsafe-integer',
+      'UNSAFE_INTEGER',
       `${name} must be an integer within ±${Number.MAX_SAFE_INTEGER}, got ${String(value)}.`,
     );
   }
@@ -25,7 +25,7 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 /** A BigInt result converted back to a safe integer `number`, or a clear failure. */
 export function toSafeNumber(value: bigint, name: string): number {
   if (value > MAX_SAFE || value < -MAX_SAFE) {
-    throw new P2PError('unsafe-integer', `${name} exceeds ±${Number.MAX_SAFE_INTEGER}: ${value}.`);
+    throw new P2PError('UNSAFE_INTEGER', `${name} exceeds ±${Number.MAX_SAFE_INTEGER}: ${value}.`);
   }
   return Number(value);
 }
@@ -42,13 +42,13 @@ const MAX_DECIMAL_LENGTH = 100;
  */
 export function parseScaledDecimal(value: string | number, fractionDigits: number, name: string): number {
   if (typeof value === 'number' ? !Number.isFinite(value) : typeof value !== 'string') {
-    throw new P2PError('invalid-decimal', `${name} must be a finite decimal, got ${String(value)}.`);
+    throw new P2PError('INVALID_DECIMAL', `${name} must be a finite decimal, got ${String(value)}.`);
   }
   const text = typeof value === 'number' ? String(value) : value.trim();
   if (text.length > MAX_DECIMAL_LENGTH)
-    throw new P2PError('invalid-decimal', `${name} is longer than ${MAX_DECIMAL_LENGTH} characters.`);
+    throw new P2PError('INVALID_DECIMAL', `${name} is longer than ${MAX_DECIMAL_LENGTH} characters.`);
   const match = DECIMAL.exec(text);
-  if (!match) throw new P2PError('invalid-decimal', `${name} must be a decimal number, got '${text}'.`);
+  if (!match) throw new P2PError('INVALID_DECIMAL', `${name} must be a decimal number, got '${text}'.`);
   const [, sign, whole, fraction = '', exponentText = '0'] = match;
   // value = digits × 10^(exponent − fraction.length); scaled = digits × 10^shift
   const digits = BigInt(`${whole}${fraction}`);
@@ -58,13 +58,13 @@ export function parseScaledDecimal(value: string | number, fractionDigits: numbe
     scaled = 0n;
   } else if (shift >= 0) {
     // 10^400 is beyond any safe integer; the bound keeps a huge exponent from building a huge BigInt.
-    if (shift > 400) throw new P2PError('unsafe-integer', `${name} is too large: '${text}'.`);
+    if (shift > 400) throw new P2PError('UNSAFE_INTEGER', `${name} is too large: '${text}'.`);
     scaled = digits * 10n ** BigInt(shift);
   } else {
     // Non-zero digits below 10^(−shift) cannot be a multiple of it: refuse before building the divisor.
     const divisor = -shift > whole.length + fraction.length ? 0n : 10n ** BigInt(-shift);
     if (divisor === 0n || digits % divisor !== 0n) {
-      throw new P2PError('invalid-decimal', `${name} has more than ${fractionDigits} fraction digits: '${text}'.`);
+      throw new P2PError('INVALID_DECIMAL', `${name} has more than ${fractionDigits} fraction digits: '${text}'.`);
     }
     scaled = digits / divisor;
   }
@@ -103,6 +103,6 @@ export function floorDiv(a: bigint, b: bigint): bigint {
 export function wholeChunks(amount: number, chunk: number): number {
   requireSafeInteger(amount, 'amount');
   if (!Number.isSafeInteger(chunk) || chunk < 1)
-    throw new P2PError('invalid-argument', `a chunk must be an integer ≥ 1, got ${chunk}.`);
+    throw new P2PError('INVALID_ARGUMENT', `a chunk must be an integer ≥ 1, got ${chunk}.`);
   return amount <= 0 ? 0 : amount - (amount % chunk);
 }

@@ -1,5 +1,5 @@
 /*
- * The S2 message catalogue of RULES.md §2.3 and the control types of §2.4: who may send what, and which
+ * The S2 message catalog of RULES.md §2.3 and the control types of §2.4: who may send what, and which
  * family a control type activates. The sender lists are the AsyncAPI `publish` lists (26 types for the RM,
  * 13 for the CEM, 4 of them in both); S2-DIRECTION uses exactly these.
  */

@@ -1,6 +1,9 @@
-/** What went wrong, in the protocol's own terms. */
+/**
+ * What went wrong, in the protocol's own terms. UPPER_SNAKE like every flexgrid lib's codes (PowerMatcher's are its
+ * wire codes); the P2P SPEC puts none of these on the wire, its HTTP answers carry only a message (P2P-H1).
+ */
 export type P2PErrorCode =
-  'invalid-decimal' | 'unsafe-integer' | 'invalid-config' | 'invalid-argument' | 'invalid-state';
+  'INVALID_DECIMAL' | 'UNSAFE_INTEGER' | 'INVALID_CONFIG' | 'INVALID_ARGUMENT' | 'INVALID_STATE';
 
 /**
  * The one error type of the lib. Rejections that the protocol expects (a reading outside its window, an

@@ -1,10 +1,10 @@
-import { familyOf, FAMILY_OF_CONTROL_TYPE, isUsableId, MESSAGE_TYPES, maySend, REVOCABLE_OBJECTS } from './catalogue';
+import { familyOf, FAMILY_OF_CONTROL_TYPE, isUsableId, MESSAGE_TYPES, maySend, REVOCABLE_OBJECTS } from './catalog';
 import { typeSchemas } from './schemas';
 
 const enumOf = (title: string) =>
   (typeSchemas.find((schema) => (schema as { title?: string }).title === title) as { enum: string[] }).enum;
 
-describe('message catalogue (§2.3, §2.4)', () => {
+describe('message catalog (§2.3, §2.4)', () => {
   it('lets the RM send 26 types and the CEM 13, four of them both', () => {
     const rm = MESSAGE_TYPES.filter((type) => maySend('RM', type));
     const cem = MESSAGE_TYPES.filter((type) => maySend('CEM', type));
