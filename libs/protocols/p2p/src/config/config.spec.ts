@@ -1,17 +1,19 @@
 import {
   CONFIG_VARIABLES,
-  configFromEnv,
+  configFromSettings,
   configuredRule,
   lagWarning,
   type P2PConfig,
+  type P2PSettings,
   PROFILE_DEFAULTS,
   resolveConfig,
 } from './config';
+import { type PricingRuleId } from '../pricing/pricing';
 import { P2PError } from '../errors';
 
 describe('P2P-CFG configuration and profiles', () => {
   it('P2P-CFG: community is the default profile with the §16 defaults', () => {
-    const config = configFromEnv({});
+    const config = configFromSettings({});
     expect(config).toEqual(PROFILE_DEFAULTS.community);
     expect(config).toMatchObject({
       intervalMs: 900_000,
@@ -46,7 +48,7 @@ describe('P2P-CFG configuration and profiles', () => {
   });
 
   it('P2P-CFG: the poc profile', () => {
-    expect(configFromEnv({ P2P_PROFILE: 'poc' })).toMatchObject({
+    expect(configFromSettings({ profile: 'poc' })).toMatchObject({
       intervalMs: 30_000,
       wireBounds: 'inclusive',
       producerGateClosureMs: 120_000,
@@ -71,19 +73,19 @@ describe('P2P-CFG configuration and profiles', () => {
     });
   });
 
-  it('P2P-CFG: every constant is overridable by its own variable; prices per kWh with ≤ 3 fraction digits', () => {
-    const config = configFromEnv({
-      P2P_PROFILE: 'community',
-      P2P_INTERVAL_MS: '10000',
-      P2P_PRODUCER_GATE_CLOSURE_MS: '2000',
-      P2P_GRID_GATE_CLOSURE_MS: '4000',
-      P2P_CONSUMER_PRICE_PER_KWH: '25.125',
-      P2P_GRID_FEE_KIND: 'bps',
-      P2P_GRID_FEE_BPS: '2000',
-      P2P_PRICING_RULE: 'blueprint-weighted@1',
-      P2P_IDLE_RESET_MS: 'none',
-      P2P_STORAGE_ALLOW_UNSECURED: 'true',
-      P2P_CURRENCY: 'CHF',
+  it('P2P-CFG: every constant is overridable by its own setting; prices per kWh with ≤ 3 fraction digits', () => {
+    const config = configFromSettings({
+      profile: 'community',
+      intervalMs: 10_000,
+      producerGateClosureMs: 2000,
+      gridGateClosureMs: 4000,
+      consumerPricePerKwh: '25.125',
+      gridFeeKind: 'bps',
+      gridFeeBps: 2000,
+      pricingRule: 'blueprint-weighted@1',
+      idleResetMs: 'none',
+      storageAllowUnsecured: true,
+      currency: 'CHF',
     });
     expect(config).toMatchObject({
       intervalMs: 10_000,
@@ -94,69 +96,112 @@ describe('P2P-CFG configuration and profiles', () => {
       storageAllowUnsecured: true,
       currency: 'CHF',
     });
-    expect(CONFIG_VARIABLES).toContain('P2P_MAX_SPAN_MS');
   });
 
-  // One variable at a time over the community defaults: each reaches its own setting (§16, P2P_<NAME>).
-  const overrides: [string, string, Partial<P2PConfig>][] = [
-    ['P2P_PROFILE', 'poc', { profile: 'poc', intervalMs: 30_000 }],
-    ['P2P_INTERVAL_MS', '60000', { intervalMs: 60_000 }],
-    ['P2P_WIRE_BOUNDS', 'inclusive', { wireBounds: 'inclusive' }],
-    ['P2P_PRODUCER_GATE_CLOSURE_MS', '1000', { producerGateClosureMs: 1000 }],
-    ['P2P_GRID_GATE_CLOSURE_MS', '700000', { gridGateClosureMs: 700_000 }],
-    ['P2P_FINAL_AFTER_MS', '5', { finalAfterMs: 5 }],
-    ['P2P_AGGREGATE_EVERY_MS', '7', { aggregateEveryMs: 7 }],
-    ['P2P_SETTLE_EVERY_MS', '8', { settleEveryMs: 8 }],
-    ['P2P_PRICING_RULE', 'blueprint-average@1', { pricingRule: 'blueprint-average@1' }],
-    ['P2P_CONSUMER_PRICE_PER_KWH', '30', { consumerPricePerMWh: 30_000 }],
-    ['P2P_PRODUCER_PRICE_PER_KWH', '21.5', { producerPricePerMWh: 21_500 }],
-    ['P2P_GRID_FEE_KIND', 'perKwh', { gridFee: { kind: 'perKwh', perMWh: 5000 } }],
-    ['P2P_GRID_FEE_PER_KWH', '4.25', { gridFee: { kind: 'perKwh', perMWh: 4250 } }],
-    ['P2P_BILLED_ENERGY', 'usage', { billedEnergy: 'usage' }],
-    ['P2P_BILLING_UNIT_WH', '1000', { billingUnitWh: 1000 }],
-    ['P2P_ALLOCATION', 'all-time-share', { allocation: 'all-time-share' }],
-    ['P2P_POOL_GRID_SHARE_BPS', '1500', { poolGridShareBps: 1500 }],
-    ['P2P_PAYOUT_CHUNK', '5', { payoutChunk: 5 }],
-    ['P2P_PAYOUT_THROTTLE_MS', '100', { payoutThrottleMs: 100 }],
-    ['P2P_REQUEST_MIN_AMOUNT', '2', { requestMinAmount: 2 }],
-    ['P2P_PAYOUT_MIN_AMOUNT', '3', { payoutMinAmount: 3 }],
-    ['P2P_CURRENCY', 'CHF', { currency: 'CHF' }],
-    ['P2P_CURRENCY_DIGITS', '3', { currencyDigits: 3 }],
-    ['P2P_WALLET_PAYMENT_CHUNK', '25', { walletPaymentChunk: 25 }],
-    ['P2P_IDLE_RESET_MS', '150000', { idleResetMs: 150_000 }],
-    ['P2P_STORAGE_ALLOW_UNSECURED', 'true', { storageAllowUnsecured: true }],
-    ['P2P_MIN_TIMESTAMP_MS', '0', { minTimestampMs: 0 }],
-    ['P2P_MAX_FUTURE_MS', '1', { maxFutureMs: 1 }],
-    ['P2P_MAX_LATE_MS', '2', { maxLateMs: 2 }],
-    ['P2P_MAX_SPAN_MS', '3', { maxSpanMs: 3 }],
+  it('P2P-CFG: a setting a reader hands over as undefined (its variable unset) keeps the profile default', () => {
+    expect(configFromSettings({ profile: 'poc', intervalMs: undefined, consumerPricePerKwh: undefined })).toEqual(
+      PROFILE_DEFAULTS.poc,
+    );
+  });
+
+  // One setting at a time over the community defaults: each reaches its own constant (§16, P2P_<NAME>).
+  const overrides: [keyof P2PSettings, P2PSettings[keyof P2PSettings], Partial<P2PConfig>][] = [
+    ['profile', 'poc', { profile: 'poc', intervalMs: 30_000 }],
+    ['intervalMs', 60_000, { intervalMs: 60_000 }],
+    ['wireBounds', 'inclusive', { wireBounds: 'inclusive' }],
+    ['producerGateClosureMs', 1000, { producerGateClosureMs: 1000 }],
+    ['gridGateClosureMs', 700_000, { gridGateClosureMs: 700_000 }],
+    ['finalAfterMs', 5, { finalAfterMs: 5 }],
+    ['aggregateEveryMs', 7, { aggregateEveryMs: 7 }],
+    ['settleEveryMs', 8, { settleEveryMs: 8 }],
+    ['pricingRule', 'blueprint-average@1', { pricingRule: 'blueprint-average@1' }],
+    ['consumerPricePerKwh', '30', { consumerPricePerMWh: 30_000 }],
+    ['producerPricePerKwh', '21.5', { producerPricePerMWh: 21_500 }],
+    ['gridFeeKind', 'perKwh', { gridFee: { kind: 'perKwh', perMWh: 5000 } }],
+    ['gridFeePerKwh', '4.25', { gridFee: { kind: 'perKwh', perMWh: 4250 } }],
+    ['billedEnergy', 'usage', { billedEnergy: 'usage' }],
+    ['billingUnitWh', 1000, { billingUnitWh: 1000 }],
+    ['allocation', 'all-time-share', { allocation: 'all-time-share' }],
+    ['poolGridShareBps', 1500, { poolGridShareBps: 1500 }],
+    ['payoutChunk', 5, { payoutChunk: 5 }],
+    ['payoutThrottleMs', 100, { payoutThrottleMs: 100 }],
+    ['requestMinAmount', 2, { requestMinAmount: 2 }],
+    ['payoutMinAmount', 3, { payoutMinAmount: 3 }],
+    ['currency', 'CHF', { currency: 'CHF' }],
+    ['currencyDigits', 3, { currencyDigits: 3 }],
+    ['walletPaymentChunk', 25, { walletPaymentChunk: 25 }],
+    ['idleResetMs', 150_000, { idleResetMs: 150_000 }],
+    ['storageAllowUnsecured', true, { storageAllowUnsecured: true }],
+    ['minTimestampMs', 0, { minTimestampMs: 0 }],
+    ['maxFutureMs', 1, { maxFutureMs: 1 }],
+    ['maxLateMs', 2, { maxLateMs: 2 }],
+    ['maxSpanMs', 3, { maxSpanMs: 3 }],
   ];
 
-  it.each(overrides)('P2P-CFG: %s=%s overrides its profile default', (name, value, expected) => {
-    expect(configFromEnv({ [name]: value })).toEqual({
+  it.each(overrides)('P2P-CFG: %s=%s overrides its profile default', (setting, value, expected) => {
+    expect(configFromSettings({ [setting]: value })).toEqual({
       ...PROFILE_DEFAULTS[expected.profile ?? 'community'],
       ...expected,
     });
   });
 
-  it('P2P-CFG: the table above covers every variable the lib reads; P2P_GRID_FEE_BPS comes with the bps kind', () => {
-    expect([...overrides.map(([name]) => name), 'P2P_GRID_FEE_BPS'].sort()).toEqual([...CONFIG_VARIABLES].sort());
-    expect(configFromEnv({ P2P_GRID_FEE_KIND: 'bps', P2P_GRID_FEE_BPS: '2000' }).gridFee).toEqual({
-      kind: 'bps',
-      bps: 2000,
-    });
+  it('P2P-CFG: the table above covers every setting; gridFeeBps comes with the bps kind', () => {
+    expect([...overrides.map(([setting]) => setting), 'gridFeeBps'].sort()).toEqual(
+      Object.keys(CONFIG_VARIABLES).sort(),
+    );
+    expect(configFromSettings({ gridFeeKind: 'bps', gridFeeBps: 2000 }).gridFee).toEqual({ kind: 'bps', bps: 2000 });
+  });
+
+  it('P2P-CFG: each setting has its own §16 variable, P2P_<NAME>', () => {
+    expect(Object.values(CONFIG_VARIABLES).sort()).toEqual(
+      [
+        'P2P_PROFILE',
+        'P2P_INTERVAL_MS',
+        'P2P_WIRE_BOUNDS',
+        'P2P_PRODUCER_GATE_CLOSURE_MS',
+        'P2P_GRID_GATE_CLOSURE_MS',
+        'P2P_FINAL_AFTER_MS',
+        'P2P_AGGREGATE_EVERY_MS',
+        'P2P_SETTLE_EVERY_MS',
+        'P2P_PRICING_RULE',
+        'P2P_CONSUMER_PRICE_PER_KWH',
+        'P2P_PRODUCER_PRICE_PER_KWH',
+        'P2P_GRID_FEE_KIND',
+        'P2P_GRID_FEE_PER_KWH',
+        'P2P_GRID_FEE_BPS',
+        'P2P_BILLED_ENERGY',
+        'P2P_BILLING_UNIT_WH',
+        'P2P_ALLOCATION',
+        'P2P_POOL_GRID_SHARE_BPS',
+        'P2P_PAYOUT_CHUNK',
+        'P2P_PAYOUT_THROTTLE_MS',
+        'P2P_REQUEST_MIN_AMOUNT',
+        'P2P_PAYOUT_MIN_AMOUNT',
+        'P2P_CURRENCY',
+        'P2P_CURRENCY_DIGITS',
+        'P2P_WALLET_PAYMENT_CHUNK',
+        'P2P_IDLE_RESET_MS',
+        'P2P_STORAGE_ALLOW_UNSECURED',
+        'P2P_MIN_TIMESTAMP_MS',
+        'P2P_MAX_FUTURE_MS',
+        'P2P_MAX_LATE_MS',
+        'P2P_MAX_SPAN_MS',
+      ].sort(),
+    );
   });
 
   it('P2P-CFG: invalid values stop the start with one message naming every problem', () => {
     let error: unknown;
     try {
-      configFromEnv({
-        P2P_INTERVAL_MS: '7000',
-        P2P_CONSUMER_PRICE_PER_KWH: '1.2345',
-        P2P_BILLED_ENERGY: 'all',
-        P2P_POOL_GRID_SHARE_BPS: '10000',
-        P2P_REQUEST_MIN_AMOUNT: '0',
-        P2P_PROFILE: 'poc',
-        P2P_MAX_LATE_MS: 'x',
+      configFromSettings({
+        intervalMs: 7000,
+        consumerPricePerKwh: '1.2345',
+        producerPricePerKwh: 'four',
+        poolGridShareBps: 10_000,
+        requestMinAmount: 0,
+        profile: 'poc',
+        maxLateMs: 1.5,
+        currency: 'EURO DOLLAR',
       });
     } catch (caught) {
       error = caught;
@@ -166,18 +211,19 @@ describe('P2P-CFG configuration and profiles', () => {
     expect((error as P2PError).code).toBe('INVALID_CONFIG');
     for (const part of [
       'P2P-T1',
-      'more than 3 fraction digits',
-      "P2P_BILLED_ENERGY must be one of matched, usage, got 'all'",
+      "P2P_CONSUMER_PRICE_PER_KWH has more than 3 fraction digits: '1.2345'",
+      "P2P_PRODUCER_PRICE_PER_KWH must be a decimal number, got 'four'",
       'poolGridShareBps',
       'requestMinAmount',
-      "P2P_MAX_LATE_MS must be an integer, got 'x'",
+      'maxLateMs must be an integer in [0, …], got 1.5',
+      "currency must be 1–16 letters or digits, got 'EURO DOLLAR'",
     ]) {
       expect(message).toContain(part);
     }
   });
 
   it('P2P-PR2: derived rules need billedEnergy matched and billingUnitWh 1; units > 1 need a fixed price', () => {
-    expect(() => configFromEnv({ P2P_PROFILE: 'poc', P2P_PRICING_RULE: 'blueprint-average@1' })).toThrow(
+    expect(() => configFromSettings({ profile: 'poc', pricingRule: 'blueprint-average@1' })).toThrow(
       /needs billedEnergy 'matched'/,
     );
     expect(() => resolveConfig('community', { pricingRule: 'blueprint-average@1', billedEnergy: 'usage' })).toThrow(
@@ -189,8 +235,11 @@ describe('P2P-CFG configuration and profiles', () => {
     expect(resolveConfig('community', { pricingRule: 'blueprint-weighted@1' }).pricingRule).toBe(
       'blueprint-weighted@1',
     );
-    expect(() => configFromEnv({ P2P_GRID_FEE_KIND: 'bps' })).toThrow(/P2P_GRID_FEE_BPS is required/);
-    expect(() => configFromEnv({ P2P_PRICING_RULE: 'magic@1' })).toThrow(/P2P_PRICING_RULE must be one of/);
+    expect(() => configFromSettings({ gridFeeKind: 'bps' })).toThrow(
+      /P2P_GRID_FEE_BPS is required with P2P_GRID_FEE_KIND=bps/,
+    );
+    // A reader that passes an unknown rule through unchecked still meets the lib's own check.
+    expect(() => configFromSettings({ pricingRule: 'magic@1' as PricingRuleId })).toThrow(/pricingRule must be one of/);
     expect(() => resolveConfig('community', { gridFee: { kind: 'perKwh', perMWh: 30_000 } })).toThrow(
       /producer price would be negative/,
     );

@@ -187,6 +187,10 @@ function configProblems(config: P2PConfig): string[] {
   return problems;
 }
 
+function invalidConfig(problems: string[]): P2PError {
+  return new P2PError('INVALID_CONFIG', `Invalid P2P configuration:\n- ${problems.join('\n- ')}`);
+}
+
 /** The configured pricing rule with its parameters, as settlements record it. */
 export function configuredRule(config: P2PConfig): PricingRule {
   return pricingRule(config.pricingRule, { consumerPricePerMWh: config.consumerPricePerMWh, fee: config.gridFee });
@@ -200,8 +204,7 @@ export function resolveConfig(profile: Profile, overrides: Partial<Omit<P2PConfi
 /** Fails with every problem at once, as a service start should (§16). */
 export function validateConfig(config: P2PConfig): P2PConfig {
   const problems = configProblems(config);
-  if (problems.length > 0)
-    throw new P2PError('INVALID_CONFIG', `Invalid P2P configuration:\n- ${problems.join('\n- ')}`);
+  if (problems.length > 0) throw invalidConfig(problems);
   return config;
 }
 
@@ -216,164 +219,113 @@ export function lagWarning(config: P2PConfig): string | null {
     : `grid gate closure ${config.gridGateClosureMs} ms should exceed producer gate closure + aggregation period (${needed} ms); producer output will arrive as late data.`;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+/**
+ * §16 as an operator writes it, every setting optional (its profile default applies): prices per kWh as decimal
+ * text, so they are read exactly (P2P-U1); the grid fee as its kind and amount; `none` turns the idle reset off.
+ * An app reads these from `CONFIG_VARIABLES` with the platform's config reader and passes them to
+ * `configFromSettings`; the lib itself never reads the environment.
+ */
+export type P2PSettings = Partial<
+  Omit<P2PConfig, 'consumerPricePerMWh' | 'producerPricePerMWh' | 'gridFee' | 'idleResetMs'>
+> & {
+  consumerPricePerKwh?: string;
+  producerPricePerKwh?: string;
+  gridFeeKind?: GridFee['kind'];
+  gridFeePerKwh?: string;
+  gridFeeBps?: number;
+  idleResetMs?: number | 'none';
+};
 
-/** The `P2P_<NAME>` variables this lib reads, each overriding its profile default. */
-export const CONFIG_VARIABLES = [
-  'P2P_PROFILE',
-  'P2P_INTERVAL_MS',
-  'P2P_WIRE_BOUNDS',
-  'P2P_PRODUCER_GATE_CLOSURE_MS',
-  'P2P_GRID_GATE_CLOSURE_MS',
-  'P2P_FINAL_AFTER_MS',
-  'P2P_AGGREGATE_EVERY_MS',
-  'P2P_SETTLE_EVERY_MS',
-  'P2P_PRICING_RULE',
-  'P2P_CONSUMER_PRICE_PER_KWH',
-  'P2P_PRODUCER_PRICE_PER_KWH',
-  'P2P_GRID_FEE_KIND',
-  'P2P_GRID_FEE_PER_KWH',
-  'P2P_GRID_FEE_BPS',
-  'P2P_BILLED_ENERGY',
-  'P2P_BILLING_UNIT_WH',
-  'P2P_ALLOCATION',
-  'P2P_POOL_GRID_SHARE_BPS',
-  'P2P_PAYOUT_CHUNK',
-  'P2P_PAYOUT_THROTTLE_MS',
-  'P2P_REQUEST_MIN_AMOUNT',
-  'P2P_PAYOUT_MIN_AMOUNT',
-  'P2P_CURRENCY',
-  'P2P_CURRENCY_DIGITS',
-  'P2P_WALLET_PAYMENT_CHUNK',
-  'P2P_IDLE_RESET_MS',
-  'P2P_STORAGE_ALLOW_UNSECURED',
-  'P2P_MIN_TIMESTAMP_MS',
-  'P2P_MAX_FUTURE_MS',
-  'P2P_MAX_LATE_MS',
-  'P2P_MAX_SPAN_MS',
-] as const;
-
-/** Reads one variable, collecting a problem instead of throwing so the caller reports them all. */
-class EnvReader {
-  readonly problems: string[] = [];
-  constructor(private readonly env: Env) {}
-
-  private raw(name: string): string | undefined {
-    const value = this.env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  }
-
-  integer(name: string, fallback: number): number {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    if (!/^-?\d{1,16}$/.test(value) || !Number.isSafeInteger(Number(value))) {
-      this.problems.push(`${name} must be an integer, got '${value}'.`);
-      return fallback;
-    }
-    return Number(value);
-  }
-
-  pricePerKwh(name: string, fallback: number): number {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    try {
-      return pricePerKwhToPerMWh(value, name);
-    } catch (error) {
-      this.problems.push(error instanceof Error ? error.message : String(error));
-      return fallback;
-    }
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    if (!(allowed as readonly string[]).includes(value)) {
-      this.problems.push(`${name} must be one of ${allowed.join(', ')}, got '${value}'.`);
-      return fallback;
-    }
-    return value as T;
-  }
-
-  text(name: string, fallback: string): string {
-    return this.raw(name) ?? fallback;
-  }
-
-  flag(name: string, fallback: boolean): boolean {
-    return this.oneOf(name, ['true', 'false'], fallback ? 'true' : 'false') === 'true';
-  }
-
-  requiredInteger(name: string, fallback: number | undefined, why: string): number {
-    if (this.raw(name) === undefined && fallback === undefined) {
-      this.problems.push(`${name} is required ${why}.`);
-      return Number.NaN;
-    }
-    return this.integer(name, fallback ?? Number.NaN);
-  }
-
-  /** `none` turns a feature off. */
-  optionalInteger(name: string, fallback: number | null): number | null {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    return value === 'none' ? null : this.integer(name, 0);
-  }
-}
+/** §16's `P2P_<NAME>` variable of each setting. */
+export const CONFIG_VARIABLES = {
+  profile: 'P2P_PROFILE',
+  intervalMs: 'P2P_INTERVAL_MS',
+  wireBounds: 'P2P_WIRE_BOUNDS',
+  producerGateClosureMs: 'P2P_PRODUCER_GATE_CLOSURE_MS',
+  gridGateClosureMs: 'P2P_GRID_GATE_CLOSURE_MS',
+  finalAfterMs: 'P2P_FINAL_AFTER_MS',
+  aggregateEveryMs: 'P2P_AGGREGATE_EVERY_MS',
+  settleEveryMs: 'P2P_SETTLE_EVERY_MS',
+  pricingRule: 'P2P_PRICING_RULE',
+  consumerPricePerKwh: 'P2P_CONSUMER_PRICE_PER_KWH',
+  producerPricePerKwh: 'P2P_PRODUCER_PRICE_PER_KWH',
+  gridFeeKind: 'P2P_GRID_FEE_KIND',
+  gridFeePerKwh: 'P2P_GRID_FEE_PER_KWH',
+  gridFeeBps: 'P2P_GRID_FEE_BPS',
+  billedEnergy: 'P2P_BILLED_ENERGY',
+  billingUnitWh: 'P2P_BILLING_UNIT_WH',
+  allocation: 'P2P_ALLOCATION',
+  poolGridShareBps: 'P2P_POOL_GRID_SHARE_BPS',
+  payoutChunk: 'P2P_PAYOUT_CHUNK',
+  payoutThrottleMs: 'P2P_PAYOUT_THROTTLE_MS',
+  requestMinAmount: 'P2P_REQUEST_MIN_AMOUNT',
+  payoutMinAmount: 'P2P_PAYOUT_MIN_AMOUNT',
+  currency: 'P2P_CURRENCY',
+  currencyDigits: 'P2P_CURRENCY_DIGITS',
+  walletPaymentChunk: 'P2P_WALLET_PAYMENT_CHUNK',
+  idleResetMs: 'P2P_IDLE_RESET_MS',
+  storageAllowUnsecured: 'P2P_STORAGE_ALLOW_UNSECURED',
+  minTimestampMs: 'P2P_MIN_TIMESTAMP_MS',
+  maxFutureMs: 'P2P_MAX_FUTURE_MS',
+  maxLateMs: 'P2P_MAX_LATE_MS',
+  maxSpanMs: 'P2P_MAX_SPAN_MS',
+} as const satisfies Record<keyof P2PSettings, `P2P_${string}`>;
 
 /**
- * §16: the profile's defaults, overridden by `P2P_<NAME>` variables, validated. Prices are given per kWh with
- * at most 3 fraction digits, as on the wire. Throws one `P2PError` listing every problem.
+ * §16: the profile's defaults, overridden by the settings given, validated. Throws one `P2PError`
+ * (`INVALID_CONFIG`) listing every problem; a price that is not exact names its variable.
  */
-export function configFromEnv(env: Env): P2PConfig {
-  const read = new EnvReader(env);
-  const profile = read.oneOf<Profile>('P2P_PROFILE', ['community', 'poc'], 'community');
+export function configFromSettings(settings: P2PSettings): P2PConfig {
+  const {
+    consumerPricePerKwh,
+    producerPricePerKwh,
+    gridFeeKind,
+    gridFeePerKwh,
+    gridFeeBps,
+    idleResetMs,
+    ...sameAsConfig
+  } = settings;
+  const problems: string[] = [];
+  const profile = settings.profile ?? 'community';
   const d = PROFILE_DEFAULTS[profile];
-  const feeKind = read.oneOf('P2P_GRID_FEE_KIND', ['perKwh', 'bps'], d.gridFee.kind);
-  const gridFee: GridFee =
-    feeKind === 'perKwh'
-      ? {
-          kind: 'perKwh',
-          perMWh: read.pricePerKwh('P2P_GRID_FEE_PER_KWH', d.gridFee.kind === 'perKwh' ? d.gridFee.perMWh : 0),
-        }
-      : {
-          kind: 'bps',
-          bps: read.requiredInteger(
-            'P2P_GRID_FEE_BPS',
-            d.gridFee.kind === 'bps' ? d.gridFee.bps : undefined,
-            'with P2P_GRID_FEE_KIND=bps',
-          ),
-        };
-  const config: P2PConfig = {
-    profile,
-    intervalMs: read.integer('P2P_INTERVAL_MS', d.intervalMs),
-    wireBounds: read.oneOf<Bounds>('P2P_WIRE_BOUNDS', ['half-open', 'inclusive'], d.wireBounds),
-    producerGateClosureMs: read.integer('P2P_PRODUCER_GATE_CLOSURE_MS', d.producerGateClosureMs),
-    gridGateClosureMs: read.integer('P2P_GRID_GATE_CLOSURE_MS', d.gridGateClosureMs),
-    finalAfterMs: read.integer('P2P_FINAL_AFTER_MS', d.finalAfterMs),
-    aggregateEveryMs: read.integer('P2P_AGGREGATE_EVERY_MS', d.aggregateEveryMs),
-    settleEveryMs: read.integer('P2P_SETTLE_EVERY_MS', d.settleEveryMs),
-    pricingRule: read.oneOf<PricingRuleId>('P2P_PRICING_RULE', PRICING_RULE_IDS, d.pricingRule),
-    consumerPricePerMWh: read.pricePerKwh('P2P_CONSUMER_PRICE_PER_KWH', d.consumerPricePerMWh),
-    producerPricePerMWh: read.pricePerKwh('P2P_PRODUCER_PRICE_PER_KWH', d.producerPricePerMWh),
-    gridFee,
-    billedEnergy: read.oneOf<BilledEnergy>('P2P_BILLED_ENERGY', ['matched', 'usage'], d.billedEnergy),
-    billingUnitWh: read.integer('P2P_BILLING_UNIT_WH', d.billingUnitWh),
-    allocation: read.oneOf<Allocation>('P2P_ALLOCATION', ['per-interval', 'all-time-share'], d.allocation),
-    poolGridShareBps: read.integer('P2P_POOL_GRID_SHARE_BPS', d.poolGridShareBps),
-    payoutChunk: read.integer('P2P_PAYOUT_CHUNK', d.payoutChunk),
-    payoutThrottleMs: read.integer('P2P_PAYOUT_THROTTLE_MS', d.payoutThrottleMs),
-    requestMinAmount: read.integer('P2P_REQUEST_MIN_AMOUNT', d.requestMinAmount),
-    payoutMinAmount: read.integer('P2P_PAYOUT_MIN_AMOUNT', d.payoutMinAmount),
-    currency: read.text('P2P_CURRENCY', d.currency),
-    currencyDigits: read.integer('P2P_CURRENCY_DIGITS', d.currencyDigits),
-    walletPaymentChunk: read.integer('P2P_WALLET_PAYMENT_CHUNK', d.walletPaymentChunk),
-    idleResetMs: read.optionalInteger('P2P_IDLE_RESET_MS', d.idleResetMs),
-    storageAllowUnsecured: read.flag('P2P_STORAGE_ALLOW_UNSECURED', d.storageAllowUnsecured),
-    minTimestampMs: read.integer('P2P_MIN_TIMESTAMP_MS', d.minTimestampMs),
-    maxFutureMs: read.integer('P2P_MAX_FUTURE_MS', d.maxFutureMs),
-    maxLateMs: read.integer('P2P_MAX_LATE_MS', d.maxLateMs),
-    maxSpanMs: read.integer('P2P_MAX_SPAN_MS', d.maxSpanMs),
+  const perMWh = (
+    key: 'consumerPricePerKwh' | 'producerPricePerKwh' | 'gridFeePerKwh',
+    perKwh: string | undefined,
+    fallback: number,
+  ): number => {
+    if (perKwh === undefined) return fallback;
+    try {
+      return pricePerKwhToPerMWh(perKwh, CONFIG_VARIABLES[key]);
+    } catch (error) {
+      if (!(error instanceof P2PError)) throw error;
+      problems.push(error.message);
+      return fallback;
+    }
   };
-  const problems = [...read.problems, ...configProblems(config)];
-  if (problems.length > 0)
-    throw new P2PError('INVALID_CONFIG', `Invalid P2P configuration:\n- ${problems.join('\n- ')}`);
+  let gridFee: GridFee;
+  if ((gridFeeKind ?? d.gridFee.kind) === 'perKwh') {
+    gridFee = {
+      kind: 'perKwh',
+      perMWh: perMWh('gridFeePerKwh', gridFeePerKwh, d.gridFee.kind === 'perKwh' ? d.gridFee.perMWh : 0),
+    };
+  } else {
+    const bps = gridFeeBps ?? (d.gridFee.kind === 'bps' ? d.gridFee.bps : undefined);
+    if (bps === undefined)
+      problems.push(`${CONFIG_VARIABLES.gridFeeBps} is required with ${CONFIG_VARIABLES.gridFeeKind}=bps.`);
+    gridFee = { kind: 'bps', bps: bps ?? Number.NaN };
+  }
+  // A reader hands unset variables over as undefined; they must not hide the profile's defaults.
+  const given = Object.fromEntries(Object.entries(sameAsConfig).filter(([, value]) => value !== undefined));
+  const config: P2PConfig = {
+    ...d,
+    ...given,
+    profile,
+    consumerPricePerMWh: perMWh('consumerPricePerKwh', consumerPricePerKwh, d.consumerPricePerMWh),
+    producerPricePerMWh: perMWh('producerPricePerKwh', producerPricePerKwh, d.producerPricePerMWh),
+    gridFee,
+    idleResetMs: idleResetMs === 'none' ? null : (idleResetMs ?? d.idleResetMs),
+  };
+  problems.push(...configProblems(config));
+  if (problems.length > 0) throw invalidConfig(problems);
   return config;
 }
