@@ -33,7 +33,7 @@ function depConstraints({ testing }) {
     { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: withTesting(['type:protocol']), ...pure },
     {
       sourceTag: 'type:contracts',
-      // Its tests check that the protocol libs' records fit the catalog (DESIGN.md "records"); its source stays apart.
+      // Its tests check the protocol libs' records against the catalog (DESIGN.md "records"); its source imports none.
       onlyDependOnLibsWithTags: testing ? ['type:contracts', 'type:protocol', 'type:testing'] : ['type:contracts'],
       ...pure,
     },

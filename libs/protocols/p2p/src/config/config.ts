@@ -287,7 +287,7 @@ export function configFromSettings(settings: P2PSettings): P2PConfig {
   } = settings;
   const problems: string[] = [];
   const profile = settings.profile ?? 'community';
-  const d = PROFILE_DEFAULTS[profile];
+  const defaults = PROFILE_DEFAULTS[profile];
   const perMWh = (
     key: 'consumerPricePerKwh' | 'producerPricePerKwh' | 'gridFeePerKwh',
     perKwh: string | undefined,
@@ -303,13 +303,13 @@ export function configFromSettings(settings: P2PSettings): P2PConfig {
     }
   };
   let gridFee: GridFee;
-  if ((gridFeeKind ?? d.gridFee.kind) === 'perKwh') {
+  if ((gridFeeKind ?? defaults.gridFee.kind) === 'perKwh') {
     gridFee = {
       kind: 'perKwh',
-      perMWh: perMWh('gridFeePerKwh', gridFeePerKwh, d.gridFee.kind === 'perKwh' ? d.gridFee.perMWh : 0),
+      perMWh: perMWh('gridFeePerKwh', gridFeePerKwh, defaults.gridFee.kind === 'perKwh' ? defaults.gridFee.perMWh : 0),
     };
   } else {
-    const bps = gridFeeBps ?? (d.gridFee.kind === 'bps' ? d.gridFee.bps : undefined);
+    const bps = gridFeeBps ?? (defaults.gridFee.kind === 'bps' ? defaults.gridFee.bps : undefined);
     if (bps === undefined)
       problems.push(`${CONFIG_VARIABLES.gridFeeBps} is required with ${CONFIG_VARIABLES.gridFeeKind}=bps.`);
     gridFee = { kind: 'bps', bps: bps ?? Number.NaN };
@@ -317,13 +317,13 @@ export function configFromSettings(settings: P2PSettings): P2PConfig {
   // A reader hands unset variables over as undefined; they must not hide the profile's defaults.
   const given = Object.fromEntries(Object.entries(sameAsConfig).filter(([, value]) => value !== undefined));
   const config: P2PConfig = {
-    ...d,
+    ...defaults,
     ...given,
     profile,
-    consumerPricePerMWh: perMWh('consumerPricePerKwh', consumerPricePerKwh, d.consumerPricePerMWh),
-    producerPricePerMWh: perMWh('producerPricePerKwh', producerPricePerKwh, d.producerPricePerMWh),
+    consumerPricePerMWh: perMWh('consumerPricePerKwh', consumerPricePerKwh, defaults.consumerPricePerMWh),
+    producerPricePerMWh: perMWh('producerPricePerKwh', producerPricePerKwh, defaults.producerPricePerMWh),
     gridFee,
-    idleResetMs: idleResetMs === 'none' ? null : (idleResetMs ?? d.idleResetMs),
+    idleResetMs: idleResetMs === 'none' ? null : (idleResetMs ?? defaults.idleResetMs),
   };
   problems.push(...configProblems(config));
   if (problems.length > 0) throw invalidConfig(problems);
