@@ -1,15 +1,15 @@
-import { aggregateOutput } from './aggregation';
-import { resolveConfig } from './config';
-import { Grid } from './grid';
-import { StreamBook, type StoredRevision, type StreamRecord } from './ingestion';
-import { kwhToWh } from './units';
-import { meterWindows } from './meter-windows';
-import { pageOf, parsePaging } from './paging';
-import { intervalPrices, pricingRule } from './pricing';
-import { poolPayoutStep, EMPTY_POOL } from './payouts';
-import { planProducerOutput, producerOutputRecord } from './producer-output';
-import { floorWithCarry } from './rounding';
-import { spanRejection } from './interval';
+import { aggregateOutput } from './aggregation/aggregation';
+import { resolveConfig } from './config/config';
+import { Grid } from './settlement/grid';
+import { StreamBook, type StoredRevision, type StreamRecord } from './ingestion/ingestion';
+import { kwhToWh } from './units/units';
+import { meterWindows } from './time/meter-windows';
+import { pageOf, parsePaging } from './paging/paging';
+import { intervalPrices, pricingRule } from './pricing/pricing';
+import { poolPayoutStep, EMPTY_POOL } from './settlement/payouts';
+import { planProducerOutput, producerOutputRecord } from './aggregation/producer-output';
+import { floorWithCarry } from './units/rounding';
+import { spanRejection } from './time/interval';
 
 /** §17: the original's defects the lib does not copy, each with what it does instead. */
 const W = 30_000;

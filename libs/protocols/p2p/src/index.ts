@@ -1,5 +1,5 @@
 // Units, errors and the rounding rule (§1, §7)
-export { P2PError, type P2PErrorCode } from './error';
+export { P2PError, type P2PErrorCode } from './errors';
 export {
   kwhToWh,
   parseScaledDecimal,
@@ -8,11 +8,11 @@ export {
   thousandthsToDecimal,
   toSafeNumber,
   wholeChunks,
-} from './units';
-export { type CarryStep, floorWithCarry, largestRemainder } from './rounding';
-export { type ExactPrice, exactPrice, formatExactPrice } from './exact-price';
-export { compareIds } from './id-order';
-export { canonicalJson } from './canonical-json';
+} from './units/units';
+export { type CarryStep, floorWithCarry, largestRemainder } from './units/rounding';
+export { type ExactPrice, exactPrice, formatExactPrice } from './units/exact-price';
+export { compareIds } from './units/id-order';
+export { canonicalJson } from './units/canonical-json';
 
 // Identifiers and channels (§1, §2)
 export {
@@ -27,8 +27,8 @@ export {
   type StreamRegistration,
   verificationKey,
   verifyPaymentRequest,
-} from './channel';
-export { type ActivePeriod, activeAt, activeWithin, type Registration, Registry } from './registration';
+} from './channels/channel';
+export { type ActivePeriod, activeAt, activeWithin, type Registration, Registry } from './channels/registration';
 
 // Time and intervals (§4)
 export {
@@ -50,12 +50,17 @@ export {
   splitSpan,
   toWireSpan,
   type WireSpan,
-} from './interval';
-export { DueIntervals } from './due-intervals';
-export { initialMeterWindowState, type MeterWindowOptions, type MeterWindowState, meterWindows } from './meter-windows';
+} from './time/interval';
+export { DueIntervals } from './time/due-intervals';
+export {
+  initialMeterWindowState,
+  type MeterWindowOptions,
+  type MeterWindowState,
+  meterWindows,
+} from './time/meter-windows';
 
 // Ingestion (§3.1, §5)
-export { type Quality, worseQuality } from './quality';
+export { type Quality, worseQuality } from './ingestion/quality';
 export {
   type BoundIngestion,
   changedSpan,
@@ -67,7 +72,7 @@ export {
   StreamBook,
   type StreamRecord,
   type StreamView,
-} from './ingestion';
+} from './ingestion/ingestion';
 export {
   commandFitsRole,
   type MeterReadingValue,
@@ -75,7 +80,7 @@ export {
   type ReadingIntake,
   readMeterReading,
   type StreamRole,
-} from './meter-reading';
+} from './ingestion/meter-reading';
 
 // Producer aggregation (§3.2, §6)
 export {
@@ -84,13 +89,13 @@ export {
   type MemberStatus,
   type OutputAggregate,
   type SourceContribution,
-} from './aggregation';
+} from './aggregation/aggregation';
 export {
   producerIntervalData,
   type ProducerIntervalData,
   streamIntervalData,
   type StreamIntervalData,
-} from './interval-data';
+} from './aggregation/interval-data';
 export {
   type OutputPublication,
   planProducerOutput,
@@ -100,8 +105,8 @@ export {
   type ProducerOutputValue,
   type PublishedOutput,
   readProducerOutput,
-} from './producer-output';
-export { Producer, type ProducerOptions } from './producer';
+} from './aggregation/producer-output';
+export { Producer, type ProducerOptions } from './aggregation/producer';
 
 // Pricing (§8)
 export {
@@ -116,7 +121,7 @@ export {
   pricingRule,
   type PricingRule,
   type PricingRuleId,
-} from './pricing';
+} from './pricing/pricing';
 
 // Settlement and ledger (§9, §10)
 export {
@@ -138,7 +143,7 @@ export {
   type SettlementTotals,
   settleInterval,
   settlementInputs,
-} from './settlement';
+} from './settlement/settlement';
 export {
   type ConsumerAccount,
   type EntryDraft,
@@ -152,15 +157,15 @@ export {
   payoutPending,
   type Role,
   unrequested,
-} from './ledger';
-export { issuePaymentRequest, type PaymentRequestValue, type RequestTerms } from './payment-request';
+} from './settlement/ledger';
+export { issuePaymentRequest, type PaymentRequestValue, type RequestTerms } from './settlement/payment-request';
 export {
   type PaymentEvent,
   type PaymentSentValue,
   type PayoutConfirmedValue,
   type PayoutSentValue,
   type Transfer,
-} from './payment-records';
+} from './settlement/payment-records';
 export {
   type OpenRequest,
   type Payment,
@@ -169,7 +174,7 @@ export {
   type PaymentsTerms,
   type RequestStatus,
   requestStatus,
-} from './payments';
+} from './settlement/payments';
 export {
   type AccruedPosition,
   accruedPayouts,
@@ -180,15 +185,15 @@ export {
   poolPayoutStep,
   type PoolState,
   type PoolTerms,
-} from './payouts';
-export { newWallet, type WalletState, walletStep } from './wallet';
+} from './settlement/payouts';
+export { newWallet, type WalletState, walletStep } from './settlement/wallet';
 export {
   Grid,
   type GridBalances,
   type GridOptions,
   type SettlementPublication,
   type SettlementRunResult,
-} from './grid';
+} from './settlement/grid';
 
 // Storage paging (§13.4)
 export {
@@ -199,19 +204,20 @@ export {
   type PagingResult,
   parsePaging,
   type QueryValue,
-} from './paging';
+} from './paging/paging';
 
 // Configuration and profiles (§16)
 export {
   type Allocation,
   type BilledEnergy,
   CONFIG_VARIABLES,
-  configFromEnv,
+  configFromSettings,
   configuredRule,
   lagWarning,
   type P2PConfig,
+  type P2PSettings,
   PROFILE_DEFAULTS,
   resolveConfig,
   validateConfig,
-} from './config';
-export { type Profile } from './profile';
+} from './config/config';
+export { type Profile } from './config/profile';

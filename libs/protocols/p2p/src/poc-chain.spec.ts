@@ -1,13 +1,13 @@
-import { resolveConfig } from './config';
-import { Grid, type GridBalances, type SettlementRunResult } from './grid';
-import { type StreamRecord } from './ingestion';
-import { readMeterReading } from './meter-reading';
-import { type MeterWindowState, meterWindows } from './meter-windows';
-import { type PaymentRequestValue } from './payment-request';
-import { Producer } from './producer';
-import { readProducerOutput, type ProducerOutputValue } from './producer-output';
-import { toWireSpan } from './interval';
-import { newWallet, type WalletState, walletStep } from './wallet';
+import { resolveConfig } from './config/config';
+import { Grid, type GridBalances, type SettlementRunResult } from './settlement/grid';
+import { type StreamRecord } from './ingestion/ingestion';
+import { readMeterReading } from './ingestion/meter-reading';
+import { type MeterWindowState, meterWindows } from './time/meter-windows';
+import { type PaymentRequestValue } from './settlement/payment-request';
+import { Producer } from './aggregation/producer';
+import { readProducerOutput, type ProducerOutputValue } from './aggregation/producer-output';
+import { toWireSpan } from './time/interval';
+import { newWallet, type WalletState, walletStep } from './settlement/wallet';
 
 /**
  * SPEC §11.3 on its schedule, every step through the lib: meters emit PoC windows (P2P-T10), producers aggregate

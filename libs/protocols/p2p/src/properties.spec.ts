@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { aggregateOutput } from './aggregation';
-import { resolveConfig } from './config';
-import { Grid, type SettlementRunResult } from './grid';
-import { StreamBook, type StreamRecord } from './ingestion';
-import { EMPTY_POOL, type PoolProducer, poolPayoutStep } from './payouts';
-import { type PricingRuleId } from './pricing';
-import { wholeChunks } from './units';
+import { aggregateOutput } from './aggregation/aggregation';
+import { resolveConfig } from './config/config';
+import { Grid, type SettlementRunResult } from './settlement/grid';
+import { StreamBook, type StreamRecord } from './ingestion/ingestion';
+import { EMPTY_POOL, type PoolProducer, poolPayoutStep } from './settlement/payouts';
+import { type PricingRuleId } from './pricing/pricing';
+import { wholeChunks } from './units/units';
 
 /** Property tests of §18: money and energy balance, splitting, re-delivery and reordering. */
 const L = 10_000;

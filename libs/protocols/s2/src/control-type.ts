@@ -1,4 +1,4 @@
-import type { ControlType } from './catalogue';
+import type { ControlType } from './catalog';
 import type { ControlFamily } from './families';
 
 /** One applied SelectControlType as `controlTypeHistory` shows it (§8). */

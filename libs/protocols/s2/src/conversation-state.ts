@@ -1,4 +1,4 @@
-import type { ControlType, Side } from './catalogue';
+import type { ControlType, Side } from './catalog';
 import type { ControlTypeChange } from './control-type';
 import type { AppliedMessage, IdentifiedMessage } from './families';
 import type { Summary } from './finding';

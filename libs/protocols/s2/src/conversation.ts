@@ -7,7 +7,7 @@ import {
   type MessageType,
   RECEPTION_STATUS_VALUES,
   type Side,
-} from './catalogue';
+} from './catalog';
 import type { ControlTypeChange } from './control-type';
 import type { ConversationState, HandshakeView, Phase } from './conversation-state';
 import { type AppliedMessage, type ControlFamily, createFamily, type SemanticProblem } from './families';

@@ -1,4 +1,4 @@
-import { type Direction, senderOf, type Side } from './catalogue';
+import { type Direction, senderOf, type Side } from './catalog';
 import { quote } from './finding';
 import type { S2Message } from './messages';
 

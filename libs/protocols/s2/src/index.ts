@@ -6,7 +6,7 @@ export {
   type MessageType,
   NIL_UUID,
   type Side,
-} from './catalogue';
+} from './catalog';
 export type { ControlTypeChange } from './control-type';
 export { type Conversation, type ConversationOptions, createConversation } from './conversation';
 export type { ConversationState, HandshakeView, Phase } from './conversation-state';

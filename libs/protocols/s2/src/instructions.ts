@@ -1,4 +1,4 @@
-import { INSTRUCTION_TYPES, REVOCABLE_OBJECTS } from './catalogue';
+import { INSTRUCTION_TYPES, REVOCABLE_OBJECTS } from './catalog';
 import { quote } from './finding';
 import {
   type InstructionStatus,

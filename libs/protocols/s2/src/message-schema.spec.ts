@@ -1,4 +1,4 @@
-import { MESSAGE_TYPES, NIL_UUID } from './catalogue';
+import { MESSAGE_TYPES, NIL_UUID } from './catalog';
 import { checkMessageSchema, compileMessageSchemas } from './message-schema';
 import { frbc, type Message, powerMeasurement, receptionStatus, uuid } from './messages.test-util';
 import { connected, script, withoutDetail } from './script.test-util';

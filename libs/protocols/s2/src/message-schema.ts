@@ -1,6 +1,6 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import type { MessageType } from './catalogue';
+import type { MessageType } from './catalog';
 import { quote } from './finding';
 import { childPointer } from './json-pointer';
 import { messageSchemas, typeSchemas } from './schemas';

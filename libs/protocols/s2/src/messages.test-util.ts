@@ -6,7 +6,7 @@
  * `frbc.instruction(...)` builds an `FRBC.Instruction`.
  */
 import { createHash } from 'node:crypto';
-import type { ControlType } from './catalogue';
+import type { ControlType } from './catalog';
 
 export type Message = Record<string, unknown>;
 

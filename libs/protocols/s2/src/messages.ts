@@ -1,4 +1,4 @@
-import type { ControlType, Side } from './catalogue';
+import type { ControlType, Side } from './catalog';
 
 /*
  * The members the rules read (RULES.md §2.3, "fields read by the rules"). A message is only read through

@@ -1,4 +1,4 @@
-import { NIL_UUID } from './catalogue';
+import { NIL_UUID } from './catalog';
 import { createConversation } from './conversation';
 import { handshake, powerMeasurement, receptionStatus, sessionRequest, uuid } from './messages.test-util';
 import { connected, script, withoutDetail } from './script.test-util';

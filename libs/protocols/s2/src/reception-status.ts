@@ -1,4 +1,4 @@
-import { NIL_UUID, otherSide, type Side } from './catalogue';
+import { NIL_UUID, otherSide, type Side } from './catalog';
 import type { ControlTypeSwitch } from './control-type';
 import { quote, type RuleId } from './finding';
 import { jsonEqual } from './json-equal';

@@ -2,7 +2,7 @@
  * A small driver for conversation tests: frames are written in order with a clock that advances 10 ms per
  * frame unless a test says otherwise, then analysed in one go.
  */
-import type { ControlType, Side } from './catalogue';
+import type { ControlType, Side } from './catalog';
 import { type ConversationOptions, createConversation } from './conversation';
 import type { ConversationState } from './conversation-state';
 import type { Finding } from './finding';

@@ -1,4 +1,4 @@
-import type { ControlType } from './catalogue';
+import type { ControlType } from './catalog';
 import {
   ddbc,
   frbc,

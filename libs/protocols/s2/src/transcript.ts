@@ -1,4 +1,4 @@
-import { type Direction, senderOf } from './catalogue';
+import { type Direction, senderOf } from './catalog';
 import { type ConversationOptions, createConversation } from './conversation';
 import type { ConversationState } from './conversation-state';
 import { type Finding, quote, type Verdict } from './finding';

@@ -1,4 +1,4 @@
-import type { Family, MessageType } from '../catalogue';
+import type { Family, MessageType } from '../catalog';
 import type { S2Message } from '../messages';
 
 /*

@@ -1,4 +1,4 @@
-import { type ControlType, FAMILY_OF_CONTROL_TYPE } from '../catalogue';
+import { type ControlType, FAMILY_OF_CONTROL_TYPE } from '../catalog';
 import type { ControlFamily } from './control-family';
 import { DDBC, FRBC, OMBC, OperationModeFamily } from './operation-modes';
 import { PowerEnvelopeFamily } from './power-envelopes';

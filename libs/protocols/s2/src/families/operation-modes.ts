@@ -1,4 +1,4 @@
-import type { MessageType } from '../catalogue';
+import type { MessageType } from '../catalog';
 import { quote } from '../finding';
 import {
   type ActuatorDescription,
