@@ -5,7 +5,9 @@
  *
  * 1. Bus publish: COUNT events whose value is exactly RECORD_SIZE bytes, in awaited batches of BATCH,
  *    through KafkaBus (contract validation, CloudEvents headers, idempotent producer, acks=all).
- * 2. Bus consume: the same events through KafkaBus.subscribe (decode, validate, handler, commit).
+ * 2. Bus consume: the same events through KafkaBus.subscribe (decode, validate, handler, commit), once with a
+ *    per-event handler and once with a no-op batch handler (`handleBatch`, BATCH_RECORDS per batch; target
+ *    >= 100,000 events/s).
  * 3. org.apache.kafka.tools.ProducerPerformance with the same count and record size, acks=all, defaults
  *    otherwise, to a topic with the same partition count.
  * Each is preceded by an unrecorded warm-up. Prints a table and writes tmp/bench/kafka.json.
@@ -25,6 +27,7 @@ const COUNT = Number(process.env['BENCH_COUNT'] ?? 200_000);
 const RECORD_SIZE = 256;
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 1_000);
 const WARMUP = 20_000;
+const BATCH_RECORDS = Number(process.env['BENCH_BATCH_RECORDS'] ?? 1_000);
 
 function brokers(): string[] {
   if (process.env['KAFKA_BROKERS']) return process.env['KAFKA_BROKERS'].split(',');
@@ -59,20 +62,27 @@ async function busPublish(bus: KafkaBus, events: OutgoingEvent[]): Promise<numbe
   return events.length / ((performance.now() - started) / 1000);
 }
 
-async function busConsume(bus: KafkaBus, group: string, expected: number): Promise<number> {
+/** Events per second from the first delivered event to the last, through `mode`'s kind of handler. */
+async function busConsume(bus: KafkaBus, group: string, expected: number, mode: 'event' | 'batch'): Promise<number> {
   let seen = 0;
   let first = 0;
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
-  const sub = await bus.subscribe({
-    group,
-    topics: [meterReadings.name],
-    fromBeginning: true,
-    handler: async () => {
-      if (seen === 0) first = performance.now();
-      if (++seen === expected) done();
-    },
-  });
+  const count = (events: number) => {
+    if (seen === 0) first = performance.now();
+    seen += events;
+    if (seen >= expected) done();
+  };
+  const common = { group, topics: [meterReadings.name], fromBeginning: true };
+  const sub = await bus.subscribe(
+    mode === 'event'
+      ? { ...common, handler: async () => count(1) }
+      : {
+          ...common,
+          batch: { maxRecords: BATCH_RECORDS, maxWaitMs: 100 },
+          handleBatch: async (events) => count(events.length),
+        },
+  );
   await finished;
   const rate = expected / ((performance.now() - first) / 1000);
   await sub.stop();
@@ -136,12 +146,14 @@ async function main(): Promise<void> {
   const events = Array.from({ length: COUNT }, (_, i) => event(i));
   console.log(`warming up: ${WARMUP} events through the Bus, ${WARMUP * 2} records with ProducerPerformance`);
   await busPublish(bus, events.slice(0, WARMUP));
-  await busConsume(bus, 'bench-warmup', WARMUP);
+  await busConsume(bus, 'bench-warmup', WARMUP, 'event');
+  await busConsume(bus, 'bench-warmup-batch', WARMUP, 'batch');
   await producerPerformance(list.join(','), ppTopic, WARMUP * 2);
 
   console.log(`measuring: ${COUNT} events of ${RECORD_SIZE} B`);
   const publishRate = await busPublish(bus, events);
-  const consumeRate = await busConsume(bus, 'bench-consume', WARMUP + COUNT);
+  const consumeRate = await busConsume(bus, 'bench-consume', WARMUP + COUNT, 'event');
+  const batchConsumeRate = await busConsume(bus, 'bench-consume-batch', WARMUP + COUNT, 'batch');
   const pp = await producerPerformance(list.join(','), ppTopic, COUNT);
   await admin
     .deleteTopics({
@@ -162,16 +174,20 @@ async function main(): Promise<void> {
     partitions: meterReadings.config.partitions,
     busPublishPerSec: Math.round(publishRate),
     busConsumePerSec: Math.round(consumeRate),
+    batchRecords: BATCH_RECORDS,
+    busBatchConsumePerSec: Math.round(batchConsumeRate),
     producerPerformancePerSec: Math.round(pp.rate),
     publishRatio: Number((publishRate / pp.rate).toFixed(3)),
     producerPerformanceLine: pp.line,
   };
   console.table({
     'Bus publish': { 'records/s': result.busPublishPerSec },
-    'Bus consume': { 'records/s': result.busConsumePerSec },
+    'Bus consume, per-event handler': { 'records/s': result.busConsumePerSec },
+    [`Bus consume, batch handler (${BATCH_RECORDS})`]: { 'records/s': result.busBatchConsumePerSec },
     'ProducerPerformance (acks=all)': { 'records/s': result.producerPerformancePerSec },
   });
   console.log(`Bus publish / ProducerPerformance = ${(result.publishRatio * 100).toFixed(1)} % (target >= 50 %)`);
+  console.log(`Bus batch consume = ${result.busBatchConsumePerSec} events/s (target >= 100,000)`);
   writeResult('kafka', result);
 }
 

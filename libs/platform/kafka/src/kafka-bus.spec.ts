@@ -1,9 +1,13 @@
 import { deadLetterTopicOf } from '@flexgrid/contracts';
 import { testKafkaBrokers, uniqueTopicPrefix } from '@flexgrid/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
-import { busContract } from './bus-contract.test-util';
+import { Registry } from 'prom-client';
+import type { DeliveredEvent } from './bus';
+import { busContract, eventually, reading } from './bus-contract.test-util';
 import type { ConsumedRecord } from './delivery';
-import { KafkaBus } from './kafka-bus';
+import { KafkaBus, type KafkaBusOptions } from './kafka-bus';
+
+const TOPIC = 'meter.readings';
 
 const brokers = testKafkaBrokers();
 const raw = new Kafka({ clientId: 'bus-contract-raw', brokers, logLevel: logLevel.NOTHING });
@@ -95,5 +99,139 @@ describe('KafkaBus', () => {
     });
     await expect(nowhere.ping(500)).rejects.toThrow(/did not answer within 500 ms|Connection/);
     await nowhere.stop().catch(() => undefined);
+  });
+});
+
+describe('KafkaBus consumers', () => {
+  const buses: KafkaBus[] = [];
+  const admin = raw.admin();
+  beforeAll(() => admin.connect());
+  afterEach(async () => void (await Promise.all(buses.splice(0).map((b) => b.stop()))));
+  afterAll(() => admin.disconnect());
+
+  const connect = async (options: Partial<KafkaBusOptions> & { topicPrefix: string }) => {
+    const bus = new KafkaBus({
+      brokers,
+      clientId: 'consumer-test',
+      retry: { initialDelayMs: 20, maxDelayMs: 200 },
+      ...options,
+    });
+    buses.push(bus);
+    await bus.connect();
+    return bus;
+  };
+
+  it('keeps a long handler on one member: it heartbeats while the handler runs past the session timeout', async () => {
+    const prefix = uniqueTopicPrefix('long');
+    const timings = { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, topicPrefix: prefix };
+    const starts: string[] = [];
+    const handler = (member: string) => async (e: DeliveredEvent) => {
+      starts.push(`${member}:${e.id}#${e.attempt}`);
+      if (e.id === 'm:0') await new Promise((r) => setTimeout(r, 10_000));
+    };
+    const first = await connect(timings);
+    const second = await connect(timings);
+    for (const [bus, member] of [
+      [first, 'a'],
+      [second, 'b'],
+    ] as const) {
+      await bus.subscribe({ group: 'long', topics: [TOPIC], fromBeginning: true, handler: handler(member) });
+    }
+    // Both members are in the group before the slow event arrives.
+    await first.publish(TOPIC, [reading('warm-up', 0)]);
+    await eventually(() => starts.some((s) => s.includes('warm-up')), 'the warm-up event');
+    await first.publish(TOPIC, [reading('m', 0), reading('m', 1)]);
+    await eventually(() => starts.some((s) => s.endsWith('m:1#1')), 'the event after the slow one', 40_000);
+    // Without heartbeats the member handling m:0 would have been dropped after 6 s, and the other member
+    // would have started m:0 again while the first was still on it.
+    expect(starts.filter((s) => s.includes(':m:0'))).toHaveLength(1);
+    expect(starts.filter((s) => s.includes(':m:')).map((s) => s.split(':').slice(1).join(':'))).toEqual([
+      'm:0#1',
+      'm:1#1',
+    ]);
+  }, 60_000);
+
+  it('holds a record whose dead letter cannot be written, and writes it when the dead-letter topic is back', async () => {
+    const prefix = uniqueTopicPrefix('dlq-down');
+    const bus = await connect({ topicPrefix: prefix });
+    const got: string[] = [];
+    await bus.subscribe({
+      group: 'g',
+      topics: [TOPIC],
+      fromBeginning: true,
+      handler: async (e) => void got.push(e.id),
+    });
+    const dlq = `${prefix}${deadLetterTopicOf(TOPIC)}`;
+    await admin.deleteTopics({ topics: [dlq] });
+    await eventually(async () => !(await admin.listTopics()).includes(dlq), 'the dead-letter topic to go');
+
+    const producer = raw.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    await producer.send({
+      topic: prefix + TOPIC,
+      acks: -1,
+      messages: [{ key: 'm', value: '{not json', headers: { ce_specversion: '1.0', ce_id: 'garbage' } }],
+    });
+    await producer.disconnect();
+    await bus.publish(TOPIC, [reading('m', 1)]);
+    await new Promise((r) => setTimeout(r, 3_000));
+    // The poison record is neither committed nor skipped while its dead letter cannot be written.
+    expect(got).toEqual([]);
+
+    await bus.createTopics();
+    await eventually(() => got.length === 1, 'the event after the poison record', 60_000);
+    expect(got).toEqual(['m:1']);
+    const reader = raw.consumer({ groupId: `${prefix}dlq-reader`, maxWaitTimeInMs: 100 });
+    const dead: string[] = [];
+    await reader.connect();
+    await reader.subscribe({ topics: [dlq], fromBeginning: true });
+    await reader.run({ eachMessage: async ({ message }) => void dead.push(String(message.headers?.['ce_id'])) });
+    await eventually(() => dead.length === 1, 'the dead letter');
+    await reader.disconnect();
+    expect(dead).toEqual(['garbage']);
+  }, 90_000);
+
+  it('shares one metrics registry between buses and counts publishes, dead letters by reason, retries and lag', async () => {
+    const prefix = uniqueTopicPrefix('metrics');
+    const registry = new Registry();
+    const publisher = await connect({ topicPrefix: prefix, metrics: registry });
+    const consumer = await connect({ topicPrefix: prefix, metrics: registry });
+    let failing = true;
+    await consumer.subscribe({
+      group: 'metered',
+      topics: [TOPIC],
+      fromBeginning: true,
+      retry: { maxAttempts: 2, initialDelayMs: 1_000 },
+      handler: async (e) => {
+        if (e.id === 'm:1' && failing) throw new Error('database unavailable');
+      },
+    });
+    await publisher.publish(TOPIC, [reading('m', 0), reading('m', 1), reading('m', 2)]);
+    const value = async (name: string, labels: Record<string, string>, sampleName = name) => {
+      const metric = await registry.getSingleMetric(name)?.get();
+      const sample = metric?.values.find(
+        (v) =>
+          ((v as { metricName?: string }).metricName ?? name) === sampleName &&
+          Object.entries(labels).every(([k, l]) => v.labels[k] === l),
+      );
+      return sample?.value;
+    };
+    await eventually(
+      async () => (await value('bus_retries_in_progress', { topic: TOPIC })) === 1,
+      'a retry in progress',
+    );
+    await eventually(
+      async () => (await value('bus_dead_lettered_events_total', { topic: TOPIC, reason: 'handler-failed' })) === 1,
+      'the dead letter counted',
+    );
+    failing = false;
+    expect(await value('bus_retries_in_progress', { topic: TOPIC })).toBe(0);
+    expect(await value('bus_published_events_total', { topic: TOPIC })).toBe(3);
+    expect(await value('bus_publish_duration_seconds', { topic: TOPIC }, 'bus_publish_duration_seconds_count')).toBe(1);
+    expect(await value('bus_handled_events_total', { topic: TOPIC, group: 'metered', outcome: 'error' })).toBe(2);
+    await eventually(async () => {
+      const lags = (await registry.getSingleMetric('bus_consumer_lag_records')?.get())?.values ?? [];
+      return lags.length > 0 && lags.every((l) => l.value === 0);
+    }, 'a lag of 0 on the partition handled');
   });
 });
