@@ -93,6 +93,7 @@ export class KafkaBus implements Bus {
   private readonly subscriptions = new Set<KafkaSubscription>();
   private readonly transactional = new Map<string, Producer>();
   private connected?: Promise<void>;
+  private reaper?: KafkajsCluster;
 
   constructor(private readonly options: KafkaBusOptions) {
     this.prefix = options.topicPrefix ?? '';
@@ -357,7 +358,8 @@ export class KafkaBus implements Bus {
     this.subscriptions.clear();
     await Promise.all([...this.transactional.values()].map((p) => p.disconnect()));
     this.transactional.clear();
-    await Promise.all([this.producer.disconnect(), this.admin.disconnect()]);
+    await Promise.all([this.producer.disconnect(), this.admin.disconnect(), this.reaper?.disconnect()]);
+    this.reaper = undefined;
     this.connected = undefined;
   }
 
@@ -392,6 +394,40 @@ export class KafkaBus implements Bus {
       acks: -1,
       messages: [{ key: record.key, value: record.value, headers: deadLetterHeaders(record, note, group) }],
     });
+  }
+
+  /**
+   * @internal used by subscriptions: removes a group member that a restarted consumer left behind. kafkajs
+   * restarts a consumer that lost every broker as a new member; once the broker is back, the group would
+   * wait out the old member's whole session timeout before it assigns anything. kafkajs has no public
+   * LeaveGroup for another member id, so this uses its cluster (kafkajs is pinned, see README), on a client
+   * that fails fast so that it can be asked again every half second.
+   */
+  async leaveGroup(group: string, memberId: string): Promise<'left' | 'unknown'> {
+    this.reaper ??= createCluster(
+      new Kafka({
+        clientId: `${this.options.clientId}-leave-group`,
+        brokers: [...this.options.brokers],
+        ssl: this.options.ssl,
+        sasl: this.options.sasl,
+        connectionTimeout: 1_000,
+        requestTimeout: 2_000,
+        retry: { retries: 0 },
+        logLevel: logLevel.NOTHING,
+      }),
+    );
+    const groupId = this.prefix + group;
+    try {
+      await this.reaper.connect();
+      const coordinator = await this.reaper.findGroupCoordinator({ groupId });
+      await coordinator.leaveGroup({ groupId, memberId });
+      return 'left';
+    } catch (error) {
+      if ((error as { type?: string }).type === 'UNKNOWN_MEMBER_ID') return 'unknown';
+      await this.reaper.disconnect().catch(() => undefined);
+      this.reaper = undefined;
+      throw error;
+    }
   }
 
   /**
@@ -476,6 +512,7 @@ class KafkaSubscription {
   /** The group's notes on failing records, read once per topic after each join. */
   private attemptNotes = new Map<string, Promise<Map<number, AttemptNote>>>();
   private revoking: Promise<void> = Promise.resolve();
+  private memberId?: string;
 
   constructor(
     private readonly consumer: Consumer,
@@ -485,7 +522,15 @@ class KafkaSubscription {
 
   async start(): Promise<void> {
     const { concurrency } = this.bus.deliveryDeps;
-    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => this.joined(payload.memberAssignment));
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.memberId = payload.memberId;
+      this.joined(payload.memberAssignment);
+    });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart || this.memberId === undefined) return;
+      void this.leaveOrphan(this.memberId);
+      this.memberId = undefined;
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({
       topics: this.options.topics.map((t) => this.bus.physical(t)),
@@ -616,6 +661,22 @@ class KafkaSubscription {
     return note.attempts;
   }
 
+  /**
+   * The consumer crashed (every broker lost) and kafkajs restarts it as a new member: the old one must leave
+   * the group as soon as a broker answers, or the group waits for it for a whole session timeout.
+   */
+  private async leaveOrphan(memberId: string): Promise<void> {
+    const giveUpAt = Date.now() + 10 * 60_000;
+    while (!this.stopping && Date.now() < giveUpAt) {
+      try {
+        await this.bus.leaveGroup(this.options.group, memberId);
+        return;
+      } catch {
+        await this.sleeper.sleep(500);
+      }
+    }
+  }
+
   /** A group join (or the stop) gives this member a new assignment: what it no longer has was revoked. */
   private joined(assignment: Record<string, number[]>): void {
     const revoked: TopicPartition[] = [];
@@ -641,6 +702,22 @@ class KafkaSubscription {
  * sequence numbers let the broker drop what it already has, or reports that the events may be written.
  */
 const BOUNDED_IDEMPOTENT_RETRIES = 'Limiting retries for the idempotent producer';
+
+/** The part of kafkajs's internal Cluster that leaveGroup uses. */
+interface KafkajsCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  findGroupCoordinator(request: { groupId: string }): Promise<{
+    leaveGroup(request: { groupId: string; memberId: string }): Promise<unknown>;
+  }>;
+}
+
+function createCluster(kafka: Kafka): KafkajsCluster {
+  const key = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
+  if (!key) throw new Error('kafkajs changed: Kafka has no createCluster (kafkajs is pinned to 2.2.4)');
+  const create = (kafka as unknown as Record<symbol, (options: object) => KafkajsCluster>)[key];
+  return create({ allowAutoTopicCreation: false });
+}
 
 class LeaderNotYetElected extends Error {
   constructor(topics: string[], timeoutMs: number) {
