@@ -1,5 +1,5 @@
 import { decodeXml, xmlCharset } from './decode';
-import { XmlReadError } from './reader';
+import { XmlReadError } from './errors';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));

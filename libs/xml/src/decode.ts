@@ -3,7 +3,7 @@
  * declaration, else UTF-8. Only UTF-8, US-ASCII and ISO-8859-1 are supported: the XML-based protocols we
  * serve ask for no others, and every other one would need a decoder of its own.
  */
-import { XmlReadError } from './reader';
+import { XmlReadError } from './errors';
 
 export type XmlCharset = 'utf-8' | 'us-ascii' | 'iso-8859-1';
 
@@ -32,7 +32,7 @@ export function xmlCharset(label: string): XmlCharset | undefined {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function fail(reason: string): never {
-  throw new XmlReadError('encoding', reason, 1, 1);
+  throw new XmlReadError('ENCODING', reason, 1, 1);
 }
 
 /** The encoding named by an XML declaration at the start of the bytes, if any. */

@@ -6,23 +6,28 @@
 export * from './names';
 export { decodeXml, xmlCharset, type XmlCharset } from './decode';
 export {
+  ContentModelError,
+  XmlReadError,
+  XmlWriteError,
+  XsdCompileError,
+  XsdPatternError,
+  type XmlErrorCode,
+} from './errors';
+export {
   lookupNamespace,
   positionOf,
   readXml,
   XML_NAMESPACE,
-  XmlReadError,
   type NamespaceScope,
   type XmlAttribute,
   type XmlDocument,
   type XmlElement,
-  type XmlErrorCode,
   type XmlReadLimits,
 } from './reader';
-export { escapeAttribute, escapeText, serializeElement, XmlWriteError } from './writer';
-export { compileSchema, XsdCompileError } from './xsd/compile';
-export { ContentModelError } from './xsd/content-model';
+export { escapeAttribute, escapeText, serializeElement } from './writer';
+export { compileSchema } from './xsd/compile';
 export type * from './xsd/model';
 export { nameKey } from './xsd/model';
 export { applyWhitespace, checkBuiltin } from './xsd/builtins';
-export { compileXsdPattern, XsdPatternError } from './xsd/pattern';
+export { compileXsdPattern } from './xsd/pattern';
 export { SchemaValidator, type SchemaViolation } from './xsd/validator';

@@ -6,6 +6,7 @@
  * entities and character references exist, and nothing is ever expanded beyond a single character, so
  * entity bombs and external entities cannot exist.
  */
+import { XmlReadError, type XmlErrorCode } from './errors';
 import { isNameChar, isNameStartChar, isNcName, isXmlChar, isXmlSpace, isXmlWhitespaceOnly } from './names';
 
 export const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
@@ -24,28 +25,6 @@ export interface XmlReadLimits {
    * does not look.
    */
   readonly maxCommentBytes: number;
-}
-
-export type XmlErrorCode =
-  | 'encoding'
-  | 'doctype'
-  | 'not-well-formed'
-  | 'namespace'
-  | 'depth-limit'
-  | 'element-limit'
-  | 'text-limit'
-  | 'comment-limit';
-
-export class XmlReadError extends Error {
-  override readonly name = 'XmlReadError';
-  constructor(
-    readonly code: XmlErrorCode,
-    readonly reason: string,
-    readonly line: number,
-    readonly column: number,
-  ) {
-    super(`${line}:${column}: ${reason}`);
-  }
 }
 
 /**
@@ -160,17 +139,17 @@ class Reader {
       this.skipSpace();
       if (this.pos >= src.length) break;
       if (src.charCodeAt(this.pos) !== LT) {
-        this.fail('not-well-formed', root ? 'content after the root element' : 'text before the root element');
+        this.fail('NOT_WELL_FORMED', root ? 'content after the root element' : 'text before the root element');
       }
       const next = src.charCodeAt(this.pos + 1);
       if (next === BANG) {
         if (src.startsWith('<!--', this.pos)) this.comment();
         else this.refuseDeclaration("'<!' must start a comment outside the root element");
       } else if (next === QUESTION) this.processingInstruction();
-      else if (root) this.fail('not-well-formed', 'extra content after the root element');
+      else if (root) this.fail('NOT_WELL_FORMED', 'extra content after the root element');
       else root = this.rootElement();
     }
-    if (!root) this.fail('not-well-formed', 'no root element');
+    if (!root) this.fail('NOT_WELL_FORMED', 'no root element');
     return { root };
   }
 
@@ -191,35 +170,35 @@ class Reader {
       const save = this.pos;
       this.skipSpace();
       if (!src.startsWith(name, this.pos) || this.pos === save) {
-        if (required) this.fail('not-well-formed', `XML declaration: '${name}' expected`);
+        if (required) this.fail('NOT_WELL_FORMED', `XML declaration: '${name}' expected`);
         this.pos = save;
         return undefined;
       }
       this.pos += name.length;
       this.skipSpace();
-      if (src.charCodeAt(this.pos) !== EQUALS) this.fail('not-well-formed', "XML declaration: '=' expected");
+      if (src.charCodeAt(this.pos) !== EQUALS) this.fail('NOT_WELL_FORMED', "XML declaration: '=' expected");
       this.pos++;
       this.skipSpace();
       const quote = src.charCodeAt(this.pos);
-      if (quote !== QUOTE && quote !== APOS) this.fail('not-well-formed', 'XML declaration: quoted value expected');
+      if (quote !== QUOTE && quote !== APOS) this.fail('NOT_WELL_FORMED', 'XML declaration: quoted value expected');
       const end = src.indexOf(String.fromCharCode(quote), this.pos + 1);
-      if (end === -1) this.fail('not-well-formed', 'XML declaration: unterminated value');
+      if (end === -1) this.fail('NOT_WELL_FORMED', 'XML declaration: unterminated value');
       const value = src.slice(this.pos + 1, end);
       this.pos = end + 1;
       return value;
     };
     const version = pseudo('version', true) ?? '';
-    if (!/^1\.[0-9]+$/.test(version)) this.fail('not-well-formed', `unsupported XML version '${version}'`);
+    if (!/^1\.[0-9]+$/.test(version)) this.fail('NOT_WELL_FORMED', `unsupported XML version '${version}'`);
     const encoding = pseudo('encoding', false);
     if (encoding !== undefined && !/^[A-Za-z][A-Za-z0-9._-]*$/.test(encoding)) {
-      this.fail('not-well-formed', `malformed encoding name '${encoding}'`);
+      this.fail('NOT_WELL_FORMED', `malformed encoding name '${encoding}'`);
     }
     const standalone = pseudo('standalone', false);
     if (standalone !== undefined && standalone !== 'yes' && standalone !== 'no') {
-      this.fail('not-well-formed', "standalone must be 'yes' or 'no'");
+      this.fail('NOT_WELL_FORMED', "standalone must be 'yes' or 'no'");
     }
     this.skipSpace();
-    if (!src.startsWith('?>', this.pos)) this.fail('not-well-formed', "XML declaration: '?>' expected");
+    if (!src.startsWith('?>', this.pos)) this.fail('NOT_WELL_FORMED', "XML declaration: '?>' expected");
     this.pos += 2;
   }
 
@@ -227,8 +206,8 @@ class Reader {
     const src = this.src;
     const start = this.pos + 4;
     const end = src.indexOf('--', start);
-    if (end === -1) this.fail('not-well-formed', 'unterminated comment');
-    if (src.charCodeAt(end + 2) !== GT) this.fail('not-well-formed', "'--' is not allowed inside a comment", end);
+    if (end === -1) this.fail('NOT_WELL_FORMED', 'unterminated comment');
+    if (src.charCodeAt(end + 2) !== GT) this.fail('NOT_WELL_FORMED', "'--' is not allowed inside a comment", end);
     this.checkCommentChars(start, end, 'a comment');
     this.pos = end + 3;
   }
@@ -239,10 +218,10 @@ class Reader {
    */
   private refuseDeclaration(otherwise: string): never {
     if (this.src.startsWith('<!DOCTYPE', this.pos))
-      this.fail('doctype', 'a document type declaration (<!DOCTYPE) is not allowed');
+      this.fail('DOCTYPE', 'a document type declaration (<!DOCTYPE) is not allowed');
     if (this.src.startsWith('<!ENTITY', this.pos))
-      this.fail('doctype', 'an entity declaration (<!ENTITY) is not allowed');
-    return this.fail('not-well-formed', otherwise);
+      this.fail('DOCTYPE', 'an entity declaration (<!ENTITY) is not allowed');
+    return this.fail('NOT_WELL_FORMED', otherwise);
   }
 
   private processingInstruction(): void {
@@ -251,12 +230,12 @@ class Reader {
     this.pos += 2;
     const target = this.name(false);
     if (target.toLowerCase() === 'xml') {
-      this.fail('not-well-formed', 'the XML declaration is only allowed at the very start', start);
+      this.fail('NOT_WELL_FORMED', 'the XML declaration is only allowed at the very start', start);
     }
     const end = src.indexOf('?>', this.pos);
-    if (end === -1) this.fail('not-well-formed', 'unterminated processing instruction');
+    if (end === -1) this.fail('NOT_WELL_FORMED', 'unterminated processing instruction');
     if (end !== this.pos && !isXmlSpace(src.charCodeAt(this.pos)))
-      this.fail('not-well-formed', 'malformed processing instruction');
+      this.fail('NOT_WELL_FORMED', 'malformed processing instruction');
     this.checkCommentChars(start + 2, end, 'a processing instruction');
     this.pos = end + 2;
   }
@@ -267,7 +246,7 @@ class Reader {
     const start = this.pos;
     let p = start;
     let cp = src.codePointAt(p) ?? -1;
-    if (!isNameStartChar(cp) || (!allowColon && cp === COLON)) this.fail('not-well-formed', 'a name was expected');
+    if (!isNameStartChar(cp) || (!allowColon && cp === COLON)) this.fail('NOT_WELL_FORMED', 'a name was expected');
     p += cp > 0xffff ? 2 : 1;
     for (;;) {
       const c = src.charCodeAt(p);
@@ -291,7 +270,7 @@ class Reader {
    */
   private checkCommentChars(from: number, to: number, what: string): void {
     const cap = this.limits.maxCommentBytes;
-    const refuse = (): never => this.fail('comment-limit', `${what} exceeds ${cap} bytes`, from);
+    const refuse = (): never => this.fail('COMMENT_LIMIT', `${what} exceeds ${cap} bytes`, from);
     if (to - from > cap) refuse();
     let bytes = 0;
     for (let i = from; i < to; i++) {
@@ -309,7 +288,7 @@ class Reader {
       const lt = src.indexOf('<', this.pos);
       if (lt === -1) {
         this.text(src.length);
-        this.fail('not-well-formed', `element '${this.top().element.qname}' is not closed`);
+        this.fail('NOT_WELL_FORMED', `element '${this.top().element.qname}' is not closed`);
       }
       if (lt > this.pos) this.text(lt);
       const next = src.charCodeAt(lt + 1);
@@ -323,7 +302,7 @@ class Reader {
     }
     // The root is the last element to close.
     const root = this.lastClosed;
-    if (!root) this.fail('not-well-formed', 'no root element');
+    if (!root) this.fail('NOT_WELL_FORMED', 'no root element');
     return root;
   }
 
@@ -337,7 +316,7 @@ class Reader {
   }
 
   private refuseTextNode(at: number): never {
-    return this.fail('text-limit', `a text node exceeds ${this.limits.maxTextBytes} bytes`, at);
+    return this.fail('TEXT_LIMIT', `a text node exceeds ${this.limits.maxTextBytes} bytes`, at);
   }
 
   /** Appends character data, already counted against the text node's budget, to the open element. */
@@ -391,14 +370,14 @@ class Reader {
           i = next - 1;
           chunk = next;
         } else if (inAttribute) {
-          if (c === LT) this.fail('not-well-formed', "'<' is not allowed in an attribute value", i);
+          if (c === LT) this.fail('NOT_WELL_FORMED', "'<' is not allowed in an attribute value", i);
         } else if (
           c === RBRACKET &&
           i + 2 < end &&
           src.charCodeAt(i + 1) === RBRACKET &&
           src.charCodeAt(i + 2) === GT
         ) {
-          this.fail('not-well-formed', "']]>' is not allowed in text", i);
+          this.fail('NOT_WELL_FORMED', "']]>' is not allowed in text", i);
         }
         continue;
       }
@@ -428,7 +407,7 @@ class Reader {
       if (i + 1 < end && d >= 0xdc00 && d <= 0xdfff) return 4;
     }
     return this.fail(
-      'not-well-formed',
+      'NOT_WELL_FORMED',
       `character U+${c.toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`,
       i,
     );
@@ -438,17 +417,17 @@ class Reader {
   private reference(at: number): { value: string; next: number } {
     const src = this.src;
     const semi = src.indexOf(';', at + 1);
-    if (semi === -1 || semi - at > 40) this.fail('not-well-formed', "'&' must start a reference ending with ';'", at);
+    if (semi === -1 || semi - at > 40) this.fail('NOT_WELL_FORMED', "'&' must start a reference ending with ';'", at);
     const body = src.slice(at + 1, semi);
     let value: string | undefined;
     if (body.charCodeAt(0) === 0x23) {
       const hex = body.charCodeAt(1) === 0x78;
       const digits = body.slice(hex ? 2 : 1);
       if (!(hex ? /^[0-9A-Fa-f]+$/ : /^[0-9]+$/).test(digits))
-        this.fail('not-well-formed', `malformed character reference '&${body};'`, at);
+        this.fail('NOT_WELL_FORMED', `malformed character reference '&${body};'`, at);
       const cp = parseInt(digits, hex ? 16 : 10);
       if (!isXmlChar(cp) || (cp >= 0xd800 && cp <= 0xdfff))
-        this.fail('not-well-formed', `character reference '&${body};' is not an XML character`, at);
+        this.fail('NOT_WELL_FORMED', `character reference '&${body};' is not an XML character`, at);
       value = String.fromCodePoint(cp);
     } else {
       switch (body) {
@@ -469,7 +448,7 @@ class Reader {
           break;
         default:
           this.fail(
-            'not-well-formed',
+            'NOT_WELL_FORMED',
             `entity '&${body};' is not defined (only the five predefined entities are allowed)`,
             at,
           );
@@ -482,7 +461,7 @@ class Reader {
     const src = this.src;
     const start = this.pos + 9;
     const end = src.indexOf(']]>', start);
-    if (end === -1) this.fail('not-well-formed', 'unterminated CDATA section');
+    if (end === -1) this.fail('NOT_WELL_FORMED', 'unterminated CDATA section');
     const budget = this.textBudget();
     let bytes = 0;
     for (let i = start; i < end && bytes <= budget; i++) {
@@ -513,18 +492,18 @@ class Reader {
         break;
       }
       if (c === SLASH) {
-        if (src.charCodeAt(this.pos + 1) !== GT) this.fail('not-well-formed', "'/>' expected");
+        if (src.charCodeAt(this.pos + 1) !== GT) this.fail('NOT_WELL_FORMED', "'/>' expected");
         this.pos += 2;
         empty = true;
         break;
       }
-      if (this.pos >= src.length) this.fail('not-well-formed', `start tag of '${qname}' is not closed`);
-      if (!hadSpace) this.fail('not-well-formed', 'whitespace is required between attributes');
+      if (this.pos >= src.length) this.fail('NOT_WELL_FORMED', `start tag of '${qname}' is not closed`);
+      if (!hadSpace) this.fail('NOT_WELL_FORMED', 'whitespace is required between attributes');
       const attrOffset = this.pos;
       const attrName = this.name(true);
       this.skipSpace();
       if (src.charCodeAt(this.pos) !== EQUALS)
-        this.fail('not-well-formed', `'=' expected after attribute '${attrName}'`);
+        this.fail('NOT_WELL_FORMED', `'=' expected after attribute '${attrName}'`);
       this.pos++;
       this.skipSpace();
       const value = this.attributeValue();
@@ -539,7 +518,7 @@ class Reader {
         raw,
         (a) => a.qname,
         (a) => `attribute '${a.qname}' is repeated`,
-        'not-well-formed',
+        'NOT_WELL_FORMED',
       );
     const inherited = this.inheritedScope();
     this.openElement(qname, raw, declared ? { bindings: declared, parent: inherited } : inherited, start);
@@ -564,15 +543,15 @@ class Reader {
   private declareNamespace(attrName: string, uri: string, declared: Map<string, string>, at: number): void {
     const prefix = attrName.length === 5 ? '' : attrName.slice(6);
     if (prefix !== '') {
-      if (!isNcName(prefix)) this.fail('namespace', `malformed namespace prefix '${prefix}'`, at);
-      if (prefix === 'xmlns') this.fail('namespace', "the prefix 'xmlns' cannot be declared", at);
-      if (uri === '') this.fail('namespace', `namespace prefix '${prefix}' cannot be bound to an empty URI`, at);
+      if (!isNcName(prefix)) this.fail('NAMESPACE', `malformed namespace prefix '${prefix}'`, at);
+      if (prefix === 'xmlns') this.fail('NAMESPACE', "the prefix 'xmlns' cannot be declared", at);
+      if (uri === '') this.fail('NAMESPACE', `namespace prefix '${prefix}' cannot be bound to an empty URI`, at);
     }
     if (prefix === 'xml' ? uri !== XML_NAMESPACE : uri === XML_NAMESPACE) {
-      this.fail('namespace', 'the xml prefix and the XML namespace belong only to each other', at);
+      this.fail('NAMESPACE', 'the xml prefix and the XML namespace belong only to each other', at);
     }
-    if (uri === XMLNS_NAMESPACE) this.fail('namespace', 'the xmlns namespace cannot be declared', at);
-    if (declared.has(prefix)) this.fail('not-well-formed', `attribute '${attrName}' is repeated`, at);
+    if (uri === XMLNS_NAMESPACE) this.fail('NAMESPACE', 'the xmlns namespace cannot be declared', at);
+    if (declared.has(prefix)) this.fail('NOT_WELL_FORMED', `attribute '${attrName}' is repeated`, at);
     declared.set(prefix, uri);
   }
 
@@ -584,13 +563,13 @@ class Reader {
   private attributeValue(): string {
     const src = this.src;
     const quote = src.charCodeAt(this.pos);
-    if (quote !== QUOTE && quote !== APOS) this.fail('not-well-formed', 'attribute value must be quoted');
+    if (quote !== QUOTE && quote !== APOS) this.fail('NOT_WELL_FORMED', 'attribute value must be quoted');
     const start = this.pos + 1;
     const end = src.indexOf(quote === QUOTE ? '"' : "'", start);
-    if (end === -1) this.fail('not-well-formed', 'unterminated attribute value');
+    if (end === -1) this.fail('NOT_WELL_FORMED', 'unterminated attribute value');
     const { value, bytes } = this.characterData(start, end, true, this.limits.maxTextBytes);
     if (bytes > this.limits.maxTextBytes)
-      this.fail('text-limit', `an attribute value exceeds ${this.limits.maxTextBytes} bytes`, start);
+      this.fail('TEXT_LIMIT', `an attribute value exceeds ${this.limits.maxTextBytes} bytes`, start);
     this.pos = end + 1;
     return value;
   }
@@ -606,12 +585,12 @@ class Reader {
     if (colon === -1) return isAttribute ? '' : (lookupNamespace(scope, '') ?? '');
     const prefix = qname.slice(0, colon);
     if (colon === 0 || colon === qname.length - 1 || qname.indexOf(':', colon + 1) !== -1) {
-      this.fail('namespace', `'${qname}' is not a valid qualified name`, at);
+      this.fail('NAMESPACE', `'${qname}' is not a valid qualified name`, at);
     }
-    if (prefix === 'xmlns') this.fail('namespace', `the prefix 'xmlns' cannot be used for '${qname}'`, at);
+    if (prefix === 'xmlns') this.fail('NAMESPACE', `the prefix 'xmlns' cannot be used for '${qname}'`, at);
     const ns = lookupNamespace(scope, prefix);
     if (ns === undefined || ns === '')
-      this.fail('namespace', `namespace prefix '${prefix}' of '${qname}' is not declared`, at);
+      this.fail('NAMESPACE', `namespace prefix '${prefix}' of '${qname}' is not declared`, at);
     return ns;
   }
 
@@ -622,9 +601,9 @@ class Reader {
     offset: number,
   ): void {
     if (this.stack.length >= this.limits.maxDepth)
-      this.fail('depth-limit', `elements are nested deeper than ${this.limits.maxDepth}`, offset);
+      this.fail('DEPTH_LIMIT', `elements are nested deeper than ${this.limits.maxDepth}`, offset);
     if (++this.elementCount > this.limits.maxElements)
-      this.fail('element-limit', `the document has more than ${this.limits.maxElements} elements`, offset);
+      this.fail('ELEMENT_LIMIT', `the document has more than ${this.limits.maxElements} elements`, offset);
     const colon = qname.indexOf(':');
     const ns = this.namespaceOf(qname, colon, scope, false, offset);
     const local = colon === -1 ? qname : qname.slice(colon + 1);
@@ -647,7 +626,7 @@ class Reader {
           const earlier = first.get(key);
           if (earlier !== undefined)
             this.fail(
-              'namespace',
+              'NAMESPACE',
               `attributes '${earlier}' and '${a.qname}' have the same expanded name`,
               raw[i].offset,
             );
@@ -692,10 +671,10 @@ class Reader {
     this.pos += 2;
     const qname = this.name(true);
     this.skipSpace();
-    if (src.charCodeAt(this.pos) !== GT) this.fail('not-well-formed', `end tag '${qname}' is not closed`);
+    if (src.charCodeAt(this.pos) !== GT) this.fail('NOT_WELL_FORMED', `end tag '${qname}' is not closed`);
     this.pos++;
     const open = this.top().element.qname;
-    if (qname !== open) this.fail('not-well-formed', `end tag '${qname}' does not match start tag '${open}'`, start);
+    if (qname !== open) this.fail('NOT_WELL_FORMED', `end tag '${qname}' does not match start tag '${open}'`, start);
     this.closeElement();
   }
 }

@@ -2,12 +2,9 @@
  * Pieces for writing XML text: escaping (XW-3) and a canonical serialization of a read element tree,
  * used to carry foreign content (Green Button feeds) through unchanged in meaning.
  */
+import { XmlWriteError } from './errors';
 import { isXmlText } from './names';
 import { XML_NAMESPACE, type XmlElement } from './reader';
-
-export class XmlWriteError extends Error {
-  override readonly name = 'XmlWriteError';
-}
 
 function checked(value: string): string {
   if (!isXmlText(value)) throw new XmlWriteError('text contains characters that XML 1.0 does not allow');

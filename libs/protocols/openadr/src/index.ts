@@ -86,6 +86,7 @@ export type {
   OadrDataFailure,
   ReadOptions,
 } from './message';
+export * from './errors';
 export * from './values';
 export * from './namespaces';
 export * from './response';

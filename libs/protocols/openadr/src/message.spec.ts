@@ -29,23 +29,23 @@ describe('TR-4 steps 6-8: reading a message', () => {
   it('TR-4 step 6: not XML, a DOCTYPE or a cap gives an xml failure with line:column', () => {
     expect(failure(readOadrPayload('not xml'))).toMatchObject({
       kind: 'xml',
-      code: 'not-well-formed',
+      code: 'NOT_WELL_FORMED',
       line: 1,
       column: 1,
     });
-    expect(failure(readOadrPayload(`<!DOCTYPE x>${poll}`))).toMatchObject({ kind: 'xml', code: 'doctype' });
+    expect(failure(readOadrPayload(`<!DOCTYPE x>${poll}`))).toMatchObject({ kind: 'xml', code: 'DOCTYPE' });
     expect(failure(readOadrPayload(new Uint8Array([0xff, 0xfe, 0x3c])))).toMatchObject({
       kind: 'xml',
-      code: 'encoding',
+      code: 'ENCODING',
     });
     // Encoding names are looked up in a map, not an object, so these are unknown names and not Object's own properties.
     for (const name of ['constructor', '__proto__']) {
       expect(
         failure(readOadrPayload(new TextEncoder().encode(poll.replace('encoding="UTF-8"', `encoding="${name}"`)))),
-      ).toMatchObject({ kind: 'xml', code: 'encoding' });
+      ).toMatchObject({ kind: 'xml', code: 'ENCODING' });
       expect(failure(readOadrPayload(new TextEncoder().encode(poll), { charset: name }))).toMatchObject({
         kind: 'xml',
-        code: 'encoding',
+        code: 'ENCODING',
       });
     }
   });
@@ -317,7 +317,7 @@ describe('property: readOadrPayload returns a result for any input and never thr
         return (
           !result.ok &&
           result.error.kind === 'xml' &&
-          ['depth-limit', 'text-limit', 'doctype'].includes(result.error.code)
+          ['DEPTH_LIMIT', 'TEXT_LIMIT', 'DOCTYPE'].includes(result.error.code)
         );
       }),
       { numRuns: 60 },

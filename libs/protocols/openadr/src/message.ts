@@ -14,7 +14,7 @@ import {
 import { EI_NS, OADR_NS, PYLD_NS } from './namespaces';
 import { trimmed } from './payloads/elements';
 import { type OadrPayload, type OadrPayloadType, readPayloadElement } from './payloads/oadr-payload';
-import { OadrDataError } from './values';
+import { OadrDataError } from './errors';
 import { OADR_XML_LIMITS } from './xml-limits';
 import { oadrSchema } from './xsd/oadr-schema';
 

@@ -1,6 +1,6 @@
 import { classifyCreateOpt } from './opt';
 import type { OadrCreateOpt } from './payloads/opt';
-import { OadrDataError } from './values';
+import { OadrDataError } from './errors';
 
 const base: OadrCreateOpt = {
   type: 'oadrCreateOpt',

@@ -1,7 +1,8 @@
 /** SPEC §7 (EiOpt): what an oadrCreateOpt means. */
 import type { OadrCreateOpt } from './payloads/opt';
 import type { QualifiedEventID } from './payloads/common';
-import { type Instant, OadrDataError } from './values';
+import { OadrDataError } from './errors';
+import type { Instant } from './values';
 
 /** OPT-1: an opt for one event (version); resourceIDs of its eiTarget narrow it, if any. */
 export interface EventOpt {

@@ -1,8 +1,8 @@
+import { OadrDataError } from './errors';
 import {
   formatDateTime,
   formatDecimal,
   formatDuration,
-  OadrDataError,
   parseBoolean,
   parseDateTime,
   parseDecimalText,

@@ -5,20 +5,14 @@
  * wire stays decimal text so that conversions such as RP-11 never pass through binary floating point.
  */
 
+import { OadrDataError } from './errors';
+
 /** Milliseconds since 1970-01-01T00:00:00Z (an integer). */
 export type Instant = number;
 /** Whole seconds, ≥ 0. */
 export type Duration = number;
 /** A finite xs:float / xs:decimal value as decimal text, e.g. `1.5`, `-2E3`, `0.75`. */
 export type DecimalText = string;
-
-/**
- * XSD-valid input that the protocol cannot use (FMT-1 sign, FMT-2 negative duration, FMT-4 NaN/INF…).
- * Answered with eiResponse 454 INVALID_DATA.
- */
-export class OadrDataError extends Error {
-  override readonly name = 'OadrDataError';
-}
 
 const DATE_TIME_IN = /^([+-])?(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d*))?Z?$/;
 

@@ -1,4 +1,5 @@
-import { compileSchema, XsdCompileError } from './compile';
+import { XsdCompileError } from '../errors';
+import { compileSchema } from './compile';
 
 describe('the XSD compiler', () => {
   it.each([

@@ -3,6 +3,7 @@
  * It covers the constructs of the schema sets it was written for (OpenADR 2.0b) and refuses anything else
  * loudly, so a schema change cannot be silently half-understood.
  */
+import { XsdCompileError } from '../errors';
 import { lookupNamespace, readXml, type XmlElement } from '../reader';
 import { BUILTIN_TYPES, checkBuiltin } from './builtins';
 import { buildAutomaton, type Particle } from './content-model';
@@ -29,10 +30,6 @@ const SCHEMA_LIMITS = {
   maxTextBytes: 16 * 1024 * 1024,
   maxCommentBytes: 16 * 1024 * 1024,
 };
-
-export class XsdCompileError extends Error {
-  override readonly name = 'XsdCompileError';
-}
 
 interface SchemaDocument {
   readonly file: string;

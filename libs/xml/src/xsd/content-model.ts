@@ -3,6 +3,7 @@
  * wildcards, then the subset construction. Occurrence bounds are unrolled, so `minOccurs="3"` or
  * `maxOccurs="5"` cost states, not counters.
  */
+import { ContentModelError } from '../errors';
 import type { AutomatonModel, NamespaceConstraint, WildcardModel } from './model';
 
 export type Particle =
@@ -22,10 +23,6 @@ export type Particle =
     };
 
 const MAX_STATES = 10_000;
-
-export class ContentModelError extends Error {
-  override readonly name = 'ContentModelError';
-}
 
 type Leaf =
   | { readonly key: string; readonly wildcard?: undefined; readonly match: number; readonly to: number }

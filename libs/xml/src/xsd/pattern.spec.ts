@@ -1,4 +1,5 @@
-import { compileXsdPattern, XsdPatternError } from './pattern';
+import { XsdPatternError } from '../errors';
+import { compileXsdPattern } from './pattern';
 
 const matches = (pattern: string, value: string): boolean => compileXsdPattern(pattern).test(value);
 

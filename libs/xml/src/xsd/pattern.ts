@@ -8,6 +8,8 @@
  * mismatches a negated class followed by a plain literal inside a repeated group (`^(?:[^x]+y)+$`).
  */
 
+import { XsdPatternError } from '../errors';
+
 /** XSD 1.0 name-start characters (\i), as ranges. */
 const NAME_START =
   ':A-Z_a-z\\u{C0}-\\u{D6}\\u{D8}-\\u{F6}\\u{F8}-\\u{2FF}\\u{370}-\\u{37D}\\u{37F}-\\u{1FFF}\\u{200C}-\\u{200D}\\u{2070}-\\u{218F}\\u{2C00}-\\u{2FEF}\\u{3001}-\\u{D7FF}\\u{F900}-\\u{FDCF}\\u{FDF0}-\\u{FFFD}\\u{10000}-\\u{EFFFF}';
@@ -86,10 +88,6 @@ const CATEGORIES = new Set([
   'Co',
   'Cn',
 ]);
-
-export class XsdPatternError extends Error {
-  override readonly name = 'XsdPatternError';
-}
 
 function hex(cp: number): string {
   return `\\u{${cp.toString(16).toUpperCase()}}`;

@@ -1,4 +1,5 @@
-import { readXml, XmlReadError, type XmlReadLimits } from '../reader';
+import { XmlReadError } from '../errors';
+import { readXml, type XmlReadLimits } from '../reader';
 import { compileSchema } from './compile';
 import { SchemaValidator } from './validator';
 import { xmllintValidateAgainst } from './xmllint.test-util';

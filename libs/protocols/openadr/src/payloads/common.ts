@@ -4,6 +4,7 @@
  */
 import { escapeAttribute, readXml, serializeElement, XmlReadError, type XmlElement } from '@flexgrid/xml';
 import { ATOM_NS, EI_NS, EMIX_NS, GB_NS, GML_NS, OADR_NS, POWER_NS, PYLD_NS, SCALE_NS, XCAL_NS } from '../namespaces';
+import { OadrDataError } from '../errors';
 import {
   type DecimalText,
   type Duration,
@@ -11,7 +12,6 @@ import {
   formatDecimal,
   formatDuration,
   type Instant,
-  OadrDataError,
   parseBoolean,
   parseDateTime,
   parseDecimalText,

@@ -5,7 +5,7 @@
  * a value left out, no pretty-printing, so the same payload always gives the same bytes.
  */
 import { escapeText, isXmlSpace, type XmlElement } from '@flexgrid/xml';
-import { OadrDataError } from '../values';
+import { OadrDataError } from '../errors';
 
 // ---- reading ----------------------------------------------------------------------------------
 

@@ -4,10 +4,10 @@
  */
 import type { XmlElement } from '@flexgrid/xml';
 import { EI_NS, EMIX_NS, OADR_NS, PYLD_NS, STRM_NS, XCAL_NS } from '../namespaces';
+import { OadrDataError } from '../errors';
 import {
   type DecimalText,
   formatDecimal,
-  OadrDataError,
   type Duration,
   type Instant,
   parseDateTime,

@@ -3,7 +3,8 @@
  */
 import type { XmlElement } from '@flexgrid/xml';
 import { EI_NS, OADR_NS, PYLD_NS } from '../namespaces';
-import { type Duration, OadrDataError, parseBoolean } from '../values';
+import { OadrDataError } from '../errors';
+import { type Duration, parseBoolean } from '../values';
 import { type EiResponse, type PayloadReader, durationPropXml, eiResponseXml, optionalVenId } from './common';
 import { bool, each, leaf, list, node, optLeaf, optText, Sequence, text, token } from './elements';
 

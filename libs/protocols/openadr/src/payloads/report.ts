@@ -4,7 +4,8 @@
  */
 import type { XmlElement } from '@flexgrid/xml';
 import { EI_NS, EMIX_NS, OADR_NS, PYLD_NS, XCAL_NS, STRM_NS } from '../namespaces';
-import { type Duration, formatDuration, type Instant, OadrDataError, parseBoolean, parseDateTime } from '../values';
+import { OadrDataError } from '../errors';
+import { type Duration, formatDuration, type Instant, parseBoolean, parseDateTime } from '../values';
 import {
   type EiResponse,
   type EiTarget,

@@ -6,7 +6,7 @@ import { ANSWER_TYPE } from '../routing';
 import { NAMESPACE_STYLES, restyle } from '../testing/restyle.test-util';
 import { minimalSamples, richSamples } from '../testing/samples.test-util';
 import { xmllintValidate } from '../testing/oadr-xsd.test-util';
-import { OadrDataError } from '../values';
+import { OadrDataError } from '../errors';
 import { XmlWriteError } from '@flexgrid/xml';
 import { type ItemBase } from './common';
 import { OADR_PAYLOAD_TYPES, type OadrPayload } from './oadr-payload';

@@ -1,7 +1,8 @@
 /** RP-11 and RP-12: telemetry values to integers, exactly, and data quality to a reading quality. */
 import type { DataQuality, SiScaleCode } from '../payloads/common';
 import type { ReadingType } from '../payloads/report';
-import { type DecimalText, OadrDataError } from '../values';
+import { OadrDataError } from '../errors';
+import type { DecimalText } from '../values';
 
 /** siScaleCode exponents (§3). */
 export const SI_SCALE_EXPONENT: Readonly<Record<SiScaleCode, number>> = {

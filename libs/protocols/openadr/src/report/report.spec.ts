@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { DataQuality } from '../payloads/common';
 import type { OadrReport, OadrReportDescription, ReadingType } from '../payloads/report';
-import { OadrDataError } from '../values';
+import { OadrDataError } from '../errors';
 import { readingQuality, scaleToInteger, SI_SCALE_EXPONENT } from './conversion';
 import {
   metadataReportName,

@@ -1,7 +1,8 @@
 /** RP-7, RP-8, RP-10 and RP-13: TELEMETRY_USAGE updates as meter.readings records. */
 import type { ItemBase } from '../payloads/common';
 import type { OadrReport, OadrReportDescription, ReportType } from '../payloads/report';
-import { type Duration, type Instant, OadrDataError } from '../values';
+import { OadrDataError } from '../errors';
+import type { Duration, Instant } from '../values';
 import { readingQuality, type ReadingQuality, scaleToInteger } from './conversion';
 
 export type TelemetryMeasure = 'powerW' | 'energyWh';
