@@ -419,6 +419,7 @@ export class KafkaBus implements Bus {
     const groupId = this.prefix + group;
     try {
       await this.reaper.connect();
+      await this.reaper.refreshMetadata();
       const coordinator = await this.reaper.findGroupCoordinator({ groupId });
       await coordinator.leaveGroup({ groupId, memberId });
       return 'left';
@@ -669,9 +670,12 @@ class KafkaSubscription {
     const giveUpAt = Date.now() + 10 * 60_000;
     while (!this.stopping && Date.now() < giveUpAt) {
       try {
-        await this.bus.leaveGroup(this.options.group, memberId);
+        const outcome = await this.bus.leaveGroup(this.options.group, memberId);
+        const { logger } = this.bus.deliveryDeps;
+        logger.info({ group: this.options.group, memberId, outcome }, 'the consumer restarted; its old member left');
         return;
-      } catch {
+      } catch (error) {
+        this.bus.deliveryDeps.logger.debug({ err: error, memberId }, 'the old member cannot leave yet');
         await this.sleeper.sleep(500);
       }
     }
@@ -706,6 +710,7 @@ const BOUNDED_IDEMPOTENT_RETRIES = 'Limiting retries for the idempotent producer
 /** The part of kafkajs's internal Cluster that leaveGroup uses. */
 interface KafkajsCluster {
   connect(): Promise<void>;
+  refreshMetadata(): Promise<void>;
   disconnect(): Promise<void>;
   findGroupCoordinator(request: { groupId: string }): Promise<{
     leaveGroup(request: { groupId: string; memberId: string }): Promise<unknown>;
