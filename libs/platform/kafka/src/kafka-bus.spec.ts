@@ -2,7 +2,7 @@ import { deadLetterTopicOf } from '@flexgrid/contracts';
 import { testKafkaBrokers, uniqueTopicPrefix } from '@flexgrid/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
-import type { DeliveredEvent } from './bus';
+import { type DeliveredEvent, silentLogger } from './bus';
 import { busContract, eventually, reading } from './bus-contract.test-util';
 import type { ConsumedRecord } from './delivery';
 import { KafkaBus, type KafkaBusOptions } from './kafka-bus';
@@ -99,6 +99,20 @@ describe('KafkaBus', () => {
     });
     await expect(nowhere.ping(500)).rejects.toThrow(/did not answer within 500 ms|Connection/);
     await nowhere.stop().catch(() => undefined);
+  });
+});
+
+describe('KafkaBus logging', () => {
+  it("does not warn about kafkajs's bounded idempotent retries, which the publish time limit makes deliberate", async () => {
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (_: object, msg?: string) => void warnings.push(msg ?? '') };
+    const bus = new KafkaBus({ brokers, clientId: 'quiet', topicPrefix: uniqueTopicPrefix('quiet'), logger });
+    try {
+      await bus.publish(TOPIC, [reading('m', 0)]);
+    } finally {
+      await bus.stop();
+    }
+    expect(warnings).toEqual([]);
   });
 });
 
