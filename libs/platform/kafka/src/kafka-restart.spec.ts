@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { type PrivateKafka, startPrivateKafka } from '@flexgrid/testing';
+import { Registry } from 'prom-client';
 import { PublishTimeout } from './bus';
 import { eventually, reading } from './bus-contract.test-util';
 import { KafkaBus } from './kafka-bus';
@@ -95,7 +96,8 @@ describe('KafkaBus publish time limit', () => {
   }, 60_000);
 
   it('fails a publish to a hung broker at publishTimeoutMs, saying the events may be written, and recovers', async () => {
-    const bus = new KafkaBus({ brokers: broker.brokers, clientId: 'hung', publishTimeoutMs: 2_000 });
+    const metrics = new Registry();
+    const bus = new KafkaBus({ brokers: broker.brokers, clientId: 'hung', publishTimeoutMs: 2_000, metrics });
     buses.push(bus);
     await bus.connect();
     await bus.publish(TOPIC, [reading('m', 0)]);
@@ -109,6 +111,8 @@ describe('KafkaBus publish time limit', () => {
     expect((failure as Error).message).toMatch(/may already be written/);
     // The limit holds while kafkajs is still inside its own retries (it would wait 30 s for the request).
     expect(waited).toBeLessThan(2_000 + 1_500);
+    const errors = await metrics.getSingleMetric('bus_publish_errors_total')?.get();
+    expect(errors?.values).toEqual([expect.objectContaining({ labels: { topic: TOPIC }, value: 1 })]);
     await bus.publish(TOPIC, [reading('m', 2)]);
   }, 60_000);
 
