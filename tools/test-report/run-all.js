@@ -6,6 +6,14 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
+// What CI runs and `engines` asks for; on an older release jest and Nx would load every jest.config.ts another way.
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+if (nodeMajor < 24) {
+  console.error(`npm test needs Node.js 24, this is ${process.version}: run \`bash tools/node/node.sh exec npm test\``);
+  console.log('0 passed, 1 failed, 0 skipped');
+  process.exit(1);
+}
+
 const root = path.join(__dirname, '../..');
 const resultsDir = path.join(root, 'tmp/test-results');
 fs.rmSync(resultsDir, { recursive: true, force: true });

@@ -1,3 +1,12 @@
+export {
+  type AppEnvironment,
+  type PublishedRecord,
+  type PublishedTopic,
+  type StartedApp,
+  startTestApp,
+  type TestApp,
+  type TestAppOptions,
+} from './app-harness';
 export { findInfrastructure, HOW_TO_PROVIDE, type Infrastructure, workspaceRoot } from './infrastructure';
 export { createTestDatabase, testKafkaBrokers, type TestDatabase, uniqueTopicPrefix } from './isolation';
 export { type PrivateKafka, startPrivateKafka } from './private-kafka';

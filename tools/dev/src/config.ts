@@ -1,4 +1,4 @@
-import { defineConfig, env, logLevels } from '@flexgrid/platform-service';
+import { defineConfig, env, logLevels, serviceEnv } from '@flexgrid/platform-service';
 
 export const devHostEnv = defineConfig({
   port: env.port('DEV_PORT', { default: 8080 }),
@@ -7,4 +7,5 @@ export const devHostEnv = defineConfig({
   databaseUrl: env.url('DATABASE_URL', { optional: true, protocols: ['postgres:', 'postgresql:'] }),
   dataDir: env.string('DEV_DATA_DIR', { optional: true }),
   logLevel: env.enum('LOG_LEVEL', logLevels, { default: 'warn' }),
+  shutdownTimeoutMs: serviceEnv.shutdownTimeoutMs,
 });

@@ -17,6 +17,13 @@ export interface DevHostOptions {
   logLevel?: LogLevel;
   /** Per-app port overrides by app name. */
   appPorts?: Record<string, number>;
+  /**
+   * Stop on SIGTERM and SIGINT and exit, as a service does (main.ts); tests leave it off and call stop().
+   * A second signal exits at once.
+   */
+  handleSignals?: boolean;
+  /** Past this, stopping gives up and the process exits with 1 (the service default when absent). */
+  shutdownTimeoutMs?: number;
 }
 
 export interface RunningDevHost {
@@ -33,8 +40,13 @@ export interface RunningDevHost {
 export async function startDevHost(options: DevHostOptions): Promise<RunningDevHost> {
   const service = createService({
     name: 'dev-host',
-    handleSignals: false,
-    config: { port: options.port, host: options.host, logLevel: options.logLevel ?? 'info' },
+    handleSignals: options.handleSignals ?? false,
+    config: {
+      port: options.port,
+      host: options.host,
+      logLevel: options.logLevel ?? 'info',
+      shutdownTimeoutMs: options.shutdownTimeoutMs,
+    },
   });
   const logger = service.logger;
   const bus: Bus = options.kafkaBrokers

@@ -5,7 +5,8 @@ import { startDevHost } from './dev-host';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(devHostEnv);
-  const host = await startDevHost({ ...config, apps: devApps });
+  // The platform service's shutdown: SIGTERM or Ctrl-C stops the apps, the bus and the databases, then exits.
+  const host = await startDevHost({ ...config, apps: devApps, handleSignals: true });
 
   const lines = [
     '',
@@ -21,21 +22,6 @@ async function main(): Promise<void> {
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    process.stdout.write(`\n${signal}: stopping\n`);
-    const force = setTimeout(() => process.exit(1), 25_000);
-    force.unref();
-    host.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 main().catch((error) => {

@@ -1,0 +1,1 @@
+export { type ExampleAppOptions, type RunningExampleApp, startExampleApp } from './app';
