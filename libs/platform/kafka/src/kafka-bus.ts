@@ -184,11 +184,13 @@ export class KafkaBus implements Bus {
   async publish(topic: string, events: readonly OutgoingEvent[]): Promise<void> {
     if (events.length === 0) return;
     const messages = encodeValidEvents(this.deps.validator, topic, events, this.options.clientId);
-    await this.withinPublishLimit(topic, events.length, async (sending) => {
-      await this.connect();
-      sending();
-      await this.producer.send({ topic: this.physical(topic), acks: -1, messages });
-    });
+    await this.measured([{ topic, events }], () =>
+      this.withinPublishLimit(topic, async (sending) => {
+        await this.connect();
+        sending();
+        await this.producer.send({ topic: this.physical(topic), acks: -1, messages });
+      }),
+    );
   }
 
   async publishAtomically(outbox: string, batches: readonly TopicBatch[], checkpoint: OutboxCheckpoint): Promise<void> {
@@ -196,43 +198,57 @@ export class KafkaBus implements Bus {
       topic: this.physical(b.topic),
       messages: encodeValidEvents(this.deps.validator, b.topic, b.events, this.options.clientId),
     }));
-    const events = batches.reduce((n, b) => n + b.events.length, 0);
-    const label = batches.length === 1 ? batches[0].topic : `outbox ${outbox}`;
+    const topics = batches.map((b) => b.topic).join(', ');
     try {
-      await this.withinPublishLimit(label, events, async (sending) => {
-        await this.connect();
-        const producer = await this.transactionalProducer(outbox);
-        const transaction = await producer.transaction();
-        sending();
-        try {
-          for (const batch of encoded) if (batch.messages.length > 0) await transaction.send({ ...batch, acks: -1 });
-          // The checkpoint rides in the same transaction as a consumer-group offset (the batch) with its
-          // metadata (the epoch), so it becomes visible exactly when the events do, and reading it back is
-          // one admin call.
-          await transaction.sendOffsets({
-            consumerGroupId: this.checkpointGroup(outbox),
-            topics: [
-              {
-                topic: this.physical(outboxCheckpoints.name),
-                // kafkajs passes offset metadata through to TxnOffsetCommit, but its types omit the field.
-                partitions: [
-                  { partition: 0, offset: String(checkpoint.batch), metadata: checkpoint.epoch } as PartitionOffset,
-                ],
-              },
-            ],
-          });
-          await transaction.commit();
-        } catch (error) {
-          await transaction.abort().catch(() => undefined);
-          throw error;
-        }
-      });
+      await this.measured(batches, () =>
+        this.withinPublishLimit(topics || `the checkpoint of outbox ${outbox}`, async (sending) => {
+          await this.connect();
+          const producer = await this.transactionalProducer(outbox);
+          const transaction = await producer.transaction();
+          sending();
+          try {
+            for (const batch of encoded) if (batch.messages.length > 0) await transaction.send({ ...batch, acks: -1 });
+            // The checkpoint rides in the same transaction as a consumer-group offset (the batch) with its
+            // metadata (the epoch), so it becomes visible exactly when the events do, and reading it back is
+            // one admin call.
+            await transaction.sendOffsets({
+              consumerGroupId: this.checkpointGroup(outbox),
+              topics: [
+                {
+                  topic: this.physical(outboxCheckpoints.name),
+                  // kafkajs passes offset metadata through to TxnOffsetCommit, but its types omit the field.
+                  partitions: [
+                    { partition: 0, offset: String(checkpoint.batch), metadata: checkpoint.epoch } as PartitionOffset,
+                  ],
+                },
+              ],
+            });
+            await transaction.commit();
+          } catch (error) {
+            await transaction.abort().catch(() => undefined);
+            throw error;
+          }
+        }),
+      );
     } catch (error) {
       // A fenced, broken or abandoned transactional producer cannot be reused; the next call starts a new
       // one, whose InitProducerId also ends whatever this one left open.
       await this.discardTransactionalProducer(outbox);
       throw error;
     }
+  }
+
+  /** Runs a publish and records its metrics per topic. */
+  private async measured(batches: readonly TopicBatch[], publish: () => Promise<void>): Promise<void> {
+    const started = performance.now();
+    try {
+      await publish();
+    } catch (error) {
+      for (const b of batches) this.deps.metrics?.publishFailed(b.topic);
+      throw error;
+    }
+    const ms = performance.now() - started;
+    for (const b of batches) this.deps.metrics?.publishedEvents(b.topic, b.events.length, ms);
   }
 
   /**
@@ -242,20 +258,15 @@ export class KafkaBus implements Bus {
    * A resend cannot duplicate: the idempotent producer keeps a partition's sequence number until a send
    * succeeds, so the broker drops a batch it already has.
    */
-  private async withinPublishLimit(
-    topic: string,
-    events: number,
-    send: (sending: () => void) => Promise<void>,
-  ): Promise<void> {
+  private async withinPublishLimit(destination: string, send: (sending: () => void) => Promise<void>): Promise<void> {
     const limitMs = this.options.publishTimeoutMs ?? 30_000;
-    const started = performance.now();
     const abandoned = new AbortController();
     let mayBeWritten = false;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         abandoned.abort();
-        reject(new PublishTimeout(topic, limitMs, mayBeWritten));
+        reject(new PublishTimeout(destination, limitMs, mayBeWritten));
       }, limitMs);
     });
     const attempts = retry(() => send(() => (mayBeWritten = true)), {
@@ -264,19 +275,15 @@ export class KafkaBus implements Bus {
       maxDelayMs: 2_000,
       signal: abandoned.signal,
       onRetry: (error, delay) =>
-        this.deps.logger.warn({ err: error, topic }, `Kafka unreachable; publishing again in ${delay} ms`),
+        this.deps.logger.warn({ err: error, destination }, `Kafka unreachable; publishing again in ${delay} ms`),
     });
     try {
       await Promise.race([attempts, expired]);
-    } catch (error) {
-      this.deps.metrics?.publishFailed(topic);
-      throw error;
     } finally {
       clearTimeout(timer);
       // What an abandoned attempt does later is no longer the caller's concern.
       attempts.catch(() => undefined);
     }
-    this.deps.metrics?.publishedEvents(topic, events, performance.now() - started);
   }
 
   async outboxCheckpoint(outbox: string): Promise<OutboxCheckpoint | undefined> {
@@ -558,7 +565,7 @@ class KafkaSubscription {
     this.stopped ??= (async () => {
       this.stopping = true;
       this.sleeper.wakeAll();
-      // kafkajs waits for the running batch, commits the resolved offsets and leaves the group.
+      // kafkajs waits for the running batches (each commits what it handled) and leaves the group.
       await this.consumer.disconnect();
       this.joined({});
       await this.revoking;
