@@ -1,5 +1,4 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { type PrivateKafka, startPrivateKafka } from '@flexgrid/testing';
 import { Registry } from 'prom-client';
 import { PublishTimeout } from './bus';
@@ -105,7 +104,8 @@ describe('KafkaBus across a broker crash, a hung broker and a long outage', () =
 
   it('says nothing was sent when the broker never answered the connection', async () => {
     // Accepts connections and never answers: kafkajs waits for its first request's timeout (30 s).
-    const silent = createServer(() => undefined);
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as AddressInfo;
     const bus = new KafkaBus({ brokers: [`127.0.0.1:${port}`], clientId: 'silent', publishTimeoutMs: 1_500 });
@@ -115,7 +115,10 @@ describe('KafkaBus across a broker crash, a hung broker and a long outage', () =
       expect(failure).toMatchObject({ mayBeWritten: false });
       expect((failure as Error).message).toMatch(/nothing was sent/);
     } finally {
+      // Cut the connection the abandoned attempt still waits on, so that it ends now.
+      for (const socket of sockets) socket.destroy();
       silent.close();
+      await bus.stop().catch(() => undefined);
     }
   }, 30_000);
 });
