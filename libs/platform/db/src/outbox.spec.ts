@@ -114,9 +114,10 @@ const backends: [string, () => Promise<Backend>][] = [
 describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
   let backend: Backend;
   let received: DeliveredEvent[];
+  const relays: OutboxRelay[] = [];
 
-  const relay = (bus: Bus, extra: Partial<OutboxRelayOptions> = {}) =>
-    new OutboxRelay({
+  const relay = (bus: Bus, extra: Partial<OutboxRelayOptions> = {}) => {
+    const created = new OutboxRelay({
       pool: backend.db.pool,
       bus,
       name: 'svc',
@@ -125,6 +126,9 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
       leaderLock: !backend.db.embedded,
       ...extra,
     });
+    relays.push(created);
+    return created;
+  };
 
   const enqueueCommitted = (from: number, count: number) =>
     inTransaction(backend.db.pool, (c) =>
@@ -146,7 +150,11 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
       handler: async (e) => void received.push(e),
     });
   });
-  afterEach(() => backend.close());
+  // A test that failed half-way leaves its relay running, which would keep jest from exiting.
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((r) => r.stop()));
+    await backend.close();
+  });
 
   const ids = () => received.map((e) => e.id).sort();
   const expectedIds = (count: number) => Array.from({ length: count }, (_, i) => `r-${i}`).sort();

@@ -271,7 +271,7 @@ export class OutboxRelay {
     return publishable.length;
   }
 
-  /** Marks sent what the bus's checkpoint shows was published before a crash, if it is this history's (see the class). */
+  /** Marks sent what the checkpoint shows was published before a crash, if it is this history's (see the class). */
   private async recover(): Promise<void> {
     const { bus, pool, name } = this.options;
     const checkpoint = await bus.outboxCheckpoint(name);
@@ -311,6 +311,9 @@ export class OutboxRelay {
         republished,
       );
     } else {
+      // Safe even after a rewind that left the sequence at or above the checkpoint (PostgreSQL logs sequence
+      // values up to 32 ahead, and a replica or a restore replays that): the claimed rows up to the checkpoint
+      // are the old history's own and were published, and new batches are numbered above it.
       const marked = await this.markSentThrough(checkpoint.batch);
       if (marked > 0)
         this.logger.info({ ...facts, rows: marked }, 'outbox rows published before a restart marked sent');
