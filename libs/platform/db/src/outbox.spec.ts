@@ -219,7 +219,7 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
   /** Waits until every one of the first `count` rows reached the consumer, duplicates allowed, and none is pending. */
   const expectAtLeastOnce = async (count: number) => {
     const delivered = () => expectedIds(count).every((id) => received.some((e) => e.id === id));
-    await eventually(() => delivered(), `every one of ${count} rows`);
+    await eventually(delivered, `every one of ${count} rows`);
     const pending = async () => {
       const { rows } = await backend.db.pool.query(
         'select count(*)::int as pending from flexgrid_outbox where sent_at is null and failed_reason is null',
@@ -311,13 +311,17 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
 
     it('says so loudly when the checkpoint is lost, and loses no row', async () => {
       await enqueueCommitted(0, 20);
-      await relay(await backend.connectBus()).relayOnce(); // batch 1, marked sent
+      const firstStart = errorRecorder();
+      await relay(await backend.connectBus(), { logger: firstStart }).relayOnce(); // batch 1, marked sent
+      expect(firstStart.errors).toEqual([]); // no checkpoint yet, and none expected
       const doomed = relay(await backend.connectBus(), {
         afterPublish: async () => {
           throw new Error('process killed');
         },
       });
       await expect(doomed.relayOnce()).rejects.toThrow('process killed'); // batch 2, published and not marked
+      // Reading the checkpoint waits until its transaction is complete, so that the deletion is the last word.
+      expect(await (await backend.connectBus()).outboxCheckpoint('svc')).toMatchObject({ batch: 2 });
       await deleteCheckpoint();
 
       const logger = errorRecorder();
@@ -330,6 +334,7 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
         expect.stringMatching(/outbox svc: its checkpoint on kafka .* is gone although this database published/),
       );
       expect(await counterValue(metrics, 'outbox_checkpoint_lost_total', { outbox: 'svc' })).toBe(1);
+      expect(await counterValue(metrics, 'outbox_published_rows_total', { outbox: 'svc' })).toBe(10); // batch 2 again
     });
 
     it('records the checkpoint again while idle, so that it does not expire', async () => {
