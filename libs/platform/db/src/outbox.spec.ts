@@ -34,10 +34,14 @@ function reading(seq: number): OutgoingEvent<MeterReading> {
   };
 }
 
-async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 45_000): Promise<void> {
+async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string | (() => string),
+  timeoutMs = 45_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -218,8 +222,11 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
 
   /** Waits until every one of the first `count` rows reached the consumer, duplicates allowed, and none is pending. */
   const expectAtLeastOnce = async (count: number) => {
-    const delivered = () => expectedIds(count).every((id) => received.some((e) => e.id === id));
-    await eventually(delivered, `every one of ${count} rows`);
+    const missing = () => expectedIds(count).filter((id) => !received.some((e) => e.id === id));
+    await eventually(
+      () => missing().length === 0,
+      () => `every one of ${count} rows; missing: ${missing().join(' ')}`,
+    );
     const pending = async () => {
       const { rows } = await backend.db.pool.query(
         'select count(*)::int as pending from flexgrid_outbox where sent_at is null and failed_reason is null',
