@@ -173,8 +173,8 @@ interface OutboxHistory {
  * - the checkpoint is ahead of the sequence: the database went back in time (a restore, a failover to an
  *   asynchronous replica) and would number new batches as ones already published. The relay starts a new
  *   epoch, so no checkpoint of the old history matches again.
- * - the checkpoint has another epoch: another history recorded it. A new epoch here too, since this
- *   database's own epoch is evidently not unique to it.
+ * - the checkpoint has another epoch: another history recorded it. This database keeps its epoch, which
+ *   that history's checkpoints do not match.
  * - there is none on a durable bus although this database has published: it was deleted or expired.
  * Each is logged as an error and counted. An idle relay re-records its checkpoint every
  * `checkpointRefreshMs`, so that the last case does not happen by expiry.
@@ -297,15 +297,20 @@ export class OutboxRelay {
         this.metrics?.checkpointLost(name);
       }
     } else if (checkpoint.epoch !== history.epoch) {
-      await this.refuseCheckpoint(
+      this.refuseCheckpoint(
         `the checkpoint (batch ${checkpoint.batch}) belongs to another database history (epoch ${checkpoint.epoch}; this database's is ${history.epoch})`,
         'checkpoint_of_other_epoch',
         facts,
         republished,
       );
     } else if (checkpoint.batch > lastBatch) {
-      await this.refuseCheckpoint(
-        `the database went back in time (restored from a backup or failed over to an asynchronous replica): the checkpoint says batch ${checkpoint.batch} was published, but this database has numbered batches only up to ${lastBatch}`,
+      // Once the sequence passes the checkpoint, the old history's checkpoint would look like this one's.
+      const { rows } = await pool.query<{ epoch: string }>(
+        'update flexgrid_outbox_history set epoch = gen_random_uuid() returning epoch',
+      );
+      this.epoch = rows[0].epoch;
+      this.refuseCheckpoint(
+        `the database went back in time (restored from a backup or failed over to an asynchronous replica): the checkpoint says batch ${checkpoint.batch} was published, but this database has numbered batches only up to ${lastBatch}; it continues under the new epoch ${this.epoch}`,
         'checkpoint_ahead_of_sequence',
         facts,
         republished,
@@ -324,20 +329,11 @@ export class OutboxRelay {
     this.recovered = true;
   }
 
-  /** A checkpoint of another history: trust none of it, and leave that history behind for good. */
-  private async refuseCheckpoint(
-    what: string,
-    evidence: RewindEvidence,
-    facts: object,
-    republished: string,
-  ): Promise<void> {
-    const { rows } = await this.options.pool.query<{ epoch: string }>(
-      'update flexgrid_outbox_history set epoch = gen_random_uuid() returning epoch',
-    );
-    this.epoch = rows[0].epoch;
+  /** A checkpoint of another history says nothing about this database's rows: trust none of it. */
+  private refuseCheckpoint(what: string, evidence: RewindEvidence, facts: object, republished: string): void {
     this.logger.error(
-      { ...facts, newEpoch: this.epoch },
-      `outbox ${this.options.name}: ${what}; nothing is marked sent from it, ${republished} under the new epoch ${this.epoch}`,
+      { ...facts, epoch: this.epoch },
+      `outbox ${this.options.name}: ${what}; nothing is marked sent from the checkpoint, ${republished}`,
     );
     this.metrics?.rewindDetected(this.options.name, evidence);
   }
