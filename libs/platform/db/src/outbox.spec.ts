@@ -1,5 +1,13 @@
 import type { MeterReading } from '@flexgrid/contracts';
-import { type Bus, type DeliveredEvent, EmbeddedBus, KafkaBus, type OutgoingEvent } from '@flexgrid/platform-kafka';
+import {
+  type Bus,
+  type BusLogger,
+  type DeliveredEvent,
+  EmbeddedBus,
+  KafkaBus,
+  type OutgoingEvent,
+  silentLogger,
+} from '@flexgrid/platform-kafka';
 import {
   createTestDatabase,
   type PrivatePostgres,
@@ -7,6 +15,9 @@ import {
   testKafkaBrokers,
   uniqueTopicPrefix,
 } from '@flexgrid/testing';
+import { Kafka } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { Registry } from 'prom-client';
 import { type Database, inTransaction, openDatabase } from './database';
 import { migrate } from './migrations';
 import { enqueue, OutboxRelay, outboxMigrations, type OutboxRelayOptions } from './outbox';
@@ -23,12 +34,37 @@ function reading(seq: number): OutgoingEvent<MeterReading> {
   };
 }
 
-async function eventually(check: () => boolean, what: string, timeoutMs = 45_000): Promise<void> {
+async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string | (() => string),
+  timeoutMs = 45_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** A bus on which the relay dies after claiming a batch and before publishing it. */
+function dyingBeforePublish(bus: Bus): Bus {
+  return {
+    ...bus,
+    publishAtomically: async () => Promise.reject(new Error('process killed')),
+    outboxCheckpoint: (n) => bus.outboxCheckpoint(n),
+  };
+}
+
+/** Keeps the relay's error messages, which are what an operator gets to see. */
+function errorRecorder(): BusLogger & { errors: string[] } {
+  const errors: string[] = [];
+  return { ...silentLogger, errors, error: (_, msg) => void errors.push(msg ?? '') };
+}
+
+async function counterValue(registry: Registry, name: string, labels: Record<string, string>): Promise<number> {
+  const metric = await registry.getSingleMetric(name)?.get();
+  const value = metric?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l));
+  return value?.value ?? 0;
 }
 
 interface Backend {
@@ -38,46 +74,54 @@ interface Backend {
   close(): Promise<void>;
 }
 
+interface KafkaBackend extends Backend {
+  /** Deletes the outbox's checkpoint group, as an operator or offset retention would. */
+  deleteCheckpoint(outbox: string): Promise<void>;
+}
+
+async function postgresAndKafka(): Promise<KafkaBackend> {
+  const testDb = await createTestDatabase('outbox');
+  const db = await openDatabase({ url: testDb.url });
+  const prefix = uniqueTopicPrefix('outbox');
+  const buses: KafkaBus[] = [];
+  const admin = new Kafka({ brokers: testKafkaBrokers(), clientId: 'outbox-test-admin' }).admin();
+  await admin.connect();
+  return {
+    db,
+    connectBus: async () => {
+      const bus = new KafkaBus({ brokers: testKafkaBrokers(), clientId: 'outbox-test', topicPrefix: prefix });
+      await bus.connect();
+      buses.push(bus);
+      return bus;
+    },
+    deleteCheckpoint: async (outbox) => void (await admin.deleteGroups([`${prefix}outbox-checkpoint.${outbox}`])),
+    close: async () => {
+      await Promise.all(buses.map((b) => b.stop()));
+      await admin.disconnect();
+      await db.close();
+      await testDb.drop();
+    },
+  };
+}
+
+async function pgliteAndEmbeddedBus(): Promise<Backend> {
+  const db = await openDatabase({});
+  const bus = new EmbeddedBus({ source: 'outbox-test' });
+  return { db, connectBus: async () => bus, close: async () => (await bus.stop(), await db.close()) };
+}
+
 const backends: [string, () => Promise<Backend>][] = [
-  [
-    'PostgreSQL + Kafka',
-    async () => {
-      const testDb = await createTestDatabase('outbox');
-      const db = await openDatabase({ url: testDb.url });
-      const prefix = uniqueTopicPrefix('outbox');
-      const buses: KafkaBus[] = [];
-      return {
-        db,
-        connectBus: async () => {
-          const bus = new KafkaBus({ brokers: testKafkaBrokers(), clientId: 'outbox-test', topicPrefix: prefix });
-          await bus.connect();
-          buses.push(bus);
-          return bus;
-        },
-        close: async () => {
-          await Promise.all(buses.map((b) => b.stop()));
-          await db.close();
-          await testDb.drop();
-        },
-      };
-    },
-  ],
-  [
-    'embedded PGlite + embedded bus',
-    async () => {
-      const db = await openDatabase({});
-      const bus = new EmbeddedBus({ source: 'outbox-test' });
-      return { db, connectBus: async () => bus, close: async () => (await bus.stop(), await db.close()) };
-    },
-  ],
+  ['PostgreSQL + Kafka', postgresAndKafka],
+  ['embedded PGlite + embedded bus', pgliteAndEmbeddedBus],
 ];
 
 describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
   let backend: Backend;
   let received: DeliveredEvent[];
+  const relays: OutboxRelay[] = [];
 
-  const relay = (bus: Bus, extra: Partial<OutboxRelayOptions> = {}) =>
-    new OutboxRelay({
+  const relay = (bus: Bus, extra: Partial<OutboxRelayOptions> = {}) => {
+    const created = new OutboxRelay({
       pool: backend.db.pool,
       bus,
       name: 'svc',
@@ -86,6 +130,9 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
       leaderLock: !backend.db.embedded,
       ...extra,
     });
+    relays.push(created);
+    return created;
+  };
 
   const enqueueCommitted = (from: number, count: number) =>
     inTransaction(backend.db.pool, (c) =>
@@ -107,7 +154,11 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
       handler: async (e) => void received.push(e),
     });
   });
-  afterEach(() => backend.close());
+  // A test that failed half-way leaves its relay running, which would keep jest from exiting.
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((r) => r.stop()));
+    await backend.close();
+  });
 
   const ids = () => received.map((e) => e.id).sort();
   const expectedIds = (count: number) => Array.from({ length: count }, (_, i) => `r-${i}`).sort();
@@ -161,18 +212,74 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
 
   it('publishes rows claimed by a relay that died before publishing them', async () => {
     await enqueueCommitted(0, 15);
-    const bus = await backend.connectBus();
-    const failingBus: Bus = {
-      ...bus,
-      publishAtomically: async () => Promise.reject(new Error('process killed')),
-      outboxCheckpoint: (n) => bus.outboxCheckpoint(n),
-    };
-    await expect(relay(failingBus).relayOnce()).rejects.toThrow('process killed');
+    await expect(relay(dyingBeforePublish(await backend.connectBus())).relayOnce()).rejects.toThrow('process killed');
 
     const restarted = relay(await backend.connectBus());
     restarted.start();
     await expectExactlyOnce(15);
     await restarted.stop();
+  });
+
+  /** Waits until every one of the first `count` rows reached the consumer, duplicates allowed, and none is pending. */
+  const expectAtLeastOnce = async (count: number) => {
+    const missing = () => expectedIds(count).filter((id) => !received.some((e) => e.id === id));
+    await eventually(
+      () => missing().length === 0,
+      () => `every one of ${count} rows; missing: ${missing().join(' ')}`,
+    );
+    const pending = async () => {
+      const { rows } = await backend.db.pool.query(
+        'select count(*)::int as pending from flexgrid_outbox where sent_at is null and failed_reason is null',
+      );
+      return rows[0].pending as number;
+    };
+    await eventually(async () => (await pending()) === 0, 'no pending row');
+  };
+
+  it('loses no row when the database goes back in time (a restore, a failover to an asynchronous replica)', async () => {
+    await enqueueCommitted(0, 30);
+    const first = relay(await backend.connectBus());
+    while ((await first.relayOnce()) > 0); // batches 1 to 3; the checkpoint says 3
+    // Restore a snapshot taken after batch 1 was sent and before the rows of batches 2 and 3 were written.
+    await backend.db.pool.query("select setval('flexgrid_outbox_batch', 1)");
+    await backend.db.pool.query('delete from flexgrid_outbox where batch > 1');
+    await enqueueCommitted(30, 15);
+    const logger = errorRecorder();
+    const metrics = new Registry();
+    // The new rows get batch 2 again, which the checkpoint of the old history covers.
+    await expect(
+      relay(dyingBeforePublish(await backend.connectBus()), { logger, metrics }).relayOnce(),
+    ).rejects.toThrow('process killed');
+    // Claims that failed half-way (a statement timeout, a lost connection) move the sequence past the old
+    // checkpoint before anything is published again: only the new epoch tells that checkpoint apart now.
+    await backend.db.pool.query("select nextval('flexgrid_outbox_batch'), nextval('flexgrid_outbox_batch')");
+
+    const restarted = relay(await backend.connectBus(), { logger, metrics });
+    restarted.start();
+    await expectAtLeastOnce(45);
+    await restarted.stop();
+    expect(logger.errors).toContainEqual(
+      expect.stringMatching(/database went back in time .* checkpoint says batch 3 was published, .* only up to 1/),
+    );
+    expect(
+      await counterValue(metrics, 'outbox_rewinds_detected_total', { evidence: 'checkpoint_ahead_of_sequence' }),
+    ).toBe(1);
+  });
+
+  it('loses no row when the checkpoint belongs to another database history', async () => {
+    await enqueueCommitted(0, 20);
+    await relay(await backend.connectBus()).relayOnce(); // batch 1
+    const bus = await backend.connectBus();
+    await expect(relay(dyingBeforePublish(bus)).relayOnce()).rejects.toThrow('process killed'); // claims batch 2
+    // Say a restored copy of this database relayed for a while: its batch numbers mean other rows.
+    await bus.publishAtomically('svc', [], { epoch: randomUUID(), batch: 2 });
+
+    const logger = errorRecorder();
+    const restarted = relay(await backend.connectBus(), { logger });
+    restarted.start();
+    await expectAtLeastOnce(20);
+    await restarted.stop();
+    expect(logger.errors).toContainEqual(expect.stringMatching(/belongs to another database history/));
   });
 
   it('refuses to enqueue an event that breaks its contract, failing the business transaction', async () => {
@@ -206,6 +313,86 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
     await enqueueCommitted(0, 12);
     await r.stop();
     await expectExactlyOnce(12);
+  });
+
+  // Only Kafka keeps a checkpoint that can be lost: the embedded bus forgets everything with its process.
+  if (makeBackend === postgresAndKafka) {
+    const deleteCheckpoint = () => (backend as KafkaBackend).deleteCheckpoint('svc');
+
+    it('says so loudly when the checkpoint is lost, and loses no row', async () => {
+      await enqueueCommitted(0, 20);
+      const firstStart = errorRecorder();
+      await relay(await backend.connectBus(), { logger: firstStart }).relayOnce(); // batch 1, marked sent
+      expect(firstStart.errors).toEqual([]); // no checkpoint yet, and none expected
+      const doomed = relay(await backend.connectBus(), {
+        afterPublish: async () => {
+          throw new Error('process killed');
+        },
+      });
+      await expect(doomed.relayOnce()).rejects.toThrow('process killed'); // batch 2, published and not marked
+      // Reading the checkpoint waits until its transaction is complete, so that the deletion is the last word.
+      expect(await (await backend.connectBus()).outboxCheckpoint('svc')).toMatchObject({ batch: 2 });
+      await deleteCheckpoint();
+
+      const logger = errorRecorder();
+      const metrics = new Registry();
+      const restarted = relay(await backend.connectBus(), { logger, metrics });
+      restarted.start();
+      await expectAtLeastOnce(20);
+      await restarted.stop();
+      expect(logger.errors).toContainEqual(
+        expect.stringMatching(/outbox svc: its checkpoint on kafka .* is gone although this database published/),
+      );
+      expect(await counterValue(metrics, 'outbox_checkpoint_lost_total', { outbox: 'svc' })).toBe(1);
+      expect(await counterValue(metrics, 'outbox_published_rows_total', { outbox: 'svc' })).toBe(10); // batch 2 again
+    });
+
+    it('records the checkpoint again while idle, so that it does not expire', async () => {
+      const r = relay(await backend.connectBus(), { checkpointRefreshMs: 200 });
+      r.start();
+      await enqueueCommitted(0, 5);
+      r.wake();
+      await eventually(() => received.length >= 5, '5 events');
+      await deleteCheckpoint(); // what offsets.retention.minutes does to a group without members
+      await new Promise((res) => setTimeout(res, 2_000));
+      await r.stop();
+
+      const checkpoint = await (await backend.connectBus()).outboxCheckpoint('svc');
+      const { rows } = await backend.db.pool.query('select max(batch)::int as batch from flexgrid_outbox');
+      expect(checkpoint?.batch).toBe(rows[0].batch);
+      const { rows: history } = await backend.db.pool.query('select epoch from flexgrid_outbox_history');
+      expect(checkpoint).toEqual({ epoch: history[0].epoch, batch: rows[0].batch });
+    });
+  }
+});
+
+describe('outbox migrations', () => {
+  it('give an install that relayed before epochs existed an epoch and its last sent batch', async () => {
+    const testDb = await createTestDatabase('outbox-upgrade');
+    const db = await openDatabase({ url: testDb.url });
+    try {
+      await migrate(db.pool, 'platform', outboxMigrations.slice(0, 1));
+      await inTransaction(db.pool, (c) =>
+        enqueue(
+          c,
+          Array.from({ length: 6 }, (_, i) => ({ topic: TOPIC, event: reading(i) })),
+        ),
+      );
+      // What a relay left behind: batches 1 and 2 sent, batch 3 claimed.
+      await db.pool.query(
+        "update flexgrid_outbox set batch = (id + 1) / 2, sent_at = case when id <= 4 then now() end; select setval('flexgrid_outbox_batch', 3)",
+      );
+
+      expect(await migrate(db.pool, 'platform', outboxMigrations)).toEqual({
+        applied: ['2_outbox_history'],
+        alreadyApplied: 1,
+      });
+      const { rows } = await db.pool.query('select epoch, last_sent_batch from flexgrid_outbox_history');
+      expect(rows).toEqual([{ epoch: expect.stringMatching(/^[0-9a-f-]{36}$/), last_sent_batch: '2' }]);
+    } finally {
+      await db.close();
+      await testDb.drop();
+    }
   });
 });
 

@@ -1,18 +1,30 @@
 import { type Catalog, catalog as flexgridCatalog, ContractValidator } from '@flexgrid/contracts';
-import type { Bus, BusLogger, OutgoingEvent, TopicBatch } from '@flexgrid/platform-kafka';
+import type { Bus, BusLogger, OutboxCheckpoint, OutgoingEvent, TopicBatch } from '@flexgrid/platform-kafka';
 import { ContractViolation, silentLogger } from '@flexgrid/platform-kafka';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import type { Registry } from 'prom-client';
 import type { Migration } from './migrations';
+import { OutboxMetrics, type RewindEvidence } from './outbox-metrics';
 
 /**
  * The transactional outbox: a service writes the events of a change in the same transaction as the change
  * (enqueue), and the relay publishes them. Migration set `platform`, applied before an app's own.
  *
- * Rows are claimed in numbered batches before publishing. The Kafka transaction that publishes a batch
- * also records its number as the outbox checkpoint (Bus.publishAtomically). After a crash, claimed rows of
- * batches up to the checkpoint were published and are only marked sent; later ones are published again.
- * Every row thus reaches read_committed consumers exactly once.
+ * Rows are claimed in numbered batches (a database sequence) and published in batch order. The Kafka
+ * transaction that publishes a batch also records the outbox checkpoint `{ epoch, batch }`
+ * (Bus.publishAtomically): every batch up to `batch` of the database history `epoch` is in the log. After a
+ * crash the relay marks sent the claimed rows the checkpoint covers and publishes the others again.
+ *
+ * What holds: each row is written to the Kafka log exactly once as read_committed readers see it, except
+ * after a detected rewind or checkpoint loss (see OutboxRelay), when rows claimed at that moment may be
+ * written twice. Handlers still see a record at least once: a consumer that crashes before committing gets
+ * it again. So every effect must be idempotent (natural keys, ON CONFLICT).
+ *
+ * Batch numbers mean something only within one database history. A database restored from a backup or
+ * failed over to an asynchronous replica numbers again from an earlier value, so migration 2 gives the
+ * history an `epoch` that the checkpoint carries, and that the relay replaces when it finds the database
+ * behind its checkpoint.
  */
 export const outboxMigrations: Migration[] = [
   {
@@ -37,6 +49,20 @@ export const outboxMigrations: Migration[] = [
       );
       create index flexgrid_outbox_pending on flexgrid_outbox (batch, id) where sent_at is null and failed_reason is null;
       create index flexgrid_outbox_sent on flexgrid_outbox (sent_at) where sent_at is not null;
+    `,
+  },
+  {
+    version: 2,
+    name: 'outbox_history',
+    // One row. last_sent_batch tells a checkpoint that was never recorded from one that was lost; an install
+    // that relayed before this migration starts from its highest sent batch.
+    sql: `
+      create table flexgrid_outbox_history (
+        only_row boolean primary key default true check (only_row),
+        epoch uuid not null default gen_random_uuid(),
+        last_sent_batch bigint
+      );
+      insert into flexgrid_outbox_history (last_sent_batch) select max(batch) from flexgrid_outbox where sent_at is not null;
     `,
   },
 ];
@@ -116,16 +142,50 @@ export interface OutboxRelayOptions {
    * Off for the embedded PGlite, which serves one connection at a time and one process anyway.
    */
   leaderLock?: boolean;
+  /** The service's registry, for the outbox's counters (published rows, lost checkpoints, rewinds). */
+  metrics?: Registry;
+  /**
+   * How often an idle relay records its checkpoint again. On Kafka the checkpoint is the offset of a consumer
+   * group without members, which the broker deletes after `offsets.retention.minutes` (7 days by default)
+   * without a commit; keep this well below that. Default 1 hour.
+   */
+  checkpointRefreshMs?: number;
   /** Test seam: runs after a batch is published and before it is marked sent. */
   afterPublish?: (batch: number) => Promise<void>;
 }
 
-/** Publishes outbox rows to the bus, in claim order, exactly once (see outboxMigrations). */
+/** The database history the outbox lives in, and how far its batch sequence got. */
+interface OutboxHistory {
+  epoch: string;
+  last_sent_batch: string | null;
+  /** The last batch number the sequence handed out (0 before the first). */
+  last_batch: string;
+  /** Rows claimed in a batch and neither marked sent nor set aside. */
+  claimed_rows: number;
+}
+
+/**
+ * Publishes outbox rows to the bus in claim order (see outboxMigrations for what is guaranteed).
+ *
+ * Recovery, when the relay starts or takes the lead again, trusts the bus's checkpoint only when it belongs
+ * to this database's history: same epoch, and a batch the sequence has handed out. Otherwise it marks
+ * nothing sent, and publishes every claimed row again:
+ * - the checkpoint is ahead of the sequence: the database went back in time (a restore, a failover to an
+ *   asynchronous replica) and would number new batches as ones already published. The relay starts a new
+ *   epoch, so no checkpoint of the old history matches again.
+ * - the checkpoint has another epoch: another history recorded it. This database keeps its epoch, which
+ *   that history's checkpoints do not match.
+ * - there is none on a durable bus although this database has published: it was deleted or expired.
+ * Each is logged as an error and counted. An idle relay re-records its checkpoint every
+ * `checkpointRefreshMs`, so that the last case does not happen by expiry.
+ */
 export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly checkpointRefreshMs: number;
   private readonly logger: BusLogger;
   private readonly validator: ContractValidator;
+  private readonly metrics?: OutboxMetrics;
   private running = false;
   private loop?: Promise<void>;
   private wakeUp?: () => void;
@@ -133,12 +193,19 @@ export class OutboxRelay {
   private leader?: { client: pg.PoolClient; onError: (error: Error) => void };
   private lastCleanup = 0;
   private recovered = false;
+  /** This database's epoch, as of the last recovery. */
+  private epoch = '';
+  /** The checkpoint on the bus, when it is this history's; what an idle relay records again. */
+  private checkpoint?: OutboxCheckpoint;
+  private checkpointRecordedAt = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.checkpointRefreshMs = options.checkpointRefreshMs ?? 3_600_000;
     this.logger = options.logger ?? silentLogger;
     this.validator = options.catalog ? new ContractValidator(options.catalog) : defaultValidator();
+    this.metrics = options.metrics && new OutboxMetrics(options.metrics);
   }
 
   start(): void {
@@ -179,7 +246,7 @@ export class OutboxRelay {
    */
   async relayOnce(): Promise<number> {
     if (!this.recovered) await this.recover();
-    const { pool, bus, name } = this.options;
+    const { pool } = this.options;
     let { rows } = await pool.query<OutboxRow>(
       `select * from flexgrid_outbox where batch = (select min(batch) from flexgrid_outbox where batch is not null and sent_at is null and failed_reason is null)
        and sent_at is null and failed_reason is null order by id`,
@@ -196,30 +263,106 @@ export class OutboxRelay {
     if (rows.length === 0) return 0;
     const batch = Number(rows[0].batch);
     const publishable = await this.setAsideInvalid(rows);
-    await bus.publishAtomically(name, toBatches(publishable), { epoch: '', batch });
+    await this.recordCheckpoint(toBatches(publishable), { epoch: this.epoch, batch });
+    this.metrics?.published(this.options.name, publishable.length);
     await this.options.afterPublish?.(batch);
-    await pool.query(
-      'update flexgrid_outbox set sent_at = now() where batch = $1 and sent_at is null and failed_reason is null',
-      [batch],
-    );
+    // Every earlier batch is sent already: the relay publishes the lowest claimed batch first.
+    await this.markSentThrough(batch);
     return publishable.length;
   }
 
-  /** Marks sent the claimed rows that the bus's checkpoint shows were published before a crash. */
+  /** Marks sent what the checkpoint shows was published before a crash, if it is this history's (see the class). */
   private async recover(): Promise<void> {
-    const checkpoint = (await this.options.bus.outboxCheckpoint(this.options.name))?.batch;
-    if (checkpoint !== undefined) {
-      const { rowCount } = await this.options.pool.query(
-        'update flexgrid_outbox set sent_at = now() where batch <= $1 and sent_at is null and failed_reason is null',
-        [checkpoint],
-      );
-      if (rowCount)
-        this.logger.info(
-          { outbox: this.options.name, checkpoint, rows: rowCount },
-          'outbox rows published before a restart marked sent',
+    const { bus, pool, name } = this.options;
+    const checkpoint = await bus.outboxCheckpoint(name);
+    const {
+      rows: [history],
+    } = await pool.query<OutboxHistory>(
+      `select epoch, last_sent_batch,
+         (select case when is_called then last_value else last_value - 1 end from flexgrid_outbox_batch) as last_batch,
+         (select count(*)::int from flexgrid_outbox where batch is not null and sent_at is null and failed_reason is null) as claimed_rows
+       from flexgrid_outbox_history`,
+    );
+    this.epoch = history.epoch;
+    this.checkpoint = undefined;
+    const lastBatch = Number(history.last_batch);
+    const facts = { outbox: name, checkpoint, epoch: history.epoch, lastBatch, claimedRows: history.claimed_rows };
+    const republished = `the ${history.claimed_rows} claimed rows are published again (duplicates possible, no loss)`;
+    if (checkpoint === undefined) {
+      if (bus.durable && history.last_sent_batch !== null) {
+        this.logger.error(
+          { ...facts, lastSentBatch: Number(history.last_sent_batch) },
+          `outbox ${name}: its checkpoint on ${bus.description} is gone although this database published through it up to batch ${history.last_sent_batch}: it was deleted, or expired (offsets.retention.minutes) while no relay refreshed it; ${republished}`,
         );
+        this.metrics?.checkpointLost(name);
+      }
+    } else if (checkpoint.epoch !== history.epoch) {
+      this.refuseCheckpoint(
+        `the checkpoint (batch ${checkpoint.batch}) belongs to another database history (epoch ${checkpoint.epoch}; this database's is ${history.epoch})`,
+        'checkpoint_of_other_epoch',
+        facts,
+        republished,
+      );
+    } else if (checkpoint.batch > lastBatch) {
+      // Once the sequence passes the checkpoint, the old history's checkpoint would look like this one's.
+      const { rows } = await pool.query<{ epoch: string }>(
+        'update flexgrid_outbox_history set epoch = gen_random_uuid() returning epoch',
+      );
+      this.epoch = rows[0].epoch;
+      this.refuseCheckpoint(
+        `the database went back in time (restored from a backup or failed over to an asynchronous replica): the checkpoint says batch ${checkpoint.batch} was published, but this database has numbered batches only up to ${lastBatch}; it continues under the new epoch ${this.epoch}`,
+        'checkpoint_ahead_of_sequence',
+        facts,
+        republished,
+      );
+    } else {
+      // Safe even after a rewind that left the sequence at or above the checkpoint (PostgreSQL logs sequence
+      // values up to 32 ahead, and a replica or a restore replays that): the claimed rows up to the checkpoint
+      // are the old history's own and were published, and new batches are numbered above it.
+      const marked = await this.markSentThrough(checkpoint.batch);
+      if (marked > 0)
+        this.logger.info({ ...facts, rows: marked }, 'outbox rows published before a restart marked sent');
+      this.checkpoint = checkpoint;
+      // How old the checkpoint is cannot be known: record it again at the first idle moment.
+      this.checkpointRecordedAt = 0;
     }
     this.recovered = true;
+  }
+
+  /** A checkpoint of another history says nothing about this database's rows: trust none of it. */
+  private refuseCheckpoint(what: string, evidence: RewindEvidence, facts: object, republished: string): void {
+    this.logger.error(
+      { ...facts, epoch: this.epoch },
+      `outbox ${this.options.name}: ${what}; nothing is marked sent from the checkpoint, ${republished}`,
+    );
+    this.metrics?.rewindDetected(this.options.name, evidence);
+  }
+
+  private async recordCheckpoint(batches: TopicBatch[], checkpoint: OutboxCheckpoint): Promise<void> {
+    await this.options.bus.publishAtomically(this.options.name, batches, checkpoint);
+    this.checkpoint = checkpoint;
+    this.checkpointRecordedAt = Date.now();
+  }
+
+  /** Keeps the checkpoint from expiring while there is nothing to publish (see checkpointRefreshMs). */
+  private async refreshCheckpoint(): Promise<void> {
+    if (this.checkpoint && Date.now() - this.checkpointRecordedAt >= this.checkpointRefreshMs) {
+      await this.recordCheckpoint([], this.checkpoint);
+    }
+  }
+
+  /** Marks sent the claimed rows of the batches up to `batch`, and notes that this database has published. */
+  private async markSentThrough(batch: number): Promise<number> {
+    const { rows } = await this.options.pool.query<{ marked: number }>(
+      `with marked as (
+         update flexgrid_outbox set sent_at = now() where batch <= $1 and sent_at is null and failed_reason is null returning id
+       ), noted as (
+         update flexgrid_outbox_history set last_sent_batch = $1
+       )
+       select count(*)::int as marked from marked`,
+      [batch],
+    );
+    return rows[0].marked;
   }
 
   /** A row the catalog no longer accepts would block the outbox forever: record why and skip it. */
@@ -254,7 +397,10 @@ export class OutboxRelay {
         const published = await this.relayOnce();
         await this.cleanup();
         delay = 100;
-        if (published === 0) await this.idle(this.pollIntervalMs);
+        if (published === 0) {
+          await this.refreshCheckpoint();
+          await this.idle(this.pollIntervalMs);
+        }
       } catch (error) {
         this.logger.warn({ err: error, outbox: this.options.name }, `outbox relay failed; retrying in ${delay} ms`);
         // A failed transaction or a lost connection may have left the published state unknown.
