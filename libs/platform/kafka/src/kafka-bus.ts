@@ -72,6 +72,12 @@ export interface KafkaBusOptions extends BusOptions {
    */
   rebalanceTimeoutMs?: number;
   /**
+   * The most one fetch takes from a partition. Larger fetches mean fewer round trips on a backlog (8 MiB
+   * consumes a backlog about twice as fast as kafkajs's 1 MiB), at the cost of memory: one fetch holds at
+   * most four times this over all its partitions. Default 8 MiB; lower it for a small container.
+   */
+  fetchMaxBytesPerPartition?: number;
+  /**
    * Longest time a fetch waits on the broker for new records. It bounds how long a consumer takes to stop,
    * and costs one idle request per broker per interval.
    */
@@ -322,6 +328,8 @@ export class KafkaBus implements Bus {
         // A batch subscription lets the broker gather about a batch's worth (records of a few hundred bytes)
         // before answering, within maxWaitMs.
         minBytes: options.batch ? Math.min(options.batch.maxRecords * 256, 1 << 20) : 1,
+        maxBytesPerPartition: this.options.fetchMaxBytesPerPartition ?? 8 << 20,
+        maxBytes: 4 * (this.options.fetchMaxBytesPerPartition ?? 8 << 20),
         // After a broker outage the consumer must come back within seconds of the broker: retries never
         // stop and never wait long.
         retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 1_000 },
@@ -497,6 +505,55 @@ export class KafkaBus implements Bus {
   }
 }
 
+/**
+ * Commits one partition's handled offsets without holding up the next batch: at most one commit is in
+ * flight, and offsets handled meanwhile are folded into the next one. A round trip per batch would
+ * otherwise cost more than handling the batch.
+ */
+class OffsetCommitter {
+  private inFlight?: Promise<void>;
+  private next?: string;
+  private failure?: unknown;
+
+  constructor(private readonly commit: (offset: string, metadata?: string | null) => Promise<void>) {}
+
+  /** Commits `offset` (the next offset to read) once the commit in flight, if any, is done. */
+  commitSoon(offset: string): void {
+    this.next = offset;
+    this.inFlight ??= this.drain();
+  }
+
+  /** Resolves once every offset passed to commitSoon is committed; rejects with a commit's failure. */
+  async flush(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure !== undefined) throw failure;
+  }
+
+  /**
+   * Commits the failing record's own offset with a note in its metadata. It covers every record before it,
+   * so a pending commit of the same offset is dropped: landing after the note, it would erase it.
+   */
+  async note(offset: string, metadata: string): Promise<void> {
+    await this.flush().catch(() => undefined);
+    this.next = undefined;
+    await this.commit(offset, metadata);
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.next !== undefined) {
+        const offset = this.next;
+        this.next = undefined;
+        await this.commit(offset).catch((error: unknown) => (this.failure = error));
+      }
+    } finally {
+      this.inFlight = undefined;
+    }
+  }
+}
+
 /** Where a member left off with a failing record: its offset and the handler calls made so far. */
 interface AttemptNote {
   offset: string;
@@ -588,7 +645,8 @@ class KafkaSubscription {
     // Offsets are committed here rather than by kafkajs's auto-commit, which would overwrite the attempts
     // note (kafkajs keeps no offset metadata of its own): after each batch handler, at least every second
     // for single events, and however this call ends.
-    let uncommitted: string | undefined;
+    const committer = new OffsetCommitter(commit);
+    let handled: string | undefined;
     let lastCommit = Date.now();
     const ctx: DeliveryContext = {
       ...deps,
@@ -603,9 +661,7 @@ class KafkaSubscription {
       // calls made so far in the offset metadata, where the partition's next owner reads it back.
       rememberAttempts: async (record, attempts) => {
         try {
-          await commit(record.offset, `${ATTEMPTS_NOTE_PREFIX}${attempts}`);
-          // That commit covers every record before the failing one; committing them again would drop the note.
-          uncommitted = undefined;
+          await committer.note(record.offset, `${ATTEMPTS_NOTE_PREFIX}${attempts}`);
         } catch (error) {
           deps.logger.debug({ err: error, topic }, 'could not record the attempts; the partition is moving');
         }
@@ -622,12 +678,6 @@ class KafkaSubscription {
     }));
     let priorAttempts = await this.priorAttempts(batch.topic, batch.partition, records[0]?.offset);
     const size = this.options.batch?.maxRecords ?? 1;
-    const commitHandled = async () => {
-      if (uncommitted === undefined) return;
-      await commit(uncommitted);
-      uncommitted = undefined;
-      lastCommit = Date.now();
-    };
     try {
       for (let from = 0; from < records.length && !ctx.stopping(); from += size) {
         const chunk = records.slice(from, from + size);
@@ -638,17 +688,23 @@ class KafkaSubscription {
         priorAttempts = 0;
         const last = chunk[chunk.length - 1].offset;
         resolveOffset(last);
-        uncommitted = String(BigInt(last) + 1n);
-        const lag = Number(batch.highWatermark) - Number(uncommitted);
+        handled = String(BigInt(last) + 1n);
+        const lag = Number(batch.highWatermark) - Number(handled);
         ctx.metrics?.consumerLag(topic, this.options.group, batch.partition, lag);
-        if (this.options.handleBatch || Date.now() - lastCommit >= 1_000) await commitHandled();
+        if (this.options.handleBatch || Date.now() - lastCommit >= 1_000) {
+          committer.commitSoon(handled);
+          lastCommit = Date.now();
+        }
         await heartbeat();
       }
     } finally {
       // Also when a heartbeat reports a rebalance: the group still takes commits of the ending generation.
-      await commitHandled().catch((error) =>
-        deps.logger.warn({ err: error, topic }, 'could not commit handled offsets; they will be delivered again'),
-      );
+      if (handled !== undefined) committer.commitSoon(handled);
+      await committer
+        .flush()
+        .catch((error) =>
+          deps.logger.warn({ err: error, topic }, 'could not commit handled offsets; they will be delivered again'),
+        );
     }
   }
 
