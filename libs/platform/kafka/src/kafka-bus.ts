@@ -514,11 +514,14 @@ class OffsetCommitter {
   private inFlight?: Promise<void>;
   private next?: string;
   private failure?: unknown;
+  /** The offset of the last note: committing it again without the note would erase it. */
+  private noted?: bigint;
 
   constructor(private readonly commit: (offset: string, metadata?: string | null) => Promise<void>) {}
 
   /** Commits `offset` (the next offset to read) once the commit in flight, if any, is done. */
   commitSoon(offset: string): void {
+    if (this.noted !== undefined && BigInt(offset) <= this.noted) return;
     this.next = offset;
     this.inFlight ??= this.drain();
   }
@@ -533,11 +536,12 @@ class OffsetCommitter {
 
   /**
    * Commits the failing record's own offset with a note in its metadata. It covers every record before it,
-   * so a pending commit of the same offset is dropped: landing after the note, it would erase it.
+   * so pending and later commits up to that offset are dropped: landing after the note, they would erase it.
    */
   async note(offset: string, metadata: string): Promise<void> {
     await this.flush().catch(() => undefined);
     this.next = undefined;
+    this.noted = BigInt(offset);
     await this.commit(offset, metadata);
   }
 
