@@ -364,6 +364,35 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
       expect(attempts.filter((a) => a.startsWith('2#'))).toEqual([]);
     });
 
+    it('cuts a backoff short when a rebalance moves the partition, and never runs one event on two members at once', async () => {
+      const calls: string[] = [];
+      let inFlight = 0;
+      let overlapped = false;
+      const handler = (member: string) => async (e: DeliveredEvent) => {
+        overlapped ||= inFlight > 0;
+        inFlight += 1;
+        calls.push(`${member}#${e.attempt}`);
+        await new Promise((r) => setTimeout(r, 50));
+        inFlight -= 1;
+        if (member === 'a') throw new Error('database unavailable');
+      };
+      const common = { group: 'backoff', topics: [TOPIC], fromBeginning: true };
+      const first = await connect();
+      await first.subscribe({
+        ...common,
+        retry: { maxAttempts: 1_000, initialDelayMs: 60_000, maxDelayMs: 60_000 },
+        handler: handler('a'),
+      });
+      await first.publish(TOPIC, [reading('m', 1)]);
+      await eventually(() => calls.length === 1, 'the first failure');
+      const second = await connect();
+      await second.subscribe({ ...common, handler: handler('b') });
+      // Well before the 60 s backoff ends, the event is delivered again, counting on.
+      await eventually(() => calls.length >= 2, 'the event after the rebalance', 30_000);
+      expect(calls[1]).toMatch(/#2$/);
+      expect(overlapped).toBe(false);
+    });
+
     it('dead-letters an event after maxAttempts with reason handler-failed and the last error, and moves on', async () => {
       const bus = await connect();
       const attempts: string[] = [];

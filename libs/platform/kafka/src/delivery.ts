@@ -119,7 +119,8 @@ export async function deliver(
 
 /**
  * Delivers a batch of one partition's records: bad records go to the dead-letter topic, the others to one
- * handleBatch call, retried as a whole. 'handled' and 'dead-lettered' cover the whole batch.
+ * handleBatch call, retried as a whole. 'handled' and 'dead-lettered' cover the whole batch. Bad records are
+ * dead-lettered first, so a batch that stops before it is handled dead-letters them again when it comes back.
  */
 export async function deliverBatch(
   records: readonly ConsumedRecord[],
@@ -138,7 +139,7 @@ export async function deliverBatch(
       return 'stopped';
     }
   }
-  if (events.length === 0) return 'handled';
+  if (events.length === 0) return 'dead-lettered';
   return handleWithRetries(valid, ctx, priorAttempts, (attempt) =>
     handleBatch(events.map((event) => ({ ...event, attempt }))),
   );

@@ -280,6 +280,12 @@ export class KafkaBus implements Bus {
       initialDelayMs: 200,
       maxDelayMs: 2_000,
       signal: abandoned.signal,
+      // An abandoned publish must not keep a timer (and the process) alive.
+      sleep: (ms) =>
+        new Promise<void>((resolve) => {
+          const wait = setTimeout(resolve, ms);
+          abandoned.signal.addEventListener('abort', () => (clearTimeout(wait), resolve()), { once: true });
+        }),
       onRetry: (error, delay) =>
         this.deps.logger.warn({ err: error, destination }, `Kafka unreachable; publishing again in ${delay} ms`),
     });
@@ -419,7 +425,7 @@ export class KafkaBus implements Bus {
    * that fails fast so that it can be asked again every half second.
    */
   async leaveGroup(group: string, memberId: string): Promise<'left' | 'unknown'> {
-    this.reaper ??= createCluster(
+    const reaper = (this.reaper ??= createCluster(
       new Kafka({
         clientId: `${this.options.clientId}-leave-group`,
         brokers: [...this.options.brokers],
@@ -430,18 +436,19 @@ export class KafkaBus implements Bus {
         retry: { retries: 0 },
         logLevel: logLevel.NOTHING,
       }),
-    );
+    ));
     const groupId = this.prefix + group;
     try {
-      await this.reaper.connect();
-      await this.reaper.refreshMetadata();
-      const coordinator = await this.reaper.findGroupCoordinator({ groupId });
+      await reaper.connect();
+      await reaper.refreshMetadata();
+      const coordinator = await reaper.findGroupCoordinator({ groupId });
       await coordinator.leaveGroup({ groupId, memberId });
       return 'left';
     } catch (error) {
       if ((error as { type?: string }).type === 'UNKNOWN_MEMBER_ID') return 'unknown';
-      await this.reaper.disconnect().catch(() => undefined);
-      this.reaper = undefined;
+      // A client that failed starts afresh next time (its broker may have moved); stop() may have gone first.
+      await reaper.disconnect().catch(() => undefined);
+      if (this.reaper === reaper) this.reaper = undefined;
       throw error;
     }
   }
@@ -539,10 +546,10 @@ class OffsetCommitter {
    * so pending and later commits up to that offset are dropped: landing after the note, they would erase it.
    */
   async note(offset: string, metadata: string): Promise<void> {
-    await this.flush().catch(() => undefined);
+    await this.flush();
     this.next = undefined;
-    this.noted = BigInt(offset);
     await this.commit(offset, metadata);
+    this.noted = BigInt(offset);
   }
 
   private async drain(): Promise<void> {
@@ -550,6 +557,8 @@ class OffsetCommitter {
       while (this.next !== undefined) {
         const offset = this.next;
         this.next = undefined;
+        // A later commit covers an earlier one, so only the last commit's outcome counts.
+        this.failure = undefined;
         await this.commit(offset).catch((error: unknown) => (this.failure = error));
       }
     } finally {
@@ -557,6 +566,14 @@ class OffsetCommitter {
     }
   }
 }
+
+/** Heartbeat answers that mean a rebalance is under way, or this member is no longer in the group. */
+const LOSING_PARTITIONS = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'NOT_COORDINATOR_FOR_GROUP',
+]);
 
 /** Where a member left off with a failing record: its offset and the handler calls made so far. */
 interface AttemptNote {
@@ -582,6 +599,8 @@ class KafkaSubscription {
   private attemptNotes = new Map<string, Promise<Map<number, AttemptNote>>>();
   private revoking: Promise<void> = Promise.resolve();
   private memberId?: string;
+  /** Old members of this consumer still leaving the group (see leaveOrphan). */
+  private readonly orphans: Promise<void>[] = [];
 
   constructor(
     private readonly consumer: Consumer,
@@ -597,7 +616,7 @@ class KafkaSubscription {
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart || this.memberId === undefined) return;
-      void this.leaveOrphan(this.memberId);
+      this.orphans.push(this.leaveOrphan(this.memberId));
       this.memberId = undefined;
     });
     await this.consumer.connect();
@@ -629,7 +648,7 @@ class KafkaSubscription {
       // kafkajs waits for the running batches (each commits what it handled) and leaves the group.
       await this.consumer.disconnect();
       this.joined({});
-      await this.revoking;
+      await Promise.all([this.revoking, ...this.orphans]);
     })();
     return this.stopped;
   }
@@ -650,6 +669,7 @@ class KafkaSubscription {
     // note (kafkajs keeps no offset metadata of its own): after each batch handler, at least every second
     // for single events, and however this call ends.
     const committer = new OffsetCommitter(commit);
+    let lost = false;
     let handled: string | undefined;
     let lastCommit = Date.now();
     const ctx: DeliveryContext = {
@@ -657,9 +677,21 @@ class KafkaSubscription {
       retry: { ...deps.retry, ...this.options.retry },
       group: this.options.group,
       deadLetter: (record, note) => this.bus.writeDeadLetter(record, note, this.options.group),
-      // A stale batch belongs to a partition this member lost in a rebalance: its new owner redelivers.
-      stopping: () => this.stopping || !isRunning() || isStale(),
-      keepAlive: heartbeat,
+      // A partition that a rebalance is taking away, or that is being moved by a seek, is left to its next
+      // owner (or the next fetch) before anything else is done with it.
+      stopping: () => this.stopping || lost || !isRunning() || isStale(),
+      keepAlive: async () => {
+        try {
+          await heartbeat();
+        } catch (error) {
+          if (LOSING_PARTITIONS.has((error as { type?: string }).type ?? '')) {
+            lost = true;
+            // Cut the backoff short: the group waits for this member to rejoin.
+            this.sleeper.wakeAll();
+          }
+          throw error;
+        }
+      },
       keepAliveEveryMs: this.bus.consumerTimings.heartbeatIntervalMs,
       // The failing record's own offset is committed (so nothing from it on counts as handled) with the
       // calls made so far in the offset metadata, where the partition's next owner reads it back.
@@ -759,6 +791,8 @@ class KafkaSubscription {
     }
     this.assignment = new Map(Object.entries(assignment));
     this.attemptNotes.clear();
+    const { metrics } = this.bus.deliveryDeps;
+    for (const { topic, partition } of revoked) metrics?.partitionRevoked(topic, this.options.group, partition);
     const hook = this.options.onPartitionsRevoked;
     if (!hook || revoked.length === 0) return;
     this.revoking = this.revoking

@@ -9,7 +9,8 @@ interface MetricConfig<L extends string> {
 
 /**
  * RED metrics per topic for a bus, registered in the service's one registry. Several buses may share a
- * registry (a service with a second cluster, the dev host): they share the metrics, told apart by labels.
+ * registry (a service with a second cluster, the dev host): they then share the metrics, and their counts
+ * add up per topic and group.
  */
 export class BusMetrics {
   private readonly published: Counter<'topic'>;
@@ -111,5 +112,10 @@ export class BusMetrics {
 
   consumerLag(topic: string, group: string, partition: number, records: number): void {
     this.lag.set({ topic, group, partition: String(partition) }, Math.max(0, records));
+  }
+
+  /** A partition this member no longer owns: its new owner reports its lag. */
+  partitionRevoked(topic: string, group: string, partition: number): void {
+    this.lag.remove({ topic, group, partition: String(partition) });
   }
 }

@@ -3,7 +3,7 @@ export class Backoff {
   private delay: number;
 
   constructor(
-    private readonly initialDelayMs: number,
+    initialDelayMs: number,
     private readonly maxDelayMs: number,
   ) {
     this.delay = initialDelayMs;
@@ -14,10 +14,6 @@ export class Backoff {
     const delay = this.delay;
     this.delay = Math.min(this.delay * 2, this.maxDelayMs);
     return delay;
-  }
-
-  reset(): void {
-    this.delay = this.initialDelayMs;
   }
 }
 
