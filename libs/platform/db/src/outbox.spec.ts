@@ -282,6 +282,32 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
     expect(logger.errors).toContainEqual(expect.stringMatching(/belongs to another database history/));
   });
 
+  it('replaces a refused checkpoint with its own while idle, so that a restart raises no second alarm', async () => {
+    await enqueueCommitted(0, 10);
+    const bus = await backend.connectBus();
+    await relay(bus).relayOnce();
+    await bus.publishAtomically('svc', [], { epoch: randomUUID(), batch: 1 });
+
+    const logger = errorRecorder();
+    const first = relay(await backend.connectBus(), { logger });
+    first.start();
+    // Reading the checkpoint meanwhile would fence the relay's transactional producer: give it time to go idle.
+    await new Promise((r) => setTimeout(r, 3_000));
+    await first.stop();
+    expect(logger.errors).toHaveLength(1);
+    const { rows } = await backend.db.pool.query<{ epoch: string }>('select epoch from flexgrid_outbox_history');
+    expect(await bus.outboxCheckpoint('svc')).toEqual({ epoch: rows[0].epoch, batch: 1 });
+
+    const quiet = errorRecorder();
+    const second = relay(await backend.connectBus(), { logger: quiet });
+    second.start();
+    await enqueueCommitted(10, 5);
+    second.wake();
+    await expectAtLeastOnce(15);
+    await second.stop();
+    expect(quiet.errors).toEqual([]);
+  });
+
   it('refuses to enqueue an event that breaks its contract, failing the business transaction', async () => {
     const bad = { ...reading(0), data: { meterId: 'meter-0' } } as OutgoingEvent;
     await expect(inTransaction(backend.db.pool, (c) => enqueue(c, [{ topic: TOPIC, event: bad }]))).rejects.toThrow(

@@ -296,7 +296,7 @@ export class OutboxRelay {
         );
         this.metrics?.checkpointLost(name);
       }
-    } else if (checkpoint.epoch !== history.epoch) {
+    } else if (checkpoint.epoch !== history.epoch && !(checkpoint.epoch === '' && checkpoint.batch <= lastBatch)) {
       this.refuseCheckpoint(
         `the checkpoint (batch ${checkpoint.batch}) belongs to another database history (epoch ${checkpoint.epoch}; this database's is ${history.epoch})`,
         'checkpoint_of_other_epoch',
@@ -319,13 +319,19 @@ export class OutboxRelay {
       // Safe even after a rewind that left the sequence at or above the checkpoint (PostgreSQL logs sequence
       // values up to 32 ahead, and a replica or a restore replays that): the claimed rows up to the checkpoint
       // are the old history's own and were published, and new batches are numbered above it.
+      // A checkpoint without an epoch was recorded before epochs existed, by this database if it is not ahead.
       const marked = await this.markSentThrough(checkpoint.batch);
       if (marked > 0)
         this.logger.info({ ...facts, rows: marked }, 'outbox rows published before a restart marked sent');
-      this.checkpoint = checkpoint;
-      // How old the checkpoint is cannot be known: record it again at the first idle moment.
-      this.checkpointRecordedAt = 0;
+      this.checkpoint = { epoch: this.epoch, batch: checkpoint.batch };
     }
+    if (this.checkpoint === undefined && history.last_sent_batch !== null) {
+      // A refused or lost checkpoint is replaced by this history's own: what it marked sent was published.
+      // Otherwise every restart before the next publish would raise the same alarm again.
+      this.checkpoint = { epoch: this.epoch, batch: Number(history.last_sent_batch) };
+    }
+    // How old the checkpoint is cannot be known: record it again at the first idle moment.
+    this.checkpointRecordedAt = 0;
     this.recovered = true;
   }
 
