@@ -12,3 +12,4 @@ export { createTestDatabase, testKafkaBrokers, type TestDatabase, uniqueTopicPre
 export { type PrivateKafka, startPrivateKafka } from './private-kafka';
 export { type PrivatePostgres, startPrivatePostgres } from './private-postgres';
 export { readXsdFiles, type XmllintVerdict, xmllintValidate, type XsdSet } from './xmllint';
+export { readmeExample } from './readme-example';

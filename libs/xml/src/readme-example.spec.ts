@@ -2,8 +2,7 @@
  * The README's example, kept type-checked and run: the region below is the README's code block (with the
  * package name for './index'), and the test fails when the two differ.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readmeExample } from '@flexgrid/testing';
 
 // #region README
 import { compileSchema, escapeText, positionOf, readXml, SchemaValidator, XmlReadError } from './index';
@@ -52,14 +51,8 @@ export function writeReading(reading: Reading): string {
 
 describe('the README example', () => {
   it('is the code block of README.md', () => {
-    const readme = readFileSync(join(__dirname, '../README.md'), 'utf8');
-    const block = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-    const source = readFileSync(__filename, 'utf8');
-    const region = source.slice(
-      source.indexOf('// #region README\n') + '// #region README\n'.length,
-      source.indexOf('// #endregion'),
-    );
-    expect(block).toBe(region.replace("from './index'", "from '@flexgrid/xml'"));
+    const { documented, tested } = readmeExample(__filename, '@flexgrid/xml');
+    expect(documented).toBe(tested);
   });
 
   it('a written reading reads back, whatever prefix the sender chose', () => {

@@ -2,6 +2,7 @@
  * The README's example, kept type-checked and run: the region below is the README's code block (with the
  * package name for './index'), and the test fails when the two differ.
  */
+import { readmeExample } from '@flexgrid/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readOadrPayload as readAnswer } from './message';
@@ -56,14 +57,8 @@ function answered(body: Uint8Array): unknown {
 
 describe('the README example', () => {
   it('is the code block of README.md', () => {
-    const readme = readFileSync(join(__dirname, '../README.md'), 'utf8');
-    const block = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-    const source = readFileSync(__filename, 'utf8');
-    const region = source.slice(
-      source.indexOf('// #region README\n') + '// #region README\n'.length,
-      source.indexOf('// #endregion'),
-    );
-    expect(block).toBe(region.replace("from './index'", "from '@flexgrid/protocol-openadr'"));
+    const { documented, tested } = readmeExample(__filename, '@flexgrid/protocol-openadr');
+    expect(documented).toBe(tested);
   });
 
   it('RID-2: an openleadr oadrPoll gets oadrResponse 200 with an empty requestID and its venID', () => {
