@@ -1,0 +1,2 @@
+export { main, usage } from './cli';
+export { COMMANDS, type SimulatorCommand, type SimulatorIo } from './commands';
