@@ -76,7 +76,8 @@ export type {
 } from './payloads/registration';
 export type { OadrPoll, OadrResponse } from './payloads/poll';
 export { OADR_PAYLOAD_TYPES, type OadrPayload, type OadrPayloadType, writeOadrPayload } from './payloads/oadr-payload';
-export { readOadrPayload } from './message';
+export { readOadrPayload, validateOadrMessage } from './message';
+export { oadrSchema, oadrSchemaModel } from './xsd/oadr-schema';
 export type {
   OadrMessage,
   OadrReadResult,
