@@ -1,0 +1,56 @@
+/** ON-2: the sweeper that marks VENs offline, once, on whichever replica's statement gets the row. */
+import { venStatusRecord } from '../records';
+import type { VtnContext } from './context';
+
+export class OfflineSweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  /** The grace of ON-2: a VTN that was down does not count its own outage against the VENs. */
+  private readonly readySince: number;
+
+  constructor(
+    private readonly context: VtnContext,
+    private readonly everyMs: number,
+  ) {
+    this.readySince = context.now();
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.sweep()
+        .then(() => undefined)
+        .catch((error: unknown) => this.context.logger.warn({ err: error }, 'offline sweep failed; retrying'))
+        .finally(() => (this.running = undefined));
+    }, this.everyMs);
+    this.timer.unref();
+  }
+
+  /** One sweep: every flip and its `offline` record commit together. */
+  async sweep(): Promise<number> {
+    const { store, settings } = this.context;
+    const now = this.context.now();
+    const flipped = await store.transaction(async (tx) => {
+      const rows = await tx.sweepOffline(now, this.readySince, settings.offlineMissedPolls);
+      await tx.publish(
+        rows.map((ven) =>
+          venStatusRecord('offline', {
+            venId: ven.venId,
+            venName: ven.venName,
+            registrationId: ven.registrationId,
+            at: now,
+            lastSeen: ven.lastSeen,
+            pollFreqSeconds: ven.pollFreqSeconds,
+          }),
+        ),
+      );
+      return rows.length;
+    });
+    if (flipped > 0) this.context.published();
+    return flipped;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}
