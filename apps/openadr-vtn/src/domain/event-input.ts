@@ -264,7 +264,7 @@ export function mergeEventInput(
 ): EventVersion {
   if (patch && typeof patch === 'object' && 'eventId' in patch && patch.eventId !== current.eventId)
     throw VtnError.unprocessable([{ pointer: '/eventId', message: 'the eventId cannot change' }]);
-  const base: Partial<EventVersion> = { ...current };
+  const base: { -readonly [K in keyof EventVersion]?: EventVersion[K] } = { ...current };
   delete base.modificationReason;
   return readInto(base, patch, defaultMarketContext, newId);
 }

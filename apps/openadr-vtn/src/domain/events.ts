@@ -41,7 +41,7 @@ export function matches(version: EventVersion, ven: VenRecord): boolean {
 
 /** A stable rendering of what an operator defines, without the fields a new version sets itself. */
 function content(version: EventVersion): string {
-  const rest: Partial<EventVersion> = { ...version };
+  const rest: { -readonly [K in keyof EventVersion]?: EventVersion[K] } = { ...version };
   delete rest.modificationNumber;
   delete rest.modificationDateTime;
   delete rest.modificationReason;
