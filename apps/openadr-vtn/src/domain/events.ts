@@ -39,23 +39,28 @@ export function matches(version: EventVersion, ven: VenRecord): boolean {
   return ven.registration === 'active' && !ven.removed && targetsVen(version.targets, venAttributes(ven));
 }
 
-/** A stable rendering of what an operator defines, without the fields a new version sets itself. */
+/** JSON with sorted keys: jsonb does not keep the order a body was written in. */
+function canonical(value: unknown): string {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sorted)
+      : typeof v === 'object' && v !== null
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return JSON.stringify(sorted(value));
+}
+
+/** What an operator defines, without the fields a new version sets itself. */
 function content(version: EventVersion): string {
   const rest: { -readonly [K in keyof EventVersion]?: EventVersion[K] } = { ...version };
   delete rest.modificationNumber;
   delete rest.modificationDateTime;
   delete rest.modificationReason;
-  const sorted = (value: unknown): unknown =>
-    Array.isArray(value)
-      ? value.map(sorted)
-      : typeof value === 'object' && value !== null
-        ? Object.fromEntries(
-            Object.keys(value)
-              .sort()
-              .map((k) => [k, sorted((value as Record<string, unknown>)[k])]),
-          )
-        : value;
-  return JSON.stringify(sorted(rest));
+  return canonical(rest);
 }
 
 const sameContent = (a: EventVersion, b: EventVersion): boolean => content(a) === content(b);
@@ -91,7 +96,7 @@ export async function createEvent(context: VtnContext, input: EventInput): Promi
   const result = await context.store.transaction(async (tx) => {
     const existing = await tx.event(version.eventId, true);
     if (existing) {
-      if (JSON.stringify(existing.createBody) === JSON.stringify(input))
+      if (canonical(existing.createBody) === canonical(input))
         return { status: 200 as const, event: existing, warnings: check.warnings };
       throw VtnError.http(409, 'Conflict', `event ${version.eventId} exists with a different body`);
     }

@@ -308,9 +308,9 @@ export class PgVtnStore implements VtnStore {
 
   async sweepOffline(now: Instant, readySince: Instant, missedPolls: number): Promise<OfflineFlip[]> {
     const rows = await this.rows(
-      `update vens set online = false, offline_since = $1
+      `update vens set online = false, offline_since = $1::timestamptz
        where online and registration = 'active'
-         and greatest(last_seen, $2) < $1 - make_interval(secs => $3 * coalesce(advertised_poll_seconds, 10))
+         and greatest(last_seen, $2::timestamptz) < $1::timestamptz - make_interval(secs => $3::int * coalesce(advertised_poll_seconds, 10))
        returning ven_id, ven_name, registration_id, last_seen, advertised_poll_seconds`,
       [new Date(now), new Date(readySince), missedPolls],
     );

@@ -1,0 +1,157 @@
+/**
+ * The VTN under test (startTestApp: its own database and topic prefix) and a VEN's view of it: every answer
+ * is read with the lib's VEN side and must be XSD-valid (XW-4), which `post` asserts for each one.
+ */
+import { loadConfig } from '@flexgrid/platform-service';
+import {
+  type OadrPayload,
+  type OadrService,
+  readOadrPayload,
+  validateOadrMessage,
+  writeOadrPayload,
+} from '@flexgrid/protocol-openadr';
+import { startTestApp, type TestApp } from '@flexgrid/testing';
+import { type RunningVtn, startOpenadrVtn, type VtnOptions } from '../app';
+import { vtnEnv } from '../config';
+
+export const API_TOKEN = 'test-token-0123456789-abcdefghijklmnopqrstuvwxyz';
+
+/** §13 from an environment of test values: dev mode (plain HTTP on loopback), ephemeral ports. */
+export function testConfig(environment: Record<string, string> = {}): VtnOptions {
+  return loadConfig(vtnEnv, {
+    OADR_TLS: 'off',
+    OADR_ALLOW_INSECURE_HTTP: 'true',
+    OADR_REGISTRATION_POLICY: 'auto-accept',
+    OADR_API_TOKENS: API_TOKEN,
+    OADR_PORT: '0',
+    OADR_HOST: '127.0.0.1',
+    OADR_API_PORT: '0',
+    OADR_API_HOST: '127.0.0.1',
+    LOG_LEVEL: 'fatal',
+    ...environment,
+  });
+}
+
+export interface VtnUnderTest {
+  readonly app: TestApp;
+  readonly vtn: RunningVtn;
+  /** POSTs a payload (or raw text) to a service; a 200 answer is checked against the XSD and read. */
+  post(service: OadrService, body: OadrPayload | string, contentType?: string): Promise<PostResult>;
+  /** The operator API with the bearer token. */
+  api(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<ApiResult>;
+  stop(): Promise<void>;
+}
+
+export interface PostResult {
+  readonly status: number;
+  readonly text: string;
+  readonly headers: Headers;
+  /** The answer payload of a 200. */
+  readonly payload: OadrPayload;
+}
+
+export interface ApiResult {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** Posts to an OpenADR base URL; any 200 answer must validate (XW-4) and read (the VEN side of the lib). */
+export async function postOadr(
+  baseUrl: string,
+  service: OadrService,
+  body: OadrPayload | string,
+  contentType = 'application/xml',
+): Promise<PostResult> {
+  const response = await fetch(`${baseUrl}/${service}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: typeof body === 'string' ? body : writeOadrPayload(body),
+  });
+  const text = await response.text();
+  let payload = undefined as unknown as OadrPayload;
+  if (response.status === 200) {
+    const invalid = validateOadrMessage(text);
+    if (invalid) throw new Error(`the VTN answered an XSD-invalid message: ${invalid.message}\n${text}`);
+    const read = readOadrPayload(text);
+    if (!read.ok) throw new Error(`the VTN answered an unreadable message: ${read.error.message}`);
+    payload = read.message.payload;
+  }
+  return { status: response.status, text, headers: response.headers, payload };
+}
+
+export async function startVtn(
+  environment: Record<string, string> = {},
+  overrides: Partial<VtnOptions> = {},
+  fixtures: { databaseUrl?: string } = {},
+): Promise<VtnUnderTest> {
+  let running: RunningVtn | undefined;
+  const app = await startTestApp({
+    name: 'vtn',
+    start: async (env) => {
+      running = await startOpenadrVtn({
+        ...testConfig(environment),
+        ...env,
+        ...(fixtures.databaseUrl !== undefined && { databaseUrl: fixtures.databaseUrl }),
+        ...overrides,
+      });
+      return running;
+    },
+  });
+  const vtn = running as unknown as RunningVtn;
+  return {
+    app,
+    vtn,
+    post: (service, body, contentType) => postOadr(vtn.openadrUrl, service, body, contentType),
+    api: async (path, init = {}) => {
+      const response = await app.fetch(path, {
+        method: init.method ?? 'GET',
+        headers: {
+          authorization: `Bearer ${API_TOKEN}`,
+          ...(init.body !== undefined && { 'content-type': 'application/json' }),
+          ...init.headers,
+        },
+        ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
+      });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+    },
+    stop: () => app.stop(),
+  };
+}
+
+/** openleadr's startup (CMP-1), as payloads: query, then create. */
+export function createRegistration(venID: string | undefined, extra: Record<string, unknown> = {}): OadrPayload {
+  return {
+    type: 'oadrCreatePartyRegistration',
+    requestID: 'req-create',
+    ...(venID !== undefined && { venID }),
+    oadrProfileName: '2.0b',
+    oadrTransportName: 'simpleHttp',
+    oadrTransportAddress: 'None',
+    oadrReportOnly: false,
+    oadrXmlSignature: false,
+    oadrVenName: `name of ${venID ?? 'ven'}`,
+    oadrHttpPullModel: true,
+    ...extra,
+  } as OadrPayload;
+}
+
+/** A SIMPLE event starting in an hour, for `targets`. */
+export function simpleEvent(targets: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    targets,
+    start: new Date(Date.now() + 3_600_000).toISOString(),
+    signals: [
+      {
+        name: 'SIMPLE',
+        type: 'level',
+        intervals: [
+          { duration: 'PT30M', value: 1 },
+          { duration: 'PT30M', value: 2 },
+        ],
+      },
+    ],
+    ...extra,
+  };
+}
