@@ -537,7 +537,12 @@ describe('reports', () => {
     await t.post('EiReport', update('1.2345'));
     await t.post('EiReport', update('1.5'));
     const readings = await t.app.published('meter.readings').waitFor(3);
-    const summary = readings.map((r: any) => [r.key, r.data.powerW ?? r.data.energyWh, r.data.revision, r.headers.ce_id]);
+    const summary = readings.map((r: any) => [
+      r.key,
+      r.data.powerW ?? r.data.energyWh,
+      r.data.revision,
+      r.headers.ce_id,
+    ]);
     expect(summary).toEqual([
       ['ven-1:power', 1235, 0, `openadr:ven-1:power:${start}:0`],
       ['ven-1:energy', 750, 0, `openadr:ven-1:energy:${start}:0`],
