@@ -18,4 +18,11 @@ export interface SimulatorCommand {
  * Every protocol's command. Each is loaded only when asked for, so `flexgrid-sim s2` never loads the OpenADR
  * lib. Each protocol's simulator adds its line here.
  */
-export const COMMANDS: readonly { name: string; summary: string; load(): Promise<SimulatorCommand> }[] = [];
+export const COMMANDS: readonly { name: string; summary: string; load(): Promise<SimulatorCommand> }[] = [
+  {
+    name: 'openadr',
+    summary: 'simulated OpenADR 2.0b VENs against a VTN',
+    // require, not import(): the CommonJS build keeps it lazy, and jest resolves it from the sources.
+    load: async () => (require('./openadr/command') as typeof import('./openadr/command')).openadrCommand,
+  },
+];

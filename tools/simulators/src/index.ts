@@ -1,2 +1,3 @@
 export { main, usage } from './cli';
 export { COMMANDS, type SimulatorCommand, type SimulatorIo } from './commands';
+export * as openadr from './openadr/index';
