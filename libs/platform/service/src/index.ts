@@ -34,4 +34,5 @@ export {
   type ShutdownHook,
   type ShutdownOutcome,
 } from './service';
+export { uiMountPath, uiRouter } from './ui';
 export type { WebSocketEndpointOptions, WebSocketHandler } from './websocket';

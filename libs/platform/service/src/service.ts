@@ -9,6 +9,7 @@ import { createLogger, logLevels } from './logger';
 import { createMetricsRegistry, TrafficMetrics } from './metrics';
 import { type ErrorMapper, notFound, problemResponder } from './problem';
 import { type ReadinessCheck, ReadinessChecks } from './readiness';
+import { uiRouter } from './ui';
 import { type WebSocketEndpointOptions, WebSocketEndpoints, type WebSocketHandler } from './websocket';
 
 /** The variables every service reads; spread into an app's own schema: `defineConfig({ ...serviceEnv, ... })`. */
@@ -158,6 +159,14 @@ export class Service {
   /** Hooks run one after another in registration order, so register in the order things must stop. */
   onShutdown(name: string, hook: ShutdownHook): void {
     this.shutdownHooks.push({ name, hook });
+  }
+
+  /**
+   * Serves the app's page (its Vite bundle in `directory`) under /ui/, with `/` redirecting there. An app
+   * passes `join(__dirname, '../dist/ui')`, which is right both from its compiled dist/ and its src/ in tests.
+   */
+  serveUi(directory: string): void {
+    this.app.use(uiRouter(directory));
   }
 
   websocket(path: string, handler: WebSocketHandler, options?: WebSocketEndpointOptions): void {
