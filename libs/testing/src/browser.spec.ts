@@ -36,7 +36,7 @@ describe('launchBrowser', () => {
     const { page, context, errors } = await browser.newPage();
     await page.goto(url);
     expect(await page.textContent('h1')).toBe('hello');
-    await page.waitForFunction(() => document.readyState === 'complete');
+    await page.waitForLoadState('load');
     // The uncaught error is thrown from a timer after load; give it a moment to be reported.
     for (let i = 0; i < 50 && errors.all.length < 3; i++) await sleep(100);
 
