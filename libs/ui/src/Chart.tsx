@@ -4,21 +4,36 @@ import { alignSeries, stepCurve, type XY } from './chart-data';
 import { useTheme } from './theme';
 
 /**
- * uPlot charts. uPlot takes colours as values, not CSS, so they are read from the stylesheet's variables
- * (`--fg-chart-1` …) when the chart is built, and the chart is rebuilt when the theme changes.
+ * uPlot charts. uPlot draws on a canvas, which takes colours as values, not CSS, so they are read from the
+ * stylesheet's variables (`--fg-chart-1` …) when the chart is built, and the chart is rebuilt when the theme
+ * changes.
  */
 function cssVar(element: Element, name: string): string {
   return getComputedStyle(element).getPropertyValue(name).trim();
 }
 
+/**
+ * A colour variable as the canvas can use it. The variables hold `light-dark()` pairs, which only a property of
+ * an element resolves (for the element's colour scheme), so a probe element takes the colour and reports it.
+ */
+function colour(element: Element, name: string): string {
+  const probe = document.createElement('span');
+  probe.style.color = `var(${name})`;
+  probe.style.display = 'none';
+  element.appendChild(probe);
+  const resolved = getComputedStyle(probe).color;
+  probe.remove();
+  return resolved;
+}
+
 function palette(element: Element): string[] {
-  return [1, 2, 3, 4, 5, 6].map((i) => cssVar(element, `--fg-chart-${i}`));
+  return [1, 2, 3, 4, 5, 6].map((i) => colour(element, `--fg-chart-${i}`));
 }
 
 function axes(element: Element, xLabel: string | undefined, yLabel: string | undefined, time: boolean): uPlot.Axis[] {
-  const stroke = cssVar(element, '--fg-text-muted');
-  const grid = { stroke: cssVar(element, '--fg-border'), width: 1 };
-  const ticks = { stroke: cssVar(element, '--fg-border'), width: 1 };
+  const stroke = colour(element, '--fg-text-muted');
+  const grid = { stroke: colour(element, '--fg-border'), width: 1 };
+  const ticks = { stroke: colour(element, '--fg-border'), width: 1 };
   const font = `11px ${cssVar(element, '--fg-font')}`;
   return [
     {
@@ -28,11 +43,22 @@ function axes(element: Element, xLabel: string | undefined, yLabel: string | und
       ticks,
       font,
       labelFont: font,
-      ...(time ? {} : { values: (_u, v) => v.map(String) }),
+      values: time ? utcTicks : (_u, v) => v.map(String),
     },
     { label: yLabel, stroke, grid, ticks, font, labelFont: font, size: 56 },
   ];
 }
+
+/**
+ * Time ticks in UTC, 24-hour: the services' data is stamped in UTC and operators compare it across sites. The
+ * date is shown when the range spans more than a day.
+ */
+const utcTicks: uPlot.Axis.DynamicValues = (u, splits) => {
+  const min = u.scales['x']?.min ?? 0;
+  const max = u.scales['x']?.max ?? 0;
+  const from = max - min > 86_400 ? 5 : 11;
+  return splits.map((s) => new Date(s * 1000).toISOString().slice(from, 16).replace('T', ' '));
+};
 
 interface UPlotChartProps {
   build: (element: HTMLElement, width: number) => uPlot.Options;
@@ -100,7 +126,7 @@ export function TimeSeriesChart({ series, height = 240, yLabel, label }: TimeSer
         axes: axes(element, undefined, yLabel, true),
         series: [
           {
-            label: 'time',
+            label: 'time (UTC)',
             value: (_u, v) => (v == null ? '–' : new Date(v * 1000).toISOString().replace('T', ' ').slice(0, 19)),
           },
           ...names.split('\n').map((name, i) => ({
@@ -156,7 +182,7 @@ export function StepCurveChart({ curves, marker, xMax, height = 240, xLabel, yLa
     void theme;
     return (element: HTMLElement, width: number): uPlot.Options => {
       const colours = palette(element);
-      const markerColour = cssVar(element, '--fg-danger');
+      const markerColour = colour(element, '--fg-danger');
       const series: uPlot.Series[] = [
         { label: xLabel ?? 'x' },
         ...names
@@ -167,6 +193,8 @@ export function StepCurveChart({ curves, marker, xMax, height = 240, xLabel, yLa
             stroke: colours[i % colours.length],
             width: 1.5,
             paths: steppedPaths,
+            // The marker's x is a point of the shared axis where the curve has no step of its own.
+            spanGaps: true,
             points: { show: false },
           })),
       ];

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useState } from 'react';
 
 /**
  * Light or dark: the operating system's preference (prefers-color-scheme) unless the user picked one with the
@@ -43,7 +43,9 @@ export function useThemeControl(): ThemeControl {
   }, []);
 
   const theme: Theme = choice === 'system' ? (systemDark ? 'dark' : 'light') : choice;
-  useEffect(() => {
+  // A layout effect: it runs before any component's passive effects, so a chart built in one already sees the
+  // new colour scheme.
+  useLayoutEffect(() => {
     const root = document.documentElement;
     if (choice === 'system') delete root.dataset['theme'];
     else root.dataset['theme'] = choice;
