@@ -69,10 +69,19 @@ export function PageShell({ service, title, nav = [], connection, actions, child
   );
 }
 
+export interface PanelProps {
+  title: string;
+  /** Controls at the right of the panel's header. */
+  actions?: ReactNode;
+  /** Span the whole row of the page's grid (a log, a wide chart). */
+  wide?: boolean;
+  children: ReactNode;
+}
+
 /** A titled block of the main area. */
-export function Panel({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
+export function Panel({ title, actions, wide = false, children }: PanelProps) {
   return (
-    <section className="fg-panel" aria-label={title}>
+    <section className={wide ? 'fg-panel fg-panel-wide' : 'fg-panel'} aria-label={title}>
       <header className="fg-panel-header">
         <h2>{title}</h2>
         {actions}

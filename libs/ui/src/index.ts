@@ -25,7 +25,7 @@ export {
 } from './json-path';
 export { JsonViewer, type JsonViewerProps } from './JsonViewer';
 export { type ConnectionState, LiveStream, type LiveStreamOptions, type LiveStreamStatus } from './live-stream';
-export { type NavItem, PageShell, type PageShellProps, Panel } from './PageShell';
+export { type NavItem, PageShell, type PageShellProps, Panel, type PanelProps } from './PageShell';
 export {
   fetchJson,
   type FetchFunction,
