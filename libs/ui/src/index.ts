@@ -21,6 +21,7 @@ export {
   type JsonPathMatch,
   type JsonPathSegment,
   parseJsonPath,
+  pathOfJsonPointer,
   resolveJsonPath,
 } from './json-path';
 export { JsonViewer, type JsonViewerProps } from './JsonViewer';

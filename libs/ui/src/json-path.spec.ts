@@ -1,4 +1,11 @@
-import { formatJsonPath, JsonPathError, parseJsonPath, relationToPath, resolveJsonPath } from './json-path';
+import {
+  formatJsonPath,
+  JsonPathError,
+  parseJsonPath,
+  pathOfJsonPointer,
+  relationToPath,
+  resolveJsonPath,
+} from './json-path';
 
 const frame = {
   message: { message_type: 'PowerMeasurement', values: [{ commodity_quantity: 'ELECTRIC.POWER.L1', value: 'x' }] },
@@ -59,5 +66,25 @@ describe('relationToPath', () => {
     expect(relationToPath(['message', 'values', 1], target)).toBe('none');
     expect(relationToPath([...target, 'deeper'], target)).toBe('none');
     expect(relationToPath(['message'], undefined)).toBe('none');
+  });
+});
+
+describe('pathOfJsonPointer', () => {
+  it("turns a validator's instancePath into the path the viewer highlights", () => {
+    expect(formatJsonPath(pathOfJsonPointer('/message/values/0/value', frame))).toBe('$.message.values[0].value');
+    expect(pathOfJsonPointer('', frame)).toEqual([]);
+  });
+
+  it('unescapes ~1 and ~0, and keeps digit names of objects as names', () => {
+    expect(pathOfJsonPointer('/a~1b/m~0n/0', { 'a/b': { 'm~n': { '0': 1 } } })).toEqual(['a/b', 'm~n', '0']);
+  });
+
+  it('reads indexes past the end of the document as indexes', () => {
+    expect(pathOfJsonPointer('/message/missing/2/x', frame)).toEqual(['message', 'missing', 2, 'x']);
+  });
+
+  it('refuses what is not a pointer into this document', () => {
+    expect(() => pathOfJsonPointer('message', frame)).toThrow(JsonPathError);
+    expect(() => pathOfJsonPointer('/message/values/first', frame)).toThrow(/not an array index/);
   });
 });

@@ -103,3 +103,31 @@ export function relationToPath(
   for (let i = 0; i < segments.length; i++) if (segments[i] !== highlighted[i]) return 'none';
   return segments.length === highlighted.length ? 'target' : 'ancestor';
 }
+
+/**
+ * The path of a JSON pointer (RFC 6901, `/values/0/value`, as JSON Schema validators such as ajv report an
+ * `instancePath`) within `document`: a token is an index where the pointer walks into an array, a name elsewhere.
+ * Where the pointer leaves the document, the remaining tokens are names unless they look like indexes.
+ */
+export function pathOfJsonPointer(pointer: string, document: unknown): JsonPathSegment[] {
+  if (pointer === '') return [];
+  if (!pointer.startsWith('/')) throw new JsonPathError(pointer, 0, 'a JSON pointer starts with /');
+  const segments: JsonPathSegment[] = [];
+  let node: unknown = document;
+  for (const raw of pointer.slice(1).split('/')) {
+    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const index = /^(0|[1-9]\d*)$/.test(token) ? Number(token) : undefined;
+    if (Array.isArray(node) || (node === undefined && index !== undefined)) {
+      if (index === undefined) throw new JsonPathError(pointer, 0, `${JSON.stringify(token)} is not an array index`);
+      segments.push(index);
+      node = Array.isArray(node) ? node[index] : undefined;
+    } else {
+      segments.push(token);
+      node =
+        node !== null && typeof node === 'object' && Object.hasOwn(node, token)
+          ? (node as Record<string, unknown>)[token]
+          : undefined;
+    }
+  }
+  return segments;
+}

@@ -104,11 +104,19 @@ describe('serveUi', () => {
     }
     const head = await get('/ui/vens', { method: 'HEAD' });
     expect(head.status).toBe(200);
+    // A browser navigating to a route with a dot in it asks for HTML, and gets the page.
+    const dotted = await get('/ui/vens/ven.1', { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    expect(dotted.status).toBe(200);
+    expect(await dotted.text()).toContain('<!doctype html>');
   });
 
   it('answers a missing file with 404 problem+json, not the page', async () => {
-    for (const path of ['/ui/assets/index-OLDHASH1.js', '/ui/logo.png']) {
-      const response = await get(path);
+    for (const [path, accept] of [
+      ['/ui/assets/index-OLDHASH1.js', '*/*'],
+      ['/ui/logo.png', 'image/avif,image/webp,*/*'],
+      ['/ui/assets/missing', 'text/html'],
+    ]) {
+      const response = await get(path, { headers: { accept } });
       expect(response.status).toBe(404);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     }

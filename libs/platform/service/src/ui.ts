@@ -56,9 +56,12 @@ export function uiRouter(directory: string): Router {
   );
 
   router.get([`${uiMountPath}/`, `${uiMountPath}/*route`], (req, res, next) => {
-    // A missing file (a stale hashed asset, a typo) is a 404, not the page: a script tag fed HTML fails obscurely.
+    // A missing file (a stale hashed asset, a typo) is a 404, not the page: a script tag fed HTML fails
+    // obscurely. A navigation (the browser asks for text/html) gets the page even when the page's own route has
+    // a dot in it (/ui/vens/ven.1); nothing under assets/ ever does.
     const last = req.path.slice(req.path.lastIndexOf('/') + 1);
-    if (last.includes('.')) {
+    const navigation = (req.get('accept') ?? '').includes('text/html');
+    if (req.path.startsWith(`${uiMountPath}/assets/`) || (last.includes('.') && !navigation)) {
       next();
       return;
     }
