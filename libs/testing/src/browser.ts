@@ -144,7 +144,9 @@ export function buildUi(viteConfig: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [vite, 'build', '--config', resolve(root, viteConfig)], {
       cwd: root,
-      env: { ...process.env, NODE_OPTIONS: '' },
+      // jest sets NODE_ENV=test, and Vite honours NODE_ENV: React would be bundled in development mode
+      // (StrictMode's double effects, dev warnings), unlike the bundle `nx build` makes.
+      env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'production' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

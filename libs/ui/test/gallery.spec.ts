@@ -79,6 +79,7 @@ describe('libs/ui gallery in Chromium', () => {
   let browser: TestBrowser;
   let stream: ReadingStream;
   let watched: WatchedPage;
+  let venRequests = 0;
 
   beforeAll(async () => {
     await buildUi('libs/ui/gallery/vite.config.mts');
@@ -92,6 +93,7 @@ describe('libs/ui gallery in Chromium', () => {
     });
     service.app.get('/events', (_req, res) => stream.accept(res));
     service.app.get('/api/vens/:venId', (req) => {
+      venRequests += 1;
       throw new UnknownVen(req.params.venId);
     });
     service.serveUi(join(__dirname, '../dist/gallery'));
@@ -207,6 +209,7 @@ describe('libs/ui gallery in Chromium', () => {
     expect(text).toContain('GET /api/vens/ven-999');
     expect(text).toContain('urn:flexgrid:gallery:unknown-ven');
     expect(text).toContain('venId');
+    expect(venRequests).toBe(1);
   });
 
   it('reconnects with backoff after the server drops the stream and refuses it for a while', async () => {
