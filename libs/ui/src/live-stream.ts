@@ -33,6 +33,8 @@ export class LiveStream {
   private source: EventSource | WebSocket | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private openedAt: number | undefined;
+  /** The id of the last event received; a new EventSource cannot send Last-Event-ID, so it goes in the URL. */
+  private lastEventId: string | undefined;
   private closed = false;
   private readonly policy: BackoffPolicy;
 
@@ -65,10 +67,13 @@ export class LiveStream {
     if (this.transport === 'sse') {
       // EventSource retries by itself at a fixed interval; closing it on the first error hands the retry
       // schedule to our backoff instead.
-      const source = new EventSource(this.options.url);
+      const source = new EventSource(resumeUrl(this.options.url, this.lastEventId));
       source.onopen = onOpen;
       source.onerror = () => this.dropped('the event stream was interrupted');
-      const deliver = (event: MessageEvent) => this.options.onMessage(String(event.data), event.type);
+      const deliver = (event: MessageEvent) => {
+        if (event.lastEventId) this.lastEventId = event.lastEventId;
+        this.options.onMessage(String(event.data), event.type);
+      };
       source.onmessage = deliver;
       for (const name of this.options.events ?? []) source.addEventListener(name, deliver);
       this.source = source;
@@ -115,6 +120,14 @@ export class LiveStream {
     this.status = status;
     this.options.onStatus?.(status);
   }
+}
+
+/** The stream's URL with `lastEventId` (platform-service's eventStream reads it as it reads Last-Event-ID). */
+function resumeUrl(url: string, lastEventId: string | undefined): string {
+  if (lastEventId === undefined) return url;
+  const resolved = new URL(url, window.location.href);
+  resolved.searchParams.set('lastEventId', lastEventId);
+  return resolved.toString();
 }
 
 /** A page-relative websocket path such as `/api/ws` becomes ws(s)://<this host>/api/ws. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
-import { createService, type Problem, type Service } from '@flexgrid/platform-service';
+import type { Request, Response } from 'express';
+import { createService, type EventStream, type Problem, type Service } from '@flexgrid/platform-service';
 import { buildUi, launchBrowser, saveScreenshot, type TestBrowser, type WatchedPage } from '@flexgrid/testing';
 
 /**
@@ -31,28 +31,29 @@ function mapError(error: unknown): Problem | undefined {
 
 /** The live stream's server side: readings every 100 ms to every open stream; it can drop them all, and refuse. */
 class ReadingStream {
-  readonly open = new Set<ServerResponse>();
+  readonly open = new Set<EventStream>();
+  /** The lastEventId of each stream opened: where the page asked to resume. */
+  readonly resumedFrom: (string | undefined)[] = [];
   connections = 0;
   refusing = false;
   private seq = 0;
   private readonly timer = setInterval(() => this.broadcast(), 100);
 
-  accept(res: ServerResponse): void {
+  accept(service: Service, req: Request, res: Response): void {
     this.connections += 1;
     if (this.refusing) {
-      res.writeHead(503, { 'content-type': 'text/plain' }).end('refused by the test');
+      res.status(503).type('text/plain').send('refused by the test');
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    res.write(': hello\n\n');
-    this.open.add(res);
-    res.on('close', () => this.open.delete(res));
-    this.send(res);
+    const stream = service.eventStream(req, res);
+    this.resumedFrom.push(stream.lastEventId);
+    this.open.add(stream);
+    stream.onClose(() => this.open.delete(stream));
+    this.send(stream);
   }
 
   dropAll(): void {
-    for (const res of this.open) res.end();
-    this.open.clear();
+    for (const stream of [...this.open]) stream.close();
   }
 
   stop(): void {
@@ -61,13 +62,13 @@ class ReadingStream {
   }
 
   private broadcast(): void {
-    for (const res of this.open) this.send(res);
+    for (const stream of this.open) this.send(stream);
   }
 
-  private send(res: ServerResponse): void {
+  private send(stream: EventStream): void {
     const seq = this.seq++;
     const reading = { seq, at: Date.UTC(2026, 0, 5, 8) + seq * 60_000, value: 2 + Math.sin(seq / 6) + (seq % 5) / 10 };
-    res.write(`event: reading\ndata: ${JSON.stringify(reading)}\n\n`);
+    stream.send(reading, { event: 'reading', id: String(seq) });
   }
 }
 
@@ -91,7 +92,7 @@ describe('libs/ui gallery in Chromium', () => {
       mapError,
       config: { host: '127.0.0.1', port: 0 },
     });
-    service.app.get('/events', (_req, res) => stream.accept(res));
+    service.app.get('/events', (req, res) => stream.accept(service, req, res));
     service.app.get('/api/vens/:venId', (req) => {
       venRequests += 1;
       throw new UnknownVen(req.params.venId);
@@ -215,6 +216,7 @@ describe('libs/ui gallery in Chromium', () => {
   it('reconnects with backoff after the server drops the stream and refuses it for a while', async () => {
     const { page } = watched;
     const before = await received();
+    const lastSeqBefore = Number(await page.getByTestId('last-seq').textContent());
     const connectionsBefore = stream.connections;
     stream.refusing = true;
     stream.dropAll();
@@ -231,6 +233,10 @@ describe('libs/ui gallery in Chromium', () => {
       before,
     );
     expect(stream.open.size).toBe(1);
+    // The new stream asked to resume after the last reading the page had.
+    expect(stream.resumedFrom[0]).toBeUndefined();
+    const resumedFrom = stream.resumedFrom.at(-1);
+    expect(Number(resumedFrom)).toBeGreaterThanOrEqual(lastSeqBefore);
   });
 
   it('switches to the dark theme, and leaves screenshots of both', async () => {
@@ -258,7 +264,7 @@ describe('libs/ui gallery in Chromium', () => {
       // The problem panel asks for a VEN that does not exist, on purpose.
       /status of 404 \(Not Found\) http:\/\/[\d.:]+\/api\/vens\/ven-999:/,
       // The stream was refused on purpose.
-      /status of 503 \(Service Unavailable\) http:\/\/[\d.:]+\/events:/,
+      /status of 503 \(Service Unavailable\) http:\/\/[\d.:]+\/events\?lastEventId=\d+:/,
     ]);
   });
 });

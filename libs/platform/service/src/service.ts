@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import express, { type Express, type RequestHandler, type Response } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import type { DestinationStream, Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { type ConfigOf, defineConfig, env, loadConfig } from './config';
+import { type EventStream, type EventStreamOptions, EventStreams } from './event-stream';
 import { createLogger, logLevels } from './logger';
 import { createMetricsRegistry, TrafficMetrics } from './metrics';
 import { type ErrorMapper, notFound, problemResponder } from './problem';
@@ -98,6 +99,7 @@ export class Service {
   private readonly lifecycleLogger: Logger;
   private readonly shutdownHooks: { name: string; hook: ShutdownHook }[] = [];
   private readonly inFlight = new Set<Response>();
+  private readonly eventStreams = new EventStreams();
   private stopping: Promise<ShutdownOutcome> | undefined;
 
   constructor(options: ServiceOptions) {
@@ -159,6 +161,19 @@ export class Service {
   /** Hooks run one after another in registration order, so register in the order things must stop. */
   onShutdown(name: string, hook: ShutdownHook): void {
     this.shutdownHooks.push({ name, hook });
+  }
+
+  /**
+   * Turns a GET handler's response into a server-sent event stream, which the service ends at shutdown:
+   *
+   *   service.app.get('/vens/stream', (req, res) => {
+   *     const stream = service.eventStream(req, res);
+   *     const subscription = vens.onChange((ven) => stream.send(ven, { event: 'ven', id: ven.version }));
+   *     stream.onClose(() => subscription.cancel());
+   *   });
+   */
+  eventStream(req: Request, res: Response, options?: EventStreamOptions): EventStream {
+    return this.eventStreams.start(req, res, options);
   }
 
   /**
@@ -226,6 +241,8 @@ export class Service {
   private async drain(): Promise<Exclude<ShutdownOutcome, 'timed out'>> {
     if (this.config.shutdownDelayMs > 0) await sleep(this.config.shutdownDelayMs);
     const httpClosed = this.closeServer();
+    // Event streams never finish by themselves; ended, their pages reconnect elsewhere.
+    this.eventStreams.closeAll();
     this.lifecycleLogger.info({ inFlightRequests: this.inFlight.size }, 'stopped accepting connections');
     await Promise.all([httpClosed, this.websockets.close(this.timeouts.websocketCloseMs)]);
     this.lifecycleLogger.info('connections drained');
