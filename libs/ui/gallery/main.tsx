@@ -119,6 +119,7 @@ function Gallery() {
   }, []);
 
   const [selected, setSelected] = useState(-1);
+  const [logSelected, setLogSelected] = useState(-1);
   const [activated, setActivated] = useState<number | undefined>();
   const [problem, setProblem] = useState<unknown>();
   const loadProblem = useCallback(() => {
@@ -149,6 +150,22 @@ function Gallery() {
           retries)
         </p>
         <TimeSeriesChart label="live readings" series={series} yLabel="kW" height={180} />
+        <VirtualList
+          label="reading log"
+          items={readings}
+          rowHeight={22}
+          height={110}
+          follow
+          selectedIndex={logSelected}
+          onSelect={setLogSelected}
+          renderRow={(r) => (
+            <>
+              <span className="fg-muted">#{r.seq}</span>
+              <span>{new Date(r.at).toISOString().slice(11, 16)}</span>
+              <span>{r.value.toFixed(3)} kW</span>
+            </>
+          )}
+        />
       </Panel>
       <Panel title="Bid curve">
         <StepCurveChart

@@ -122,6 +122,17 @@ describe('libs/ui gallery in Chromium', () => {
     const chart = page.getByRole('img', { name: 'live readings' });
     expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(5);
     expect(await chart.locator('canvas').count()).toBe(1);
+    // The reading log follows the stream: its newest reading is in view.
+    await page.waitForFunction(() => {
+      const last = document.querySelector('[data-testid="last-seq"]')?.textContent;
+      const log = document.querySelector('[aria-label="reading log"]');
+      const rows = [...(log?.querySelectorAll('[role="option"]') ?? [])];
+      const row = rows.find((r) => r.textContent?.startsWith(`#${last}`));
+      if (!log || !row) return false;
+      const box = row.getBoundingClientRect();
+      const view = log.getBoundingClientRect();
+      return box.top >= view.top && box.bottom <= view.bottom + 1;
+    });
   });
 
   it('sorts and filters the table', async () => {
