@@ -25,6 +25,7 @@ import { OfflineSweeper } from './domain/online';
 import { Vtn } from './domain/vtn';
 import { problemOf } from './errors';
 import { mountOperatorApi } from './http/api';
+import { mountLiveStream } from './http/live';
 import { openadrHandler } from './http/openadr';
 import { PgVtnStore } from './store/pg-store';
 
@@ -120,6 +121,9 @@ export async function startOpenadrVtn(options: VtnOptions): Promise<RunningVtn> 
     now: () => Date.now(),
   };
   const vtn = new Vtn(context);
+  // API-2: the page and its live stream; the stream is mounted first, as it authenticates by a cookie.
+  service.serveUi(join(__dirname, '../dist/ui'));
+  const stopLiveStream = mountLiveStream(service, context, options.apiTokens);
   mountOperatorApi(service.app, context, options.apiTokens);
 
   let accepting = true;
@@ -178,6 +182,7 @@ export async function startOpenadrVtn(options: VtnOptions): Promise<RunningVtn> 
     });
   });
   service.onShutdown('sweeper', () => sweeper.stop());
+  service.onShutdown('live stream', stopLiveStream);
   service.onShutdown('outbox', () => relay.stop());
   if (ownsBus) service.onShutdown('bus', () => bus.stop());
   if (ownsDatabase) service.onShutdown('postgres', () => database.close());

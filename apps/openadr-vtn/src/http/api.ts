@@ -15,7 +15,7 @@ import type { VtnContext } from '../domain/context';
 import { cancelEvent, createEvent, modifyEvent, rematchVen } from '../domain/events';
 import { cancelRegistrationByVtn, requestReregistration } from '../domain/registration';
 import { cancelReportRequest, requestReport } from '../domain/reports';
-import type { OptResponseRow, OptRow, QueueItem, StoredEvent, VenRecord } from '../store/store';
+import type { EventVenRow, OptResponseRow, OptRow, QueueItem, StoredEvent, VenRecord } from '../store/store';
 
 const iso = (instant: number | null | undefined): string | null => (instant == null ? null : formatDateTime(instant));
 
@@ -108,7 +108,49 @@ function optOf(responses: readonly OptResponseRow[], opts: readonly OptRow[]) {
   };
 }
 
-function venJson(ven: VenRecord, status?: Record<string, unknown>) {
+/** An event as the operator sees it (API-1, API-2): its current version and, per VEN, delivery and opt. */
+export async function operatorEventView(context: VtnContext, stored: StoredEvent, withVersions: boolean) {
+  const { store } = context;
+  const now = context.now();
+  const [rows, responses, opts] = await Promise.all([
+    store.eventVens(stored.version.eventId),
+    store.optResponsesOfEvent(stored.version.eventId),
+    store.opts(undefined, stored.version.eventId),
+  ]);
+  return {
+    ...eventJson(stored.version, now),
+    vens: rows.map((row) => ({
+      venId: row.venId,
+      matched: row.matched,
+      deliveredModificationNumber: row.deliveredModificationNumber,
+      deliveredAt: iso(row.deliveredAt),
+      delivery: deliveryOf(stored.version, row, responses),
+      ...optOf(
+        responses.filter((r) => r.venId === row.venId),
+        opts.filter((o) => o.venId === row.venId),
+      ),
+    })),
+    ...(withVersions && {
+      versions: (await store.eventVersions(stored.version.eventId)).map((v) => eventJson(v, now)),
+    }),
+  };
+}
+
+/**
+ * API-2: where the current version stands for one VEN. `queued` until the VEN polls it, `delivered` until its
+ * oadrCreatedEvent for this modificationNumber (only expected with responseRequired=always, §6), then `acked`;
+ * `withdrawn` when the VEN no longer matches the targets.
+ */
+function deliveryOf(version: EventVersion, row: EventVenRow, responses: readonly OptResponseRow[]) {
+  if (!row.matched) return 'withdrawn' as const;
+  if (row.deliveredModificationNumber !== version.modificationNumber) return 'queued' as const;
+  const answered = responses.some(
+    (r) => r.venId === row.venId && r.modificationNumber === version.modificationNumber && r.responseCode === '200',
+  );
+  return answered || row.cancellationAcked ? ('acked' as const) : ('delivered' as const);
+}
+
+export function venJson(ven: VenRecord, status?: Record<string, unknown>) {
   return {
     venId: ven.venId,
     venName: ven.venName,
@@ -165,30 +207,7 @@ export function mountOperatorApi(app: Express, context: VtnContext, tokens: read
   const auth = bearer(tokens);
   app.use('/api/v1', auth);
 
-  async function eventView(stored: StoredEvent, withVersions: boolean) {
-    const now = context.now();
-    const [rows, responses, opts] = await Promise.all([
-      store.eventVens(stored.version.eventId),
-      store.optResponsesOfEvent(stored.version.eventId),
-      store.opts(undefined, stored.version.eventId),
-    ]);
-    return {
-      ...eventJson(stored.version, now),
-      vens: rows.map((row) => ({
-        venId: row.venId,
-        matched: row.matched,
-        deliveredModificationNumber: row.deliveredModificationNumber,
-        deliveredAt: iso(row.deliveredAt),
-        ...optOf(
-          responses.filter((r) => r.venId === row.venId),
-          opts.filter((o) => o.venId === row.venId),
-        ),
-      })),
-      ...(withVersions && {
-        versions: (await store.eventVersions(stored.version.eventId)).map((v) => eventJson(v, now)),
-      }),
-    };
-  }
+  const eventView = (stored: StoredEvent, withVersions: boolean) => operatorEventView(context, stored, withVersions);
 
   app.post('/api/v1/events', async (req, res) => {
     const result = await createEvent(context, req.body as Record<string, unknown>);

@@ -1,0 +1,283 @@
+/**
+ * The VTN's operator page (SPEC API-2): VENs with their online state and last seen, events with their status and
+ * per-VEN delivery and opt, kept live by the VTN's stream (`/api/v1/live`), and the forms that create, modify
+ * and cancel events through the operator API with the operator's bearer token.
+ */
+import '@flexgrid/ui/styles.css';
+import './vtn.css';
+import { PageShell, Panel, ProblemView, useLiveStream } from '@flexgrid/ui';
+import { type FormEvent, StrictMode, useCallback, useEffect, useRef, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { liveStreamUrl, openLiveSession, savedToken, type Snapshot, type Ven, type VtnEvent } from './api';
+import { EventForm } from './event-form';
+import { EventDetail, EventsPanel } from './events';
+import { localZone } from './format';
+import { VenDetail, VensPanel } from './vens';
+
+/** The cookie lives an hour; renewing it well before keeps a page open all day. */
+const sessionRenewMs = 10 * 60_000;
+
+type Change =
+  | { kind: 'snapshot'; snapshot: Snapshot }
+  | { kind: 'ven'; ven: Ven }
+  | { kind: 'event'; event: VtnEvent }
+  | { kind: 'event-removed'; eventId: string };
+
+interface State {
+  vens: Map<string, Ven>;
+  events: Map<string, VtnEvent>;
+  loaded: boolean;
+}
+
+function apply(state: State, changes: readonly Change[]): State {
+  let vens = state.vens;
+  let events = state.events;
+  let loaded = state.loaded;
+  for (const change of changes) {
+    if (change.kind === 'snapshot') {
+      vens = new Map(change.snapshot.vens.map((v) => [v.venId, v]));
+      events = new Map(change.snapshot.events.map((e) => [e.eventId, e]));
+      loaded = true;
+    } else if (change.kind === 'ven') {
+      if (vens === state.vens) vens = new Map(vens);
+      vens.set(change.ven.venId, change.ven);
+    } else if (change.kind === 'event') {
+      if (events === state.events) events = new Map(events);
+      events.set(change.event.eventId, change.event);
+    } else {
+      if (events === state.events) events = new Map(events);
+      events.delete(change.eventId);
+    }
+  }
+  return { vens, events, loaded };
+}
+
+type Editing = { mode: 'create' } | { mode: 'modify'; eventId: string } | undefined;
+
+function Operator({ token, onSignOut }: { token: string; onSignOut: () => void }) {
+  const [state, setState] = useState<State>({ vens: new Map(), events: new Map(), loaded: false });
+  const pending = useRef<Change[]>([]);
+  const [selectedVen, setSelectedVen] = useState<string>();
+  const [selectedEvent, setSelectedEvent] = useState<string>();
+  const [editing, setEditing] = useState<Editing>();
+  const [saved, setSaved] = useState<{ text: string; warnings: string[] }>();
+  const [sessionError, setSessionError] = useState<unknown>();
+
+  const stream = useLiveStream({
+    url: liveStreamUrl,
+    events: ['snapshot', 'ven', 'event', 'event-removed'],
+    onMessage: (data, event) => {
+      const parsed = JSON.parse(data);
+      if (event === 'snapshot') pending.current.push({ kind: 'snapshot', snapshot: parsed as Snapshot });
+      else if (event === 'ven') pending.current.push({ kind: 'ven', ven: parsed as Ven });
+      else if (event === 'event') pending.current.push({ kind: 'event', event: parsed as VtnEvent });
+      else if (event === 'event-removed') pending.current.push({ kind: 'event-removed', eventId: parsed.eventId });
+    },
+  });
+
+  // A busy stream (thousands of VENs polling) is applied once per animation frame, not once per message.
+  useEffect(() => {
+    let frame = 0;
+    const flush = () => {
+      if (pending.current.length > 0) {
+        const batch = pending.current;
+        pending.current = [];
+        setState((previous) => apply(previous, batch));
+      }
+      frame = requestAnimationFrame(flush);
+    };
+    frame = requestAnimationFrame(flush);
+    return () => cancelAnimationFrame(frame);
+  }, []);
+
+  const renew = useCallback(
+    () => openLiveSession(token).then(() => setSessionError(undefined), setSessionError),
+    [token],
+  );
+  useEffect(() => {
+    const timer = setInterval(renew, sessionRenewMs);
+    return () => clearInterval(timer);
+  }, [renew]);
+  // A stream that dropped may have outlived its cookie (a laptop asleep): renew before the reconnect.
+  useEffect(() => {
+    if (stream.state === 'reconnecting') void renew();
+  }, [stream.state, renew]);
+
+  const vens = [...state.vens.values()];
+  const events = [...state.events.values()];
+  const ven = selectedVen ? state.vens.get(selectedVen) : undefined;
+  const event = selectedEvent ? state.events.get(selectedEvent) : undefined;
+  const modified = editing?.mode === 'modify' ? state.events.get(editing.eventId) : undefined;
+
+  return (
+    <PageShell
+      service="OpenADR VTN"
+      title="Operator"
+      connection={stream}
+      actions={
+        <button type="button" className="fg-button" onClick={onSignOut} title="forget the token in this tab">
+          sign out
+        </button>
+      }
+    >
+      {sessionError !== undefined && (
+        <Panel title="Live updates stopped" wide>
+          <ProblemView error={sessionError} onRetry={() => void renew()} />
+        </Panel>
+      )}
+      {!state.loaded ? (
+        <Panel title="Loading" wide>
+          <p className="fg-muted">Reading VENs and events from the VTN…</p>
+        </Panel>
+      ) : (
+        <>
+          <p className="fg-muted vtn-note">
+            Times are in {localZone}. Updates arrive live; there is no need to reload.
+          </p>
+          {saved && (
+            <div className="vtn-saved" role="status">
+              {saved.text}
+              {saved.warnings.length > 0 && (
+                <ul aria-label="warnings">
+                  {saved.warnings.map((w) => (
+                    <li key={w}>{w}</li>
+                  ))}
+                </ul>
+              )}
+              <button type="button" className="fg-button" onClick={() => setSaved(undefined)}>
+                dismiss
+              </button>
+            </div>
+          )}
+          {editing && (editing.mode === 'create' || modified) && (
+            <EventForm
+              key={editing.mode === 'create' ? 'create' : `${modified?.eventId}:${modified?.modificationNumber}`}
+              token={token}
+              event={modified}
+              onClose={() => setEditing(undefined)}
+              onDone={(result) => {
+                setEditing(undefined);
+                setSelectedEvent(result.eventId);
+                setSaved({
+                  text: `Event ${result.eventId} ${editing.mode === 'create' ? 'created' : 'modified'}: version ${result.modificationNumber}.`,
+                  warnings: result.warnings ?? [],
+                });
+                pending.current.push({ kind: 'event', event: result });
+              }}
+            />
+          )}
+          {event && (
+            <EventDetail
+              token={token}
+              event={event}
+              onModify={() => setEditing({ mode: 'modify', eventId: event.eventId })}
+              onClose={() => setSelectedEvent(undefined)}
+            />
+          )}
+          <EventsPanel
+            events={events}
+            selected={selectedEvent}
+            onSelect={setSelectedEvent}
+            onCreate={() => setEditing({ mode: 'create' })}
+          />
+          {ven && <VenDetail token={token} ven={ven} onClose={() => setSelectedVen(undefined)} />}
+          <VensPanel vens={vens} selected={selectedVen} onSelect={setSelectedVen} />
+        </>
+      )}
+    </PageShell>
+  );
+}
+
+/** Asks for the operator API's bearer token (OADR_API_TOKENS) and checks it by opening the live session. */
+function TokenGate({ onToken, initialError }: { onToken: (token: string) => void; initialError: unknown }) {
+  const [token, setToken] = useState('');
+  const [error, setError] = useState<unknown>(initialError);
+  const [busy, setBusy] = useState(false);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    openLiveSession(token.trim())
+      .then(() => onToken(token.trim()), setError)
+      .finally(() => setBusy(false));
+  };
+  return (
+    <PageShell service="OpenADR VTN" title="Sign in">
+      <Panel title="Operator token">
+        <form className="vtn-form vtn-token" onSubmit={submit} aria-label="operator token">
+          <p>
+            This page uses the VTN's operator API. Enter one of the bearer tokens configured in{' '}
+            <code>OADR_API_TOKENS</code>. It is kept in this browser tab only (sessionStorage) and forgotten when the
+            tab closes.
+          </p>
+          <label>
+            bearer token
+            <input
+              type="password"
+              className="fg-input"
+              autoComplete="off"
+              required
+              value={token}
+              onChange={(e) => setToken(e.target.value)}
+            />
+          </label>
+          <div className="vtn-form-actions">
+            <button type="submit" className="fg-button vtn-primary" disabled={busy || token.trim() === ''}>
+              open the operator page
+            </button>
+          </div>
+          {error !== undefined && <ProblemView error={error} />}
+        </form>
+      </Panel>
+    </PageShell>
+  );
+}
+
+function App() {
+  const [token, setToken] = useState<string | null>(null);
+  const [checking, setChecking] = useState(() => savedToken.get() !== null);
+  const [error, setError] = useState<unknown>();
+
+  // A token kept from earlier in this tab: open the session with it, or ask again.
+  useEffect(() => {
+    const kept = savedToken.get();
+    if (kept === null) return;
+    openLiveSession(kept)
+      .then(
+        () => setToken(kept),
+        (failure: unknown) => {
+          savedToken.clear();
+          setError(failure);
+        },
+      )
+      .finally(() => setChecking(false));
+  }, []);
+
+  if (checking) return null;
+  if (token === null)
+    return (
+      <TokenGate
+        initialError={error}
+        onToken={(t) => {
+          savedToken.set(t);
+          setToken(t);
+        }}
+      />
+    );
+  return (
+    <Operator
+      token={token}
+      onSignOut={() => {
+        savedToken.clear();
+        setError(undefined);
+        setToken(null);
+      }}
+    />
+  );
+}
+
+createRoot(document.getElementById('root') as HTMLElement).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

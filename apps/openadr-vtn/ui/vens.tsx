@@ -1,0 +1,217 @@
+/** The VENs: online state and last seen (ON-5), registration, and one VEN's report registrations. */
+import { type Column, DataTable, Panel, ProblemView } from '@flexgrid/ui';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api, type Ven, type VenReports } from './api';
+import { RegistrationBadge, VenStateBadge } from './badges';
+import { humanDuration, localTime, relativeTime, useNow } from './format';
+
+function stateOrder(ven: Ven): number {
+  if (ven.registration !== 'active' || ven.removed) return 2;
+  return ven.online ? 0 : 1;
+}
+
+export function VensPanel({
+  vens,
+  selected,
+  onSelect,
+}: {
+  vens: readonly Ven[];
+  selected: string | undefined;
+  onSelect: (venId: string) => void;
+}) {
+  const now = useNow();
+  const online = vens.filter((v) => v.online && v.registration === 'active').length;
+  const columns = useMemo<Column<Ven>[]>(
+    () => [
+      {
+        id: 'venId',
+        header: 'VEN',
+        value: (v) => v.venId,
+        text: (v) => `${v.venId} ${v.venName ?? ''}`,
+        render: (v) => (
+          <>
+            <span className="vtn-id">{v.venId}</span>
+            {v.venName && <span className="fg-muted"> {v.venName}</span>}
+          </>
+        ),
+      },
+      {
+        id: 'state',
+        header: 'state',
+        value: (v) => stateOrder(v),
+        text: (v) => (v.registration !== 'active' ? v.registration : v.online ? 'online' : 'offline'),
+        render: (v) => <VenStateBadge ven={v} />,
+      },
+      {
+        id: 'lastSeen',
+        header: 'last seen',
+        value: (v) => (v.lastSeen ? new Date(v.lastSeen) : null),
+        text: (v) => localTime(v.lastSeen),
+        render: (v) => (
+          <span title={v.lastSeen ?? 'never'}>
+            {relativeTime(v.lastSeen, now)}
+            <span className="fg-muted"> · {localTime(v.lastSeen)}</span>
+          </span>
+        ),
+      },
+      {
+        id: 'since',
+        header: 'online / offline since',
+        value: (v) => {
+          const since = v.online ? v.onlineSince : v.offlineSince;
+          return since ? new Date(since) : null;
+        },
+        text: (v) => localTime(v.online ? v.onlineSince : v.offlineSince),
+        render: (v) => localTime(v.online ? v.onlineSince : v.offlineSince),
+      },
+      {
+        id: 'poll',
+        header: 'poll every (s)',
+        value: (v) => v.pollFreqSeconds,
+        align: 'right',
+        render: (v) => v.pollFreqSeconds ?? '—',
+      },
+      {
+        id: 'registration',
+        header: 'registration',
+        value: (v) => v.registration,
+        render: (v) => <RegistrationBadge registration={v.registration} />,
+      },
+      {
+        id: 'resources',
+        header: 'resources',
+        value: (v) => v.resources.length,
+        text: (v) => v.resources.join(' '),
+        align: 'right',
+      },
+      { id: 'groups', header: 'groups', value: (v) => v.groups.join(', ') || '—' },
+    ],
+    [now],
+  );
+  return (
+    <Panel
+      title="VENs"
+      wide
+      actions={
+        <span className="fg-muted" aria-label="VENs online">
+          {online} of {vens.length} online
+        </span>
+      }
+    >
+      <DataTable
+        label="VENs"
+        columns={columns}
+        rows={vens}
+        rowKey={(v) => v.venId}
+        initialSort={{ columnId: 'venId', direction: 'asc' }}
+        onRowClick={(v) => onSelect(v.venId)}
+        selectedKey={selected}
+        filterPlaceholder="filter VENs, e.g. offline or state:online"
+        emptyText="No VEN has registered yet. A VEN appears here when it sends oadrCreatePartyRegistration to this VTN's OpenADR listener (or when you provision one with PUT /api/v1/vens/{venId})."
+      />
+    </Panel>
+  );
+}
+
+export function VenDetail({ token, ven, onClose }: { token: string; ven: Ven; onClose: () => void }) {
+  const [reports, setReports] = useState<VenReports>();
+  const [error, setError] = useState<unknown>();
+  const load = useCallback(() => {
+    setError(undefined);
+    api<VenReports>(token, `/vens/${encodeURIComponent(ven.venId)}/reports`).then(setReports, setError);
+  }, [token, ven.venId]);
+  // Reloaded when the VEN changes (a re-registration replaces its report registrations).
+  useEffect(load, [load, ven.registrationId, ven.registration]);
+
+  const registrations = reports?.registrations ?? [];
+  return (
+    <Panel
+      title={`VEN ${ven.venId}`}
+      wide
+      actions={
+        <button type="button" className="fg-button" onClick={onClose}>
+          close
+        </button>
+      }
+    >
+      <dl className="vtn-facts">
+        <dt>name</dt>
+        <dd>{ven.venName ?? '—'}</dd>
+        <dt>state</dt>
+        <dd>
+          <VenStateBadge ven={ven} />
+        </dd>
+        <dt>registration ID</dt>
+        <dd className="vtn-id">{ven.registrationId ?? '—'}</dd>
+        <dt>last seen</dt>
+        <dd>{localTime(ven.lastSeen)}</dd>
+        <dt>poll frequency</dt>
+        <dd>{ven.pollFreqSeconds ? humanDuration(ven.pollFreqSeconds) : '—'}</dd>
+        <dt>certificate fingerprint</dt>
+        <dd className="vtn-id">{ven.fingerprint ?? 'none (plain HTTP)'}</dd>
+        <dt>resources</dt>
+        <dd>{ven.resources.join(', ') || '—'}</dd>
+        <dt>report only</dt>
+        <dd>{ven.reportOnly ? 'yes' : 'no'}</dd>
+      </dl>
+      {error !== undefined && <ProblemView error={error} onRetry={load} />}
+      <h3 className="vtn-subheading">Report registrations (oadrRegisterReport)</h3>
+      <table className="fg-table" aria-label="report registrations">
+        <thead>
+          <tr>
+            <th>report</th>
+            <th>specifier</th>
+            <th className="vtn-right">data points</th>
+            <th>rIDs</th>
+            <th>registered</th>
+          </tr>
+        </thead>
+        <tbody>
+          {registrations.map((r) => (
+            <tr key={r.reportSpecifierId}>
+              <td>{r.reportName}</td>
+              <td className="vtn-id">{r.reportSpecifierId}</td>
+              <td className="vtn-right">{r.descriptions.length}</td>
+              <td>{r.descriptions.map((d) => `${d.rID} (${d.reportType})`).join(', ')}</td>
+              <td>{localTime(r.registeredAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {reports && registrations.length === 0 && (
+        <p className="fg-empty">
+          This VEN has registered no reports. It does so with oadrRegisterReport after registering.
+        </p>
+      )}
+      {reports && reports.requests.length > 0 && (
+        <>
+          <h3 className="vtn-subheading">Report requests (oadrCreateReport)</h3>
+          <table className="fg-table" aria-label="report requests">
+            <thead>
+              <tr>
+                <th>report</th>
+                <th>request</th>
+                <th className="vtn-right">granularity (s)</th>
+                <th className="vtn-right">report back (s)</th>
+                <th>state</th>
+                <th>created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {reports.requests.map((r) => (
+                <tr key={r.reportRequestId}>
+                  <td>{r.reportName}</td>
+                  <td className="vtn-id">{r.reportRequestId}</td>
+                  <td className="vtn-right">{r.granularitySeconds}</td>
+                  <td className="vtn-right">{r.reportBackSeconds}</td>
+                  <td>{r.state}</td>
+                  <td>{localTime(r.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </Panel>
+  );
+}
