@@ -93,7 +93,7 @@ export function EventForm({
       ...(units && { units }),
       // Numbers as typed: a wrong one is the API's to refuse (422 with a pointer), not the form's to hide.
       intervals: intervals.map((row) => ({
-        duration: isoMinutes(Math.round(Number(row.minutes))),
+        duration: row.minutes.trim() === '' ? '' : isoMinutes(Math.round(Number(row.minutes))),
         value: row.value.trim() === '' ? null : Number(row.value),
       })),
     };
