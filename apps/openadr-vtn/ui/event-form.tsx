@@ -48,6 +48,8 @@ export function EventForm({
   onClose: () => void;
 }) {
   const signal: Signal | undefined = event?.signals[0];
+  // The version the operator started from: a change by someone else meanwhile makes the VTN answer 412.
+  const [baseVersion] = useState(event?.modificationNumber);
   const [targetMode, setTargetMode] = useState<'all' | 'vens' | 'groups'>(
     !event || event.targets.all ? 'all' : event.targets.groupIds?.length ? 'groups' : 'vens',
   );
@@ -119,7 +121,7 @@ export function EventForm({
       ? api<VtnEvent>(token, `/events/${encodeURIComponent(event.eventId)}`, {
           method: 'PATCH',
           body,
-          headers: { 'if-match': `"${event.modificationNumber}"` },
+          headers: { 'if-match': `"${baseVersion}"` },
         })
       : api<VtnEvent>(token, '/events', { method: 'POST', body });
     request.then(onDone, setError).finally(() => setBusy(false));
@@ -127,7 +129,7 @@ export function EventForm({
 
   return (
     <Panel
-      title={event ? `Modify event ${event.eventId} (version ${event.modificationNumber})` : 'New event'}
+      title={event ? `Modify event ${event.eventId} (version ${baseVersion})` : 'New event'}
       wide
       actions={
         <button type="button" className="fg-button" onClick={onClose}>
@@ -318,7 +320,7 @@ export function EventForm({
           </button>
           <span className="fg-muted">
             {event
-              ? `Sent with If-Match "${event.modificationNumber}": if someone changed the event meanwhile, the VTN refuses it (412).`
+              ? `Sent with If-Match "${baseVersion}": if someone changed the event meanwhile, the VTN refuses it (412).`
               : 'The targeted VENs receive it on their next oadrPoll.'}
           </span>
         </div>

@@ -5,6 +5,9 @@ import { api, type EventVen, type Signal, type Targets, type VtnEvent } from './
 import { DeliveryBadge, EventStatusBadge, OptBadge } from './badges';
 import { durationSeconds, humanDuration, localTime, localZone, relativeTime, unitsText, useNow } from './format';
 
+/** A UUID's first block is enough to tell events apart at a glance; the whole ID is on hover and in the detail. */
+const shortId = (id: string) => (/^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(id) ? `${id.slice(0, 8)}…` : id);
+
 const statusOrder = { active: 0, near: 1, far: 2, completed: 3, cancelled: 4 } as const;
 
 export function targetsText(targets: Targets): string {
@@ -60,7 +63,9 @@ export function EventsPanel({
         text: (e) => `${e.eventId} ${e.vtnComment ?? ''}`,
         render: (e) => (
           <>
-            <span className="vtn-id">{e.eventId}</span>
+            <span className="vtn-id" title={e.eventId}>
+              {shortId(e.eventId)}
+            </span>
             {e.vtnComment && <span className="fg-muted"> {e.vtnComment}</span>}
             {e.testEvent && <span className="fg-muted"> (test)</span>}
           </>
@@ -148,7 +153,7 @@ export function EventsPanel({
         initialSort={{ columnId: 'start', direction: 'desc' }}
         onRowClick={(e) => onSelect(e.eventId)}
         selectedKey={selected}
-        filterPlaceholder="filter events, e.g. active or status:far"
+        filterPlaceholder="filter, e.g. active"
         emptyText="No event in the last day or ahead. Create one with “new event” (or POST /api/v1/events); the targeted VENs get it on their next oadrPoll."
       />
     </Panel>
@@ -292,9 +297,17 @@ export function EventDetail({
         </dd>
         <dt>modification</dt>
         <dd>
-          {event.modificationNumber}
-          {event.modificationReason && <span className="fg-muted"> ({event.modificationReason})</span>}
-          <span className="fg-muted"> · {localTime(event.modificationDateTime)}</span>
+          {event.modificationNumber === 0 ? (
+            <>
+              0 <span className="fg-muted">(as created {localTime(event.createdDateTime)})</span>
+            </>
+          ) : (
+            <>
+              {event.modificationNumber}
+              {event.modificationReason && <span className="fg-muted"> ({event.modificationReason})</span>}
+              <span className="fg-muted"> · {localTime(event.modificationDateTime)}</span>
+            </>
+          )}
         </dd>
         <dt>start</dt>
         <dd>{localTime(event.start)}</dd>

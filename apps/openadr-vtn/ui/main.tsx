@@ -6,7 +6,7 @@
 import '@flexgrid/ui/styles.css';
 import './vtn.css';
 import { PageShell, Panel, ProblemView, useLiveStream } from '@flexgrid/ui';
-import { type FormEvent, StrictMode, useCallback, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, StrictMode, useCallback, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { liveStreamUrl, openLiveSession, savedToken, type Snapshot, type Ven, type VtnEvent } from './api';
 import { EventForm } from './event-form';
@@ -50,6 +50,21 @@ function apply(state: State, changes: readonly Change[]): State {
     }
   }
   return { vens, events, loaded };
+}
+
+/** Scrolls a detail into view when it opens (or shows another row), as it opens below its table. */
+function Reveal({ children }: { children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // A block, not an expression: Chromium's scrollIntoView now returns a promise, which React would take for
+    // the effect's cleanup function.
+    ref.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, []);
+  return (
+    <div ref={ref} className="vtn-span">
+      {children}
+    </div>
+  );
 }
 
 type Editing = { mode: 'create' } | { mode: 'modify'; eventId: string } | undefined;
@@ -149,39 +164,46 @@ function Operator({ token, onSignOut }: { token: string; onSignOut: () => void }
               </button>
             </div>
           )}
-          {editing && (editing.mode === 'create' || modified) && (
-            <EventForm
-              key={editing.mode === 'create' ? 'create' : `${modified?.eventId}:${modified?.modificationNumber}`}
-              token={token}
-              event={modified}
-              onClose={() => setEditing(undefined)}
-              onDone={(result) => {
-                setEditing(undefined);
-                setSelectedEvent(result.eventId);
-                setSaved({
-                  text: `Event ${result.eventId} ${editing.mode === 'create' ? 'created' : 'modified'}: version ${result.modificationNumber}.`,
-                  warnings: result.warnings ?? [],
-                });
-                pending.current.push({ kind: 'event', event: result });
-              }}
-            />
-          )}
-          {event && (
-            <EventDetail
-              token={token}
-              event={event}
-              onModify={() => setEditing({ mode: 'modify', eventId: event.eventId })}
-              onClose={() => setSelectedEvent(undefined)}
-            />
-          )}
           <EventsPanel
             events={events}
             selected={selectedEvent}
             onSelect={setSelectedEvent}
             onCreate={() => setEditing({ mode: 'create' })}
           />
-          {ven && <VenDetail token={token} ven={ven} onClose={() => setSelectedVen(undefined)} />}
+          {editing && (editing.mode === 'create' || modified) && (
+            <Reveal key={editing.mode === 'create' ? 'create' : `modify:${modified?.eventId}`}>
+              <EventForm
+                token={token}
+                event={modified}
+                onClose={() => setEditing(undefined)}
+                onDone={(result) => {
+                  setEditing(undefined);
+                  setSelectedEvent(result.eventId);
+                  setSaved({
+                    text: `Event ${result.eventId} ${editing.mode === 'create' ? 'created' : 'modified'}: version ${result.modificationNumber}.`,
+                    warnings: result.warnings ?? [],
+                  });
+                  pending.current.push({ kind: 'event', event: result });
+                }}
+              />
+            </Reveal>
+          )}
+          {event && (
+            <Reveal key={`event:${event.eventId}`}>
+              <EventDetail
+                token={token}
+                event={event}
+                onModify={() => setEditing({ mode: 'modify', eventId: event.eventId })}
+                onClose={() => setSelectedEvent(undefined)}
+              />
+            </Reveal>
+          )}
           <VensPanel vens={vens} selected={selectedVen} onSelect={setSelectedVen} />
+          {ven && (
+            <Reveal key={`ven:${ven.venId}`}>
+              <VenDetail token={token} ven={ven} onClose={() => setSelectedVen(undefined)} />
+            </Reveal>
+          )}
         </>
       )}
     </PageShell>

@@ -106,7 +106,7 @@ export function VensPanel({
         initialSort={{ columnId: 'venId', direction: 'asc' }}
         onRowClick={(v) => onSelect(v.venId)}
         selectedKey={selected}
-        filterPlaceholder="filter VENs, e.g. offline or state:online"
+        filterPlaceholder="filter, e.g. offline"
         emptyText="No VEN has registered yet. A VEN appears here when it sends oadrCreatePartyRegistration to this VTN's OpenADR listener (or when you provision one with PUT /api/v1/vens/{venId})."
       />
     </Panel>
