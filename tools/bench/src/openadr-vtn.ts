@@ -155,7 +155,11 @@ async function main(): Promise<void> {
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
 
-  const vtn = spawn(process.execPath, [join(workspaceRoot, 'apps/openadr-vtn/dist/main.js')], {
+  // BENCH_PROFILE=1: a V8 CPU profile of the VTN under tmp/bench/profile, to see where a missed target goes.
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(workspaceRoot, 'tmp/bench/profile')}`]
+    : [];
+  const vtn = spawn(process.execPath, [...profile, join(workspaceRoot, 'apps/openadr-vtn/dist/main.js')], {
     env: {
       ...process.env,
       DATABASE_URL: url.toString(),
@@ -244,8 +248,9 @@ async function main(): Promise<void> {
     const db = new pg.Client({ connectionString: url.toString() });
     await db.connect();
     const offline = await db.query(
-      `select (select count(*)::int from vens where not online) as offline_now,
-              (select count(*)::int from flexgrid_outbox where event_type = 'openadr.ven.offline') as offline_records`,
+      `select (select count(*)::int from vens where not online and ven_id like 'soak-%') as offline_now,
+              (select count(*)::int from flexgrid_outbox
+                where event_type = 'openadr.ven.offline' and event_key like 'soak-%') as offline_records`,
     );
     await db.end();
     results.soak = {
