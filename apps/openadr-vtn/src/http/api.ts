@@ -10,6 +10,7 @@ import {
   parseDuration,
 } from '@flexgrid/protocol-openadr';
 import type { Express, NextFunction, Request, Response } from 'express';
+import type { WebSocket } from 'ws';
 import { VtnError } from '../errors';
 import type { VtnContext } from '../domain/context';
 import { cancelEvent, createEvent, modifyEvent, rematchVen } from '../domain/events';
@@ -21,13 +22,11 @@ const iso = (instant: number | null | undefined): string | null => (instant == n
 
 /** SEC-8: constant-time comparison against every configured token. */
 export function bearer(tokens: readonly string[]) {
-  const expected = tokens.map((t) => Buffer.from(t));
+  const validToken = tokenCheck(tokens);
   return (req: Request, res: Response, next: NextFunction): void => {
     const header = req.headers.authorization ?? '';
     const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
-    let ok = false;
-    for (const token of expected) if (token.length === given.length && timingSafeEqual(token, given)) ok = true;
-    if (ok) return next();
+    if (validToken(given)) return next();
     res
       .status(401)
       .set('WWW-Authenticate', 'Bearer')
@@ -40,6 +39,16 @@ export function bearer(tokens: readonly string[]) {
           detail: 'a valid bearer token is required',
         }),
       );
+  };
+}
+
+/** SEC-8: a token compared in constant time against every configured one. */
+function tokenCheck(tokens: readonly string[]) {
+  const expected = tokens.map((t) => Buffer.from(t));
+  return (given: Buffer): boolean => {
+    let ok = false;
+    for (const token of expected) if (token.length === given.length && timingSafeEqual(token, given)) ok = true;
+    return ok;
   };
 }
 
@@ -160,9 +169,18 @@ function ifMatch(req: Request): number | undefined {
   return Number(m[1]);
 }
 
-export function mountOperatorApi(app: Express, context: VtnContext, tokens: readonly string[]): void {
+/** Registers a websocket endpoint on the operator listener (the platform service's). */
+export type WebsocketEndpoint = (path: string, handler: (socket: WebSocket) => void) => void;
+
+export function mountOperatorApi(
+  app: Express,
+  context: VtnContext,
+  tokens: readonly string[],
+  websocket: WebsocketEndpoint,
+): void {
   const { store } = context;
   const auth = bearer(tokens);
+  const validToken = tokenCheck(tokens);
   app.use('/api/v1', auth);
 
   async function eventView(stored: StoredEvent, withVersions: boolean) {
@@ -353,6 +371,55 @@ export function mountOperatorApi(app: Express, context: VtnContext, tokens: read
   app.get('/api/v1/vens/:venId/queue', async (req, res) => {
     if (!(await store.ven(req.params.venId))) throw VtnError.http(404, 'Not found', `no VEN ${req.params.venId}`);
     res.json((await store.queue(req.params.venId, 100)).map(itemJson));
+  });
+
+  /**
+   * API-2's live data: `snapshot` messages with the VENs and the events that are not over, every 2 s. It reads PostgreSQL, so every replica shows what all of them did; one snapshot serves all clients.
+   */
+  let snapshot: { at: number; data: Promise<string> } | undefined;
+  const currentSnapshot = (): Promise<string> => {
+    const now = context.now();
+    if (!snapshot || now - snapshot.at >= 1000) {
+      const data = (async () => {
+        const [vens, status, events] = await Promise.all([
+          store.vens(),
+          store.reportStatus(),
+          store.events({ limit: 200, from: now - 3_600_000 }),
+        ]);
+        return JSON.stringify({
+          at: iso(now),
+          vens: vens.map((ven) =>
+            venJson(ven, Object.fromEntries(status.filter((s) => s.venId === ven.venId).map((s) => [s.rId, s.value]))),
+          ),
+          events: await Promise.all(events.map((e) => eventView(e, false))),
+        });
+      })();
+      data.catch(() => (snapshot = undefined));
+      snapshot = { at: now, data };
+    }
+    return snapshot.data;
+  };
+
+  // A websocket rather than server-sent events: the service closes websockets at shutdown (1001), and a
+  // browser sends the token as the first message, since it cannot set headers on either.
+  websocket('/api/v1/stream', (socket) => {
+    let timer: NodeJS.Timeout | undefined;
+    const send = () =>
+      currentSnapshot()
+        .then((data) => socket.readyState === socket.OPEN && socket.send(`{"type":"snapshot","data":${data}}`))
+        .catch((error: unknown) => context.logger.warn({ err: error }, 'live snapshot failed'));
+    const refuse = setTimeout(() => socket.close(1008, 'authenticate first'), 5000);
+    socket.once('message', (message) => {
+      clearTimeout(refuse);
+      const given = Buffer.from(String(message).replace(/^Bearer /, ''));
+      if (!validToken(given)) return socket.close(1008, 'a valid bearer token is required');
+      void send();
+      timer = setInterval(send, 2000);
+    });
+    socket.once('close', () => {
+      clearTimeout(refuse);
+      clearInterval(timer);
+    });
   });
 
   app.get('/api/v1/vens/:venId/opts', async (req, res) => {
