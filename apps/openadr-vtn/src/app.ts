@@ -120,7 +120,7 @@ export async function startOpenadrVtn(options: VtnOptions): Promise<RunningVtn> 
     now: () => Date.now(),
   };
   const vtn = new Vtn(context);
-  mountOperatorApi(service.app, context, options.apiTokens, (path, handler) => service.websocket(path, handler));
+  mountOperatorApi(service, context, options.apiTokens);
 
   let accepting = true;
   const handler = openadrHandler(context, vtn, {

@@ -79,11 +79,11 @@ it('EV-4 a provisioning change that makes an event match queues it for the VEN',
   expect((delivered.payload as any).oadrEvent[0].eiEvent.eiTarget).toEqual({ groupID: ['north'] });
 });
 
-it('API-2 the live stream sends snapshots of VENs and events after the bearer token, and closes without one', async () => {
+it('API-2 the live stream (websocket) sends snapshots of VENs and events after the bearer token, and closes without one', async () => {
   t = await startVtn();
   await t.post('EiRegisterParty', createRegistration('ven-1'));
   await t.api('/api/v1/events', { method: 'POST', body: simpleEvent({ venIds: ['ven-1'] }) });
-  const socket = await t.app.websocket('/api/v1/stream');
+  const socket = await t.app.websocket('/api/v1/stream/ws');
   const message = new Promise<any>((resolve) => socket.once('message', (data) => resolve(JSON.parse(String(data)))));
   socket.send(`Bearer ${API_TOKEN}`);
   const snapshot = await message;
@@ -91,8 +91,24 @@ it('API-2 the live stream sends snapshots of VENs and events after the bearer to
   expect(snapshot.data.vens[0]).toMatchObject({ venId: 'ven-1', online: true, registration: 'active' });
   expect(snapshot.data.events[0].vens[0]).toMatchObject({ venId: 'ven-1', matched: true });
   socket.close();
-  const refused = await t.app.websocket('/api/v1/stream');
+  const refused = await t.app.websocket('/api/v1/stream/ws');
   const closed = new Promise<number>((resolve) => refused.once('close', (code) => resolve(code)));
   refused.send('Bearer wrong');
   expect(await closed).toBe(1008);
+});
+
+it('API-2 the live stream (server-sent events) takes the token as access_token and sends snapshots', async () => {
+  t = await startVtn();
+  await t.post('EiRegisterParty', createRegistration('ven-1'));
+  expect((await t.app.fetch('/api/v1/stream')).status).toBe(401);
+  const controller = new AbortController();
+  const response = await t.app.fetch(`/api/v1/stream?access_token=${API_TOKEN}`, { signal: controller.signal });
+  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  let text = '';
+  while (!text.includes('\n\n')) text += new TextDecoder().decode((await reader.read()).value);
+  controller.abort();
+  expect(text).toMatch(/^event: snapshot\ndata: /m);
+  const data = JSON.parse(/data: (.*)/.exec(text)?.[1] ?? '{}');
+  expect(data.vens[0]).toMatchObject({ venId: 'ven-1', online: true });
 });

@@ -9,8 +9,8 @@ import {
   operatorIdProblem,
   parseDuration,
 } from '@flexgrid/protocol-openadr';
-import type { Express, NextFunction, Request, Response } from 'express';
-import type { WebSocket } from 'ws';
+import type { Service } from '@flexgrid/platform-service';
+import type { NextFunction, Request, Response } from 'express';
 import { VtnError } from '../errors';
 import type { VtnContext } from '../domain/context';
 import { cancelEvent, createEvent, modifyEvent, rematchVen } from '../domain/events';
@@ -169,18 +169,39 @@ function ifMatch(req: Request): number | undefined {
   return Number(m[1]);
 }
 
-/** Registers a websocket endpoint on the operator listener (the platform service's). */
-export type WebsocketEndpoint = (path: string, handler: (socket: WebSocket) => void) => void;
-
-export function mountOperatorApi(
-  app: Express,
-  context: VtnContext,
-  tokens: readonly string[],
-  websocket: WebsocketEndpoint,
-): void {
+export function mountOperatorApi(service: Service, context: VtnContext, tokens: readonly string[]): void {
+  const { app } = service;
   const { store } = context;
-  const auth = bearer(tokens);
   const validToken = tokenCheck(tokens);
+  // The live stream authenticates itself: EventSource cannot send headers (RFC 6750 §2.3 access_token).
+  app.get('/api/v1/stream', (req, res) => {
+    const header = req.headers.authorization ?? '';
+    const query = typeof req.query.access_token === 'string' ? req.query.access_token : '';
+    if (!validToken(Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : query))) {
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer')
+        .type('application/problem+json')
+        .send(
+          JSON.stringify({
+            type: 'about:blank',
+            title: 'Unauthorized',
+            status: 401,
+            detail: 'a valid bearer token is required',
+          }),
+        );
+      return;
+    }
+    const stream = service.eventStream(req, res);
+    const send = () =>
+      currentSnapshot()
+        .then((data) => stream.send(data, { event: 'snapshot' }))
+        .catch((error: unknown) => context.logger.warn({ err: error }, 'live snapshot failed'));
+    void send();
+    const timer = setInterval(send, 2000);
+    stream.onClose(() => clearInterval(timer));
+  });
+  const auth = bearer(tokens);
   app.use('/api/v1', auth);
 
   async function eventView(stored: StoredEvent, withVersions: boolean) {
@@ -400,9 +421,8 @@ export function mountOperatorApi(
     return snapshot.data;
   };
 
-  // A websocket rather than server-sent events: the service closes websockets at shutdown (1001), and a
-  // browser sends the token as the first message, since it cannot set headers on either.
-  websocket('/api/v1/stream', (socket) => {
+  // The same snapshots over a websocket, the token being the first message.
+  service.websocket('/api/v1/stream/ws', (socket) => {
     let timer: NodeJS.Timeout | undefined;
     const send = () =>
       currentSnapshot()
