@@ -25,7 +25,6 @@ import { OfflineSweeper } from './domain/online';
 import { Vtn } from './domain/vtn';
 import { problemOf } from './errors';
 import { mountOperatorApi } from './http/api';
-import { mountLiveStream } from './http/live';
 import { openadrHandler } from './http/openadr';
 import { PgVtnStore } from './store/pg-store';
 
@@ -121,10 +120,9 @@ export async function startOpenadrVtn(options: VtnOptions): Promise<RunningVtn> 
     now: () => Date.now(),
   };
   const vtn = new Vtn(context);
-  // API-2: the page and its live stream; the stream is mounted first, as it authenticates by a cookie.
+  // API-2: the operator page, under /ui/.
   service.serveUi(join(__dirname, '../dist/ui'));
-  const stopLiveStream = mountLiveStream(service, context, options.apiTokens);
-  mountOperatorApi(service.app, context, options.apiTokens);
+  mountOperatorApi(service, context, options.apiTokens);
 
   let accepting = true;
   const handler = openadrHandler(context, vtn, {
@@ -182,7 +180,6 @@ export async function startOpenadrVtn(options: VtnOptions): Promise<RunningVtn> 
     });
   });
   service.onShutdown('sweeper', () => sweeper.stop());
-  service.onShutdown('live stream', stopLiveStream);
   service.onShutdown('outbox', () => relay.stop());
   if (ownsBus) service.onShutdown('bus', () => bus.stop());
   if (ownsDatabase) service.onShutdown('postgres', () => database.close());

@@ -159,7 +159,7 @@ describe('API-2 the operator page', () => {
     for (const ven of vens) await row(page, 'VENs', ven.venId).getByText('online').waitFor();
     await page.getByLabel('VENs online').getByText('3 of 3 online').waitFor();
     // Set after the first render: still there at the end means nothing reloaded the page.
-    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await page.evaluate(() => ((globalThis as unknown as { notReloaded: boolean }).notReloaded = true));
 
     // The operator creates an event with the page's form; the VENs get it on their next poll and opt.
     await page.getByRole('button', { name: 'new event' }).click();
@@ -222,9 +222,18 @@ describe('API-2 the operator page', () => {
     await row(page, 'VENs', 'ven-0003').getByText('offline').waitFor({ timeout: 20_000 });
     await page.getByLabel('VENs online').getByText('2 of 3 online').waitFor();
     expect(await row(page, 'VENs', 'ven-0001').getByText('online').count()).toBe(1);
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     expect(vens[0]?.answered).toEqual(expect.arrayContaining([`${eventId}:0`, `${eventId}:1`, `${eventId}:2`]));
 
+    // The field the page shows, in the API (API-1): the silent VEN never got the cancellation.
+    const { body } = await t.api(`/api/v1/events/${eventId}`);
+    expect(body.vens.map((v: { venId: string; delivery: string }) => [v.venId, v.delivery])).toEqual([
+      ['ven-0001', 'acked'],
+      ['ven-0002', 'acked'],
+      ['ven-0003', 'queued'],
+    ]);
+
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     await saveScreenshot(page, 'openadr-vtn');
     errors.expectNone();
     await page.context().close();

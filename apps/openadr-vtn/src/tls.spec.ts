@@ -44,6 +44,7 @@ function post(
   payload: OadrPayload,
   client: Credential | undefined,
   options: { maxVersion?: 'TLSv1.1' | 'TLSv1.2'; minVersion?: 'TLSv1' | 'TLSv1.1' } = {},
+  headers: Record<string, string> = {},
 ): Promise<TlsAnswer> {
   const url = new URL(`${t.vtn.openadrUrl}/${service}`);
   const body = writeOadrPayload(payload);
@@ -55,7 +56,7 @@ function post(
         ca: pki.ca,
         ...(client && { key: client.key, cert: client.cert }),
         ...options,
-        headers: { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) },
+        headers: { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), ...headers },
         agent: false,
       },
       (res) => {
@@ -138,4 +139,29 @@ it('SEC-8 the operator API needs a bearer token; SEC-6 plain HTTP needs both dev
   expect(configProblems(loadConfig(vtnEnv, { OADR_API_TOKENS: API_TOKEN, OADR_VTN_ID: 'lowercase' }))[0]).toMatch(
     /^OADR_VTN_ID/,
   );
+});
+
+it('SEC-7 a TLS-terminating proxy passes the client certificate in a header, trusted only from OADR_TRUSTED_PROXIES', async () => {
+  await t.stop();
+  const proxied = (trusted: string) =>
+    startVtn({
+      OADR_TLS: 'on',
+      OADR_ALLOW_INSECURE_HTTP: 'false',
+      OADR_REGISTRATION_POLICY: 'allow-list',
+      OADR_TLS_CERT: pki.server.certFile,
+      OADR_TLS_KEY: pki.server.keyFile,
+      OADR_TLS_CA: pki.caFile,
+      OADR_CLIENT_CERT_HEADER: 'x-client-cert',
+      OADR_TRUSTED_PROXIES: trusted,
+    });
+  t = await proxied('127.0.0.1/32');
+  await provision('ven-rsa', pki.rsa.fingerprint);
+  const header = { 'x-client-cert': encodeURIComponent(pki.rsa.cert) };
+  // The proxy connects with its own certificate and names the VEN's in the header.
+  const viaProxy = await post('EiRegisterParty', createRegistration('ven-rsa'), pki.other, {}, header);
+  expect(viaProxy.payload).toMatchObject({ eiResponse: { responseCode: '200' }, venID: 'ven-rsa' });
+  await t.stop();
+  t = await proxied('10.0.0.0/8');
+  await provision('ven-rsa', pki.rsa.fingerprint);
+  expect((await post('OadrPoll', poll('ven-rsa'), pki.other, {}, header)).status).toBe(403);
 });

@@ -112,14 +112,22 @@ export interface VenReports {
   status: { rId: string; value: unknown; at: string }[];
 }
 
-/** The live stream's first message after each connect. */
+/**
+ * The live stream's message (`snapshot`, every 2 s): every VEN, and the events not over for more than an hour,
+ * as the VTN's database has them, whichever replica wrote them.
+ */
 export interface Snapshot {
+  at: string;
   vens: Ven[];
   events: VtnEvent[];
 }
 
 export const apiBase = '/api/v1';
-export const liveStreamUrl = `${apiBase}/live`;
+/**
+ * EventSource cannot send an Authorization header, so the stream takes the token as `access_token`
+ * (RFC 6750 §2.3).
+ */
+export const liveStreamUrl = (token: string) => `${apiBase}/stream?access_token=${encodeURIComponent(token)}`;
 
 const tokenKey = 'flexgrid.openadr-vtn.token';
 
@@ -147,5 +155,5 @@ export function api<T>(
   });
 }
 
-/** Trades the token for the live stream's cookie (EventSource cannot send the Authorization header). */
-export const openLiveSession = (token: string) => api<void>(token, '/live/session', { method: 'POST' });
+/** Checks a token with the lightest authenticated call. */
+export const checkToken = (token: string) => api<unknown>(token, '/events?limit=1');

@@ -154,7 +154,7 @@ export function EventsPanel({
         onRowClick={(e) => onSelect(e.eventId)}
         selectedKey={selected}
         filterPlaceholder="filter, e.g. active"
-        emptyText="No event in the last day or ahead. Create one with “new event” (or POST /api/v1/events); the targeted VENs get it on their next oadrPoll."
+        emptyText="No event ahead, running or ended within the last hour. Create one with “new event” (or POST /api/v1/events); the targeted VENs get it on their next oadrPoll."
       />
     </Panel>
   );
@@ -203,11 +203,13 @@ export function EventDetail({
   token,
   event,
   onModify,
+  onCancelled,
   onClose,
 }: {
   token: string;
   event: VtnEvent;
   onModify: () => void;
+  onCancelled: (event: VtnEvent) => void;
   onClose: () => void;
 }) {
   const [confirming, setConfirming] = useState(false);
@@ -223,7 +225,10 @@ export function EventDetail({
       method: 'DELETE',
       headers: { 'if-match': `"${event.modificationNumber}"` },
     })
-      .then(() => setConfirming(false), setError)
+      .then((cancelled) => {
+        setConfirming(false);
+        onCancelled(cancelled);
+      }, setError)
       .finally(() => setBusy(false));
   };
 

@@ -1,56 +1,30 @@
 /**
  * The VTN's operator page (SPEC API-2): VENs with their online state and last seen, events with their status and
- * per-VEN delivery and opt, kept live by the VTN's stream (`/api/v1/live`), and the forms that create, modify
+ * per-VEN delivery and opt, kept live by the VTN's stream (`/api/v1/stream`), and the forms that create, modify
  * and cancel events through the operator API with the operator's bearer token.
  */
 import '@flexgrid/ui/styles.css';
 import './vtn.css';
 import { PageShell, Panel, ProblemView, useLiveStream } from '@flexgrid/ui';
-import { type FormEvent, type ReactNode, StrictMode, useCallback, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, StrictMode, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { liveStreamUrl, openLiveSession, savedToken, type Snapshot, type Ven, type VtnEvent } from './api';
+import { checkToken, liveStreamUrl, savedToken, type Snapshot, type Ven, type VtnEvent } from './api';
 import { EventForm } from './event-form';
 import { EventDetail, EventsPanel } from './events';
-import { localZone } from './format';
+import { localTime, localZone } from './format';
 import { VenDetail, VensPanel } from './vens';
-
-/** The cookie lives an hour; renewing it well before keeps a page open all day. */
-const sessionRenewMs = 10 * 60_000;
-
-type Change =
-  | { kind: 'snapshot'; snapshot: Snapshot }
-  | { kind: 'ven'; ven: Ven }
-  | { kind: 'event'; event: VtnEvent }
-  | { kind: 'event-removed'; eventId: string };
 
 interface State {
   vens: Map<string, Ven>;
   events: Map<string, VtnEvent>;
-  loaded: boolean;
+  at: string;
 }
 
-function apply(state: State, changes: readonly Change[]): State {
-  let vens = state.vens;
-  let events = state.events;
-  let loaded = state.loaded;
-  for (const change of changes) {
-    if (change.kind === 'snapshot') {
-      vens = new Map(change.snapshot.vens.map((v) => [v.venId, v]));
-      events = new Map(change.snapshot.events.map((e) => [e.eventId, e]));
-      loaded = true;
-    } else if (change.kind === 'ven') {
-      if (vens === state.vens) vens = new Map(vens);
-      vens.set(change.ven.venId, change.ven);
-    } else if (change.kind === 'event') {
-      if (events === state.events) events = new Map(events);
-      events.set(change.event.eventId, change.event);
-    } else {
-      if (events === state.events) events = new Map(events);
-      events.delete(change.eventId);
-    }
-  }
-  return { vens, events, loaded };
-}
+const stateOf = (snapshot: Snapshot): State => ({
+  vens: new Map(snapshot.vens.map((v) => [v.venId, v])),
+  events: new Map(snapshot.events.map((e) => [e.eventId, e])),
+  at: snapshot.at,
+});
 
 /** Scrolls a detail into view when it opens (or shows another row), as it opens below its table. */
 function Reveal({ children }: { children: ReactNode }) {
@@ -70,59 +44,43 @@ function Reveal({ children }: { children: ReactNode }) {
 type Editing = { mode: 'create' } | { mode: 'modify'; eventId: string } | undefined;
 
 function Operator({ token, onSignOut }: { token: string; onSignOut: () => void }) {
-  const [state, setState] = useState<State>({ vens: new Map(), events: new Map(), loaded: false });
-  const pending = useRef<Change[]>([]);
+  const [state, setState] = useState<State>();
+  const latest = useRef<Snapshot>(undefined);
   const [selectedVen, setSelectedVen] = useState<string>();
   const [selectedEvent, setSelectedEvent] = useState<string>();
   const [editing, setEditing] = useState<Editing>();
   const [saved, setSaved] = useState<{ text: string; warnings: string[] }>();
-  const [sessionError, setSessionError] = useState<unknown>();
 
   const stream = useLiveStream({
-    url: liveStreamUrl,
-    events: ['snapshot', 'ven', 'event', 'event-removed'],
+    url: liveStreamUrl(token),
+    events: ['snapshot'],
     onMessage: (data, event) => {
-      const parsed = JSON.parse(data);
-      if (event === 'snapshot') pending.current.push({ kind: 'snapshot', snapshot: parsed as Snapshot });
-      else if (event === 'ven') pending.current.push({ kind: 'ven', ven: parsed as Ven });
-      else if (event === 'event') pending.current.push({ kind: 'event', event: parsed as VtnEvent });
-      else if (event === 'event-removed') pending.current.push({ kind: 'event-removed', eventId: parsed.eventId });
+      if (event === 'snapshot') latest.current = JSON.parse(data) as Snapshot;
     },
   });
 
-  // A busy stream (thousands of VENs polling) is applied once per animation frame, not once per message.
+  // Applied once per animation frame: a snapshot of thousands of VENs is parsed when it arrives, rendered once.
   useEffect(() => {
     let frame = 0;
     const flush = () => {
-      if (pending.current.length > 0) {
-        const batch = pending.current;
-        pending.current = [];
-        setState((previous) => apply(previous, batch));
-      }
+      const snapshot = latest.current;
+      latest.current = undefined;
+      if (snapshot) setState(stateOf(snapshot));
       frame = requestAnimationFrame(flush);
     };
     frame = requestAnimationFrame(flush);
     return () => cancelAnimationFrame(frame);
   }, []);
 
-  const renew = useCallback(
-    () => openLiveSession(token).then(() => setSessionError(undefined), setSessionError),
-    [token],
-  );
-  useEffect(() => {
-    const timer = setInterval(renew, sessionRenewMs);
-    return () => clearInterval(timer);
-  }, [renew]);
-  // A stream that dropped may have outlived its cookie (a laptop asleep): renew before the reconnect.
-  useEffect(() => {
-    if (stream.state === 'reconnecting') void renew();
-  }, [stream.state, renew]);
+  /** The API's answer to a change, shown at once rather than with the next snapshot. */
+  const applyEvent = (event: VtnEvent) =>
+    setState((previous) => previous && { ...previous, events: new Map(previous.events).set(event.eventId, event) });
 
-  const vens = [...state.vens.values()];
-  const events = [...state.events.values()];
-  const ven = selectedVen ? state.vens.get(selectedVen) : undefined;
-  const event = selectedEvent ? state.events.get(selectedEvent) : undefined;
-  const modified = editing?.mode === 'modify' ? state.events.get(editing.eventId) : undefined;
+  const vens = [...(state?.vens.values() ?? [])];
+  const events = [...(state?.events.values() ?? [])];
+  const ven = selectedVen ? state?.vens.get(selectedVen) : undefined;
+  const event = selectedEvent ? state?.events.get(selectedEvent) : undefined;
+  const modified = editing?.mode === 'modify' ? state?.events.get(editing.eventId) : undefined;
 
   return (
     <PageShell
@@ -135,19 +93,15 @@ function Operator({ token, onSignOut }: { token: string; onSignOut: () => void }
         </button>
       }
     >
-      {sessionError !== undefined && (
-        <Panel title="Live updates stopped" wide>
-          <ProblemView error={sessionError} onRetry={() => void renew()} />
-        </Panel>
-      )}
-      {!state.loaded ? (
+      {!state ? (
         <Panel title="Loading" wide>
           <p className="fg-muted">Reading VENs and events from the VTN…</p>
         </Panel>
       ) : (
         <>
           <p className="fg-muted vtn-note">
-            Times are in {localZone}. Updates arrive live; there is no need to reload.
+            Times are in {localZone}. The page updates itself (last update {localTime(state.at)}); there is no need to
+            reload.
           </p>
           {saved && (
             <div className="vtn-saved" role="status">
@@ -183,7 +137,7 @@ function Operator({ token, onSignOut }: { token: string; onSignOut: () => void }
                     text: `Event ${result.eventId} ${editing.mode === 'create' ? 'created' : 'modified'}: version ${result.modificationNumber}.`,
                     warnings: result.warnings ?? [],
                   });
-                  pending.current.push({ kind: 'event', event: result });
+                  applyEvent(result);
                 }}
               />
             </Reveal>
@@ -194,6 +148,13 @@ function Operator({ token, onSignOut }: { token: string; onSignOut: () => void }
                 token={token}
                 event={event}
                 onModify={() => setEditing({ mode: 'modify', eventId: event.eventId })}
+                onCancelled={(result) => {
+                  setSaved({
+                    text: `Event ${result.eventId} cancelled: version ${result.modificationNumber}.`,
+                    warnings: [],
+                  });
+                  applyEvent(result);
+                }}
                 onClose={() => setSelectedEvent(undefined)}
               />
             </Reveal>
@@ -210,7 +171,7 @@ function Operator({ token, onSignOut }: { token: string; onSignOut: () => void }
   );
 }
 
-/** Asks for the operator API's bearer token (OADR_API_TOKENS) and checks it by opening the live session. */
+/** Asks for the operator API's bearer token (OADR_API_TOKENS) and checks it against the API. */
 function TokenGate({ onToken, initialError }: { onToken: (token: string) => void; initialError: unknown }) {
   const [token, setToken] = useState('');
   const [error, setError] = useState<unknown>(initialError);
@@ -219,7 +180,7 @@ function TokenGate({ onToken, initialError }: { onToken: (token: string) => void
     e.preventDefault();
     setBusy(true);
     setError(undefined);
-    openLiveSession(token.trim())
+    checkToken(token.trim())
       .then(() => onToken(token.trim()), setError)
       .finally(() => setBusy(false));
   };
@@ -260,11 +221,11 @@ function App() {
   const [checking, setChecking] = useState(() => savedToken.get() !== null);
   const [error, setError] = useState<unknown>();
 
-  // A token kept from earlier in this tab: open the session with it, or ask again.
+  // A token kept from earlier in this tab: use it if the VTN still accepts it, or ask again.
   useEffect(() => {
     const kept = savedToken.get();
     if (kept === null) return;
-    openLiveSession(kept)
+    checkToken(kept)
       .then(
         () => setToken(kept),
         (failure: unknown) => {

@@ -221,13 +221,17 @@ export async function rematchVen(tx: VtnStore, venId: string, now: Instant): Pro
 export interface FullState {
   readonly events: EventVersion[];
   readonly withdrawn: Set<string>;
+  /** The version each event was last delivered in. */
+  readonly deliveredVersions: Map<string, number | null>;
 }
 
 /** EV-12: F(v, t) from what the store knows about the VEN's events. */
 export async function fullState(context: VtnContext, tx: VtnStore, venId: string, now: Instant): Promise<FullState> {
   const events: EventVersion[] = [];
   const withdrawn = new Set<string>();
+  const deliveredVersions = new Map<string, number | null>();
   for (const row of await tx.fullStateRows(venId, now)) {
+    deliveredVersions.set(row.eventId, row.deliveredModificationNumber);
     const received = row.deliveredModificationNumber !== null;
     const cancelledAt = row.version.cancelled ? row.cancelledAt : row.withdrawnAt;
     const delivery = {
@@ -240,7 +244,7 @@ export async function fullState(context: VtnContext, tx: VtnStore, venId: string
     events.push(row.version);
     if (!row.version.cancelled && !row.matched && received) withdrawn.add(row.version.eventId);
   }
-  return { events, withdrawn };
+  return { events, withdrawn, deliveredVersions };
 }
 
 export interface Distribution {
@@ -273,9 +277,11 @@ export async function distribute(
   });
   const shown = new Set((payload.oadrEvent ?? []).map((e) => e.eiEvent.eventDescriptor.eventID));
   const delivered = state.events.filter((e) => shown.has(e.eventId));
+  // Each (event, version) delivery is recorded once, at its first delivery: repeats cost no write.
+  const firstDeliveries = delivered.filter((e) => state.deliveredVersions.get(e.eventId) !== e.modificationNumber);
   await tx.recordDeliveries(
     venId,
-    delivered.map((e) => ({ eventId: e.eventId, modificationNumber: e.modificationNumber })),
+    firstDeliveries.map((e) => ({ eventId: e.eventId, modificationNumber: e.modificationNumber })),
     now,
   );
   return {

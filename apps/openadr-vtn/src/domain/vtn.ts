@@ -311,12 +311,10 @@ export class Vtn {
   /** EV-16. */
   private async requestEvent(ven: VenRecord, requestID: string, replyLimit?: number): Promise<OadrAnswer> {
     const context = this.context;
-    const result = await context.store.transaction(async (tx) => {
-      const now = context.now();
-      const distribution = await distribute(context, tx, ven.venId, now, requestID, replyLimit);
-      if (!distribution.truncated) await tx.supersede(ven.venId, 'events', now);
-      return distribution;
-    });
+    // Without a transaction: the reads and the few writes are each idempotent, and a repeat costs no write.
+    const now = context.now();
+    const result = await distribute(context, context.store, ven.venId, now, requestID, replyLimit);
+    if (!result.truncated) await context.store.supersede(ven.venId, 'events', now);
     return {
       payload: result.payload,
       afterWrite: () => settleNeverCancellations(context, ven.venId, result.settlesOnWrite),

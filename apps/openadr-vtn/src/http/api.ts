@@ -9,7 +9,8 @@ import {
   operatorIdProblem,
   parseDuration,
 } from '@flexgrid/protocol-openadr';
-import type { Express, NextFunction, Request, Response } from 'express';
+import type { Service } from '@flexgrid/platform-service';
+import type { NextFunction, Request, Response } from 'express';
 import { VtnError } from '../errors';
 import type { VtnContext } from '../domain/context';
 import { cancelEvent, createEvent, modifyEvent, rematchVen } from '../domain/events';
@@ -21,13 +22,11 @@ const iso = (instant: number | null | undefined): string | null => (instant == n
 
 /** SEC-8: constant-time comparison against every configured token. */
 export function bearer(tokens: readonly string[]) {
-  const expected = tokens.map((t) => Buffer.from(t));
+  const validToken = tokenCheck(tokens);
   return (req: Request, res: Response, next: NextFunction): void => {
     const header = req.headers.authorization ?? '';
     const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
-    let ok = false;
-    for (const token of expected) if (token.length === given.length && timingSafeEqual(token, given)) ok = true;
-    if (ok) return next();
+    if (validToken(given)) return next();
     res
       .status(401)
       .set('WWW-Authenticate', 'Bearer')
@@ -40,6 +39,16 @@ export function bearer(tokens: readonly string[]) {
           detail: 'a valid bearer token is required',
         }),
       );
+  };
+}
+
+/** SEC-8: a token compared in constant time against every configured one. */
+function tokenCheck(tokens: readonly string[]) {
+  const expected = tokens.map((t) => Buffer.from(t));
+  return (given: Buffer): boolean => {
+    let ok = false;
+    for (const token of expected) if (token.length === given.length && timingSafeEqual(token, given)) ok = true;
+    return ok;
   };
 }
 
@@ -108,34 +117,6 @@ function optOf(responses: readonly OptResponseRow[], opts: readonly OptRow[]) {
   };
 }
 
-/** An event as the operator sees it (API-1, API-2): its current version and, per VEN, delivery and opt. */
-export async function operatorEventView(context: VtnContext, stored: StoredEvent, withVersions: boolean) {
-  const { store } = context;
-  const now = context.now();
-  const [rows, responses, opts] = await Promise.all([
-    store.eventVens(stored.version.eventId),
-    store.optResponsesOfEvent(stored.version.eventId),
-    store.opts(undefined, stored.version.eventId),
-  ]);
-  return {
-    ...eventJson(stored.version, now),
-    vens: rows.map((row) => ({
-      venId: row.venId,
-      matched: row.matched,
-      deliveredModificationNumber: row.deliveredModificationNumber,
-      deliveredAt: iso(row.deliveredAt),
-      delivery: deliveryOf(stored.version, row, responses),
-      ...optOf(
-        responses.filter((r) => r.venId === row.venId),
-        opts.filter((o) => o.venId === row.venId),
-      ),
-    })),
-    ...(withVersions && {
-      versions: (await store.eventVersions(stored.version.eventId)).map((v) => eventJson(v, now)),
-    }),
-  };
-}
-
 /**
  * API-2: where the current version stands for one VEN. `queued` until the VEN polls it, `delivered` until its
  * oadrCreatedEvent for this modificationNumber (only expected with responseRequired=always, §6), then `acked`;
@@ -150,7 +131,7 @@ function deliveryOf(version: EventVersion, row: EventVenRow, responses: readonly
   return answered || row.cancellationAcked ? ('acked' as const) : ('delivered' as const);
 }
 
-export function venJson(ven: VenRecord, status?: Record<string, unknown>) {
+function venJson(ven: VenRecord, status?: Record<string, unknown>) {
   return {
     venId: ven.venId,
     venName: ven.venName,
@@ -202,12 +183,66 @@ function ifMatch(req: Request): number | undefined {
   return Number(m[1]);
 }
 
-export function mountOperatorApi(app: Express, context: VtnContext, tokens: readonly string[]): void {
+export function mountOperatorApi(service: Service, context: VtnContext, tokens: readonly string[]): void {
+  const { app } = service;
   const { store } = context;
+  const validToken = tokenCheck(tokens);
+  // The live stream authenticates itself: EventSource cannot send headers (RFC 6750 §2.3 access_token).
+  app.get('/api/v1/stream', (req, res) => {
+    const header = req.headers.authorization ?? '';
+    const query = typeof req.query.access_token === 'string' ? req.query.access_token : '';
+    if (!validToken(Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : query))) {
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer')
+        .type('application/problem+json')
+        .send(
+          JSON.stringify({
+            type: 'about:blank',
+            title: 'Unauthorized',
+            status: 401,
+            detail: 'a valid bearer token is required',
+          }),
+        );
+      return;
+    }
+    const stream = service.eventStream(req, res);
+    const send = () =>
+      currentSnapshot()
+        .then((data) => stream.send(data, { event: 'snapshot' }))
+        .catch((error: unknown) => context.logger.warn({ err: error }, 'live snapshot failed'));
+    void send();
+    const timer = setInterval(send, 2000);
+    stream.onClose(() => clearInterval(timer));
+  });
   const auth = bearer(tokens);
   app.use('/api/v1', auth);
 
-  const eventView = (stored: StoredEvent, withVersions: boolean) => operatorEventView(context, stored, withVersions);
+  async function eventView(stored: StoredEvent, withVersions: boolean) {
+    const now = context.now();
+    const [rows, responses, opts] = await Promise.all([
+      store.eventVens(stored.version.eventId),
+      store.optResponsesOfEvent(stored.version.eventId),
+      store.opts(undefined, stored.version.eventId),
+    ]);
+    return {
+      ...eventJson(stored.version, now),
+      vens: rows.map((row) => ({
+        venId: row.venId,
+        matched: row.matched,
+        deliveredModificationNumber: row.deliveredModificationNumber,
+        deliveredAt: iso(row.deliveredAt),
+        delivery: deliveryOf(stored.version, row, responses),
+        ...optOf(
+          responses.filter((r) => r.venId === row.venId),
+          opts.filter((o) => o.venId === row.venId),
+        ),
+      })),
+      ...(withVersions && {
+        versions: (await store.eventVersions(stored.version.eventId)).map((v) => eventJson(v, now)),
+      }),
+    };
+  }
 
   app.post('/api/v1/events', async (req, res) => {
     const result = await createEvent(context, req.body as Record<string, unknown>);
@@ -372,6 +407,54 @@ export function mountOperatorApi(app: Express, context: VtnContext, tokens: read
   app.get('/api/v1/vens/:venId/queue', async (req, res) => {
     if (!(await store.ven(req.params.venId))) throw VtnError.http(404, 'Not found', `no VEN ${req.params.venId}`);
     res.json((await store.queue(req.params.venId, 100)).map(itemJson));
+  });
+
+  /**
+   * API-2's live data: `snapshot` messages with the VENs and the events that are not over, every 2 s. It reads PostgreSQL, so every replica shows what all of them did; one snapshot serves all clients.
+   */
+  let snapshot: { at: number; data: Promise<string> } | undefined;
+  const currentSnapshot = (): Promise<string> => {
+    const now = context.now();
+    if (!snapshot || now - snapshot.at >= 1000) {
+      const data = (async () => {
+        const [vens, status, events] = await Promise.all([
+          store.vens(),
+          store.reportStatus(),
+          store.events({ limit: 200, from: now - 3_600_000 }),
+        ]);
+        return JSON.stringify({
+          at: iso(now),
+          vens: vens.map((ven) =>
+            venJson(ven, Object.fromEntries(status.filter((s) => s.venId === ven.venId).map((s) => [s.rId, s.value]))),
+          ),
+          events: await Promise.all(events.map((e) => eventView(e, false))),
+        });
+      })();
+      data.catch(() => (snapshot = undefined));
+      snapshot = { at: now, data };
+    }
+    return snapshot.data;
+  };
+
+  // The same snapshots over a websocket, the token being the first message.
+  service.websocket('/api/v1/stream/ws', (socket) => {
+    let timer: NodeJS.Timeout | undefined;
+    const send = () =>
+      currentSnapshot()
+        .then((data) => socket.readyState === socket.OPEN && socket.send(`{"type":"snapshot","data":${data}}`))
+        .catch((error: unknown) => context.logger.warn({ err: error }, 'live snapshot failed'));
+    const refuse = setTimeout(() => socket.close(1008, 'authenticate first'), 5000);
+    socket.once('message', (message) => {
+      clearTimeout(refuse);
+      const given = Buffer.from(String(message).replace(/^Bearer /, ''));
+      if (!validToken(given)) return socket.close(1008, 'a valid bearer token is required');
+      void send();
+      timer = setInterval(send, 2000);
+    });
+    socket.once('close', () => {
+      clearTimeout(refuse);
+      clearInterval(timer);
+    });
   });
 
   app.get('/api/v1/vens/:venId/opts', async (req, res) => {

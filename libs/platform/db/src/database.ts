@@ -61,7 +61,9 @@ async function openEmbedded(options: OpenDatabaseOptions): Promise<Database> {
   const address = server.getServerConn();
   const pool = new pg.Pool({
     connectionString: `postgres://postgres@${address}/postgres`,
-    max: 4,
+    // One connection: pglite-socket multiplexes its connections onto PGlite's single session, and concurrent
+    // extended-protocol queries then interleave ("unnamed prepared statement does not exist", wrong rows).
+    max: 1,
     connectionTimeoutMillis: 10_000,
     statement_timeout: options.statementTimeoutMs ?? 30_000,
   });

@@ -1,0 +1,114 @@
+/**
+ * The poll queue's timing rules (Q-2, Q-4: redelivery and expiry), the per-VEN rate limit (TR-4 step 3),
+ * openleadr's signed payloads (SEC-5) and re-targeting after provisioning changes (EV-4).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { OadrPayload } from '@flexgrid/protocol-openadr';
+import { workspaceRoot } from '@flexgrid/testing';
+import { API_TOKEN, createRegistration, simpleEvent, startVtn, type VtnUnderTest } from './testing/vtn.test-util';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+let t: VtnUnderTest;
+afterEach(() => t.stop());
+
+const poll = (venID: string): OadrPayload => ({ type: 'oadrPoll', venID });
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+it('Q-2 Q-4 an unanswered distribute is redelivered after OADR_REDELIVERY_AFTER and expires after OADR_MAX_DELIVERIES', async () => {
+  t = await startVtn({ OADR_REDELIVERY_AFTER: 'PT1S', OADR_MAX_DELIVERIES: '2' });
+  await t.post('EiRegisterParty', createRegistration('ven-1'));
+  await t.api('/api/v1/events', { method: 'POST', body: simpleEvent({ venIds: ['ven-1'] }) });
+  expect((await t.post('OadrPoll', poll('ven-1'))).payload.type).toBe('oadrDistributeEvent');
+  expect((await t.post('OadrPoll', poll('ven-1'))).payload.type).toBe('oadrResponse');
+  await pause(1100);
+  expect((await t.post('OadrPoll', poll('ven-1'))).payload.type).toBe('oadrDistributeEvent');
+  await pause(1100);
+  expect((await t.post('OadrPoll', poll('ven-1'))).payload.type).toBe('oadrResponse');
+  expect((await t.api('/api/v1/vens/ven-1/queue')).body[0]).toMatchObject({
+    kind: 'distribute',
+    state: 'expired',
+    attempts: 2,
+  });
+  expect(await (await t.app.fetch('/metrics')).text()).toMatch(/oadr_queue_expired_total\{[^}]*\} 1/);
+});
+
+it('Q-2 a distribute of `never` events expects no reply: it is acked once written', async () => {
+  t = await startVtn();
+  await t.post('EiRegisterParty', createRegistration('ven-1'));
+  await t.api('/api/v1/events', {
+    method: 'POST',
+    body: simpleEvent({ venIds: ['ven-1'] }, { responseRequired: 'never' }),
+  });
+  expect((await t.post('OadrPoll', poll('ven-1'))).payload.type).toBe('oadrDistributeEvent');
+  await pause(200);
+  expect((await t.api('/api/v1/vens/ven-1/queue')).body[0]).toMatchObject({ kind: 'distribute', state: 'acked' });
+});
+
+it('TR-4 step 3 the per-VEN rate limit answers 429 with Retry-After', async () => {
+  t = await startVtn({ OADR_RATE_LIMIT_PER_VEN: '2' });
+  await t.post('EiRegisterParty', createRegistration('ven-1'));
+  const statuses: number[] = [];
+  for (let i = 0; i < 4; i++) statuses.push((await t.post('OadrPoll', poll('ven-1'))).status);
+  expect(statuses).toContain(429);
+  await pause(1100);
+  const after = await t.post('OadrPoll', poll('ven-1'));
+  expect(after.status).toBe(200);
+});
+
+it('SEC-5 an openleadr message with a ds:Signature is accepted, processed as unsigned and counted', async () => {
+  t = await startVtn();
+  await t.post('EiRegisterParty', createRegistration('123'));
+  const signed = readFileSync(
+    join(workspaceRoot(), 'libs/protocols/openadr/src/payloads/openleadr-fixtures/signed-oadrPoll.xml'),
+    'utf8',
+  );
+  const answer = await t.post('OadrPoll', signed);
+  expect(answer.payload).toMatchObject({ type: 'oadrResponse', eiResponse: { responseCode: '200' }, venID: '123' });
+  expect(await (await t.app.fetch('/metrics')).text()).toMatch(/oadr_signed_payloads_total\{[^}]*\} 1/);
+});
+
+it('EV-4 a provisioning change that makes an event match queues it for the VEN', async () => {
+  t = await startVtn();
+  await t.post('EiRegisterParty', createRegistration('ven-1'));
+  await t.api('/api/v1/events', { method: 'POST', body: simpleEvent({ groupIds: ['north'] }) });
+  expect((await t.post('OadrPoll', poll('ven-1'))).payload.type).toBe('oadrResponse');
+  expect((await t.api('/api/v1/vens/ven-1', { method: 'PUT', body: { groups: ['north'] } })).status).toBe(200);
+  const delivered = await t.post('OadrPoll', poll('ven-1'));
+  expect((delivered.payload as any).oadrEvent[0].eiEvent.eiTarget).toEqual({ groupID: ['north'] });
+});
+
+it('API-2 the live stream (websocket) sends snapshots of VENs and events after the bearer token, and closes without one', async () => {
+  t = await startVtn();
+  await t.post('EiRegisterParty', createRegistration('ven-1'));
+  await t.api('/api/v1/events', { method: 'POST', body: simpleEvent({ venIds: ['ven-1'] }) });
+  const socket = await t.app.websocket('/api/v1/stream/ws');
+  const message = new Promise<any>((resolve) => socket.once('message', (data) => resolve(JSON.parse(String(data)))));
+  socket.send(`Bearer ${API_TOKEN}`);
+  const snapshot = await message;
+  expect(snapshot.type).toBe('snapshot');
+  expect(snapshot.data.vens[0]).toMatchObject({ venId: 'ven-1', online: true, registration: 'active' });
+  expect(snapshot.data.events[0].vens[0]).toMatchObject({ venId: 'ven-1', matched: true });
+  socket.close();
+  const refused = await t.app.websocket('/api/v1/stream/ws');
+  const closed = new Promise<number>((resolve) => refused.once('close', (code) => resolve(code)));
+  refused.send('Bearer wrong');
+  expect(await closed).toBe(1008);
+});
+
+it('API-2 the live stream (server-sent events) takes the token as access_token and sends snapshots', async () => {
+  t = await startVtn();
+  await t.post('EiRegisterParty', createRegistration('ven-1'));
+  expect((await t.app.fetch('/api/v1/stream')).status).toBe(401);
+  const controller = new AbortController();
+  const response = await t.app.fetch(`/api/v1/stream?access_token=${API_TOKEN}`, { signal: controller.signal });
+  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  let text = '';
+  while (!text.includes('\n\n')) text += new TextDecoder().decode((await reader.read()).value);
+  controller.abort();
+  expect(text).toMatch(/^event: snapshot\ndata: /m);
+  const data = JSON.parse(/data: (.*)/.exec(text)?.[1] ?? '{}');
+  expect(data.vens[0]).toMatchObject({ venId: 'ven-1', online: true });
+});
