@@ -235,6 +235,8 @@ describe('API-2 the operator page', () => {
 
     await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     await saveScreenshot(page, 'openadr-vtn');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await saveScreenshot(page, 'openadr-vtn-dark');
     errors.expectNone();
     await page.context().close();
   }, 90_000);
@@ -246,6 +248,7 @@ describe('API-2 the operator page', () => {
     const problem = page.getByRole('alert');
     await problem.getByText('401').waitFor();
     await problem.getByText('a valid bearer token is required').waitFor();
+    await saveScreenshot(page, 'openadr-vtn-sign-in');
 
     await page.getByLabel('bearer token').fill(API_TOKEN);
     await page.getByRole('button', { name: 'open the operator page' }).click();

@@ -1,6 +1,6 @@
 /** The VENs: online state and last seen (ON-5), registration, and one VEN's report registrations. */
 import { type Column, DataTable, Panel, ProblemView } from '@flexgrid/ui';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import { api, type Ven, type VenReports } from './api';
 import { RegistrationBadge, VenStateBadge } from './badges';
 import { humanDuration, localTime, relativeTime, useNow } from './format';
@@ -153,6 +153,12 @@ export function VenDetail({ token, ven, onClose }: { token: string; ven: Ven; on
         <dd>{ven.resources.join(', ') || '—'}</dd>
         <dt>report only</dt>
         <dd>{ven.reportOnly ? 'yes' : 'no'}</dd>
+        {Object.entries(ven.status).map(([rId, value]) => (
+          <Fragment key={rId}>
+            <dt>status {rId}</dt>
+            <dd>{typeof value === 'object' ? JSON.stringify(value) : String(value)}</dd>
+          </Fragment>
+        ))}
       </dl>
       {error !== undefined && <ProblemView error={error} onRetry={load} />}
       <h3 className="vtn-subheading">Report registrations (oadrRegisterReport)</h3>
