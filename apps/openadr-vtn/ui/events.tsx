@@ -3,7 +3,9 @@ import { type Column, DataTable, Panel, ProblemView } from '@flexgrid/ui';
 import { useMemo, useState } from 'react';
 import { api, type EventVen, type Signal, type Targets, type VtnEvent } from './api';
 import { DeliveryBadge, EventStatusBadge, OptBadge } from './badges';
-import { durationSeconds, humanDuration, localTime, localZone, relativeTime, unitsText, useNow } from './format';
+import { Ago } from './ago';
+import { durationSeconds, humanDuration, localTime, localZone, unitsText } from './format';
+import { LargeTable } from './large-table';
 
 /** A UUID's first block is enough to tell events apart at a glance; the whole ID is on hover and in the detail. */
 const shortId = (id: string) => (/^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(id) ? `${id.slice(0, 8)}…` : id);
@@ -29,8 +31,18 @@ function signalText(signal: Signal): string {
 const eventSeconds = (event: VtnEvent) =>
   Math.max(0, ...event.signals.map((s) => s.intervals.reduce((sum, i) => sum + durationSeconds(i.duration), 0)));
 
-/** "3 optIn · 1 optOut · 1 none" over the VENs the event targets. */
+const notAcked = (v: EventVen) => v.matched && v.delivery !== 'acked';
+
+const counted = new WeakMap<readonly EventVen[], ReturnType<typeof countVens>>();
+/** Counted once per snapshot of an event, not once per cell. */
 function optCounts(vens: readonly EventVen[]) {
+  let counts = counted.get(vens);
+  if (!counts) counted.set(vens, (counts = countVens(vens)));
+  return counts;
+}
+
+/** "3 optIn · 1 optOut · 1 none" over the VENs the event targets. */
+function countVens(vens: readonly EventVen[]) {
   const targeted = vens.filter((v) => v.matched);
   return {
     optIn: targeted.filter((v) => v.opt === 'optIn').length,
@@ -53,7 +65,6 @@ export function EventsPanel({
   onSelect: (eventId: string) => void;
   onCreate: () => void;
 }) {
-  const now = useNow();
   const columns = useMemo<Column<VtnEvent>[]>(
     () => [
       {
@@ -91,7 +102,10 @@ export function EventsPanel({
         text: (e) => localTime(e.start),
         render: (e) => (
           <span title={e.start}>
-            {localTime(e.start)} <span className="fg-muted">({relativeTime(e.start, now)})</span>
+            {localTime(e.start)}{' '}
+            <span className="fg-muted">
+              (<Ago iso={e.start} />)
+            </span>
           </span>
         ),
       },
@@ -133,7 +147,7 @@ export function EventsPanel({
         },
       },
     ],
-    [now],
+    [],
   );
   return (
     <Panel
@@ -199,6 +213,37 @@ function SignalTable({ signal, start }: { signal: Signal; start: string }) {
   );
 }
 
+/** The per-VEN table of an event's detail. */
+const venColumns: Column<EventVen>[] = [
+  { id: 'venId', header: 'VEN', value: (v) => v.venId, render: (v) => <span className="vtn-id">{v.venId}</span> },
+  {
+    id: 'delivery',
+    header: 'delivery',
+    value: (v) => v.delivery,
+    render: (v) => <DeliveryBadge delivery={v.delivery} />,
+  },
+  {
+    id: 'deliveredModificationNumber',
+    header: 'delivered version',
+    value: (v) => v.deliveredModificationNumber,
+    align: 'right',
+    render: (v) => v.deliveredModificationNumber ?? '—',
+  },
+  {
+    id: 'deliveredAt',
+    header: 'delivered at',
+    value: (v) => (v.deliveredAt ? new Date(v.deliveredAt) : null),
+    render: (v) => localTime(v.deliveredAt),
+  },
+  { id: 'opt', header: 'opt', value: (v) => v.opt ?? 'none', render: (v) => <OptBadge ven={v} /> },
+  {
+    id: 'respondedAt',
+    header: 'answered at',
+    value: (v) => (v.respondedAt ? new Date(v.respondedAt) : null),
+    render: (v) => localTime(v.respondedAt),
+  },
+];
+
 export function EventDetail({
   token,
   event,
@@ -231,36 +276,6 @@ export function EventDetail({
       }, setError)
       .finally(() => setBusy(false));
   };
-
-  const venColumns: Column<EventVen>[] = [
-    { id: 'venId', header: 'VEN', value: (v) => v.venId, render: (v) => <span className="vtn-id">{v.venId}</span> },
-    {
-      id: 'delivery',
-      header: 'delivery',
-      value: (v) => v.delivery,
-      render: (v) => <DeliveryBadge delivery={v.delivery} />,
-    },
-    {
-      id: 'deliveredModificationNumber',
-      header: 'delivered version',
-      value: (v) => v.deliveredModificationNumber,
-      align: 'right',
-      render: (v) => v.deliveredModificationNumber ?? '—',
-    },
-    {
-      id: 'deliveredAt',
-      header: 'delivered at',
-      value: (v) => (v.deliveredAt ? new Date(v.deliveredAt) : null),
-      render: (v) => localTime(v.deliveredAt),
-    },
-    { id: 'opt', header: 'opt', value: (v) => v.opt ?? 'none', render: (v) => <OptBadge ven={v} /> },
-    {
-      id: 'respondedAt',
-      header: 'answered at',
-      value: (v) => (v.respondedAt ? new Date(v.respondedAt) : null),
-      render: (v) => localTime(v.respondedAt),
-    },
-  ];
 
   return (
     <Panel
@@ -343,13 +358,15 @@ export function EventDetail({
         ))}
       </div>
       <h3 className="vtn-subheading">Delivery and opt per VEN</h3>
-      <DataTable
+      <LargeTable
         label={`VENs of event ${event.eventId}`}
         columns={venColumns}
         rows={event.vens}
         rowKey={(v) => v.venId}
         initialSort={{ columnId: 'venId', direction: 'asc' }}
-        filterable={event.vens.length > 10}
+        noun="VENs"
+        attention={notAcked}
+        attentionText="VENs that have not acknowledged this version"
         emptyText="No registered VEN matches the targets. A VEN that registers later and matches them gets the event on its next poll."
       />
     </Panel>

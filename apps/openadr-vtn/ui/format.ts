@@ -1,5 +1,5 @@
 /** How the page writes times and durations: local time with the zone, relative ages, ISO 8601 durations. */
-import { useEffect, useState } from 'react';
+import { useSyncExternalStore } from 'react';
 
 const dateTime = new Intl.DateTimeFormat(undefined, {
   year: 'numeric',
@@ -42,14 +42,32 @@ export function relativeTime(iso: string | null | undefined, now: number): strin
   return seconds >= 0 ? `${text} ago` : `in ${text}`;
 }
 
-/** Re-renders every `intervalMs`, for relative times. */
-export function useNow(intervalMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
+/**
+ * One clock for every relative time on the page: a component reading it re-renders each second, and a table's
+ * columns need not depend on the time (which would re-sort it every second).
+ */
+const clock = {
+  now: Date.now(),
+  listeners: new Set<() => void>(),
+  timer: undefined as ReturnType<typeof setInterval> | undefined,
+  subscribe(listener: () => void): () => void {
+    clock.listeners.add(listener);
+    clock.timer ??= setInterval(() => {
+      clock.now = Date.now();
+      for (const l of clock.listeners) l();
+    }, 1000);
+    return () => {
+      clock.listeners.delete(listener);
+      if (clock.listeners.size === 0) {
+        clearInterval(clock.timer);
+        clock.timer = undefined;
+      }
+    };
+  },
+};
+
+export function useNow(): number {
+  return useSyncExternalStore(clock.subscribe, () => clock.now);
 }
 
 /** Seconds of an ISO 8601 duration of days, hours, minutes and seconds (what the VTN sends). */

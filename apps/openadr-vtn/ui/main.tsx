@@ -6,7 +6,7 @@
 import '@flexgrid/ui/styles.css';
 import './vtn.css';
 import { PageShell, Panel, ProblemView, useLiveStream } from '@flexgrid/ui';
-import { type FormEvent, type ReactNode, StrictMode, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, StrictMode, useEffect, useMemo, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { checkToken, liveStreamUrl, savedToken, type Snapshot, type Ven, type VtnEvent } from './api';
 import { EventForm } from './event-form';
@@ -76,8 +76,8 @@ function Operator({ token, onSignOut }: { token: string; onSignOut: () => void }
   const applyEvent = (event: VtnEvent) =>
     setState((previous) => previous && { ...previous, events: new Map(previous.events).set(event.eventId, event) });
 
-  const vens = [...(state?.vens.values() ?? [])];
-  const events = [...(state?.events.values() ?? [])];
+  const vens = useMemo(() => [...(state?.vens.values() ?? [])], [state]);
+  const events = useMemo(() => [...(state?.events.values() ?? [])], [state]);
   const ven = selectedVen ? state?.vens.get(selectedVen) : undefined;
   const event = selectedEvent ? state?.events.get(selectedEvent) : undefined;
   const modified = editing?.mode === 'modify' ? state?.events.get(editing.eventId) : undefined;

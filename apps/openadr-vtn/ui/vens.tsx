@@ -1,9 +1,13 @@
 /** The VENs: online state and last seen (ON-5), registration, and one VEN's report registrations. */
-import { type Column, DataTable, Panel, ProblemView } from '@flexgrid/ui';
+import { type Column, Panel, ProblemView } from '@flexgrid/ui';
 import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import { api, type Ven, type VenReports } from './api';
 import { RegistrationBadge, VenStateBadge } from './badges';
-import { humanDuration, localTime, relativeTime, useNow } from './format';
+import { Ago } from './ago';
+import { humanDuration, localTime } from './format';
+import { LargeTable } from './large-table';
+
+const needsAttention = (v: Ven) => !v.online || v.registration !== 'active';
 
 function stateOrder(ven: Ven): number {
   if (ven.registration !== 'active' || ven.removed) return 2;
@@ -19,7 +23,6 @@ export function VensPanel({
   selected: string | undefined;
   onSelect: (venId: string) => void;
 }) {
-  const now = useNow();
   const online = vens.filter((v) => v.online && v.registration === 'active').length;
   const columns = useMemo<Column<Ven>[]>(
     () => [
@@ -47,12 +50,15 @@ export function VensPanel({
         header: 'last seen',
         value: (v) => (v.lastSeen ? new Date(v.lastSeen) : null),
         text: (v) => localTime(v.lastSeen),
-        render: (v) => (
-          <span title={v.lastSeen ?? 'never'}>
-            {relativeTime(v.lastSeen, now)}
-            <span className="fg-muted"> · {localTime(v.lastSeen)}</span>
-          </span>
-        ),
+        render: (v) =>
+          v.lastSeen ? (
+            <span title={v.lastSeen}>
+              <Ago iso={v.lastSeen} />
+              <span className="fg-muted"> · {localTime(v.lastSeen)}</span>
+            </span>
+          ) : (
+            <span className="fg-muted">never</span>
+          ),
       },
       {
         id: 'since',
@@ -86,7 +92,7 @@ export function VensPanel({
       },
       { id: 'groups', header: 'groups', value: (v) => v.groups.join(', ') || '—' },
     ],
-    [now],
+    [],
   );
   return (
     <Panel
@@ -94,11 +100,11 @@ export function VensPanel({
       wide
       actions={
         <span className="fg-muted" aria-label="VENs online">
-          {online} of {vens.length} online
+          {online.toLocaleString()} of {vens.length.toLocaleString()} online
         </span>
       }
     >
-      <DataTable
+      <LargeTable
         label="VENs"
         columns={columns}
         rows={vens}
@@ -107,6 +113,9 @@ export function VensPanel({
         onRowClick={(v) => onSelect(v.venId)}
         selectedKey={selected}
         filterPlaceholder="filter, e.g. offline"
+        noun="VENs"
+        attention={needsAttention}
+        attentionText="VENs that are not online"
         emptyText="No VEN has registered yet. A VEN appears here when it sends oadrCreatePartyRegistration to this VTN's OpenADR listener (or when you provision one with PUT /api/v1/vens/{venId})."
       />
     </Panel>
