@@ -28,7 +28,8 @@ const BASE = `http://127.0.0.1:${OADR_PORT}/OpenADR2/Simple/2.0b`;
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 300);
 const SOAK_VENS = Number(process.env.BENCH_SOAK_VENS ?? 10_000);
 
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+// Enough sockets that a VEN's poll does not wait behind others' in this process: each real VEN has its own.
+const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
 
 function post(service: string, payload: OadrPayload): Promise<{ status: number; text: string; ms: number }> {
   const body = writeOadrPayload(payload);
@@ -226,14 +227,23 @@ async function main(): Promise<void> {
             const answer = await post('OadrPoll', body);
             latencies.push(answer.ms);
             if (answer.status !== 200) failures++;
-            else if (answer.text.includes('oadrDistributeEvent'))
-              // the active event: answered like a VEN, so its queue empties
+            else if (answer.text.includes('oadrDistributeEvent')) {
+              // the active event: answered as a VEN does (CMP-9), which settles its queue item
+              const eventID = /<ei:eventID>([^<]+)</.exec(answer.text)?.[1] ?? '';
               await post('EiEvent', {
                 type: 'oadrCreatedEvent',
                 eiResponse: { responseCode: '200', requestID: '' },
-                eventResponses: [],
+                eventResponses: [
+                  {
+                    responseCode: '200',
+                    requestID: '',
+                    qualifiedEventID: { eventID, modificationNumber: 0 },
+                    optType: 'optIn',
+                  },
+                ],
                 venID,
               });
+            }
           } catch {
             failures++;
           }
