@@ -209,8 +209,8 @@ export interface VtnStore {
   setReportResources(venId: string, resources: readonly string[]): Promise<void>;
   /** ON-1/ON-3: lastSeen := now when due; returns the VEN if this request flipped it online. */
   touch(venId: string, now: Instant, resolutionMs: number): Promise<VenRecord | undefined>;
-  /** ON-2: flips every online VEN past its deadline; only one replica gets each row. */
-  sweepOffline(now: Instant, readySince: Instant, missedPolls: number): Promise<OfflineFlip[]>;
+  /** ON-2: flips up to `limit` online VENs past their deadline; only one replica gets each row. */
+  sweepOffline(now: Instant, readySince: Instant, missedPolls: number, limit: number): Promise<OfflineFlip[]>;
 
   insertEvent(event: StoredEvent): Promise<void>;
   event(eventId: string, lock?: boolean): Promise<StoredEvent | undefined>;
