@@ -184,14 +184,17 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const vens = Array.from({ length: 50 }, (_, i) => `bench-${String(i + 1).padStart(5, '0')}`);
+    // BENCH_SOAK_ONLY=1 skips the autocannon runs (a soak of another size, on its own).
     await inParallel(vens, 8, register);
     const polls = vens.map((venID) => writeOadrPayload({ type: 'oadrPoll', venID }));
-    await cannon('warm-up', 10, polls, 'OadrPoll', 3);
-    results.poll = [
-      await cannon('oadrPoll, nothing queued', 1, polls, 'OadrPoll'),
-      await cannon('oadrPoll, nothing queued', 10, polls, 'OadrPoll'),
-      await cannon('oadrPoll, nothing queued', 50, polls, 'OadrPoll'),
-    ];
+    const cannons = !process.env.BENCH_SOAK_ONLY;
+    if (cannons) await cannon('warm-up', 10, polls, 'OadrPoll', 3);
+    if (cannons)
+      results.poll = [
+        await cannon('oadrPoll, nothing queued', 1, polls, 'OadrPoll'),
+        await cannon('oadrPoll, nothing queued', 10, polls, 'OadrPoll'),
+        await cannon('oadrPoll, nothing queued', 50, polls, 'OadrPoll'),
+      ];
     const event = await fetch(`http://127.0.0.1:${API_PORT}/api/v1/events`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
@@ -203,7 +206,8 @@ async function main(): Promise<void> {
     });
     if (event.status !== 201) throw new Error(`event: ${event.status}`);
     const requestEvents = vens.map((venID) => writeOadrPayload({ type: 'oadrRequestEvent', requestID: 'b', venID }));
-    results.requestEvent = await cannon('oadrRequestEvent, one active event', 10, requestEvents, 'EiEvent');
+    if (cannons)
+      results.requestEvent = await cannon('oadrRequestEvent, one active event', 10, requestEvents, 'EiEvent');
 
     // 3. The soak: SOAK_VENS VENs, each registering and then polling every 10 s, spread evenly. They join over
     // a warm-up (registering 10 000 at once is not what a fleet does), and latencies count from its end, when
@@ -306,7 +310,7 @@ async function main(): Promise<void> {
     await admin.query(`drop database if exists ${database} with (force)`);
     await admin.end();
   }
-  writeResult('openadr-vtn', results);
+  writeResult(process.env.BENCH_SOAK_ONLY ? `openadr-vtn-soak-${SOAK_VENS}` : 'openadr-vtn', results);
 }
 
 runBenchmark(main);
