@@ -405,6 +405,11 @@ export class PgVtnStore implements VtnStore {
     return (await this.rows(`select * from event_vens where event_id = $1 order by ven_id`, [eventId])).map(eventVenOf);
   }
 
+  async eventVen(eventId: string, venId: string): Promise<EventVenRow | undefined> {
+    const [row] = await this.rows(`select * from event_vens where ven_id = $1 and event_id = $2`, [venId, eventId]);
+    return row ? eventVenOf(row) : undefined;
+  }
+
   async setEventMatch(eventId: string, venId: string, matched: boolean, now: Instant): Promise<void> {
     await this.rows(
       `insert into event_vens (event_id, ven_id, matched) values ($1, $2, $3)

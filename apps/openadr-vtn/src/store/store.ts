@@ -218,6 +218,8 @@ export interface VtnStore {
   eventVersions(eventId: string): Promise<EventVersion[]>;
   events(filter: EventListFilter): Promise<StoredEvent[]>;
   eventVens(eventId: string): Promise<EventVenRow[]>;
+  /** The VEN's row of the event, if some version ever matched it. */
+  eventVen(eventId: string, venId: string): Promise<EventVenRow | undefined>;
   setEventMatch(eventId: string, venId: string, matched: boolean, now: Instant): Promise<void>;
   fullStateRows(venId: string, now: Instant): Promise<FullStateRow[]>;
   recordDeliveries(
