@@ -28,7 +28,8 @@ import { mountOperatorApi } from './http/api';
 import { openadrHandler } from './http/openadr';
 import { PgVtnStore } from './store/pg-store';
 
-export type VtnOptions = Omit<VtnConfig, 'logLevel' | 'databaseUrl' | 'kafkaBrokers'> & {
+export type VtnOptions = Omit<VtnConfig, 'logLevel' | 'databaseUrl' | 'kafkaBrokers' | 'databasePoolSize'> & {
+  readonly databasePoolSize?: number;
   readonly logLevel?: LogLevel;
   readonly databaseUrl?: string;
   readonly kafkaBrokers?: string[];
@@ -68,7 +69,13 @@ export async function startOpenadrVtn(options: VtnOptions): Promise<RunningVtn> 
   });
   const logger = service.logger;
   const ownsDatabase = !options.database;
-  const database = options.database ?? (await openDatabase({ url: options.databaseUrl, applicationName: name }));
+  const database =
+    options.database ??
+    (await openDatabase({
+      url: options.databaseUrl,
+      applicationName: name,
+      maxConnections: options.databasePoolSize ?? 20,
+    }));
   await migrate(database.pool, 'platform', outboxMigrations);
   await migrate(database.pool, name, await loadMigrations(join(__dirname, '../migrations')));
   const ownsBus = !options.bus;

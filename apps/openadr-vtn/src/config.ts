@@ -97,6 +97,8 @@ export const vtnEnv = defineConfig({
   lastSeenResolution: duration('OADR_LAST_SEEN_RESOLUTION', 'PT1S', 0, 3600),
   apiTokens,
   databaseUrl: env.url('DATABASE_URL', { protocols: ['postgres:', 'postgresql:'], optional: true }),
+  /** Connections to PostgreSQL per process: every OpenADR request and the sweeper and relay share them. */
+  databasePoolSize: env.int('DATABASE_POOL_SIZE', { default: 20, min: 2, max: 500 }),
   kafkaBrokers: env.list('KAFKA_BROKERS', { optional: true }),
   logLevel: env.enum('LOG_LEVEL', logLevels, { default: 'info' }),
 });

@@ -310,7 +310,7 @@ export async function createdEvent(context: VtnContext, tx: VtnStore, venId: str
   for (const response of responses) {
     const { eventID, modificationNumber } = response.qualifiedEventID;
     const event = events.get(eventID) ?? (await tx.event(eventID));
-    const matchedOnce = event && (await tx.eventVens(eventID)).some((r) => r.venId === venId);
+    const matchedOnce = event && (await tx.eventVen(eventID, venId)) !== undefined;
     if (!event || !matchedOnce) throw VtnError.ei('INVALID_ID', `unknown eventID ${eventID}`);
     if (modificationNumber > event.version.modificationNumber)
       throw VtnError.ei('INVALID_ID', `event ${eventID} has no modificationNumber ${modificationNumber} yet`);
@@ -350,7 +350,7 @@ export async function createdEvent(context: VtnContext, tx: VtnStore, venId: str
         }),
       );
     // EV-13: the VEN has seen the cancellation (or the withdrawal) once it answers the cancelling version.
-    const row = (await tx.eventVens(eventID)).find((r) => r.venId === venId);
+    const row = await tx.eventVen(eventID, venId);
     if ((event.version.cancelled || (row && !row.matched)) && modificationNumber >= current)
       await tx.ackCancellation(venId, eventID);
   }

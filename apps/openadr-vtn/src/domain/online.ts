@@ -2,6 +2,9 @@
 import { venStatusRecord } from '../records';
 import type { VtnContext } from './context';
 
+/** VENs flipped per transaction. */
+const BATCH = 500;
+
 export class OfflineSweeper {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -25,26 +28,31 @@ export class OfflineSweeper {
     this.timer.unref();
   }
 
-  /** One sweep: every flip and its `offline` record commit together. */
+  /** One sweep, in batches: each batch's flips and their `offline` records commit together. */
   async sweep(): Promise<number> {
     const { store, settings } = this.context;
     const now = this.context.now();
-    const flipped = await store.transaction(async (tx) => {
-      const rows = await tx.sweepOffline(now, this.readySince, settings.offlineMissedPolls);
-      await tx.publish(
-        rows.map((ven) =>
-          venStatusRecord('offline', {
-            venId: ven.venId,
-            venName: ven.venName,
-            registrationId: ven.registrationId,
-            at: now,
-            lastSeen: ven.lastSeen,
-            pollFreqSeconds: ven.pollFreqSeconds,
-          }),
-        ),
-      );
-      return rows.length;
-    });
+    let flipped = 0;
+    for (;;) {
+      const batch = await store.transaction(async (tx) => {
+        const rows = await tx.sweepOffline(now, this.readySince, settings.offlineMissedPolls, BATCH);
+        await tx.publish(
+          rows.map((ven) =>
+            venStatusRecord('offline', {
+              venId: ven.venId,
+              venName: ven.venName,
+              registrationId: ven.registrationId,
+              at: now,
+              lastSeen: ven.lastSeen,
+              pollFreqSeconds: ven.pollFreqSeconds,
+            }),
+          ),
+        );
+        return rows.length;
+      });
+      flipped += batch;
+      if (batch < BATCH) break;
+    }
     if (flipped > 0) this.context.published();
     return flipped;
   }

@@ -33,7 +33,7 @@ export async function createOpt(
   if (opt.kind === 'event') {
     const { eventID, modificationNumber: n } = opt.qualifiedEventID;
     const event = await tx.event(eventID);
-    const matched = event && (await tx.eventVens(eventID)).some((r) => r.venId === venId);
+    const matched = event && (await tx.eventVen(eventID, venId)) !== undefined;
     if (!event || !matched) throw VtnError.ei('INVALID_ID', `unknown eventID ${eventID}`);
     current = event.version.modificationNumber;
     if (n > current) throw VtnError.ei('INVALID_ID', `event ${eventID} has no modificationNumber ${n} yet`);

@@ -306,13 +306,18 @@ export class PgVtnStore implements VtnStore {
     return row && row.came_online ? venOf(row) : undefined;
   }
 
-  async sweepOffline(now: Instant, readySince: Instant, missedPolls: number): Promise<OfflineFlip[]> {
+  async sweepOffline(now: Instant, readySince: Instant, missedPolls: number, limit: number): Promise<OfflineFlip[]> {
+    // SKIP LOCKED and a batch limit: a sweep never waits for a VEN's own request, and its transaction (rows
+    // and outbox records) stays short however many VENs went quiet at once.
     const rows = await this.rows(
       `update vens set online = false, offline_since = $1::timestamptz
-       where online and registration = 'active'
-         and greatest(last_seen, $2::timestamptz) < $1::timestamptz - make_interval(secs => $3::int * coalesce(advertised_poll_seconds, 10))
+       where ven_id in (
+         select ven_id from vens
+         where online and registration = 'active'
+           and greatest(last_seen, $2::timestamptz) < $1::timestamptz - make_interval(secs => $3::int * coalesce(advertised_poll_seconds, 10))
+         limit $4 for update skip locked)
        returning ven_id, ven_name, registration_id, last_seen, advertised_poll_seconds`,
-      [new Date(now), new Date(readySince), missedPolls],
+      [new Date(now), new Date(readySince), missedPolls, limit],
     );
     return rows.map((r) => ({
       venId: r.ven_id as string,
@@ -398,6 +403,11 @@ export class PgVtnStore implements VtnStore {
 
   async eventVens(eventId: string): Promise<EventVenRow[]> {
     return (await this.rows(`select * from event_vens where event_id = $1 order by ven_id`, [eventId])).map(eventVenOf);
+  }
+
+  async eventVen(eventId: string, venId: string): Promise<EventVenRow | undefined> {
+    const [row] = await this.rows(`select * from event_vens where ven_id = $1 and event_id = $2`, [venId, eventId]);
+    return row ? eventVenOf(row) : undefined;
   }
 
   async setEventMatch(eventId: string, venId: string, matched: boolean, now: Instant): Promise<void> {

@@ -209,8 +209,8 @@ export interface VtnStore {
   setReportResources(venId: string, resources: readonly string[]): Promise<void>;
   /** ON-1/ON-3: lastSeen := now when due; returns the VEN if this request flipped it online. */
   touch(venId: string, now: Instant, resolutionMs: number): Promise<VenRecord | undefined>;
-  /** ON-2: flips every online VEN past its deadline; only one replica gets each row. */
-  sweepOffline(now: Instant, readySince: Instant, missedPolls: number): Promise<OfflineFlip[]>;
+  /** ON-2: flips up to `limit` online VENs past their deadline; only one replica gets each row. */
+  sweepOffline(now: Instant, readySince: Instant, missedPolls: number, limit: number): Promise<OfflineFlip[]>;
 
   insertEvent(event: StoredEvent): Promise<void>;
   event(eventId: string, lock?: boolean): Promise<StoredEvent | undefined>;
@@ -218,6 +218,8 @@ export interface VtnStore {
   eventVersions(eventId: string): Promise<EventVersion[]>;
   events(filter: EventListFilter): Promise<StoredEvent[]>;
   eventVens(eventId: string): Promise<EventVenRow[]>;
+  /** The VEN's row of the event, if some version ever matched it. */
+  eventVen(eventId: string, venId: string): Promise<EventVenRow | undefined>;
   setEventMatch(eventId: string, venId: string, matched: boolean, now: Instant): Promise<void>;
   fullStateRows(venId: string, now: Instant): Promise<FullStateRow[]>;
   recordDeliveries(
