@@ -112,6 +112,30 @@ export interface VenReports {
   status: { rId: string; value: unknown; at: string }[];
 }
 
+/** An item of a VEN's poll queue (§6). */
+export interface QueueItem {
+  id: number;
+  kind: string;
+  state: 'pending' | 'in-flight' | 'acked' | 'superseded' | 'expired';
+  attempts: number;
+  requestId: string | null;
+  reportRequestIds: string[];
+  lastDeliveredAt: string | null;
+  createdAt: string;
+}
+
+/** An EiOpt of a VEN (§7): for an event, or an availability schedule. */
+export interface VenOpt {
+  optId: string;
+  kind: 'event' | 'schedule';
+  eventId: string | null;
+  modificationNumber: number | null;
+  optType: 'optIn' | 'optOut';
+  optReason: string;
+  state: 'active' | 'cancelled';
+  receivedAt: string;
+}
+
 /**
  * The live stream's message (`snapshot`, every 2 s): every VEN, and the events not over for more than an hour,
  * as the VTN's database has them, whichever replica wrote them.

@@ -1,6 +1,6 @@
 /** Every state the page shows, as a badge with a tone and an explanation on hover. */
 import { StatusBadge, type Tone } from '@flexgrid/ui';
-import type { Delivery, EventStatus, EventVen, Ven } from './api';
+import type { Delivery, EventStatus, EventVen, QueueItem, Ven } from './api';
 
 export function VenStateBadge({ ven }: { ven: Ven }) {
   if (ven.removed)
@@ -90,6 +90,29 @@ export function OptBadge({ ven }: { ven: Pick<EventVen, 'opt' | 'stale' | 'sourc
     <StatusBadge tone={ven.opt === 'optIn' ? 'ok' : 'error'} title={title}>
       {ven.opt}
       {ven.stale ? ' (stale)' : ''}
+    </StatusBadge>
+  );
+}
+
+const queueTone: Record<QueueItem['state'], Tone> = {
+  pending: 'warn',
+  'in-flight': 'info',
+  acked: 'ok',
+  superseded: 'neutral',
+  expired: 'error',
+};
+const queueTitle: Record<QueueItem['state'], string> = {
+  pending: 'waiting for the next oadrPoll',
+  'in-flight': 'delivered; waiting for the reply that acknowledges it (redelivered after OADR_REDELIVERY_AFTER)',
+  acked: 'delivered and acknowledged',
+  superseded: 'replaced by a newer item before it was acknowledged',
+  expired: 'delivered OADR_MAX_DELIVERIES times without an acknowledgement',
+};
+
+export function QueueStateBadge({ state }: { state: QueueItem['state'] }) {
+  return (
+    <StatusBadge tone={queueTone[state]} title={queueTitle[state]}>
+      {state}
     </StatusBadge>
   );
 }

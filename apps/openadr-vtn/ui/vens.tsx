@@ -1,8 +1,8 @@
 /** The VENs: online state and last seen (ON-5), registration, and one VEN's report registrations. */
 import { type Column, Panel, ProblemView } from '@flexgrid/ui';
 import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
-import { api, type Ven, type VenReports } from './api';
-import { RegistrationBadge, VenStateBadge } from './badges';
+import { api, type QueueItem, type Ven, type VenOpt, type VenReports } from './api';
+import { QueueStateBadge, RegistrationBadge, VenStateBadge } from './badges';
 import { Ago } from './ago';
 import { humanDuration, localTime } from './format';
 import { LargeTable } from './large-table';
@@ -124,13 +124,24 @@ export function VensPanel({
 
 export function VenDetail({ token, ven, onClose }: { token: string; ven: Ven; onClose: () => void }) {
   const [reports, setReports] = useState<VenReports>();
+  const [queue, setQueue] = useState<QueueItem[]>();
+  const [opts, setOpts] = useState<VenOpt[]>();
   const [error, setError] = useState<unknown>();
+  const path = `/vens/${encodeURIComponent(ven.venId)}`;
   const load = useCallback(() => {
     setError(undefined);
-    api<VenReports>(token, `/vens/${encodeURIComponent(ven.venId)}/reports`).then(setReports, setError);
-  }, [token, ven.venId]);
-  // Reloaded when the VEN changes (a re-registration replaces its report registrations).
-  useEffect(load, [load, ven.registrationId, ven.registration]);
+    Promise.all([
+      api<VenReports>(token, `${path}/reports`),
+      api<QueueItem[]>(token, `${path}/queue`),
+      api<VenOpt[]>(token, `${path}/opts`),
+    ]).then(([r, q, o]) => {
+      setReports(r);
+      setQueue(q);
+      setOpts(o);
+    }, setError);
+  }, [token, path]);
+  // Not part of the live snapshot: read again whenever the VEN's row changes (a poll, a registration).
+  useEffect(load, [load, ven.lastSeen, ven.registrationId, ven.registration]);
 
   const registrations = reports?.registrations ?? [];
   return (
@@ -221,6 +232,69 @@ export function VenDetail({ token, ven, onClose }: { token: string; ven: Ven; on
                   <td className="vtn-right">{r.reportBackSeconds}</td>
                   <td>{r.state}</td>
                   <td>{localTime(r.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      <h3 className="vtn-subheading">Poll queue (newest first)</h3>
+      {queue && queue.length === 0 && (
+        <p className="fg-empty">Nothing was ever queued for this VEN: events and report requests for it appear here.</p>
+      )}
+      {queue && queue.length > 0 && (
+        <table className="fg-table" aria-label="poll queue">
+          <thead>
+            <tr>
+              <th className="vtn-right">item</th>
+              <th>payload</th>
+              <th>state</th>
+              <th className="vtn-right">deliveries</th>
+              <th>last delivered</th>
+              <th>queued</th>
+            </tr>
+          </thead>
+          <tbody>
+            {queue.map((item) => (
+              <tr key={item.id}>
+                <td className="vtn-right">{item.id}</td>
+                <td>{item.kind === 'distribute' ? 'oadrDistributeEvent' : item.kind}</td>
+                <td>
+                  <QueueStateBadge state={item.state} />
+                </td>
+                <td className="vtn-right">{item.attempts}</td>
+                <td>{localTime(item.lastDeliveredAt)}</td>
+                <td>{localTime(item.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {opts && opts.length > 0 && (
+        <>
+          <h3 className="vtn-subheading">Opts sent by the VEN (oadrCreateOpt)</h3>
+          <table className="fg-table" aria-label="EiOpt">
+            <thead>
+              <tr>
+                <th>opt</th>
+                <th>for</th>
+                <th>type</th>
+                <th>reason</th>
+                <th>state</th>
+                <th>received</th>
+              </tr>
+            </thead>
+            <tbody>
+              {opts.map((o) => (
+                <tr key={o.optId}>
+                  <td className="vtn-id">{o.optId}</td>
+                  <td>
+                    {o.kind === 'event' ? `event ${o.eventId} (version ${o.modificationNumber ?? 'any'})` : 'schedule'}
+                  </td>
+                  <td>{o.optType}</td>
+                  <td>{o.optReason}</td>
+                  <td>{o.state}</td>
+                  <td>{localTime(o.receivedAt)}</td>
                 </tr>
               ))}
             </tbody>
