@@ -69,8 +69,10 @@ class ProtocolVen {
     this.schedule();
   }
 
+  private inFlight: Promise<void> = Promise.resolve();
+
   private schedule(): void {
-    this.timer = setTimeout(() => void this.poll(), 1000);
+    this.timer = setTimeout(() => (this.inFlight = this.poll()), 1000);
   }
 
   private async poll(): Promise<void> {
@@ -107,9 +109,11 @@ class ProtocolVen {
     } as OadrPayload);
   }
 
-  stop(): void {
+  /** Stops polling; resolves once a poll under way (and its answer) is done, so nothing arrives after. */
+  stop(): Promise<void> {
     this.polling = false;
     clearTimeout(this.timer);
+    return this.inFlight.catch(() => undefined);
   }
 }
 
@@ -125,14 +129,14 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const ven of vens) ven.stop();
+  await Promise.all(vens.map((ven) => ven.stop()));
   // The browser first: a VTN that fails to stop must not leave Chromium holding jest open.
   await browser?.close();
   await t?.stop();
 });
 
-afterEach(() => {
-  for (const ven of vens) ven.stop();
+afterEach(async () => {
+  await Promise.all(vens.map((ven) => ven.stop()));
   vens = [];
 });
 
@@ -208,18 +212,23 @@ describe('API-2 the operator page', () => {
       .getByRole('cell', { name: '2', exact: true })
       .waitFor();
 
-    // And cancels it (DELETE with If-Match), after confirming.
+    // ven-0003 goes silent; the operator cancels the event (DELETE with If-Match), after confirming: the others
+    // acknowledge the cancellation, while it stays queued for ven-0003.
+    await vens[2]?.stop();
     await page.getByRole('button', { name: 'cancel event…' }).click();
     await page.getByRole('button', { name: 'confirm: cancel this event' }).click();
     await eventRow.getByText('cancelled').waitFor();
     await row(page, 'events', 'evening peak').getByRole('cell', { name: '2', exact: true }).waitFor();
+    await row(page, perVen, 'ven-0001').getByRole('cell', { name: '2', exact: true }).waitFor();
+    await row(page, perVen, 'ven-0001').getByText('acked').waitFor();
+    await row(page, perVen, 'ven-0003').getByText('queued').waitFor();
 
-    // One VEN's report registrations.
+    // One VEN's report registrations and poll queue.
     await row(page, 'VENs', 'ven-0002').click();
     await page.getByRole('table', { name: 'report registrations' }).getByText('METADATA_TELEMETRY_USAGE').waitFor();
+    await page.getByRole('table', { name: 'poll queue' }).getByText('oadrDistributeEvent').first().waitFor();
 
-    // ven-0003 goes silent: offline once 3 poll intervals pass (ON-2), pushed by the live stream.
-    vens[2]?.stop();
+    // ven-0003 is offline once 3 poll intervals pass without a request (ON-2), pushed by the live stream.
     await row(page, 'VENs', 'ven-0003').getByText('offline').waitFor({ timeout: 20_000 });
     await page.getByLabel('VENs online').getByText('2 of 3 online').waitFor();
     expect(await row(page, 'VENs', 'ven-0001').getByText('online').count()).toBe(1);
