@@ -30,7 +30,11 @@ export function LargeTable<Row>({ attention, attentionText, noun, limit = 500, .
 
   const searching = query.trim() !== '';
   let note: ReactNode;
-  if (searching) note = `${shown.length === limit ? `the first ${limit}` : shown.length} ${noun} matching “${query}”`;
+  if (searching)
+    note =
+      shown.length === limit
+        ? `the first ${limit} matches for “${query}”`
+        : `${shown.length} ${shown.length === 1 ? 'match' : 'matches'} for “${query}”`;
   else note = `${shown.length === limit ? `the first ${limit} of the` : 'the'} ${attentionText}`;
   return (
     <>
