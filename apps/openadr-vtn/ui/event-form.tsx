@@ -5,6 +5,7 @@
 import { Panel, ProblemView } from '@flexgrid/ui';
 import { type FormEvent, useState } from 'react';
 import { api, type Signal, type SignalUnits, type VtnEvent } from './api';
+import { targetsText } from './events';
 import { durationSeconds, isoMinutes, localZone, unitsText } from './format';
 
 const signalNames = ['SIMPLE', 'ELECTRICITY_PRICE', 'ENERGY_PRICE', 'LOAD_DISPATCH', 'LOAD_CONTROL', 'CHARGE_STATE'];
@@ -26,7 +27,8 @@ interface IntervalRow {
 function localInputValue(t: number): string {
   const d = new Date(t);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const date = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return `${date}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
 const listOf = (text: string) =>
@@ -50,14 +52,15 @@ export function EventForm({
   const signal: Signal | undefined = event?.signals[0];
   // The version the operator started from: a change by someone else meanwhile makes the VTN answer 412.
   const [baseVersion] = useState(event?.modificationNumber);
-  const [targetMode, setTargetMode] = useState<'all' | 'vens' | 'groups'>(
-    !event || event.targets.all ? 'all' : event.targets.groupIds?.length ? 'groups' : 'vens',
-  );
+  // A modification keeps the targets unless the operator picks new ones (they may name resources or parties,
+  // which this form does not edit).
+  const [targetMode, setTargetMode] = useState<'unchanged' | 'all' | 'vens' | 'groups'>(event ? 'unchanged' : 'all');
   const [venIds, setVenIds] = useState((event?.targets.venIds ?? []).join(', '));
   const [groupIds, setGroupIds] = useState((event?.targets.groupIds ?? []).join(', '));
-  const [start, setStart] = useState(() =>
+  const [initialStart] = useState(() =>
     localInputValue(event ? Date.parse(event.start) : Math.ceil((Date.now() + 600_000) / 60_000) * 60_000),
   );
+  const [start, setStart] = useState(initialStart);
   const [notification, setNotification] = useState(
     event?.notification ? String(durationSeconds(event.notification) / 60) : '0',
   );
@@ -100,13 +103,15 @@ export function EventForm({
       })),
     };
     const body = {
-      targets:
-        targetMode === 'all'
-          ? { all: true }
-          : targetMode === 'vens'
-            ? { venIds: listOf(venIds) }
-            : { groupIds: listOf(groupIds) },
-      start: new Date(start).toISOString(),
+      ...(targetMode !== 'unchanged' && {
+        targets:
+          targetMode === 'all'
+            ? { all: true }
+            : targetMode === 'vens'
+              ? { venIds: listOf(venIds) }
+              : { groupIds: listOf(groupIds) },
+      }),
+      ...((!event || start !== initialStart) && { start: new Date(start).toISOString() }),
       notification: isoMinutes(Math.max(0, Math.round(Number(notification) || 0))),
       signals: [edited, ...(event?.signals.slice(1) ?? [])],
       priority: Number(priority),
@@ -140,6 +145,12 @@ export function EventForm({
       <form className="vtn-form" onSubmit={submit} aria-label={event ? 'modify event' : 'new event'}>
         <fieldset>
           <legend>Targets</legend>
+          {event && (
+            <label>
+              <input type="radio" checked={targetMode === 'unchanged'} onChange={() => setTargetMode('unchanged')} />{' '}
+              unchanged: {targetsText(event.targets)}
+            </label>
+          )}
           <label>
             <input type="radio" checked={targetMode === 'all'} onChange={() => setTargetMode('all')} /> all VENs
           </label>
@@ -175,6 +186,7 @@ export function EventForm({
             start ({localZone})
             <input
               type="datetime-local"
+              step="1"
               className="fg-input"
               required
               value={start}
