@@ -201,6 +201,7 @@ describe('API-2 the operator page', () => {
     await page.getByLabel('modification reason').fill('higher first step');
     await page.getByRole('button', { name: 'send modification' }).click();
     await page.getByRole('status').filter({ hasText: 'modified: version 1' }).waitFor();
+    expect(await eventRow.getByText('all VENs').count()).toBe(1); // the targets were left unchanged
     for (const venId of ['ven-0001', 'ven-0002', 'ven-0003']) {
       await row(page, perVen, venId).getByRole('cell', { name: '1', exact: true }).waitFor();
       await row(page, perVen, venId).getByText('acked').waitFor();
