@@ -10,15 +10,18 @@ import {
   outboxMigrations,
 } from '@flexgrid/platform-db';
 import { type Bus, EmbeddedBus, KafkaBus } from '@flexgrid/platform-kafka';
-import { createService, type LogLevel } from '@flexgrid/platform-service';
+import { createService, type Logger, type LogLevel } from '@flexgrid/platform-service';
 import { verificationKey } from '@flexgrid/protocol-p2p';
 import { type GridConfig } from './config';
 import { Registrations } from './domain/registrations';
 import { Storage } from './domain/storage';
+import { JournaledGrid } from './domain/journaled-grid';
+import { SettlementRuns } from './domain/settlement-runs';
 import { StreamIntake } from './domain/streams';
 import { answerError, mapError } from './errors';
 import { cors, serviceInfo, unknownRoute } from './http/conventions';
 import { registrationRoutes } from './http/registration';
+import { operatorRoutes } from './http/operator';
 import { storageRoutes } from './http/storage';
 import { STREAM_TOPICS } from './store/channels';
 import { gridStateStore } from './store/grid-state';
@@ -41,7 +44,27 @@ export interface StartGridOptions {
   httpBodyLimitBytes?: number;
   /** The clock; tests and the PoC chain pass their own. */
   now?: () => number;
+  /** false: no timer starts runs (tests start them through the operator API). */
+  autoRun?: boolean;
   handleSignals?: boolean;
+}
+
+/**
+ * One instance works at a time: the settlement domain lives in its memory. A standby replica waits here on a
+ * session advisory lock and takes over when the active one's connection ends (a crash included).
+ */
+async function holdLeadership(database: Database, gridId: string, logger: Logger): Promise<() => void> {
+  const client = await database.pool.connect();
+  const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [
+    `p2p-grid:${gridId}`,
+  ]);
+  if (!rows[0].ok) {
+    logger.info('another instance of this grid is active; standing by');
+    await client.query('select pg_advisory_lock(hashtext($1))', [`p2p-grid:${gridId}`]);
+  }
+  client.on('error', () => undefined);
+  // Held until shutdown; a crash ends the connection and so the lock.
+  return () => client.release(true);
 }
 
 export interface RunningGrid {
@@ -118,8 +141,16 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
   relay.start();
   const published = () => relay.wake();
 
+  const releaseLeadership = database.embedded ? undefined : await holdLeadership(database, config.gridId, logger);
+  const journaled = await JournaledGrid.open(database.pool, {
+    config: config.rules,
+    gridId: config.gridId,
+    paymentIdOrAddress: config.paymentIdOrAddress,
+    epoch: state.epoch,
+  });
   const registrations = new Registrations({
     pool: database.pool,
+    journaled,
     gridId: config.gridId,
     verificationKey: verificationKey(seed),
     helloWaitMs: config.helloWaitMs,
@@ -133,7 +164,15 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
     readsNeedSideKey: config.storageReadsNeedSideKey,
     now,
   });
-  const intake = new StreamIntake({ pool: database.pool, logger: logger.child({ module: 'streams' }), now });
+  const intake = new StreamIntake({
+    journaled,
+    gridId: config.gridId,
+    wireBounds: config.rules.wireBounds,
+    logger: logger.child({ module: 'streams' }),
+    metrics: service.metrics,
+    now,
+  });
+  const runs = new SettlementRuns({ journaled, gridId: config.gridId, now, published });
 
   const app = service.app;
   app.use(cors(config.corsOrigins));
@@ -142,21 +181,48 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
     registrationRoutes(registrations, { maxBytes: config.registrationMaxBytes, operatorToken: config.operatorToken }),
   );
   app.use(storageRoutes(storage, { maxItemBytes: config.storageMaxItemBytes }));
+  app.use(
+    operatorRoutes({
+      pool: database.pool,
+      token: config.operatorToken,
+      rules: config.rules,
+      runs,
+      grid: () => journaled.current,
+      now,
+    }),
+  );
   app.use(unknownRoute);
   app.use(answerError);
 
   const streams = await bus.subscribe({
     group: `${SERVICE_NAME}.${config.gridId}.streams`,
-    topics: [STREAM_TOPICS.consumer, STREAM_TOPICS.producer],
+    topics: [STREAM_TOPICS.consumer, STREAM_TOPICS.producer, 'p2p.payments'],
     fromBeginning: true,
     handler: (event) => intake.handle(event),
   });
 
+  // Runs start on a timer (P2P-S10); the operator may start one too (§14.1).
+  const runLogger = logger.child({ module: 'settlement' });
+  const timer =
+    options.autoRun === false
+      ? undefined
+      : setInterval(() => {
+          runs.run().then(
+            (summary) => {
+              if (summary.settled + summary.resettled + summary.adjusted + summary.finalised > 0)
+                runLogger.info(summary, 'settlement run');
+            },
+            (error: unknown) => runLogger.error({ err: error }, 'settlement run failed'),
+          );
+        }, config.rules.settleEveryMs);
+
   service.addReadinessCheck('kafka', () => bus.ping());
   service.addReadinessCheck('postgres', () => database.ping());
+  service.onShutdown('runs', () => clearInterval(timer));
   service.onShutdown('consumers', () => streams.stop());
   service.onShutdown('outbox', () => relay.stop());
   if (ownBus) service.onShutdown('bus', () => bus.stop());
+  if (releaseLeadership) service.onShutdown('leadership', releaseLeadership);
   if (ownDatabase) service.onShutdown('postgres', () => database.close());
   const { url } = await service.listen();
   logger.info(

@@ -1,5 +1,18 @@
-import type { ConsumerChannelGoodbye, ConsumerChannelHello } from '@flexgrid/contracts';
+import type {
+  ConsumerChannelGoodbye,
+  ConsumerChannelHello,
+  PaymentRequest,
+  PayoutSent,
+  SettlementAdjustment,
+  SettlementFinalised,
+  SettlementInterval,
+} from '@flexgrid/contracts';
 import type { OutboxEntry } from '@flexgrid/platform-db';
+import type { PaymentRequestValue, PayoutSentValue, SettlementPublication } from '@flexgrid/protocol-p2p';
+
+/** The lib's interfaces as plain object types, which the catalog's JSON Schema types (open objects) accept. */
+type Plain<T> = T extends readonly (infer U)[] ? Plain<U>[] : T extends object ? { [K in keyof T]: Plain<T[K]> } : T;
+const plain = <T>(value: T) => value as Plain<T>;
 
 /** The records the grid publishes, built in one place and typed against the catalog (DESIGN.md "records"). */
 
@@ -23,5 +36,42 @@ export function returnChannelGoodbye(gridId: string, consumerId: string, sentAt:
   return {
     topic: 'p2p.payment-requests',
     event: { type: 'channel.goodbye', key: consumerId, id: `${consumerId}:goodbye:${sentAt}`, data },
+  };
+}
+
+/** P2P-S5/S8/S9 on `p2p.settlements`, keyed by the gridId, `ce_id` as §3.5 fixes it. */
+export function settlementRecord(gridId: string, publication: SettlementPublication): OutboxEntry {
+  const event =
+    publication.type === 'settlement.interval'
+      ? { type: publication.type, data: plain(publication.value) satisfies SettlementInterval }
+      : publication.type === 'settlement.adjustment'
+        ? { type: publication.type, data: plain(publication.value) satisfies SettlementAdjustment }
+        : { type: publication.type, data: plain(publication.value) satisfies SettlementFinalised };
+  return { topic: 'p2p.settlements', event: { ...event, key: gridId, id: publication.ceId } };
+}
+
+/** P2P-L2 `payment.request` on the consumer's return channel; `ce_id` = requestId (§3.3). */
+export function paymentRequestRecord(request: PaymentRequestValue): OutboxEntry {
+  return {
+    topic: 'p2p.payment-requests',
+    event: {
+      type: 'payment.request',
+      key: request.consumerId,
+      id: request.requestId,
+      data: { ...request } satisfies PaymentRequest,
+    },
+  };
+}
+
+/** P2P-L4/L5 `payout.sent`, `ce_id` `<paymentId>:payout.sent` (§3.4). */
+export function payoutSentRecord(payout: PayoutSentValue): OutboxEntry {
+  return {
+    topic: 'p2p.payments',
+    event: {
+      type: 'payout.sent',
+      key: payout.paymentId,
+      id: `${payout.paymentId}:payout.sent`,
+      data: { ...payout } satisfies PayoutSent,
+    },
   };
 }

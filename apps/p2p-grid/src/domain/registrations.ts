@@ -1,6 +1,7 @@
-import { enqueue, inTransaction } from '@flexgrid/platform-db';
+import { enqueue } from '@flexgrid/platform-db';
 import { REGISTRATION_ID, SIDE_KEY, STREAM_KEY, sameSideKeyHash, sideKeyHash } from '@flexgrid/protocol-p2p';
 import type { Pool } from 'pg';
+import { type GridTransaction, type JournaledGrid } from './journaled-grid';
 import { GridError, invalidParameter, operatorTokenRequired, sideKeyFailure, unknownRegistration } from '../errors';
 import { returnChannelGoodbye, returnChannelHello } from '../records';
 import { channelStore, STREAM_TOPICS } from '../store/channels';
@@ -43,6 +44,8 @@ export interface RegistrationView {
 
 export interface RegistrationsOptions {
   pool: Pool;
+  /** The settlement domain learns of members with a settlement role in the same transaction. */
+  journaled: JournaledGrid;
   gridId: string;
   verificationKey: string;
   helloWaitMs: number;
@@ -100,21 +103,27 @@ export class Registrations {
     let plan = await this.plan(request, await registrationStore.find(pool, request.id));
     if (!plan.changed) return this.answer(plan.row);
     if (plan.helloNeeded) await this.awaitHello(plan.helloNeeded);
-    const row = await inTransaction(pool, async (client) => {
-      // Planned again on the locked row: a concurrent PUT may have changed it while the hello was awaited.
-      plan = await this.plan(request, await registrationStore.find(client, request.id, true));
-      if (!plan.changed) return plan.row;
-      const needed = plan.helloNeeded;
-      if (needed && (await channelStore.latestHello(client, needed.topic, needed.streamKey)) !== needed.hash)
-        throw new GridError(409, "Unable to initialise mam channel for item, could not find initial 'hello' command.");
-      await this.store(client, plan);
-      return plan.row;
-    }).catch((error: unknown) => {
-      // The partial unique index guards check 9 against a concurrent PUT of another id on the same stream.
-      if ((error as { code?: string }).code === '23505' && plan.row.role)
-        throw new GridError(409, `Channel '${streamKeyOf(plan.row)}' is already registered to another registration.`);
-      throw error;
-    });
+    const row = await this.options.journaled
+      .transact(async (tx) => {
+        const { client } = tx;
+        // Planned again on the locked row: a concurrent PUT may have changed it while the hello was awaited.
+        plan = await this.plan(request, await registrationStore.find(client, request.id, true));
+        if (!plan.changed) return plan.row;
+        const needed = plan.helloNeeded;
+        if (needed && (await channelStore.latestHello(client, needed.topic, needed.streamKey)) !== needed.hash)
+          throw new GridError(
+            409,
+            "Unable to initialise mam channel for item, could not find initial 'hello' command.",
+          );
+        await this.store(tx, plan);
+        return plan.row;
+      })
+      .catch((error: unknown) => {
+        // The partial unique index guards check 9 against a concurrent PUT of another id on the same stream.
+        if ((error as { code?: string }).code === '23505' && plan.row.role)
+          throw new GridError(409, `Channel '${streamKeyOf(plan.row)}' is already registered to another registration.`);
+        throw error;
+      });
     if (plan.opensReturnChannel) this.options.published();
     return this.answer(row);
   }
@@ -142,7 +151,7 @@ export class Registrations {
     if (!REGISTRATION_ID.test(id)) throw invalidParameter('registrationId');
     if (!SIDE_KEY.test(sideKey)) throw invalidParameter('sideKey');
     const { gridId, now } = this.options;
-    const closed = await inTransaction(this.options.pool, async (client) => {
+    const closed = await this.options.journaled.transact(async ({ client, record }) => {
       const row = await registrationStore.find(client, id, true);
       if (!row || row.status !== 'active') throw unknownRegistration(id);
       if (row.sideKeyHash !== null && !proves(row.sideKeyHash, sideKey)) throw sideKeyFailure(id);
@@ -157,6 +166,7 @@ export class Registrations {
       });
       await registrationStore.closePeriod(client, id, at);
       await storageStore.delete(client, id);
+      if (row.role !== null) record({ kind: 'deregister', id, at });
       if (row.hasReturnChannel) await enqueue(client, [returnChannelGoodbye(gridId, id, at)]);
       return row.hasReturnChannel;
     });
@@ -262,9 +272,18 @@ export class Registrations {
     }
   }
 
-  private async store(client: import('pg').PoolClient, plan: RegistrationPlan): Promise<void> {
+  private async store({ client, record }: GridTransaction, plan: RegistrationPlan): Promise<void> {
     const { row } = plan;
     await registrationStore.upsert(client, row);
+    if (row.role !== null)
+      record({
+        kind: 'register',
+        id: row.id,
+        role: row.role,
+        at: row.updatedAt,
+        streamKey: streamKeyOf(row),
+        binding: { binding: row.binding, sideKeyHash: row.sideKeyHash },
+      });
     if (plan.reactivated) await registrationStore.openPeriod(client, row.id, row.updatedAt);
     if (plan.opensReturnChannel)
       await enqueue(client, [
