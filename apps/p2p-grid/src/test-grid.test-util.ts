@@ -17,7 +17,10 @@ export interface TestGrid {
   stop(): Promise<void>;
 }
 
-export async function startTestGrid(environment: Record<string, string> = {}): Promise<TestGrid> {
+export async function startTestGrid(
+  environment: Record<string, string> = {},
+  options: { now?: () => number } = {},
+): Promise<TestGrid> {
   const config = gridConfigOf(
     loadConfig(gridEnv, {
       P2P_GRID_ID: 'GRID00001',
@@ -29,7 +32,7 @@ export async function startTestGrid(environment: Record<string, string> = {}): P
   const app = await startTestApp({
     name: 'p2p-grid',
     // kafkajs logs 'not the leader' errors while just-created topics elect their leaders; it retries them.
-    start: (env) => startGrid({ ...env, config, logLevel: 'fatal' }),
+    start: (env) => startGrid({ ...env, config, logLevel: 'fatal', autoRun: false, ...options }),
   });
   const devices = new KafkaBus({
     brokers: testKafkaBrokers(),
@@ -79,4 +82,17 @@ export function json(method: string, body?: unknown, headers: Record<string, str
 export async function answer(response: Promise<Response>): Promise<{ status: number; body: Record<string, unknown> }> {
   const r = await response;
   return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+}
+
+/** Waits until `count` facts of these kinds are journaled: the grid has taken what the devices sent. */
+export async function journaled(grid: TestGrid, kinds: string[], count: number, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [{ n }] = await grid.app.query<{ n: number }>(`select count(*)::int as n from journal where kind = any($1)`, [
+      kinds,
+    ]);
+    if (n >= count) return;
+    if (Date.now() > deadline) throw new Error(`only ${n} of ${count} journal entries of ${kinds.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
