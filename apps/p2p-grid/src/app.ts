@@ -22,6 +22,7 @@ import { answerError, mapError } from './errors';
 import { cors, serviceInfo, unknownRoute } from './http/conventions';
 import { registrationRoutes } from './http/registration';
 import { operatorRoutes } from './http/operator';
+import { JournalWatch, operatorPageRoutes } from './http/operator-page';
 import { storageRoutes } from './http/storage';
 import { STREAM_TOPICS } from './store/channels';
 import { gridStateStore } from './store/grid-state';
@@ -181,6 +182,19 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
     registrationRoutes(registrations, { maxBytes: config.registrationMaxBytes, operatorToken: config.operatorToken }),
   );
   app.use(storageRoutes(storage, { maxItemBytes: config.storageMaxItemBytes }));
+  const journalWatch = new JournalWatch(database.pool, 1000, logger.child({ module: 'operator-page' }));
+  app.use(
+    operatorPageRoutes({
+      pool: database.pool,
+      token: config.operatorToken,
+      gridId: config.gridId,
+      epoch: state.epoch,
+      rules: config.rules,
+      grid: () => journaled.current,
+      watch: journalWatch,
+      eventStream: (req, res) => service.eventStream(req, res),
+    }),
+  );
   app.use(
     operatorRoutes({
       pool: database.pool,
@@ -191,6 +205,8 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
       now,
     }),
   );
+  // §14.4: the operator page, under /ui/ (GET / stays the P2P-H4 answer above).
+  service.serveUi(join(__dirname, '../dist/ui'));
   app.use(unknownRoute);
   app.use(answerError);
 
@@ -219,6 +235,7 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
   service.addReadinessCheck('kafka', () => bus.ping());
   service.addReadinessCheck('postgres', () => database.ping());
   service.onShutdown('runs', () => clearInterval(timer));
+  service.onShutdown('operator-page', () => journalWatch.stop());
   service.onShutdown('consumers', () => streams.stop());
   service.onShutdown('outbox', () => relay.stop());
   if (ownBus) service.onShutdown('bus', () => bus.stop());

@@ -103,3 +103,42 @@ export const operatorStore = {
     return rows;
   },
 };
+
+/** What the operator page's live stream reads: the journal's newest facts, and the latest run (§14.4). */
+export const operatorPageStore = {
+  async journalHead(db: Queryable): Promise<number> {
+    const { rows } = await db.query<{ seq: string }>(`select coalesce(max(seq), 0) as seq from journal`);
+    return Number(rows[0].seq);
+  },
+
+  /** The facts journaled after `seq`, counted by kind. */
+  async journalSince(db: Queryable, seq: number): Promise<{ seq: number; kinds: Record<string, number> }> {
+    const { rows } = await db.query<{ kind: string; n: number; last: string }>(
+      `select kind, count(*)::int as n, max(seq) as last from journal where seq > $1 group by kind`,
+      [seq],
+    );
+    const kinds: Record<string, number> = {};
+    let last = seq;
+    for (const row of rows) {
+      kinds[row.kind] = row.n;
+      last = Math.max(last, Number(row.last));
+    }
+    return { seq: last, kinds };
+  },
+
+  /** The newest payouts first (run numbers are not in the ids' byte order). */
+  async recentPayouts(db: Queryable, limit: number) {
+    const { rows } = await db.query<{
+      value: { paymentId: string } & Record<string, unknown>;
+      confirmedAt: string | null;
+    }>(`select value, confirmed_at as "confirmedAt" from payouts order by run_no desc, payment_id limit $1`, [limit]);
+    return rows.map((r) => ({ ...r.value, confirmedAt: r.confirmedAt === null ? null : Number(r.confirmedAt) }));
+  },
+
+  async lastRun(db: Queryable): Promise<{ runNo: number; asOf: number; summary: unknown } | null> {
+    const { rows } = await db.query<{ runNo: number; asOf: string; summary: unknown }>(
+      `select run_no as "runNo", as_of as "asOf", summary from settlement_runs order by run_no desc limit 1`,
+    );
+    return rows.length === 0 ? null : { runNo: rows[0].runNo, asOf: Number(rows[0].asOf), summary: rows[0].summary };
+  },
+};
