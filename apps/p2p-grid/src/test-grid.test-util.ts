@@ -19,7 +19,7 @@ export interface TestGrid {
 
 export async function startTestGrid(
   environment: Record<string, string> = {},
-  options: { now?: () => number } = {},
+  options: { now?: () => number; autoRun?: boolean } = {},
 ): Promise<TestGrid> {
   const config = gridConfigOf(
     loadConfig(gridEnv, {

@@ -16,7 +16,7 @@ export function SignIn({ refusal, onSignIn }: SignInProps) {
   };
   return (
     <PageShell service="P2P grid" title="Operator sign-in">
-      <Panel title="Operator token">
+      <Panel title="Sign in">
         <form className="p2p-sign-in" onSubmit={submit}>
           {refusal && (
             <p className="p2p-refusal" role="alert">
@@ -28,7 +28,7 @@ export function SignIn({ refusal, onSignIn }: SignInProps) {
             <code>P2P_OPERATOR_TOKEN</code> the grid was started with. It is kept in this browser tab only.
           </p>
           <label>
-            token{' '}
+            operator token{' '}
             <input
               className="fg-input"
               type="password"

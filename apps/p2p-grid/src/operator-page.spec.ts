@@ -1,0 +1,126 @@
+import { buildUi, launchBrowser, saveScreenshot, type TestBrowser } from '@flexgrid/testing';
+import { type Page } from 'playwright-core';
+import { type Community, startCommunity } from './community.test-util';
+import { OPERATOR_TOKEN, startTestGrid, type TestGrid } from './test-grid.test-util';
+
+// Short intervals on the community rules, as the dev host runs them: settlements show within seconds.
+const L = 2000;
+const environment = {
+  P2P_INTERVAL_MS: String(L),
+  P2P_PRODUCER_GATE_CLOSURE_MS: '200',
+  P2P_AGGREGATE_EVERY_MS: '200',
+  P2P_GRID_GATE_CLOSURE_MS: '1000',
+  P2P_SETTLE_EVERY_MS: '500',
+  P2P_FINAL_AFTER_MS: String(3 * L),
+  P2P_REQUEST_MIN_AMOUNT: '1',
+  P2P_PAYOUT_MIN_AMOUNT: '1',
+};
+
+interface ApiInterval {
+  intervalStart: number;
+  status: string;
+  totals?: { producedWh: number; consumedWh: number; matchedWh: number } | null;
+}
+
+describe('the operator page (§14.4) in Chromium, fed by a simulated community over Kafka', () => {
+  let browser: TestBrowser;
+  let grid: TestGrid;
+  let community: Community;
+
+  beforeAll(async () => {
+    await buildUi('apps/p2p-grid/ui/vite.config.mts');
+    browser = await launchBrowser();
+    grid = await startTestGrid(environment, { autoRun: true });
+    // PV roofs and households whose energy changes from interval to interval.
+    community = await startCommunity(grid, {
+      intervalMs: L,
+      producerPricePerMWh: 20_000,
+      producers: [
+        { id: 'PVROOF001', energyWh: (n) => 900 + (n % 7) * 111 },
+        { id: 'WINDPARK1', energyWh: (n) => 400 + (n % 5) * 53 },
+      ],
+      consumers: [
+        { id: 'FLAT00001', energyWh: (n) => 700 + (n % 3) * 90 },
+        { id: 'FLAT00002', energyWh: (n) => 500 + (n % 4) * 75 },
+        { id: 'HOUSE0003', energyWh: (n) => 300 + (n % 2) * 260 },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await community?.stop();
+    await grid?.stop();
+    await browser?.close();
+  });
+
+  const operatorApi = async <T>(path: string): Promise<T> => {
+    const answer = await grid.app.fetch(path, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
+    expect(answer.status).toBe(200);
+    return (await answer.json()) as T;
+  };
+
+  /** The row of the intervals table for one interval, found by its settled totals as the page writes them. */
+  const kwh = (page: Page, wh: number) =>
+    page.evaluate(
+      (value) => new Intl.NumberFormat(undefined, { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(value),
+      wh / 1000,
+    );
+
+  it('asks for the operator token, then shows live settlements, balances, requests and payouts', async () => {
+    const { page, errors } = await browser.newPage();
+    await page.goto(`${grid.app.url}/operator`);
+    expect(new URL(page.url()).pathname).toBe('/ui/');
+    await page.getByRole('textbox', { name: 'operator token' }).fill(OPERATOR_TOKEN);
+    await page.getByRole('button', { name: 'sign in' }).click();
+
+    // Members appear with their role's balances.
+    const consumers = page.getByRole('table', { name: 'consumer balances' });
+    const producers = page.getByRole('table', { name: 'producer balances' });
+    await consumers.getByRole('cell', { name: 'HOUSE0003' }).waitFor();
+    await producers.getByRole('cell', { name: 'WINDPARK1' }).waitFor();
+
+    // A settled interval appears without a reload, with the totals the community published.
+    const intervals = page.getByRole('table', { name: 'intervals' });
+    // (Intervals before the members registered settle empty.)
+    const settledFromCommunity = async () => {
+      const { items } = await operatorApi<{ items: ApiInterval[] }>('/api/operator/intervals');
+      return items.find((i) => i.totals && community.published.some((p) => p.intervalStart === i.intervalStart));
+    };
+    let first = await settledFromCommunity();
+    for (const deadline = Date.now() + 20_000; first === undefined; first = await settledFromCommunity()) {
+      if (Date.now() > deadline) throw new Error('no interval the community fed was settled within 20 s');
+      await page.waitForTimeout(200);
+    }
+    const sent = community.published.find((p) => p.intervalStart === first.intervalStart);
+    expect(first.totals).toMatchObject({ producedWh: sent?.producedWh, consumedWh: sent?.consumedWh });
+    const row = intervals.getByRole('row').filter({ hasText: await kwh(page, sent?.producedWh ?? 0) });
+    await row
+      .filter({ hasText: await kwh(page, sent?.consumedWh ?? 0) })
+      .first()
+      .waitFor();
+
+    // Live: a later settlement run's interval appears while the page stays open.
+    const settledNow = () =>
+      intervals
+        .getByRole('row')
+        .filter({ has: page.locator('.fg-badge', { hasText: /^(settled|final)$/ }) })
+        .count();
+    const before = await settledNow();
+    for (const deadline = Date.now() + 20_000; (await settledNow()) <= before; await page.waitForTimeout(200))
+      if (Date.now() > deadline) throw new Error(`no interval settled after the first ${before} within 20 s`);
+    await intervals.getByText('final', { exact: true }).first().waitFor({ timeout: 20_000 });
+
+    // Wallets pay the requests and the rail confirms; producers are paid out.
+    await page
+      .getByRole('table', { name: 'recent payouts' })
+      .getByText('confirmed', { exact: true })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    const house = await operatorApi<{ member: { balances: { charged: number } } }>('/api/operator/members/HOUSE0003');
+    expect(house.member.balances.charged).toBeGreaterThan(0);
+    await expect(consumers.getByRole('row').filter({ hasText: 'HOUSE0003' }).textContent()).resolves.toMatch(/EUR/);
+
+    await page.getByText('No unallocated payment').waitFor();
+    await saveScreenshot(page, 'p2p-grid-operator');
+    errors.expectNone();
+  });
+});
