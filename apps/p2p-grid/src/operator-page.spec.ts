@@ -123,4 +123,50 @@ describe('the operator page (§14.4) in Chromium, fed by a simulated community o
     await saveScreenshot(page, 'p2p-grid-operator');
     errors.expectNone();
   });
+
+  it('§14.4 API of the page: the live stream and the grid summary need the operator token; GET / stays P2P-H4', async () => {
+    const denied = await grid.app.fetch('/api/operator/stream');
+    expect(denied.status).toBe(401);
+    expect(await denied.json()).toEqual({ success: false, message: 'Operator token required.' });
+    expect((await grid.app.fetch('/api/operator/stream?access_token=wrong-token-0000000')).status).toBe(401);
+    expect((await grid.app.fetch('/api/operator/grid?access_token=' + OPERATOR_TOKEN)).status).toBe(401);
+    expect(await (await grid.app.fetch('/')).json()).toEqual({ name: '@flexgrid/p2p-grid', version: '0.1.0' });
+    const redirect = await grid.app.fetch('/operator', { redirect: 'manual' });
+    expect([redirect.status, redirect.headers.get('location')]).toEqual([302, '/ui/']);
+
+    const summary = await operatorApi<{ grid: Record<string, unknown> }>('/api/operator/grid');
+    expect(summary.grid).toMatchObject({
+      gridId: 'GRID00001',
+      profile: 'community',
+      intervalMs: L,
+      currency: 'EUR',
+      currencyDigits: 2,
+      balances: { unallocated: 0 },
+    });
+    const limit = await grid.app.fetch('/api/operator/payouts/recent?limit=0', {
+      headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
+    });
+    expect([limit.status, await limit.json()]).toEqual([
+      400,
+      { success: false, message: "The parameter 'limit' has an invalid value." },
+    ]);
+
+    // The stream reports the journal's new facts by kind, with their seq as the event id.
+    const abort = new AbortController();
+    const stream = await grid.app.fetch(`/api/operator/stream?access_token=${OPERATOR_TOKEN}`, {
+      signal: abort.signal,
+    });
+    expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    while (!/event: journal\nid: \d+\ndata: .*"kinds"/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the stream ended: ${text}`);
+      text += new TextDecoder().decode(value);
+    }
+    abort.abort();
+    const data = JSON.parse(/data: (.*)\n/.exec(text)?.[1] ?? '{}') as { seq: number; kinds: Record<string, number> };
+    expect(data.seq).toBeGreaterThan(0);
+    expect(Object.keys(data.kinds).length).toBeGreaterThan(0);
+  });
 });
