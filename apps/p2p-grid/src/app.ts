@@ -34,6 +34,7 @@ export interface StartGridOptions {
   bus?: Bus;
   kafkaBrokers?: string[];
   topicPrefix?: string;
+  kafkaSessionTimeoutMs?: number;
   /** A database to share (the dev host's); else one on `databaseUrl`, else an embedded PGlite. */
   database?: Database;
   databaseUrl?: string;
@@ -112,6 +113,7 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
       brokers: options.kafkaBrokers,
       clientId: SERVICE_NAME,
       topicPrefix: options.topicPrefix,
+      ...(options.kafkaSessionTimeoutMs ? { sessionTimeoutMs: options.kafkaSessionTimeoutMs } : {}),
       logger: logger.child({ module: 'bus' }),
       metrics: service.metrics,
     });
