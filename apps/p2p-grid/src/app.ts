@@ -200,7 +200,8 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
     group: `${SERVICE_NAME}.${config.gridId}.streams`,
     topics: [STREAM_TOPICS.consumer, STREAM_TOPICS.producer, 'p2p.payments'],
     fromBeginning: true,
-    handler: (event) => intake.handle(event),
+    batch: { maxRecords: 2_000, maxWaitMs: 50 },
+    handleBatch: (events) => intake.handleBatch(events),
   });
 
   // Runs start on a timer (P2P-S10); the operator may start one too (§14.1).
