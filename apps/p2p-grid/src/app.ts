@@ -35,6 +35,7 @@ export interface StartGridOptions {
   bus?: Bus;
   kafkaBrokers?: string[];
   topicPrefix?: string;
+  kafkaSessionTimeoutMs?: number;
   /** A database to share (the dev host's); else one on `databaseUrl`, else an embedded PGlite. */
   database?: Database;
   databaseUrl?: string;
@@ -113,6 +114,7 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
       brokers: options.kafkaBrokers,
       clientId: SERVICE_NAME,
       topicPrefix: options.topicPrefix,
+      ...(options.kafkaSessionTimeoutMs ? { sessionTimeoutMs: options.kafkaSessionTimeoutMs } : {}),
       logger: logger.child({ module: 'bus' }),
       metrics: service.metrics,
     });
@@ -214,7 +216,8 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
     group: `${SERVICE_NAME}.${config.gridId}.streams`,
     topics: [STREAM_TOPICS.consumer, STREAM_TOPICS.producer, 'p2p.payments'],
     fromBeginning: true,
-    handler: (event) => intake.handle(event),
+    batch: { maxRecords: 2_000, maxWaitMs: 50 },
+    handleBatch: (events) => intake.handleBatch(events),
   });
 
   // Runs start on a timer (P2P-S10); the operator may start one too (§14.1).

@@ -51,6 +51,9 @@ export const gridEnv = defineConfig({
   // Without them the service runs on an embedded PGlite and an in-process bus (the dev host's way).
   databaseUrl: env.url('DATABASE_URL', { protocols: ['postgres:', 'postgresql:'], optional: true }),
   kafkaBrokers: env.list('KAFKA_BROKERS', { optional: true }),
+  kafkaTopicPrefix: env.string('KAFKA_TOPIC_PREFIX', { optional: true }),
+  /** How soon a crashed instance's partitions go to its successor (the broker allows 6 000 and up). */
+  kafkaSessionTimeoutMs: env.int('KAFKA_SESSION_TIMEOUT_MS', { optional: true, min: 1000 }),
   gridId: env.string('P2P_GRID_ID'),
   paymentIdOrAddress: env.string('P2P_GRID_PAYMENT_ID_OR_ADDRESS', { optional: true }),
   signingKey: env.secret('P2P_GRID_SIGNING_KEY', { optional: true, minLength: 43 }),

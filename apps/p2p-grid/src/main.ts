@@ -19,6 +19,8 @@ async function main(): Promise<void> {
     config,
     databaseUrl: environment.databaseUrl,
     kafkaBrokers: environment.kafkaBrokers,
+    topicPrefix: environment.kafkaTopicPrefix,
+    kafkaSessionTimeoutMs: environment.kafkaSessionTimeoutMs,
     host: environment.host,
     port: environment.port,
     logLevel: environment.logLevel,

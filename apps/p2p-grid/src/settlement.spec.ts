@@ -197,6 +197,81 @@ describe('settlement runs (§9, §10) in the community profile, over Kafka and H
     ]);
   });
 
+  it('P2P-L3/L4: wallet payments allocated by reference, an unknown reference unallocated until the operator allocates it, payouts confirmed', async () => {
+    const payment = (
+      paymentId: string,
+      reference: string,
+      amount: number,
+      type: 'payment.sent' | 'payment.confirmed',
+    ) => ({
+      type,
+      key: paymentId,
+      id: `${paymentId}:${type}`,
+      data: {
+        paymentId,
+        from: 'FLAT00001',
+        to: 'GRID00001',
+        amount,
+        currency: 'EUR',
+        reference,
+        sentAt: clock,
+        ...(type === 'payment.confirmed' ? { confirmedAt: clock } : {}),
+      },
+    });
+    const owedBefore = (await answer(grid.app.fetch('/api/operator/members/FLAT00001', { headers: operator }))).body
+      .member as { balances: { requested: number; confirmed: number } };
+    await grid.devices.publish('p2p.payments', [
+      payment('FLAT00001:payment:1', 'FLAT00001', 10, 'payment.sent'),
+      payment('FLAT00001:payment:1', 'FLAT00001', 10, 'payment.confirmed'),
+      payment('stranger:1', 'nobody-knows', 7, 'payment.confirmed'),
+      // Same paymentId, another amount: a conflict, kept as rejected.
+      payment('FLAT00001:payment:1', 'FLAT00001', 11, 'payment.sent'),
+    ]);
+    const [payout] = (await grid.app.published('p2p.payments').waitFor(1)).filter((r) => r.type === 'payout.sent');
+    const sent = payout.data as Record<string, unknown>;
+    await grid.devices.publish('p2p.payments', [
+      {
+        type: 'payout.confirmed',
+        key: sent.paymentId as string,
+        id: `${sent.paymentId as string}:payout.confirmed`,
+        data: { ...sent, confirmedAt: clock },
+      },
+    ]);
+    await journaled(grid, ['payment', 'payout-confirmed'], 4);
+    const member = (await answer(grid.app.fetch('/api/operator/members/FLAT00001', { headers: operator }))).body
+      .member as { balances: { confirmed: number; outstanding: number; requested: number } };
+    expect(member.balances.confirmed).toBe(owedBefore.balances.confirmed + 10);
+    expect(member.balances.outstanding).toBe(member.balances.requested - member.balances.confirmed);
+    const unallocated = await answer(
+      grid.app.fetch('/api/operator/payments?allocation=unallocated', { headers: operator }),
+    );
+    expect((unallocated.body.items as { paymentId: string }[]).map((p) => p.paymentId)).toEqual(['stranger:1']);
+    expect(
+      await answer(
+        grid.app.fetch(
+          '/api/operator/payments/stranger:1/allocate',
+          json('POST', { consumerId: 'FLAT00002' }, operator),
+        ),
+      ),
+    ).toEqual({ status: 200, body: { success: true, message: 'OK' } });
+    expect(
+      (
+        await answer(
+          grid.app.fetch(
+            '/api/operator/payments/stranger:1/allocate',
+            json('POST', { consumerId: 'FLAT00002' }, operator),
+          ),
+        )
+      ).status,
+    ).toBe(409);
+    const rejected = await answer(grid.app.fetch('/api/operator/rejected-records', { headers: operator }));
+    expect((rejected.body.items as { reason: string }[]).map((r) => r.reason)).toEqual(['conflict']);
+    const producer = (
+      await answer(grid.app.fetch(`/api/operator/members/${sent.producerId as string}`, { headers: operator }))
+    ).body.member as { balances: { payoutConfirmed: number } };
+    expect(producer.balances.payoutConfirmed).toBe(sent.amount);
+  });
+
   it('§14.1: runs need the operator token; asOf must not precede the previous run', async () => {
     const denied = await grid.app.fetch('/api/operator/settlement-runs', json('POST', {}));
     expect(denied.status).toBe(401);

@@ -11,7 +11,13 @@ import type {
 } from '@flexgrid/contracts';
 import type { DeliveredEvent } from '@flexgrid/platform-kafka';
 import type { Logger } from '@flexgrid/platform-service';
-import { type Bounds, type BoundIngestion, readMeterReading, readProducerOutput } from '@flexgrid/protocol-p2p';
+import {
+  type Bounds,
+  type BoundIngestion,
+  P2PError,
+  readMeterReading,
+  readProducerOutput,
+} from '@flexgrid/protocol-p2p';
 import { Counter, type Registry } from 'prom-client';
 import { channelStore, STREAM_TOPICS } from '../store/channels';
 import { registrationStore, type SettlementRole } from '../store/registrations';
@@ -61,25 +67,42 @@ export class StreamIntake {
     });
   }
 
-  handle(event: DeliveredEvent): Promise<void> {
+  /** One partition's batch in one transaction: the journal takes its facts in one statement (P2P-IN9). */
+  handleBatch(events: readonly DeliveredEvent[]): Promise<void> {
     return this.options.journaled.transact(async (tx) => {
-      switch (event.type) {
-        case 'channel.hello':
-        case 'channel.goodbye':
-          return this.channel(tx, event as DeliveredEvent<ChannelValue>);
-        case 'meter.reading':
-          return this.reading(tx, event as DeliveredEvent<MeterReading>);
-        case 'producer.output':
-          return this.output(tx, event as DeliveredEvent<ProducerOutput>);
-        case 'payment.sent':
-        case 'payment.confirmed':
-          return this.payment(tx, event as DeliveredEvent<PaymentSent | PaymentConfirmed>);
-        case 'payout.confirmed':
-          return this.payoutConfirmed(tx, event as DeliveredEvent<PayoutConfirmed>);
-        default:
-          return undefined;
+      for (const event of events) {
+        try {
+          await this.handleOne(tx, event);
+        } catch (error) {
+          // A value the rules cannot take (an amount past 2^53, …): kept as rejected, the batch goes on.
+          if (!(error instanceof P2PError)) throw error;
+          await this.reject(tx, event, 'invalid');
+        }
       }
     });
+  }
+
+  handle(event: DeliveredEvent): Promise<void> {
+    return this.handleBatch([event]);
+  }
+
+  private async handleOne(tx: GridTransaction, event: DeliveredEvent): Promise<void> {
+    switch (event.type) {
+      case 'channel.hello':
+      case 'channel.goodbye':
+        return this.channel(tx, event as DeliveredEvent<ChannelValue>);
+      case 'meter.reading':
+        return this.reading(tx, event as DeliveredEvent<MeterReading>);
+      case 'producer.output':
+        return this.output(tx, event as DeliveredEvent<ProducerOutput>);
+      case 'payment.sent':
+      case 'payment.confirmed':
+        return this.payment(tx, event as DeliveredEvent<PaymentSent | PaymentConfirmed>);
+      case 'payout.confirmed':
+        return this.payoutConfirmed(tx, event as DeliveredEvent<PayoutConfirmed>);
+      default:
+        return undefined;
+    }
   }
 
   private async channel(tx: GridTransaction, event: DeliveredEvent<ChannelValue>): Promise<void> {
