@@ -93,10 +93,16 @@ describe('the operator page (§14.4) in Chromium, fed by a simulated community o
     const sent = community.published.find((p) => p.intervalStart === first.intervalStart);
     expect(first.totals).toMatchObject({ producedWh: sent?.producedWh, consumedWh: sent?.consumedWh });
     const row = intervals.getByRole('row').filter({ hasText: await kwh(page, sent?.producedWh ?? 0) });
-    await row
-      .filter({ hasText: await kwh(page, sent?.consumedWh ?? 0) })
-      .first()
-      .waitFor();
+    const firstRow = row.filter({ hasText: await kwh(page, sent?.consumedWh ?? 0) }).first();
+    await firstRow.waitFor();
+
+    // Its settlement: the version record and every member's line.
+    await firstRow.click();
+    const records = page.getByRole('table', { name: 'settlement records' });
+    await records.getByRole('cell', { name: `GRID00001:${first.intervalStart}:v1` }).waitFor();
+    const lines = page.getByRole('table', { name: 'settlement lines' });
+    for (const member of ['PVROOF001', 'WINDPARK1', 'FLAT00001', 'FLAT00002', 'HOUSE0003'])
+      await lines.getByRole('cell', { name: member, exact: true }).waitFor();
 
     // Live: a later settlement run's interval appears while the page stays open.
     const settledNow = () =>
@@ -115,9 +121,20 @@ describe('the operator page (§14.4) in Chromium, fed by a simulated community o
       .getByText('confirmed', { exact: true })
       .first()
       .waitFor({ timeout: 20_000 });
-    const house = await operatorApi<{ member: { balances: { charged: number } } }>('/api/operator/members/HOUSE0003');
-    expect(house.member.balances.charged).toBeGreaterThan(0);
-    await expect(consumers.getByRole('row').filter({ hasText: 'HOUSE0003' }).textContent()).resolves.toMatch(/EUR/);
+    // Balances in EUR (named in the header) from minor units: the page shows what the API says, once it caught up.
+    await expect(consumers.getByRole('columnheader', { name: /charged EUR/ }).count()).resolves.toBe(1);
+    const house = consumers.getByRole('row').filter({ hasText: 'HOUSE0003' });
+    for (const deadline = Date.now() + 20_000; ; await page.waitForTimeout(200)) {
+      const { member } = await operatorApi<{ member: { balances: { charged: number } } }>(
+        '/api/operator/members/HOUSE0003',
+      );
+      const charged = await page.evaluate(
+        (cents) => new Intl.NumberFormat(undefined, { minimumFractionDigits: 2 }).format(cents / 100),
+        member.balances.charged,
+      );
+      if (member.balances.charged > 0 && (await house.textContent())?.includes(charged)) break;
+      if (Date.now() > deadline) throw new Error(`HOUSE0003 charged ${charged} EUR never shown`);
+    }
 
     await page.getByText('No unallocated payment').waitFor();
     await saveScreenshot(page, 'p2p-grid-operator');

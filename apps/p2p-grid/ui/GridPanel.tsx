@@ -7,7 +7,7 @@ export function GridPanel({ grid }: { grid: GridSummary }) {
   const money = (minor: number) => formatAmount(minor, grid.currency, grid.currencyDigits);
   const run = grid.lastRun;
   return (
-    <Panel title="Grid">
+    <Panel title="Grid terms and balances" wide>
       <div className="p2p-facts">
         <dl aria-label="grid terms">
           <dt>grid</dt>

@@ -1,7 +1,7 @@
 import { type Column, DataTable, Panel, StatusBadge, TimeSeriesChart } from '@flexgrid/ui';
 import { useMemo } from 'react';
 import { type Interval, type OperatorData } from './api';
-import { formatAmount, formatDuration, formatInterval, formatKwh, timeZone } from './format';
+import { formatMinor, formatDuration, formatInterval, formatKwh, timeZone } from './format';
 
 const settled = (i: Interval) => i.totals !== null && i.totals !== undefined;
 
@@ -88,7 +88,15 @@ function Gaps({ interval }: { interval: Interval }) {
 }
 
 /** §14.4: every interval of the last day (or since the grid started) with its state, totals and gaps. */
-export function IntervalsPanel({ data }: { data: OperatorData }) {
+export function IntervalsPanel({
+  data,
+  selected,
+  onSelect,
+}: {
+  data: OperatorData;
+  selected?: number;
+  onSelect: (intervalStart: number) => void;
+}) {
   const { grid } = data;
   const columns = useMemo((): Column<Interval>[] => {
     const energy = (id: string, header: string, pick: (i: Interval) => number | undefined): Column<Interval> => ({
@@ -123,7 +131,7 @@ export function IntervalsPanel({ data }: { data: OperatorData }) {
         id: 'gridLine',
         header: `grid line ${grid.currency}`,
         value: (i) => i.gridLine ?? null,
-        render: (i) => formatAmount(i.gridLine, grid.currency, grid.currencyDigits),
+        render: (i) => formatMinor(i.gridLine, grid.currencyDigits),
         align: 'right',
       },
       {
@@ -135,14 +143,20 @@ export function IntervalsPanel({ data }: { data: OperatorData }) {
     ];
   }, [grid]);
   return (
-    <Panel title="Intervals" wide>
+    <Panel
+      title="Intervals"
+      wide
+      actions={<span className="fg-muted">click an interval for its settlement records and lines</span>}
+    >
       <DataTable
         label="intervals"
         columns={columns}
         rows={data.intervals}
         rowKey={(i) => String(i.intervalStart)}
         initialSort={{ columnId: 'interval', direction: 'desc' }}
-        filterPlaceholder="filter, e.g. state:final or a member id"
+        filterPlaceholder="filter, e.g. state:final"
+        onRowClick={(i) => onSelect(i.intervalStart)}
+        selectedKey={selected === undefined ? undefined : String(selected)}
         emptyText={`No interval has ended since the grid started. Intervals last ${formatDuration(grid.intervalMs)}; the first one shows here when it ends.`}
       />
     </Panel>

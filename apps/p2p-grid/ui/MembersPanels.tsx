@@ -1,7 +1,7 @@
 import { type Column, DataTable, Panel, StatusBadge } from '@flexgrid/ui';
 import { useMemo } from 'react';
 import { type ConsumerBalances, type Member, type OperatorData, type ProducerBalances } from './api';
-import { formatAmount, formatKwh, formatShare } from './format';
+import { formatMinor, formatKwh, formatShare } from './format';
 
 type WithBalances<B> = Member & { balances: B };
 
@@ -25,7 +25,7 @@ function figures<B>(data: OperatorData) {
       id,
       header: <span title={title}>{`${header} ${currency}`}</span>,
       value: (m) => pick(m.balances),
-      render: (m) => formatAmount(pick(m.balances), currency, currencyDigits),
+      render: (m) => formatMinor(pick(m.balances), currencyDigits),
       align: 'right',
     }),
     energy: (id: string, header: string, pick: (b: B) => number): Column<WithBalances<B>> => ({

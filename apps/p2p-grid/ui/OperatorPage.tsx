@@ -6,6 +6,7 @@ import { GridPanel } from './GridPanel';
 import { EnergyChartPanel, IntervalsPanel } from './IntervalsPanels';
 import { ConsumersPanel, ProducersPanel } from './MembersPanels';
 import { OpenRequestsPanel, PayoutsPanel, UnallocatedPanel } from './PaymentsPanels';
+import { SettlementPanel } from './SettlementPanel';
 
 export interface OperatorPageProps {
   api: OperatorApi;
@@ -24,6 +25,7 @@ const MIN_RELOAD_GAP_MS = 1000;
 export function OperatorPage({ api, onSignOut }: OperatorPageProps) {
   const [data, setData] = useState<OperatorData>();
   const [error, setError] = useState<unknown>();
+  const [selected, setSelected] = useState<number>();
   const loading = useRef(false);
   const again = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
@@ -92,7 +94,10 @@ export function OperatorPage({ api, onSignOut }: OperatorPageProps) {
           </p>
           <GridPanel grid={data.grid} />
           <EnergyChartPanel data={data} />
-          <IntervalsPanel data={data} />
+          <IntervalsPanel data={data} selected={selected} onSelect={setSelected} />
+          {selected !== undefined && (
+            <SettlementPanel api={api} data={data} intervalStart={selected} onClose={() => setSelected(undefined)} />
+          )}
           <ConsumersPanel data={data} />
           <ProducersPanel data={data} />
           <OpenRequestsPanel data={data} />

@@ -1,7 +1,7 @@
 import { type Column, DataTable, Panel, ProblemView, StatusBadge, type Tone } from '@flexgrid/ui';
 import { type FormEvent, useMemo, useState } from 'react';
 import { type OperatorApi, type OperatorData, type Payment, type PaymentRequest, type Payout } from './api';
-import { formatAmount, formatKwh, formatTime, timeZone } from './format';
+import { formatMinor, formatKwh, formatTime, timeZone } from './format';
 
 const requestTones: Record<PaymentRequest['status'], Tone> = {
   requested: 'warn',
@@ -11,8 +11,8 @@ const requestTones: Record<PaymentRequest['status'], Tone> = {
 };
 
 function useMoney(data: OperatorData) {
-  const { currency, currencyDigits } = data.grid;
-  return (minor: number | null | undefined) => formatAmount(minor, currency, currencyDigits);
+  const { currencyDigits } = data.grid;
+  return (minor: number | null | undefined) => formatMinor(minor, currencyDigits);
 }
 
 /** P2P-L2: requests not yet covered by confirmed payments. */

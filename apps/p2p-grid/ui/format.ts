@@ -7,11 +7,16 @@ export function formatKwh(wh: number | null | undefined): string {
   return wh === null || wh === undefined ? '–' : kwh.format(wh / 1000);
 }
 
-/** Amounts are integer minor units; `digits` is the currency's (EUR 2, IOTA 0). */
-export function formatAmount(minor: number | null | undefined, currency: string, digits: number): string {
+/** Amounts are integer minor units; `digits` is the currency's (EUR 2, IOTA 0). Tables name the currency in the header. */
+export function formatMinor(minor: number | null | undefined, digits: number): string {
   if (minor === null || minor === undefined) return '–';
   const format = new Intl.NumberFormat(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits });
-  return `${format.format(minor / 10 ** digits)} ${currency}`;
+  return format.format(minor / 10 ** digits);
+}
+
+/** An amount with its currency, outside tables. */
+export function formatAmount(minor: number | null | undefined, currency: string, digits: number): string {
+  return minor === null || minor === undefined ? '–' : `${formatMinor(minor, digits)} ${currency}`;
 }
 
 const dateTime = new Intl.DateTimeFormat(undefined, {
