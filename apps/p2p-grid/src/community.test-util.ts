@@ -15,6 +15,11 @@ export interface CommunityMember {
   id: string;
   /** Energy of interval number `n` (since the epoch), Wh. */
   energyWh: (n: number) => number;
+  /**
+   * A consumer's wallet: `pays` its requests (the default), `none` never pays, `unreferenced` pays its first
+   * request by a transfer whose reference names neither the consumer nor a request (the grid cannot allocate it).
+   */
+  wallet?: 'pays' | 'none' | 'unreferenced';
 }
 
 export interface CommunityOptions {
@@ -128,7 +133,10 @@ export async function startCommunity(grid: TestGrid, options: CommunityOptions):
   schedule();
 
   const wallets = new Map<string, WalletState>();
+  const walletOf = new Map(options.consumers.map((c) => [c.id, c.wallet ?? 'pays']));
   const pay = async (request: PaymentRequest) => {
+    const kind = walletOf.get(request.consumerId);
+    if (kind === 'none' || (kind === 'unreferenced' && wallets.has(request.consumerId))) return;
     const { wallet, payment } = walletStep(
       wallets.get(request.consumerId) ?? newWallet(request.consumerId),
       [request as Parameters<typeof walletStep>[1][number]],
@@ -137,7 +145,8 @@ export async function startCommunity(grid: TestGrid, options: CommunityOptions):
     );
     wallets.set(request.consumerId, wallet);
     if (payment === null) return;
-    const sent: PaymentSent = { ...payment };
+    const sent: PaymentSent =
+      kind === 'unreferenced' ? { ...payment, reference: `bank-transfer-${request.seq}` } : { ...payment };
     await devices.publish('p2p.payments', [
       { type: 'payment.sent', key: sent.paymentId, id: `${sent.paymentId}:payment.sent`, data: sent },
     ]);

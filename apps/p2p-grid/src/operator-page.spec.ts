@@ -41,8 +41,8 @@ describe('the operator page (§14.4) in Chromium, fed by a simulated community o
       ],
       consumers: [
         { id: 'FLAT00001', energyWh: (n) => 700 + (n % 3) * 90 },
-        { id: 'FLAT00002', energyWh: (n) => 500 + (n % 4) * 75 },
-        { id: 'HOUSE0003', energyWh: (n) => 300 + (n % 2) * 260 },
+        { id: 'FLAT00002', energyWh: (n) => 500 + (n % 4) * 75, wallet: 'none' },
+        { id: 'HOUSE0003', energyWh: (n) => 300 + (n % 2) * 260, wallet: 'unreferenced' },
       ],
     });
   });
@@ -136,8 +136,27 @@ describe('the operator page (§14.4) in Chromium, fed by a simulated community o
       if (Date.now() > deadline) throw new Error(`HOUSE0003 charged ${charged} EUR never shown`);
     }
 
-    await page.getByText('No unallocated payment').waitFor();
+    // FLAT00002 pays nothing: its requests stay open.
+    await page
+      .getByRole('table', { name: 'open payment requests' })
+      .getByRole('row')
+      .filter({ hasText: 'FLAT00002' })
+      .filter({ hasText: 'requested' })
+      .first()
+      .waitFor();
+
+    // HOUSE0003 paid by a transfer the grid cannot attribute: the operator allocates it here (§14.1, P2P-L3).
+    const unallocated = page.getByRole('table', { name: 'unallocated payments' });
+    await unallocated.getByRole('cell', { name: 'HOUSE0003:payment:1' }).waitFor({ timeout: 20_000 });
     await saveScreenshot(page, 'p2p-grid-operator');
+    await unallocated.getByRole('combobox', { name: 'consumer for HOUSE0003:payment:1' }).selectOption('HOUSE0003');
+    await unallocated.getByRole('button', { name: 'allocate' }).click();
+    await page.getByText('No unallocated payment').waitFor();
+    const { member } = await operatorApi<{ member: { balances: { confirmed: number } } }>(
+      '/api/operator/members/HOUSE0003',
+    );
+    expect(member.balances.confirmed).toBeGreaterThan(0);
+
     errors.expectNone();
   });
 
@@ -185,5 +204,23 @@ describe('the operator page (§14.4) in Chromium, fed by a simulated community o
     const data = JSON.parse(/data: (.*)\n/.exec(text)?.[1] ?? '{}') as { seq: number; kinds: Record<string, number> };
     expect(data.seq).toBeGreaterThan(0);
     expect(Object.keys(data.kinds).length).toBeGreaterThan(0);
+  });
+
+  it('refuses a wrong token with a message; a token in the URL fragment signs in (dark theme)', async () => {
+    const { page, errors } = await browser.newPage({ colorScheme: 'dark' });
+    await page.goto(`${grid.app.url}/ui/`);
+    await page.getByRole('textbox', { name: 'operator token' }).fill('not-the-operator-token');
+    await page.getByRole('button', { name: 'sign in' }).click();
+    await page.getByRole('alert').getByText('The grid refused that token').waitFor();
+
+    await page.goto('about:blank');
+    await page.goto(`${grid.app.url}/ui/#token=${OPERATOR_TOKEN}`);
+    await page.getByRole('table', { name: 'consumer balances' }).getByRole('cell', { name: 'FLAT00001' }).waitFor();
+    // The fragment is dropped from the address once read.
+    expect(new URL(page.url()).hash).toBe('');
+    await page.getByRole('table', { name: 'intervals' }).getByText('final', { exact: true }).first().waitFor();
+    await saveScreenshot(page, 'p2p-grid-operator-dark');
+    // The refused token's 401 is the only error.
+    errors.expectNone([/401/]);
   });
 });

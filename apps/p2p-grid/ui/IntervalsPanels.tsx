@@ -81,7 +81,7 @@ function Gaps({ interval }: { interval: Interval }) {
       </StatusBadge>
     );
   return (
-    <span className="p2p-badges" title="members whose data was missing when it was settled: not counted as 0">
+    <span className="p2p-gaps" title="members whose data was missing when it was settled: not counted as 0">
       <StatusBadge tone="error">{gaps.length} missing</StatusBadge> {gaps.join(', ')}
     </span>
   );

@@ -57,7 +57,11 @@ export function OperatorPage({ api, onSignOut }: OperatorPageProps) {
       });
   }, [api, onSignOut]);
 
-  useEffect(() => () => clearTimeout(timer.current), []);
+  // The first read does not wait for the stream: a page whose stream cannot connect still shows the data.
+  useEffect(() => {
+    load();
+    return () => clearTimeout(timer.current);
+  }, [load]);
 
   const stream = useLiveStream({
     url: api.streamUrl(),

@@ -212,7 +212,7 @@ export function PayoutsPanel({ data }: { data: OperatorData }) {
         rows={data.payouts}
         rowKey={(p) => p.paymentId}
         initialSort={{ columnId: 'sent', direction: 'desc' }}
-        emptyText="No payout yet. Producers are paid out of confirmed consumer payments, in the settlement run after the payments are confirmed."
+        emptyText="No payout yet. The payout step of a settlement run pays producers what they were credited (above the minimum payout); the payment rail then confirms each on p2p.payments."
       />
     </Panel>
   );
