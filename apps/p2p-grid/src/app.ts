@@ -175,7 +175,14 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
     metrics: service.metrics,
     now,
   });
-  const runs = new SettlementRuns({ journaled, gridId: config.gridId, now, published });
+  const runLogger = logger.child({ module: 'settlement' });
+  const runs = new SettlementRuns({
+    journaled,
+    gridId: config.gridId,
+    now,
+    published,
+    timing: (timing) => runLogger.debug(timing, 'settlement run timing'),
+  });
 
   const app = service.app;
   app.use(cors(config.corsOrigins));
@@ -221,7 +228,6 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
   });
 
   // Runs start on a timer (P2P-S10); the operator may start one too (§14.1).
-  const runLogger = logger.child({ module: 'settlement' });
   const timer =
     options.autoRun === false
       ? undefined

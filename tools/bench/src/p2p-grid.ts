@@ -123,7 +123,7 @@ async function ingest(brokers: string[]) {
       databaseUrl: database.url,
       kafkaBrokers: brokers,
       topicPrefix,
-      logLevel: 'error',
+      logLevel: process.env['BENCH_LOG_LEVEL'] === 'debug' ? 'debug' : 'error',
       autoRun: false,
     });
   let grid = await start();
@@ -182,7 +182,7 @@ async function settle(brokers: string[]) {
       databaseUrl: database.url,
       kafkaBrokers: brokers,
       topicPrefix,
-      logLevel: 'error',
+      logLevel: process.env['BENCH_LOG_LEVEL'] === 'debug' ? 'debug' : 'error',
       autoRun: false,
     });
   let grid = await start();

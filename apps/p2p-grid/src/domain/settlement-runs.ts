@@ -5,6 +5,8 @@ import { paymentRequestRecord, payoutSentRecord, settlementRecord } from '../rec
 import { settlementStore } from '../store/settlements';
 import { type JournaledGrid } from './journaled-grid';
 
+const OUTBOX_SLICE = 2_000;
+
 /** §14.1 `POST /settlement-runs` answer. */
 export interface RunSummary {
   runNo: number;
@@ -37,6 +39,8 @@ export interface SettlementRunsOptions {
   gridId: string;
   now: () => number;
   published: () => void;
+  /** Where a run reports how long the rules and the storing took (logged at debug). */
+  timing?: (timing: { runMs: number; storeMs: number }) => void;
 }
 
 /**
@@ -54,13 +58,18 @@ export class SettlementRuns {
       await client.query('select pg_advisory_xact_lock(hashtext($1))', [`p2p-grid:settlement:${gridId}`]);
       const last = await settlementStore.lastAsOf(client);
       if (last !== undefined && asOf < last) throw new GridError(409, 'asOf must not precede the previous run.');
+      const t0 = performance.now();
       const result = record({ kind: 'run', asOf });
+      const t1 = performance.now();
       await settlementStore.saveRun(client, result, summaryOf(result), ledgerEntryJson);
-      await enqueue(client, [
+      const outbox = [
         ...result.records.map((publication) => settlementRecord(gridId, publication)),
         ...result.paymentRequests.map(paymentRequestRecord),
         ...result.payouts.map(payoutSentRecord),
-      ]);
+      ];
+      // One statement takes at most 65 535 parameters (8 per row): a run of thousands of requests goes in slices.
+      for (let i = 0; i < outbox.length; i += OUTBOX_SLICE) await enqueue(client, outbox.slice(i, i + OUTBOX_SLICE));
+      this.options.timing?.({ runMs: t1 - t0, storeMs: performance.now() - t1 });
       return summaryOf(result);
     });
     if (
