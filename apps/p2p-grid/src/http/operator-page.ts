@@ -2,7 +2,7 @@ import { type Grid, type P2PConfig } from '@flexgrid/protocol-p2p';
 import { type EventStream, type Logger } from '@flexgrid/platform-service';
 import { type Request, type Response, Router } from 'express';
 import type { Pool } from 'pg';
-import { invalidParameter, operatorTokenRequired } from '../errors';
+import { GridError, invalidParameter, operatorTokenRequired } from '../errors';
 import { operatorPageStore } from '../store/operator';
 import { answerOk } from './conventions';
 import { carriesOperatorToken, matchesOperatorToken } from './operator-token';
@@ -98,7 +98,12 @@ export function operatorPageRoutes(options: OperatorPageRoutesOptions) {
     // Changes seen while the stream opens wait for it.
     const pending: JournalChange[] = [];
     let deliver = (change: JournalChange) => void pending.push(change);
-    const unsubscribe = await watch.subscribe((change) => deliver(change));
+    // A failure answers here, in the envelope: the platform would log the URL, and with it the token (P2P-H6).
+    const unsubscribe = await watch
+      .subscribe((change) => deliver(change))
+      .catch(() => {
+        throw new GridError(503, 'The live stream is not available; try again.');
+      });
     const stream = options.eventStream(req, res);
     deliver = (change) => void stream.send(change, { event: 'journal', id: String(change.seq) });
     stream.onClose(unsubscribe);
