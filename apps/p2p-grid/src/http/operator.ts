@@ -12,6 +12,8 @@ import { type NextFunction, type Request, type Response, Router } from 'express'
 import type { Pool } from 'pg';
 import { type SettlementRuns } from '../domain/settlement-runs';
 import { GridError, invalidParameter, operatorTokenRequired } from '../errors';
+import { intervalsCsv, linesCsv } from '../domain/csv-export';
+import { exportStore } from '../store/exports';
 import { operatorStore } from '../store/operator';
 import { answerOk, jsonBody } from './conventions';
 import { carriesOperatorToken } from './operator-token';
@@ -163,6 +165,39 @@ export function operatorRoutes(options: OperatorRoutesOptions) {
     if (grid.registry.get(consumerId)?.role !== 'consumer') throw invalidParameter('consumerId');
     await runs.allocate(paymentId, consumerId);
     answerOk(res);
+  });
+
+  // §14.3: `from` and `to` are interval starts; `to` is exclusive.
+  const exportRange = (req: Request) => {
+    const from = integerQuery(req.query.from, 'from') ?? 0;
+    const to = integerQuery(req.query.to, 'to') ?? Number.MAX_SAFE_INTEGER;
+    if (to < from) throw invalidParameter('to');
+    return { from, to };
+  };
+  const sendCsv = (res: Response, name: string, body: string) => {
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .set('Content-Disposition', `attachment; filename="${name}"`)
+      .send(body);
+  };
+  router.get('/api/operator/export/intervals.csv', async (req, res) => {
+    const { from, to } = exportRange(req);
+    const [records, entries] = [await exportStore.records(pool, from, to), await exportStore.entries(pool, from, to)];
+    sendCsv(
+      res,
+      'intervals.csv',
+      intervalsCsv(records, entries, { currency: rules.currency, allocation: rules.allocation }),
+    );
+  });
+  router.get('/api/operator/export/lines.csv', async (req, res) => {
+    const { from, to } = exportRange(req);
+    const memberId = typeof req.query.memberId === 'string' ? req.query.memberId : undefined;
+    const [records, entries] = [
+      await exportStore.records(pool, from, to),
+      await exportStore.entries(pool, from, to, memberId),
+    ];
+    sendCsv(res, 'lines.csv', linesCsv(records, entries, rules.currency));
   });
 
   router.get('/api/operator/rejected-records', async (req, res) => {
