@@ -230,6 +230,46 @@ describe('settlement runs (§9, §10) in the community profile, over Kafka and H
     expect(rows[1].split(',')[12]).toBe('settlement');
   });
 
+  it('P2P-OP-ST §14.2: preview = final, gapless numbers, one final per member and period, only final periods', async () => {
+    const statement = (body: object) =>
+      answer(grid.app.fetch('/api/operator/statements', json('POST', body, operator)));
+    const period = { memberId: 'FLAT00001', periodStart: A, periodEnd: B + L };
+    const preview = await statement({ ...period, final: false });
+    expect(preview.body.statement).toMatchObject({
+      number: null,
+      status: 'preview',
+      memberId: 'FLAT00001',
+      currency: 'EUR',
+    });
+    const content = preview.body.statement as { entries: { amount: number }[]; amount: number };
+    expect(content.amount).toBe(content.entries.reduce((sum, e) => sum + e.amount, 0));
+    const final = await statement({ ...period, final: true });
+    expect(final.body.statement).toEqual({
+      ...(preview.body.statement as object),
+      number: 'ST-000001',
+      status: 'final',
+    });
+    expect(await statement({ ...period, final: true })).toEqual({
+      status: 409,
+      body: { success: false, message: 'Statement already final: ST-000001.' },
+    });
+    expect(await statement({ memberId: 'FLAT00002', periodStart: A, periodEnd: B + 2 * L, final: true })).toEqual({
+      status: 409,
+      body: { success: false, message: 'Period contains intervals that are not final.' },
+    });
+    expect(
+      (await statement({ memberId: 'PVROOF001', periodStart: A, periodEnd: B + L, final: true })).body.statement,
+    ).toMatchObject({
+      number: 'ST-000002',
+    });
+    expect((await statement({ ...period, periodStart: A + 1 })).body).toEqual({
+      success: false,
+      message: "The parameter 'periodStart' has an invalid value.",
+    });
+    const stored = await answer(grid.app.fetch('/api/operator/statements/ST-000001', { headers: operator }));
+    expect(stored.body.statement).toEqual(final.body.statement);
+  });
+
   it('P2P-L3/L4: wallet payments allocated by reference, an unknown reference unallocated until the operator allocates it, payouts confirmed', async () => {
     const payment = (
       paymentId: string,

@@ -11,6 +11,7 @@ import {
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Pool } from 'pg';
 import { type SettlementRuns } from '../domain/settlement-runs';
+import { type Statements } from '../domain/statements';
 import { GridError, invalidParameter, operatorTokenRequired } from '../errors';
 import { intervalsCsv, linesCsv } from '../domain/csv-export';
 import { exportStore } from '../store/exports';
@@ -23,6 +24,7 @@ export interface OperatorRoutesOptions {
   token: string | undefined;
   rules: P2PConfig;
   runs: SettlementRuns;
+  statements: Statements;
   grid: () => Grid;
   now: () => number;
 }
@@ -46,7 +48,7 @@ function integerQuery(value: unknown, name: string): number | undefined {
 
 /** §14.1: the operator API under `/api/operator`, behind the bearer token. */
 export function operatorRoutes(options: OperatorRoutesOptions) {
-  const { pool, rules, runs, now } = options;
+  const { pool, rules, runs, statements, now } = options;
   const router = Router();
   router.use('/api/operator', (req: Request, _res: Response, next: NextFunction) => {
     if (!carriesOperatorToken(req, options.token)) throw operatorTokenRequired();
@@ -198,6 +200,16 @@ export function operatorRoutes(options: OperatorRoutesOptions) {
       await exportStore.entries(pool, from, to, memberId),
     ];
     sendCsv(res, 'lines.csv', linesCsv(records, entries, rules.currency));
+  });
+
+  router.post('/api/operator/statements', jsonBody(64 * 1024), async (req, res) => {
+    const request = statements.check((req.body ?? {}) as Record<string, unknown>);
+    answerOk(res, {
+      statement: request.final ? await statements.finalise(request) : await statements.preview(request),
+    });
+  });
+  router.get('/api/operator/statements/:number', async (req, res) => {
+    answerOk(res, { statement: await statements.find(String(req.params.number)) });
   });
 
   router.get('/api/operator/rejected-records', async (req, res) => {
