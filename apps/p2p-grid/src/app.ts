@@ -14,6 +14,7 @@ import { createService, type Logger, type LogLevel } from '@flexgrid/platform-se
 import { verificationKey } from '@flexgrid/protocol-p2p';
 import { type GridConfig } from './config';
 import { Registrations } from './domain/registrations';
+import { Statements } from './domain/statements';
 import { Storage } from './domain/storage';
 import { JournaledGrid } from './domain/journaled-grid';
 import { SettlementRuns } from './domain/settlement-runs';
@@ -210,6 +211,13 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
       token: config.operatorToken,
       rules: config.rules,
       runs,
+      statements: new Statements({
+        pool: database.pool,
+        rules: config.rules,
+        epoch: state.epoch,
+        prefix: config.statementPrefix,
+        grid: () => journaled.current,
+      }),
       grid: () => journaled.current,
       now,
     }),

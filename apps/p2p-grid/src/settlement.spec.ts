@@ -197,6 +197,79 @@ describe('settlement runs (§9, §10) in the community profile, over Kafka and H
     ]);
   });
 
+  it('P2P-OP-CSV §14.3: intervals.csv and lines.csv with the exact columns, CRLF, one line per ledger entry', async () => {
+    const intervals = await grid.app.fetch(`/api/operator/export/intervals.csv?from=${A}&to=${B + L}`, {
+      headers: operator,
+    });
+    expect(intervals.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const text = await intervals.text();
+    expect(text.endsWith('\r\n')).toBe(true);
+    const [header, a, b] = text.split('\r\n');
+    expect(header).toBe(
+      'interval_start,interval_end,status,version,rule,rule_version,produced_wh,consumed_wh,matched_wh,import_wh,export_wh,consumer_price_per_mwh,producer_price_per_mwh,consumer_amount,producer_amount,grid_amount,currency,complete,gaps',
+    );
+    expect(a.split(',').slice(0, 3)).toEqual([new Date(A).toISOString(), new Date(B).toISOString(), 'final']);
+    expect(b.split(',')[2]).toBe('final');
+    const [, , , , , , produced, , matched] = a.split(',');
+    expect([produced, matched]).toEqual(['1801', '1801']);
+    const lines = await (
+      await grid.app.fetch(`/api/operator/export/lines.csv?from=${A}&to=${B + L}&memberId=FLAT00001`, {
+        headers: operator,
+      })
+    ).text();
+    const rows = lines.trimEnd().split('\r\n');
+    expect(rows[0]).toBe(
+      'interval_start,interval_end,member_id,role,status,quality,revision,energy_wh,billed_wh,units,amount,currency,entry_kind,entry_id,version_or_adjustment,posted_at',
+    );
+    const entries = await grid.app.query<{ n: number }>(
+      `select count(*)::int as n from ledger_entries where member_id = 'FLAT00001' and interval_start < $1`,
+      [B + L],
+    );
+    expect(rows.length - 1).toBe(entries[0].n);
+    expect(rows[1].split(',').slice(2, 5)).toEqual(['FLAT00001', 'consumer', 'present']);
+    expect(rows[1].split(',')[12]).toBe('settlement');
+  });
+
+  it('P2P-OP-ST §14.2: preview = final, gapless numbers, one final per member and period, only final periods', async () => {
+    const statement = (body: object) =>
+      answer(grid.app.fetch('/api/operator/statements', json('POST', body, operator)));
+    const period = { memberId: 'FLAT00001', periodStart: A, periodEnd: B + L };
+    const preview = await statement({ ...period, final: false });
+    expect(preview.body.statement).toMatchObject({
+      number: null,
+      status: 'preview',
+      memberId: 'FLAT00001',
+      currency: 'EUR',
+    });
+    const content = preview.body.statement as { entries: { amount: number }[]; amount: number };
+    expect(content.amount).toBe(content.entries.reduce((sum, e) => sum + e.amount, 0));
+    const final = await statement({ ...period, final: true });
+    expect(final.body.statement).toEqual({
+      ...(preview.body.statement as object),
+      number: 'ST-000001',
+      status: 'final',
+    });
+    expect(await statement({ ...period, final: true })).toEqual({
+      status: 409,
+      body: { success: false, message: 'Statement already final: ST-000001.' },
+    });
+    expect(await statement({ memberId: 'FLAT00002', periodStart: A, periodEnd: B + 2 * L, final: true })).toEqual({
+      status: 409,
+      body: { success: false, message: 'Period contains intervals that are not final.' },
+    });
+    expect(
+      (await statement({ memberId: 'PVROOF001', periodStart: A, periodEnd: B + L, final: true })).body.statement,
+    ).toMatchObject({
+      number: 'ST-000002',
+    });
+    expect((await statement({ ...period, periodStart: A + 1 })).body).toEqual({
+      success: false,
+      message: "The parameter 'periodStart' has an invalid value.",
+    });
+    const stored = await answer(grid.app.fetch('/api/operator/statements/ST-000001', { headers: operator }));
+    expect(stored.body.statement).toEqual(final.body.statement);
+  });
+
   it('P2P-L3/L4: wallet payments allocated by reference, an unknown reference unallocated until the operator allocates it, payouts confirmed', async () => {
     const payment = (
       paymentId: string,

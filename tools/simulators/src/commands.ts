@@ -1,3 +1,5 @@
+import { p2pCommand } from './p2p/command';
+
 /** What a simulator command writes to: the real process by default, a capture in tests. */
 export interface SimulatorIo {
   stdout(text: string): void;
@@ -18,4 +20,10 @@ export interface SimulatorCommand {
  * Every protocol's command. Each is loaded only when asked for, so `flexgrid-sim s2` never loads the OpenADR
  * lib. Each protocol's simulator adds its line here.
  */
-export const COMMANDS: readonly { name: string; summary: string; load(): Promise<SimulatorCommand> }[] = [];
+export const COMMANDS: readonly { name: string; summary: string; load(): Promise<SimulatorCommand> }[] = [
+  {
+    name: 'p2p',
+    summary: 'P2P sources, producers, households, wallets and a rail against a p2p-grid',
+    load: async () => p2pCommand,
+  },
+];

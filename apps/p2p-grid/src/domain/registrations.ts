@@ -2,6 +2,7 @@ import { enqueue } from '@flexgrid/platform-db';
 import { REGISTRATION_ID, SIDE_KEY, STREAM_KEY, sameSideKeyHash, sideKeyHash } from '@flexgrid/protocol-p2p';
 import type { Pool } from 'pg';
 import { type GridTransaction, type JournaledGrid } from './journaled-grid';
+import { type Queryable } from '../store/queryable';
 import { GridError, invalidParameter, operatorTokenRequired, sideKeyFailure, unknownRegistration } from '../errors';
 import { returnChannelGoodbye, returnChannelHello } from '../records';
 import { channelStore, STREAM_TOPICS } from '../store/channels';
@@ -100,14 +101,14 @@ export class Registrations {
 
   async put(request: RegistrationRequest): Promise<RegistrationAnswer> {
     const { pool } = this.options;
-    let plan = await this.plan(request, await registrationStore.find(pool, request.id));
+    let plan = await this.plan(pool, request, await registrationStore.find(pool, request.id));
     if (!plan.changed) return this.answer(plan.row);
     if (plan.helloNeeded) await this.awaitHello(plan.helloNeeded);
     const row = await this.options.journaled
       .transact(async (tx) => {
         const { client } = tx;
         // Planned again on the locked row: a concurrent PUT may have changed it while the hello was awaited.
-        plan = await this.plan(request, await registrationStore.find(client, request.id, true));
+        plan = await this.plan(client, request, await registrationStore.find(client, request.id, true));
         if (!plan.changed) return plan.row;
         const needed = plan.helloNeeded;
         if (needed && (await channelStore.latestHello(client, needed.topic, needed.streamKey)) !== needed.hash)
@@ -178,7 +179,12 @@ export class Registrations {
   }
 
   /** Checks 1–9 in order against the stored row; check 10 is the caller's (it may wait). */
-  private async plan(request: RegistrationRequest, stored: RegistrationRow | undefined): Promise<RegistrationPlan> {
+  /** `db`: the transaction's client when inside one (an embedded database answers one connection at a time). */
+  private async plan(
+    db: Queryable,
+    request: RegistrationRequest,
+    stored: RegistrationRow | undefined,
+  ): Promise<RegistrationPlan> {
     const { id } = request;
     // 1
     if (!REGISTRATION_ID.test(id) || request.idsGiven.some((given) => given !== undefined && given !== id))
@@ -229,7 +235,7 @@ export class Registrations {
       throw new GridError(409, `Registration '${id}' cannot change its itemType.`);
     // 9
     if (role !== null) {
-      const holder = await registrationStore.holderOf(this.options.pool, role, streamKey);
+      const holder = await registrationStore.holderOf(db, role, streamKey);
       if (holder !== undefined && holder !== id)
         throw new GridError(409, `Channel '${streamKey}' is already registered to '${holder}'.`);
     }

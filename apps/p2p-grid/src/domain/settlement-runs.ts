@@ -40,7 +40,7 @@ export interface SettlementRunsOptions {
   now: () => number;
   published: () => void;
   /** Where a run reports how long the rules and the storing took (logged at debug). */
-  timing?: (timing: { runMs: number; storeMs: number }) => void;
+  timing?: (timing: { runMs: number; storeMs: number; outboxMs: number }) => void;
 }
 
 /**
@@ -62,6 +62,7 @@ export class SettlementRuns {
       const result = record({ kind: 'run', asOf });
       const t1 = performance.now();
       await settlementStore.saveRun(client, result, summaryOf(result), ledgerEntryJson);
+      const t2 = performance.now();
       const outbox = [
         ...result.records.map((publication) => settlementRecord(gridId, publication)),
         ...result.paymentRequests.map(paymentRequestRecord),
@@ -69,7 +70,7 @@ export class SettlementRuns {
       ];
       // One statement takes at most 65 535 parameters (8 per row): a run of thousands of requests goes in slices.
       for (let i = 0; i < outbox.length; i += OUTBOX_SLICE) await enqueue(client, outbox.slice(i, i + OUTBOX_SLICE));
-      this.options.timing?.({ runMs: t1 - t0, storeMs: performance.now() - t1 });
+      this.options.timing?.({ runMs: t1 - t0, storeMs: t2 - t1, outboxMs: performance.now() - t2 });
       return summaryOf(result);
     });
     if (

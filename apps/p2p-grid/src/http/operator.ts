@@ -11,7 +11,10 @@ import {
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Pool } from 'pg';
 import { type SettlementRuns } from '../domain/settlement-runs';
+import { type Statements } from '../domain/statements';
 import { GridError, invalidParameter, operatorTokenRequired } from '../errors';
+import { intervalsCsv, linesCsv } from '../domain/csv-export';
+import { exportStore } from '../store/exports';
 import { operatorStore } from '../store/operator';
 import { answerOk, jsonBody } from './conventions';
 import { carriesOperatorToken } from './operator-token';
@@ -21,6 +24,7 @@ export interface OperatorRoutesOptions {
   token: string | undefined;
   rules: P2PConfig;
   runs: SettlementRuns;
+  statements: Statements;
   grid: () => Grid;
   now: () => number;
 }
@@ -44,7 +48,7 @@ function integerQuery(value: unknown, name: string): number | undefined {
 
 /** §14.1: the operator API under `/api/operator`, behind the bearer token. */
 export function operatorRoutes(options: OperatorRoutesOptions) {
-  const { pool, rules, runs, now } = options;
+  const { pool, rules, runs, statements, now } = options;
   const router = Router();
   router.use('/api/operator', (req: Request, _res: Response, next: NextFunction) => {
     if (!carriesOperatorToken(req, options.token)) throw operatorTokenRequired();
@@ -163,6 +167,49 @@ export function operatorRoutes(options: OperatorRoutesOptions) {
     if (grid.registry.get(consumerId)?.role !== 'consumer') throw invalidParameter('consumerId');
     await runs.allocate(paymentId, consumerId);
     answerOk(res);
+  });
+
+  // §14.3: `from` and `to` are interval starts; `to` is exclusive.
+  const exportRange = (req: Request) => {
+    const from = integerQuery(req.query.from, 'from') ?? 0;
+    const to = integerQuery(req.query.to, 'to') ?? Number.MAX_SAFE_INTEGER;
+    if (to < from) throw invalidParameter('to');
+    return { from, to };
+  };
+  const sendCsv = (res: Response, name: string, body: string) => {
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .set('Content-Disposition', `attachment; filename="${name}"`)
+      .send(body);
+  };
+  router.get('/api/operator/export/intervals.csv', async (req, res) => {
+    const { from, to } = exportRange(req);
+    const [records, entries] = [await exportStore.records(pool, from, to), await exportStore.entries(pool, from, to)];
+    sendCsv(
+      res,
+      'intervals.csv',
+      intervalsCsv(records, entries, { currency: rules.currency, allocation: rules.allocation }),
+    );
+  });
+  router.get('/api/operator/export/lines.csv', async (req, res) => {
+    const { from, to } = exportRange(req);
+    const memberId = typeof req.query.memberId === 'string' ? req.query.memberId : undefined;
+    const [records, entries] = [
+      await exportStore.records(pool, from, to),
+      await exportStore.entries(pool, from, to, memberId),
+    ];
+    sendCsv(res, 'lines.csv', linesCsv(records, entries, rules.currency));
+  });
+
+  router.post('/api/operator/statements', jsonBody(64 * 1024), async (req, res) => {
+    const request = statements.check((req.body ?? {}) as Record<string, unknown>);
+    answerOk(res, {
+      statement: request.final ? await statements.finalise(request) : await statements.preview(request),
+    });
+  });
+  router.get('/api/operator/statements/:number', async (req, res) => {
+    answerOk(res, { statement: await statements.find(String(req.params.number)) });
   });
 
   router.get('/api/operator/rejected-records', async (req, res) => {
