@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { buildUi, launchBrowser, saveScreenshot, type TestBrowser } from '@flexgrid/testing';
 import { type Page } from 'playwright-core';
 import { type Community, startCommunity } from './community.test-util';
@@ -47,9 +48,9 @@ describe('the operator page (§14.4) in Chromium, fed by a simulated community o
     });
   });
   afterAll(async () => {
+    await browser?.close();
     await community?.stop();
     await grid?.stop();
-    await browser?.close();
   });
 
   const operatorApi = async <T>(path: string): Promise<T> => {
@@ -156,6 +157,31 @@ describe('the operator page (§14.4) in Chromium, fed by a simulated community o
       '/api/operator/members/HOUSE0003',
     );
     expect(member.balances.confirmed).toBeGreaterThan(0);
+
+    // P2P-OP-ST: a member's statement for the final intervals, previewed then issued; P2P-OP-CSV: the export.
+    const statements = page.getByRole('region', { name: 'Statements and exports' });
+    await statements.getByRole('combobox', { name: 'member' }).selectOption('FLAT00001');
+    await statements.getByRole('button', { name: 'final intervals' }).click();
+    await statements.getByRole('button', { name: 'preview statement' }).click();
+    await statements.getByText('preview', { exact: true }).waitFor();
+    const entries = statements.getByRole('table', { name: 'statement entries' });
+    await expect(entries.getByRole('row').count()).resolves.toBeGreaterThan(1);
+    await statements.getByRole('button', { name: 'issue final statement' }).click();
+    const issued = statements.getByText(/^final ST-\d{6}$/);
+    await issued.waitFor();
+    const number = (await issued.textContent())?.slice('final '.length);
+    const stored = await operatorApi<{ statement: { memberId: string; status: string } }>(
+      `/api/operator/statements/${number}`,
+    );
+    expect(stored.statement).toMatchObject({ memberId: 'FLAT00001', status: 'final' });
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      statements.getByRole('button', { name: 'intervals.csv' }).click(),
+    ]);
+    const rows = (await readFile(await csv.path(), 'utf8')).split('\r\n');
+    expect(rows[0]).toMatch(/^interval_start,interval_end,status,version,/);
+    expect(rows.filter((r) => r.includes(',final,')).length).toBeGreaterThan(0);
+    await saveScreenshot(page, 'p2p-grid-operator-statement');
 
     errors.expectNone();
   });

@@ -7,6 +7,7 @@ import { EnergyChartPanel, IntervalsPanel } from './IntervalsPanels';
 import { ConsumersPanel, ProducersPanel } from './MembersPanels';
 import { OpenRequestsPanel, PayoutsPanel, UnallocatedPanel } from './PaymentsPanels';
 import { SettlementPanel } from './SettlementPanel';
+import { StatementsPanel } from './StatementsPanel';
 
 export interface OperatorPageProps {
   api: OperatorApi;
@@ -107,6 +108,7 @@ export function OperatorPage({ api, onSignOut }: OperatorPageProps) {
           <OpenRequestsPanel data={data} />
           <UnallocatedPanel data={data} api={api} onAllocated={load} />
           <PayoutsPanel data={data} />
+          <StatementsPanel api={api} data={data} />
         </>
       )}
     </PageShell>
