@@ -2,7 +2,6 @@ import { gridConfigOf, gridEnv, startGrid } from '@flexgrid/p2p-grid';
 import { loadConfig } from '@flexgrid/platform-service';
 import { lagWarning } from '@flexgrid/protocol-p2p';
 import { startCommunity } from '@flexgrid/simulators';
-import { randomBytes } from 'node:crypto';
 import type { DevApp } from './apps';
 
 /**
@@ -14,7 +13,8 @@ export const p2pGridDevApp: DevApp = {
   name: 'p2p-grid',
   port: 8085,
   async start({ bus, database, port, logger }) {
-    const operatorToken = randomBytes(24).toString('base64url');
+    // A fixed development token, so a newcomer can call the operator API (README); never a production one.
+    const operatorToken = process.env['DEV_P2P_OPERATOR_TOKEN'] ?? 'dev-p2p-operator-token';
     const config = gridConfigOf(
       loadConfig(gridEnv, {
         P2P_GRID_ID: 'DEVGRID01',
@@ -43,7 +43,7 @@ export const p2pGridDevApp: DevApp = {
       await grid.stop();
       throw error;
     });
-    logger.info({ url: grid.url, operatorToken }, 'p2p-grid: community simulated; operator API with this token');
+    logger.info({ url: grid.url }, 'p2p-grid: community simulated; operator API with DEV_P2P_OPERATOR_TOKEN');
     return {
       url: grid.url,
       async stop() {
