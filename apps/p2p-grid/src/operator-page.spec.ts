@@ -181,6 +181,8 @@ describe('the operator page (§14.4) in Chromium, fed by a simulated community o
     const rows = (await readFile(await csv.path(), 'utf8')).split('\r\n');
     expect(rows[0]).toMatch(/^interval_start,interval_end,status,version,/);
     expect(rows.filter((r) => r.includes(',final,')).length).toBeGreaterThan(0);
+    // From the top, or the sticky header lands mid-page in the full-page image.
+    await page.evaluate('window.scrollTo(0, 0)');
     await saveScreenshot(page, 'p2p-grid-operator-statement');
 
     errors.expectNone();

@@ -44,6 +44,9 @@ export const p2pGridDevApp: DevApp = {
       throw error;
     });
     logger.info({ url: grid.url }, 'p2p-grid: community simulated; operator API with DEV_P2P_OPERATOR_TOKEN');
+    // The page signs in from the address's fragment, which no server sees; a token of one's own is not printed.
+    const fragment = process.env['DEV_P2P_OPERATOR_TOKEN'] ? '' : `#token=${operatorToken}`;
+    logger.info(`p2p-grid operator page: ${grid.url}/ui/${fragment}`);
     return {
       url: grid.url,
       async stop() {
