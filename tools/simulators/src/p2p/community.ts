@@ -128,7 +128,8 @@ export async function startCommunity(options: CommunityOptions): Promise<Running
       const step = meterWindows(meter.window, t, { intervalMs: config.intervalMs, maxPerTick: 96 });
       meter.window = step.state;
       for (const span of step.windows) {
-        const energyWh = Math.floor(energyOf(meter, span.start, span.end) * compression);
+        // Compression stretches the window's duration, not its rounded energy, so the profiles' variation shows.
+        const energyWh = energyOf(meter, span.start, span.start + (span.end - span.start) * compression);
         const wire = toWireSpan(span, 'half-open');
         const data = { meterId: meter.id, ...wire, energyWh, source: 'p2p-simulator' } satisfies MeterReading;
         if (meter.producerId) producers.get(meter.producerId)?.ingest({ streamKey: meter.id, span, energyWh }, t);

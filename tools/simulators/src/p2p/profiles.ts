@@ -5,13 +5,15 @@
 
 const DAY = 86_400_000;
 
-/** A small deterministic PRNG value in [0, 1) for (seed, t): xorshift over a mixed 32-bit state. */
+/** A deterministic value in [0, 1) for (seed, t): the murmur3 finaliser over the seed and the second. */
 function noise(seed: number, t: number): number {
-  let x = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.floor(t / 1000)) >>> 0;
-  x ^= x << 13;
-  x ^= x >>> 17;
-  x ^= x << 5;
-  return (x >>> 0) / 4_294_967_296;
+  let h = Math.imul(seed ^ Math.floor(t / 1000), 0x9e3779b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4_294_967_296;
 }
 
 /** PV: a half-sine between 06:00 and 18:00 UTC, `peakW` at noon, ±10 % cloud noise; 0 at night. */
