@@ -159,6 +159,21 @@ describe('the operator page (§14.4) in Chromium, fed by a simulated community o
     );
     expect(member.balances.confirmed).toBeGreaterThan(0);
 
+    // P2P-L3: a payment in another currency is rejected, and shows as such.
+    const usd = { paymentId: 'FLAT00001:payment:usd', from: 'FLAT00001', to: 'GRID00001', amount: 100 };
+    await grid.devices.publish('p2p.payments', [
+      {
+        type: 'payment.sent',
+        key: usd.paymentId,
+        id: `${usd.paymentId}:payment.sent`,
+        data: { ...usd, currency: 'USD', reference: 'FLAT00001', sentAt: Date.now() },
+      },
+    ]);
+    await page
+      .getByRole('table', { name: 'rejected records' })
+      .getByRole('cell', { name: usd.paymentId })
+      .waitFor({ timeout: 20_000 });
+
     // P2P-OP-ST: a member's statement for the final intervals, previewed then issued; P2P-OP-CSV: the export.
     const statements = page.getByRole('region', { name: 'Statements and exports' });
     await statements.getByRole('combobox', { name: 'member' }).selectOption('FLAT00001');

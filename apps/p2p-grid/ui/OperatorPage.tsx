@@ -5,7 +5,7 @@ import { formatTime } from './format';
 import { GridPanel } from './GridPanel';
 import { EnergyChartPanel, IntervalsPanel } from './IntervalsPanels';
 import { ConsumersPanel, ProducersPanel } from './MembersPanels';
-import { OpenRequestsPanel, PayoutsPanel, UnallocatedPanel } from './PaymentsPanels';
+import { OpenRequestsPanel, PayoutsPanel, RejectedPanel, UnallocatedPanel } from './PaymentsPanels';
 import { SettlementPanel } from './SettlementPanel';
 import { StatementsPanel } from './StatementsPanel';
 
@@ -109,6 +109,7 @@ export function OperatorPage({ api, onSignOut }: OperatorPageProps) {
           <UnallocatedPanel data={data} api={api} onAllocated={load} />
           <PayoutsPanel data={data} />
           <StatementsPanel api={api} data={data} />
+          <RejectedPanel data={data} />
         </>
       )}
     </PageShell>

@@ -1,6 +1,13 @@
 import { type Column, DataTable, Panel, ProblemView, StatusBadge, type Tone } from '@flexgrid/ui';
 import { type FormEvent, useMemo, useState } from 'react';
-import { type OperatorApi, type OperatorData, type Payment, type PaymentRequest, type Payout } from './api';
+import {
+  type OperatorApi,
+  type OperatorData,
+  type Payment,
+  type PaymentRequest,
+  type Payout,
+  type RejectedRecord,
+} from './api';
 import { formatMinor, formatKwh, formatTime, timeZone } from './format';
 
 const requestTones: Record<PaymentRequest['status'], Tone> = {
@@ -213,6 +220,39 @@ export function PayoutsPanel({ data }: { data: OperatorData }) {
         rowKey={(p) => p.paymentId}
         initialSort={{ columnId: 'sent', direction: 'desc' }}
         emptyText="No payout yet. The payout step of a settlement run pays producers what they were credited (above the minimum payout); the payment rail then confirms each on p2p.payments."
+      />
+    </Panel>
+  );
+}
+
+/** P2P-IN8 and P2P-L3: records the grid refused (a reading outside the limits, a payment in another currency …). */
+export function RejectedPanel({ data }: { data: OperatorData }) {
+  const columns: Column<RejectedRecord>[] = [
+    { id: 'topic', header: 'topic', value: (r) => r.topic },
+    { id: 'key', header: 'key', value: (r) => r.key },
+    {
+      id: 'reason',
+      header: 'reason',
+      value: (r) => r.reason,
+      render: (r) => <StatusBadge tone="error">{r.reason}</StatusBadge>,
+    },
+    {
+      id: 'at',
+      header: `rejected (${timeZone})`,
+      value: (r) => Number(r.at),
+      render: (r) => formatTime(Number(r.at)),
+      text: (r) => formatTime(Number(r.at)),
+    },
+  ];
+  return (
+    <Panel title="Rejected records" wide>
+      <DataTable
+        label="rejected records"
+        columns={columns}
+        rows={data.rejected}
+        rowKey={(r) => r.id}
+        initialSort={{ columnId: 'at', direction: 'desc' }}
+        emptyText="No record was rejected: every reading, output and payment the grid received passed its checks."
       />
     </Panel>
   );

@@ -118,6 +118,15 @@ export interface Payout {
   confirmedAt: number | null;
 }
 
+/** P2P-IN8 / P2P-L3: a record the grid refused, once per delivered record. */
+export interface RejectedRecord {
+  id: string;
+  topic: string;
+  key: string;
+  reason: string;
+  at: string;
+}
+
 interface Paged<T> {
   items: T[];
   totalItems: number;
@@ -189,6 +198,7 @@ export interface OperatorData {
   openRequests: PaymentRequest[];
   unallocated: Payment[];
   payouts: Payout[];
+  rejected: RejectedRecord[];
   loadedAt: number;
 }
 
@@ -197,7 +207,7 @@ export async function loadOperatorData(api: OperatorApi): Promise<OperatorData> 
   const grid = await api.get<{ grid: GridSummary }>('/api/operator/grid').then((a) => a.grid);
   // The last day of intervals at 15 min (96), never those before the grid's first start.
   const from = Math.max(grid.epoch, Date.now() - 96 * grid.intervalMs);
-  const [intervals, members, requested, partiallyPaid, paid, unallocated, payouts] = await Promise.all([
+  const [intervals, members, requested, partiallyPaid, paid, unallocated, payouts, rejected] = await Promise.all([
     api.all<Interval>(`/api/operator/intervals?from=${from}`, 2),
     api.all<Member>('/api/operator/members', 50),
     api.all<PaymentRequest>('/api/operator/payment-requests?status=requested'),
@@ -205,6 +215,7 @@ export async function loadOperatorData(api: OperatorApi): Promise<OperatorData> 
     api.all<PaymentRequest>('/api/operator/payment-requests?status=paid'),
     api.all<Payment>('/api/operator/payments?allocation=unallocated'),
     api.get<{ items: Payout[] }>('/api/operator/payouts/recent?limit=50').then((a) => a.items),
+    api.all<RejectedRecord>('/api/operator/rejected-records', 5),
   ]);
   return {
     grid,
@@ -213,6 +224,7 @@ export async function loadOperatorData(api: OperatorApi): Promise<OperatorData> 
     openRequests: [...requested, ...partiallyPaid, ...paid],
     unallocated,
     payouts,
+    rejected,
     loadedAt: Date.now(),
   };
 }
