@@ -86,6 +86,8 @@ describe('the catalog', () => {
       expect(t.config.retentionMs === -1 || t.config.retentionMs > 0).toBe(true);
     }
     expect(catalog['p2p.settlements'].config.retentionMs).toBe(-1);
+    // A settlement version of 10,000 members is about 3.4 MB (P2P SPEC §9.3).
+    expect(catalog['p2p.settlements'].config.maxMessageBytes).toBe(16 * 1024 * 1024);
     expect(catalog['flexgrid.outbox-checkpoints'].config).toEqual({
       partitions: 1,
       retentionMs: -1,

@@ -9,6 +9,8 @@ export interface TopicConfig {
   /** Milliseconds; -1 keeps records forever. */
   retentionMs: number;
   cleanupPolicy: 'delete' | 'compact';
+  /** The largest record the topic takes (`max.message.bytes`); the broker's default (1 MiB) when absent. */
+  maxMessageBytes?: number;
 }
 
 /**

@@ -25,4 +25,9 @@ export const COMMANDS: readonly { name: string; summary: string; load(): Promise
     // require, not import(): the CommonJS build keeps it lazy, and jest resolves it from the sources.
     load: async () => (require('./openadr/command') as typeof import('./openadr/command')).openadrCommand,
   },
+  {
+    name: 'p2p',
+    summary: 'P2P sources, producers, households, wallets and a rail against a p2p-grid',
+    load: async () => (require('./p2p/command') as typeof import('./p2p/command')).p2pCommand,
+  },
 ];

@@ -163,6 +163,7 @@ export class KafkaBus implements Bus {
         configEntries: [
           { name: 'retention.ms', value: String(t.config.retentionMs) },
           { name: 'cleanup.policy', value: t.config.cleanupPolicy },
+          ...(t.config.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(t.config.maxMessageBytes) }] : []),
         ],
       })),
     });

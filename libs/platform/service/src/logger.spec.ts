@@ -10,7 +10,8 @@ describe('logger', () => {
 
     logger.info(
       {
-        req: { headers: { authorization: 'Bearer abc', accept: 'application/json' } },
+        req: { headers: { authorization: 'Bearer abc', accept: 'application/json', 'x-side-key': 'side-key-1' } },
+        body: { sideKey: 'side-key-2' },
         user: { name: 'ops', password: 'hunter2' },
         token: 'tkn',
         config: { databaseUrl: 'postgres://flexgrid:s3cret@db:5432/vtn', adminToken: 'admin-secret' },
@@ -25,11 +26,12 @@ describe('logger', () => {
       service: 'openadr-vtn',
       module: 'store',
       msg: 'connected',
-      req: { headers: { authorization: '[Redacted]', accept: 'application/json' } },
+      req: { headers: { authorization: '[Redacted]', accept: 'application/json', 'x-side-key': '[Redacted]' } },
+      body: { sideKey: '[Redacted]' },
       user: { name: 'ops', password: '[Redacted]' },
       token: '[Redacted]',
       config: { databaseUrl: 'postgres://flexgrid:***@db:5432/vtn', adminToken: '[Redacted]' },
     });
-    expect(JSON.stringify(logs.lines[0])).not.toMatch(/hunter2|s3cret|admin-secret|Bearer abc/);
+    expect(JSON.stringify(logs.lines[0])).not.toMatch(/hunter2|s3cret|admin-secret|Bearer abc|side-key-/);
   });
 });

@@ -24,6 +24,9 @@ const secretKeys = [
   'accessToken',
   'refreshToken',
   'adminToken',
+  // P2P-H6: a registration's secret, in bodies and as the X-Side-Key header.
+  'sideKey',
+  'x-side-key',
 ];
 const connectionStringKeys = ['databaseUrl', 'DATABASE_URL', 'connectionString'];
 

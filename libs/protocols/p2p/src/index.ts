@@ -28,7 +28,15 @@ export {
   verificationKey,
   verifyPaymentRequest,
 } from './channels/channel';
-export { type ActivePeriod, activeAt, activeWithin, type Registration, Registry } from './channels/registration';
+export {
+  type ActivePeriod,
+  activeAt,
+  activeWithin,
+  type ChannelCommand,
+  type ChannelOutcome,
+  type Registration,
+  Registry,
+} from './channels/registration';
 
 // Time and intervals (§4)
 export {
@@ -146,14 +154,21 @@ export {
 } from './settlement/settlement';
 export {
   type ConsumerAccount,
+  type ConsumerBalances,
+  consumerBalances,
   type EntryDraft,
   type EntryKind,
   Ledger,
   type LedgerEntry,
+  type LedgerEntryJson,
+  ledgerEntryJson,
   type MemberAccount,
+  type MemberBalances,
   newAccount,
   outstanding,
   type ProducerAccount,
+  type ProducerBalances,
+  producerBalances,
   payoutPending,
   type Role,
   unrequested,
@@ -190,6 +205,7 @@ export { newWallet, type WalletState, walletStep } from './settlement/wallet';
 export {
   Grid,
   type GridBalances,
+  type GridOpening,
   type GridOptions,
   type SettlementPublication,
   type SettlementRunResult,

@@ -91,7 +91,8 @@ function runChain() {
           paymentIdOrAddress: id,
         })) {
           outputs.push(value);
-          grid.ingestOutput(readProducerOutput(value), t);
+          const read = readProducerOutput(value);
+          if (read.kind === 'record') grid.ingestOutput(read.record, t);
         }
       }
     }

@@ -14,22 +14,21 @@ describe('README example: settle one interval from readings', () => {
     );
     if (intake.kind !== 'record') throw new Error('expected a record');
     expect(grid.ingestReading(intake.record, T0 + 900_000).outcome).toBe('accepted');
-    grid.ingestOutput(
-      readProducerOutput({
-        producerId: 'PVROOF001',
-        startTime: T0,
-        endTime: T0 + 900_000,
-        outputWh: 1234,
-        producerPricePerMWh: 20_000,
-        paymentIdOrAddress: 'PVROOF001',
-        quality: 'measured',
-        complete: true,
-        missingSources: [],
-        partialSources: [],
-        revision: 0,
-      }),
-      T0 + 900_000,
-    );
+    const output = readProducerOutput({
+      producerId: 'PVROOF001',
+      startTime: T0,
+      endTime: T0 + 900_000,
+      outputWh: 1234,
+      producerPricePerMWh: 20_000,
+      paymentIdOrAddress: 'PVROOF001',
+      quality: 'measured',
+      complete: true,
+      missingSources: [],
+      partialSources: [],
+      revision: 0,
+    });
+    if (output.kind !== 'record') throw new Error('expected a record');
+    expect(grid.ingestOutput(output.record, T0 + 900_000).outcome).toBe('accepted');
     const run = grid.run(T0 + 900_000 + 600_001);
     const [record] = run.records;
     if (record.type !== 'settlement.interval') throw new Error(`expected a version, got ${record.type}`);

@@ -4,6 +4,7 @@ import { type Bounds, readSpan, toWireSpan } from '../time/interval';
 import { type Quality } from '../ingestion/quality';
 import { type Profile } from '../config/profile';
 import { thousandthsToDecimal } from '../units/units';
+import { commandFitsRole } from '../ingestion/meter-reading';
 
 /** What a producer has published for one interval: the latest revision of its `producer.output`. */
 export interface PublishedOutput {
@@ -127,10 +128,17 @@ export function producerOutputRecord(
 export type ProducerOutputIn = Omit<
   ProducerOutputValue,
   'command' | 'output' | 'producerPrice' | 'publishedAt' | 'profile' | 'bounds'
-> & { bounds?: Bounds };
+> & { bounds?: Bounds; command?: string };
 
-/** Turns a `producer.output` into the stream record the grid's ingestion rules take (§5 checks its values). */
-export function readProducerOutput(value: ProducerOutputIn, offset?: number): StreamRecord {
+/**
+ * Turns a `producer.output` into the stream record the grid's ingestion rules take (§5 checks its values). As
+ * `readMeterReading` does, a `command` that does not fit the producer role is ignored and counted (P2P-IN6).
+ */
+export function readProducerOutput(
+  value: ProducerOutputIn,
+  offset?: number,
+): { kind: 'record'; record: StreamRecord } | { kind: 'ignored'; why: 'command' } {
+  if (!commandFitsRole('producer', value.command)) return { kind: 'ignored', why: 'command' };
   const output: OutputDetail = {
     complete: value.complete,
     missingSources: value.missingSources,
@@ -138,7 +146,7 @@ export function readProducerOutput(value: ProducerOutputIn, offset?: number): St
     producerPricePerMWh: value.producerPricePerMWh,
     paymentIdOrAddress: value.paymentIdOrAddress,
   };
-  return {
+  const record: StreamRecord = {
     streamKey: value.producerId,
     span: readSpan(value.startTime, value.endTime, value.bounds ?? 'half-open'),
     energyWh: value.outputWh,
@@ -147,4 +155,5 @@ export function readProducerOutput(value: ProducerOutputIn, offset?: number): St
     ...(offset !== undefined ? { offset } : {}),
     output,
   };
+  return { kind: 'record', record };
 }

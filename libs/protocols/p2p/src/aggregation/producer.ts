@@ -17,7 +17,7 @@ import {
   type ProducerOutputValue,
   type PublishedOutput,
 } from './producer-output';
-import { Registry } from '../channels/registration';
+import { type ChannelCommand, type ChannelOutcome, Registry } from '../channels/registration';
 import { addSafe } from '../units/units';
 
 export interface ProducerOptions {
@@ -47,10 +47,15 @@ export class Producer {
     this.due = new DueIntervals(options.epoch, options.config.intervalMs, options.config.producerGateClosureMs);
   }
 
+  /** A source's `channel.hello` or `channel.goodbye` on `meter.readings` (P2P-CH3/CH4). */
+  channel(command: ChannelCommand): ChannelOutcome {
+    return this.sources.channel(command);
+  }
+
   /** A source's reading (P2P-IN6 already applied by `readMeterReading`); unbound streams are dropped (P2P-CH3). */
   ingest(record: StreamRecord, now: number): BoundIngestion {
-    const registration = this.sources.boundTo(record.streamKey);
-    if (!registration) return { outcome: 'unbound' };
+    const binding = this.sources.bindingOf(record.streamKey);
+    if (binding !== 'bound') return { outcome: binding };
     const outcome = this.readings.ingest(record, now);
     const changed = changedSpan(outcome);
     if (changed) this.due.changed(changed);

@@ -297,7 +297,7 @@ describe('P2P-IN6 reading records by role', () => {
   });
 
   it('§3.2: the grid reads producer output with its own bounds and completeness', () => {
-    const record = readProducerOutput(
+    const read = readProducerOutput(
       {
         producerId: 'SUNFARM01',
         startTime: T + 1,
@@ -314,7 +314,7 @@ describe('P2P-IN6 reading records by role', () => {
       },
       17,
     );
-    expect(record).toEqual({
+    expect(read.kind === 'record' && read.record).toEqual({
       streamKey: 'SUNFARM01',
       span: { start: T, end: T + 30_000 },
       energyWh: 4500,
@@ -329,5 +329,24 @@ describe('P2P-IN6 reading records by role', () => {
         paymentIdOrAddress: 'addr-1',
       },
     });
+  });
+
+  it('P2P-IN6: producer output whose command does not fit the producer role is ignored, as readMeterReading does', () => {
+    const value = {
+      producerId: 'SUNFARM01',
+      startTime: T,
+      endTime: T + 30_000,
+      outputWh: 4500,
+      producerPricePerMWh: 4000,
+      paymentIdOrAddress: 'addr-1',
+      quality: 'measured' as const,
+      complete: true,
+      missingSources: [],
+      partialSources: [],
+      revision: 0,
+    };
+    expect(readProducerOutput({ ...value, command: 'usage' })).toEqual({ kind: 'ignored', why: 'command' });
+    expect(readProducerOutput({ ...value, command: 'output' }).kind).toBe('record');
+    expect(readProducerOutput(value).kind).toBe('record');
   });
 });

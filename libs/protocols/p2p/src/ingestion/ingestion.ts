@@ -72,8 +72,11 @@ export type IngestionOutcome =
   /** P2P-IN8. */
   | { outcome: 'rejected'; reason: RejectionReason };
 
-/** An outcome as a service sees it: P2P-CH3 drops data of streams not bound to an active registration first. */
-export type BoundIngestion = IngestionOutcome | { outcome: 'unbound' };
+/**
+ * An outcome as a service sees it: P2P-CH3/CH4 first drop data of streams not bound to an active registration
+ * (`unbound`, also after a goodbye) and of proof-bound streams whose latest hello carries another hash (`suspended`).
+ */
+export type BoundIngestion = IngestionOutcome | { outcome: 'unbound' | 'suspended' };
 
 function sameSources(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((id, i) => id === b[i]);

@@ -1,3 +1,5 @@
+import { compareIds } from '../units/id-order';
+
 /** A query parameter as an HTTP framework hands it over: absent, once, or given more than once. */
 export type QueryValue = string | readonly string[] | undefined;
 
@@ -48,9 +50,10 @@ export interface Page<T> {
   pageSize: number;
 }
 
-/** §13.4: the window `[page·size, (page+1)·size)` of ids already in byte order; past the end it is empty. */
+/** §13.3/§13.4: the window `[page·size, (page+1)·size)` of the ids in UTF-8 byte order; past the end it is empty. */
 export function pageOf<T>(entries: readonly { id: string; item: T }[], paging: Paging): Page<T> {
-  const window = entries.slice(paging.page * paging.pageSize, (paging.page + 1) * paging.pageSize);
+  const ordered = [...entries].sort((a, b) => compareIds(a.id, b.id));
+  const window = ordered.slice(paging.page * paging.pageSize, (paging.page + 1) * paging.pageSize);
   return {
     ids: window.map((entry) => entry.id),
     items: window.map((entry) => entry.item),

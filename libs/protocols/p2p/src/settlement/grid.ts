@@ -10,12 +10,24 @@ import {
   streamIntervalData,
   type StreamIntervalData,
 } from '../aggregation/interval-data';
-import { type ConsumerAccount, Ledger, type LedgerEntry, type ProducerAccount, type Role } from './ledger';
+import {
+  type ConsumerAccount,
+  consumerBalances,
+  Ledger,
+  type LedgerEntry,
+  type MemberAccount,
+  type MemberBalances,
+  newAccount,
+  type ProducerAccount,
+  producerBalances,
+  type Role,
+} from './ledger';
 import { issuePaymentRequest, type PaymentRequestValue } from './payment-request';
 import { type PaymentEvent, type PayoutSentValue } from './payment-records';
-import { type PaymentOutcome, PaymentsLedger } from './payments';
+import { type OpenRequest, type Payment, type PaymentOutcome, PaymentsLedger } from './payments';
 import { accruedPayouts, EMPTY_POOL, type Payout, payoutSentValue, poolPayoutStep, type PoolState } from './payouts';
-import { activeAt, Registry } from '../channels/registration';
+import { activeAt, type ChannelCommand, type ChannelOutcome, Registry } from '../channels/registration';
+import { type StreamRegistration } from '../channels/channel';
 import { addSafe } from '../units/units';
 import {
   finaliseInterval,
@@ -36,6 +48,31 @@ export interface GridOptions {
   paymentIdOrAddress?: string;
   /** P2P-T9: the start of the interval containing the service's first start. */
   epoch: number;
+  /** State loaded from storage to continue from (see `GridOpening`). */
+  opening?: GridOpening;
+}
+
+/**
+ * The money state a grid continues from after a restart: accounts (balances and R1 carries), open requests and
+ * payments, the pool, the accrued fee and its carry, and the run counter. Registrations, ingested records and
+ * interval states are given through `register`, the ingest methods and `restoreInterval`.
+ */
+export interface GridOpening {
+  accounts?: readonly MemberAccount[];
+  openRequests?: readonly OpenRequest[];
+  payments?: readonly Payment[];
+  /** Confirmed, allocated receipts not yet taken by a pool step (P2P-L5). */
+  receivedSinceStep?: number;
+  pool?: PoolState;
+  gridFeeAccrued?: number;
+  /** The R1 carry of the accrued fee (`all-time-share`), in minor × bps. */
+  feeCarry?: bigint;
+  runNo?: number;
+  lastAsOf?: number;
+  /** The credits of final intervals per producer (P2P-L4). */
+  finalCredits?: Readonly<Record<string, number>>;
+  /** The payouts sent and whether each was confirmed. */
+  payoutsSent?: readonly { paymentId: string; producerId: string; amount: number; confirmed: boolean }[];
 }
 
 export type SettlementPublication =
@@ -53,6 +90,8 @@ export interface SettlementRunResult {
   entries: LedgerEntry[];
   paymentRequests: PaymentRequestValue[];
   payouts: PayoutSentValue[];
+  /** Whether the payout step ran or was throttled (P2P-L5 `payoutThrottleMs`; `per-interval` always runs). */
+  payoutStep: 'ran' | 'throttled';
 }
 
 /** §10.1 grid balances. */
@@ -73,7 +112,7 @@ export interface GridBalances {
  */
 export class Grid {
   readonly registry = new Registry<Role>();
-  readonly ledger = new Ledger();
+  readonly ledger: Ledger;
   readonly payments: PaymentsLedger;
   readonly consumerReadings: StreamBook;
   readonly producerOutputs: StreamBook;
@@ -94,6 +133,8 @@ export class Grid {
   constructor(private readonly options: GridOptions) {
     const { config, gridId } = options;
     this.paymentIdOrAddress = options.paymentIdOrAddress ?? gridId;
+    const opening = options.opening ?? {};
+    this.ledger = new Ledger(opening.accounts ?? []);
     this.due = new DueIntervals(options.epoch, config.intervalMs, config.gridGateClosureMs);
     this.consumerReadings = new StreamBook(config);
     this.producerOutputs = new StreamBook(config);
@@ -105,13 +146,36 @@ export class Grid {
         return registration?.role === 'consumer' ? this.ledger.consumer(id) : undefined;
       },
     );
+    this.payments.restore({
+      requests: opening.openRequests ?? [],
+      payments: opening.payments ?? [],
+      receivedSinceStep: opening.receivedSinceStep ?? 0,
+    });
+    this.pool = opening.pool ?? EMPTY_POOL;
+    this.gridFeeAccrued = opening.gridFeeAccrued ?? 0;
+    this.feeCarry = opening.feeCarry ?? 0n;
+    this.runNo = opening.runNo ?? 0;
+    this.lastAsOf = opening.lastAsOf ?? Number.NEGATIVE_INFINITY;
+    for (const [id, amount] of Object.entries(opening.finalCredits ?? {})) this.finalCredits.set(id, amount);
+    for (const payout of opening.payoutsSent ?? [])
+      this.payoutsSent.set(payout.paymentId, {
+        producerId: payout.producerId,
+        amount: payout.amount,
+        confirmed: payout.confirmed,
+      });
   }
 
-  register(id: string, role: Role, at: number, streamKey: string = id): void {
+  /** `binding` defaults to the operator's (no hello needed); a proof binding needs a matching hello (P2P-CH3). */
+  register(id: string, role: Role, at: number, streamKey: string = id, binding?: StreamRegistration): void {
     const known = this.registry.get(id);
     if (known && known.role !== role)
       throw new P2PError('INVALID_STATE', `Registration '${id}' cannot change its itemType.`);
-    this.registry.register(id, role, at, streamKey);
+    this.registry.register(id, role, at, streamKey, binding);
+  }
+
+  /** A `channel.hello` or `channel.goodbye` on `meter.readings` or `p2p.producer-output` (P2P-CH3/CH4). */
+  channel(command: ChannelCommand): ChannelOutcome {
+    return this.registry.channel(command);
   }
 
   deregister(id: string, at: number): void {
@@ -195,6 +259,7 @@ export class Grid {
       entries: [],
       paymentRequests: [],
       payouts: [],
+      payoutStep: 'ran',
     };
     const run = { runNo, asOf, settledAt: asOf };
 
@@ -257,7 +322,9 @@ export class Grid {
       result.paymentRequests.push(request);
     }
 
-    result.payouts = this.payoutStep(runNo, asOf);
+    const payouts = this.payoutStep(runNo, asOf);
+    if (payouts === null) result.payoutStep = 'throttled';
+    else result.payouts = payouts;
     return result;
   }
 
@@ -280,6 +347,26 @@ export class Grid {
     };
   }
 
+  /**
+   * §10.1: one read of a member's balances at `at` (a registered member without entries has zeros); undefined
+   * for an unknown id.
+   */
+  balancesOf(id: string, at: number): MemberBalances | undefined {
+    const registration = this.registry.get(id);
+    if (!registration) return undefined;
+    const account = this.ledger.find(id) ?? newAccount(id, registration.role);
+    if (account.role === 'consumer') return consumerBalances(account);
+    return producerBalances(account, {
+      cumOutputWh: this.producerOutputs.effectiveTotalWh(registration.streamKey),
+      share: this.share(id, at),
+    });
+  }
+
+  /** Requests not yet covered by confirmed payments, for the operator and for saving the opening state. */
+  openRequests(): OpenRequest[] {
+    return this.payments.openRequests();
+  }
+
   /** §10.1 producer `share` in the pool: `{num: cumOutputWh, den: S}`; null if inactive or `S = 0`. */
   share(producerId: string, at: number): { num: number; den: number } | null {
     const producers = this.poolProducers(at);
@@ -288,14 +375,25 @@ export class Grid {
     return own?.active && total > 0 ? { num: own.cumOutputWh, den: total } : null;
   }
 
+  /**
+   * Opening state: an interval as it was settled. A run still takes every due interval from the epoch and
+   * those whose data changed; an unchanged restored interval writes nothing (P2P-S7).
+   */
+  restoreInterval(state: IntervalSettlementState): void {
+    this.intervals.set(state.intervalStart, state);
+    if (state.final) this.provisional.delete(state.intervalStart);
+    else this.provisional.add(state.intervalStart);
+  }
+
   /** The settlement state of an interval, if settled. */
   interval(intervalStart: number): IntervalSettlementState | undefined {
     return this.intervals.get(intervalStart);
   }
 
   private ingest(book: StreamBook, role: Role, record: StreamRecord, now: number): BoundIngestion {
-    const registration = this.registry.boundTo(record.streamKey);
-    if (!registration || registration.role !== role) return { outcome: 'unbound' };
+    const binding = this.registry.bindingOf(record.streamKey);
+    if (binding !== 'bound') return { outcome: binding };
+    if (this.registry.boundTo(record.streamKey)?.role !== role) return { outcome: 'unbound' };
     const outcome = book.ingest(record, now);
     const changed = changedSpan(outcome);
     if (changed) this.due.changed(changed);
@@ -323,8 +421,8 @@ export class Grid {
       }));
   }
 
-  /** P2P-L4 or L5, then the `payout.sent` records to the producers' latest addresses. */
-  private payoutStep(runNo: number, asOf: number): PayoutSentValue[] {
+  /** P2P-L4 or L5, then the `payout.sent` records to the producers' latest addresses; null when throttled. */
+  private payoutStep(runNo: number, asOf: number): PayoutSentValue[] | null {
     const { config } = this.options;
     let payouts: Payout[];
     if (config.allocation === 'per-interval') {
@@ -345,7 +443,7 @@ export class Grid {
         this.poolProducers(asOf),
         config,
       );
-      if (!step) return [];
+      if (!step) return null;
       this.pool = step.pool;
       payouts = step.payouts;
     }

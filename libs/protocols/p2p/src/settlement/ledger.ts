@@ -102,6 +102,79 @@ export function payoutPending(account: ProducerAccount): number {
   return account.payoutSent - account.payoutConfirmed;
 }
 
+/** §10.1 consumer balances, one read. */
+export interface ConsumerBalances {
+  role: 'consumer';
+  usageWh: number;
+  billedWh: number;
+  charged: number;
+  requested: number;
+  unrequested: number;
+  paid: number;
+  confirmed: number;
+  outstanding: number;
+}
+
+/** §10.1 producer balances, one read; `cumOutputWh` and `share` come from the pool's view (P2P-L5). */
+export interface ProducerBalances {
+  role: 'producer';
+  outputWh: number;
+  soldWh: number;
+  credited: number;
+  cumOutputWh: number;
+  share: { num: number; den: number } | null;
+  payoutSent: number;
+  payoutConfirmed: number;
+  payoutPending: number;
+}
+
+export type MemberBalances = ConsumerBalances | ProducerBalances;
+
+export function consumerBalances(account: ConsumerAccount): ConsumerBalances {
+  const { usageWh, billedWh, charged, requested, paid, confirmed } = account;
+  return {
+    role: 'consumer',
+    usageWh,
+    billedWh,
+    charged,
+    requested,
+    unrequested: unrequested(account),
+    paid,
+    confirmed,
+    outstanding: outstanding(account),
+  };
+}
+
+export function producerBalances(
+  account: ProducerAccount,
+  pool: { cumOutputWh: number; share: { num: number; den: number } | null },
+): ProducerBalances {
+  const { outputWh, soldWh, credited, payoutSent, payoutConfirmed } = account;
+  return {
+    role: 'producer',
+    outputWh,
+    soldWh,
+    credited,
+    cumOutputWh: pool.cumOutputWh,
+    share: pool.share,
+    payoutSent,
+    payoutConfirmed,
+    payoutPending: payoutPending(account),
+  };
+}
+
+/** An entry as JSON carries its exact amount as decimal text: JSON has no BigInt. */
+export type LedgerEntryJson = Omit<LedgerEntry, 'exactMicro'> & { exactMicro: string };
+
+function entryToJson(this: LedgerEntry): LedgerEntryJson {
+  return { ...this, exactMicro: this.exactMicro.toString() };
+}
+
+/** The JSON form of an entry (also what `JSON.stringify` writes for the ledger's entries). */
+export function ledgerEntryJson(entry: LedgerEntry): LedgerEntryJson {
+  return entryToJson.call(entry);
+}
+
 /** What a settlement posts for one member; the ledger adds seq, id, the R1 amount and the timestamps. */
 export type EntryDraft = Omit<LedgerEntry, 'entryId' | 'seq' | 'amount' | 'postedAt' | 'runNo'>;
 
@@ -163,7 +236,7 @@ export class Ledger {
       account.soldWh = addSafe(account.soldWh, draft.matchedWh, 'soldWh');
       account.credited = addSafe(account.credited, amount, 'credited');
     }
-    return {
+    const entry: LedgerEntry = {
       entryId: `${account.id}:${account.seq}`,
       seq: account.seq,
       memberId: draft.memberId,
@@ -181,5 +254,8 @@ export class Ledger {
       postedAt: run.postedAt,
       runNo: run.runNo,
     };
+    // Not enumerable, so entries still compare and spread as plain data.
+    Object.defineProperty(entry, 'toJSON', { value: entryToJson, enumerable: false });
+    return entry;
   }
 }

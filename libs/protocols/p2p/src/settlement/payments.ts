@@ -133,6 +133,33 @@ export class PaymentsLedger {
     return open;
   }
 
+  /**
+   * Opening state from storage: open requests and payments (with their allocations and credit) as they stood,
+   * and receipts not yet taken by a payout step. Balances are the accounts'; nothing is re-allocated.
+   */
+  restore(state: {
+    requests?: readonly OpenRequest[];
+    payments?: readonly Payment[];
+    receivedSinceStep?: number;
+  }): void {
+    for (const request of state.requests ?? []) {
+      const open = { ...request };
+      this.requests.set(open.requestId, open);
+      const list = this.requestsByConsumer.get(open.consumerId) ?? [];
+      list.push(open);
+      list.sort((a, b) => a.seq - b.seq);
+      this.requestsByConsumer.set(open.consumerId, list);
+    }
+    for (const payment of state.payments ?? [])
+      this.payments.set(payment.paymentId, { ...payment, allocations: payment.allocations.map((a) => ({ ...a })) });
+    this.receivedSinceStep = addSafe(this.receivedSinceStep, state.receivedSinceStep ?? 0, 'received');
+  }
+
+  /** The requests not yet covered by confirmed payments, per consumer in `seq` order. */
+  openRequests(): OpenRequest[] {
+    return [...this.requests.values()].filter((r) => r.confirmed < r.owed);
+  }
+
   /** P2P-L5 `received`: confirmed, allocated money since the previous call (operator allocations included). */
   takeReceived(): number {
     const received = this.receivedSinceStep;

@@ -1,0 +1,299 @@
+import { enqueue } from '@flexgrid/platform-db';
+import { REGISTRATION_ID, SIDE_KEY, STREAM_KEY, sameSideKeyHash, sideKeyHash } from '@flexgrid/protocol-p2p';
+import type { Pool } from 'pg';
+import { type GridTransaction, type JournaledGrid } from './journaled-grid';
+import { type Queryable } from '../store/queryable';
+import { GridError, invalidParameter, operatorTokenRequired, sideKeyFailure, unknownRegistration } from '../errors';
+import { returnChannelGoodbye, returnChannelHello } from '../records';
+import { channelStore, STREAM_TOPICS } from '../store/channels';
+import { type RegistrationRow, registrationStore, type SettlementRole, streamKeyOf } from '../store/registrations';
+import { storageStore } from '../store/storage';
+
+/** A `PUT /registration/:id` as the handler read it: fields from the body (winning) or the query. */
+export interface RegistrationRequest {
+  id: string;
+  /** `registrationId` as given in the body and in the query, if at all (check 1). */
+  idsGiven: unknown[];
+  itemName: unknown;
+  itemType: unknown;
+  root: unknown;
+  sideKey: unknown;
+  /** The `X-Side-Key` header: the old secret when the secret changes (check 6). */
+  headerSideKey: string | undefined;
+  /** The request carried the operator token (checks 7 and 10). */
+  operator: boolean;
+}
+
+export interface RegistrationAnswer {
+  root?: string;
+  sideKey?: string;
+}
+
+/** §12.4 `GET /registration/:id`: never the secret. */
+export interface RegistrationView {
+  id: string;
+  itemName: string | null;
+  itemType: string | null;
+  role: SettlementRole | null;
+  root: string;
+  hasSecret: boolean;
+  hasReturnChannel: boolean;
+  status: 'active' | 'deregistered';
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface RegistrationsOptions {
+  pool: Pool;
+  /** The settlement domain learns of members with a settlement role in the same transaction. */
+  journaled: JournaledGrid;
+  gridId: string;
+  verificationKey: string;
+  helloWaitMs: number;
+  registrationRequiresOperator: boolean;
+  now: () => number;
+  /** Wakes the outbox relay after a commit that enqueued records. */
+  published: () => void;
+}
+
+/** §12.1: `producer` and `consumer` are settlement roles; any other type is a member without one. */
+function roleOf(itemType: string | null): SettlementRole | null {
+  return itemType === 'producer' || itemType === 'consumer' ? itemType : null;
+}
+
+/** Check 2/3: absent, null or "" = not given; else a string of 1…max characters after trim. */
+function textField(value: unknown, name: string, max: number): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw invalidParameter(name);
+  const trimmed = value.trim();
+  if (trimmed.length < 1 || trimmed.length > max) throw invalidParameter(name);
+  return trimmed;
+}
+
+function keyField(value: unknown, name: string, pattern: RegExp): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || !pattern.test(value)) throw invalidParameter(name);
+  return value;
+}
+
+function proves(secretHash: string, sideKey: string | undefined): boolean {
+  return sideKey !== undefined && sameSideKeyHash(sideKeyHash(sideKey), secretHash);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What a valid PUT does, decided before anything is stored. */
+interface RegistrationPlan {
+  row: RegistrationRow;
+  changed: boolean;
+  /** The stream is bound with proof anew: a matching hello must have been seen (check 10). */
+  helloNeeded: { topic: string; streamKey: string; hash: string } | null;
+  reactivated: boolean;
+  opensReturnChannel: boolean;
+}
+
+/**
+ * The registration API's rules (§12.2, §12.3) over the stores: checks in order, the first failure answers and
+ * nothing is stored; effects and their records commit together.
+ */
+export class Registrations {
+  constructor(private readonly options: RegistrationsOptions) {}
+
+  async put(request: RegistrationRequest): Promise<RegistrationAnswer> {
+    const { pool } = this.options;
+    let plan = await this.plan(pool, request, await registrationStore.find(pool, request.id));
+    if (!plan.changed) return this.answer(plan.row);
+    if (plan.helloNeeded) await this.awaitHello(plan.helloNeeded);
+    const row = await this.options.journaled
+      .transact(async (tx) => {
+        const { client } = tx;
+        // Planned again on the locked row: a concurrent PUT may have changed it while the hello was awaited.
+        plan = await this.plan(client, request, await registrationStore.find(client, request.id, true));
+        if (!plan.changed) return plan.row;
+        const needed = plan.helloNeeded;
+        if (needed && (await channelStore.latestHello(client, needed.topic, needed.streamKey)) !== needed.hash)
+          throw new GridError(
+            409,
+            "Unable to initialise mam channel for item, could not find initial 'hello' command.",
+          );
+        await this.store(tx, plan);
+        return plan.row;
+      })
+      .catch((error: unknown) => {
+        // The partial unique index guards check 9 against a concurrent PUT of another id on the same stream.
+        if ((error as { code?: string }).code === '23505' && plan.row.role)
+          throw new GridError(409, `Channel '${streamKeyOf(plan.row)}' is already registered to another registration.`);
+        throw error;
+      });
+    if (plan.opensReturnChannel) this.options.published();
+    return this.answer(row);
+  }
+
+  async get(id: string): Promise<RegistrationView> {
+    if (!REGISTRATION_ID.test(id)) throw invalidParameter('registrationId');
+    const row = await registrationStore.find(this.options.pool, id);
+    if (!row || row.status !== 'active') throw unknownRegistration(id);
+    return {
+      id: row.id,
+      itemName: row.itemName,
+      itemType: row.itemType,
+      role: row.role,
+      root: streamKeyOf(row),
+      hasSecret: row.sideKeyHash !== null,
+      hasReturnChannel: row.hasReturnChannel,
+      status: row.status,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    };
+  }
+
+  /** §12.3. */
+  async delete(id: string, sideKey: string): Promise<void> {
+    if (!REGISTRATION_ID.test(id)) throw invalidParameter('registrationId');
+    if (!SIDE_KEY.test(sideKey)) throw invalidParameter('sideKey');
+    const { gridId, now } = this.options;
+    const closed = await this.options.journaled.transact(async ({ client, record }) => {
+      const row = await registrationStore.find(client, id, true);
+      if (!row || row.status !== 'active') throw unknownRegistration(id);
+      if (row.sideKeyHash !== null && !proves(row.sideKeyHash, sideKey)) throw sideKeyFailure(id);
+      const at = now();
+      await registrationStore.upsert(client, {
+        ...row,
+        status: 'deregistered',
+        binding: 'none',
+        sideKeyHash: null,
+        hasReturnChannel: false,
+        updatedAt: at,
+      });
+      await registrationStore.closePeriod(client, id, at);
+      await storageStore.delete(client, id);
+      if (row.role !== null) record({ kind: 'deregister', id, at });
+      if (row.hasReturnChannel) await enqueue(client, [returnChannelGoodbye(gridId, id, at)]);
+      return row.hasReturnChannel;
+    });
+    if (closed) this.options.published();
+  }
+
+  private answer(row: RegistrationRow): RegistrationAnswer {
+    return row.role === 'consumer' ? { root: row.id, sideKey: this.options.verificationKey } : {};
+  }
+
+  /** Checks 1–9 in order against the stored row; check 10 is the caller's (it may wait). */
+  /** `db`: the transaction's client when inside one (an embedded database answers one connection at a time). */
+  private async plan(
+    db: Queryable,
+    request: RegistrationRequest,
+    stored: RegistrationRow | undefined,
+  ): Promise<RegistrationPlan> {
+    const { id } = request;
+    // 1
+    if (!REGISTRATION_ID.test(id) || request.idsGiven.some((given) => given !== undefined && given !== id))
+      throw invalidParameter('registrationId');
+    // 2, 3
+    const itemName = textField(request.itemName, 'itemName', 100);
+    const itemType = textField(request.itemType, 'itemType', 50);
+    const resultingType = itemType ?? stored?.itemType ?? null;
+    const role = roleOf(resultingType);
+    // 4
+    const root = keyField(request.root, 'root', STREAM_KEY);
+    if (root !== undefined && role === null) throw invalidParameter('root');
+    // 5
+    const sideKey = keyField(request.sideKey, 'sideKey', SIDE_KEY);
+
+    const active = stored?.status === 'active';
+    if (!active && !request.operator && this.options.registrationRequiresOperator) throw operatorTokenRequired();
+    const newHash = sideKey !== undefined ? sideKeyHash(sideKey) : (stored?.sideKeyHash ?? null);
+    const secretChanges = sideKey !== undefined && !(stored?.sideKeyHash && proves(stored.sideKeyHash, sideKey));
+    const newRoot = root ?? stored?.root ?? null;
+    const streamKey = newRoot ?? id;
+    const oldStream = stored ? streamKeyOf(stored) : undefined;
+    const binding: RegistrationRow['binding'] =
+      role === null ? 'none' : request.operator ? 'operator' : newHash !== null ? 'proof' : 'none';
+    const bindsAnew =
+      role !== null &&
+      binding === 'proof' &&
+      (!active || stored?.binding !== 'proof' || streamKey !== oldStream || secretChanges);
+    const changed =
+      !active ||
+      (itemName !== undefined && itemName !== stored.itemName) ||
+      (itemType !== undefined && itemType !== stored.itemType) ||
+      newRoot !== stored.root ||
+      secretChanges ||
+      (role !== null && binding !== stored.binding && !(binding === 'none' && stored.binding === 'none'));
+
+    // 6
+    if (changed && active && stored.sideKeyHash !== null) {
+      const proof = secretChanges ? request.headerSideKey : (sideKey ?? request.headerSideKey);
+      if (!proves(stored.sideKeyHash, proof)) throw sideKeyFailure(id);
+    }
+    // 7
+    if (root !== undefined && sideKey === undefined && !(active && stored.sideKeyHash) && !request.operator)
+      throw invalidParameter('sideKey');
+    // 8
+    const storedRole = roleOf(stored?.itemType ?? null);
+    if (storedRole !== null && itemType !== undefined && itemType !== stored?.itemType)
+      throw new GridError(409, `Registration '${id}' cannot change its itemType.`);
+    // 9
+    if (role !== null) {
+      const holder = await registrationStore.holderOf(db, role, streamKey);
+      if (holder !== undefined && holder !== id)
+        throw new GridError(409, `Channel '${streamKey}' is already registered to '${holder}'.`);
+    }
+
+    const at = this.options.now();
+    const opensReturnChannel = role === 'consumer' && !(active && stored.hasReturnChannel);
+    return {
+      row: {
+        id,
+        itemName: itemName ?? stored?.itemName ?? null,
+        itemType: resultingType,
+        role,
+        root: newRoot,
+        sideKeyHash: newHash,
+        binding,
+        status: 'active',
+        hasReturnChannel: role === 'consumer',
+        createdAt: stored?.createdAt ?? at,
+        updatedAt: changed ? at : (stored?.updatedAt ?? at),
+      },
+      changed,
+      helloNeeded:
+        bindsAnew && !request.operator && role !== null && newHash !== null
+          ? { topic: STREAM_TOPICS[role], streamKey, hash: newHash }
+          : null,
+      reactivated: !active,
+      opensReturnChannel,
+    };
+  }
+
+  /** Check 10: the hello may still be on its way; wait up to `helloWaitMs` for it. */
+  private async awaitHello(needed: { topic: string; streamKey: string; hash: string }): Promise<void> {
+    const deadline = this.options.now() + this.options.helloWaitMs;
+    for (;;) {
+      const hello = await channelStore.latestHello(this.options.pool, needed.topic, needed.streamKey);
+      if (hello !== undefined && sameSideKeyHash(hello, needed.hash)) return;
+      if (this.options.now() >= deadline)
+        throw new GridError(409, "Unable to initialise mam channel for item, could not find initial 'hello' command.");
+      await sleep(Math.min(100, Math.max(1, deadline - this.options.now())));
+    }
+  }
+
+  private async store({ client, record }: GridTransaction, plan: RegistrationPlan): Promise<void> {
+    const { row } = plan;
+    await registrationStore.upsert(client, row);
+    if (row.role !== null)
+      record({
+        kind: 'register',
+        id: row.id,
+        role: row.role,
+        at: row.updatedAt,
+        streamKey: streamKeyOf(row),
+        binding: { binding: row.binding, sideKeyHash: row.sideKeyHash },
+      });
+    if (plan.reactivated) await registrationStore.openPeriod(client, row.id, row.updatedAt);
+    if (plan.opensReturnChannel)
+      await enqueue(client, [
+        returnChannelHello(this.options.gridId, row.id, this.options.verificationKey, row.updatedAt),
+      ]);
+  }
+}

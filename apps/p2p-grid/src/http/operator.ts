@@ -1,0 +1,225 @@
+import {
+  type Grid,
+  intervalStartOf,
+  isDue,
+  type P2PConfig,
+  pageOf,
+  parsePaging,
+  type QueryValue,
+  requestStatus,
+} from '@flexgrid/protocol-p2p';
+import { type NextFunction, type Request, type Response, Router } from 'express';
+import type { Pool } from 'pg';
+import { type SettlementRuns } from '../domain/settlement-runs';
+import { type Statements } from '../domain/statements';
+import { GridError, invalidParameter, operatorTokenRequired } from '../errors';
+import { intervalsCsv, linesCsv } from '../domain/csv-export';
+import { exportStore } from '../store/exports';
+import { operatorStore } from '../store/operator';
+import { answerOk, jsonBody } from './conventions';
+import { carriesOperatorToken } from './operator-token';
+
+export interface OperatorRoutesOptions {
+  pool: Pool;
+  token: string | undefined;
+  rules: P2PConfig;
+  runs: SettlementRuns;
+  statements: Statements;
+  grid: () => Grid;
+  now: () => number;
+}
+
+/** §14 lists page as §13.4. */
+function paged<T>(req: Request, entries: readonly { id: string; item: T }[]) {
+  const parsed = parsePaging({
+    page: req.query.page as QueryValue,
+    pageSize: req.query.pageSize as QueryValue,
+    'page-size': req.query['page-size'] as QueryValue,
+  });
+  if (!parsed.ok) throw new GridError(400, parsed.message);
+  return pageOf(entries, parsed.paging);
+}
+
+function integerQuery(value: unknown, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !/^-?[0-9]{1,16}$/.test(value)) throw invalidParameter(name);
+  return Number(value);
+}
+
+/** §14.1: the operator API under `/api/operator`, behind the bearer token. */
+export function operatorRoutes(options: OperatorRoutesOptions) {
+  const { pool, rules, runs, statements, now } = options;
+  const router = Router();
+  router.use('/api/operator', (req: Request, _res: Response, next: NextFunction) => {
+    if (!carriesOperatorToken(req, options.token)) throw operatorTokenRequired();
+    next();
+  });
+
+  router.post('/api/operator/settlement-runs', jsonBody(64 * 1024), async (req, res) => {
+    const body = (req.body ?? {}) as { asOf?: unknown };
+    if (body.asOf !== undefined && !Number.isSafeInteger(body.asOf)) throw invalidParameter('asOf');
+    answerOk(res, { ...(await runs.run(body.asOf as number | undefined)) });
+  });
+
+  router.get('/api/operator/members', async (req, res) => {
+    const grid = options.grid();
+    const at = now();
+    const members = await operatorStore.members(pool);
+    answerOk(res, {
+      ...paged(
+        req,
+        members.map((m) => ({ id: m.id, item: { ...m, balances: grid.balancesOf(m.id, at) ?? null } })),
+      ),
+    });
+  });
+
+  router.get('/api/operator/members/:id', async (req, res) => {
+    const id = String(req.params.id);
+    const member = (await operatorStore.members(pool)).find((m) => m.id === id);
+    if (!member) throw new GridError(404, `Registration '${id}' does not exist.`);
+    answerOk(res, { member: { ...member, balances: options.grid().balancesOf(id, now()) ?? null } });
+  });
+
+  router.get('/api/operator/intervals', async (req, res) => {
+    const L = rules.intervalMs;
+    const at = now();
+    const to = intervalStartOf(integerQuery(req.query.to, 'to') ?? at, L);
+    const from = intervalStartOf(integerQuery(req.query.from, 'from') ?? to - 96 * L, L);
+    if (to < from || (to - from) / L > 10_000) throw invalidParameter('from');
+    const settled = await operatorStore.intervals(pool, from, to);
+    const intervals = [];
+    for (let n = from; n < to; n += L) {
+      const found = settled.get(n);
+      const status = found
+        ? found.final
+          ? 'final'
+          : 'provisional'
+        : isDue(n, L, at, rules.gridGateClosureMs)
+          ? 'due'
+          : 'open';
+      intervals.push({
+        id: String(n),
+        item: { intervalStart: n, intervalEnd: n + L, status, ...(found?.latest ?? {}) },
+      });
+    }
+    answerOk(res, {
+      ...paged(
+        req,
+        intervals.reverse().map((x, i) => ({ id: String(i).padStart(6, '0'), item: x.item })),
+      ),
+    });
+  });
+
+  router.get('/api/operator/settlements/:intervalStart', async (req, res) => {
+    const n = integerQuery(req.params.intervalStart, 'intervalStart') as number;
+    answerOk(res, { intervalStart: n, records: await operatorStore.settlementRecords(pool, n) });
+  });
+
+  router.get('/api/operator/payment-requests', async (req, res) => {
+    const status = typeof req.query.status === 'string' ? req.query.status : undefined;
+    const open = new Map(
+      options
+        .grid()
+        .payments.openRequests()
+        .map((r) => [r.requestId, r]),
+    );
+    const requests = (await operatorStore.paymentRequests(pool)).map((request) => {
+      const tracked = open.get(request.requestId);
+      return { ...request, status: tracked ? requestStatus(tracked) : 'confirmed' };
+    });
+    const filtered = status ? requests.filter((r) => r.status === status) : requests;
+    answerOk(res, {
+      ...paged(
+        req,
+        filtered.map((r) => ({ id: r.requestId, item: r })),
+      ),
+    });
+  });
+
+  router.get('/api/operator/payments', async (req, res) => {
+    const allocation = typeof req.query.allocation === 'string' ? req.query.allocation : undefined;
+    const grid = options.grid();
+    const unallocated = new Set(grid.payments.unallocated().map((p) => p.paymentId));
+    const payments = (await operatorStore.paymentIds(pool))
+      .map((id) => grid.payments.payment(id))
+      .filter((p) => p !== undefined)
+      .map((p) => ({ ...p, kind: 'payment', allocation: unallocated.has(p.paymentId) ? 'unallocated' : 'allocated' }));
+    const payouts = (await operatorStore.payouts(pool)).map((p) => ({ ...p, kind: 'payout' }));
+    const all = [...payments, ...payouts].filter(
+      (p) => !allocation || ('allocation' in p && p.allocation === allocation),
+    );
+    answerOk(res, {
+      ...paged(
+        req,
+        all.map((p) => ({ id: p.paymentId, item: p })),
+      ),
+    });
+  });
+
+  router.post('/api/operator/payments/:paymentId/allocate', jsonBody(64 * 1024), async (req, res) => {
+    const paymentId = String(req.params.paymentId);
+    const consumerId = (req.body as { consumerId?: unknown } | undefined)?.consumerId;
+    if (typeof consumerId !== 'string') throw invalidParameter('consumerId');
+    const grid = options.grid();
+    const payment = grid.payments.payment(paymentId);
+    if (!payment) throw new GridError(404, `Payment '${paymentId}' does not exist.`);
+    if (payment.consumerId !== null) throw new GridError(409, `Payment '${paymentId}' is already allocated.`);
+    if (grid.registry.get(consumerId)?.role !== 'consumer') throw invalidParameter('consumerId');
+    await runs.allocate(paymentId, consumerId);
+    answerOk(res);
+  });
+
+  // §14.3: `from` and `to` are interval starts; `to` is exclusive.
+  const exportRange = (req: Request) => {
+    const from = integerQuery(req.query.from, 'from') ?? 0;
+    const to = integerQuery(req.query.to, 'to') ?? Number.MAX_SAFE_INTEGER;
+    if (to < from) throw invalidParameter('to');
+    return { from, to };
+  };
+  const sendCsv = (res: Response, name: string, body: string) => {
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .set('Content-Disposition', `attachment; filename="${name}"`)
+      .send(body);
+  };
+  router.get('/api/operator/export/intervals.csv', async (req, res) => {
+    const { from, to } = exportRange(req);
+    const [records, entries] = [await exportStore.records(pool, from, to), await exportStore.entries(pool, from, to)];
+    sendCsv(
+      res,
+      'intervals.csv',
+      intervalsCsv(records, entries, { currency: rules.currency, allocation: rules.allocation }),
+    );
+  });
+  router.get('/api/operator/export/lines.csv', async (req, res) => {
+    const { from, to } = exportRange(req);
+    const memberId = typeof req.query.memberId === 'string' ? req.query.memberId : undefined;
+    const [records, entries] = [
+      await exportStore.records(pool, from, to),
+      await exportStore.entries(pool, from, to, memberId),
+    ];
+    sendCsv(res, 'lines.csv', linesCsv(records, entries, rules.currency));
+  });
+
+  router.post('/api/operator/statements', jsonBody(64 * 1024), async (req, res) => {
+    const request = statements.check((req.body ?? {}) as Record<string, unknown>);
+    answerOk(res, {
+      statement: request.final ? await statements.finalise(request) : await statements.preview(request),
+    });
+  });
+  router.get('/api/operator/statements/:number', async (req, res) => {
+    answerOk(res, { statement: await statements.find(String(req.params.number)) });
+  });
+
+  router.get('/api/operator/rejected-records', async (req, res) => {
+    const rows = await operatorStore.rejectedRecords(pool);
+    answerOk(res, {
+      ...paged(
+        req,
+        rows.map((r) => ({ id: String(r.id).padStart(12, '0'), item: r })),
+      ),
+    });
+  });
+  return router;
+}

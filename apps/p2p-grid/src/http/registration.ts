@@ -1,0 +1,53 @@
+import { type Request, Router } from 'express';
+import { type Registrations } from '../domain/registrations';
+import { answerOk, jsonBody } from './conventions';
+import { carriesOperatorToken } from './operator-token';
+
+const FIELDS = ['itemName', 'itemType', 'root', 'sideKey'] as const;
+
+/** §12.2 check 0: the body, if any, is a JSON object. */
+function bodyObject(req: Request): Record<string, unknown> {
+  const body: unknown = req.body;
+  if (body === undefined) return {};
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw Object.assign(new Error('not an object'), { type: 'entity.parse.failed' });
+  return body as Record<string, unknown>;
+}
+
+function header(req: Request, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** §12: thin handlers over `Registrations`. */
+export function registrationRoutes(
+  registrations: Registrations,
+  options: { maxBytes: number; operatorToken?: string },
+) {
+  const router = Router();
+  router.put('/registration/:registrationId', jsonBody(options.maxBytes), async (req, res) => {
+    const body = bodyObject(req);
+    const query = req.query as Record<string, unknown>;
+    const pick = (name: string) => (body[name] !== undefined ? body[name] : query[name]);
+    const fields = Object.fromEntries(FIELDS.map((name) => [name, pick(name)]));
+    const answer = await registrations.put({
+      id: String(req.params.registrationId),
+      idsGiven: [body.registrationId, query.registrationId],
+      itemName: fields.itemName,
+      itemType: fields.itemType,
+      root: fields.root,
+      sideKey: fields.sideKey,
+      headerSideKey: header(req, 'x-side-key'),
+      operator: carriesOperatorToken(req, options.operatorToken),
+    });
+    answerOk(res, { ...answer });
+  });
+  router.get('/registration/:registrationId', async (req, res) => {
+    answerOk(res, { registration: await registrations.get(String(req.params.registrationId)) });
+  });
+  router.delete('/registration/:registrationId/:sideKey', async (req, res) => {
+    await registrations.delete(String(req.params.registrationId), String(req.params.sideKey));
+    answerOk(res);
+  });
+  return router;
+}

@@ -1,0 +1,68 @@
+import { catalog, ContractValidator } from '@flexgrid/contracts';
+import { Grid, resolveConfig } from '@flexgrid/protocol-p2p';
+import {
+  paymentRequestRecord,
+  payoutSentRecord,
+  returnChannelGoodbye,
+  returnChannelHello,
+  settlementRecord,
+} from './records';
+
+// DESIGN.md "records": one record of each kind the grid publishes, checked against the catalog's schema.
+const L = 900_000;
+const T = 1_800_000_000_000;
+
+function settledGrid() {
+  const config = resolveConfig('community', { finalAfterMs: 0, requestMinAmount: 1, payoutMinAmount: 1 });
+  const grid = new Grid({ config, gridId: 'GRID00001', epoch: T });
+  grid.register('PVROOF001', 'producer', T - 1);
+  grid.register('FLAT00001', 'consumer', T - 1);
+  grid.register('FLAT00002', 'consumer', T - 1);
+  const span = { start: T, end: T + L };
+  grid.ingestOutput(
+    {
+      streamKey: 'PVROOF001',
+      span,
+      energyWh: 10_000,
+      revision: 0,
+      output: {
+        complete: true,
+        missingSources: [],
+        partialSources: [],
+        producerPricePerMWh: 20_000,
+        paymentIdOrAddress: 'PVROOF001',
+      },
+    },
+    T + L,
+  );
+  grid.ingestReading({ streamKey: 'FLAT00001', span, energyWh: 8_000 }, T + L);
+  const first = grid.run(T + L + config.gridGateClosureMs + 1);
+  // A late reading after finality: an adjustment.
+  grid.ingestReading({ streamKey: 'FLAT00002', span, energyWh: 1_000 }, T + 2 * L);
+  const second = grid.run(T + 3 * L);
+  return [first, second];
+}
+
+describe('records.ts: every record the grid publishes fits the catalog', () => {
+  const validator = new ContractValidator(catalog);
+  const check = (entry: { topic: string; event: { type: string; key: string; data: unknown } }) =>
+    validator.check(entry.topic, entry.event.type, entry.event.key, entry.event.data);
+
+  it('settlement.interval, settlement.finalised, settlement.adjustment, payment.request, payout.sent, return channel hello/goodbye', () => {
+    const runs = settledGrid();
+    const records = runs.flatMap((r) => r.records);
+    expect(new Set(records.map((r) => r.type))).toEqual(
+      new Set(['settlement.interval', 'settlement.finalised', 'settlement.adjustment']),
+    );
+    for (const publication of records) expect(check(settlementRecord('GRID00001', publication))).toEqual({ ok: true });
+    const requests = runs.flatMap((r) => r.paymentRequests);
+    const payouts = runs.flatMap((r) => r.payouts);
+    expect(requests.length).toBeGreaterThan(0);
+    expect(payouts.length).toBeGreaterThan(0);
+    for (const request of requests) expect(check(paymentRequestRecord(request))).toEqual({ ok: true });
+    for (const payout of payouts) expect(check(payoutSentRecord(payout))).toEqual({ ok: true });
+    const key = 'A'.repeat(43);
+    expect(check(returnChannelHello('GRID00001', 'FLAT00001', key, T))).toEqual({ ok: true });
+    expect(check(returnChannelGoodbye('GRID00001', 'FLAT00001', T))).toEqual({ ok: true });
+  });
+});

@@ -1,0 +1,77 @@
+import type {
+  ConsumerChannelGoodbye,
+  ConsumerChannelHello,
+  PaymentRequest,
+  PayoutSent,
+  SettlementAdjustment,
+  SettlementFinalised,
+  SettlementInterval,
+} from '@flexgrid/contracts';
+import type { OutboxEntry } from '@flexgrid/platform-db';
+import type { PaymentRequestValue, PayoutSentValue, SettlementPublication } from '@flexgrid/protocol-p2p';
+
+/** The lib's interfaces as plain object types, which the catalog's JSON Schema types (open objects) accept. */
+type Plain<T> = T extends readonly (infer U)[] ? Plain<U>[] : T extends object ? { [K in keyof T]: Plain<T[K]> } : T;
+const plain = <T>(value: T) => value as Plain<T>;
+
+/** The records the grid publishes, built in one place and typed against the catalog (DESIGN.md "records"). */
+
+/** P2P-CH5: the return channel to a consumer opens with a hello carrying the grid's verification key. */
+export function returnChannelHello(
+  gridId: string,
+  consumerId: string,
+  verificationKey: string,
+  sentAt: number,
+): OutboxEntry {
+  const data = { command: 'hello', consumerId, gridId, verificationKey, sentAt } satisfies ConsumerChannelHello;
+  return {
+    topic: 'p2p.payment-requests',
+    event: { type: 'channel.hello', key: consumerId, id: `${consumerId}:hello:${sentAt}`, data },
+  };
+}
+
+/** §12.3: deregistration closes the consumer's return channel. */
+export function returnChannelGoodbye(gridId: string, consumerId: string, sentAt: number): OutboxEntry {
+  const data = { command: 'goodbye', consumerId, gridId, sentAt } satisfies ConsumerChannelGoodbye;
+  return {
+    topic: 'p2p.payment-requests',
+    event: { type: 'channel.goodbye', key: consumerId, id: `${consumerId}:goodbye:${sentAt}`, data },
+  };
+}
+
+/** P2P-S5/S8/S9 on `p2p.settlements`, keyed by the gridId, `ce_id` as §3.5 fixes it. */
+export function settlementRecord(gridId: string, publication: SettlementPublication): OutboxEntry {
+  const event =
+    publication.type === 'settlement.interval'
+      ? { type: publication.type, data: plain(publication.value) satisfies SettlementInterval }
+      : publication.type === 'settlement.adjustment'
+        ? { type: publication.type, data: plain(publication.value) satisfies SettlementAdjustment }
+        : { type: publication.type, data: plain(publication.value) satisfies SettlementFinalised };
+  return { topic: 'p2p.settlements', event: { ...event, key: gridId, id: publication.ceId } };
+}
+
+/** P2P-L2 `payment.request` on the consumer's return channel; `ce_id` = requestId (§3.3). */
+export function paymentRequestRecord(request: PaymentRequestValue): OutboxEntry {
+  return {
+    topic: 'p2p.payment-requests',
+    event: {
+      type: 'payment.request',
+      key: request.consumerId,
+      id: request.requestId,
+      data: { ...request } satisfies PaymentRequest,
+    },
+  };
+}
+
+/** P2P-L4/L5 `payout.sent`, `ce_id` `<paymentId>:payout.sent` (§3.4). */
+export function payoutSentRecord(payout: PayoutSentValue): OutboxEntry {
+  return {
+    topic: 'p2p.payments',
+    event: {
+      type: 'payout.sent',
+      key: payout.paymentId,
+      id: `${payout.paymentId}:payout.sent`,
+      data: { ...payout } satisfies PayoutSent,
+    },
+  };
+}

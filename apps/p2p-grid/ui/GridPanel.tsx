@@ -1,0 +1,49 @@
+import { Panel } from '@flexgrid/ui';
+import { type GridSummary } from './api';
+import { formatAmount, formatDuration, formatTime } from './format';
+
+/** The grid's terms (§16) and its own balances (§10.1), and the latest settlement run. */
+export function GridPanel({ grid }: { grid: GridSummary }) {
+  const money = (minor: number) => formatAmount(minor, grid.currency, grid.currencyDigits);
+  const run = grid.lastRun;
+  return (
+    <Panel title="Grid terms and balances" wide>
+      <div className="p2p-facts">
+        <dl aria-label="grid terms">
+          <dt>grid</dt>
+          <dd>{grid.gridId}</dd>
+          <dt>profile, rule</dt>
+          <dd>
+            {grid.profile}, {grid.pricingRule}
+          </dd>
+          <dt>interval</dt>
+          <dd>{formatDuration(grid.intervalMs)}</dd>
+          <dt>settles</dt>
+          <dd>{formatDuration(grid.gridGateClosureMs)} after an interval ends</dd>
+          <dt>final</dt>
+          <dd>{grid.finalAfterMs === 0 ? 'when settled' : `${formatDuration(grid.finalAfterMs)} after it ends`}</dd>
+          <dt>last run</dt>
+          <dd>
+            {run === null
+              ? `none yet (every ${formatDuration(grid.settleEveryMs)})`
+              : `#${run.runNo} as of ${formatTime(run.asOf)}`}
+          </dd>
+        </dl>
+        <dl aria-label="grid balances">
+          <dt>grid fee accrued</dt>
+          <dd className="p2p-number">{money(grid.balances.gridFeeAccrued)}</dd>
+          <dt>grid fee received</dt>
+          <dd className="p2p-number">{money(grid.balances.gridFeeReceived)}</dd>
+          <dt>pool available</dt>
+          <dd className="p2p-number">{money(grid.balances.poolAvailable)}</dd>
+          <dt>unallocated</dt>
+          <dd className="p2p-number">{money(grid.balances.unallocated)}</dd>
+          <dt>cash</dt>
+          <dd className="p2p-number" title="confirmed receipts − confirmed payouts">
+            {money(grid.balances.cash)}
+          </dd>
+        </dl>
+      </div>
+    </Panel>
+  );
+}

@@ -1,0 +1,52 @@
+import '@flexgrid/ui/styles.css';
+import './operator.css';
+import { StrictMode, useCallback, useMemo, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { OperatorApi } from './api';
+import { OperatorPage } from './OperatorPage';
+import { SignIn } from './SignIn';
+
+const TOKEN_KEY = 'p2p-grid.operator-token';
+
+/**
+ * The token comes from the sign-in form, or once from the URL's fragment (`/ui/#token=…`, which never reaches
+ * a server or its logs); it is kept for this tab only.
+ */
+function initialToken(): string | null {
+  const fragment = new URLSearchParams(window.location.hash.slice(1)).get('token');
+  if (fragment) {
+    sessionStorage.setItem(TOKEN_KEY, fragment);
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+    return fragment;
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+function App() {
+  const [token, setToken] = useState(initialToken);
+  const [refusal, setRefusal] = useState<string>();
+  const api = useMemo(() => (token === null ? null : new OperatorApi(token)), [token]);
+  const signOut = useCallback((reason?: string) => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    setRefusal(reason);
+    setToken(null);
+  }, []);
+  if (api === null)
+    return (
+      <SignIn
+        refusal={refusal}
+        onSignIn={(entered) => {
+          sessionStorage.setItem(TOKEN_KEY, entered);
+          setRefusal(undefined);
+          setToken(entered);
+        }}
+      />
+    );
+  return <OperatorPage key={api.token} api={api} onSignOut={signOut} />;
+}
+
+createRoot(document.getElementById('root') as HTMLElement).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

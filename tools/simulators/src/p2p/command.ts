@@ -1,0 +1,81 @@
+import { KafkaBus } from '@flexgrid/platform-kafka';
+import { CONFIG_VARIABLES, configFromSettings, type P2PSettings } from '@flexgrid/protocol-p2p';
+import { parseArgs } from 'node:util';
+import { type SimulatorCommand, type SimulatorIo } from '../commands';
+import { startCommunity } from './community';
+
+const HELP = `usage: flexgrid-sim p2p --grid-url <url> --operator-token <token> [options]
+
+A small energy community against a running p2p-grid: 3 sources (two PV panels, a turbine) under 2 producers,
+4 households with load profiles, their wallets (P2P-L6) and a payment rail. Members are registered at the grid
+with the operator token; readings, producer output and payments go over Kafka (KAFKA_BROKERS).
+
+options:
+  --grid-url <url>           the grid's HTTP address
+  --operator-token <token>   the grid's P2P_OPERATOR_TOKEN
+  --profile community|poc    the rules the grid runs (default community)
+  --interval-ms <ms>         the grid's P2P_INTERVAL_MS (default the profile's)
+  --compression <n>          each window carries the energy of n times its length (default 1)
+  --topic-prefix <prefix>    KAFKA topic prefix of the grid (default none)
+`;
+
+export const p2pCommand: SimulatorCommand = {
+  name: 'p2p',
+  summary: 'P2P sources, producers, households, wallets and a rail against a p2p-grid',
+  async run(argv: readonly string[], io: SimulatorIo): Promise<number> {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: [...argv],
+        options: {
+          help: { type: 'boolean', short: 'h' },
+          'grid-url': { type: 'string' },
+          'operator-token': { type: 'string' },
+          profile: { type: 'string', default: 'community' },
+          'interval-ms': { type: 'string' },
+          compression: { type: 'string', default: '1' },
+          'topic-prefix': { type: 'string' },
+        },
+      }));
+    } catch (error) {
+      io.stderr(`flexgrid-sim p2p: ${(error as Error).message}\n${HELP}`);
+      return 2;
+    }
+    if (values.help) {
+      io.stdout(HELP);
+      return 0;
+    }
+    const brokers = process.env['KAFKA_BROKERS'];
+    if (!values['grid-url'] || !values['operator-token'] || !brokers) {
+      io.stderr(`flexgrid-sim p2p: --grid-url, --operator-token and KAFKA_BROKERS are needed.\n${HELP}`);
+      return 2;
+    }
+    const settings: P2PSettings = { profile: values.profile === 'poc' ? 'poc' : 'community' };
+    if (values['interval-ms']) settings.intervalMs = Number(values['interval-ms']);
+    const config = configFromSettings(settings);
+    const bus = new KafkaBus({
+      brokers: brokers.split(','),
+      clientId: 'flexgrid-sim-p2p',
+      topicPrefix: values['topic-prefix'],
+    });
+    await bus.connect();
+    const community = await startCommunity({
+      bus,
+      gridUrl: values['grid-url'],
+      operatorToken: values['operator-token'],
+      config,
+      timeCompression: Number(values.compression),
+      log: (message) => io.stdout(`${message}\n`),
+    });
+    io.stdout(
+      `community running against ${values['grid-url']} (${CONFIG_VARIABLES.profile}=${config.profile}); Ctrl-C stops it\n`,
+    );
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await community.stop();
+    await bus.stop();
+    return 0;
+  },
+};

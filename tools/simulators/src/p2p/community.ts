@@ -1,0 +1,214 @@
+import type {
+  MeterReading,
+  PaymentConfirmed,
+  PaymentRequest,
+  PayoutConfirmed,
+  PayoutSent,
+  ProducerOutput,
+} from '@flexgrid/contracts';
+import type { Bus, OutgoingEvent, Subscription } from '@flexgrid/platform-kafka';
+import {
+  initialMeterWindowState,
+  type MeterWindowState,
+  meterWindows,
+  newWallet,
+  type P2PConfig,
+  type PaymentRequestValue,
+  Producer,
+  toWireSpan,
+  type WalletState,
+  walletStep,
+} from '@flexgrid/protocol-p2p';
+import { householdWh, pvWh, windWh } from './profiles';
+
+/** One simulated meter: a source of a producer, or a consumer's household meter. */
+interface Meter {
+  id: string;
+  kind: 'pv' | 'wind' | 'household';
+  /** Peak (pv), rated (wind) or base (household) power in W. */
+  watts: number;
+  producerId?: string;
+  seed: number;
+  window: MeterWindowState;
+}
+
+export interface CommunityOptions {
+  bus: Bus;
+  /** The grid's URL and operator token: the community is provisioned there (P2P-CH0, §12). */
+  gridUrl: string;
+  operatorToken: string;
+  /** The rules the grid runs; the simulated producers use the same interval, bounds and gate closure. */
+  config: P2PConfig;
+  /** How often meters emit their closed windows and producers run (default 1000 ms). */
+  tickMs?: number;
+  /** The rail confirms payments and payouts after this delay (P2P-L6, default 1000 ms). */
+  confirmDelayMs?: number;
+  /** Each window carries the energy of this many times its length (the dev host's 10 s windows carry 15 min). */
+  timeCompression?: number;
+  now?: () => number;
+  log?: (message: string) => void;
+}
+
+export interface RunningCommunity {
+  stop(): Promise<void>;
+}
+
+const SOURCES: Omit<Meter, 'window'>[] = [
+  { id: 'PANEL0001', kind: 'pv', watts: 4_000, producerId: 'SUNFARM01', seed: 1 },
+  { id: 'PANEL0002', kind: 'pv', watts: 3_000, producerId: 'SUNFARM01', seed: 2 },
+  { id: 'ROTOR0001', kind: 'wind', watts: 5_000, producerId: 'WINDMILL1', seed: 3 },
+];
+const HOUSEHOLDS: Omit<Meter, 'window'>[] = [
+  { id: 'HOUSE0001', kind: 'household', watts: 600, seed: 11 },
+  { id: 'HOUSE0002', kind: 'household', watts: 900, seed: 12 },
+  { id: 'HOUSE0003', kind: 'household', watts: 400, seed: 13 },
+  { id: 'HOUSE0004', kind: 'household', watts: 1_200, seed: 14 },
+];
+const PRODUCERS = ['SUNFARM01', 'WINDMILL1'];
+
+function energyOf(meter: Meter, start: number, end: number): number {
+  if (meter.kind === 'pv') return pvWh(meter.watts, meter.seed, start, end);
+  if (meter.kind === 'wind') return windWh(meter.watts, meter.seed, start, end);
+  return householdWh(meter.watts, meter.seed, start, end);
+}
+
+/**
+ * A small energy community against a running grid, speaking only the wire protocol: 3 sources (two PV panels,
+ * a turbine) under 2 producers, 4 households, their wallets and a payment rail. Members are provisioned at the
+ * grid by HTTP with the operator token (§12); meters emit one reading per closed window (P2P-T10); each producer
+ * aggregates its sources with the lib's reference `Producer` and publishes `producer.output` (§6); wallets pay
+ * payment requests by the P2P-L6 rule; the rail confirms payments and payouts.
+ */
+export async function startCommunity(options: CommunityOptions): Promise<RunningCommunity> {
+  const { bus, config } = options;
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => undefined);
+  const confirmDelayMs = options.confirmDelayMs ?? 1000;
+  const compression = options.timeCompression ?? 1;
+  const start = now();
+  const meters: Meter[] = [...SOURCES, ...HOUSEHOLDS].map((m) => ({
+    ...m,
+    window: initialMeterWindowState(start, config.intervalMs),
+  }));
+
+  for (const [id, itemType, itemName] of [
+    ...PRODUCERS.map((id) => [id, 'producer', id] as const),
+    ...HOUSEHOLDS.map((h) => [h.id, 'consumer', h.id] as const),
+  ]) {
+    const response = await fetch(`${options.gridUrl}/registration/${id}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.operatorToken}` },
+      body: JSON.stringify({ itemType, itemName }),
+    });
+    if (response.status !== 200)
+      throw new Error(`registering ${id} at the grid: ${response.status} ${await response.text()}`);
+  }
+
+  const producers = new Map(
+    PRODUCERS.map((producerId) => {
+      const producer = new Producer({ config, producerId, epoch: start });
+      for (const source of SOURCES.filter((s) => s.producerId === producerId))
+        producer.sources.register(source.id, 'source', start - 1);
+      return [producerId, producer];
+    }),
+  );
+
+  const timers: NodeJS.Timeout[] = [];
+  const confirm = (event: OutgoingEvent) => {
+    const timer = setTimeout(() => {
+      bus.publish('p2p.payments', [event]).catch((error: unknown) => log(`rail: ${String(error)}`));
+    }, confirmDelayMs);
+    timers.push(timer);
+  };
+
+  const tick = async () => {
+    const t = now();
+    const readings: OutgoingEvent<MeterReading>[] = [];
+    for (const meter of meters) {
+      const step = meterWindows(meter.window, t, { intervalMs: config.intervalMs, maxPerTick: 96 });
+      meter.window = step.state;
+      for (const span of step.windows) {
+        // Compression stretches the window's duration, not its rounded energy, so the profiles' variation shows.
+        const energyWh = energyOf(meter, span.start, span.start + (span.end - span.start) * compression);
+        const wire = toWireSpan(span, 'half-open');
+        const data = { meterId: meter.id, ...wire, energyWh, source: 'p2p-simulator' } satisfies MeterReading;
+        if (meter.producerId) producers.get(meter.producerId)?.ingest({ streamKey: meter.id, span, energyWh }, t);
+        else readings.push({ type: 'meter.reading', key: meter.id, id: `${meter.id}:${span.start}:0`, data });
+      }
+    }
+    if (readings.length > 0) await bus.publish('meter.readings', readings);
+    const outputs: OutgoingEvent<ProducerOutput>[] = [];
+    for (const [producerId, producer] of producers)
+      for (const record of producer.run(t, {
+        producerPricePerMWh: config.producerPricePerMWh,
+        paymentIdOrAddress: producerId,
+      }))
+        outputs.push({ type: 'producer.output', key: producerId, id: record.ceId, data: { ...record.value } });
+    if (outputs.length > 0) await bus.publish('p2p.producer-output', outputs);
+  };
+  let ticking = false;
+  const ticker = setInterval(() => {
+    if (ticking) return;
+    ticking = true;
+    tick()
+      .catch((error: unknown) => log(`meters: ${String(error)}`))
+      .finally(() => {
+        ticking = false;
+      });
+  }, options.tickMs ?? 1000);
+
+  const wallets = new Map<string, WalletState>(HOUSEHOLDS.map((h) => [h.id, newWallet(h.id)]));
+  const subscriptions: Subscription[] = [];
+  subscriptions.push(
+    await bus.subscribe({
+      group: 'p2p-simulator.wallets',
+      topics: ['p2p.payment-requests'],
+      handler: async (event) => {
+        if (event.type !== 'payment.request') return;
+        const request = event.data as PaymentRequest;
+        const wallet = wallets.get(request.consumerId);
+        if (!wallet) return;
+        const step = walletStep(wallet, [request as PaymentRequestValue], config.walletPaymentChunk, now());
+        wallets.set(request.consumerId, step.wallet);
+        if (!step.payment) return;
+        const sent = step.payment;
+        await bus.publish('p2p.payments', [
+          { type: 'payment.sent', key: sent.paymentId, id: `${sent.paymentId}:payment.sent`, data: { ...sent } },
+        ]);
+        const confirmed = { ...sent, confirmedAt: now() + confirmDelayMs } satisfies PaymentConfirmed;
+        confirm({
+          type: 'payment.confirmed',
+          key: sent.paymentId,
+          id: `${sent.paymentId}:payment.confirmed`,
+          data: confirmed,
+        });
+        log(`wallet ${sent.from} paid ${sent.amount} ${sent.currency}`);
+      },
+    }),
+  );
+  subscriptions.push(
+    await bus.subscribe({
+      group: 'p2p-simulator.rail',
+      topics: ['p2p.payments'],
+      handler: async (event) => {
+        if (event.type !== 'payout.sent') return;
+        const payout = event.data as PayoutSent;
+        const confirmed = { ...payout, confirmedAt: now() + confirmDelayMs } satisfies PayoutConfirmed;
+        confirm({
+          type: 'payout.confirmed',
+          key: payout.paymentId,
+          id: `${payout.paymentId}:payout.confirmed`,
+          data: confirmed,
+        });
+      },
+    }),
+  );
+
+  return {
+    async stop() {
+      clearInterval(ticker);
+      for (const timer of timers) clearTimeout(timer);
+      for (const subscription of subscriptions) await subscription.stop();
+    },
+  };
+}
