@@ -20,7 +20,6 @@ import { ClusterRecorder } from './domain/recorder';
 import { connectUpstream, type Upstream } from './domain/upstream';
 import { mapError } from './errors';
 import { apiRoutes } from './http/api';
-import { dashboardRoutes } from './http/dashboard';
 import { LiveStream } from './http/stream';
 import { liveAgentView } from './http/views';
 import { auctioneerMetrics } from './metrics';
@@ -250,7 +249,8 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
       apiReadAuth: settings.apiReadAuth,
     }),
   );
-  service.app.use(dashboardRoutes());
+  // The dashboard (ui/), built by build-ui into dist/ui.
+  service.serveUi(join(__dirname, '../dist/ui'));
   endpoints.listen(service);
 
   if (bus) {

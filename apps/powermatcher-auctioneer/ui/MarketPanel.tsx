@@ -1,0 +1,68 @@
+import { Panel } from '@flexgrid/ui';
+import { aggregateOf, type DashboardState, topMatcherId } from './dashboard-state';
+import { formatCount, formatFullTime, formatPower, formatPrice, formatTime } from './format';
+
+/** The cluster at a glance: the price now, where the market cleared, who takes part, and the market basis. */
+export function MarketPanel({ state }: { state: DashboardState }) {
+  const { cluster, lastPrice } = state;
+  const basis = cluster?.marketBasis ?? null;
+  const aggregate = aggregateOf(state, topMatcherId(cluster));
+  const atEquilibrium =
+    aggregate && lastPrice && aggregate.demand.length > lastPrice.priceIndex
+      ? aggregate.demand[lastPrice.priceIndex]
+      : undefined;
+  const agents = [...state.agents.values()].filter((a) => a.dialect !== 'local');
+  const connected = agents.filter((a) => a.connected).length;
+  return (
+    <Panel title="Market" wide>
+      <dl className="pm-figures" aria-label="market figures">
+        <div>
+          <dt>price (last round)</dt>
+          <dd data-testid="last-price">{lastPrice ? formatPrice(lastPrice.price, basis) : '–'}</dd>
+        </div>
+        <div>
+          <dt>round</dt>
+          <dd className="pm-num" data-testid="last-round" title={formatFullTime(lastPrice?.at ?? null)}>
+            {lastPrice ? (
+              <>
+                {formatCount(lastPrice.round)} <small>at {formatTime(lastPrice.at)}</small>
+              </>
+            ) : (
+              '–'
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>demand at that price</dt>
+          <dd className="pm-num">{atEquilibrium === undefined ? '–' : formatPower(atEquilibrium)}</dd>
+        </div>
+        <div>
+          <dt>bids in the aggregate</dt>
+          <dd className="pm-num" data-testid="aggregate-count">
+            {aggregate ? formatCount(aggregate.agentCount) : '–'}
+          </dd>
+        </div>
+        <div>
+          <dt>websocket agents</dt>
+          <dd className="pm-num" data-testid="agents-connected">
+            {formatCount(connected)} <small>connected of {formatCount(agents.length)} known</small>
+          </dd>
+        </div>
+        <div>
+          <dt>market basis</dt>
+          <dd>
+            {basis ? (
+              <small>
+                {basis.commodity}, {basis.priceSteps} price steps from {formatPrice(basis.minimumPrice, basis)} to{' '}
+                {formatPrice(basis.maximumPrice, basis)}; a round at most every{' '}
+                {formatCount(cluster?.minTimeBetweenPriceUpdatesMs ?? 0)} ms
+              </small>
+            ) : (
+              '–'
+            )}
+          </dd>
+        </div>
+      </dl>
+    </Panel>
+  );
+}
