@@ -142,7 +142,7 @@ export function AgentsPanel({ state, selectedAgent, onSelect }: AgentsPanelProps
         rows={rows}
         rowKey={(a) => a.agentId}
         initialSort={{ columnId: 'agent', direction: 'asc' }}
-        filterPlaceholder="filter: text, or column:text (state:connected, dialect:v2.1, parent:north)"
+        filterPlaceholder="filter, e.g. parent:north"
         onRowClick={(a) => onSelect(a.agentId)}
         selectedKey={selectedAgent ?? ''}
         emptyText={
@@ -152,6 +152,11 @@ export function AgentsPanel({ state, selectedAgent, onSelect }: AgentsPanelProps
           </>
         }
       />
+      <p className="pm-note">
+        Filter by any text, or by one column: <code>state:connected</code>, <code>dialect:v2.1</code>,{' '}
+        <code>parent:north</code>. Click a row to draw that agent's bid over the aggregate. Local components (the
+        service's own concentrators and objective agent) are listed too.
+      </p>
     </Panel>
   );
 }

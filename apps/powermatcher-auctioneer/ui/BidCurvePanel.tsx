@@ -1,7 +1,7 @@
 import { Panel, type StepCurve, StepCurveChart } from '@flexgrid/ui';
 import { useMemo } from 'react';
 import { aggregateOf, type DashboardState, stepPrices, topMatcherId } from './dashboard-state';
-import { formatCount, formatPower, formatPrice, formatTime, powerUnit } from './format';
+import { formatCount, formatPower, formatPrice, formatTime, plural, powerUnit } from './format';
 
 export interface BidCurvePanelProps {
   readonly state: DashboardState;
@@ -65,7 +65,7 @@ export function BidCurvePanel({ state, selectedAgent, onClearSelection }: BidCur
             height={260}
           />
           <p className="pm-note" data-testid="curve-summary">
-            {formatCount(aggregate.agentCount)} bids; demand {formatPower(demand?.[0] ?? 0)} at{' '}
+            {plural(aggregate.agentCount, 'bid')}; demand {formatPower(demand?.[0] ?? 0)} at{' '}
             {formatPrice(basis.minimumPrice, basis)} down to {formatPower(demand?.[demand.length - 1] ?? 0)} at{' '}
             {formatPrice(basis.maximumPrice, basis)}
             {aggregate.run !== null && (

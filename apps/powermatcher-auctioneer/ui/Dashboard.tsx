@@ -152,8 +152,10 @@ export function Dashboard() {
       <MarketPanel state={state} />
       <BidCurvePanel state={state} selectedAgent={selectedAgent} onClearSelection={() => setSelectedAgent(undefined)} />
       <PricePanel rounds={state.rounds} basis={basis} hasHistory={hasPriceHistory} />
-      <ClusterTreePanel state={state} selectedAgent={selectedAgent} onSelect={selectAgent} />
-      <ObjectivePanel objective={objective} />
+      <div className="pm-stack">
+        <ClusterTreePanel state={state} selectedAgent={selectedAgent} onSelect={selectAgent} />
+        <ObjectivePanel objective={objective} />
+      </div>
       <AgentsPanel state={state} selectedAgent={selectedAgent} onSelect={selectAgent} />
     </PageShell>
   );

@@ -59,9 +59,9 @@ function ObjectiveBody({ view }: { view: ObjectiveView }) {
         )}
         <div>
           <dt>its bid</dt>
-          <dd className="pm-num">
+          <dd className="pm-num pm-bid">
             <Sparkline demand={view.demand} label="objective bid" />
-            {low === high ? formatPower(high) : `${formatPower(high)} … ${formatPower(low)}`}
+            {low === high ? `flat ${formatPower(high)}` : `${formatPower(high)} … ${formatPower(low)}`}
           </dd>
         </div>
       </dl>

@@ -1,7 +1,7 @@
 import { Panel, TimeSeriesChart } from '@flexgrid/ui';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { MarketBasis, PriceRound } from './api';
-import { formatCount, formatPrice } from './format';
+import { formatPrice, plural } from './format';
 
 export interface PricePanelProps {
   readonly rounds: readonly PriceRound[];
@@ -10,12 +10,39 @@ export interface PricePanelProps {
   readonly hasHistory: boolean;
 }
 
+/** How often the last price is extended to the present. */
+const NOW_TICK_MS = 5_000;
+
+function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
+    return () => window.clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+/**
+ * A price holds from its round until the next one, so the line steps: each round's price is repeated just
+ * before the next round, and the last one runs on to now.
+ */
+export function heldPrices(rounds: readonly PriceRound[], now: number): [number, number][] {
+  const points: [number, number][] = [];
+  rounds.forEach((round, i) => {
+    const at = Date.parse(round.at);
+    const previous = rounds[i - 1];
+    if (previous) points.push([at - 1, previous.price]);
+    points.push([at, round.price]);
+  });
+  const last = rounds[rounds.length - 1];
+  if (last && now > Date.parse(last.at)) points.push([now, last.price]);
+  return points;
+}
+
 /** The price of every round over time: the last hour from the history, then live. */
 export function PricePanel({ rounds, basis, hasHistory }: PricePanelProps) {
-  const series = useMemo(
-    () => [{ label: 'price', points: rounds.map((r) => [Date.parse(r.at), r.price] as const) }],
-    [rounds],
-  );
+  const now = useNow(NOW_TICK_MS);
+  const series = useMemo(() => [{ label: 'price', points: heldPrices(rounds, now) }], [rounds, now]);
   const prices = rounds.map((r) => r.price);
   return (
     <Panel title="Price over time">
@@ -27,10 +54,11 @@ export function PricePanel({ rounds, basis, hasHistory }: PricePanelProps) {
             yLabel={basis ? `price (${basis.currency})` : 'price'}
             height={260}
           />
-          <p className="pm-note" data-testid="price-summary">
-            {formatCount(rounds.length)} rounds {hasHistory ? 'in the last hour and since' : 'since this page opened'};
-            lowest {formatPrice(Math.min(...prices), basis)}, highest {formatPrice(Math.max(...prices), basis)}. Time
-            axis in UTC.
+          <p className="pm-note">
+            <span data-testid="price-rounds">{plural(rounds.length, 'round')}</span>{' '}
+            {hasHistory ? '(the last hour, then live)' : 'since this page opened'}; lowest{' '}
+            {formatPrice(Math.min(...prices), basis)}, highest {formatPrice(Math.max(...prices), basis)}. A price holds
+            until the next round. Times in UTC.
           </p>
         </>
       ) : (

@@ -78,3 +78,8 @@ export function formatPrice(price: number, basis: MarketBasis | null): string {
 export function formatCount(count: number): string {
   return numberFormat(0).format(count);
 }
+
+/** `1 round`, `12 rounds`. */
+export function plural(count: number, noun: string): string {
+  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
+}

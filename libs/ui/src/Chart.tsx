@@ -51,13 +51,15 @@ function axes(element: Element, xLabel: string | undefined, yLabel: string | und
 
 /**
  * Time ticks in UTC, 24-hour: the services' data is stamped in UTC and operators compare it across sites. The
- * date is shown when the range spans more than a day.
+ * date is shown when the range spans more than a day, the seconds when it spans less than ten minutes.
  */
 const utcTicks: uPlot.Axis.DynamicValues = (u, splits) => {
   const min = u.scales['x']?.min ?? 0;
   const max = u.scales['x']?.max ?? 0;
   const from = max - min > 86_400 ? 5 : 11;
-  return splits.map((s) => new Date(s * 1000).toISOString().slice(from, 16).replace('T', ' '));
+  // Seconds over a range of a few minutes (a market's rounds), where minute ticks would repeat.
+  const to = max - min < 600 ? 19 : 16;
+  return splits.map((s) => new Date(s * 1000).toISOString().slice(from, to).replace('T', ' '));
 };
 
 interface UPlotChartProps {

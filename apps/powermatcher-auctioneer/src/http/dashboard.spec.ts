@@ -34,6 +34,18 @@ function agent(url: string, content: BidContent): PowerMatcherAgent {
   return client;
 }
 
+/** A second instance in the concentrator role: one agent (`south`) of the auctioneer, across the wire. */
+const startRemoteConcentrator = () =>
+  startPowerMatcherAuctioneer({
+    port: 0,
+    logLevel: 'warn',
+    settings: settingsOf({
+      PM_ROLE: 'concentrator',
+      PM_PARENT_URL: agentEndpoint(app.url, 'south', 'auctioneer'),
+      PM_MIN_TIME_BETWEEN_BID_UPDATES_MS: '100',
+    }),
+  });
+
 const agentEndpoint = (base: string, agentId: string, parent: string) =>
   `${base.replace(/^http/, 'ws')}/powermatcher/websockets/agentendpoint?agentId=${agentId}&desiredConnectionId=${parent}`;
 
@@ -77,15 +89,6 @@ beforeAll(async () => {
         }),
       }),
   });
-  remoteConcentrator = await startPowerMatcherAuctioneer({
-    port: 0,
-    logLevel: 'warn',
-    settings: settingsOf({
-      PM_ROLE: 'concentrator',
-      PM_PARENT_URL: agentEndpoint(app.url, 'south', 'auctioneer'),
-      PM_MIN_TIME_BETWEEN_BID_UPDATES_MS: '100',
-    }),
-  });
 });
 
 afterAll(async () => {
@@ -100,10 +103,14 @@ describe('PM-SVC-3 dashboard in Chromium', () => {
   it('shows the live bid curve, prices, tree and agents, and follows new bids without a reload', async () => {
     const { page, errors } = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
     await page.goto(`${app.url}/`);
-    // The page is up before any agent: its empty states say what to do.
-    await page.getByRole('table', { name: 'agents' }).getByText('No agents yet').waitFor();
-    await page.getByText('No bids yet').waitFor();
-    await saveScreenshot(page, 'powermatcher-dashboard-empty');
+    // Before any agent: the auctioneer, its local concentrator with no agents, and the objective agent's 0 W.
+    const tree = page.getByRole('list', { name: 'cluster tree' });
+    await tree.locator('li[data-node="north"]').getByText('0 of 0 agents connected').waitFor();
+    const table = page.getByRole('table', { name: 'agents' });
+    await table.locator('tr[data-key="objective"]').getByText('flat 0 W').waitFor();
+    await saveScreenshot(page, 'powermatcher-dashboard-start');
+
+    remoteConcentrator = await startRemoteConcentrator();
 
     agent(agentEndpoint(app.url, 'pv-1', 'auctioneer'), { flat: -650 });
     agent(agentEndpoint(app.url, 'heatpump-1', 'north'), {
@@ -124,7 +131,6 @@ describe('PM-SVC-3 dashboard in Chromium', () => {
     const ev = agent(agentEndpoint(app.url, 'ev-1', 'auctioneer'), { flat: 0 });
     agent(agentEndpoint(remoteConcentrator.url, 'fridge-9', 'south'), { flat: 120 });
 
-    const table = page.getByRole('table', { name: 'agents' });
     for (const id of ['pv-1', 'heatpump-1', 'freezer-1', 'battery-1', 'ev-1', 'south']) {
       await table.locator(`tr[data-key="${id}"]`).getByText('connected', { exact: true }).waitFor();
     }
@@ -139,7 +145,6 @@ describe('PM-SVC-3 dashboard in Chromium', () => {
     expect(await chartPoints(page, 'price over time')).toBeGreaterThanOrEqual(1);
 
     // The tree: auctioneer → north (local concentrator) → its agents; the remote concentrator as one agent.
-    const tree = page.getByRole('list', { name: 'cluster tree' });
     await tree.locator('li[data-node="north"]').getByRole('button', { name: 'freezer-1' }).waitFor();
     await tree.locator('li[data-node="north"]').getByRole('button', { name: 'heatpump-1' }).waitFor();
     await tree.getByRole('button', { name: 'south' }).waitFor();
@@ -157,7 +162,7 @@ describe('PM-SVC-3 dashboard in Chromium', () => {
     // -650 + 1500 + 300 + 2000 + 0 + 120, at the highest -650 - 500 + 0 - 2000 + 0 + 120.
     await waitForText(page, 'curve-summary', 'demand 3,270 W at 0.000 EUR down to -3,030 W at 0.500 EUR');
     const priceBefore = await text(page, 'last-price');
-    const roundsBefore = await chartPoints(page, 'price over time');
+    const roundsBefore = parseInt(await text(page, 'price-rounds'), 10);
 
     // A new bid: the EV wants 6 kW at any price. The curve and the price move, live.
     ev.bid({ flat: 6_000 });
@@ -170,8 +175,8 @@ describe('PM-SVC-3 dashboard in Chromium', () => {
     expect(await text(page, 'last-price')).toBe('0.500 EUR'); // nothing offers 6 kW more: the price goes to the maximum
     await until(
       'a new round on the price chart',
-      async () => (await chartPoints(page, 'price over time')) > roundsBefore,
-      () => chartPoints(page, 'price over time'),
+      async () => parseInt(await text(page, 'price-rounds'), 10) > roundsBefore,
+      () => text(page, 'price-rounds'),
     );
     await table.locator('tr[data-key="ev-1"]').getByText('flat 6,000 W').waitFor();
 
@@ -189,5 +194,17 @@ describe('PM-SVC-3 dashboard in Chromium', () => {
 
     await saveScreenshot(page, 'powermatcher-dashboard');
     errors.expectNone();
+  });
+
+  it('GET /api/clusters lists the one cluster, also on a remote concentrator once its parent answered', async () => {
+    expect(await (await app.fetch('/api/clusters')).json()).toEqual([
+      { clusterId: 'demo', href: '/api/clusters/demo' },
+    ]);
+    const concentratorClusters = await (await fetch(`${remoteConcentrator.url}/api/clusters`)).json();
+    expect(concentratorClusters).toEqual([{ clusterId: 'demo', href: '/api/clusters/demo' }]);
+    const view = (await (await fetch(`${remoteConcentrator.url}/api/clusters/demo`)).json()) as {
+      matchers: { id: string }[];
+    };
+    expect(view.matchers.map((m) => m.id)).toEqual(['south']);
   });
 });
