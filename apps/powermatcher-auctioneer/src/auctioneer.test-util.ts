@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { loadConfig } from '@flexgrid/platform-service';
+import { loadConfig, type LogLevel } from '@flexgrid/platform-service';
 import { type AppEnvironment, startTestApp, type TestApp } from '@flexgrid/testing';
 import { WebSocket } from 'ws';
 import { type RunningAuctioneer, startPowerMatcherAuctioneer } from './app';
@@ -35,7 +35,13 @@ export async function startAuctioneer(env: Record<string, string> = {}): Promise
   let environment: AppEnvironment | null = null;
   const settings = auctioneerSettings(loadConfig(auctioneerEnv, { ...TEST_ENV, ...env }));
   const launch = (on: AppEnvironment, port: number) =>
-    startPowerMatcherAuctioneer({ settings, ...on, host: '127.0.0.1', port, logLevel: 'fatal' });
+    startPowerMatcherAuctioneer({
+      settings,
+      ...on,
+      host: '127.0.0.1',
+      port,
+      logLevel: (process.env['PM_TEST_LOG_LEVEL'] as LogLevel | undefined) ?? 'fatal',
+    });
   const app = await startTestApp({
     name: 'pm',
     start: async (on) => {
@@ -58,6 +64,8 @@ export async function startAuctioneer(env: Record<string, string> = {}): Promise
 
 /** A websocket peer that records every message and the close, for asserting on the wire. */
 export class RawAgent {
+  /** Every agent still open, so a test that failed half-way leaves no bid behind for the next. */
+  private static readonly open = new Set<RawAgent>();
   readonly messages: string[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   private waiting: (() => void)[] = [];
@@ -72,6 +80,15 @@ export class RawAgent {
       reason: (reason as Buffer).toString('utf8'),
     }));
     socket.on('error', () => undefined);
+    RawAgent.open.add(this);
+    void this.closed.then(() => RawAgent.open.delete(this));
+  }
+
+  /** Closes every agent still open and waits for the closes (an afterEach). */
+  static async closeAll(): Promise<void> {
+    const open = [...RawAgent.open];
+    for (const agent of open) agent.close();
+    await Promise.all(open.map((agent) => agent.closed));
   }
 
   /** Opens a connection; `autoPong: false` makes a peer that stops answering pings. */

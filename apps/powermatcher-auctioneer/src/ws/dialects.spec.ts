@@ -18,6 +18,7 @@ describe('both websocket dialects on a real socket (PM-WS-1, PM-WS-4, PM-WS-5)',
   beforeAll(async () => {
     pm = await startAuctioneer();
   });
+  afterEach(() => RawAgent.closeAll());
   afterAll(() => pm.app.stop());
 
   it('PM-WS-5: a v2.1-shaped client gets the CLUSTERINFO and PRICE_UPDATE of §7.3 byte for byte', async () => {

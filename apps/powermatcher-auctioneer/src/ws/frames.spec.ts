@@ -23,6 +23,7 @@ describe('inbound frames: ordered checks, ERROR replies and limits (PM-ERR-1, PM
       PM_MAX_FRAME_BYTES: '4096',
     });
   });
+  afterEach(() => RawAgent.closeAll());
   afterAll(() => pm.app.stop());
 
   /** A fresh connected agent (its CLUSTERINFO read), so budgets never carry over between cases. */

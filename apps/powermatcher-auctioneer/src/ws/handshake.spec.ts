@@ -20,6 +20,7 @@ describe('handshake checks and refusals, in order (PM-WS-2, PM-WS-3)', () => {
       PM_CONCENTRATORS: JSON.stringify([{ id: 'street', parentId: 'auctioneer' }]),
     });
   });
+  afterEach(() => RawAgent.closeAll());
   afterAll(() => pm.app.stop());
 
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
