@@ -147,7 +147,7 @@ describe('the auctioneer service on real Kafka and PostgreSQL (PM-SVC-1, PM-SVC-
     await agent.message(0);
     agent.send(bidFrame(3, [200, 0, -200]));
     await priceReaches(agent, 5);
-    const cluster = await (await pm.app.fetch('/api/clusters/demo')).json();
+    const cluster = (await (await pm.app.fetch('/api/clusters/demo')).json()) as { matchers: unknown };
     expect(cluster).toMatchObject({
       clusterId: 'demo',
       auctioneerId: 'auctioneer',
