@@ -18,4 +18,10 @@ export interface SimulatorCommand {
  * Every protocol's command. Each is loaded only when asked for, so `flexgrid-sim s2` never loads the OpenADR
  * lib. Each protocol's simulator adds its line here.
  */
-export const COMMANDS: readonly { name: string; summary: string; load(): Promise<SimulatorCommand> }[] = [];
+export const COMMANDS: readonly { name: string; summary: string; load(): Promise<SimulatorCommand> }[] = [
+  {
+    name: 'powermatcher',
+    summary: 'PowerMatcher device agents bidding to an auctioneer or concentrator',
+    load: async () => (await import('./powermatcher/command')).powermatcherCommand,
+  },
+];
