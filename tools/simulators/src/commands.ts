@@ -22,6 +22,9 @@ export const COMMANDS: readonly { name: string; summary: string; load(): Promise
   {
     name: 'powermatcher',
     summary: 'PowerMatcher device agents bidding to an auctioneer or concentrator',
-    load: async () => (await import('./powermatcher/command')).powermatcherCommand,
+    // require keeps the load lazy and resolves alike from src (jest) and dist (node); import() would need `.js`.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    load: async () =>
+      (require('./powermatcher/command') as { powermatcherCommand: SimulatorCommand }).powermatcherCommand,
   },
 ];
