@@ -28,8 +28,8 @@ function depConstraints({ testing }) {
         'type:protocol',
         'type:contracts',
         'type:platform',
-        'type:client',
         'type:ui',
+        'type:client',
       ]),
     },
     {

@@ -17,6 +17,8 @@ export const auctioneerEnv = defineConfig({
   ...serviceEnv,
   databaseUrl: env.url('DATABASE_URL', { protocols: ['postgres:', 'postgresql:'], optional: true }),
   kafkaBrokers: env.list('KAFKA_BROKERS', { optional: true }),
+  /** Prepended to every topic and consumer group: several clusters (or test runs) on one Kafka. */
+  kafkaTopicPrefix: env.string('KAFKA_TOPIC_PREFIX', { optional: true }),
   role: env.enum('PM_ROLE', ['auctioneer', 'concentrator'] as const, { default: 'auctioneer' }),
   parentUrl: env.url('PM_PARENT_URL', { protocols: ['ws:', 'wss:'], optional: true }),
   parentToken: env.secret('PM_PARENT_TOKEN', { optional: true }),

@@ -16,6 +16,7 @@ startPowerMatcherAuctioneer({
   settings,
   databaseUrl: config.databaseUrl,
   kafkaBrokers: config.kafkaBrokers,
+  topicPrefix: config.kafkaTopicPrefix,
   host: config.host,
   port: config.port,
   logLevel: config.logLevel,

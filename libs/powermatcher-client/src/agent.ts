@@ -76,6 +76,8 @@ export class PowerMatcherAgent {
   private retry: NodeJS.Timeout | null = null;
   private silence: NodeJS.Timeout | null = null;
   private stopped = true;
+  /** Whether a bid went out in the current session (so CLUSTERINFO's callback bidding anew suppresses the re-send). */
+  private bidInSession = false;
   private readonly logger: ClientLogger;
 
   constructor(private readonly options: PowerMatcherAgentOptions) {
@@ -167,10 +169,11 @@ export class PowerMatcherAgent {
       case 'CLUSTERINFO': {
         this.info = { clusterId: message.payload.clusterId, marketBasis: message.payload.marketBasis };
         this.attempts = 0;
+        this.bidInSession = false;
         this.options.onConnectionChange?.(true);
         this.options.onClusterInfo?.(this.info);
         // Unless the callback bid anew, the last bid is re-sent for the new session (a basis it fits, §2.1).
-        if (this.last && this.connected && this.fits(this.last.content)) this.send(this.last);
+        if (!this.bidInSession && this.last && this.connected && this.fits(this.last.content)) this.send(this.last);
         break;
       }
       case 'PRICE_UPDATE': {
@@ -224,6 +227,7 @@ export class PowerMatcherAgent {
             payload: { marketBasis: basis, demand: this.demandOf(content, basis), bidNumber: bid.bidNumber },
           });
     this.socket.send(frame);
+    this.bidInSession = true;
   }
 
   private heard(): void {

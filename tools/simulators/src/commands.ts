@@ -18,4 +18,13 @@ export interface SimulatorCommand {
  * Every protocol's command. Each is loaded only when asked for, so `flexgrid-sim s2` never loads the OpenADR
  * lib. Each protocol's simulator adds its line here.
  */
-export const COMMANDS: readonly { name: string; summary: string; load(): Promise<SimulatorCommand> }[] = [];
+export const COMMANDS: readonly { name: string; summary: string; load(): Promise<SimulatorCommand> }[] = [
+  {
+    name: 'powermatcher',
+    summary: 'PowerMatcher device agents bidding to an auctioneer or concentrator',
+    // require keeps the load lazy and resolves alike from src (jest) and dist (node); import() would need `.js`.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    load: async () =>
+      (require('./powermatcher/command') as { powermatcherCommand: SimulatorCommand }).powermatcherCommand,
+  },
+];

@@ -1,2 +1,3 @@
 export { main, usage } from './cli';
 export { COMMANDS, type SimulatorCommand, type SimulatorIo } from './commands';
+export { startPowerMatcherSimulation, type PowerMatcherSimulation } from './powermatcher';
