@@ -1,6 +1,7 @@
 import { Panel, TimeSeriesChart } from '@flexgrid/ui';
 import { useEffect, useMemo, useState } from 'react';
 import type { MarketBasis, PriceRound } from './api';
+import { heldPrices } from './dashboard-state';
 import { formatPrice, plural } from './format';
 
 export interface PricePanelProps {
@@ -20,23 +21,6 @@ function useNow(intervalMs: number): number {
     return () => window.clearInterval(timer);
   }, [intervalMs]);
   return now;
-}
-
-/**
- * A price holds from its round until the next one, so the line steps: each round's price is repeated just
- * before the next round, and the last one runs on to now.
- */
-export function heldPrices(rounds: readonly PriceRound[], now: number): [number, number][] {
-  const points: [number, number][] = [];
-  rounds.forEach((round, i) => {
-    const at = Date.parse(round.at);
-    const previous = rounds[i - 1];
-    if (previous) points.push([at - 1, previous.price]);
-    points.push([at, round.price]);
-  });
-  const last = rounds[rounds.length - 1];
-  if (last && now > Date.parse(last.at)) points.push([now, last.price]);
-  return points;
 }
 
 /** The price of every round over time: the last hour from the history, then live. */

@@ -134,6 +134,23 @@ export function applyEvents(state: DashboardState, messages: readonly StreamMess
   };
 }
 
+/**
+ * A price holds from its round until the next one, so the line steps: each round's price is repeated just
+ * before the next round, and the last one runs on to now.
+ */
+export function heldPrices(rounds: readonly PriceRound[], now: number): [number, number][] {
+  const points: [number, number][] = [];
+  rounds.forEach((round, i) => {
+    const at = Date.parse(round.at);
+    const previous = rounds[i - 1];
+    if (previous) points.push([at - 1, previous.price]);
+    points.push([at, round.price]);
+  });
+  const last = rounds[rounds.length - 1];
+  if (last && now > Date.parse(last.at)) points.push([now, last.price]);
+  return points;
+}
+
 /** The matcher whose aggregate is the cluster's: the auctioneer, or a remote concentrator's own matcher. */
 export function topMatcherId(cluster: ClusterView | null): string | null {
   if (!cluster) return null;
