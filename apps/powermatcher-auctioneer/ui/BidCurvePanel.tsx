@@ -31,7 +31,7 @@ export function BidCurvePanel({ state, selectedAgent, onClearSelection }: BidCur
       curves.push({ label: `${selectedAgent}'s bid`, points: curve(selectedDemand) });
     }
     const marker =
-      lastPrice && lastPrice.priceIndex < demand.length
+      lastPrice && lastPrice.priceIndex >= 0 && lastPrice.priceIndex < demand.length
         ? {
             label: 'equilibrium',
             x: lastPrice.price,

@@ -12,7 +12,14 @@ import {
 import { AgentsPanel } from './AgentsPanel';
 import { BidCurvePanel } from './BidCurvePanel';
 import { ClusterTreePanel } from './ClusterTreePanel';
-import { applyEvents, applySnapshot, type DashboardState, initialState, type Snapshot } from './dashboard-state';
+import {
+  applyEvents,
+  applySnapshot,
+  type DashboardState,
+  initialState,
+  type Snapshot,
+  topMatcherId,
+} from './dashboard-state';
 import { MarketPanel } from './MarketPanel';
 import { ObjectivePanel, type ObjectiveState } from './ObjectivePanel';
 import { PricePanel } from './PricePanel';
@@ -52,7 +59,13 @@ export function Dashboard() {
   const pending = useRef<StreamMessage[]>([]);
   const reloadTimer = useRef<number | undefined>(undefined);
 
-  const loadObjective = useCallback(() => {
+  // Only an auctioneer has an objective agent and a price history; a remote concentrator is not asked for them
+  // (a 404 is a console error in every browser).
+  const loadObjective = useCallback((isAuctioneer: boolean) => {
+    if (!isAuctioneer) {
+      setObjective({ status: 'absent' });
+      return;
+    }
     absentOn404(fetchJson<ObjectiveView>('/api/objective')).then(
       (view) => setObjective(view ? { status: 'loaded', view } : { status: 'absent' }),
       (error: unknown) => setObjective({ status: 'failed', error }),
@@ -64,19 +77,19 @@ export function Dashboard() {
     try {
       const clusters = await fetchJson<ClusterLink[]>('/api/clusters');
       const link = clusters[0];
-      const [cluster, agents, rounds] = await Promise.all([
+      const [cluster, agents] = await Promise.all([
         link ? fetchJson<ClusterView>(link.href) : Promise.resolve(null),
         fetchJson<AgentView[]>('/api/agents'),
-        absentOn404(fetchJson<StoredRound[]>('/api/prices')),
       ]);
+      const rounds = cluster?.auctioneerId != null ? await absentOn404(fetchJson<StoredRound[]>('/api/prices')) : null;
       setNoCluster(!link);
       setHasPriceHistory(rounds !== null);
       dispatch({ type: 'snapshot', snapshot: { cluster, agents, rounds, requestedAt } });
       setLoadError(undefined);
+      loadObjective(cluster?.auctioneerId != null);
     } catch (error) {
       setLoadError(error);
     }
-    loadObjective();
   }, [loadObjective]);
 
   const scheduleReload = useCallback(() => {
@@ -116,7 +129,7 @@ export function Dashboard() {
           if (message.event === 'agent' && 'dialect' in message.data && message.data.dialect === 'local') {
             // A local component moved: a concentrator (the tree's connection states) or the objective agent.
             if (matchers.has(message.data.agentId)) scheduleReload();
-            else loadObjective();
+            else loadObjective(stateRef.current.cluster?.auctioneerId != null);
           }
         }
       }
@@ -128,12 +141,20 @@ export function Dashboard() {
 
   const cluster = state.cluster;
   const basis = cluster?.marketBasis ?? null;
+  // A remote concentrator's own dashboard: its subtree, with the prices its parent sends.
+  const remote = cluster !== null && cluster.auctioneerId === null;
   const selectAgent = (agentId: string) => setSelectedAgent((current) => (current === agentId ? undefined : agentId));
 
   return (
     <PageShell
-      service="PowerMatcher auctioneer"
-      title={cluster ? `Cluster ${cluster.clusterId}` : 'Cluster'}
+      service={remote ? 'PowerMatcher concentrator' : 'PowerMatcher auctioneer'}
+      title={
+        cluster
+          ? remote
+            ? `${topMatcherId(cluster)} in cluster ${cluster.clusterId}`
+            : `Cluster ${cluster.clusterId}`
+          : 'Cluster'
+      }
       connection={stream}
     >
       {loadError !== undefined && (

@@ -6,9 +6,11 @@ import { formatCount, formatFullTime, formatPower, formatPrice, formatTime } fro
 export function MarketPanel({ state }: { state: DashboardState }) {
   const { cluster, lastPrice } = state;
   const basis = cluster?.marketBasis ?? null;
+  // A remote concentrator: its prices come from its parent, not from rounds of its own.
+  const fromParent = cluster !== null && cluster.auctioneerId === null;
   const aggregate = aggregateOf(state, topMatcherId(cluster));
   const atEquilibrium =
-    aggregate && lastPrice && aggregate.demand.length > lastPrice.priceIndex
+    aggregate && lastPrice && lastPrice.priceIndex >= 0 && aggregate.demand.length > lastPrice.priceIndex
       ? aggregate.demand[lastPrice.priceIndex]
       : undefined;
   const agents = [...state.agents.values()].filter((a) => a.dialect !== 'local');
@@ -17,19 +19,19 @@ export function MarketPanel({ state }: { state: DashboardState }) {
     <Panel title="Market" wide>
       <dl className="pm-figures" aria-label="market figures">
         <div>
-          <dt>price (last round)</dt>
+          <dt>{fromParent ? 'price from the parent' : 'price (last round)'}</dt>
           <dd data-testid="last-price">{lastPrice ? formatPrice(lastPrice.price, basis) : '–'}</dd>
         </div>
         <div>
-          <dt>round</dt>
+          <dt>{fromParent ? 'received' : 'round'}</dt>
           <dd className="pm-num" data-testid="last-round" title={formatFullTime(lastPrice?.at ?? null)}>
-            {lastPrice ? (
+            {lastPrice && fromParent && formatTime(lastPrice.at)}
+            {lastPrice && !fromParent && (
               <>
                 {formatCount(lastPrice.round)} <small>at {formatTime(lastPrice.at)}</small>
               </>
-            ) : (
-              '–'
             )}
+            {!lastPrice && '–'}
           </dd>
         </div>
         <div>
@@ -54,8 +56,8 @@ export function MarketPanel({ state }: { state: DashboardState }) {
             {basis ? (
               <small>
                 {basis.commodity}, {basis.priceSteps} price steps from {formatPrice(basis.minimumPrice, basis)} to{' '}
-                {formatPrice(basis.maximumPrice, basis)}; a round at most every{' '}
-                {formatCount(cluster?.minTimeBetweenPriceUpdatesMs ?? 0)} ms
+                {formatPrice(basis.maximumPrice, basis)}
+                {!fromParent && `; a round at most every ${formatCount(cluster?.minTimeBetweenPriceUpdatesMs ?? 0)} ms`}
               </small>
             ) : (
               '–'

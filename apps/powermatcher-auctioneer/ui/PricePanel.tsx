@@ -39,8 +39,8 @@ export function PricePanel({ rounds, basis, hasHistory }: PricePanelProps) {
             height={260}
           />
           <p className="pm-note">
-            <span data-testid="price-rounds">{plural(rounds.length, 'round')}</span>{' '}
-            {hasHistory ? '(the last hour, then live)' : 'since this page opened'}; lowest{' '}
+            <span data-testid="price-rounds">{plural(rounds.length, hasHistory ? 'round' : 'price')}</span>{' '}
+            {hasHistory ? '(the last hour, then live)' : 'from the parent since this page opened'}; lowest{' '}
             {formatPrice(Math.min(...prices), basis)}, highest {formatPrice(Math.max(...prices), basis)}. A price holds
             until the next round. Times in UTC.
           </p>

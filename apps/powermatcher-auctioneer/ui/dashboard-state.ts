@@ -62,6 +62,21 @@ function newer(a: PriceRound | null, b: PriceRound | null): PriceRound | null {
   return b.round >= a.round ? b : a;
 }
 
+/**
+ * A remote concentrator runs no rounds: its prices are those its parent sends its own matcher (that agent's
+ * `lastPrice`), kept as rounds numbered by their time so the price chart and the figures read the same.
+ */
+function parentPrice(cluster: ClusterView | null, agent: AgentView): PriceRound | null {
+  if (!cluster || cluster.auctioneerId !== null || !agent.lastPrice) return null;
+  if (agent.agentId !== topMatcherId(cluster)) return null;
+  return {
+    round: Date.parse(agent.lastPrice.at),
+    price: agent.lastPrice.price,
+    priceIndex: -1,
+    at: agent.lastPrice.at,
+  };
+}
+
 export function applySnapshot(state: DashboardState, snapshot: Snapshot): DashboardState {
   const agents = new Map<string, AgentView>();
   for (const agent of snapshot.agents) agents.set(agent.agentId, agent);
@@ -71,7 +86,8 @@ export function applySnapshot(state: DashboardState, snapshot: Snapshot): Dashbo
     if (streamed) agents.set(agentId, streamed);
     else agents.delete(agentId);
   }
-  const lastPrice = newer(state.lastPrice, snapshot.cluster?.lastPrice ?? null);
+  const received = snapshot.agents.flatMap((agent) => parentPrice(snapshot.cluster, agent) ?? []);
+  const lastPrice = [snapshot.cluster?.lastPrice ?? null, ...received].reduce(newer, state.lastPrice);
   return {
     ...state,
     cluster: snapshot.cluster,
@@ -110,8 +126,14 @@ export function applyEvents(state: DashboardState, messages: readonly StreamMess
         agents ??= new Map(state.agents);
         agentVersions ??= new Map(state.agentVersions);
         const event = message.data;
-        if (isView(event)) agents.set(event.agentId, event);
-        else {
+        if (isView(event)) {
+          agents.set(event.agentId, event);
+          const received = parentPrice(state.cluster, event);
+          if (received) {
+            added.push(received);
+            lastPrice = newer(lastPrice, received);
+          }
+        } else {
           // The service forgot it (it left and was never stored): keep it as disconnected if it was shown.
           const known = agents.get(event.agentId);
           if (known) agents.set(event.agentId, { ...known, connected: false });

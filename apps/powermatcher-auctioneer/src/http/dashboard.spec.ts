@@ -194,6 +194,18 @@ describe('PM-SVC-3 dashboard in Chromium', () => {
 
     await saveScreenshot(page, 'powermatcher-dashboard');
     errors.expectNone();
+
+    // The remote concentrator's own dashboard: its agent, and the prices its parent sends it.
+    const remote = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await remote.page.goto(`${remoteConcentrator.url}/`);
+    await remote.page.getByRole('heading', { name: 'south in cluster demo' }).waitFor();
+    const remoteTable = remote.page.getByRole('table', { name: 'agents' });
+    await remoteTable.locator('tr[data-key="fridge-9"]').getByText('flat 120 W').waitFor();
+    await waitForText(remote.page, 'last-price', '0.500 EUR');
+    await waitForText(remote.page, 'curve-summary', 'demand 120 W at 0.000 EUR down to 120 W at 0.500 EUR');
+    await remote.page.getByText('No objective agent').waitFor();
+    await saveScreenshot(remote.page, 'powermatcher-dashboard-concentrator');
+    remote.errors.expectNone();
   });
 
   it('GET /api/clusters lists the one cluster, also on a remote concentrator once its parent answered', async () => {
