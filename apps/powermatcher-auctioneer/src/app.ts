@@ -20,7 +20,6 @@ import { ClusterRecorder } from './domain/recorder';
 import { connectUpstream, type Upstream } from './domain/upstream';
 import { mapError } from './errors';
 import { apiRoutes } from './http/api';
-import { dashboardRoutes } from './http/dashboard';
 import { LiveStream } from './http/stream';
 import { liveAgentView } from './http/views';
 import { auctioneerMetrics } from './metrics';
@@ -149,6 +148,7 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
     },
     (matcherId) => host.read((m) => m.aggregate(matcherId)?.agentCount ?? 0),
     auctioneerId,
+    (req, res) => service.eventStream(req, res),
   );
   const ledger = store ? new AgentLedger(store, service.logger.child({ module: 'agents' })) : null;
   endpoints = new AgentEndpoints(
@@ -250,7 +250,7 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
       apiReadAuth: settings.apiReadAuth,
     }),
   );
-  service.app.use(dashboardRoutes());
+  service.serveUi(join(__dirname, '../dist/ui'));
   endpoints.listen(service);
 
   if (bus) {

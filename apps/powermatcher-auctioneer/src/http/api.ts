@@ -81,6 +81,11 @@ export function apiRoutes(options: ApiOptions): Router {
   const mutation = operatorAuth(options.operatorToken);
   const read = options.apiReadAuth ? [mutation] : [];
 
+  router.get('/api/clusters', ...read, (_req, res) => {
+    const clusterId = cluster.clusterId();
+    res.json(clusterId === null ? [] : [{ clusterId, auctioneerId: cluster.auctioneerId }]);
+  });
+
   router.get('/api/clusters/:id', ...read, (req, res) => {
     const clusterId = cluster.clusterId();
     if (clusterId === null || req.params['id'] !== clusterId) {
