@@ -148,6 +148,7 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
     },
     (matcherId) => host.read((m) => m.aggregate(matcherId)?.agentCount ?? 0),
     auctioneerId,
+    (req, res) => service.eventStream(req, res),
   );
   const ledger = store ? new AgentLedger(store, service.logger.child({ module: 'agents' })) : null;
   endpoints = new AgentEndpoints(
@@ -249,7 +250,6 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
       apiReadAuth: settings.apiReadAuth,
     }),
   );
-  // The dashboard (ui/), built by build-ui into dist/ui.
   service.serveUi(join(__dirname, '../dist/ui'));
   endpoints.listen(service);
 

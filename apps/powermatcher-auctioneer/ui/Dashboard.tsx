@@ -78,7 +78,7 @@ export function Dashboard() {
       const clusters = await fetchJson<ClusterLink[]>('/api/clusters');
       const link = clusters[0];
       const [cluster, agents] = await Promise.all([
-        link ? fetchJson<ClusterView>(link.href) : Promise.resolve(null),
+        link ? fetchJson<ClusterView>(`/api/clusters/${encodeURIComponent(link.clusterId)}`) : Promise.resolve(null),
         fetchJson<AgentView[]>('/api/agents'),
       ]);
       const rounds = cluster?.auctioneerId != null ? await absentOn404(fetchJson<StoredRound[]>('/api/prices')) : null;

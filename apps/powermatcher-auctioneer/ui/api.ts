@@ -45,7 +45,8 @@ export interface ClusterView {
 /** `GET /api/clusters`: the one cluster of this instance, or none yet (a concentrator without its parent). */
 export interface ClusterLink {
   readonly clusterId: string;
-  readonly href: string;
+  /** Null on a remote concentrator. */
+  readonly auctioneerId: string | null;
 }
 
 export interface AgentView {

@@ -1,3 +1,3 @@
 export { main, usage } from './cli';
 export { COMMANDS, type SimulatorCommand, type SimulatorIo } from './commands';
-export { startPowerMatcherSimulation, type PowerMatcherSimulation } from './powermatcher';
+export { DEVICE_KINDS, deviceBid, startPowerMatcherSimulation, type PowerMatcherSimulation } from './powermatcher';

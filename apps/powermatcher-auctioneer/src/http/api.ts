@@ -81,11 +81,9 @@ export function apiRoutes(options: ApiOptions): Router {
   const mutation = operatorAuth(options.operatorToken);
   const read = options.apiReadAuth ? [mutation] : [];
 
-  // The dashboard's way to find the one cluster this instance runs (§8.3) without being told its id; a remote
-  // concentrator lists none until its parent's CLUSTERINFO arrives.
   router.get('/api/clusters', ...read, (_req, res) => {
     const clusterId = cluster.clusterId();
-    res.json(clusterId === null ? [] : [{ clusterId, href: `/api/clusters/${encodeURIComponent(clusterId)}` }]);
+    res.json(clusterId === null ? [] : [{ clusterId, auctioneerId: cluster.auctioneerId }]);
   });
 
   router.get('/api/clusters/:id', ...read, (req, res) => {

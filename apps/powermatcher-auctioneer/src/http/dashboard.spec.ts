@@ -1,15 +1,9 @@
 import { loadConfig } from '@flexgrid/platform-service';
 import { type BidContent, PowerMatcherAgent } from '@flexgrid/powermatcher-client';
-import {
-  buildUi,
-  launchBrowser,
-  saveScreenshot,
-  startTestApp,
-  type TestApp,
-  type TestBrowser,
-} from '@flexgrid/testing';
+import { buildUi, launchBrowser, saveScreenshot, type TestApp, type TestBrowser } from '@flexgrid/testing';
 import type { Page } from 'playwright-core';
 import { type RunningAuctioneer, startPowerMatcherAuctioneer } from '../app';
+import { endpoint19, endpoint21, startAuctioneer } from '../auctioneer.test-util';
 import { auctioneerEnv, auctioneerSettings } from '../config';
 
 /**
@@ -41,13 +35,12 @@ const startRemoteConcentrator = () =>
     logLevel: 'warn',
     settings: settingsOf({
       PM_ROLE: 'concentrator',
-      PM_PARENT_URL: agentEndpoint(app.url, 'south', 'auctioneer'),
+      PM_PARENT_URL: endpoint19(wsUrl(app.url), 'south'),
       PM_MIN_TIME_BETWEEN_BID_UPDATES_MS: '100',
     }),
   });
 
-const agentEndpoint = (base: string, agentId: string, parent: string) =>
-  `${base.replace(/^http/, 'ws')}/powermatcher/websockets/agentendpoint?agentId=${agentId}&desiredConnectionId=${parent}`;
+const wsUrl = (httpUrl: string) => httpUrl.replace(/^http/, 'ws');
 
 const text = async (page: Page, testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
 const chartPoints = async (page: Page, label: string) =>
@@ -72,23 +65,15 @@ const waitForText = (page: Page, testId: string, expected: string) =>
 beforeAll(async () => {
   await buildUi('apps/powermatcher-auctioneer/ui/vite.config.mts');
   browser = await launchBrowser();
-  app = await startTestApp({
-    name: 'pm-dashboard',
-    start: (environment) =>
-      startPowerMatcherAuctioneer({
-        ...environment,
-        port: 0,
-        logLevel: 'warn',
-        settings: settingsOf({
-          PM_CLUSTER_ID: 'demo',
-          PM_PRICE_STEPS: String(STEPS),
-          PM_MIN_PRICE: '0',
-          PM_MAX_PRICE: '0.5',
-          PM_MIN_TIME_BETWEEN_PRICE_UPDATES_MS: '200',
-          PM_CONCENTRATORS: JSON.stringify([{ id: 'north', parentId: 'auctioneer', minTimeBetweenBidUpdatesMs: 100 }]),
-        }),
-      }),
+  // The service tests' harness (startTestApp on a fresh database and topic prefix), with a basis of 21 steps.
+  const pm = await startAuctioneer({
+    PM_PRICE_STEPS: String(STEPS),
+    PM_MAX_PRICE: '0.5',
+    PM_MIN_TIME_BETWEEN_PRICE_UPDATES_MS: '200',
+    PM_OBJECTIVE_ENABLED: 'true',
+    PM_CONCENTRATORS: JSON.stringify([{ id: 'north', parentId: 'auctioneer', minTimeBetweenBidUpdatesMs: 100 }]),
   });
+  app = pm.app;
 });
 
 afterAll(async () => {
@@ -112,24 +97,24 @@ describe('PM-SVC-3 dashboard in Chromium', () => {
 
     remoteConcentrator = await startRemoteConcentrator();
 
-    agent(agentEndpoint(app.url, 'pv-1', 'auctioneer'), { flat: -650 });
-    agent(agentEndpoint(app.url, 'heatpump-1', 'north'), {
+    agent(endpoint19(wsUrl(app.url), 'pv-1', 'auctioneer'), { flat: -650 });
+    agent(endpoint19(wsUrl(app.url), 'heatpump-1', 'north'), {
       demand: Array.from({ length: STEPS }, (_, i) => 1500 - i * 100),
     });
-    agent(agentEndpoint(app.url, 'freezer-1', 'north'), {
+    agent(endpoint19(wsUrl(app.url), 'freezer-1', 'north'), {
       pricePoints: [
         { price: 0.1, demand: 300 },
         { price: 0.3, demand: 0 },
       ],
     });
-    agent(`${app.url.replace(/^http/, 'ws')}/powermatcher/websocket?agentId=battery-1`, {
+    agent(endpoint21(wsUrl(app.url), 'battery-1'), {
       pricePoints: [
         { price: 0.15, demand: 2000 },
         { price: 0.35, demand: -2000 },
       ],
     });
-    const ev = agent(agentEndpoint(app.url, 'ev-1', 'auctioneer'), { flat: 0 });
-    agent(agentEndpoint(remoteConcentrator.url, 'fridge-9', 'south'), { flat: 120 });
+    const ev = agent(endpoint19(wsUrl(app.url), 'ev-1', 'auctioneer'), { flat: 0 });
+    agent(endpoint19(wsUrl(remoteConcentrator.url), 'fridge-9', 'south'), { flat: 120 });
 
     for (const id of ['pv-1', 'heatpump-1', 'freezer-1', 'battery-1', 'ev-1', 'south']) {
       await table.locator(`tr[data-key="${id}"]`).getByText('connected', { exact: true }).waitFor();
@@ -208,12 +193,13 @@ describe('PM-SVC-3 dashboard in Chromium', () => {
     remote.errors.expectNone();
   });
 
+  // The page finds its cluster and its role there: an auctioneer, or a remote concentrator (no auctioneer id).
   it('GET /api/clusters lists the one cluster, also on a remote concentrator once its parent answered', async () => {
     expect(await (await app.fetch('/api/clusters')).json()).toEqual([
-      { clusterId: 'demo', href: '/api/clusters/demo' },
+      { clusterId: 'demo', auctioneerId: 'auctioneer' },
     ]);
     const concentratorClusters = await (await fetch(`${remoteConcentrator.url}/api/clusters`)).json();
-    expect(concentratorClusters).toEqual([{ clusterId: 'demo', href: '/api/clusters/demo' }]);
+    expect(concentratorClusters).toEqual([{ clusterId: 'demo', auctioneerId: null }]);
     const view = (await (await fetch(`${remoteConcentrator.url}/api/clusters/demo`)).json()) as {
       matchers: { id: string }[];
     };

@@ -1,3 +1,4 @@
+import type { EventStream } from '@flexgrid/platform-service';
 import type { Effect } from '@flexgrid/protocol-powermatcher';
 import type { Request, Response } from 'express';
 import type { AgentView } from './views';
@@ -5,7 +6,6 @@ import type { AgentView } from './views';
 const AGENT_FLUSH_MS = 1_000;
 /** Agent events per flush: beyond it the page re-reads `/api/agents` (it is told by `agentsChanged`). */
 const MAX_AGENT_EVENTS = 200;
-const KEEPALIVE_MS = 15_000;
 
 export interface PriceEvent {
   readonly round: number;
@@ -28,10 +28,9 @@ export interface AggregateEvent {
  * price and the auctioneer's current aggregate.
  */
 export class LiveStream {
-  private readonly clients = new Set<Response>();
+  private readonly clients = new Set<EventStream>();
   private readonly touched = new Set<string>();
   private flushTimer: NodeJS.Timeout | null = null;
-  private readonly keepalive: NodeJS.Timeout;
   private lastPrice: PriceEvent | null = null;
   private readonly lastAggregate = new Map<string, AggregateEvent>();
 
@@ -39,29 +38,23 @@ export class LiveStream {
     private readonly agentView: (agentId: string) => AgentView | null,
     private readonly agentCount: (matcherId: string) => number,
     private readonly auctioneerId: string | null,
-  ) {
-    this.keepalive = setInterval(() => this.broadcast(': keepalive\n\n'), KEEPALIVE_MS);
-    this.keepalive.unref();
-  }
+    /** The platform's server-sent event stream (heartbeats, ended at shutdown). */
+    private readonly open: (req: Request, res: Response) => EventStream,
+  ) {}
 
   get price(): PriceEvent | null {
     return this.lastPrice;
   }
 
   readonly handler = (req: Request, res: Response): void => {
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    res.write('retry: 2000\n\n');
-    if (this.lastPrice) res.write(event('price', this.lastPrice));
+    const stream = this.open(req, res);
+    if (this.lastPrice) stream.send(this.lastPrice, { event: 'price' });
     const aggregate = this.auctioneerId === null ? undefined : this.lastAggregate.get(this.auctioneerId);
-    for (const snapshot of aggregate ? [aggregate] : this.lastAggregate.values())
-      res.write(event('aggregate', snapshot));
-    this.clients.add(res);
-    req.once('close', () => this.clients.delete(res));
+    for (const snapshot of aggregate ? [aggregate] : this.lastAggregate.values()) {
+      stream.send(snapshot, { event: 'aggregate' });
+    }
+    this.clients.add(stream);
+    stream.onClose(() => this.clients.delete(stream));
   };
 
   readonly observe = (effects: readonly Effect[]): void => {
@@ -74,7 +67,7 @@ export class LiveStream {
             priceIndex: effect.priceIndex,
             at: new Date(effect.t).toISOString(),
           };
-          this.broadcast(event('price', this.lastPrice));
+          this.broadcast('price', this.lastPrice);
           break;
         case 'aggregated': {
           const snapshot: AggregateEvent = {
@@ -85,7 +78,7 @@ export class LiveStream {
             at: new Date(effect.t).toISOString(),
           };
           this.lastAggregate.set(effect.matcherId, snapshot);
-          this.broadcast(event('aggregate', snapshot));
+          this.broadcast('aggregate', snapshot);
           break;
         }
         case 'clusterInfo':
@@ -108,9 +101,8 @@ export class LiveStream {
   }
 
   close(): void {
-    clearInterval(this.keepalive);
     if (this.flushTimer) clearTimeout(this.flushTimer);
-    for (const client of this.clients) client.end();
+    for (const client of [...this.clients]) client.close();
     this.clients.clear();
   }
 
@@ -119,16 +111,12 @@ export class LiveStream {
     const ids = [...this.touched];
     this.touched.clear();
     for (const agentId of ids.slice(0, MAX_AGENT_EVENTS)) {
-      this.broadcast(event('agent', this.agentView(agentId) ?? { agentId, connected: false }));
+      this.broadcast('agent', this.agentView(agentId) ?? { agentId, connected: false });
     }
-    if (ids.length > MAX_AGENT_EVENTS) this.broadcast(event('agentsChanged', { count: ids.length }));
+    if (ids.length > MAX_AGENT_EVENTS) this.broadcast('agentsChanged', { count: ids.length });
   }
 
-  private broadcast(text: string): void {
-    for (const client of this.clients) client.write(text);
+  private broadcast(event: string, data: unknown): void {
+    for (const client of this.clients) client.send(data, { event });
   }
-}
-
-function event(name: string, data: unknown): string {
-  return `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 }
