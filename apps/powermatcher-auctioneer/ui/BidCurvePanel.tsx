@@ -26,7 +26,11 @@ export function BidCurvePanel({ state, selectedAgent, onClearSelection }: BidCur
     const largest = Math.max(1, ...demand.map(Math.abs), ...(selectedDemand ?? []).map(Math.abs));
     const unit = powerUnit(largest);
     const curve = (values: readonly number[]) => values.map((y, i) => ({ x: prices[i] ?? 0, y: y / unit.factor }));
-    const curves: StepCurve[] = [{ label: 'aggregate bid', points: curve(demand) }];
+    // The balance line: the market clears where the aggregate crosses it (and it keeps 0 W in view).
+    const curves: StepCurve[] = [
+      { label: 'aggregate bid', points: curve(demand) },
+      { label: 'balance (0)', points: [{ x: basis.minimumPrice, y: 0 }] },
+    ];
     if (selectedAgent !== undefined && selectedDemand && selectedDemand.length === prices.length) {
       curves.push({ label: `${selectedAgent}'s bid`, points: curve(selectedDemand) });
     }

@@ -53,6 +53,7 @@ export function Dashboard() {
   stateRef.current = state;
   const [loadError, setLoadError] = useState<unknown>();
   const [noCluster, setNoCluster] = useState(false);
+  const [loaded, setLoaded] = useState(false);
   const [hasPriceHistory, setHasPriceHistory] = useState(true);
   const [objective, setObjective] = useState<ObjectiveState>({ status: 'loading' });
   const [selectedAgent, setSelectedAgent] = useState<string | undefined>();
@@ -86,6 +87,7 @@ export function Dashboard() {
       setHasPriceHistory(rounds !== null);
       dispatch({ type: 'snapshot', snapshot: { cluster, agents, rounds, requestedAt } });
       setLoadError(undefined);
+      setLoaded(true);
       loadObjective(cluster?.auctioneerId != null);
     } catch (error) {
       setLoadError(error);
@@ -170,14 +172,27 @@ export function Dashboard() {
           </div>
         </Panel>
       )}
-      <MarketPanel state={state} />
-      <BidCurvePanel state={state} selectedAgent={selectedAgent} onClearSelection={() => setSelectedAgent(undefined)} />
-      <PricePanel rounds={state.rounds} basis={basis} hasHistory={hasPriceHistory} />
-      <div className="pm-stack">
-        <ClusterTreePanel state={state} selectedAgent={selectedAgent} onSelect={selectAgent} />
-        <ObjectivePanel objective={objective} />
-      </div>
-      <AgentsPanel state={state} selectedAgent={selectedAgent} onSelect={selectAgent} />
+      {!loaded && loadError === undefined && (
+        <Panel title="Loading" wide>
+          <div className="pm-empty">Reading the cluster from the service…</div>
+        </Panel>
+      )}
+      {loaded && (
+        <>
+          <MarketPanel state={state} />
+          <BidCurvePanel
+            state={state}
+            selectedAgent={selectedAgent}
+            onClearSelection={() => setSelectedAgent(undefined)}
+          />
+          <PricePanel rounds={state.rounds} basis={basis} hasHistory={hasPriceHistory} />
+          <div className="pm-stack">
+            <ClusterTreePanel state={state} selectedAgent={selectedAgent} onSelect={selectAgent} />
+            <ObjectivePanel objective={objective} />
+          </div>
+          <AgentsPanel state={state} selectedAgent={selectedAgent} onSelect={selectAgent} />
+        </>
+      )}
     </PageShell>
   );
 }

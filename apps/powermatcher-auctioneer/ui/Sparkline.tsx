@@ -8,8 +8,9 @@ export function Sparkline({ demand, label }: { demand: readonly number[]; label:
   if (demand.length === 0) return null;
   const low = Math.min(0, ...demand);
   const high = Math.max(0, ...demand);
-  const span = high - low || 1;
-  const y = (value: number) => 1 + ((high - value) / span) * (height - 2);
+  const span = high - low;
+  // An all-zero bid is drawn on the middle line.
+  const y = (value: number) => (span === 0 ? height / 2 : 1 + ((high - value) / span) * (height - 2));
   const step = width / demand.length;
   let path = '';
   demand.forEach((value, i) => {

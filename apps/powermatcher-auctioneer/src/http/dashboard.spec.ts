@@ -180,6 +180,19 @@ describe('PM-SVC-3 dashboard in Chromium', () => {
     await saveScreenshot(page, 'powermatcher-dashboard');
     errors.expectNone();
 
+    // A page opened now reads it all from the REST API at once (here in the dark theme).
+    const dark = await browser.newPage({ viewport: { width: 1400, height: 1100 }, colorScheme: 'dark' });
+    await dark.page.goto(`${app.url}/ui/`);
+    await dark.page
+      .getByRole('table', { name: 'agents' })
+      .locator('tr[data-key="ev-1"]')
+      .getByText('flat 6,000 W')
+      .waitFor();
+    await waitForText(dark.page, 'curve-summary', 'demand 9,270 W at 0.000 EUR down to 2,970 W at 0.500 EUR');
+    await waitForText(dark.page, 'last-price', '0.500 EUR');
+    await saveScreenshot(dark.page, 'powermatcher-dashboard-dark');
+    dark.errors.expectNone();
+
     // The remote concentrator's own dashboard: its agent, and the prices its parent sends it.
     const remote = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await remote.page.goto(`${remoteConcentrator.url}/`);
