@@ -1,6 +1,6 @@
 import { Panel, type StepCurve, StepCurveChart } from '@flexgrid/ui';
 import { useMemo } from 'react';
-import { aggregateOf, type DashboardState, stepPrices, topMatcherId } from './dashboard-state';
+import { aggregateOf, type DashboardState, priceStepOf, stepPrices, topMatcherId } from './dashboard-state';
 import { formatCount, formatPower, formatPrice, formatTime, plural, powerUnit } from './format';
 
 export interface BidCurvePanelProps {
@@ -34,13 +34,10 @@ export function BidCurvePanel({ state, selectedAgent, onClearSelection }: BidCur
     if (selectedAgent !== undefined && selectedDemand && selectedDemand.length === prices.length) {
       curves.push({ label: `${selectedAgent}'s bid`, points: curve(selectedDemand) });
     }
+    const step = lastPrice ? priceStepOf(lastPrice, prices) : -1;
     const marker =
-      lastPrice && lastPrice.priceIndex >= 0 && lastPrice.priceIndex < demand.length
-        ? {
-            label: 'equilibrium',
-            x: lastPrice.price,
-            y: (demand[lastPrice.priceIndex] ?? 0) / unit.factor,
-          }
+      lastPrice && step < demand.length
+        ? { label: 'equilibrium', x: lastPrice.price, y: (demand[step] ?? 0) / unit.factor }
         : undefined;
     return { curves, marker, unit };
   }, [basis, demand, prices, selectedAgent, selectedDemand, lastPrice]);

@@ -1,5 +1,5 @@
 import { Panel } from '@flexgrid/ui';
-import { aggregateOf, type DashboardState, topMatcherId } from './dashboard-state';
+import { aggregateOf, type DashboardState, priceStepOf, stepPrices, topMatcherId } from './dashboard-state';
 import { formatCount, formatFullTime, formatPower, formatPrice, formatTime } from './format';
 
 /** The cluster at a glance: the price now, where the market cleared, who takes part, and the market basis. */
@@ -9,10 +9,8 @@ export function MarketPanel({ state }: { state: DashboardState }) {
   // A remote concentrator: its prices come from its parent, not from rounds of its own.
   const fromParent = cluster !== null && cluster.auctioneerId === null;
   const aggregate = aggregateOf(state, topMatcherId(cluster));
-  const atEquilibrium =
-    aggregate && lastPrice && lastPrice.priceIndex >= 0 && aggregate.demand.length > lastPrice.priceIndex
-      ? aggregate.demand[lastPrice.priceIndex]
-      : undefined;
+  const step = lastPrice && basis ? priceStepOf(lastPrice, stepPrices(basis)) : -1;
+  const atEquilibrium = aggregate && step >= 0 ? aggregate.demand[step] : undefined;
   const agents = [...state.agents.values()].filter((a) => a.dialect !== 'local');
   const connected = agents.filter((a) => a.connected).length;
   return (

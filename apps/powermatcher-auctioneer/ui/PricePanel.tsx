@@ -42,7 +42,7 @@ export function PricePanel({ rounds, basis, hasHistory }: PricePanelProps) {
             <span data-testid="price-rounds">{plural(rounds.length, hasHistory ? 'round' : 'price')}</span>{' '}
             {hasHistory ? '(the last hour, then live)' : 'from the parent since this page opened'}; lowest{' '}
             {formatPrice(Math.min(...prices), basis)}, highest {formatPrice(Math.max(...prices), basis)}. A price holds
-            until the next round. Times in UTC.
+            until the next one. Times in UTC.
           </p>
         </>
       ) : (

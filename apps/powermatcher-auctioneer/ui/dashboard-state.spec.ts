@@ -6,6 +6,7 @@ import {
   countAgents,
   heldPrices,
   initialState,
+  priceStepOf,
   stepPrices,
 } from './dashboard-state';
 
@@ -103,8 +104,10 @@ describe('dashboard state', () => {
     ]);
   });
 
-  it('puts each step of the basis at its price', () => {
+  it('puts each step of the basis at its price, and a received price at its nearest step', () => {
     expect(stepPrices(basis)).toEqual([0, 5, 10]);
+    expect(priceStepOf({ ...round(1, 6), priceIndex: -1 }, stepPrices(basis))).toBe(1);
+    expect(priceStepOf({ ...round(1, 6), priceIndex: 2 }, stepPrices(basis))).toBe(2);
   });
 
   it('builds the tree: matchers with their agents, unknown parents apart', () => {

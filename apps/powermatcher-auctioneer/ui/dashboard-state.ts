@@ -203,6 +203,19 @@ export function stepPrices(basis: MarketBasis): number[] {
   return Array.from({ length: n }, (_, i) => Math.min(min + i * increment, max));
 }
 
+/**
+ * The step of the basis a price stands at, to mark it on the curve: the round's own index, or for a price a
+ * remote concentrator received (which carries none) the nearest step.
+ */
+export function priceStepOf(round: PriceRound, prices: readonly number[]): number {
+  if (round.priceIndex >= 0) return round.priceIndex;
+  let nearest = 0;
+  prices.forEach((price, i) => {
+    if (Math.abs(price - round.price) < Math.abs((prices[nearest] ?? 0) - round.price)) nearest = i;
+  });
+  return nearest;
+}
+
 export interface TreeNode {
   readonly id: string;
   readonly kind: 'auctioneer' | 'concentrator' | 'agent';

@@ -3,7 +3,7 @@ import { type BidContent, PowerMatcherAgent } from '@flexgrid/powermatcher-clien
 import { buildUi, launchBrowser, saveScreenshot, type TestApp, type TestBrowser } from '@flexgrid/testing';
 import type { Page } from 'playwright-core';
 import { type RunningAuctioneer, startPowerMatcherAuctioneer } from '../app';
-import { endpoint19, endpoint21, startAuctioneer } from '../auctioneer.test-util';
+import { endpoint19, endpoint21, OPERATOR_TOKEN, startAuctioneer } from '../auctioneer.test-util';
 import { auctioneerEnv, auctioneerSettings } from '../config';
 
 /**
@@ -165,6 +165,18 @@ describe('PM-SVC-3 dashboard in Chromium', () => {
     );
     await table.locator('tr[data-key="ev-1"]').getByText('flat 6,000 W').waitFor();
 
+    // An operator objective: the objective agent bids it, and the page shows its source and bid live.
+    const objective = await app.fetch('/api/objective', {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'flat', demandW: -2_000 }),
+    });
+    expect(objective.status).toBe(200);
+    const objectivePanel = page.getByRole('region', { name: 'Objective agent' });
+    await objectivePanel.getByText('operator', { exact: true }).waitFor();
+    await objectivePanel.getByText('flat -2,000 W').waitFor();
+    await waitForText(page, 'curve-summary', 'demand 7,270 W at 0.000 EUR down to 970 W at 0.500 EUR');
+
     // Filter and select: the v2.1 agent alone, and its bid drawn over the aggregate.
     await page.getByRole('searchbox', { name: 'filter agents' }).fill('dialect:v2.1 state:connected');
     await until(
@@ -188,7 +200,7 @@ describe('PM-SVC-3 dashboard in Chromium', () => {
       .locator('tr[data-key="ev-1"]')
       .getByText('flat 6,000 W')
       .waitFor();
-    await waitForText(dark.page, 'curve-summary', 'demand 9,270 W at 0.000 EUR down to 2,970 W at 0.500 EUR');
+    await waitForText(dark.page, 'curve-summary', 'demand 7,270 W at 0.000 EUR down to 970 W at 0.500 EUR');
     await waitForText(dark.page, 'last-price', '0.500 EUR');
     await saveScreenshot(dark.page, 'powermatcher-dashboard-dark');
     dark.errors.expectNone();
