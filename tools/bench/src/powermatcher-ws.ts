@@ -6,7 +6,7 @@
  *   rounds), and from each bid to its first price (bounded by the cooling-off windows);
  * - the auctioneer's memory per connected agent (RSS with the agents minus before them) and its CPU.
  *
- * `npx nx run bench:powermatcher-ws` (AGENTS, REBID_SECONDS, MEASURE_SECONDS, CONCENTRATORS override the
+ * `npx nx run bench:powermatcher-ws` (AGENTS, REBID_SECONDS, MEASURE_SECONDS, CONCENTRATORS, SCENARIOS=flat,tree override the
  * defaults; KAFKA_BROKERS / DATABASE_URL switch the auctioneer to real backends). Figures in tmp/bench.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -228,7 +228,10 @@ async function scenario(name: string, concentrators: number) {
     const before = auctioneer.usage();
     const started = Date.now();
     const agents = await runAgents(targets, AGENTS);
-    await waitFor(`${AGENTS} sessions`, () => agents.connected() >= AGENTS, 300_000);
+    const progress = setInterval(() => console.error(`${name}: ${agents.connected()} sessions`), 10_000);
+    await waitFor(`${AGENTS} sessions`, () => agents.connected() >= AGENTS, 900_000).finally(() =>
+      clearInterval(progress),
+    );
     const connectSeconds = (Date.now() - started) / 1000;
     // Let the connect burst settle before measuring.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
