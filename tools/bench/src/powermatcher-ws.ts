@@ -170,7 +170,7 @@ function latencies(events: readonly PriceEvent[]) {
   for (const round of rounds) {
     const bidTimes = round.map((e) => e.bidSentAt).filter((t): t is number => t !== null);
     if (bidTimes.length === 0) continue;
-    const lastBid = Math.max(...bidTimes);
+    const lastBid = bidTimes.reduce((a, b) => Math.max(a, b), -Infinity);
     for (const event of round) fromLastBid.push(event.receivedAt - lastBid);
     fanOut.push(round.at(-1)!.receivedAt - round[0]!.receivedAt);
     for (const t of bidTimes) bidToPrice.push(round.find((e) => e.bidSentAt === t)!.receivedAt - t);
