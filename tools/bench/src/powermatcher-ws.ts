@@ -182,7 +182,7 @@ function latencies(events: readonly PriceEvent[]) {
     lastBidToAllPricedMs: {
       p50: ms(percentile(fromLastBid, 50)),
       p99: ms(percentile(fromLastBid, 99)),
-      max: ms(Math.max(...fromLastBid)),
+      max: ms(fromLastBid.reduce((a, b) => Math.max(a, b), -Infinity)),
     },
     roundFanOutMs: { p50: ms(percentile(fanOut, 50)), p99: ms(percentile(fanOut, 99)) },
     bidToFirstPriceMs: { p50: ms(percentile(bidToPrice, 50)), p99: ms(percentile(bidToPrice, 99)) },
