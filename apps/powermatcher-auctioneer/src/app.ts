@@ -76,6 +76,7 @@ function logModelErrors(logger: Logger) {
  */
 export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctioneerOptions): Promise<RunningAuctioneer> {
   const { settings } = options;
+  checkClusterConfiguration(settings);
   const service = createService({
     name: SERVICE_NAME,
     mapError,
@@ -304,6 +305,26 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
       if (outcome !== 'completed') throw new Error(`${SERVICE_NAME} did not stop cleanly: ${outcome}`);
     },
   };
+}
+
+/**
+ * The cluster's configuration as the model checks it (unknown or cyclic parents, duplicate ids, flow limits),
+ * before anything is opened: a bad one stops the start with the SPEC's message and leaves nothing behind.
+ */
+export function checkClusterConfiguration(settings: AuctioneerSettings): void {
+  const role = settings.role;
+  ClusterModel.create({
+    clock: () => 0,
+    auctioneer:
+      role.kind === 'auctioneer'
+        ? { id: role.auctioneerId, clusterId: role.clusterId, marketBasis: settings.marketBasis }
+        : null,
+    concentrators: [
+      ...(role.kind === 'concentrator' ? [{ id: role.concentratorId, parentId: null }] : []),
+      ...settings.concentrators,
+    ],
+    objective: settings.objective ?? undefined,
+  });
 }
 
 async function ownBus(options: PowerMatcherAuctioneerOptions, service: Service): Promise<Bus> {

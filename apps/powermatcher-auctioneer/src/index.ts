@@ -1,4 +1,5 @@
 export {
+  checkClusterConfiguration,
   type PowerMatcherAuctioneerOptions,
   type RunningAuctioneer,
   SERVICE_NAME,

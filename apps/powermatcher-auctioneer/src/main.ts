@@ -1,5 +1,6 @@
 import { loadConfigOrExit } from '@flexgrid/platform-service';
-import { startPowerMatcherAuctioneer } from './app';
+import { isPowerMatcherError } from '@flexgrid/protocol-powermatcher';
+import { checkClusterConfiguration, startPowerMatcherAuctioneer } from './app';
 import { auctioneerEnv, auctioneerSettings, SettingsError } from './config';
 
 // Composition root: read the configuration, then start; a bad value stops the start with its message.
@@ -7,8 +8,9 @@ const config = loadConfigOrExit(auctioneerEnv);
 let settings;
 try {
   settings = auctioneerSettings(config);
+  checkClusterConfiguration(settings);
 } catch (error) {
-  if (!(error instanceof SettingsError)) throw error;
+  if (!(error instanceof SettingsError) && !isPowerMatcherError(error)) throw error;
   process.stderr.write(`Invalid configuration: ${error.message}\n`);
   process.exit(1);
 }

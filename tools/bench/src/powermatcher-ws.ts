@@ -6,7 +6,7 @@
  *   rounds), and from each bid to its first price (bounded by the cooling-off windows);
  * - the auctioneer's memory per connected agent (RSS with the agents minus before them) and its CPU.
  *
- * `npx nx run bench:powermatcher-ws` (AGENTS, REBID_SECONDS, MEASURE_SECONDS, CONCENTRATORS override the
+ * `npx nx run bench:powermatcher-ws` (AGENTS, REBID_SECONDS, MEASURE_SECONDS, CONCENTRATORS, SCENARIOS=flat,tree override the
  * defaults; KAFKA_BROKERS / DATABASE_URL switch the auctioneer to real backends). Figures in tmp/bench.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -170,7 +170,7 @@ function latencies(events: readonly PriceEvent[]) {
   for (const round of rounds) {
     const bidTimes = round.map((e) => e.bidSentAt).filter((t): t is number => t !== null);
     if (bidTimes.length === 0) continue;
-    const lastBid = Math.max(...bidTimes);
+    const lastBid = bidTimes.reduce((a, b) => Math.max(a, b), -Infinity);
     for (const event of round) fromLastBid.push(event.receivedAt - lastBid);
     fanOut.push(round.at(-1)!.receivedAt - round[0]!.receivedAt);
     for (const t of bidTimes) bidToPrice.push(round.find((e) => e.bidSentAt === t)!.receivedAt - t);
@@ -182,7 +182,7 @@ function latencies(events: readonly PriceEvent[]) {
     lastBidToAllPricedMs: {
       p50: ms(percentile(fromLastBid, 50)),
       p99: ms(percentile(fromLastBid, 99)),
-      max: ms(Math.max(...fromLastBid)),
+      max: ms(fromLastBid.reduce((a, b) => Math.max(a, b), -Infinity)),
     },
     roundFanOutMs: { p50: ms(percentile(fanOut, 50)), p99: ms(percentile(fanOut, 99)) },
     bidToFirstPriceMs: { p50: ms(percentile(bidToPrice, 50)), p99: ms(percentile(bidToPrice, 99)) },
@@ -228,7 +228,10 @@ async function scenario(name: string, concentrators: number) {
     const before = auctioneer.usage();
     const started = Date.now();
     const agents = await runAgents(targets, AGENTS);
-    await waitFor(`${AGENTS} sessions`, () => agents.connected() >= AGENTS, 300_000);
+    const progress = setInterval(() => console.error(`${name}: ${agents.connected()} sessions`), 10_000);
+    await waitFor(`${AGENTS} sessions`, () => agents.connected() >= AGENTS, 900_000).finally(() =>
+      clearInterval(progress),
+    );
     const connectSeconds = (Date.now() - started) / 1000;
     // Let the connect burst settle before measuring.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
