@@ -1,5 +1,5 @@
 import { Panel, StatusBadge } from '@flexgrid/ui';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { clusterTree, countAgents, type DashboardState, type TreeNode } from './dashboard-state';
 import { formatCount } from './format';
 
@@ -15,6 +15,8 @@ function MatcherNode({ node, selectedAgent, onSelect }: { node: TreeNode } & Tre
   const counts = countAgents(node);
   const matchers = node.children.filter((c) => c.kind !== 'agent');
   const leaves = node.children.filter((c) => c.kind === 'agent');
+  // A folded list renders no chips: a thousand agents under one matcher would redraw on every update.
+  const [open, setOpen] = useState(leaves.length <= OPEN_UP_TO);
   return (
     <li data-node={node.id}>
       <span className="pm-node">
@@ -37,25 +39,27 @@ function MatcherNode({ node, selectedAgent, onSelect }: { node: TreeNode } & Tre
           ))}
           {leaves.length > 0 && (
             <li>
-              <details open={leaves.length <= OPEN_UP_TO}>
+              <details open={open} onToggle={(event) => setOpen(event.currentTarget.open)}>
                 <summary>
                   {formatCount(leaves.length)} {leaves.length === 1 ? 'agent' : 'agents'} directly under {node.id}
                 </summary>
-                <div className="pm-leaves">
-                  {leaves.map((leaf) => (
-                    <button
-                      key={leaf.id}
-                      type="button"
-                      className="pm-chip"
-                      data-connected={leaf.connected}
-                      data-selected={leaf.id === selectedAgent}
-                      title={`${leaf.id}: ${leaf.connected ? 'connected' : 'disconnected'}, ${leaf.agent?.dialect ?? ''} — click to draw its bid`}
-                      onClick={() => onSelect(leaf.id)}
-                    >
-                      {leaf.id}
-                    </button>
-                  ))}
-                </div>
+                {open && (
+                  <div className="pm-leaves">
+                    {leaves.map((leaf) => (
+                      <button
+                        key={leaf.id}
+                        type="button"
+                        className="pm-chip"
+                        data-connected={leaf.connected}
+                        data-selected={leaf.id === selectedAgent}
+                        title={`${leaf.id}: ${leaf.connected ? 'connected' : 'disconnected'}, ${leaf.agent?.dialect ?? ''} — click to draw its bid`}
+                        onClick={() => onSelect(leaf.id)}
+                      >
+                        {leaf.id}
+                      </button>
+                    ))}
+                  </div>
+                )}
               </details>
             </li>
           )}

@@ -41,7 +41,7 @@ function absentOn404<T>(promise: Promise<T>): Promise<T | null> {
 }
 
 /** Snapshot reloads triggered by the stream (agents beyond the stream's per-second budget, a matcher changing). */
-const RELOAD_THROTTLE_MS = 1_000;
+const RELOAD_THROTTLE_MS = 2_000;
 
 /**
  * The auctioneer's dashboard (SPEC §8.3): the REST snapshot once and after every reconnect of the live stream,
@@ -73,32 +73,40 @@ export function Dashboard() {
     );
   }, []);
 
-  const load = useCallback(async () => {
-    const requestedAt = stateRef.current.version;
-    try {
-      const clusters = await fetchJson<ClusterLink[]>('/api/clusters');
-      const link = clusters[0];
-      const [cluster, agents] = await Promise.all([
-        link ? fetchJson<ClusterView>(`/api/clusters/${encodeURIComponent(link.clusterId)}`) : Promise.resolve(null),
-        fetchJson<AgentView[]>('/api/agents'),
-      ]);
-      const rounds = cluster?.auctioneerId != null ? await absentOn404(fetchJson<StoredRound[]>('/api/prices')) : null;
-      setNoCluster(!link);
-      setHasPriceHistory(rounds !== null);
-      dispatch({ type: 'snapshot', snapshot: { cluster, agents, rounds, requestedAt } });
-      setLoadError(undefined);
-      setLoaded(true);
-      loadObjective(cluster?.auctioneerId != null);
-    } catch (error) {
-      setLoadError(error);
-    }
-  }, [loadObjective]);
+  /**
+   * The snapshot. The price history only on the first load and after a reconnect: in between the stream brings
+   * every round, and the history (an hour of rounds with their aggregates) is the heaviest read.
+   */
+  const load = useCallback(
+    async (withHistory: boolean) => {
+      const requestedAt = stateRef.current.version;
+      try {
+        const clusters = await fetchJson<ClusterLink[]>('/api/clusters');
+        const link = clusters[0];
+        const [cluster, agents] = await Promise.all([
+          link ? fetchJson<ClusterView>(`/api/clusters/${encodeURIComponent(link.clusterId)}`) : Promise.resolve(null),
+          fetchJson<AgentView[]>('/api/agents'),
+        ]);
+        const isAuctioneer = cluster?.auctioneerId != null;
+        const rounds = withHistory && isAuctioneer ? await absentOn404(fetchJson<StoredRound[]>('/api/prices')) : null;
+        setNoCluster(!link);
+        if (withHistory) setHasPriceHistory(rounds !== null);
+        dispatch({ type: 'snapshot', snapshot: { cluster, agents, rounds, requestedAt } });
+        setLoadError(undefined);
+        setLoaded(true);
+        loadObjective(isAuctioneer);
+      } catch (error) {
+        setLoadError(error);
+      }
+    },
+    [loadObjective],
+  );
 
   const scheduleReload = useCallback(() => {
     if (reloadTimer.current !== undefined) return;
     reloadTimer.current = window.setTimeout(() => {
       reloadTimer.current = undefined;
-      void load();
+      void load(false);
     }, RELOAD_THROTTLE_MS);
   }, [load]);
 
@@ -114,7 +122,7 @@ export function Dashboard() {
 
   // The snapshot on the first open and again after each reconnect: events missed while away are in it.
   useEffect(() => {
-    if (stream.state === 'open') void load();
+    if (stream.state === 'open') void load(true);
   }, [stream.state, load]);
   useEffect(() => () => window.clearTimeout(reloadTimer.current), []);
 
@@ -161,7 +169,7 @@ export function Dashboard() {
     >
       {loadError !== undefined && (
         <Panel title="The service did not answer" wide>
-          <ProblemView error={loadError} onRetry={() => void load()} />
+          <ProblemView error={loadError} onRetry={() => void load(true)} />
         </Panel>
       )}
       {noCluster && (
