@@ -60,10 +60,10 @@ export function Dashboard() {
   const pending = useRef<StreamMessage[]>([]);
   const reloadTimer = useRef<number | undefined>(undefined);
 
-  // Only an auctioneer has an objective agent and a price history; a remote concentrator is not asked for them
-  // (a 404 is a console error in every browser).
-  const loadObjective = useCallback((isAuctioneer: boolean) => {
-    if (!isAuctioneer) {
+  // Only an auctioneer with PM_OBJECTIVE_ENABLED has an objective agent, and only an auctioneer a price history:
+  // the page asks for them only where they exist (a 404 is a console error in every browser).
+  const loadObjective = useCallback((hasObjective: boolean) => {
+    if (!hasObjective) {
       setObjective({ status: 'absent' });
       return;
     }
@@ -94,7 +94,9 @@ export function Dashboard() {
         dispatch({ type: 'snapshot', snapshot: { cluster, agents, rounds, requestedAt } });
         setLoadError(undefined);
         setLoaded(true);
-        loadObjective(isAuctioneer);
+        // The service's local components are its matchers and its objective agent.
+        const matcherIds = new Set(cluster?.matchers.map((m) => m.id));
+        loadObjective(isAuctioneer && agents.some((a) => a.dialect === 'local' && !matcherIds.has(a.agentId)));
       } catch (error) {
         setLoadError(error);
       }
