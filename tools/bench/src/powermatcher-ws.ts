@@ -149,6 +149,22 @@ async function runAgents(urls: readonly { url: string; parent: string }[], count
   };
 }
 
+/**
+ * The auctioneer's own view (`pm_round_duration_seconds`): from the model step that ran a round to its
+ * PRICE_UPDATEs handed to the sockets, without the agents' side of the loopback.
+ */
+async function serverRoundDuration(port: number): Promise<{ rounds: number; meanMs: number; p99AtMostMs: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const buckets = [...text.matchAll(/^pm_round_duration_seconds_bucket\{le="([^"]+)"[^}]*\} (\d+)/gm)].map((m) => ({
+    le: m[1] === '+Inf' ? Infinity : Number(m[1]),
+    count: Number(m[2]),
+  }));
+  const count = Number(/^pm_round_duration_seconds_count(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? 0);
+  const sum = Number(/^pm_round_duration_seconds_sum(?:\{[^}]*\})? ([\d.e+-]+)/m.exec(text)?.[1] ?? 0);
+  const p99 = buckets.find((b) => b.count >= 0.99 * count)?.le ?? NaN;
+  return { rounds: count, meanMs: Math.round((sum / Math.max(1, count)) * 10_000) / 10, p99AtMostMs: p99 * 1000 };
+}
+
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -242,6 +258,7 @@ async function scenario(name: string, concentrators: number) {
     const measureEnd = auctioneer.usage();
     agents.record(false);
     const concentratorCpu = processes.slice(1).map((p) => p.usage().cpuMs);
+    const serverSide = await serverRoundDuration(auctioneerPort);
     await agents.stop();
     const result = {
       scenario: name,
@@ -258,6 +275,7 @@ async function scenario(name: string, concentrators: number) {
         bytesPerConnectedAgent: concentrators === 0 ? Math.round((loaded.rss - before.rss) / AGENTS) : null,
         cpuPercentOfOneCore: Math.round(((measureEnd.cpuMs - measureStart.cpuMs) / MEASURE_MS) * 1000) / 10,
       },
+      auctioneerRoundToSocketsMs: serverSide,
       concentratorCpuMsTotal: concentratorCpu,
       machine: machine(),
     };
