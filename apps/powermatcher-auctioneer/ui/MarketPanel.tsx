@@ -37,7 +37,7 @@ export function MarketPanel({ state }: { state: DashboardState }) {
           <dd className="pm-num">{atEquilibrium === undefined ? '–' : formatPower(atEquilibrium)}</dd>
         </div>
         <div>
-          <dt>bids in the aggregate</dt>
+          <dt title="the bids of its direct children: agents and concentrators">bids in the aggregate</dt>
           <dd className="pm-num" data-testid="aggregate-count">
             {aggregate ? formatCount(aggregate.agentCount) : '–'}
           </dd>
