@@ -24,12 +24,20 @@ function depConstraints({ testing }) {
   return [
     {
       sourceTag: 'type:app',
-      onlyDependOnLibsWithTags: withTesting(['type:protocol', 'type:contracts', 'type:platform', 'type:ui']),
+      onlyDependOnLibsWithTags: withTesting([
+        'type:protocol',
+        'type:contracts',
+        'type:platform',
+        'type:ui',
+        'type:client',
+      ]),
     },
     {
       sourceTag: 'type:e2e',
-      onlyDependOnLibsWithTags: ['type:protocol', 'type:contracts', 'type:platform', 'type:testing'],
+      onlyDependOnLibsWithTags: ['type:protocol', 'type:contracts', 'type:platform', 'type:client', 'type:testing'],
     },
+    // A protocol's client over the network (an agent SDK for device makers): its protocol lib and sockets.
+    { sourceTag: 'type:client', onlyDependOnLibsWithTags: withTesting(['type:protocol', 'type:client']) },
     { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: withTesting(['type:protocol']), ...pure },
     {
       sourceTag: 'type:contracts',
@@ -50,6 +58,7 @@ function depConstraints({ testing }) {
       onlyDependOnLibsWithTags: [
         'type:tool',
         'type:app',
+        'type:client',
         'type:protocol',
         'type:contracts',
         'type:platform',

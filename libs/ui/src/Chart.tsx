@@ -44,6 +44,8 @@ function axes(element: Element, xLabel: string | undefined, yLabel: string | und
       font,
       labelFont: font,
       values: time ? utcTicks : (_u, v) => v.map(String),
+      // Room for an `HH:MM:SS` label between time ticks, or they run into each other on a narrow chart.
+      ...(time ? { space: 70 } : {}),
     },
     { label: yLabel, stroke, grid, ticks, font, labelFont: font, size: 56 },
   ];

@@ -123,7 +123,7 @@ async function aggregation(rows: Row[]): Promise<void> {
         'replace',
         () => {
           aggregate.set('agent-0', replacements[flip++ & 1] as number[]);
-          return intersection(basis, aggregate.demand(), 0);
+          return intersection({ marketBasis: basis, demand: aggregate.demand() }, 0);
         },
         settled,
       );
@@ -131,7 +131,7 @@ async function aggregation(rows: Row[]): Promise<void> {
         'rebuild',
         () => {
           aggregate.rebuild();
-          return intersection(basis, aggregate.demand(), 0);
+          return intersection({ marketBasis: basis, demand: aggregate.demand() }, 0);
         },
         settled,
       );

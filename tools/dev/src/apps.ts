@@ -3,6 +3,7 @@ import type { Database } from '@flexgrid/platform-db';
 import type { Logger } from '@flexgrid/platform-service';
 import { openadrVtnDevApp } from './openadr-vtn';
 import { p2pGridDevApp } from './p2p-grid';
+import { powermatcherDevApp } from './powermatcher';
 
 /** What the dev host hands each app: the shared bus, a database of its own, a port, and a logger. */
 export interface DevAppContext {
@@ -28,4 +29,4 @@ export interface DevApp {
   start(context: DevAppContext): Promise<RunningDevApp>;
 }
 
-export const devApps: DevApp[] = [openadrVtnDevApp, p2pGridDevApp];
+export const devApps: DevApp[] = [openadrVtnDevApp, p2pGridDevApp, powermatcherDevApp];

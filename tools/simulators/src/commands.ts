@@ -16,18 +16,23 @@ export interface SimulatorCommand {
 
 /**
  * Every protocol's command. Each is loaded only when asked for, so `flexgrid-sim s2` never loads the OpenADR
- * lib. Each protocol's simulator adds its line here.
+ * lib. `require`, not `import()`: it stays lazy in the CommonJS build and resolves alike from src (jest) and dist
+ * (node), where `import()` would need a `.js` extension. Each protocol's simulator adds its line here.
  */
 export const COMMANDS: readonly { name: string; summary: string; load(): Promise<SimulatorCommand> }[] = [
   {
     name: 'openadr',
     summary: 'simulated OpenADR 2.0b VENs against a VTN',
-    // require, not import(): the CommonJS build keeps it lazy, and jest resolves it from the sources.
     load: async () => (require('./openadr/command') as typeof import('./openadr/command')).openadrCommand,
   },
   {
     name: 'p2p',
     summary: 'P2P sources, producers, households, wallets and a rail against a p2p-grid',
     load: async () => (require('./p2p/command') as typeof import('./p2p/command')).p2pCommand,
+  },
+  {
+    name: 'powermatcher',
+    summary: 'PowerMatcher device agents bidding to an auctioneer or concentrator',
+    load: async () => (require('./powermatcher/command') as typeof import('./powermatcher/command')).powermatcherCommand,
   },
 ];

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { type RunningService, startService } from './test-service.test-util';
 
@@ -24,6 +25,10 @@ describe('websocket endpoints', () => {
         { maxPayloadBytes: 1024 },
       );
       service.websocket('/s2/ws', (socket) => socket.send('s2'));
+      service.websocket('/full/ws', (socket) => socket.send('never'), {
+        refuseUpgrade: (request) =>
+          request.url?.includes('full') ? { status: 503, detail: 'connection limit reached' } : undefined,
+      });
     });
     wsUrl = running.url.replace(/^http/, 'ws');
   });
@@ -48,6 +53,14 @@ describe('websocket endpoints', () => {
     const [, response] = await once(socket, 'unexpected-response');
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toBe('application/problem+json');
+    response.destroy();
+  });
+
+  it('answers a refused upgrade with its HTTP problem and never opens the socket', async () => {
+    const socket = new WebSocket(`${wsUrl}/full/ws`);
+    const [, response] = (await once(socket, 'unexpected-response')) as [unknown, IncomingMessage];
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     response.destroy();
   });
 

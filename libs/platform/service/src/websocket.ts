@@ -11,6 +11,11 @@ export type WebSocketHandler = (socket: WebSocket, request: IncomingMessage) => 
 export interface WebSocketEndpointOptions {
   /** Largest message accepted; a bigger one closes the connection with 1009 (message too big). Default 1 MiB. */
   maxPayloadBytes?: number;
+  /**
+   * Decides before the upgrade whether to answer with a plain HTTP problem instead (a protocol whose capacity
+   * check must not upgrade, PowerMatcher's 503); undefined lets the upgrade proceed.
+   */
+  refuseUpgrade?: (request: IncomingMessage) => { status: number; detail: string } | undefined;
 }
 
 const defaultMaxPayloadBytes = 1024 * 1024;
@@ -20,6 +25,7 @@ const internalError = 1011;
 /** Routes the HTTP server's upgrade requests to one ws endpoint per path and tracks their sockets. */
 export class WebSocketEndpoints {
   private readonly endpoints = new Map<string, WebSocketServer>();
+  private readonly refusals = new Map<string, NonNullable<WebSocketEndpointOptions['refuseUpgrade']>>();
   private accepting = true;
 
   constructor(
@@ -47,6 +53,7 @@ export class WebSocketEndpoints {
       }
     });
     this.endpoints.set(path, endpoint);
+    if (options.refuseUpgrade) this.refusals.set(path, options.refuseUpgrade);
   }
 
   /** Listener for the HTTP server's 'upgrade' event. */
@@ -55,6 +62,8 @@ export class WebSocketEndpoints {
     const endpoint = this.endpoints.get(path);
     if (!this.accepting) return refuseUpgrade(socket, path, 503, 'the service is shutting down');
     if (!endpoint) return refuseUpgrade(socket, path, 404, `no websocket endpoint at ${path}`);
+    const refusal = this.refusals.get(path)?.(request);
+    if (refusal) return refuseUpgrade(socket, path, refusal.status, refusal.detail);
     endpoint.handleUpgrade(request, socket, head, (webSocket) => endpoint.emit('connection', webSocket, request));
   };
 

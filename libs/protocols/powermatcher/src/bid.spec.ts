@@ -12,7 +12,8 @@ import {
   transpose,
 } from './bid';
 import { DemandArrayBuilder } from './demand-builder';
-import { marketBasis } from './market-basis';
+import { PowerMatcherError } from './errors';
+import { type MarketBasis, marketBasis } from './market-basis';
 import { exactly } from './exact-message.test-util';
 
 const basis5 = marketBasis({
@@ -82,6 +83,19 @@ describe('demand arrays (PM-BID-1)', () => {
     expect(bidEquals(a, bid(basis6, [1, -0, 0, 0, 0, -1]))).toBe(false);
     expect(bidEquals(a, bid(other6, [1, 0, 0, 0, 0, -1]))).toBe(false);
   });
+});
+
+describe('bids without a market basis (PM-MB-1)', () => {
+  it.each([null, undefined])(
+    'PM-MB-1: bid, flatBid and checkDemand with a %s basis name the missing basis',
+    (basis) => {
+      const missing = basis as unknown as MarketBasis;
+      for (const build of [() => bid(missing, [1, 0]), () => flatBid(missing, 1), () => checkDemand(missing, [1, 0])]) {
+        expect(build).toThrow(PowerMatcherError);
+        expect(build).toThrow(exactly('marketBasis is not allowed to be null'));
+      }
+    },
+  );
 });
 
 describe('demand array builder (PM-BID-1)', () => {

@@ -1,5 +1,5 @@
 import { PowerMatcherError } from './errors';
-import { checkSameMarketBasis, type MarketBasis, marketBasisEquals } from './market-basis';
+import { checkSameMarketBasis, type MarketBasis, marketBasisEquals, requireMarketBasis } from './market-basis';
 import { type Price, priceIndex, priceStep } from './price-grid';
 
 /** SPEC §3.1: watts at each price step; positive = consumption, negative = production, non-increasing in price. */
@@ -38,7 +38,7 @@ export function outOfRange(index: number): PowerMatcherError {
  * and returns a copy.
  */
 export function checkDemand(basis: MarketBasis, demand: unknown, scope: DemandScope = 'entering'): number[] {
-  const n = basis.priceSteps;
+  const n = requireMarketBasis(basis).priceSteps;
   if (!Array.isArray(demand) || demand.length !== n) throw invalidBid(LENGTH_MISMATCH);
   for (let i = 0; i < n; i++) {
     const value: unknown = demand[i];
@@ -60,7 +60,7 @@ export function bid(basis: MarketBasis, demand: readonly number[], scope: Demand
 
 /** The same `x` W at every price step. */
 export function flatBid(basis: MarketBasis, x: number): Bid {
-  return bid(basis, new Array<number>(basis.priceSteps).fill(x));
+  return bid(basis, new Array<number>(requireMarketBasis(basis).priceSteps).fill(x));
 }
 
 /** PM-BID-2, arrays only: element-wise identical, +0 and −0 differ (v2.1 compares bitwise). */

@@ -25,7 +25,7 @@ describe('equilibrium (PM-EQ-1)', () => {
     ['a target above the first step gives min', [900, 500, 100, -300, -700, -900], 901, 0],
     ['a target below the last step gives max', [900, 500, 100, -300, -700, -900], -901, 10],
   ])('PM-EQ-1: %s', (_, demand, target, price) => {
-    expect(Object.is(intersection(basis6, demand, target), price)).toBe(true);
+    expect(Object.is(intersection({ marketBasis: basis6, demand }, target), price)).toBe(true);
   });
 
   it('PM-EQ-1: the plateau midpoint is pL + (pR - pL) * 0.5, not (pL + pR) / 2', () => {
@@ -37,7 +37,7 @@ describe('equilibrium (PM-EQ-1)', () => {
       minimumPrice: 0.3,
       maximumPrice: 1.7,
     });
-    const price = intersection(basis, [0, 0, -1], 0);
+    const price = intersection({ marketBasis: basis, demand: [0, 0, -1] }, 0);
     expect(Object.is(price, 0.6499999999999999)).toBe(true);
     expect((0.3 + 1) / 2).toBe(0.65);
   });
@@ -52,8 +52,8 @@ describe('equilibrium (PM-EQ-1)', () => {
     });
     const demand = [900, 800, 700, 600, 500, 400, 300, 200, 150, 120, 100, -100];
     const pL = 0 + 10 * (50 / 11);
-    expect(Object.is(intersection(basis, demand, 0), pL + (50 - pL) * 0.5)).toBe(true);
-    expect(intersection(basis, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 0)).toBe(25);
+    expect(Object.is(intersection({ marketBasis: basis, demand }, 0), pL + (50 - pL) * 0.5)).toBe(true);
+    expect(intersection({ marketBasis: basis, demand: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] }, 0)).toBe(25);
   });
 
   it('PM-EQ-1: the result always lies within [min, max] and is non-increasing in the target', () => {
@@ -70,10 +70,10 @@ describe('equilibrium (PM-EQ-1)', () => {
         fc.integer({ min: -500, max: 500 }),
         (values, target) => {
           const demand = values.sort((a, b) => b - a);
-          const price = intersection(basis, demand, target);
+          const price = intersection({ marketBasis: basis, demand }, target);
           expect(price).toBeGreaterThanOrEqual(0);
           expect(price).toBeLessThanOrEqual(50);
-          expect(intersection(basis, demand, target + 10)).toBeLessThanOrEqual(price);
+          expect(intersection({ marketBasis: basis, demand }, target + 10)).toBeLessThanOrEqual(price);
         },
       ),
       { numRuns: 300 },

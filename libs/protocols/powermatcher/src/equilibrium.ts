@@ -1,4 +1,4 @@
-import type { MarketBasis } from './market-basis';
+import type { Bid } from './bid';
 import { gridPrice, priceIncrement } from './price-grid';
 
 /** §4 and §10: demands closer than this (W, absolute, strict) count as equal. */
@@ -9,11 +9,12 @@ function near(a: number, b: number): boolean {
 }
 
 /**
- * PM-EQ-1: the price at which the demand curve `demand` (valid per PM-BID-1 rows 1, 2, 4) meets `target` W
- * (finite; the auctioneer uses 0). Follows v2.1's operation order exactly, so the result is bit-identical to
- * it wherever v2.1 did not throw; the result is clamped to [min, max] (§9 D3). Not re-validated here.
+ * PM-EQ-1: the price at which the bid's curve (valid per PM-BID-1 rows 1, 2, 4) meets `target` W (finite; the
+ * auctioneer uses 0). Follows v2.1's operation order exactly, so the result is bit-identical to it wherever
+ * v2.1 did not throw; the result is clamped to [min, max] (§9 D3). Not re-validated here.
  */
-export function intersection(basis: MarketBasis, demand: ArrayLike<number>, target = 0): number {
+export function intersection(bid: Bid, target = 0): number {
+  const { marketBasis: basis, demand } = bid;
   const min = basis.minimumPrice;
   const max = basis.maximumPrice;
   const n = basis.priceSteps;

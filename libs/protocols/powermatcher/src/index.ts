@@ -20,7 +20,6 @@ export {
   bid,
   flatBid,
   bidEquals,
-  demandEquals,
   maximumDemand,
   minimumDemand,
   aggregate,
@@ -31,14 +30,15 @@ export {
 } from './bid';
 export { MIN_BID_NUMBER, MAX_BID_NUMBER, isBidNumber, nextBidNumber } from './bid-number';
 export { DemandArrayBuilder } from './demand-builder';
-export { type PricePoint, MAX_PRICE_POINTS, pointBid, pointBidDemand } from './point-bid';
+export { type PricePoint, MAX_PRICE_POINTS, comparePricePoints, pointBid, pointBidDemand } from './point-bid';
 
 // Equilibrium (§4) and aggregation (§5)
 export { DEMAND_TOLERANCE, intersection } from './equilibrium';
 export { DemandAggregate } from './aggregation/demand-aggregate';
 
 // Cluster model (§6)
-export { ClusterModel, type IncomingBid, type MatcherStatus } from './cluster/model';
+export { ClusterModel, type IncomingBid, type AgentStatus, type MatcherStatus } from './cluster/model';
+export type { LastBid, LastPrice } from './cluster/nodes';
 export {
   DEFAULT_MIN_TIME_MS,
   type AuctioneerOptions,

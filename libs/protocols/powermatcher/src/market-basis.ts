@@ -68,6 +68,15 @@ export const DEFAULT_MARKET_BASIS: MarketBasis = marketBasis({
 export const DEFAULT_CLUSTER_ID = 'DefaultCluster';
 export const DEFAULT_AUCTIONEER_ID = 'auctioneer';
 
+/**
+ * The basis a bid is built or checked against: a missing one is v2.1's `marketBasis is not allowed to be null`,
+ * not a JavaScript `TypeError` (SPEC §2.1). Only its presence is checked; a basis comes from `marketBasis()`.
+ */
+export function requireMarketBasis(basis: MarketBasis | null | undefined): MarketBasis {
+  if (basis === null || typeof basis !== 'object') throw invalid('marketBasis is not allowed to be null');
+  return basis;
+}
+
 /** Thrown by every operation combining two operands of different bases (§3.3, v2.1 text). */
 export function checkSameMarketBasis(expected: MarketBasis, actual: MarketBasis): void {
   if (!marketBasisEquals(expected, actual)) {

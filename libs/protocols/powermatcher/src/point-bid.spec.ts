@@ -1,5 +1,7 @@
 import { marketBasis } from './market-basis';
-import { type PricePoint, pointBidDemand } from './point-bid';
+import { isPowerMatcherError } from './errors';
+import type { MarketBasis } from './market-basis';
+import { comparePricePoints, type PricePoint, pointBid, pointBidDemand } from './point-bid';
 import { exactly } from './exact-message.test-util';
 
 const basis6 = marketBasis({
@@ -123,5 +125,26 @@ describe('point bids (PM-BID-3)', () => {
     ],
   ])('PM-BID-3: %s', (_, input, message) => {
     expect(() => pointBidDemand(basis6, input as PricePoint[])).toThrow(exactly(message));
+  });
+});
+
+describe('point bids without a market basis and the point order (PM-BID-3)', () => {
+  it.each([null, undefined])('PM-MB-1: a %s basis is a PowerMatcherError with the v2.1 message', (basis) => {
+    for (const build of [pointBidDemand, pointBid]) {
+      let thrown: unknown;
+      try {
+        build(basis as unknown as MarketBasis, points([1, 5]));
+      } catch (error) {
+        thrown = error;
+      }
+      expect(isPowerMatcherError(thrown)).toBe(true);
+      expect((thrown as Error).message).toBe('marketBasis is not allowed to be null');
+    }
+  });
+
+  it('PM-BID-3: comparePricePoints sorts by price ascending, then demand descending; 0 and -0 compare equal', () => {
+    const sorted = points([3, 0], [1, 40], [3, -40], [1, 80], [2, 7]).sort(comparePricePoints);
+    expect(sorted).toEqual(points([1, 80], [1, 40], [2, 7], [3, 0], [3, -40]));
+    expect(comparePricePoints({ price: 1, demand: 0 }, { price: 1, demand: -0 })).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { type Bid, checkDemand, invalidBid, MAX_ABS_DEMAND } from './bid';
-import type { MarketBasis } from './market-basis';
+import { type MarketBasis, requireMarketBasis } from './market-basis';
 import { checkPrice, gridPrice, priceIncrement } from './price-grid';
 
 /** One point of a point bid (1.9 `pricePoints`): at `price`, `demand` W. */
@@ -15,6 +15,7 @@ const ROUNDING_GUARD = 1e-10;
 
 /** §3.2 point validation, first failure wins; returns a copy of the points. */
 function checkPoints(basis: MarketBasis, points: readonly PricePoint[]): PricePoint[] {
+  requireMarketBasis(basis);
   if (!Array.isArray(points) || points.length === 0) throw invalidBid('A point bid needs at least one price point');
   if (points.length > MAX_PRICE_POINTS) throw invalidBid('Too many price points');
   return points.map((point: Partial<PricePoint> | null) => {
@@ -27,11 +28,17 @@ function checkPoints(basis: MarketBasis, points: readonly PricePoint[]): PricePo
   });
 }
 
-/** Price ascending, then demand descending; exact duplicates (0 equals −0) dropped, the first kept. */
+/**
+ * v2.1's price-point order (§3.2): price ascending, then demand descending, so that at a vertical step the
+ * higher demand comes first. A comparator for `Array.prototype.sort`; 0 and −0 compare equal.
+ */
+export function comparePricePoints(a: PricePoint, b: PricePoint): number {
+  return a.price < b.price ? -1 : a.price > b.price ? 1 : a.demand > b.demand ? -1 : a.demand < b.demand ? 1 : 0;
+}
+
+/** Sorted by `comparePricePoints`; exact duplicates (0 equals −0) dropped, the first kept. */
 function sortPoints(points: PricePoint[]): PricePoint[] {
-  const sorted = points.sort((a, b) =>
-    a.price < b.price ? -1 : a.price > b.price ? 1 : a.demand > b.demand ? -1 : a.demand < b.demand ? 1 : 0,
-  );
+  const sorted = points.sort(comparePricePoints);
   return sorted.filter((p, i) => i === 0 || p.price !== sorted[i - 1].price || p.demand !== sorted[i - 1].demand);
 }
 

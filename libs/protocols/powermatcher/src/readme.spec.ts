@@ -30,4 +30,11 @@ describe('README example', () => {
       'next run due at never',
     ]);
   });
+
+  it('every export is documented in the Public API section', () => {
+    const readme = readFileSync(join(__dirname, '../README.md'), 'utf8');
+    const api = readme.slice(readme.indexOf('## Public API'));
+    const missing = Object.keys(lib).filter((name) => !api.includes(`\`${name}`) && !api.includes(` ${name}(`));
+    expect(missing).toEqual([]);
+  });
 });

@@ -74,6 +74,17 @@ export class BidCache {
     return this.entries.get(agentId)?.bidNumber ?? null;
   }
 
+  /** The references of the matcher's previous run, in first-accepted order: what its aggregate contained. */
+  runReferences(): BidReferenceChange[] {
+    const references: BidReferenceChange[] = [];
+    for (const [agentId, entry] of this.entries) {
+      if (entry.runBidNumber !== null && entry.runSessionId !== null) {
+        references.push({ agentId, sessionId: entry.runSessionId, bidNumber: entry.runBidNumber });
+      }
+    }
+    return references;
+  }
+
   /** Records the references of run `run` and returns those that changed since the previous run. */
   commitRun(run: number): BidReferenceChange[] {
     const changes: BidReferenceChange[] = [];

@@ -15,13 +15,15 @@ import {
   duplicateAgent,
   unknownParent,
 } from './configuration';
-import type { Effect, ErrorEffect } from './effects';
+import type { BidReferenceChange, Effect, ErrorEffect } from './effects';
 import {
   type Agent,
   type Auctioneer,
   type Concentrator,
   createAuctioneer,
   createConcentrator,
+  type LastBid,
+  type LastPrice,
   type LocalAgent,
   type Matcher,
   matcherCluster,
@@ -38,6 +40,20 @@ export interface IncomingBid {
   readonly marketBasis: MarketBasis;
   readonly bidNumber: number;
   readonly demand: readonly number[];
+}
+
+/** One agent as its parent sees it (§8.3 `GET /api/agents`): its session, last accepted bid and last price. */
+export interface AgentStatus {
+  readonly agentId: string;
+  readonly kind: Agent['kind'];
+  /** Null for a concentrator whose parent is outside the model. */
+  readonly parentId: string | null;
+  /** Null while pending (§6.2 item 1). */
+  readonly sessionId: string | null;
+  readonly clusterId: string | null;
+  /** The bid its parent accepted in this session (a concentrator with a remote parent: the bid it sent). */
+  readonly lastBid: LastBid | null;
+  readonly lastPrice: LastPrice | null;
 }
 
 export interface MatcherStatus {
@@ -117,7 +133,9 @@ export class ClusterModel {
   /** Registers a local device agent under a local matcher; `updateDeviceBid` sets what it bids. */
   registerDeviceAgent(id: string, parentId: string): Effect[] {
     this.checkNewId(id);
-    return this.input(() => this.addAgent({ kind: 'device', id, parentId, session: null, bid: null }));
+    return this.input(() =>
+      this.addAgent({ kind: 'device', id, parentId, session: null, lastBid: null, lastPrice: null, bid: null }),
+    );
   }
 
   /** Sets a local device agent's bid (an entering bid, validated against its parent's basis) and sends it. */
@@ -157,7 +175,16 @@ export class ClusterModel {
     if (!this.matchers.has(parentId)) throw unknownParent(parentId);
     this.checkNewId(agentId);
     return this.input(() =>
-      this.addAgent({ kind: 'remote', id: agentId, parentId, session: null, bidExpiresAt: 0, expiry: null }),
+      this.addAgent({
+        kind: 'remote',
+        id: agentId,
+        parentId,
+        session: null,
+        lastBid: null,
+        lastPrice: null,
+        bidExpiresAt: 0,
+        expiry: null,
+      }),
     );
   }
 
@@ -232,6 +259,7 @@ export class ClusterModel {
         this.reportWarning(null, concentratorId, 'INVALID_PRICE', error.message, bidNumber);
         return;
       }
+      concentrator.lastPrice = { price, bidNumber, at: this.now };
       this.forwardPrice(concentrator, session, price, bidNumber);
     });
   }
@@ -279,6 +307,25 @@ export class ClusterModel {
     }, time);
   }
 
+  /**
+   * Executes only this matcher's scheduled run, if it is due at or before `time`, at its due time; other due
+   * tasks wait for the next `advanceTo`. For a host that drives matchers separately (one timer per matcher, a
+   * matcher flushed before shutdown); `advanceTo` stays the way to keep §6.5's global order.
+   */
+  runMatcher(matcherId: string, time: number): Effect[] {
+    const matcher = this.matchers.get(matcherId);
+    if (!matcher) throw new PowerMatcherError('UNKNOWN_AGENT', `No matcher [${matcherId}]`);
+    if (!Number.isFinite(time)) throw new PowerMatcherError('INVALID_TIME', 'The time must be a finite number of ms');
+    return this.input(() => {
+      const task = matcher.scheduled;
+      if (!task || task.cancelled || task.time > time) return;
+      // Cancelled here so the scheduler drops it; the run itself clears `scheduled`.
+      task.cancelled = true;
+      this.now = task.time;
+      task.action(task.time);
+    }, time);
+  }
+
   // ---- reads -----------------------------------------------------------------------------------------------
 
   /** When `advanceTo` next has something to do, or null. */
@@ -305,6 +352,32 @@ export class ClusterModel {
   aggregate(matcherId: string): { demand: number[]; agentCount: number } | undefined {
     const cache = this.matchers.get(matcherId)?.cache;
     return cache ? { demand: cache.aggregate.demand(), agentCount: cache.aggregate.size } : undefined;
+  }
+
+  /** When the matcher's scheduled run is due, or null if none is scheduled (or there is no such matcher). */
+  matcherDueTime(matcherId: string): number | null {
+    const task = this.matchers.get(matcherId)?.scheduled;
+    return task && !task.cancelled ? task.time : null;
+  }
+
+  /**
+   * The bid references of the matcher's last run (§5.2, §8.1 `bidNumbers` and `agentBidReferences`): each child
+   * whose bid that run's aggregate contained, with the session and bid number. Undefined when `matcherId` is not
+   * a connected matcher. Costs O(children): for reads and records, not for every run.
+   */
+  bidReferences(matcherId: string): BidReferenceChange[] | undefined {
+    return this.matchers.get(matcherId)?.cache?.runReferences();
+  }
+
+  /** Every agent (local components, the objective agent, remote agents, pending ones too) in registration order. */
+  agentStatuses(): AgentStatus[] {
+    return [...this.agents.values()].map(agentStatus);
+  }
+
+  /** One agent's status, or undefined when no agent has this id. */
+  agentStatus(agentId: string): AgentStatus | undefined {
+    const agent = this.agents.get(agentId);
+    return agent ? agentStatus(agent) : undefined;
   }
 
   /** Whether `id` is taken by a registered component or a connected (or pending) agent (§7.2 check 5). */
@@ -429,6 +502,8 @@ export class ClusterModel {
     const session = agent.session;
     if (!session) return;
     agent.session = null;
+    agent.lastBid = null;
+    agent.lastPrice = null;
     const parent = session.parentId === null ? undefined : this.matchers.get(session.parentId);
     if (parent) {
       parent.children.delete(agent.id);
@@ -507,6 +582,7 @@ export class ClusterModel {
     });
     this.trigger(matcher);
     const agent = this.agents.get(session.agentId);
+    if (agent) agent.lastBid = { bidNumber, demand: accepted, at: this.now };
     if (this.bidTtl > 0 && agent?.kind === 'remote') this.refreshExpiry(agent);
   }
 
@@ -526,6 +602,7 @@ export class ClusterModel {
       return;
     }
     const parent = this.matcher(agent.parentId);
+    agent.lastBid = null;
     if (parent.cache?.remove(agent.id)) this.trigger(parent);
   }
 
@@ -552,7 +629,8 @@ export class ClusterModel {
       demand,
       remote: parentId === null,
     });
-    if (parentId !== null) {
+    if (parentId === null) agent.lastBid = { bidNumber, demand, at: this.now };
+    else {
       const scope = agent.kind === 'concentrator' ? 'computed' : 'entering';
       this.acceptBid(this.matcher(parentId), session, bidNumber, session.marketBasis, demand, scope);
     }
@@ -596,7 +674,7 @@ export class ClusterModel {
   /** §6.6: the equilibrium of the aggregate is a round; every child with a bid in it gets the price. */
   private priceRound(auctioneer: Auctioneer, demand: readonly number[]): void {
     const basis = auctioneer.marketBasis;
-    const price = intersection(basis, demand, 0);
+    const price = intersection({ marketBasis: basis, demand }, 0);
     this.emit({
       type: 'round',
       t: this.now,
@@ -621,7 +699,11 @@ export class ClusterModel {
   ): void {
     const peakShaving = concentrator.peakShaving;
     const sent = peakShaving
-      ? peakShavingBid(demand, peakShaving.limits, peakShaving.measuredFlow - peakShaving.allocatedFlow)
+      ? peakShavingBid(
+          { marketBasis: session.marketBasis, demand },
+          peakShaving.limits,
+          peakShaving.measuredFlow - peakShaving.allocatedFlow,
+        ).demand
       : demand;
     checkDemand(session.marketBasis, sent, 'computed');
     const { bidNumber, suppressed } = this.sendBid(concentrator, session, sent);
@@ -643,7 +725,8 @@ export class ClusterModel {
       bidNumber,
       remote: agentKind === 'remote',
     });
-    const agent = agentKind === 'concentrator' ? this.agents.get(agentId) : undefined;
+    const agent = this.agents.get(agentId);
+    if (agent) agent.lastPrice = { price, bidNumber, at: this.now };
     if (agent?.kind === 'concentrator') this.forwardPrice(agent, session, price, bidNumber);
   }
 
@@ -666,7 +749,11 @@ export class ClusterModel {
     let forwarded = price;
     const peakShaving = concentrator.peakShaving;
     if (peakShaving) {
-      const transformed = peakShavingPrice(session.marketBasis, price, entry.aggregate, entry.sentBid);
+      const transformed = peakShavingPrice(
+        { marketBasis: session.marketBasis, demand: entry.aggregate },
+        { marketBasis: session.marketBasis, demand: entry.sentBid },
+        price,
+      );
       forwarded = transformed.price;
       peakShaving.allocatedFlow = transformed.allocatedFlow;
     }
@@ -724,4 +811,16 @@ export class ClusterModel {
   ): void {
     this.emit({ type: 'error', t: this.now, matcherId, agentId, code, message, bidNumber, level });
   }
+}
+
+function agentStatus(agent: Agent): AgentStatus {
+  return {
+    agentId: agent.id,
+    kind: agent.kind,
+    parentId: agent.parentId,
+    sessionId: agent.session?.id ?? null,
+    clusterId: agent.session?.clusterId ?? null,
+    lastBid: agent.lastBid,
+    lastPrice: agent.lastPrice,
+  };
 }

@@ -51,10 +51,27 @@ export interface Auctioneer extends MatcherState {
   nextRound: number;
 }
 
+/** What an agent last had accepted by its parent in its current session, and when. */
+export interface LastBid {
+  readonly bidNumber: number;
+  readonly demand: readonly number[];
+  readonly at: number;
+}
+
+/** The last price delivered to an agent in its current session, with the bid number it answers. */
+export interface LastPrice {
+  readonly price: number;
+  readonly bidNumber: number;
+  readonly at: number;
+}
+
 interface AgentState {
   readonly id: string;
   readonly parentId: string | null;
   session: Session | null;
+  /** Kept for the host's reads (§8.3); cleared when the session ends (a bid TTL clears `lastBid` too). */
+  lastBid: LastBid | null;
+  lastPrice: LastPrice | null;
 }
 
 export interface Concentrator extends MatcherState, AgentState {
@@ -123,6 +140,8 @@ export function createConcentrator(options: ConcentratorOptions): Concentrator {
     scheduled: null,
     runs: 0,
     session: null,
+    lastBid: null,
+    lastPrice: null,
     history: new BidHistory(),
     peakShaving:
       options.kind === 'peakShaving'

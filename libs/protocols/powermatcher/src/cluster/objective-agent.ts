@@ -28,7 +28,15 @@ export class ObjectiveAgent {
     options: Partial<ObjectiveSettings> & { readonly events?: readonly ObjectiveEvent[] },
   ) {
     this.settings = objectiveSettings(options);
-    this.agent = { kind: 'objective', id: this.settings.agentId, parentId: auctioneerId, session: null, bid: null };
+    this.agent = {
+      kind: 'objective',
+      id: this.settings.agentId,
+      parentId: auctioneerId,
+      session: null,
+      lastBid: null,
+      lastPrice: null,
+      bid: null,
+    };
     for (const event of options.events ?? []) this.events.set(event.eventId, checkObjectiveEvent(event));
   }
 

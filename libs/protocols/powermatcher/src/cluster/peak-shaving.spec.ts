@@ -1,8 +1,10 @@
 import { basis6, bid, ofType, priceLog, testCluster } from './cluster.test-util';
 import { clipToFlowLimits, flowLimits, peakShavingBid, peakShavingPrice } from './peak-shaving';
+import type { Bid } from '../bid';
 import { exactly } from '../exact-message.test-util';
 
 const limits = flowLimits(-250, 250);
+const b = (demand: number[]): Bid => ({ marketBasis: basis6, demand });
 
 function peakShavingCluster() {
   const cluster = testCluster({
@@ -58,24 +60,28 @@ describe('peak shaving (PM-PS-1)', () => {
   });
 
   it('PM-PS-1: all above the ceiling or all below the floor', () => {
-    expect(clipToFlowLimits([900, 800, 700, 600, 500, 400], limits)).toEqual([400, 400, 400, 400, 400, 400]);
-    expect(clipToFlowLimits([-300, -400, -500, -500, -600, -700], limits)).toEqual([
+    expect(clipToFlowLimits(b([900, 800, 700, 600, 500, 400]), limits).demand).toEqual([400, 400, 400, 400, 400, 400]);
+    expect(clipToFlowLimits(b([-300, -400, -500, -500, -600, -700]), limits).demand).toEqual([
       -300, -300, -300, -300, -300, -300,
     ]);
-    expect(clipToFlowLimits([300, 250, 0, -250, -300, -400], limits)).toEqual([250, 250, 0, -250, -250, -250]);
+    expect(clipToFlowLimits(b([300, 250, 0, -250, -300, -400]), limits).demand).toEqual([
+      250, 250, 0, -250, -250, -250,
+    ]);
   });
 
   it('PM-PS-1: the transform shifts by the uncontrolled flow and back; NaN means unknown', () => {
-    expect(peakShavingBid([600, 300, 100, -100, -300, -500], limits, NaN)).toEqual([100, 100, 100, -100, -100, -100]);
-    expect(peakShavingBid([600, 300, 100, -100, -300, -500], limits, 500)).toEqual([
+    expect(peakShavingBid(b([600, 300, 100, -100, -300, -500]), limits, NaN).demand).toEqual([
+      100, 100, 100, -100, -100, -100,
+    ]);
+    expect(peakShavingBid(b([600, 300, 100, -100, -300, -500]), limits, 500).demand).toEqual([
       -300, -300, -300, -300, -300, -500,
     ]);
   });
 
   it('PM-PS-1: the price walk stops at the grid ends (v2.1 ran past them, §9 D7)', () => {
-    const original = [5, 4, 3, 2, 1, 0];
-    expect(peakShavingPrice(basis6, 0, original, [-9, -9, -9, -9, -9, -9])).toEqual({ price: 10, allocatedFlow: 0 });
-    expect(peakShavingPrice(basis6, 10, original, [9, 9, 9, 9, 9, 9])).toEqual({ price: 0, allocatedFlow: 5 });
+    const original = b([5, 4, 3, 2, 1, 0]);
+    expect(peakShavingPrice(original, b([-9, -9, -9, -9, -9, -9]), 0)).toEqual({ price: 10, allocatedFlow: 0 });
+    expect(peakShavingPrice(original, b([9, 9, 9, 9, 9, 9]), 10)).toEqual({ price: 0, allocatedFlow: 5 });
   });
 
   it('PM-PS-1: measurements are validated; while not connected they are only stored', () => {

@@ -1,6 +1,6 @@
-import { MAX_ABS_DEMAND } from '../bid';
+import { type Bid, MAX_ABS_DEMAND } from '../bid';
 import { PowerMatcherError } from '../errors';
-import type { MarketBasis } from '../market-basis';
+import { checkSameMarketBasis } from '../market-basis';
 import { gridIndexOf, priceOf } from '../price-grid';
 
 /** §6.8 and §10: the flow limits of a peak-shaving concentrator, in W (bid sign: positive = consumption). */
@@ -30,8 +30,12 @@ export function checkMeasurement(measurement: unknown): number {
 }
 
 /** Flattens the parts of a bid outside [floor, ceiling] (v2.1 `PeakShavingConcentrator` clip). */
-export function clipToFlowLimits(bid: readonly number[], limits: FlowLimits): number[] {
-  const b = bid.slice();
+export function clipToFlowLimits(bid: Bid, limits: FlowLimits): Bid {
+  return { marketBasis: bid.marketBasis, demand: clip(bid.demand, limits) };
+}
+
+function clip(demand: readonly number[], limits: FlowLimits): number[] {
+  const b = demand.slice();
   const n = b.length;
   const s = b.findIndex((value) => value <= limits.ceiling);
   if (s < 0) return b.fill(b[n - 1]);
@@ -48,33 +52,32 @@ export function clipToFlowLimits(bid: readonly number[], limits: FlowLimits): nu
  * shifted back. `uncontrolled` = measuredFlow − allocatedFlow, NaN until both are known. The transposes are
  * not validated (v2.1).
  */
-export function peakShavingBid(aggregate: readonly number[], limits: FlowLimits, uncontrolled: number): number[] {
-  if (Number.isNaN(uncontrolled)) return clipToFlowLimits(aggregate, limits);
-  const clipped = clipToFlowLimits(
-    aggregate.map((value) => value + uncontrolled),
+export function peakShavingBid(aggregate: Bid, limits: FlowLimits, uncontrolled: number): Bid {
+  const demand = aggregate.demand;
+  if (Number.isNaN(uncontrolled)) return { marketBasis: aggregate.marketBasis, demand: clip(demand, limits) };
+  const clipped = clip(
+    demand.map((value) => value + uncontrolled),
     limits,
   );
-  return clipped.map((value) => value - uncontrolled);
+  return { marketBasis: aggregate.marketBasis, demand: clipped.map((value) => value - uncontrolled) };
 }
 
 /**
  * transformPrice (§6.8): from the parent's price on the sent (clipped) bid, the grid price at which the
  * original aggregate meets the same flow. The walk is bounded at 0 and n-1 (v2.1 ran past them, §9 D7).
  */
-export function peakShavingPrice(
-  basis: MarketBasis,
-  price: number,
-  original: readonly number[],
-  sent: readonly number[],
-): { price: number; allocatedFlow: number } {
+export function peakShavingPrice(original: Bid, sent: Bid, price: number): { price: number; allocatedFlow: number } {
+  checkSameMarketBasis(original.marketBasis, sent.marketBasis);
+  const basis = original.marketBasis;
   const n = basis.priceSteps;
   let i = gridIndexOf(basis, price);
-  const t = sent[i];
-  let r = original[i];
+  const t = sent.demand[i];
+  const orig = original.demand;
+  let r = orig[i];
   if (t < r) {
-    while (t < r && i < n - 1) r = original[++i];
+    while (t < r && i < n - 1) r = orig[++i];
   } else if (t > r) {
-    while (t > r && i > 0) r = original[--i];
+    while (t > r && i > 0) r = orig[--i];
   }
-  return { price: priceOf(basis, i), allocatedFlow: original[i] };
+  return { price: priceOf(basis, i), allocatedFlow: orig[i] };
 }

@@ -1,0 +1,175 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import {
+  isPowerMatcherError,
+  type MarketBasis,
+  type ObjectiveStatus,
+  type OperatorObjective,
+} from '@flexgrid/protocol-powermatcher';
+import type { NextFunction, Request, Response, Router } from 'express';
+import express from 'express';
+import type { ClusterHost } from '../domain/cluster-host';
+import { AuctioneerError } from '../errors';
+import type { AuctioneerStore } from '../store/store';
+import type { LiveStream } from './stream';
+import { agentViews, type ConnectionOf } from './views';
+
+const HOUR_MS = 3_600_000;
+const MAX_PRICE_ROWS = 10_000;
+
+export interface ApiOptions {
+  readonly host: ClusterHost;
+  /** Null in a remote concentrator, which has no database: the API then serves what is live only. */
+  readonly store: AuctioneerStore | null;
+  readonly stream: LiveStream;
+  readonly connectionOf: ConnectionOf;
+  readonly cluster: {
+    readonly clusterId: () => string | null;
+    readonly auctioneerId: string | null;
+    readonly marketBasis: () => MarketBasis | null;
+    readonly minTimeBetweenPriceUpdatesMs: number;
+  };
+  readonly operatorToken: string | null;
+  readonly apiReadAuth: boolean;
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/** §8.3: `Authorization: Bearer <PM_OPERATOR_TOKEN>`, compared in constant time. */
+function operatorAuth(token: string | null) {
+  const expected = token === null ? null : digest(token);
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    if (expected === null) {
+      throw new AuctioneerError(403, 'Forbidden', 'This service has no operator token (PM_OPERATOR_TOKEN)');
+    }
+    const given = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (!given || !timingSafeEqual(digest(given), expected)) {
+      throw new AuctioneerError(401, 'Unauthorized', 'A valid operator bearer token is required');
+    }
+    next();
+  };
+}
+
+function time(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const ms = typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value) ? Date.parse(value) : NaN;
+  if (!Number.isFinite(ms)) throw new AuctioneerError(400, 'Bad Request', `${name} must be an RFC 3339 time`);
+  return ms;
+}
+
+/** The objective's body with `until` as RFC 3339 (or epoch ms), as the model takes it (epoch ms). */
+function operatorObjective(body: unknown): OperatorObjective {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new AuctioneerError(400, 'Bad Request', 'The objective must be a JSON object with a mode');
+  }
+  const { until, ...rest } = body as Record<string, unknown>;
+  if (until === undefined || until === null) return rest as unknown as OperatorObjective;
+  const ms = typeof until === 'number' ? until : time(until, 'until', NaN);
+  return { ...rest, until: ms } as unknown as OperatorObjective;
+}
+
+function objectiveView(status: ObjectiveStatus | null): ObjectiveStatus {
+  if (!status) throw new AuctioneerError(404, 'Not Found', 'This service has no objective agent');
+  return status;
+}
+
+/** The REST API of SPEC §8.3; errors go through the app's one mapper as problem+json. */
+export function apiRoutes(options: ApiOptions): Router {
+  const { host, store, stream, cluster } = options;
+  const router = express.Router();
+  const mutation = operatorAuth(options.operatorToken);
+  const read = options.apiReadAuth ? [mutation] : [];
+
+  router.get('/api/clusters', ...read, (_req, res) => {
+    const clusterId = cluster.clusterId();
+    res.json(clusterId === null ? [] : [{ clusterId, auctioneerId: cluster.auctioneerId }]);
+  });
+
+  router.get('/api/clusters/:id', ...read, (req, res) => {
+    const clusterId = cluster.clusterId();
+    if (clusterId === null || req.params['id'] !== clusterId) {
+      throw new AuctioneerError(404, 'Not Found', `No cluster [${String(req.params['id'])}] here`);
+    }
+    const view = host.read((model) => {
+      const top = cluster.auctioneerId ?? model.matcherStatuses().find((m) => m.parentId === null)?.id ?? null;
+      const aggregate = top === null ? undefined : model.aggregate(top);
+      return {
+        clusterId,
+        auctioneerId: cluster.auctioneerId,
+        marketBasis: cluster.marketBasis(),
+        minTimeBetweenPriceUpdatesMs: cluster.minTimeBetweenPriceUpdatesMs,
+        lastPrice: stream.price,
+        aggregate: aggregate ?? { demand: [], agentCount: 0 },
+        matchers: model.matcherStatuses().map((m) => ({
+          id: m.id,
+          kind: m.kind,
+          parentId: m.parentId,
+          connected: m.connected,
+          children: m.children,
+        })),
+      };
+    });
+    res.json(view);
+  });
+
+  router.get('/api/agents', ...read, async (_req, res) => {
+    const stored = store ? await store.agents() : [];
+    res.json(host.read((model) => agentViews(model, stored, options.connectionOf, host.now())));
+  });
+
+  router.get('/api/prices', ...read, async (req, res) => {
+    if (!store) throw new AuctioneerError(404, 'Not Found', 'A remote concentrator keeps no price history');
+    const now = Date.now();
+    const to = time(req.query['to'], 'to', now);
+    const from = time(req.query['from'], 'from', to - HOUR_MS);
+    const rows = await store.prices(new Date(from), new Date(to), MAX_PRICE_ROWS);
+    res.json(
+      rows.map((row) => ({
+        round: row.round,
+        at: row.at.toISOString(),
+        price: row.price,
+        priceIndex: row.priceIndex,
+        demand: row.demand,
+      })),
+    );
+  });
+
+  router.get('/api/objective', ...read, (_req, res) => {
+    res.json(objectiveView(host.read((model) => model.objectiveStatus())));
+  });
+
+  router.put('/api/objective', mutation, async (req, res) => {
+    const objective = operatorObjective(req.body);
+    objectiveView(host.read((model) => model.objectiveStatus()));
+    // The model checks first (a bad objective throws its §3 message and changes nothing), then it is stored.
+    host.apply((model) => model.setOperatorObjective(objective));
+    await store?.saveOperatorObjective(objective, new Date());
+    res.json(objectiveView(host.read((model) => model.objectiveStatus())));
+  });
+
+  router.post('/api/peakshaving', mutation, (req, res) => {
+    const body: unknown = req.body;
+    if (!Array.isArray(body)) {
+      throw new AuctioneerError(400, 'Bad Request', 'The body must be a list of {agentId, measurement}');
+    }
+    const results = body.map((entry: unknown) => {
+      const { agentId, measurement } = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<
+        string,
+        unknown
+      >;
+      if (typeof agentId !== 'string') return { agentId: null, result: 'unknown agent' };
+      try {
+        host.apply((model) => model.measureFlow(agentId, measurement as number));
+        return { agentId, result: 'updated' };
+      } catch (error) {
+        if (!isPowerMatcherError(error)) throw error;
+        return { agentId, result: error.code === 'INVALID_MEASUREMENT' ? 'invalid measurement' : 'unknown agent' };
+      }
+    });
+    res.json(results);
+  });
+
+  router.get('/api/stream', ...read, stream.handler);
+  return router;
+}

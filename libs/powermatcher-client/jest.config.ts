@@ -1,0 +1,4 @@
+export default {
+  displayName: 'powermatcher-client',
+  preset: '../../jest.preset.js',
+};
