@@ -118,7 +118,9 @@ async function runAgents(urls: readonly { url: string; parent: string }[], count
     const bid = () => {
       const info = agent.clusterInfo;
       if (!info || stopped) return;
-      const number = agent.bid(simulated.deviceBid(kind, info.marketBasis, (low, high) => low + Math.random() * (high - low)));
+      const number = agent.bid(
+        simulated.deviceBid(kind, info.marketBasis, (low, high) => low + Math.random() * (high - low)),
+      );
       sent.set(number, performance.now());
     };
     const schedule = () => {

@@ -32,17 +32,19 @@ export const p2pGridDevApp: DevApp = {
     const warning = lagWarning(config.rules);
     if (warning) logger.warn(warning);
     const grid = await startGrid({ config, bus, database, port, host: '127.0.0.1', logLevel: 'info' });
-    const community = await p2p.startCommunity({
-      bus,
-      gridUrl: grid.url,
-      operatorToken,
-      config: config.rules,
-      timeCompression: 90,
-      log: (message) => logger.debug({ module: 'p2p-simulator' }, message),
-    }).catch(async (error: unknown) => {
-      await grid.stop();
-      throw error;
-    });
+    const community = await p2p
+      .startCommunity({
+        bus,
+        gridUrl: grid.url,
+        operatorToken,
+        config: config.rules,
+        timeCompression: 90,
+        log: (message) => logger.debug({ module: 'p2p-simulator' }, message),
+      })
+      .catch(async (error: unknown) => {
+        await grid.stop();
+        throw error;
+      });
     logger.info({ url: grid.url }, 'p2p-grid: community simulated; operator API with DEV_P2P_OPERATOR_TOKEN');
     // The page signs in from the address's fragment, which no server sees; a token of one's own is not printed.
     const fragment = process.env['DEV_P2P_OPERATOR_TOKEN'] ? '' : `#token=${operatorToken}`;

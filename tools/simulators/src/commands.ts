@@ -33,6 +33,7 @@ export const COMMANDS: readonly { name: string; summary: string; load(): Promise
   {
     name: 'powermatcher',
     summary: 'PowerMatcher device agents bidding to an auctioneer or concentrator',
-    load: async () => (require('./powermatcher/command') as typeof import('./powermatcher/command')).powermatcherCommand,
+    load: async () =>
+      (require('./powermatcher/command') as typeof import('./powermatcher/command')).powermatcherCommand,
   },
 ];
