@@ -31,7 +31,9 @@ export {
   exportTranscript,
   importTranscript,
   type TranscriptAnalysis,
+  TranscriptAnalyzer,
   TranscriptImportError,
   type TranscriptLine,
   transcriptLine,
+  TranscriptReader,
 } from './transcript';
