@@ -24,6 +24,12 @@ describe('websocket endpoints', () => {
         { maxPayloadBytes: 1024 },
       );
       service.websocket('/s2/ws', (socket) => socket.send('s2'));
+      service.websocket('/backend/rm/:rmId/cem/:cemId/ws', (socket, request) => socket.send(request.url ?? ''), {
+        verify: (request) =>
+          request.headers.authorization === 'Bearer good'
+            ? undefined
+            : { status: 401, detail: 'bearer token required' },
+      });
     });
     wsUrl = running.url.replace(/^http/, 'ws');
   });
@@ -41,6 +47,19 @@ describe('websocket endpoints', () => {
     expect(String(greeting)).toBe('s2');
     pm.close();
     s2.close();
+  });
+
+  it('matches :name segments of a path pattern, and refuses what verify refuses before the upgrade', async () => {
+    const socket = new WebSocket(`${wsUrl}/backend/rm/r1/cem/c1/ws?x=1`, { headers: { authorization: 'Bearer good' } });
+    const [url] = await once(socket, 'message');
+    expect(String(url)).toBe('/backend/rm/r1/cem/c1/ws?x=1');
+    socket.close();
+    const refused = new WebSocket(`${wsUrl}/backend/rm/r1/cem/c1/ws`, { headers: { authorization: 'Bearer bad' } });
+    const [, response] = (await once(refused, 'unexpected-response')) as [unknown, { statusCode: number }];
+    expect(response.statusCode).toBe(401);
+    const unknown = new WebSocket(`${wsUrl}/backend/rm/r1/cem//ws`);
+    const [, missing] = (await once(unknown, 'unexpected-response')) as [unknown, { statusCode: number }];
+    expect(missing.statusCode).toBe(404);
   });
 
   it('refuses an upgrade on an unknown path with 404 problem+json', async () => {

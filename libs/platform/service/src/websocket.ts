@@ -11,6 +11,23 @@ export type WebSocketHandler = (socket: WebSocket, request: IncomingMessage) => 
 export interface WebSocketEndpointOptions {
   /** Largest message accepted; a bigger one closes the connection with 1009 (message too big). Default 1 MiB. */
   maxPayloadBytes?: number;
+  /** Negotiate permessage-deflate (RFC 7692) when the client offers it. Default off. */
+  perMessageDeflate?: boolean;
+  /**
+   * Checked before the upgrade: a refusal is answered as plain HTTP problem+json with its status (401 for a
+   * missing token, say), since no websocket exists yet to carry a close code.
+   */
+  verify?: (request: IncomingMessage) => { status: number; detail: string } | undefined;
+}
+
+/** A path with `:name` segments (`/backend/rm/:rmId/ws`) matches any one non-empty segment in their place. */
+function pathPattern(path: string): RegExp | undefined {
+  if (!path.includes('/:')) return undefined;
+  const source = path
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${source}$`);
 }
 
 const defaultMaxPayloadBytes = 1024 * 1024;
@@ -20,6 +37,8 @@ const internalError = 1011;
 /** Routes the HTTP server's upgrade requests to one ws endpoint per path and tracks their sockets. */
 export class WebSocketEndpoints {
   private readonly endpoints = new Map<string, WebSocketServer>();
+  private readonly patterns: Array<{ pattern: RegExp; path: string }> = [];
+  private readonly verifiers = new Map<string, NonNullable<WebSocketEndpointOptions['verify']>>();
   private accepting = true;
 
   constructor(
@@ -32,7 +51,11 @@ export class WebSocketEndpoints {
     const endpoint = new WebSocketServer({
       noServer: true,
       maxPayload: options.maxPayloadBytes ?? defaultMaxPayloadBytes,
+      perMessageDeflate: options.perMessageDeflate ?? false,
     });
+    const pattern = pathPattern(path);
+    if (pattern) this.patterns.push({ pattern, path });
+    if (options.verify) this.verifiers.set(path, options.verify);
     endpoint.on('connection', (socket: WebSocket, request: IncomingMessage) => {
       this.metrics.webSocketOpened(path);
       socket.once('close', () => this.metrics.webSocketClosed(path));
@@ -52,9 +75,13 @@ export class WebSocketEndpoints {
   /** Listener for the HTTP server's 'upgrade' event. */
   readonly upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const path = new URL(request.url ?? '/', 'http://upgrade.invalid').pathname;
-    const endpoint = this.endpoints.get(path);
+    const registered = this.endpoints.has(path) ? path : this.patterns.find(({ pattern }) => pattern.test(path))?.path;
+    const endpoint = registered === undefined ? undefined : this.endpoints.get(registered);
     if (!this.accepting) return refuseUpgrade(socket, path, 503, 'the service is shutting down');
-    if (!endpoint) return refuseUpgrade(socket, path, 404, `no websocket endpoint at ${path}`);
+    if (!endpoint || registered === undefined)
+      return refuseUpgrade(socket, path, 404, `no websocket endpoint at ${path}`);
+    const refusal = this.verifiers.get(registered)?.(request);
+    if (refusal) return refuseUpgrade(socket, path, refusal.status, refusal.detail);
     endpoint.handleUpgrade(request, socket, head, (webSocket) => endpoint.emit('connection', webSocket, request));
   };
 
