@@ -1,7 +1,11 @@
-import { TranscriptAnalyzer, TranscriptImportError } from '@flexgrid/protocol-s2';
+import {
+  TranscriptAnalyzer,
+  TranscriptImportError,
+  TranscriptLines,
+  TranscriptLineTooLong,
+} from '@flexgrid/protocol-s2';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { LineTooLong, linesOf } from './lines';
 import { type Invocation, parseInvocation, USAGE } from './options';
 import { exitCode, type FileReport, jsonReport, printable, textReport } from './report';
 
@@ -33,9 +37,12 @@ async function analyse(file: string, invocation: Invocation, io: CommandIo): Pro
   const analyzer = new TranscriptAnalyzer({ strictUuid, semantic, rsTimeoutMs });
   const name = file === '-' ? '(stdin)' : file;
   try {
-    for await (const line of linesOf(bytesOf(file, io))) analyzer.text(line);
+    // Line by line: one line and one conversation in memory, never the file.
+    const lines = new TranscriptLines();
+    for await (const chunk of bytesOf(file, io)) for (const line of lines.push(chunk)) analyzer.text(line);
+    for (const line of lines.end()) analyzer.text(line);
   } catch (error) {
-    if (error instanceof TranscriptImportError || error instanceof LineTooLong)
+    if (error instanceof TranscriptImportError || error instanceof TranscriptLineTooLong)
       return { file: name, error: error.message };
     // fs and zlib errors carry a code (ENOENT, EISDIR, Z_DATA_ERROR …); anything else is our bug.
     if (typeof (error as NodeJS.ErrnoException).code === 'string')
