@@ -269,14 +269,11 @@ describe('live stream', () => {
     const first = await openPair(analyzer.wsUrl, 'live-one', 'live-cem');
     first.rm.socket.send('{"x":1}');
     await first.cem.until(1);
-    const { sessions } = (await (await analyzer.app.fetch('/api/sessions?rm=live-one')).json()) as {
-      sessions: SessionView[];
-    };
     const id = await eventually(async () => {
       const listed = (await (await analyzer.app.fetch('/api/sessions?rm=live-one')).json()) as {
         sessions: SessionView[];
       };
-      return listed.sessions[0]?.id ?? sessions[0]?.id;
+      return listed.sessions[0]?.id;
     });
     const one = await listen(`?session=${id}`);
     const other = await openPair(analyzer.wsUrl, 'live-other', 'live-cem-2');
