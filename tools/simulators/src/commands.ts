@@ -18,4 +18,10 @@ export interface SimulatorCommand {
  * Every protocol's command. Each is loaded only when asked for, so `flexgrid-sim s2` never loads the OpenADR
  * lib. Each protocol's simulator adds its line here.
  */
-export const COMMANDS: readonly { name: string; summary: string; load(): Promise<SimulatorCommand> }[] = [];
+export const COMMANDS: readonly { name: string; summary: string; load(): Promise<SimulatorCommand> }[] = [
+  {
+    name: 's2',
+    summary: 'S2 RM (FRBC battery, PPBC appliance, NOT_CONTROLABLE PV) and CEM, with mistake injection',
+    load: async () => (await import('./s2/command.js')).s2Command,
+  },
+];

@@ -1,2 +1,3 @@
 export { main, usage } from './cli';
 export { COMMANDS, type SimulatorCommand, type SimulatorIo } from './commands';
+export * as s2 from './s2';
