@@ -1,6 +1,7 @@
 import type { Bus } from '@flexgrid/platform-kafka';
 import type { Database } from '@flexgrid/platform-db';
 import type { Logger } from '@flexgrid/platform-service';
+import { s2AnalyzerDevApp } from './s2-analyzer';
 
 /** What the dev host hands each app: the shared bus, a database of its own, a port, and a logger. */
 export interface DevAppContext {
@@ -26,4 +27,4 @@ export interface DevApp {
   start(context: DevAppContext): Promise<RunningDevApp>;
 }
 
-export const devApps: DevApp[] = [];
+export const devApps: DevApp[] = [s2AnalyzerDevApp];
