@@ -1,6 +1,6 @@
 import { catalog, ContractValidator } from '@flexgrid/contracts';
 import { analyzeTranscript } from '@flexgrid/protocol-s2';
-import { type AnalyzerUnderTest, corpus, openPair, replay, startAnalyzer } from './analyzer.test-util';
+import { type AnalyzerUnderTest, corpus, eventually, openPair, replay, startAnalyzer } from './analyzer.test-util';
 import { frameObserved, meterReading, sessionEnded } from './records';
 
 /*
@@ -117,5 +117,23 @@ describe('Kafka publication', () => {
         }),
       ],
     ]);
+  });
+
+  it('publishes a session bigger than one Kafka request in several calls, leaving out only a record too large for Kafka', async () => {
+    const pair = await openPair(analyzer.wsUrl, 'bulk-rm', 'bulk-cem');
+    const filler = `{"filler":"${'x'.repeat(1000)}"}`;
+    const count = 1500;
+    for (let i = 0; i < count; i++) pair.rm.socket.send(i === 700 ? `{"huge":"${'y'.repeat(950 * 1024)}"}` : filler);
+    await pair.cem.until(count);
+    await pair.rm.close();
+    const mine = await eventually(async () => {
+      const all = await analyzer.app.published('s2.frames').waitFor(0);
+      const bulk = all.filter((r) => (r.data as { rmId?: string }).rmId === 'bulk-rm');
+      return bulk.some((r) => r.type === 's2.session.ended') ? bulk : undefined;
+    }, 30_000);
+    const seqs = mine.filter((r) => r.type === 's2.frame.observed').map((r) => (r.data as { seq: number }).seq);
+    expect(seqs).toHaveLength(count - 1);
+    expect(seqs).not.toContain(701);
+    expect(mine.filter((r) => r.type === 's2.session.ended')).toHaveLength(1);
   });
 });

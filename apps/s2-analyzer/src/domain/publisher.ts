@@ -14,6 +14,24 @@ export interface PublisherOptions {
   framesPerSession: number;
 }
 
+/**
+ * One publish call's records of a key share a partition and so one record batch, which the broker refuses past
+ * its message.max.bytes (1 MiB by default): calls are cut well below it. A single record that cannot fit is left
+ * out with a warning rather than blocking the session's publication for ever.
+ */
+const CALL_BYTES = 512 * 1024;
+const RECORD_BYTES = 900 * 1024;
+/** CloudEvents headers and record framing per record, roughly. */
+const RECORD_OVERHEAD = 300;
+
+/** About how many bytes an event takes on the wire. */
+function sizeOf(event: OutgoingEvent, payloadBytes?: number): number {
+  // A frame's message or raw is about its payload (base64 for binary frames: 4/3 of it); the rest is small.
+  return payloadBytes !== undefined
+    ? Math.ceil(payloadBytes * 1.4) + 600
+    : JSON.stringify(event.data).length + RECORD_OVERHEAD;
+}
+
 export interface PublisherLog {
   warn(fields: object, message: string): void;
   info(fields: object, message: string): void;
@@ -88,19 +106,44 @@ export class Publisher {
     }
   }
 
+  private async publishInCalls(topic: string, events: ReadonlyArray<[OutgoingEvent, number]>): Promise<void> {
+    let call: OutgoingEvent[] = [];
+    let bytes = 0;
+    for (const [event, size] of events) {
+      if (size > RECORD_BYTES) {
+        this.log.warn({ topic, id: event.id, bytes: size }, 'record too large for Kafka; left out');
+        continue;
+      }
+      if (call.length > 0 && bytes + size > CALL_BYTES) {
+        await this.bus.publish(topic, call);
+        call = [];
+        bytes = 0;
+      }
+      call.push(event);
+      bytes += size;
+    }
+    if (call.length > 0) await this.bus.publish(topic, call);
+  }
+
   /** One round: returns whether it published anything. */
   private async round(): Promise<boolean> {
     const work = await this.store.unpublished(this.options.sessionsPerRound, this.options.framesPerSession);
     if (work.length === 0) return false;
-    const frames: OutgoingEvent[] = [];
-    const readings: OutgoingEvent[] = [];
+    const frames: Array<[OutgoingEvent, number]> = [];
+    const readings: Array<[OutgoingEvent, number]> = [];
     for (const { session, frames: stored, readings: derived, end } of work) {
-      for (const frame of stored) frames.push(frameObserved(session, frame, frame.findings));
-      if (end) frames.push(sessionEnded(session, end.endedAt, end.findings, end.state));
-      for (const reading of derived) readings.push(meterReading(reading));
+      for (const frame of stored) {
+        const event = frameObserved(session, frame, frame.findings);
+        frames.push([event, sizeOf(event, frame.payload.length)]);
+      }
+      if (end) {
+        const event = sessionEnded(session, end.endedAt, end.findings, end.state);
+        frames.push([event, sizeOf(event)]);
+      }
+      for (const reading of derived) readings.push([meterReading(reading), RECORD_OVERHEAD + 300]);
     }
-    if (frames.length > 0) await this.bus.publish('s2.frames', frames);
-    if (readings.length > 0) await this.bus.publish('meter.readings', readings);
+    await this.publishInCalls('s2.frames', frames);
+    await this.publishInCalls('meter.readings', readings);
     await this.store.markPublished(
       work.map(({ session, publishedSeq, end }) => ({ sessionId: session.id, publishedSeq, ended: end !== undefined })),
     );
