@@ -24,7 +24,7 @@ function depConstraints({ testing }) {
   return [
     {
       sourceTag: 'type:app',
-      onlyDependOnLibsWithTags: withTesting(['type:protocol', 'type:contracts', 'type:platform']),
+      onlyDependOnLibsWithTags: withTesting(['type:protocol', 'type:contracts', 'type:platform', 'type:ui']),
     },
     {
       sourceTag: 'type:e2e',
@@ -39,6 +39,12 @@ function depConstraints({ testing }) {
     },
     { sourceTag: 'type:platform', onlyDependOnLibsWithTags: withTesting(['type:platform', 'type:contracts']) },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing'] },
+    // Browser code: talks to its own service over HTTP only. Its tests may serve a page with the platform.
+    {
+      sourceTag: 'type:ui',
+      onlyDependOnLibsWithTags: testing ? ['type:ui', 'type:platform', 'type:testing'] : ['type:ui'],
+      ...(testing ? {} : { bannedExternalImports: ioModules }),
+    },
     {
       sourceTag: 'type:tool',
       onlyDependOnLibsWithTags: [
@@ -129,7 +135,7 @@ export default [
   prettierRecommended,
   { ignores: ['**/dist', '**/out-tsc', '**/node_modules', '**/target', '**/tmp', '**/.data'] },
   {
-    files: ['**/*.ts', '**/*.js', '**/*.cjs'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.cjs'],
     ignores: ['**/eslint.config.mjs', '**/jest.config.ts'],
     rules: { '@nx/enforce-module-boundaries': boundaries(false) },
   },

@@ -13,3 +13,16 @@ export { type PrivateKafka, startPrivateKafka } from './private-kafka';
 export { type PrivatePostgres, startPrivatePostgres } from './private-postgres';
 export { readXsdFiles, type XmllintVerdict, xmllintValidate, type XsdSet } from './xmllint';
 export { readmeExample } from './readme-example';
+export {
+  buildUi,
+  chromiumArgs,
+  chromiumPath,
+  HOW_TO_INSTALL_CHROMIUM,
+  launchBrowser,
+  type PageError,
+  PageErrors,
+  saveScreenshot,
+  type TestBrowser,
+  type WatchedPage,
+  watchPageErrors,
+} from './browser';

@@ -20,6 +20,7 @@ export {
   loadConfig,
   loadConfigOrExit,
 } from './config';
+export type { EventStream, EventStreamOptions } from './event-stream';
 export { createLogger, type Logger, type LoggerOptions, type LogLevel, logLevels } from './logger';
 export type { ErrorMapper, Problem } from './problem';
 export type { CheckResult, ReadinessCheck, ReadinessReport } from './readiness';
@@ -34,4 +35,5 @@ export {
   type ShutdownHook,
   type ShutdownOutcome,
 } from './service';
+export { uiMountPath, uiRouter } from './ui';
 export type { WebSocketEndpointOptions, WebSocketHandler } from './websocket';

@@ -32,7 +32,7 @@ export function problemOf(status: number, detail?: string): Problem {
   };
 }
 
-function sendProblem(res: Response, instance: string, problem: Problem): void {
+export function sendProblem(res: Response, instance: string, problem: Problem): void {
   res
     .status(problem.status)
     .type(problemContentType)

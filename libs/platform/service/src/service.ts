@@ -1,14 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import express, { type Express, type RequestHandler, type Response } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import type { DestinationStream, Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { type ConfigOf, defineConfig, env, loadConfig } from './config';
+import { type EventStream, type EventStreamOptions, EventStreams } from './event-stream';
 import { createLogger, logLevels } from './logger';
 import { createMetricsRegistry, TrafficMetrics } from './metrics';
 import { type ErrorMapper, notFound, problemResponder } from './problem';
 import { type ReadinessCheck, ReadinessChecks } from './readiness';
+import { uiRouter } from './ui';
 import { type WebSocketEndpointOptions, WebSocketEndpoints, type WebSocketHandler } from './websocket';
 
 /** The variables every service reads; spread into an app's own schema: `defineConfig({ ...serviceEnv, ... })`. */
@@ -97,6 +99,7 @@ export class Service {
   private readonly lifecycleLogger: Logger;
   private readonly shutdownHooks: { name: string; hook: ShutdownHook }[] = [];
   private readonly inFlight = new Set<Response>();
+  private readonly eventStreams = new EventStreams();
   private stopping: Promise<ShutdownOutcome> | undefined;
 
   constructor(options: ServiceOptions) {
@@ -160,6 +163,27 @@ export class Service {
     this.shutdownHooks.push({ name, hook });
   }
 
+  /**
+   * Turns a GET handler's response into a server-sent event stream, which the service ends at shutdown:
+   *
+   *   service.app.get('/vens/stream', (req, res) => {
+   *     const stream = service.eventStream(req, res);
+   *     const subscription = vens.onChange((ven) => stream.send(ven, { event: 'ven', id: ven.version }));
+   *     stream.onClose(() => subscription.cancel());
+   *   });
+   */
+  eventStream(req: Request, res: Response, options?: EventStreamOptions): EventStream {
+    return this.eventStreams.start(req, res, options);
+  }
+
+  /**
+   * Serves the app's page (its Vite bundle in `directory`) under /ui/, with `/` redirecting there. An app
+   * passes `join(__dirname, '../dist/ui')`, which is right both from its compiled dist/ and its src/ in tests.
+   */
+  serveUi(directory: string): void {
+    this.app.use(uiRouter(directory));
+  }
+
   websocket(path: string, handler: WebSocketHandler, options?: WebSocketEndpointOptions): void {
     this.websockets.add(path, handler, options);
   }
@@ -217,6 +241,8 @@ export class Service {
   private async drain(): Promise<Exclude<ShutdownOutcome, 'timed out'>> {
     if (this.config.shutdownDelayMs > 0) await sleep(this.config.shutdownDelayMs);
     const httpClosed = this.closeServer();
+    // Event streams never finish by themselves; ended, their pages reconnect elsewhere.
+    this.eventStreams.closeAll();
     this.lifecycleLogger.info({ inFlightRequests: this.inFlight.size }, 'stopped accepting connections');
     await Promise.all([httpClosed, this.websockets.close(this.timeouts.websocketCloseMs)]);
     this.lifecycleLogger.info('connections drained');

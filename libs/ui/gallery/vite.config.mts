@@ -1,0 +1,4 @@
+import { flexgridUiConfig } from '@flexgrid/ui/vite';
+
+// Built by the gallery test (test/gallery.spec.ts) and `npx nx run ui:build-gallery` into libs/ui/dist/gallery.
+export default flexgridUiConfig({ root: import.meta.dirname, outDir: '../dist/gallery' });

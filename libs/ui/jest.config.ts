@@ -1,0 +1,4 @@
+export default {
+  displayName: 'ui',
+  preset: '../../jest.preset.js',
+};
