@@ -157,6 +157,8 @@ export async function startS2Analyzer(options: S2AnalyzerOptions): Promise<Runni
     onImported: () => publisher.wake(),
   });
   registerEndpoints(service, registry, live, { maxFrameBytes, token });
+  // The debugger page (ui/), built by `nx build s2-analyzer` into dist/ui; / redirects to /ui/.
+  service.serveUi(join(__dirname, '../dist/ui'));
 
   const overdue = setInterval(() => pipeline.checkOverdue(), 1000);
   overdue.unref();

@@ -4,6 +4,7 @@ import type { Express, Request, Response } from 'express';
 import type { AnalysisPipeline } from '../domain/analysis';
 import type { Dialer } from '../domain/dialer';
 import type { PairRegistry } from '../domain/pairs';
+import { ruleGuide } from '../domain/rule-guide';
 import { analyzeBody, importedSession } from '../domain/transcripts';
 import { AnalyzerError } from '../errors';
 import { frameLine } from '../records';
@@ -240,6 +241,10 @@ export function registerApi(app: Express, deps: ApiDependencies): void {
     deps.onImported();
     const stored = await store.session(session.id);
     response.status(201).location(`/api/sessions/${session.id}`).json(stored);
+  });
+
+  app.get('/api/rules', (_request: Request, response: Response) => {
+    response.json({ rules: ruleGuide() });
   });
 
   app.get('/api/connections', (_request: Request, response: Response) => {
