@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type Database, loadMigrations, migrate, openDatabase } from '@flexgrid/platform-db';
 import { type Bus, KafkaBus } from '@flexgrid/platform-kafka';
 import { createService, type Logger, type LogLevel } from '@flexgrid/platform-service';
-import type { ConversationOptions } from '@flexgrid/protocol-s2';
+import { type ConversationOptions, createConversation } from '@flexgrid/protocol-s2';
 import { AnalysisPipeline, type AnalysisSink } from './domain/analysis';
 import { Dialer } from './domain/dialer';
 import { LiveFeed } from './domain/live-feed';
@@ -47,6 +47,8 @@ export interface S2AnalyzerOptions {
   storeBufferBytes?: number;
   dialPingIntervalMs?: number;
   maxTranscriptBytes?: number;
+  /** Negotiate permessage-deflate on the RM/CEM endpoints when offered (default true; small frames stay uncompressed). */
+  perMessageDeflate?: boolean;
 }
 
 export interface RunningS2Analyzer {
@@ -91,6 +93,8 @@ export async function startS2Analyzer(options: S2AnalyzerOptions): Promise<Runni
     semantic: options.semantic ?? true,
   };
   const maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024;
+  // The schemas compile once per process, on the first conversation: here, rather than in the first pair's path.
+  createConversation(conversation);
   const store = new PostgresAnalyzerStore(database.pool);
   await endInterruptedSessions(store, conversation, log('recovery'));
   const meters = new MeterSamples();
@@ -156,7 +160,11 @@ export async function startS2Analyzer(options: S2AnalyzerOptions): Promise<Runni
     maxTranscriptBytes: options.maxTranscriptBytes ?? 256 * 1024 * 1024,
     onImported: () => publisher.wake(),
   });
-  registerEndpoints(service, registry, live, { maxFrameBytes, token });
+  registerEndpoints(service, registry, live, {
+    maxFrameBytes,
+    token,
+    perMessageDeflate: options.perMessageDeflate ?? true,
+  });
   // The debugger page (ui/), built by `nx build s2-analyzer` into dist/ui; / redirects to /ui/.
   service.serveUi(join(__dirname, '../dist/ui'));
 

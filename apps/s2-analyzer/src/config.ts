@@ -20,6 +20,7 @@ export const analyzerEnv = defineConfig({
   /** RULES §2.1: S2 keep-alive pings no more often than every 50 s. */
   dialPingIntervalMs: env.int('S2_DIAL_PING_INTERVAL_MS', { default: 50_000, min: 50_000 }),
   maxTranscriptBytes: env.int('S2_MAX_TRANSCRIPT_BYTES', { default: 256 * 1024 * 1024, min: 1024 }),
+  perMessageDeflate: env.boolean('S2_PERMESSAGE_DEFLATE', { default: true }),
 });
 
 export type AnalyzerConfig = ConfigOf<typeof analyzerEnv>;

@@ -41,7 +41,11 @@ async function main(): Promise<void> {
       return true;
     };
     void answer().then(
-      (value) => process.send?.({ id: request.id, value }),
+      (value) => {
+        process.send?.({ id: request.id, value });
+        // Exit once stopped (the IPC channel would keep the process alive); a CPU profile is written on exit.
+        if (request.ask === 'stop') process.disconnect();
+      },
       (error: unknown) => process.send?.({ id: request.id, error: String(error) }),
     );
   });

@@ -158,7 +158,13 @@ interface Host {
 
 async function startHost(databaseUrl: string, brokers: string): Promise<Host> {
   const child = fork(join(__dirname, 's2-analyzer-host.js'), [databaseUrl, brokers, `bench-${Date.now()}.`], {
-    execArgv: ['--disable-warning=TimeoutNegativeWarning'],
+    execArgv: [
+      '--disable-warning=TimeoutNegativeWarning',
+      // S2_BENCH_PROFILE=1: a CPU profile of the analyzer in tmp/bench/profile/, for Chrome DevTools.
+      ...(process.env['S2_BENCH_PROFILE']
+        ? ['--cpu-prof', `--cpu-prof-dir=${join(__dirname, '../../../tmp/bench/profile')}`]
+        : []),
+    ],
   });
   const [ready] = (await once(child, 'message')) as [{ ready: string }];
   let next = 0;
@@ -214,6 +220,12 @@ async function main(): Promise<void> {
       analyzerAckedPerSec: round(viaLoad.acked / viaLoad.seconds),
       analyzerPersistedAckedPerSec: round(viaLoad.acked / persistedSeconds),
     };
+
+    // S2_BENCH_ONLY=one-pair: phase 1 alone (with S2_BENCH_PROFILE, to profile it).
+    if (process.env['S2_BENCH_ONLY'] === 'one-pair') {
+      console.table({ 'one pair, acked msg/s': onePair });
+      return;
+    }
 
     // 2. One pair, round trips one at a time.
     const directRtLinks = await direct(1);

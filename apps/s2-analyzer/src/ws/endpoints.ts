@@ -43,13 +43,22 @@ export function pairOf(url: string | undefined): { side: Side; rmId: string; cem
 export interface EndpointOptions {
   maxFrameBytes: number;
   token: BearerToken | undefined;
+  /** Negotiate permessage-deflate when a side offers it (RULES §2.1: SHOULD be supported). */
+  perMessageDeflate: boolean;
 }
+
+/**
+ * permessage-deflate as the relay negotiates it: without context takeover on either side, so that neither the
+ * analyzer nor a peer compresses frames below 1 KiB (nearly every S2 message). Compressing each small frame
+ * twice per hop (in and out) costs more CPU than everything else the analyzer does with it.
+ */
+const DEFLATE = { serverNoContextTakeover: true, clientNoContextTakeover: true, threshold: 1024 } as const;
 
 export function registerEndpoints(
   service: Service,
   registry: PairRegistry,
   live: LiveFeed,
-  { maxFrameBytes, token }: EndpointOptions,
+  { maxFrameBytes, token, perMessageDeflate }: EndpointOptions,
 ): void {
   const verify = (request: IncomingMessage) =>
     token?.verifyUpgrade(request) ??
@@ -59,9 +68,10 @@ export function registerEndpoints(
     if (!pair) return socket.close(1008, 'bad pair ids');
     registry.connect(pair.side, pair.rmId, pair.cemId, socket, 'relay');
   };
-  // permessage-deflate: S2 Connect says it SHOULD be supported (RULES §2.1); forwarding stays message-exact.
-  service.websocket(RM_PATH, relay, { maxPayloadBytes: maxFrameBytes, perMessageDeflate: true, verify });
-  service.websocket(CEM_PATH, relay, { maxPayloadBytes: maxFrameBytes, perMessageDeflate: true, verify });
+  // Compression is per hop: forwarding stays message-exact whatever each side negotiated.
+  const deflate = perMessageDeflate ? DEFLATE : false;
+  service.websocket(RM_PATH, relay, { maxPayloadBytes: maxFrameBytes, perMessageDeflate: deflate, verify });
+  service.websocket(CEM_PATH, relay, { maxPayloadBytes: maxFrameBytes, perMessageDeflate: deflate, verify });
   service.websocket(
     '/api/live',
     (socket, request) => {

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { type PerMessageDeflateOptions, type WebSocket, WebSocketServer } from 'ws';
 import type { TrafficMetrics } from './metrics';
 import { problemContentType, problemOf } from './problem';
 
@@ -11,8 +11,11 @@ export type WebSocketHandler = (socket: WebSocket, request: IncomingMessage) => 
 export interface WebSocketEndpointOptions {
   /** Largest message accepted; a bigger one closes the connection with 1009 (message too big). Default 1 MiB. */
   maxPayloadBytes?: number;
-  /** Negotiate permessage-deflate (RFC 7692) when the client offers it. Default off. */
-  perMessageDeflate?: boolean;
+  /**
+   * Negotiate permessage-deflate (RFC 7692) when the client offers it: true, or ws's options (say, no context
+   * takeover and a threshold, so that small messages are not compressed at all). Default off.
+   */
+  perMessageDeflate?: boolean | PerMessageDeflateOptions;
   /**
    * Checked before the upgrade: a refusal is answered as plain HTTP problem+json with its status (401 for a
    * missing token, say), since no websocket exists yet to carry a close code.
