@@ -19,7 +19,9 @@ export interface PublisherOptions {
  * its message.max.bytes (1 MiB by default): calls are cut well below it. A single record that cannot fit is left
  * out with a warning rather than blocking the session's publication for ever.
  */
-const CALL_BYTES = 512 * 1024;
+const CALL_BYTES = 256 * 1024;
+/** kafkajs groups a call's records per partition in quadratic time (a spread per record): calls stay short. */
+const CALL_RECORDS = 250;
 const RECORD_BYTES = 900 * 1024;
 /** CloudEvents headers and record framing per record, roughly. */
 const RECORD_OVERHEAD = 300;
@@ -114,7 +116,7 @@ export class Publisher {
         this.log.warn({ topic, id: event.id, bytes: size }, 'record too large for Kafka; left out');
         continue;
       }
-      if (call.length > 0 && bytes + size > CALL_BYTES) {
+      if (call.length > 0 && (bytes + size > CALL_BYTES || call.length >= CALL_RECORDS)) {
         await this.bus.publish(topic, call);
         call = [];
         bytes = 0;

@@ -158,24 +158,39 @@ export class PostgresAnalyzerStore implements AnalyzerStore {
             sessions.map((s) => new Date(s.startedAt).toISOString()),
           ],
         );
-      if (frames.length > 0)
+      if (frames.length > 0) {
+        // The payloads go as one binary parameter cut by offsets: a bytea[] parameter would be hex text, escaped
+        // element by element, which costs more than the rest of the write.
+        const offsets: number[] = [];
+        let offset = 0;
+        for (const frame of frames) {
+          offsets.push(offset);
+          offset += frame.payload.length;
+        }
         await client.query(
           `insert into frames (session_id, seq, t, direction, received_at, payload, is_binary, message_type, finding_count)
-           select * from unnest($1::uuid[], $2::int[], $3::bigint[], $4::text[], $5::timestamptz[], $6::bytea[],
-             $7::boolean[], $8::text[], $9::int[])
+           select u.session_id, u.seq, u.t, u.direction, to_timestamp(u.received_ms / 1000.0),
+             substring($6::bytea from u.payload_offset + 1 for u.payload_length), u.is_binary, u.message_type, u.finding_count
+           from unnest($1::uuid[], $2::int[], $3::bigint[], $4::text[], $5::bigint[], $7::int[], $8::int[],
+             $9::boolean[], $10::text[], $11::int[])
+             as u(session_id, seq, t, direction, received_ms, payload_offset, payload_length, is_binary, message_type,
+               finding_count)
            on conflict do nothing`,
           [
             frames.map((f) => f.sessionId),
             frames.map((f) => f.seq),
             frames.map((f) => f.t),
             frames.map((f) => f.direction),
-            frames.map((f) => new Date(f.receivedAt).toISOString()),
-            frames.map((f) => f.payload),
+            frames.map((f) => f.receivedAt),
+            Buffer.concat(frames.map((f) => f.payload)),
+            offsets,
+            frames.map((f) => f.payload.length),
             frames.map((f) => f.binary),
             frames.map((f) => storable(f.messageType)),
             frames.map((f) => f.findings.length),
           ],
         );
+      }
       await insertFindings(client, [
         ...frames.flatMap((f) => f.findings.map((finding) => ({ sessionId: f.sessionId, finding }))),
         ...ends.flatMap((end) => end.findings.map((finding) => ({ sessionId: end.sessionId, finding }))),
