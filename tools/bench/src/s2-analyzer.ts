@@ -7,7 +7,7 @@
  * An RM sends PowerMeasurements (about 200 bytes of text) and the CEM acknowledges each with a ReceptionStatus,
  * on loopback. The analyzer runs in its own process (s2-analyzer-host.ts) on PostgreSQL and Kafka, validating,
  * analysing, storing and publishing every frame; the peers run in this process, the same code for both paths.
- * 1. One pair, throughput: up to WINDOW measurements in flight, for DURATION_MS; acked messages per second.
+ * 1. One pair, throughput: up to WINDOW (256) measurements in flight, for DURATION_MS; acked messages per second.
  *    Through the analyzer the run ends only when every frame is stored, and that rate is reported too.
  * 2. One pair, round trip: one measurement at a time; p50 and p99, and what the analyzer adds.
  * 3. 100 pairs at once: aggregate acked messages per second and the p99 round trip under that load.
@@ -24,7 +24,7 @@ import pg from 'pg';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { machine, runBenchmark, writeResult } from './report';
 
-const WINDOW = 32;
+const WINDOW = 256;
 const DURATION_MS = 10_000;
 const ROUND_TRIPS = 5_000;
 const PAIRS = 100;

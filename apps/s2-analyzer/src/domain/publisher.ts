@@ -21,7 +21,7 @@ export interface PublisherOptions {
  */
 const CALL_BYTES = 256 * 1024;
 /** kafkajs groups a call's records per partition in quadratic time (a spread per record): calls stay short. */
-const CALL_RECORDS = 250;
+const CALL_RECORDS = 100;
 const RECORD_BYTES = 900 * 1024;
 /** CloudEvents headers and record framing per record, roughly. */
 const RECORD_OVERHEAD = 300;
