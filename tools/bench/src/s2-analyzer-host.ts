@@ -1,7 +1,8 @@
 /**
  * The S2 analyzer under benchmark, in a process of its own (forked by s2-analyzer.ts), so that the load the
  * simulated RMs and CEMs make is not counted against it. It answers its parent over IPC: `heap` (after a full
- * garbage collection: heap used plus array buffers), `stored` (frames in PostgreSQL) and `stop`.
+ * garbage collection once everything received is analysed and stored: heap used plus array buffers), `stored`
+ * (frames in PostgreSQL) and `stop`.
  */
 import { startS2Analyzer } from '@flexgrid/s2-analyzer';
 import { setFlagsFromString } from 'node:v8';
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
   process.on('message', (request: Request) => {
     const answer = async (): Promise<unknown> => {
       if (request.ask === 'heap') {
+        // What the session keeps, not what is in transit: everything received is analysed and stored first.
+        await analyzer.settled();
         collectGarbage();
         const { heapUsed, arrayBuffers } = process.memoryUsage();
         return heapUsed + arrayBuffers;

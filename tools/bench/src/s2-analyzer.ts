@@ -11,8 +11,9 @@
  *    Through the analyzer the run ends only when every frame is stored, and that rate is reported too.
  * 2. One pair, round trip: one measurement at a time; p50 and p99, and what the analyzer adds.
  * 3. 100 pairs at once: aggregate acked messages per second and the p99 round trip under that load.
- * 4. Heap of the analyzer over one session of 1,000,000 frames (500,000 measurements and their answers), after a
- *    full garbage collection (heap used plus array buffers), every 100,000 frames.
+ * 4. Heap of the analyzer over one session of 1,000,000 frames (500,000 measurements and their answers), every
+ *    100,000 frames: sending pauses, the analyzer settles (all analysed and stored), then heap used plus array
+ *    buffers after a full garbage collection: what the session itself keeps.
  * Prints tables and writes tmp/bench/s2-analyzer.json.
  */
 import { fork } from 'node:child_process';
