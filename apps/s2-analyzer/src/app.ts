@@ -108,7 +108,7 @@ export async function startS2Analyzer(options: S2AnalyzerOptions): Promise<Runni
     (sessionId) => pipeline.liveState(sessionId),
     () => publisher.wake(),
     {
-      batchFrames: options.storeBatchFrames ?? 5000,
+      batchFrames: options.storeBatchFrames ?? 20_000,
       flushMs: options.storeFlushMs ?? 50,
       bufferBytes: options.storeBufferBytes ?? 512 * 1024 * 1024,
     },
@@ -180,8 +180,9 @@ export async function startS2Analyzer(options: S2AnalyzerOptions): Promise<Runni
     registry.endAll('the analyzer is shutting down');
     await pipeline.idle();
   });
-  service.onShutdown('store', () => recorder.flush(10_000, { stop: true }));
-  service.onShutdown('publisher', () => publisher.stop(5_000));
+  // Most of the 25 s shutdown budget: a backlog the database has not taken yet is what a restart could lose.
+  service.onShutdown('store', () => recorder.flush(17_000, { stop: true }));
+  service.onShutdown('publisher', () => publisher.stop(3_000));
   if (ownBus) service.onShutdown('bus', () => (ownBus as KafkaBus).stop());
   if (!options.database) service.onShutdown('postgres', () => database.close());
   const { url } = await service.listen();

@@ -14,7 +14,7 @@ export const analyzerEnv = defineConfig({
   peerBufferBytes: env.int('S2_PEER_BUFFER_BYTES', { default: 4 * 1024 * 1024, min: 0 }),
   sendBufferBytes: env.int('S2_SEND_BUFFER_BYTES', { default: 8 * 1024 * 1024, min: 64 * 1024 }),
   analysisQueueFrames: env.int('S2_ANALYSIS_QUEUE_FRAMES', { default: 20_000, min: 100 }),
-  storeBatchFrames: env.int('S2_STORE_BATCH_FRAMES', { default: 5_000, min: 1 }),
+  storeBatchFrames: env.int('S2_STORE_BATCH_FRAMES', { default: 20_000, min: 1 }),
   storeFlushMs: env.int('S2_STORE_FLUSH_MS', { default: 50, min: 1 }),
   storeBufferBytes: env.int('S2_STORE_BUFFER_BYTES', { default: 512 * 1024 * 1024, min: 1024 * 1024 }),
   /** RULES §2.1: S2 keep-alive pings no more often than every 50 s. */

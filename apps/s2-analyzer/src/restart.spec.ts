@@ -36,7 +36,10 @@ describe('restart', () => {
     );
     await replay(pair, lines.slice(0, upTo + 1).join('\n'));
     await first.settled();
-    const [session] = (await (await app.fetch('/api/sessions?rm=restart-rm')).json()).sessions as Array<{ id: string }>;
+    const listed = (await (await app.fetch('/api/sessions?rm=restart-rm')).json()) as {
+      sessions: Array<{ id: string }>;
+    };
+    const [session] = listed.sessions;
 
     const restarted = await startS2Analyzer({ ...environment, logLevel: 'fatal' });
     try {
