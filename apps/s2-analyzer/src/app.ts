@@ -62,6 +62,26 @@ export interface RunningS2Analyzer {
 
 const name = 's2-analyzer';
 
+/**
+ * Connects the bus (creating the catalog's topics) with a few retries for a broker that is electing leaders,
+ * then starts anyway: forwarding does not need Kafka. The publisher's first publish connects later and retries
+ * until it can; /readyz says whether Kafka answers.
+ */
+async function connectOrCarryOn(bus: KafkaBus, logger: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await bus.connect();
+      return;
+    } catch (error) {
+      if (attempt === 5) {
+        logger.error({ err: error }, 'Kafka is not reachable: starting without it; frames are published once it is');
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
+    }
+  }
+}
+
 export async function startS2Analyzer(options: S2AnalyzerOptions): Promise<RunningS2Analyzer> {
   const service = createService({
     name,
@@ -83,7 +103,7 @@ export async function startS2Analyzer(options: S2AnalyzerOptions): Promise<Runni
       logger: log('bus'),
       metrics: service.metrics,
     });
-    await ownBus.connect();
+    await connectOrCarryOn(ownBus, log('bus'));
   }
   const bus: Bus = options.bus ?? (ownBus as Bus);
 
