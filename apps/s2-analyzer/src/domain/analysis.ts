@@ -86,8 +86,10 @@ class SessionAnalysis {
   endedAt: number | undefined;
   endReason = '';
   throttled = false;
-  /** Seqs already announced as overdue. */
-  readonly overdue = new Set<number>();
+  /** `t` of the last frame analysed. */
+  lastT = 0;
+  /** Seqs announced as overdue and still unanswered. */
+  overdue = new Set<number>();
 
   constructor(
     readonly info: SessionInfo,
@@ -167,11 +169,16 @@ export class AnalysisPipeline {
   checkOverdue(): void {
     for (const analysis of this.sessions.values()) {
       if (analysis.endedAt !== undefined || !analysis.relay) continue;
-      for (const pending of analysis.conversation.state(analysis.relay.now()).pendingReceptionStatus) {
-        if (!pending.overdue || analysis.overdue.has(pending.seq)) continue;
-        analysis.overdue.add(pending.seq);
-        this.sink.overdue(analysis.info, pending);
+      // While frames wait for analysis, their answers may be among them: judge only up to what was analysed.
+      const now = analysis.queue.length > 0 ? analysis.lastT : analysis.relay.now();
+      const overdue = new Set<number>();
+      for (const pending of analysis.conversation.state(now).pendingReceptionStatus) {
+        if (!pending.overdue) continue;
+        overdue.add(pending.seq);
+        if (!analysis.overdue.has(pending.seq)) this.sink.overdue(analysis.info, pending);
       }
+      // Answered ones drop out, so a long session does not collect every seq that was ever late.
+      analysis.overdue = overdue;
     }
   }
 
@@ -226,6 +233,7 @@ export class AnalysisPipeline {
     let findings: Finding[] = [];
     let messageType: string | null = null;
     let readings: MeterReadingRow[] = [];
+    analysis.lastT = frame.t;
     try {
       const { t, direction } = frame;
       if (frame.binary) findings = conversation.push({ t, direction, binary: frame.payload });
