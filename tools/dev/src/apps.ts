@@ -4,6 +4,7 @@ import type { Logger } from '@flexgrid/platform-service';
 import { openadrVtnDevApp } from './openadr-vtn';
 import { p2pGridDevApp } from './p2p-grid';
 import { powermatcherDevApp } from './powermatcher';
+import { s2AnalyzerDevApp } from './s2-analyzer';
 
 /** What the dev host hands each app: the shared bus, a database of its own, a port, and a logger. */
 export interface DevAppContext {
@@ -29,4 +30,4 @@ export interface DevApp {
   start(context: DevAppContext): Promise<RunningDevApp>;
 }
 
-export const devApps: DevApp[] = [openadrVtnDevApp, p2pGridDevApp, powermatcherDevApp];
+export const devApps: DevApp[] = [openadrVtnDevApp, p2pGridDevApp, powermatcherDevApp, s2AnalyzerDevApp];

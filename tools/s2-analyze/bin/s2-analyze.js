@@ -3,10 +3,13 @@
 'use strict';
 const { main } = require('../dist/main.js');
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  // Status 1 means "error findings" to the CI jobs that call us; a crash must not look like a verdict.
-  process.stderr.write(`s2-analyze: internal error: ${error && error.stack ? error.stack : error}\n`);
-  process.exitCode = 2;
-}
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    // Status 1 means "error findings" to the CI jobs that call us; a crash must not look like a verdict.
+    process.stderr.write(`s2-analyze: internal error: ${error && error.stack ? error.stack : error}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -5,12 +5,29 @@ import type { Finding, FindingCounts, TranscriptAnalysis, Verdict } from '@flexg
  * with the README.
  */
 
-/** One analysed file, or one that could not be read or imported. */
+/** One analysed file, or one that could not be read or imported. An analysis of 0 frames is the outcome `empty`. */
 export type FileReport = { file: string; analysis: TranscriptAnalysis } | { file: string; error: string };
 
-/** A text field on one line: backslash, tab, CR and LF are escaped so columns and lines stay intact. */
+const NAMED_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\r': '\\r', '\n': '\\n' };
+
+function escape(c: string): string {
+  return NAMED_ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * Text for one line of a terminal or a log: control characters (C0, DEL, C1), which binary input puts into
+ * details and error messages, are written as `\t`, `\r`, `\n` or `\xNN`, so they can neither break the line
+ * nor drive the terminal.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, escape);
+}
+
+/** A column of a finding line: `printable`, and backslash as `\\`, so the escapes read back unambiguously. */
 function field(text: string): string {
-  return text.replace(/[\\\t\r\n]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\r': '\\r', '\n': '\\n' })[c] as string);
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\\\x00-\x1f\x7f-\x9f]/g, escape);
 }
 
 function plural(count: number, noun: string): string {
@@ -23,6 +40,7 @@ export function textReport(reports: readonly FileReport[]): string {
     .map((report) => {
       if ('error' in report) return '';
       const { verdict, schemaValid, findings, state } = report.analysis;
+      if (state.summary.frames === 0) return `${field(report.file)}: empty (0 frames, nothing checked)\n`;
       const { error, warning } = state.summary.counts;
       const head = `${report.file}: ${verdict} (${plural(state.summary.frames, 'frame')}, ${plural(error, 'error')}, ${plural(warning, 'warning')}, schema ${schemaValid ? 'valid' : 'invalid'})\n`;
       return (
@@ -40,7 +58,8 @@ export function textReport(reports: readonly FileReport[]): string {
 
 interface JsonFileReport {
   file: string;
-  verdict?: Verdict;
+  /** `empty` for a file without frames (exit status 3). */
+  verdict?: Verdict | 'empty';
   schemaValid?: boolean;
   frames?: number;
   counts?: FindingCounts;
@@ -55,7 +74,7 @@ export function jsonReport(reports: readonly FileReport[]): string {
     const { verdict, schemaValid, findings, state } = report.analysis;
     return {
       file: report.file,
-      verdict,
+      verdict: state.summary.frames === 0 ? 'empty' : verdict,
       schemaValid,
       frames: state.summary.frames,
       counts: state.summary.counts,
@@ -65,8 +84,10 @@ export function jsonReport(reports: readonly FileReport[]): string {
   return `${JSON.stringify({ files }, null, 2)}\n`;
 }
 
-/** 2 when a file could not be analysed, else 1 when a file has an error finding, else 0. */
-export function exitCode(reports: readonly FileReport[]): 0 | 1 | 2 {
+/** 2 when a file could not be analysed, else 1 when a file has an error finding, else 3 when one was empty, else 0. */
+export function exitCode(reports: readonly FileReport[]): 0 | 1 | 2 | 3 {
   if (reports.some((report) => 'error' in report)) return 2;
-  return reports.some((report) => 'analysis' in report && report.analysis.verdict === 'invalid') ? 1 : 0;
+  const analyses = reports.flatMap((report) => ('analysis' in report ? [report.analysis] : []));
+  if (analyses.some((analysis) => analysis.verdict === 'invalid')) return 1;
+  return analyses.some((analysis) => analysis.state.summary.frames === 0) ? 3 : 0;
 }

@@ -36,4 +36,9 @@ export const COMMANDS: readonly { name: string; summary: string; load(): Promise
     load: async () =>
       (require('./powermatcher/command') as typeof import('./powermatcher/command')).powermatcherCommand,
   },
+  {
+    name: 's2',
+    summary: 'S2 RM (FRBC battery, PPBC appliance, NOT_CONTROLABLE PV) and CEM, with mistake injection',
+    load: async () => (require('./s2/command') as typeof import('./s2/command')).s2Command,
+  },
 ];

@@ -63,7 +63,7 @@ export class AgentEndpoints {
     for (const dialect of Object.keys(AGENT_ENDPOINTS) as Dialect[]) {
       service.websocket(AGENT_ENDPOINTS[dialect], (socket, request) => this.accept(socket, request), {
         maxPayloadBytes: this.settings.maxFrameBytes,
-        refuseUpgrade: () =>
+        verify: () =>
           this.sockets.size >= this.settings.maxConnections
             ? { status: 503, detail: 'The connection limit of this auctioneer is reached' }
             : undefined,

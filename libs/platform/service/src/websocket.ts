@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { type PerMessageDeflateOptions, type WebSocket, WebSocketServer } from 'ws';
 import type { TrafficMetrics } from './metrics';
 import { problemContentType, problemOf } from './problem';
 
@@ -12,10 +12,25 @@ export interface WebSocketEndpointOptions {
   /** Largest message accepted; a bigger one closes the connection with 1009 (message too big). Default 1 MiB. */
   maxPayloadBytes?: number;
   /**
-   * Decides before the upgrade whether to answer with a plain HTTP problem instead (a protocol whose capacity
-   * check must not upgrade, PowerMatcher's 503); undefined lets the upgrade proceed.
+   * Negotiate permessage-deflate (RFC 7692) when the client offers it: true, or ws's options (say, no context
+   * takeover and a threshold, so that small messages are not compressed at all). Default off.
    */
-  refuseUpgrade?: (request: IncomingMessage) => { status: number; detail: string } | undefined;
+  perMessageDeflate?: boolean | PerMessageDeflateOptions;
+  /**
+   * Checked before the upgrade: a refusal is answered as plain HTTP problem+json with its status (401 for a
+   * missing token, say), since no websocket exists yet to carry a close code.
+   */
+  verify?: (request: IncomingMessage) => { status: number; detail: string } | undefined;
+}
+
+/** A path with `:name` segments (`/backend/rm/:rmId/ws`) matches any one non-empty segment in their place. */
+function pathPattern(path: string): RegExp | undefined {
+  if (!path.includes('/:')) return undefined;
+  const source = path
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${source}$`);
 }
 
 const defaultMaxPayloadBytes = 1024 * 1024;
@@ -25,7 +40,8 @@ const internalError = 1011;
 /** Routes the HTTP server's upgrade requests to one ws endpoint per path and tracks their sockets. */
 export class WebSocketEndpoints {
   private readonly endpoints = new Map<string, WebSocketServer>();
-  private readonly refusals = new Map<string, NonNullable<WebSocketEndpointOptions['refuseUpgrade']>>();
+  private readonly patterns: Array<{ pattern: RegExp; path: string }> = [];
+  private readonly verifiers = new Map<string, NonNullable<WebSocketEndpointOptions['verify']>>();
   private accepting = true;
 
   constructor(
@@ -38,7 +54,11 @@ export class WebSocketEndpoints {
     const endpoint = new WebSocketServer({
       noServer: true,
       maxPayload: options.maxPayloadBytes ?? defaultMaxPayloadBytes,
+      perMessageDeflate: options.perMessageDeflate ?? false,
     });
+    const pattern = pathPattern(path);
+    if (pattern) this.patterns.push({ pattern, path });
+    if (options.verify) this.verifiers.set(path, options.verify);
     endpoint.on('connection', (socket: WebSocket, request: IncomingMessage) => {
       this.metrics.webSocketOpened(path);
       socket.once('close', () => this.metrics.webSocketClosed(path));
@@ -53,16 +73,17 @@ export class WebSocketEndpoints {
       }
     });
     this.endpoints.set(path, endpoint);
-    if (options.refuseUpgrade) this.refusals.set(path, options.refuseUpgrade);
   }
 
   /** Listener for the HTTP server's 'upgrade' event. */
   readonly upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const path = new URL(request.url ?? '/', 'http://upgrade.invalid').pathname;
-    const endpoint = this.endpoints.get(path);
+    const registered = this.endpoints.has(path) ? path : this.patterns.find(({ pattern }) => pattern.test(path))?.path;
+    const endpoint = registered === undefined ? undefined : this.endpoints.get(registered);
     if (!this.accepting) return refuseUpgrade(socket, path, 503, 'the service is shutting down');
-    if (!endpoint) return refuseUpgrade(socket, path, 404, `no websocket endpoint at ${path}`);
-    const refusal = this.refusals.get(path)?.(request);
+    if (!endpoint || registered === undefined)
+      return refuseUpgrade(socket, path, 404, `no websocket endpoint at ${path}`);
+    const refusal = this.verifiers.get(registered)?.(request);
     if (refusal) return refuseUpgrade(socket, path, refusal.status, refusal.detail);
     endpoint.handleUpgrade(request, socket, head, (webSocket) => endpoint.emit('connection', webSocket, request));
   };

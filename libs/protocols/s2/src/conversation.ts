@@ -51,6 +51,11 @@ export interface Conversation {
   state(now?: number): ConversationState;
   /** Every finding so far, sorted by seq, then rule (§3.4). */
   findings(): Finding[];
+  /**
+   * The latest applied PowerMeasurement (§8 `lastPowerMeasurement`) without building the whole state: what a
+   * caller publishing measurements checks after each push (only applied messages may be used downstream, §8).
+   */
+  lastPowerMeasurement(): { seq: number; t: number; message: S2Message } | null;
 }
 
 export function createConversation(options: ConversationOptions = {}): Conversation {
@@ -88,7 +93,7 @@ class S2Conversation implements Conversation {
   private permanentWarned = false;
   private readonly instructions = new InstructionRegistry();
   private readonly forecasts = new Map<string, AppliedMessage>();
-  private lastPowerMeasurement: { seq: number; t: number; message: S2Message } | null = null;
+  private latestMeasurement: { seq: number; t: number; message: S2Message } | null = null;
 
   constructor(options: ConversationOptions) {
     const rsTimeoutMs = options.rsTimeoutMs ?? 5000;
@@ -137,6 +142,10 @@ class S2Conversation implements Conversation {
     return [...this.all];
   }
 
+  lastPowerMeasurement(): { seq: number; t: number; message: S2Message } | null {
+    return this.latestMeasurement;
+  }
+
   state(now: number = this.lastT): ConversationState {
     const family = this.family?.view();
     const { instructions, openInstructions } = this.instructions.view();
@@ -153,7 +162,7 @@ class S2Conversation implements Conversation {
       energyConstraints: family?.energyConstraints ?? {},
       statuses: family?.statuses ?? {},
       forecasts: Object.fromEntries(this.forecasts),
-      lastPowerMeasurement: this.lastPowerMeasurement,
+      lastPowerMeasurement: this.latestMeasurement,
       instructions,
       openInstructions,
       pendingReceptionStatus: this.ledger.pending(now),
@@ -286,7 +295,7 @@ class S2Conversation implements Conversation {
       case 'SelectControlType':
         return this.selectControlType(message, seq, sent, report);
       case 'PowerMeasurement':
-        this.lastPowerMeasurement = { seq, t, message };
+        this.latestMeasurement = { seq, t, message };
         return this.checkMeasurement(message, report);
       case 'PowerForecast':
         this.forecasts.set(type, { seq, messageType: type, message });

@@ -51,6 +51,7 @@ function jsonKind(value: unknown): string {
 
 /** The S2-JSON detail for a direction other than the two of §1. */
 export function unknownDirection(direction: unknown): string {
+  if (direction === undefined) return "the transcript line has no 'direction' ('rm->cem' or 'cem->rm')";
   return `direction ${quote(direction)} is neither 'rm->cem' nor 'cem->rm'`;
 }
 

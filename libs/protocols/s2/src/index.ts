@@ -22,6 +22,7 @@ export {
   type Verdict,
 } from './finding';
 export type { BinaryFrame, Frame, MessageFrame, TextFrame, UnreadableFrame } from './frame';
+export { TranscriptLines, TranscriptLineTooLong } from './transcript-lines';
 export type { InstructionView } from './instructions';
 export type { InstructionStatus, S2Message } from './messages';
 export type { PendingReceptionStatus } from './reception-status';
@@ -31,7 +32,9 @@ export {
   exportTranscript,
   importTranscript,
   type TranscriptAnalysis,
+  TranscriptAnalyzer,
   TranscriptImportError,
   type TranscriptLine,
   transcriptLine,
+  TranscriptReader,
 } from './transcript';

@@ -1,3 +1,4 @@
+import { AnsweredIds } from './answered-ids';
 import { NIL_UUID, otherSide, type Side } from './catalog';
 import type { ControlTypeSwitch } from './control-type';
 import { quote, type RuleId } from './finding';
@@ -47,8 +48,8 @@ export class SentMessage {
 }
 
 /**
- * A message answered for good (any status but TEMPORARY_ERROR) is kept only as its seq: that is all that
- * S2-ID-DUPLICATE and S2-RS-DUPLICATE still need, so a long session costs a map entry per message (§10).
+ * A message answered for good (any status but TEMPORARY_ERROR) is kept only as its seq, in the packed
+ * register of answered ids: that is all that S2-ID-DUPLICATE and S2-RS-DUPLICATE still need (§10).
  */
 type Sent = SentMessage | number;
 
@@ -63,7 +64,9 @@ export interface PendingReceptionStatus {
 }
 
 export class ReceptionLedger {
-  private readonly sent: Record<Side, Map<string, Sent>> = { RM: new Map(), CEM: new Map() };
+  /** Tracked messages not yet answered for good, with their bodies (§7 P5). */
+  private readonly open: Record<Side, Map<string, SentMessage>> = { RM: new Map(), CEM: new Map() };
+  private readonly answered: Record<Side, AnsweredIds> = { RM: new AnsweredIds(), CEM: new AnsweredIds() };
   /** Per side and id: uses rejected by S2-ID-DUPLICATE, each allowing one more answer (§5.3 step 4, `spare`). */
   private readonly spares: Record<Side, Map<string, number>> = { RM: new Map(), CEM: new Map() };
   /** Unanswered tracked messages; insertion order is seq order because a message is (re)armed at its own seq. */
@@ -85,10 +88,10 @@ export class ReceptionLedger {
     report: Report,
   ): SentMessage | undefined {
     const type = typeof message['message_type'] === 'string' ? (message['message_type'] as string) : '';
-    const earlier = this.sent[side].get(messageId);
+    const earlier = this.lookUp(side, messageId);
     if (earlier === undefined) {
       const record = new SentMessage(side, messageId, seq, t, type, schemaInvalid, message);
-      this.sent[side].set(messageId, record);
+      this.open[side].set(messageId, record);
       this.unanswered.add(record);
       return record;
     }
@@ -117,7 +120,7 @@ export class ReceptionLedger {
     if (typeof subject !== 'string') return undefined;
     const status = receptionStatus['status'];
     const subjectSide = otherSide(side);
-    const record = this.sent[subjectSide].get(subject);
+    const record = this.lookUp(subjectSide, subject);
     if (record === undefined) {
       if (subject !== NIL_UUID || status !== 'INVALID_DATA') {
         report(
@@ -144,7 +147,10 @@ export class ReceptionLedger {
     record.answered = true;
     record.status = typeof status === 'string' ? status : null;
     this.unanswered.delete(record);
-    if (record.status !== 'TEMPORARY_ERROR') this.sent[subjectSide].set(subject, record.seq);
+    if (record.status !== 'TEMPORARY_ERROR') {
+      this.open[subjectSide].delete(subject);
+      this.answered[subjectSide].add(subject, record.seq);
+    }
     const delay = t - record.t;
     if (delay > this.rsTimeoutMs) {
       report(
@@ -161,6 +167,10 @@ export class ReceptionLedger {
       );
     }
     return record;
+  }
+
+  private lookUp(side: Side, messageId: string): Sent | undefined {
+    return this.open[side].get(messageId) ?? this.answered[side].get(messageId);
   }
 
   /** Unanswered tracked messages in seq order; `overdue` once `now − t > rsTimeoutMs` (§7 P7). */

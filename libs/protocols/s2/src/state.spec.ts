@@ -154,3 +154,17 @@ describe('readable state (§8)', () => {
     );
   });
 });
+
+describe('lastPowerMeasurement() (§8: only applied messages go downstream)', () => {
+  it('is the state’s lastPowerMeasurement after every frame, with or without a measurement that was not applied', () => {
+    // A measurement before the handshake is S2-HS-FIRST, not applied; the one at seq 18 is applied.
+    const early: Frame = { t: 0, direction: 'rm->cem', message: powerMeasurement() };
+    const shifted = frames.map((frame) => ({ ...frame }));
+    const conversation = createConversation();
+    for (const frame of [early, ...shifted]) {
+      conversation.push(frame);
+      expect(conversation.lastPowerMeasurement()).toEqual(conversation.state().lastPowerMeasurement);
+    }
+    expect(conversation.lastPowerMeasurement()?.seq).toBe(19);
+  });
+});

@@ -9,7 +9,14 @@ import {
   selectControlType,
 } from './messages.test-util';
 import { connected } from './script.test-util';
-import { analyzeTranscript, exportTranscript, importTranscript, TranscriptImportError } from './transcript';
+import {
+  analyzeTranscript,
+  exportTranscript,
+  importTranscript,
+  TranscriptAnalyzer,
+  TranscriptImportError,
+  TranscriptReader,
+} from './transcript';
 
 /** A live session with one of almost everything: text frames as they came off the wire, defects included. */
 function liveFrames(): Frame[] {
@@ -149,7 +156,8 @@ describe('transcript import (§9)', () => {
   });
 
   it('rejects a missing, non-integer, negative or decreasing t', () => {
-    rejects(JSON.stringify({ direction: 'rm->cem', message: {} }), 1, /t undefined is not an integer ≥ 0/);
+    rejects(JSON.stringify({ direction: 'rm->cem', message: {} }), 1, /no 't' \(integer ms since session start\)/);
+    rejects(line({ t: null }), 1, /t null is not an integer ≥ 0/);
     rejects(line({ t: 1.5 }), 1, /t 1.5 is not an integer/);
     rejects(line({ t: '5' }), 1, /t '5' is not an integer/);
     rejects(line({ t: -1 }), 1, /t -1 is not an integer/);
@@ -213,5 +221,61 @@ describe('transcript import (§9)', () => {
 
   it('a transcript line number is the physical line, the seq the position among non-blank lines', () => {
     rejects(`\n\n${line({ seq: 1 })}\n${line({ seq: 1 })}`, 4, /seq 1 differs from the line's position 2/);
+  });
+
+  it('a JSON line that is not a transcript frame (no t and no direction) says so plainly', () => {
+    rejects(
+      JSON.stringify({ message_type: 'Handshake', message_id: 'x1' }),
+      1,
+      /not a transcript frame: a JSON object without 't' and 'direction' \(it has 'message_type', 'message_id'\)/,
+    );
+    rejects(`${line({})}\n{}`, 2, /not a transcript frame: .* \(it has no members\)/);
+  });
+
+  it('a line with t but no direction gets S2-JSON that names the missing direction', () => {
+    const { findings } = analyzeTranscript(JSON.stringify({ t: 0, message: handshake('RM') }));
+    expect(findings).toEqual([
+      expect.objectContaining({ seq: 1, rule: 'S2-JSON', detail: expect.stringMatching(/has no 'direction'/) }),
+    ]);
+  });
+});
+
+describe('transcript read line by line (TranscriptReader, TranscriptAnalyzer)', () => {
+  const text = [
+    `\ufeff${JSON.stringify({ t: 0, direction: 'rm->cem', message: handshake('RM') })}\r`,
+    '',
+    '   ',
+    JSON.stringify({ seq: 2, t: 4, direction: 'cem->rm', raw: '{"message_type": "Rec' }),
+  ];
+
+  it('gives the same frames, line numbers and errors as importing the whole text', () => {
+    const reader = new TranscriptReader();
+    const frames = text.map((one) => reader.text(one));
+    expect(frames.filter((frame) => frame !== undefined)).toEqual(importTranscript(text.join('\n')));
+    expect(frames[1]).toBeUndefined();
+    expect(() => reader.text(JSON.stringify({ seq: 9, t: 5, direction: 'rm->cem', message: {} }))).toThrow(
+      'transcript line 5: seq 9 differs from the line',
+    );
+  });
+
+  it('analyses as it reads: the same result as analyzeTranscript, for text lines and parsed lines', () => {
+    const byText = new TranscriptAnalyzer({ rsTimeoutMs: 1 });
+    for (const one of text) byText.text(one);
+    expect(byText.finish()).toEqual(analyzeTranscript(text.join('\n'), { rsTimeoutMs: 1 }));
+    const hs = handshake('RM');
+    const lines = [
+      { t: 0, direction: 'rm->cem', message: hs },
+      { t: 9, direction: 'cem->rm', message: receptionStatus(hs['message_id'] as string) },
+    ];
+    const byValue = new TranscriptAnalyzer({ rsTimeoutMs: 1 });
+    for (const one of lines) byValue.value(one);
+    const result = byValue.finish();
+    expect(result).toEqual(analyzeTranscript(lines, { rsTimeoutMs: 1 }));
+    expect(result.findings.map((f) => f.rule)).toEqual(['S2-RS-LATE']);
+  });
+
+  it('an empty or blank transcript has no frames', () => {
+    for (const blank of ['', '\n\n', '\ufeff', ' \r\n\t\n'])
+      expect(analyzeTranscript(blank).state.summary.frames).toBe(0);
   });
 });

@@ -1,0 +1,1 @@
+export { type RunningS2Analyzer, type S2AnalyzerOptions, startS2Analyzer } from './app';

@@ -1,0 +1,116 @@
+import { once } from 'node:events';
+import { WebSocket } from 'ws';
+import {
+  type AnalyzerUnderTest,
+  corpus,
+  eventually,
+  openPair,
+  Peer,
+  replay,
+  rmPath,
+  cemPath,
+  startAnalyzer,
+} from './analyzer.test-util';
+
+/*
+ * Sessions as the man in the middle keeps them (RULES §1, §7 P7, P8, §12): buffering until the peer connects,
+ * the end at the first close, a reconnect or a second connection as a new session.
+ */
+
+const [frbc] = corpus('valid-frbc');
+const firstLines = (count: number) => (frbc?.text ?? '').split('\n').slice(0, count).join('\n');
+
+describe('sessions of the man in the middle', () => {
+  let analyzer: AnalyzerUnderTest;
+  beforeAll(async () => {
+    analyzer = await startAnalyzer({ peerBufferBytes: 64 * 1024 });
+  });
+  afterAll(() => analyzer.app.stop());
+
+  const sessionsOf = async (rmId: string) => {
+    const response = await analyzer.app.fetch(`/api/sessions?rm=${rmId}`);
+    return (
+      (await response.json()) as {
+        sessions: Array<{ id: string; frames: number; endedAt: string | null; endReason: string | null }>;
+      }
+    ).sessions;
+  };
+
+  it('holds frames for a side that has not connected yet and delivers them in order when it does', async () => {
+    const rm = await Peer.open(`${analyzer.wsUrl}${rmPath('early-rm', 'late-cem')}`);
+    const frames = ['{"a":1}', 'not json', '{"a":3}'];
+    for (const frame of frames) rm.socket.send(frame);
+    await eventually(async () => ((await sessionsOf('early-rm'))[0]?.frames === 3 ? true : undefined));
+    const cem = await Peer.open(`${analyzer.wsUrl}${cemPath('late-cem', 'early-rm')}`);
+    await cem.until(3);
+    expect(cem.received.map((frame) => frame.data.toString())).toEqual(frames);
+    await rm.close();
+    await cem.close();
+  });
+
+  it('past the buffer bound, the waiting side is closed with 1013 and a reason naming the missing peer', async () => {
+    const rm = await Peer.open(`${analyzer.wsUrl}${rmPath('flooding-rm', 'absent-cem')}`);
+    const closed = once(rm.socket, 'close');
+    for (let i = 0; i < 10; i++) rm.socket.send('x'.repeat(10_000));
+    const [code, reason] = (await closed) as [number, Buffer];
+    expect(code).toBe(1013);
+    expect(reason.toString()).toMatch(/^the CEM did not connect/);
+    const [session] = await eventually(async () => {
+      const sessions = await sessionsOf('flooding-rm');
+      return sessions[0]?.endedAt ? sessions : undefined;
+    });
+    expect(session?.endReason).toMatch(/the CEM did not connect/);
+  });
+
+  it('a SessionRequest does not close the sockets; the session ends at the first close and closes the other side', async () => {
+    const pair = await openPair(analyzer.wsUrl, 'terminating-rm', 'terminating-cem');
+    await replay(pair, frbc?.text ?? ''); // ends with the CEM's SessionRequest TERMINATE and its answer
+    pair.rm.socket.send('{"after":"terminate"}');
+    await pair.cem.until(pair.cem.received.length + 1);
+    const cemClosed = once(pair.cem.socket, 'close');
+    await pair.rm.close();
+    expect(((await cemClosed) as [number])[0]).toBe(1000);
+  });
+
+  it('a reconnect is a new session with seq from 1; a second connection for a connected side ends the old session on the record', async () => {
+    const first = await openPair(analyzer.wsUrl, 'again-rm', 'again-cem');
+    await replay(first, firstLines(4));
+    const cemClosed = once(first.cem.socket, 'close');
+    const rmClosed = once(first.rm.socket, 'close');
+    const second = await openPair(analyzer.wsUrl, 'again-rm', 'again-cem');
+    await Promise.all([cemClosed, rmClosed]);
+    await replay(second, firstLines(2));
+    await second.rm.close();
+    const sessions = await eventually(async () => {
+      const all = await sessionsOf('again-rm');
+      return all.length === 2 && all.every((s) => s.endedAt) ? all : undefined;
+    });
+    const [newer, older] = sessions;
+    expect(older?.endReason).toMatch(/the RM connected again/);
+    expect(older?.frames).toBe(4);
+    expect(newer?.frames).toBe(2);
+    const frames = await (await analyzer.app.fetch(`/api/sessions/${newer?.id}/frames`)).json();
+    expect((frames as { frames: Array<{ seq: number }> }).frames.map((f) => f.seq)).toEqual([1, 2]);
+  });
+
+  it('negotiates permessage-deflate when offered (RULES §2.1) and forwards small and large frames unchanged', async () => {
+    const pair = await openPair(analyzer.wsUrl, 'deflate-rm', 'deflate-cem');
+    expect(pair.rm.socket.extensions).toMatch(/^permessage-deflate/);
+    const frames = ['{"small":1}', `{"large":"${'abc'.repeat(10_000)}"}`];
+    for (const frame of frames) pair.rm.socket.send(frame);
+    await pair.cem.until(2);
+    expect(pair.cem.received.map((r) => r.data.toString())).toEqual(frames);
+    await pair.rm.close();
+  });
+
+  it('refuses ids that are not printable (400) and unknown paths (404) before the upgrade', async () => {
+    const status = (path: string) =>
+      new Promise<number>((resolve) => {
+        const socket = new WebSocket(`${analyzer.wsUrl}${path}`);
+        socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+        socket.on('open', () => resolve(101));
+      });
+    expect(await status('/backend/rm/a%00b/cem/c/ws')).toBe(400);
+    expect(await status('/backend/rm/a/ws')).toBe(404);
+  });
+});

@@ -1,0 +1,3 @@
+import { flexgridUiConfig } from '@flexgrid/ui/vite';
+
+export default flexgridUiConfig({ root: import.meta.dirname, outDir: '../dist/ui', devPort: 8083 });
