@@ -55,9 +55,11 @@ export const openadrVtnDevApp: DevApp = {
       }),
     });
     if (sample.status >= 300) logger.warn({ status: sample.status }, 'the sample event was refused');
-    logger.info({ openadr: vtn.openadrUrl, api: vtn.url, token }, 'openadr-vtn: 5 simulated VENs; operator API token');
+    // A token of the user's own choosing is a secret: only the built-in development token is ever printed.
+    const shownToken = token === DEV_TOKEN ? token : 'the first of OADR_API_TOKENS';
+    logger.info({ openadr: vtn.openadrUrl, api: vtn.url }, 'openadr-vtn: 5 simulated VENs');
     return {
-      url: `${vtn.url}/api/v1/vens  (OpenADR ${vtn.openadrUrl}; bearer ${token})`,
+      url: `${vtn.url}/ui/  (operator page and API; token: ${shownToken}; OpenADR ${vtn.openadrUrl})`,
       stop: async () => {
         fleet.stop();
         await vtn.stop();

@@ -33,7 +33,13 @@ export function connectUpstream(
         logger.error({ err: error }, 'the parent sent a cluster this concentrator cannot join');
       }
     },
-    onPrice: (update) => host.apply((model) => model.receivePrice(id, update.price, update.bidNumber)),
+    onPrice: (update) => {
+      try {
+        host.apply((model) => model.receivePrice(id, update.price, update.bidNumber));
+      } catch (error) {
+        logger.error({ err: error }, 'the parent sent a price this concentrator cannot apply');
+      }
+    },
     onError: (error) => logger.warn({ code: error.code, bidNumber: error.bidNumber }, error.message),
     onConnectionChange: (connected, close) =>
       logger.info({ connected, code: close?.code, reason: close?.reason }, 'parent connection'),

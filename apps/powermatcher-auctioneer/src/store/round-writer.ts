@@ -35,6 +35,12 @@ export class RoundWriter {
     while (this.running && Date.now() < deadline) {
       await Promise.race([this.running, new Promise((resolve) => setTimeout(resolve, 100))]);
     }
+    if (this.pending.length > 0) {
+      this.logger.error(
+        { unwritten: this.pending.length, fromRound: this.pending[0]!.row.round },
+        'price rounds not stored before the flush deadline',
+      );
+    }
   }
 
   private async drain(): Promise<void> {
@@ -42,7 +48,8 @@ export class RoundWriter {
       const next = this.pending[0]!;
       try {
         await this.store.saveRound(next.row, next.record);
-        this.pending.shift();
+        // A full backlog may have dropped this very round while it was being saved; the head is then the next one.
+        if (this.pending[0] === next) this.pending.shift();
         this.delayMs = 0;
         this.written();
       } catch (error) {

@@ -82,7 +82,10 @@ export function problemResponder(mapError: ErrorMapper | undefined, logger: Logg
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- express knows an error handler by its four parameters
   return (error: unknown, req, res, next) => {
     const problem = mapError?.(error) ?? (isClientHttpError(error) ? clientProblem(error) : problemOf(500));
-    if (problem.status >= 500) logger.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
+    // The route's pattern, not the URL: a path segment or a query parameter may carry a secret (a side key, a
+    // stream's access_token), and logs outlive them.
+    const route = `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? req.path}`;
+    if (problem.status >= 500) logger.error({ err: error, method: req.method, route }, 'request failed');
     if (res.headersSent) {
       // Too late for a problem document: cut the connection so the client sees a broken response.
       res.destroy();

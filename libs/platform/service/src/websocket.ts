@@ -83,7 +83,14 @@ export class WebSocketEndpoints {
     if (!this.accepting) return refuseUpgrade(socket, path, 503, 'the service is shutting down');
     if (!endpoint || registered === undefined)
       return refuseUpgrade(socket, path, 404, `no websocket endpoint at ${path}`);
-    const refusal = this.verifiers.get(registered)?.(request);
+    let refusal: { status: number; detail: string } | undefined;
+    try {
+      refusal = this.verifiers.get(registered)?.(request);
+    } catch (error) {
+      // This runs in the HTTP server's 'upgrade' listener, where a throw would take the process down.
+      this.logger.error({ path, err: error }, 'websocket upgrade check failed');
+      refusal = { status: 500, detail: 'the upgrade could not be checked' };
+    }
     if (refusal) return refuseUpgrade(socket, path, refusal.status, refusal.detail);
     endpoint.handleUpgrade(request, socket, head, (webSocket) => endpoint.emit('connection', webSocket, request));
   };
