@@ -1,5 +1,4 @@
 /** API-1: the operator API (bearer tokens, JSON, problem+json): thin handlers over the domain and the store. */
-import { timingSafeEqual } from 'node:crypto';
 import {
   eventStatus,
   type EventVersion,
@@ -9,7 +8,7 @@ import {
   operatorIdProblem,
   parseDuration,
 } from '@flexgrid/protocol-openadr';
-import type { Service } from '@flexgrid/platform-service';
+import { bearerTokenOf, type Service, tokenMatcher } from '@flexgrid/platform-service';
 import type { NextFunction, Request, Response } from 'express';
 import { VtnError } from '../errors';
 import type { VtnContext } from '../domain/context';
@@ -20,35 +19,15 @@ import type { EventVenRow, OptResponseRow, OptRow, QueueItem, StoredEvent, VenRe
 
 const iso = (instant: number | null | undefined): string | null => (instant == null ? null : formatDateTime(instant));
 
-/** SEC-8: constant-time comparison against every configured token. */
-export function bearer(tokens: readonly string[]) {
-  const validToken = tokenCheck(tokens);
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const header = req.headers.authorization ?? '';
-    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
-    if (validToken(given)) return next();
-    res
-      .status(401)
-      .set('WWW-Authenticate', 'Bearer')
-      .type('application/problem+json')
-      .send(
-        JSON.stringify({
-          type: 'about:blank',
-          title: 'Unauthorized',
-          status: 401,
-          detail: 'a valid bearer token is required',
-        }),
-      );
-  };
-}
+const unauthorized = () => VtnError.http(401, 'Unauthorized', 'a valid bearer token is required');
 
-/** SEC-8: a token compared in constant time against every configured one. */
-function tokenCheck(tokens: readonly string[]) {
-  const expected = tokens.map((t) => Buffer.from(t));
-  return (given: Buffer): boolean => {
-    let ok = false;
-    for (const token of expected) if (token.length === given.length && timingSafeEqual(token, given)) ok = true;
-    return ok;
+/** SEC-8: the operator API's bearer token, compared in constant time against every configured one. */
+export function bearer(tokens: readonly string[]) {
+  const matches = tokenMatcher(tokens);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (matches(bearerTokenOf(req))) return next();
+    res.set('WWW-Authenticate', 'Bearer');
+    next(unauthorized());
   };
 }
 
@@ -186,25 +165,12 @@ function ifMatch(req: Request): number | undefined {
 export function mountOperatorApi(service: Service, context: VtnContext, tokens: readonly string[]): void {
   const { app } = service;
   const { store } = context;
-  const validToken = tokenCheck(tokens);
+  const matches = tokenMatcher(tokens);
   // The live stream authenticates itself: EventSource cannot send headers (RFC 6750 §2.3 access_token).
   app.get('/api/v1/stream', (req, res) => {
-    const header = req.headers.authorization ?? '';
-    const query = typeof req.query.access_token === 'string' ? req.query.access_token : '';
-    if (!validToken(Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : query))) {
-      res
-        .status(401)
-        .set('WWW-Authenticate', 'Bearer')
-        .type('application/problem+json')
-        .send(
-          JSON.stringify({
-            type: 'about:blank',
-            title: 'Unauthorized',
-            status: 401,
-            detail: 'a valid bearer token is required',
-          }),
-        );
-      return;
+    if (!matches(bearerTokenOf(req, { allowQuery: true }))) {
+      res.set('WWW-Authenticate', 'Bearer');
+      throw unauthorized();
     }
     const stream = service.eventStream(req, res);
     const send = () =>
@@ -446,8 +412,8 @@ export function mountOperatorApi(service: Service, context: VtnContext, tokens: 
     const refuse = setTimeout(() => socket.close(1008, 'authenticate first'), 5000);
     socket.once('message', (message) => {
       clearTimeout(refuse);
-      const given = Buffer.from(String(message).replace(/^Bearer /, ''));
-      if (!validToken(given)) return socket.close(1008, 'a valid bearer token is required');
+      if (!matches(String(message).replace(/^Bearer /, '')))
+        return socket.close(1008, 'a valid bearer token is required');
       void send();
       timer = setInterval(send, 2000);
     });

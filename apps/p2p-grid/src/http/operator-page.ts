@@ -1,5 +1,5 @@
 import { type Grid, type P2PConfig } from '@flexgrid/protocol-p2p';
-import { type EventStream, type Logger } from '@flexgrid/platform-service';
+import { bearerTokenOf, type EventStream, type Logger } from '@flexgrid/platform-service';
 import { type Request, type Response, Router } from 'express';
 import type { Pool } from 'pg';
 import { GridError, invalidParameter, operatorTokenRequired } from '../errors';
@@ -93,8 +93,8 @@ export function operatorPageRoutes(options: OperatorPageRoutesOptions) {
   router.get('/operator', (_req, res) => res.redirect(302, '/ui/'));
 
   router.get('/api/operator/stream', async (req, res) => {
-    const query = typeof req.query.access_token === 'string' ? req.query.access_token : undefined;
-    if (!carriesOperatorToken(req, token) && !matchesOperatorToken(query, token)) throw operatorTokenRequired();
+    // EventSource cannot send headers: the stream alone also takes the token as access_token (RFC 6750 §2.3).
+    if (!matchesOperatorToken(bearerTokenOf(req, { allowQuery: true }), token)) throw operatorTokenRequired();
     // Changes seen while the stream opens wait for it.
     const pending: JournalChange[] = [];
     let deliver = (change: JournalChange) => void pending.push(change);

@@ -1,10 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   isPowerMatcherError,
   type MarketBasis,
   type ObjectiveStatus,
   type OperatorObjective,
 } from '@flexgrid/protocol-powermatcher';
+import { bearerTokenOf, tokenMatcher } from '@flexgrid/platform-service';
 import type { NextFunction, Request, Response, Router } from 'express';
 import express from 'express';
 import type { ClusterHost } from '../domain/cluster-host';
@@ -32,19 +32,14 @@ export interface ApiOptions {
   readonly apiReadAuth: boolean;
 }
 
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
-}
-
 /** §8.3: `Authorization: Bearer <PM_OPERATOR_TOKEN>`, compared in constant time. */
 function operatorAuth(token: string | null) {
-  const expected = token === null ? null : digest(token);
+  const matches = token === null ? null : tokenMatcher([token]);
   return (req: Request, _res: Response, next: NextFunction): void => {
-    if (expected === null) {
+    if (matches === null) {
       throw new AuctioneerError(403, 'Forbidden', 'This service has no operator token (PM_OPERATOR_TOKEN)');
     }
-    const given = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (!given || !timingSafeEqual(digest(given), expected)) {
+    if (!matches(bearerTokenOf(req))) {
       throw new AuctioneerError(401, 'Unauthorized', 'A valid operator bearer token is required');
     }
     next();

@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { bearerTokenOf, tokenMatcher } from '@flexgrid/platform-service';
 import type { RequestHandler } from 'express';
 import { AnalyzerError } from '../errors';
 
@@ -8,22 +8,16 @@ import { AnalyzerError } from '../errors';
  * <token>`, or `?access_token=<token>` for websocket clients that cannot set headers (browsers).
  */
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
-
 export class BearerToken {
-  private readonly expected: Buffer;
+  private readonly matches: (candidate: string | undefined) => boolean;
 
   constructor(token: string) {
-    this.expected = digest(token);
+    this.matches = tokenMatcher([token]);
   }
 
   /** Whether the request carries the token (compared in constant time). */
   accepts(request: IncomingMessage): boolean {
-    const header = request.headers.authorization;
-    const given = header?.startsWith('Bearer ')
-      ? header.slice('Bearer '.length).trim()
-      : new URL(request.url ?? '/', 'http://request.invalid').searchParams.get('access_token');
-    return given !== null && given !== undefined && timingSafeEqual(digest(given), this.expected);
+    return this.matches(bearerTokenOf(request, { allowQuery: true }));
   }
 
   /** Express middleware: 401 problem+json without the token. */

@@ -166,23 +166,24 @@ describe('HTTP service', () => {
     });
   });
 
-  it('answers an unexpected error with a bare 500 and logs it once', async () => {
-    const response = await fetch(`${running.url}/crash`);
+  it('answers an unexpected error with a bare 500 and logs it once, by route and without the query', async () => {
+    const response = await fetch(`${running.url}/crash?access_token=s3cret`);
     expect(response.status).toBe(500);
     expect(await problemOf(response)).toEqual({
       type: 'about:blank',
       title: 'Internal Server Error',
       status: 500,
-      instance: '/crash',
+      instance: '/crash?access_token=s3cret',
     });
     const errors = running.logs.lines.filter((line) => line['level'] === 'error');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({
       service: 'test-service',
       module: 'http',
-      url: '/crash',
+      route: '/crash',
       err: { message: 'internal detail: pool exhausted at db.ts:42' },
     });
+    expect(JSON.stringify(running.logs.lines)).not.toContain('s3cret');
   });
 
   it('exposes RED metrics labelled by route pattern on /metrics', async () => {
