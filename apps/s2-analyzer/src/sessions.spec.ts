@@ -62,6 +62,57 @@ describe('sessions of the man in the middle', () => {
     expect(session?.endReason).toMatch(/the CEM did not connect/);
   });
 
+  it('closing a flooding RM whose CEM never came (1013, S2_PEER_BUFFER_BYTES) disturbs no other pair', async () => {
+    const other = await openPair(analyzer.wsUrl, 'steady-rm', 'steady-cem');
+    const rm = await Peer.open(`${analyzer.wsUrl}${rmPath('flood2-rm', 'flood2-cem')}`);
+    const closed = once(rm.socket, 'close');
+    let sent = 0;
+    // Both pairs send interleaved; the flooding RM passes 64 KiB after 7 frames of 10,000 bytes.
+    for (let i = 0; i < 10; i++) {
+      rm.socket.send('y'.repeat(10_000));
+      other.rm.socket.send(`{"rm":${i}}`);
+      other.cem.socket.send(`{"cem":${i}}`);
+      sent += 1;
+    }
+    const [code, reason] = (await closed) as [number, Buffer];
+    expect(code).toBe(1013);
+    expect(reason.toString()).toMatch(/^the CEM did not connect: \d+ bytes from the RM exceed the buffer of 65536$/);
+
+    // The other pair got everything, in order, and keeps forwarding after the close.
+    other.rm.socket.send('{"rm":"after"}');
+    other.cem.socket.send('{"cem":"after"}');
+    await other.cem.until(sent + 1);
+    await other.rm.until(sent + 1);
+    expect(other.cem.received.map((r) => r.data.toString())).toEqual([
+      ...Array.from({ length: sent }, (_, i) => `{"rm":${i}}`),
+      '{"rm":"after"}',
+    ]);
+    expect(other.rm.received.map((r) => r.data.toString())).toEqual([
+      ...Array.from({ length: sent }, (_, i) => `{"cem":${i}}`),
+      '{"cem":"after"}',
+    ]);
+    expect(other.rm.socket.readyState).toBe(WebSocket.OPEN);
+    expect(other.cem.socket.readyState).toBe(WebSocket.OPEN);
+    const [steady] = await eventually(async () => {
+      const sessions = await sessionsOf('steady-rm');
+      return sessions[0]?.frames === 2 * sent + 2 ? sessions : undefined;
+    });
+    expect(steady?.endedAt).toBeNull();
+    const [flooded] = await eventually(async () => {
+      const sessions = await sessionsOf('flood2-rm');
+      return sessions[0]?.endedAt ? sessions : undefined;
+    });
+    expect(flooded?.endReason).toMatch(/the CEM did not connect/);
+
+    // The flooded pair's ids work again: a new session that forwards.
+    const again = await openPair(analyzer.wsUrl, 'flood2-rm', 'flood2-cem');
+    again.rm.socket.send('{"again":1}');
+    await again.cem.until(1);
+    expect(again.cem.received[0]?.data.toString()).toBe('{"again":1}');
+    await again.rm.close();
+    await other.rm.close();
+  });
+
   it('a SessionRequest does not close the sockets; the session ends at the first close and closes the other side', async () => {
     const pair = await openPair(analyzer.wsUrl, 'terminating-rm', 'terminating-cem');
     await replay(pair, frbc?.text ?? ''); // ends with the CEM's SessionRequest TERMINATE and its answer
