@@ -111,3 +111,75 @@ describe('a stalled CEM', () => {
     await busy.rm.close();
   });
 });
+
+/*
+ * A frame that would make one session's analysis throw could not be found: @flexgrid/protocol-s2 answers deeply
+ * nested objects and arrays (parsed without recursion), __proto__ keys and oversized frames with findings, not
+ * exceptions. What remains testable through the wire is that such frames do not disturb forwarding or analysis.
+ */
+describe('pathological but valid JSON on the wire', () => {
+  let analyzer: AnalyzerUnderTest;
+  beforeAll(async () => {
+    analyzer = await startAnalyzer();
+  });
+  afterAll(() => analyzer.app.stop());
+
+  // 150,000 levels of nesting (900 KB, under S2_MAX_FRAME_BYTES), inside a Handshake and on its own.
+  const deepObject = `${'{"a":'.repeat(150_000)}1${'}'.repeat(150_000)}`;
+  const deepHandshake = `{"message_type":"Handshake","message_id":"c012c44e-0099-4d20-870a-ee0452f63647","role":"RM","supported_protocol_versions":["0.0.2-beta"],"x":${deepObject}}`;
+  const deepArray = `${'['.repeat(400_000)}${']'.repeat(400_000)}`;
+
+  it('deeply nested frames are forwarded byte-exact and analysed; that session and another keep forwarding', async () => {
+    const deep = await openPair(analyzer.wsUrl, 'deep-rm', 'deep-cem');
+    const other = await openPair(analyzer.wsUrl, 'plain-rm', 'plain-cem');
+    const sessionId = async (rmId: string) =>
+      eventually(async () => {
+        const { sessions } = (await (await analyzer.app.fetch(`/api/sessions?rm=${rmId}`)).json()) as {
+          sessions: Array<{ id: string }>;
+        };
+        return sessions[0]?.id;
+      });
+
+    const sent = [deepHandshake, deepArray, deepObject];
+    for (const frame of sent) deep.rm.socket.send(frame);
+    for (let i = 1; i <= 3; i++) other.rm.socket.send(`{"plain":${i}}`);
+    await deep.cem.until(3);
+    await other.cem.until(3);
+    expect(deep.cem.received.map((r) => r.data.toString())).toEqual(sent);
+
+    // Both sessions keep forwarding, both ways, after the pathological frames.
+    deep.rm.socket.send(lines[0] ?? '');
+    await deep.cem.until(4);
+    deep.cem.socket.send('{"after":"deep"}');
+    other.rm.socket.send('{"plain":4}');
+    await deep.rm.until(1);
+    await other.cem.until(4);
+    expect(deep.cem.received[3]?.data.toString()).toBe(lines[0]);
+    expect(deep.rm.received[0]?.data.toString()).toBe('{"after":"deep"}');
+    expect(other.cem.received.map((r) => r.data.toString())).toEqual([1, 2, 3, 4].map((i) => `{"plain":${i}}`));
+
+    // The analysis of the deep session went on: each pathological frame got its finding, and later frames theirs.
+    const id = await sessionId('deep-rm');
+    const findings = await eventually(async () => {
+      const { findings: all } = (await (await analyzer.app.fetch(`/api/sessions/${id}/findings`)).json()) as {
+        findings: Array<{ seq: number; rule: string; path?: string }>;
+      };
+      return all.some((f) => f.seq === 5) ? all : undefined;
+    });
+    expect(findings.filter((f) => f.seq <= 3).map((f) => [f.seq, f.rule, f.path])).toEqual([
+      [1, 'S2-SCHEMA', '/x'],
+      [2, 'S2-JSON', undefined],
+      [3, 'S2-SCHEMA', '/message_type'],
+    ]);
+    const frames = await eventually(async () => {
+      const response = await analyzer.app.fetch(`/api/sessions/${id}/frames`);
+      const body = (await response.json()) as { frames: Array<{ seq: number }> };
+      return body.frames.length === 5 ? body.frames : undefined;
+    });
+    expect(frames.map((f) => f.seq)).toEqual([1, 2, 3, 4, 5]);
+    const exported = await (await analyzer.app.fetch(`/api/sessions/${id}/export.jsonl?raw=always`)).text();
+    expect(exported.trim().split('\n')).toHaveLength(5);
+    await deep.rm.close();
+    await other.rm.close();
+  });
+});
