@@ -47,13 +47,6 @@ export interface EndpointOptions {
   perMessageDeflate: boolean;
 }
 
-/**
- * permessage-deflate as the relay negotiates it: without context takeover on either side, so that neither the
- * analyzer nor a peer compresses frames below 1 KiB (nearly every S2 message). Compressing each small frame
- * twice per hop (in and out) costs more CPU than everything else the analyzer does with it.
- */
-const DEFLATE = { serverNoContextTakeover: true, clientNoContextTakeover: true, threshold: 1024 } as const;
-
 export function registerEndpoints(
   service: Service,
   registry: PairRegistry,
@@ -69,9 +62,8 @@ export function registerEndpoints(
     registry.connect(pair.side, pair.rmId, pair.cemId, socket, 'relay');
   };
   // Compression is per hop: forwarding stays message-exact whatever each side negotiated.
-  const deflate = perMessageDeflate ? DEFLATE : false;
-  service.websocket(RM_PATH, relay, { maxPayloadBytes: maxFrameBytes, perMessageDeflate: deflate, verify });
-  service.websocket(CEM_PATH, relay, { maxPayloadBytes: maxFrameBytes, perMessageDeflate: deflate, verify });
+  service.websocket(RM_PATH, relay, { maxPayloadBytes: maxFrameBytes, perMessageDeflate, verify });
+  service.websocket(CEM_PATH, relay, { maxPayloadBytes: maxFrameBytes, perMessageDeflate, verify });
   service.websocket(
     '/api/live',
     (socket, request) => {
