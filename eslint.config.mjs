@@ -30,6 +30,7 @@ function depConstraints({ testing }) {
         'type:platform',
         'type:ui',
         'type:client',
+        'type:service',
       ]),
     },
     {
@@ -46,6 +47,11 @@ function depConstraints({ testing }) {
       ...pure,
     },
     { sourceTag: 'type:platform', onlyDependOnLibsWithTags: withTesting(['type:platform', 'type:contracts']) },
+    // I/O shared by the apps of one scope (the P2P producer and grid): its protocol lib over the platform.
+    {
+      sourceTag: 'type:service',
+      onlyDependOnLibsWithTags: withTesting(['type:service', 'type:protocol', 'type:contracts', 'type:platform']),
+    },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing'] },
     // Browser code: talks to its own service over HTTP only. Its tests may serve a page with the platform.
     {
@@ -62,6 +68,7 @@ function depConstraints({ testing }) {
         'type:protocol',
         'type:contracts',
         'type:platform',
+        'type:service',
         'type:testing',
       ],
     },

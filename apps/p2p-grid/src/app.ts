@@ -11,21 +11,26 @@ import {
 } from '@flexgrid/platform-db';
 import { type Bus, EmbeddedBus, KafkaBus } from '@flexgrid/platform-kafka';
 import { createService, type Logger, type LogLevel } from '@flexgrid/platform-service';
+import {
+  answerError,
+  cors,
+  mapError,
+  registrationRoutes,
+  Registrations,
+  serviceInfo,
+  unknownRoute,
+} from '@flexgrid/p2p-service';
 import { verificationKey } from '@flexgrid/protocol-p2p';
 import { type GridConfig } from './config';
-import { Registrations } from './domain/registrations';
 import { Statements } from './domain/statements';
 import { Storage } from './domain/storage';
 import { JournaledGrid } from './domain/journaled-grid';
 import { SettlementRuns } from './domain/settlement-runs';
 import { StreamIntake } from './domain/streams';
-import { answerError, mapError } from './errors';
-import { cors, serviceInfo, unknownRoute } from './http/conventions';
-import { registrationRoutes } from './http/registration';
 import { operatorRoutes } from './http/operator';
 import { JournalWatch, operatorPageRoutes } from './http/operator-page';
 import { storageRoutes } from './http/storage';
-import { STREAM_TOPICS } from './store/channels';
+import { memberPolicy, STREAM_TOPICS } from './domain/members';
 import { gridStateStore } from './store/grid-state';
 
 export const SERVICE_NAME = 'p2p-grid';
@@ -154,9 +159,7 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
   });
   const registrations = new Registrations({
     pool: database.pool,
-    journaled,
-    gridId: config.gridId,
-    verificationKey: verificationKey(seed),
+    policy: memberPolicy({ journaled, gridId: config.gridId, verificationKey: verificationKey(seed) }),
     helloWaitMs: config.helloWaitMs,
     registrationRequiresOperator: config.registrationRequiresOperator,
     now,

@@ -1,6 +1,6 @@
 import { enqueue } from '@flexgrid/platform-db';
 import { ledgerEntryJson, type SettlementRunResult } from '@flexgrid/protocol-p2p';
-import { GridError } from '../errors';
+import { P2PHttpError } from '@flexgrid/p2p-service';
 import { paymentRequestRecord, payoutSentRecord, settlementRecord } from '../records';
 import { settlementStore } from '../store/settlements';
 import { type JournaledGrid } from './journaled-grid';
@@ -53,11 +53,11 @@ export class SettlementRuns {
 
   async run(asOf: number = this.options.now()): Promise<RunSummary> {
     const { gridId } = this.options;
-    if (asOf > this.options.now()) throw new GridError(409, 'asOf must not be in the future.');
+    if (asOf > this.options.now()) throw new P2PHttpError(409, 'asOf must not be in the future.');
     const summary = await this.options.journaled.transact(async ({ client, record }) => {
       await client.query('select pg_advisory_xact_lock(hashtext($1))', [`p2p-grid:settlement:${gridId}`]);
       const last = await settlementStore.lastAsOf(client);
-      if (last !== undefined && asOf < last) throw new GridError(409, 'asOf must not precede the previous run.');
+      if (last !== undefined && asOf < last) throw new P2PHttpError(409, 'asOf must not precede the previous run.');
       const t0 = performance.now();
       const result = record({ kind: 'run', asOf });
       const t1 = performance.now();

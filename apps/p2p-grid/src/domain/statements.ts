@@ -1,7 +1,7 @@
 import { inTransaction } from '@flexgrid/platform-db';
 import { type Grid, type P2PConfig, type Payment } from '@flexgrid/protocol-p2p';
 import type { Pool } from 'pg';
-import { GridError, invalidParameter } from '../errors';
+import { invalidParameter, P2PHttpError } from '@flexgrid/p2p-service';
 import { type Queryable } from '../store/queryable';
 import { statementStore } from '../store/statements';
 
@@ -57,11 +57,11 @@ export class Statements {
     const { rules, epoch } = this.options;
     return inTransaction(this.options.pool, async (client) => {
       const existing = await statementStore.finalFor(client, request.memberId, request.periodStart, request.periodEnd);
-      if (existing) throw new GridError(409, `Statement already final: ${existing}.`);
+      if (existing) throw new P2PHttpError(409, `Statement already final: ${existing}.`);
       const from = Math.max(request.periodStart, epoch);
       const expected = Math.max(0, Math.ceil((request.periodEnd - from) / rules.intervalMs));
       if ((await statementStore.finalIntervals(client, from, request.periodEnd)) < expected)
-        throw new GridError(409, 'Period contains intervals that are not final.');
+        throw new P2PHttpError(409, 'Period contains intervals that are not final.');
       const content = await this.content(client, request);
       return statementStore.store(
         client,
@@ -74,7 +74,7 @@ export class Statements {
 
   async find(number: string): Promise<object> {
     const content = await statementStore.find(this.options.pool, number);
-    if (!content) throw new GridError(404, `Statement '${number}' does not exist.`);
+    if (!content) throw new P2PHttpError(404, `Statement '${number}' does not exist.`);
     return content;
   }
 

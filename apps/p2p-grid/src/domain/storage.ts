@@ -1,7 +1,6 @@
 import { type Paging, REGISTRATION_ID, sameSideKeyHash, sideKeyHash } from '@flexgrid/protocol-p2p';
 import type { Pool } from 'pg';
-import { invalidParameter, sideKeyFailure, unknownRegistration } from '../errors';
-import { registrationStore } from '../store/registrations';
+import { invalidParameter, registrationStore, sideKeyFailure, unknownRegistration } from '@flexgrid/p2p-service';
 import { storageStore } from '../store/storage';
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what §13.2 refuses

@@ -19,8 +19,8 @@ import {
   readProducerOutput,
 } from '@flexgrid/protocol-p2p';
 import { Counter, type Registry } from 'prom-client';
-import { channelStore, STREAM_TOPICS } from '../store/channels';
-import { registrationStore, type SettlementRole } from '../store/registrations';
+import { channelStore, registrationStore } from '@flexgrid/p2p-service';
+import { type SettlementRole, STREAM_TOPICS } from './members';
 import { settlementStore } from '../store/settlements';
 import { type GridTransaction, type JournaledGrid } from './journaled-grid';
 

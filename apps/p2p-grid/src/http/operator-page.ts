@@ -2,10 +2,15 @@ import { type Grid, type P2PConfig } from '@flexgrid/protocol-p2p';
 import { bearerTokenOf, type EventStream, type Logger } from '@flexgrid/platform-service';
 import { type Request, type Response, Router } from 'express';
 import type { Pool } from 'pg';
-import { GridError, invalidParameter, operatorTokenRequired } from '../errors';
+import {
+  answerOk,
+  carriesOperatorToken,
+  invalidParameter,
+  matchesOperatorToken,
+  operatorTokenRequired,
+  P2PHttpError,
+} from '@flexgrid/p2p-service';
 import { operatorPageStore } from '../store/operator';
-import { answerOk } from './conventions';
-import { carriesOperatorToken, matchesOperatorToken } from './operator-token';
 
 /** New journal facts, counted by kind: what the operator page refetches on (§14.4 "live"). */
 export interface JournalChange {
@@ -102,7 +107,7 @@ export function operatorPageRoutes(options: OperatorPageRoutesOptions) {
     const unsubscribe = await watch
       .subscribe((change) => deliver(change))
       .catch(() => {
-        throw new GridError(503, 'The live stream is not available; try again.');
+        throw new P2PHttpError(503, 'The live stream is not available; try again.');
       });
     const stream = options.eventStream(req, res);
     deliver = (change) => void stream.send(change, { event: 'journal', id: String(change.seq) });

@@ -1,23 +1,20 @@
-import {
-  type Grid,
-  intervalStartOf,
-  isDue,
-  type P2PConfig,
-  pageOf,
-  parsePaging,
-  type QueryValue,
-  requestStatus,
-} from '@flexgrid/protocol-p2p';
-import { type NextFunction, type Request, type Response, Router } from 'express';
+import { type Grid, intervalStartOf, isDue, type P2PConfig, requestStatus } from '@flexgrid/protocol-p2p';
+import { type Request, type Response, Router } from 'express';
 import type { Pool } from 'pg';
 import { type SettlementRuns } from '../domain/settlement-runs';
 import { type Statements } from '../domain/statements';
-import { GridError, invalidParameter, operatorTokenRequired } from '../errors';
+import {
+  answerOk,
+  integerQuery,
+  invalidParameter,
+  jsonBody,
+  operatorOnly,
+  P2PHttpError,
+  paged,
+} from '@flexgrid/p2p-service';
 import { intervalsCsv, linesCsv } from '../domain/csv-export';
 import { exportStore } from '../store/exports';
 import { operatorStore } from '../store/operator';
-import { answerOk, jsonBody } from './conventions';
-import { carriesOperatorToken } from './operator-token';
 
 export interface OperatorRoutesOptions {
   pool: Pool;
@@ -29,31 +26,11 @@ export interface OperatorRoutesOptions {
   now: () => number;
 }
 
-/** §14 lists page as §13.4. */
-function paged<T>(req: Request, entries: readonly { id: string; item: T }[]) {
-  const parsed = parsePaging({
-    page: req.query.page as QueryValue,
-    pageSize: req.query.pageSize as QueryValue,
-    'page-size': req.query['page-size'] as QueryValue,
-  });
-  if (!parsed.ok) throw new GridError(400, parsed.message);
-  return pageOf(entries, parsed.paging);
-}
-
-function integerQuery(value: unknown, name: string): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string' || !/^-?[0-9]{1,16}$/.test(value)) throw invalidParameter(name);
-  return Number(value);
-}
-
 /** §14.1: the operator API under `/api/operator`, behind the bearer token. */
 export function operatorRoutes(options: OperatorRoutesOptions) {
   const { pool, rules, runs, statements, now } = options;
   const router = Router();
-  router.use('/api/operator', (req: Request, _res: Response, next: NextFunction) => {
-    if (!carriesOperatorToken(req, options.token)) throw operatorTokenRequired();
-    next();
-  });
+  router.use('/api/operator', operatorOnly(options.token));
 
   router.post('/api/operator/settlement-runs', jsonBody(64 * 1024), async (req, res) => {
     const body = (req.body ?? {}) as { asOf?: unknown };
@@ -76,7 +53,7 @@ export function operatorRoutes(options: OperatorRoutesOptions) {
   router.get('/api/operator/members/:id', async (req, res) => {
     const id = String(req.params.id);
     const member = (await operatorStore.members(pool)).find((m) => m.id === id);
-    if (!member) throw new GridError(404, `Registration '${id}' does not exist.`);
+    if (!member) throw new P2PHttpError(404, `Registration '${id}' does not exist.`);
     answerOk(res, { member: { ...member, balances: options.grid().balancesOf(id, now()) ?? null } });
   });
 
@@ -162,8 +139,8 @@ export function operatorRoutes(options: OperatorRoutesOptions) {
     if (typeof consumerId !== 'string') throw invalidParameter('consumerId');
     const grid = options.grid();
     const payment = grid.payments.payment(paymentId);
-    if (!payment) throw new GridError(404, `Payment '${paymentId}' does not exist.`);
-    if (payment.consumerId !== null) throw new GridError(409, `Payment '${paymentId}' is already allocated.`);
+    if (!payment) throw new P2PHttpError(404, `Payment '${paymentId}' does not exist.`);
+    if (payment.consumerId !== null) throw new P2PHttpError(409, `Payment '${paymentId}' is already allocated.`);
     if (grid.registry.get(consumerId)?.role !== 'consumer') throw invalidParameter('consumerId');
     await runs.allocate(paymentId, consumerId);
     answerOk(res);

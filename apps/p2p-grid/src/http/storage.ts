@@ -1,8 +1,7 @@
 import { parsePaging, type QueryValue } from '@flexgrid/protocol-p2p';
 import { type Request, Router } from 'express';
 import { type Storage } from '../domain/storage';
-import { GridError } from '../errors';
-import { answerOk, jsonBody } from './conventions';
+import { answerOk, jsonBody, P2PHttpError } from '@flexgrid/p2p-service';
 
 /** §13.2 check 6: `X-Side-Key`, or the query's `sideKey`. */
 function sideKeyOf(req: Request): string | undefined {
@@ -38,7 +37,7 @@ export function storageRoutes(storage: Storage, options: { maxItemBytes: number 
             pageSize: q(req.query.pageSize),
             'page-size': q(req.query['page-size']),
           });
-          if (!parsed.ok) throw new GridError(400, parsed.message);
+          if (!parsed.ok) throw new P2PHttpError(400, parsed.message);
           return parsed.paging;
         },
         sideKeyOf(req),

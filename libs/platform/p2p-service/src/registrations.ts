@@ -1,13 +1,9 @@
-import { enqueue } from '@flexgrid/platform-db';
 import { REGISTRATION_ID, SIDE_KEY, STREAM_KEY, sameSideKeyHash, sideKeyHash } from '@flexgrid/protocol-p2p';
-import type { Pool } from 'pg';
-import { type GridTransaction, type JournaledGrid } from './journaled-grid';
-import { type Queryable } from '../store/queryable';
-import { GridError, invalidParameter, operatorTokenRequired, sideKeyFailure, unknownRegistration } from '../errors';
-import { returnChannelGoodbye, returnChannelHello } from '../records';
-import { channelStore, STREAM_TOPICS } from '../store/channels';
-import { type RegistrationRow, registrationStore, type SettlementRole, streamKeyOf } from '../store/registrations';
-import { storageStore } from '../store/storage';
+import type { Pool, PoolClient } from 'pg';
+import { type Queryable } from './queryable';
+import { invalidParameter, operatorTokenRequired, P2PHttpError, sideKeyFailure, unknownRegistration } from './errors';
+import { channelStore } from './channel-store';
+import { type RegistrationRow, registrationStore, streamKeyOf } from './registration-store';
 
 /** A `PUT /registration/:id` as the handler read it: fields from the body (winning) or the query. */
 export interface RegistrationRequest {
@@ -34,7 +30,7 @@ export interface RegistrationView {
   id: string;
   itemName: string | null;
   itemType: string | null;
-  role: SettlementRole | null;
+  role: string | null;
   root: string;
   hasSecret: boolean;
   hasReturnChannel: boolean;
@@ -43,22 +39,38 @@ export interface RegistrationView {
   updatedAt: number;
 }
 
-export interface RegistrationsOptions {
+/** What a service's registrations mean: the roles, their streams, and the service's own effects (§12.1). */
+export interface RegistrationPolicy<R extends string, Tx extends { client: PoolClient }> {
+  /** The stream role an item type gives, or null for a member without a stream (§12.1). */
+  roleOf(itemType: string | null): R | null;
+  /** The topic a role's stream is on (check 9 is per topic, check 10 waits for its hello there). */
+  topicOf(role: R): string;
+  /** Check 8: a stored type of this role may not change (the grid's settlement roles). */
+  typeLocked(role: R): boolean;
+  /** A role that gets the grid's return channel (P2P-CH5). */
+  hasReturnChannel(role: R | null): boolean;
+  /** The fields a successful PUT answers besides the envelope. */
+  answer(row: RegistrationRow<R>): RegistrationAnswer;
+  /** Runs the work in one transaction, the service's way (its domain learns of the change in it). */
+  transact<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** After the row is stored: the service's own effects in the same transaction; true if it enqueued records. */
+  stored(
+    tx: Tx,
+    row: RegistrationRow<R>,
+    change: { reactivated: boolean; opensReturnChannel: boolean },
+  ): Promise<boolean>;
+  /** After a deregistration is stored (§12.3 effects); true if it enqueued records. */
+  deregistered(tx: Tx, row: RegistrationRow<R>, at: number): Promise<boolean>;
+}
+
+export interface RegistrationsOptions<R extends string, Tx extends { client: PoolClient }> {
   pool: Pool;
-  /** The settlement domain learns of members with a settlement role in the same transaction. */
-  journaled: JournaledGrid;
-  gridId: string;
-  verificationKey: string;
+  policy: RegistrationPolicy<R, Tx>;
   helloWaitMs: number;
   registrationRequiresOperator: boolean;
   now: () => number;
   /** Wakes the outbox relay after a commit that enqueued records. */
   published: () => void;
-}
-
-/** §12.1: `producer` and `consumer` are settlement roles; any other type is a member without one. */
-function roleOf(itemType: string | null): SettlementRole | null {
-  return itemType === 'producer' || itemType === 'consumer' ? itemType : null;
 }
 
 /** Check 2/3: absent, null or "" = not given; else a string of 1…max characters after trim. */
@@ -83,8 +95,8 @@ function proves(secretHash: string, sideKey: string | undefined): boolean {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What a valid PUT does, decided before anything is stored. */
-interface RegistrationPlan {
-  row: RegistrationRow;
+interface RegistrationPlan<R extends string> {
+  row: RegistrationRow<R>;
   changed: boolean;
   /** The stream is bound with proof anew: a matching hello must have been seen (check 10). */
   helloNeeded: { topic: string; streamKey: string; hash: string } | null;
@@ -96,37 +108,47 @@ interface RegistrationPlan {
  * The registration API's rules (§12.2, §12.3) over the stores: checks in order, the first failure answers and
  * nothing is stored; effects and their records commit together.
  */
-export class Registrations {
-  constructor(private readonly options: RegistrationsOptions) {}
+export class Registrations<R extends string, Tx extends { client: PoolClient }> {
+  private readonly policy: RegistrationPolicy<R, Tx>;
+
+  constructor(private readonly options: RegistrationsOptions<R, Tx>) {
+    this.policy = options.policy;
+  }
 
   async put(request: RegistrationRequest): Promise<RegistrationAnswer> {
     const { pool } = this.options;
-    let plan = await this.plan(pool, request, await registrationStore.find(pool, request.id));
-    if (!plan.changed) return this.answer(plan.row);
+    let plan = await this.plan(pool, request, await registrationStore.find<R>(pool, request.id));
+    if (!plan.changed) return this.policy.answer(plan.row);
     if (plan.helloNeeded) await this.awaitHello(plan.helloNeeded);
-    const row = await this.options.journaled
+    let enqueued = false;
+    const row = await this.policy
       .transact(async (tx) => {
         const { client } = tx;
         // Planned again on the locked row: a concurrent PUT may have changed it while the hello was awaited.
-        plan = await this.plan(client, request, await registrationStore.find(client, request.id, true));
+        plan = await this.plan(client, request, await registrationStore.find<R>(client, request.id, true));
         if (!plan.changed) return plan.row;
         const needed = plan.helloNeeded;
         if (needed && (await channelStore.latestHello(client, needed.topic, needed.streamKey)) !== needed.hash)
-          throw new GridError(
+          throw new P2PHttpError(
             409,
             "Unable to initialise mam channel for item, could not find initial 'hello' command.",
           );
-        await this.store(tx, plan);
+        await registrationStore.upsert(client, plan.row);
+        if (plan.reactivated) await registrationStore.openPeriod(client, plan.row.id, plan.row.updatedAt);
+        enqueued = await this.policy.stored(tx, plan.row, plan);
         return plan.row;
       })
       .catch((error: unknown) => {
         // The partial unique index guards check 9 against a concurrent PUT of another id on the same stream.
         if ((error as { code?: string }).code === '23505' && plan.row.role)
-          throw new GridError(409, `Channel '${streamKeyOf(plan.row)}' is already registered to another registration.`);
+          throw new P2PHttpError(
+            409,
+            `Channel '${streamKeyOf(plan.row)}' is already registered to another registration.`,
+          );
         throw error;
       });
-    if (plan.opensReturnChannel) this.options.published();
-    return this.answer(row);
+    if (enqueued) this.options.published();
+    return this.policy.answer(row);
   }
 
   async get(id: string): Promise<RegistrationView> {
@@ -151,9 +173,10 @@ export class Registrations {
   async delete(id: string, sideKey: string): Promise<void> {
     if (!REGISTRATION_ID.test(id)) throw invalidParameter('registrationId');
     if (!SIDE_KEY.test(sideKey)) throw invalidParameter('sideKey');
-    const { gridId, now } = this.options;
-    const closed = await this.options.journaled.transact(async ({ client, record }) => {
-      const row = await registrationStore.find(client, id, true);
+    const { now } = this.options;
+    const enqueued = await this.policy.transact(async (tx) => {
+      const { client } = tx;
+      const row = await registrationStore.find<R>(client, id, true);
       if (!row || row.status !== 'active') throw unknownRegistration(id);
       if (row.sideKeyHash !== null && !proves(row.sideKeyHash, sideKey)) throw sideKeyFailure(id);
       const at = now();
@@ -166,16 +189,9 @@ export class Registrations {
         updatedAt: at,
       });
       await registrationStore.closePeriod(client, id, at);
-      await storageStore.delete(client, id);
-      if (row.role !== null) record({ kind: 'deregister', id, at });
-      if (row.hasReturnChannel) await enqueue(client, [returnChannelGoodbye(gridId, id, at)]);
-      return row.hasReturnChannel;
+      return this.policy.deregistered(tx, row, at);
     });
-    if (closed) this.options.published();
-  }
-
-  private answer(row: RegistrationRow): RegistrationAnswer {
-    return row.role === 'consumer' ? { root: row.id, sideKey: this.options.verificationKey } : {};
+    if (enqueued) this.options.published();
   }
 
   /** Checks 1–9 in order against the stored row; check 10 is the caller's (it may wait). */
@@ -183,8 +199,8 @@ export class Registrations {
   private async plan(
     db: Queryable,
     request: RegistrationRequest,
-    stored: RegistrationRow | undefined,
-  ): Promise<RegistrationPlan> {
+    stored: RegistrationRow<R> | undefined,
+  ): Promise<RegistrationPlan<R>> {
     const { id } = request;
     // 1
     if (!REGISTRATION_ID.test(id) || request.idsGiven.some((given) => given !== undefined && given !== id))
@@ -193,7 +209,7 @@ export class Registrations {
     const itemName = textField(request.itemName, 'itemName', 100);
     const itemType = textField(request.itemType, 'itemType', 50);
     const resultingType = itemType ?? stored?.itemType ?? null;
-    const role = roleOf(resultingType);
+    const role = this.policy.roleOf(resultingType);
     // 4
     const root = keyField(request.root, 'root', STREAM_KEY);
     if (root !== undefined && role === null) throw invalidParameter('root');
@@ -207,7 +223,7 @@ export class Registrations {
     const newRoot = root ?? stored?.root ?? null;
     const streamKey = newRoot ?? id;
     const oldStream = stored ? streamKeyOf(stored) : undefined;
-    const binding: RegistrationRow['binding'] =
+    const binding: RegistrationRow<R>['binding'] =
       role === null ? 'none' : request.operator ? 'operator' : newHash !== null ? 'proof' : 'none';
     const bindsAnew =
       role !== null &&
@@ -230,18 +246,24 @@ export class Registrations {
     if (root !== undefined && sideKey === undefined && !(active && stored.sideKeyHash) && !request.operator)
       throw invalidParameter('sideKey');
     // 8
-    const storedRole = roleOf(stored?.itemType ?? null);
-    if (storedRole !== null && itemType !== undefined && itemType !== stored?.itemType)
-      throw new GridError(409, `Registration '${id}' cannot change its itemType.`);
+    const storedRole = this.policy.roleOf(stored?.itemType ?? null);
+    if (
+      storedRole !== null &&
+      this.policy.typeLocked(storedRole) &&
+      itemType !== undefined &&
+      itemType !== stored?.itemType
+    )
+      throw new P2PHttpError(409, `Registration '${id}' cannot change its itemType.`);
     // 9
     if (role !== null) {
       const holder = await registrationStore.holderOf(db, role, streamKey);
       if (holder !== undefined && holder !== id)
-        throw new GridError(409, `Channel '${streamKey}' is already registered to '${holder}'.`);
+        throw new P2PHttpError(409, `Channel '${streamKey}' is already registered to '${holder}'.`);
     }
 
     const at = this.options.now();
-    const opensReturnChannel = role === 'consumer' && !(active && stored.hasReturnChannel);
+    const returnChannel = this.policy.hasReturnChannel(role);
+    const opensReturnChannel = returnChannel && !(active && stored.hasReturnChannel);
     return {
       row: {
         id,
@@ -252,14 +274,14 @@ export class Registrations {
         sideKeyHash: newHash,
         binding,
         status: 'active',
-        hasReturnChannel: role === 'consumer',
+        hasReturnChannel: returnChannel,
         createdAt: stored?.createdAt ?? at,
         updatedAt: changed ? at : (stored?.updatedAt ?? at),
       },
       changed,
       helloNeeded:
         bindsAnew && !request.operator && role !== null && newHash !== null
-          ? { topic: STREAM_TOPICS[role], streamKey, hash: newHash }
+          ? { topic: this.policy.topicOf(role), streamKey, hash: newHash }
           : null,
       reactivated: !active,
       opensReturnChannel,
@@ -273,27 +295,11 @@ export class Registrations {
       const hello = await channelStore.latestHello(this.options.pool, needed.topic, needed.streamKey);
       if (hello !== undefined && sameSideKeyHash(hello, needed.hash)) return;
       if (this.options.now() >= deadline)
-        throw new GridError(409, "Unable to initialise mam channel for item, could not find initial 'hello' command.");
+        throw new P2PHttpError(
+          409,
+          "Unable to initialise mam channel for item, could not find initial 'hello' command.",
+        );
       await sleep(Math.min(100, Math.max(1, deadline - this.options.now())));
     }
-  }
-
-  private async store({ client, record }: GridTransaction, plan: RegistrationPlan): Promise<void> {
-    const { row } = plan;
-    await registrationStore.upsert(client, row);
-    if (row.role !== null)
-      record({
-        kind: 'register',
-        id: row.id,
-        role: row.role,
-        at: row.updatedAt,
-        streamKey: streamKeyOf(row),
-        binding: { binding: row.binding, sideKeyHash: row.sideKeyHash },
-      });
-    if (plan.reactivated) await registrationStore.openPeriod(client, row.id, row.updatedAt);
-    if (plan.opensReturnChannel)
-      await enqueue(client, [
-        returnChannelHello(this.options.gridId, row.id, this.options.verificationKey, row.updatedAt),
-      ]);
   }
 }

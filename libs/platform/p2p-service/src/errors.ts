@@ -2,27 +2,28 @@ import { type ErrorMapper } from '@flexgrid/platform-service';
 import { type ErrorRequestHandler } from 'express';
 
 /**
- * The grid's one error type: a §15 status and its exact message (P2P-H2, H3). Thrown by handlers and the
+ * The one error type of the P2P services: a §15 status and its exact message (P2P-H2, H3). Thrown by handlers and the
  * domain; `wireError` is the one place it (and the body parser's errors) becomes an answer.
  */
-export class GridError extends Error {
+export class P2PHttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
-    this.name = 'GridError';
+    this.name = 'P2PHttpError';
   }
 }
 
-export const invalidParameter = (name: string) => new GridError(400, `The parameter '${name}' has an invalid value.`);
-export const unknownRegistration = (id: string) => new GridError(404, `Registration '${id}' does not exist.`);
-export const sideKeyFailure = (id: string) => new GridError(403, `Registration '${id}' sideKey failure.`);
-export const notJson = () => new GridError(400, 'The request body must be JSON.');
-export const tooLarge = () => new GridError(413, 'The request body is too large.');
+export const invalidParameter = (name: string) =>
+  new P2PHttpError(400, `The parameter '${name}' has an invalid value.`);
+export const unknownRegistration = (id: string) => new P2PHttpError(404, `Registration '${id}' does not exist.`);
+export const sideKeyFailure = (id: string) => new P2PHttpError(403, `Registration '${id}' sideKey failure.`);
+export const notJson = () => new P2PHttpError(400, 'The request body must be JSON.');
+export const tooLarge = () => new P2PHttpError(413, 'The request body is too large.');
 export const operatorTokenRequired = () =>
-  new GridError(401, 'Operator token required.', { 'WWW-Authenticate': 'Bearer' });
+  new P2PHttpError(401, 'Operator token required.', { 'WWW-Authenticate': 'Bearer' });
 
 interface WireError {
   status: number;
@@ -32,7 +33,7 @@ interface WireError {
 
 /** P2P-H1..H3: our errors and the body parser's as `{success: false, message}` with their status. */
 export function wireError(error: unknown): WireError | undefined {
-  if (error instanceof GridError)
+  if (error instanceof P2PHttpError)
     return { status: error.status, headers: error.headers, body: { success: false, message: error.message } };
   const type = (error as { type?: unknown } | null)?.type;
   if (type === 'entity.parse.failed')

@@ -1,13 +1,11 @@
 import { type Queryable } from './queryable';
 
-export type SettlementRole = 'producer' | 'consumer';
-
-/** A member as stored (§12); the secret only as its hash (P2P-CH1). */
-export interface RegistrationRow {
+/** A registration as stored (§12); the secret only as its hash (P2P-CH1). `role` names the stream it holds, if any. */
+export interface RegistrationRow<R extends string = string> {
   id: string;
   itemName: string | null;
   itemType: string | null;
-  role: SettlementRole | null;
+  role: R | null;
   root: string | null;
   sideKeyHash: string | null;
   binding: 'proof' | 'operator' | 'none';
@@ -29,8 +27,8 @@ export function streamKeyOf(row: Pick<RegistrationRow, 'id' | 'root'>): string {
 /** SQL behind the registration API (§12). */
 export const registrationStore = {
   /** With `lock`, the row stays locked until the caller's transaction ends. */
-  async find(db: Queryable, id: string, lock = false): Promise<RegistrationRow | undefined> {
-    const { rows } = await db.query<RegistrationRow>(
+  async find<R extends string>(db: Queryable, id: string, lock = false): Promise<RegistrationRow<R> | undefined> {
+    const { rows } = await db.query<RegistrationRow<R>>(
       `select ${COLUMNS} from registrations where id = $1${lock ? ' for update' : ''}`,
       [id],
     );
@@ -38,7 +36,7 @@ export const registrationStore = {
   },
 
   /** The active member of `role` whose stream is `streamKey` (§12.2 check 9). */
-  async holderOf(db: Queryable, role: SettlementRole, streamKey: string): Promise<string | undefined> {
+  async holderOf(db: Queryable, role: string, streamKey: string): Promise<string | undefined> {
     const { rows } = await db.query<{ id: string }>(
       `select id from registrations where status = 'active' and role = $1 and coalesce(root, id) = $2`,
       [role, streamKey],
@@ -46,7 +44,7 @@ export const registrationStore = {
     return rows[0]?.id;
   },
 
-  async upsert(db: Queryable, row: RegistrationRow): Promise<void> {
+  async upsert(db: Queryable, row: RegistrationRow<string>): Promise<void> {
     await db.query(
       `insert into registrations (id, item_name, item_type, role, root, side_key_hash, binding, status,
          has_return_channel, created_at, updated_at)
@@ -85,7 +83,7 @@ export const registrationStore = {
   },
 
   /** P2P-CH4: a goodbye unbinds the active member holding the stream; it stays registered. */
-  async unbindStream(db: Queryable, role: SettlementRole, streamKey: string, at: number): Promise<string | undefined> {
+  async unbindStream(db: Queryable, role: string, streamKey: string, at: number): Promise<string | undefined> {
     const { rows } = await db.query<{ id: string }>(
       `update registrations set binding = 'none', updated_at = $3
         where status = 'active' and role = $1 and coalesce(root, id) = $2 and binding <> 'none' returning id`,

@@ -1,5 +1,6 @@
-import { type RequestHandler, type Response } from 'express';
-import { GridError, notJson, tooLarge } from '../errors';
+import { pageOf, parsePaging, type QueryValue } from '@flexgrid/protocol-p2p';
+import { type Request, type RequestHandler, type Response } from 'express';
+import { invalidParameter, notJson, P2PHttpError, tooLarge } from './errors';
 
 /** P2P-H1: success answers carry the envelope; undefined fields are omitted by JSON itself. */
 export function answerOk(res: Response, fields: Record<string, unknown> = {}): void {
@@ -35,7 +36,7 @@ export function serviceInfo(name: string, version: string): RequestHandler {
 
 /** P2P-H2: an unknown route or method, in the envelope. */
 export const unknownRoute: RequestHandler = (req, _res, next) => {
-  next(new GridError(404, `Cannot ${req.method} ${req.path}`));
+  next(new P2PHttpError(404, `Cannot ${req.method} ${req.path}`));
 };
 
 /**
@@ -55,6 +56,24 @@ export function jsonBody(limitBytes: number): RequestHandler {
 /** The first value of a query parameter given as a string, or undefined; a repeated one is invalid. */
 export function queryValue(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new GridError(400, `The parameter '${name}' has an invalid value.`);
+  if (typeof value !== 'string') throw new P2PHttpError(400, `The parameter '${name}' has an invalid value.`);
   return value;
+}
+
+/** §14: operator lists page as §13.4. */
+export function paged<T>(req: Request, entries: readonly { id: string; item: T }[]) {
+  const parsed = parsePaging({
+    page: req.query.page as QueryValue,
+    pageSize: req.query.pageSize as QueryValue,
+    'page-size': req.query['page-size'] as QueryValue,
+  });
+  if (!parsed.ok) throw new P2PHttpError(400, parsed.message);
+  return pageOf(entries, parsed.paging);
+}
+
+/** An integer query parameter (epoch ms), or undefined when absent or empty. */
+export function integerQuery(value: unknown, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !/^-?[0-9]{1,16}$/.test(value)) throw invalidParameter(name);
+  return Number(value);
 }

@@ -1,8 +1,5 @@
 import { type Queryable } from './queryable';
 
-/** The topics the grid reads streams from, and the settlement role whose streams they carry (§2). */
-export const STREAM_TOPICS = { consumer: 'meter.readings', producer: 'p2p.producer-output' } as const;
-
 export interface ChannelRecord {
   topic: string;
   streamKey: string;
@@ -11,7 +8,7 @@ export interface ChannelRecord {
   sentAt: number;
 }
 
-/** SQL behind P2P-CH3: the latest hello/goodbye of every stream key of the topics the grid reads. */
+/** SQL behind P2P-CH3: the latest hello/goodbye of every stream key of the topics a service reads. */
 export const channelStore = {
   async record(db: Queryable, channel: ChannelRecord, seenAt: number): Promise<void> {
     await db.query(

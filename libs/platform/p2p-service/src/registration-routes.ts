@@ -1,5 +1,5 @@
 import { type Request, Router } from 'express';
-import { type Registrations } from '../domain/registrations';
+import { type Registrations } from './registrations';
 import { answerOk, jsonBody } from './conventions';
 import { carriesOperatorToken } from './operator-token';
 
@@ -21,7 +21,7 @@ function header(req: Request, name: string): string | undefined {
 
 /** §12: thin handlers over `Registrations`. */
 export function registrationRoutes(
-  registrations: Registrations,
+  registrations: Pick<Registrations<string, never>, 'put' | 'get' | 'delete'>,
   options: { maxBytes: number; operatorToken?: string },
 ) {
   const router = Router();

@@ -1,0 +1,4 @@
+export default {
+  displayName: 'p2p-service',
+  preset: '../../../jest.preset.js',
+};

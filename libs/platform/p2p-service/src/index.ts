@@ -1,0 +1,29 @@
+// What the two P2P services (apps/p2p-producer, apps/p2p-grid) share beyond the pure rules of protocol-p2p:
+// the HTTP conventions of §15, the registration API of §12 and the channel bookkeeping of P2P-CH3.
+export {
+  answerError,
+  invalidParameter,
+  mapError,
+  notJson,
+  operatorTokenRequired,
+  P2PHttpError,
+  sideKeyFailure,
+  tooLarge,
+  unknownRegistration,
+  wireError,
+} from './errors';
+export { answerOk, cors, integerQuery, jsonBody, paged, queryValue, serviceInfo, unknownRoute } from './conventions';
+export { carriesOperatorToken, matchesOperatorToken, operatorOnly } from './operator-token';
+export { type ChannelRecord, channelStore } from './channel-store';
+export { type RegistrationRow, registrationStore, streamKeyOf } from './registration-store';
+export {
+  type RegistrationAnswer,
+  type RegistrationPolicy,
+  type RegistrationRequest,
+  Registrations,
+  type RegistrationsOptions,
+  type RegistrationView,
+} from './registrations';
+export { registrationRoutes } from './registration-routes';
+export { type Queryable } from './queryable';
+export { RuleConfigError, ruleEnv, rulesOf } from './config';
