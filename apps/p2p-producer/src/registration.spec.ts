@@ -89,7 +89,10 @@ describe("the producer's registration API (§12) and HTTP conventions (§15)", (
       status: 403,
       body: { success: false, message: "Registration 'PANEL0010' sideKey failure." },
     });
-    expect(await put('PANEL0010', { itemName: 'Roof 10' })).toEqual({ status: 200, body: { success: true, message: 'OK' } });
+    expect(await put('PANEL0010', { itemName: 'Roof 10' })).toEqual({
+      status: 200,
+      body: { success: true, message: 'OK' },
+    });
     // The producer's itemType is a kind, not a settlement role: it may change (with the secret).
     expect((await put('PANEL0010', { itemType: 'solar-tracker', sideKey: SECRET })).status).toBe(200);
     expect(await put('PANEL0011', { itemType: 'solar', root: 'meter-p10' }, operator)).toEqual({
@@ -112,7 +115,10 @@ describe("the producer's registration API (§12) and HTTP conventions (§15)", (
       status: 403,
       body: { success: false, message: "Registration 'PANEL0010' sideKey failure." },
     });
-    expect(await del(`/registration/PANEL0010/${SECRET}`)).toEqual({ status: 200, body: { success: true, message: 'OK' } });
+    expect(await del(`/registration/PANEL0010/${SECRET}`)).toEqual({
+      status: 200,
+      body: { success: true, message: 'OK' },
+    });
     expect((await del(`/registration/PANEL0010/${SECRET}`)).status).toBe(404);
     expect((await answer(producer.app.fetch('/registration/PANEL0010'))).status).toBe(404);
     // Without the registration route's sideKey segment there is no route (§17 "kept on purpose").
@@ -142,10 +148,16 @@ describe("the producer's registration API (§12) and HTTP conventions (§15)", (
     expect(preflight.headers.get('access-control-allow-headers')).toBe('Content-Type, X-Side-Key, Authorization');
     const unknown = await producer.app.fetch('/nothing/here', { method: 'POST' });
     expect(unknown.headers.get('content-type')).toMatch(/^application\/json; charset=utf-8/);
-    expect([unknown.status, await unknown.json()]).toEqual([404, { success: false, message: 'Cannot POST /nothing/here' }]);
+    expect([unknown.status, await unknown.json()]).toEqual([
+      404,
+      { success: false, message: 'Cannot POST /nothing/here' },
+    ]);
     const refused = await producer.app.fetch('/api/operator/sources');
     expect(refused.headers.get('www-authenticate')).toBe('Bearer');
-    expect([refused.status, await refused.json()]).toEqual([401, { success: false, message: 'Operator token required.' }]);
+    expect([refused.status, await refused.json()]).toEqual([
+      401,
+      { success: false, message: 'Operator token required.' },
+    ]);
     const sources = await answer(producer.app.fetch('/api/operator/sources', { headers: operator }));
     expect(sources.body).toMatchObject({ success: true, totalItems: 2 });
     expect(sources.body.items).toEqual([

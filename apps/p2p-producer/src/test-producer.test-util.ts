@@ -97,7 +97,11 @@ export async function journaled(app: TestApp, kinds: string[], count: number, ti
 }
 
 /** Polls until `check` holds (a condition, never a duration). */
-export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
