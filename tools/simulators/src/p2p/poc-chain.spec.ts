@@ -65,18 +65,30 @@ describe('P2P-POC: the §11.3 chain through the producer and grid services (poc 
       })),
     );
     for (const [id, source] of Object.entries(sources)) {
-      const put = await call(producer(source.producer), 'PUT', `/registration/${id}`, {
-        itemType: id.startsWith('ROTOR') ? 'wind' : 'solar',
-        root: id,
-        sideKey: secretOf(id),
-      }, { 'content-type': 'application/json' });
+      const put = await call(
+        producer(source.producer),
+        'PUT',
+        `/registration/${id}`,
+        {
+          itemType: id.startsWith('ROTOR') ? 'wind' : 'solar',
+          root: id,
+          sideKey: secretOf(id),
+        },
+        { 'content-type': 'application/json' },
+      );
       expect(put).toEqual({ status: 200, body: { success: true, message: 'OK' } });
     }
     // §11.2 step 2: the producers prove their streams (their hello came from the service at start).
     for (const id of ['SUNFARM01', 'WINDMILL1']) {
-      const put = await call(grid, 'PUT', `/registration/${id}`, { itemType: 'producer', sideKey: secretOf(id) }, {
-        'content-type': 'application/json',
-      });
+      const put = await call(
+        grid,
+        'PUT',
+        `/registration/${id}`,
+        { itemType: 'producer', sideKey: secretOf(id) },
+        {
+          'content-type': 'application/json',
+        },
+      );
       expect(put).toEqual({ status: 200, body: { success: true, message: 'OK' } });
     }
     for (const id of Object.keys(consumers))
@@ -86,7 +98,10 @@ describe('P2P-POC: the §11.3 chain through the producer and grid services (poc 
       [...Object.keys(sources), ...Object.keys(consumers)].map((id) => [id, { lastEnd: T0 }]),
     );
     const wallets = new Map<string, WalletState>(Object.keys(consumers).map((id) => [id, newWallet(id)]));
-    const sourceReadings = new Map<string, number>([['SUNFARM01', 0], ['WINDMILL1', 0]]);
+    const sourceReadings = new Map<string, number>([
+      ['SUNFARM01', 0],
+      ['WINDMILL1', 0],
+    ]);
     let consumerReadings = 0;
     let outputs = 0;
     let paymentFacts = 0;
@@ -144,7 +159,9 @@ describe('P2P-POC: the §11.3 chain through the producer and grid services (poc 
         await grid.published('p2p.payment-requests').waitFor(2 + seenRequests.size + summary.paymentRequests)
       ).filter((r) => r.type === 'payment.request' && !seenRequests.has(r.headers.ce_id));
       const payoutsSent = () =>
-        grid.published('p2p.payments').records.filter((r) => r.type === 'payout.sent' && !seenPayouts.has(r.headers.ce_id));
+        grid
+          .published('p2p.payments')
+          .records.filter((r) => r.type === 'payout.sent' && !seenPayouts.has(r.headers.ce_id));
       for (let i = 0; payoutsSent().length < summary.payouts; i++) {
         if (i > 800) throw new Error('payouts not published');
         await new Promise((resolve) => setTimeout(resolve, 25));

@@ -28,7 +28,11 @@ export interface P2PServicesOptions {
 
 export async function startP2PServices(options: P2PServicesOptions): Promise<P2PServices> {
   const common = { P2P_OPERATOR_TOKEN: OPERATOR_TOKEN, P2P_HELLO_WAIT_MS: '15000', ...options.rules };
-  const run = { logLevel: 'fatal' as const, autoRun: options.autoRun ?? false, ...(options.now ? { now: options.now } : {}) };
+  const run = {
+    logLevel: 'fatal' as const,
+    autoRun: options.autoRun ?? false,
+    ...(options.now ? { now: options.now } : {}),
+  };
   const grid = await startTestApp({
     name: 'p2p-chain-grid',
     start: (env) =>
