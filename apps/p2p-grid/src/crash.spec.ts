@@ -1,8 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { KafkaBus } from '@flexgrid/platform-kafka';
-import { createTestDatabase, type TestDatabase, testKafkaBrokers, uniqueTopicPrefix } from '@flexgrid/testing';
+import {
+  type AppProcess,
+  createTestDatabase,
+  startAppProcess,
+  type TestDatabase,
+  testKafkaBrokers,
+  uniqueTopicPrefix,
+} from '@flexgrid/testing';
 import { Pool } from 'pg';
 import { OPERATOR_TOKEN } from './test-grid.test-util';
 
@@ -10,61 +15,24 @@ import { OPERATOR_TOKEN } from './test-grid.test-util';
 const L = 2000;
 const operator = { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/json' };
 
-interface GridProcess {
-  child: ChildProcess;
-  url: string;
-}
-
-async function startGridProcess(databaseUrl: string, topicPrefix: string): Promise<GridProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@flexgrid/source', '-r', 'ts-node/register/transpile-only', join(__dirname, 'main.ts')],
-    {
-      env: {
-        ...process.env,
-        NODE_OPTIONS: '--disable-warning=TimeoutNegativeWarning',
-        TS_NODE_PROJECT: join(__dirname, '../tsconfig.lib.json'),
-        DATABASE_URL: databaseUrl,
-        KAFKA_BROKERS: testKafkaBrokers().join(','),
-        KAFKA_TOPIC_PREFIX: topicPrefix,
-        KAFKA_SESSION_TIMEOUT_MS: '6000',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'info',
-        P2P_GRID_ID: 'GRID00001',
-        P2P_OPERATOR_TOKEN: OPERATOR_TOKEN,
-        P2P_INTERVAL_MS: String(L),
-        P2P_PRODUCER_GATE_CLOSURE_MS: '100',
-        P2P_GRID_GATE_CLOSURE_MS: '500',
-        P2P_SETTLE_EVERY_MS: '3600000',
-        P2P_REQUEST_MIN_AMOUNT: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+function startGridProcess(databaseUrl: string, topicPrefix: string): Promise<AppProcess> {
+  return startAppProcess({
+    mainTs: join(__dirname, 'main.ts'),
+    tsconfig: join(__dirname, '../tsconfig.lib.json'),
+    env: {
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: testKafkaBrokers().join(','),
+      KAFKA_TOPIC_PREFIX: topicPrefix,
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      P2P_GRID_ID: 'GRID00001',
+      P2P_OPERATOR_TOKEN: OPERATOR_TOKEN,
+      P2P_INTERVAL_MS: String(L),
+      P2P_PRODUCER_GATE_CLOSURE_MS: '100',
+      P2P_GRID_GATE_CLOSURE_MS: '500',
+      P2P_SETTLE_EVERY_MS: '3600000',
+      P2P_REQUEST_MIN_AMOUNT: '1',
     },
-  );
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the grid did not start:\n${output}`)), 60_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"url":"(http:\/\/[^"]+)"/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.once('exit', (code) => reject(new Error(`the grid exited with ${code}:\n${output}`)));
   });
-  return { child, url };
-}
-
-async function kill(grid: GridProcess): Promise<void> {
-  if (grid.child.exitCode !== null || grid.child.signalCode !== null) return;
-  const exited = once(grid.child, 'exit');
-  grid.child.kill('SIGKILL');
-  await exited;
 }
 
 describe('exactly once across SIGKILL (P2P-IN9, P2P-S10)', () => {
@@ -76,7 +44,7 @@ describe('exactly once across SIGKILL (P2P-IN9, P2P-S10)', () => {
   const topicPrefix = uniqueTopicPrefix('p2p-grid-kill');
   const requests: string[] = [];
   const settlements: string[] = [];
-  let current: GridProcess | undefined;
+  let current: AppProcess | undefined;
 
   beforeAll(async () => {
     database = await createTestDatabase('p2p-grid-kill');
@@ -86,7 +54,7 @@ describe('exactly once across SIGKILL (P2P-IN9, P2P-S10)', () => {
     await devices.connect();
   });
   afterAll(async () => {
-    if (current) await kill(current);
+    if (current) await current.kill();
     await devices.stop();
     await pool.end();
     await database.drop();
@@ -156,7 +124,7 @@ describe('exactly once across SIGKILL (P2P-IN9, P2P-S10)', () => {
     }
     step('ingested');
     // 1: killed between ingest and settlement.
-    await kill(current);
+    await current.kill();
     current = await startGridProcess(database.url, topicPrefix);
 
     step('restarted after the first kill');
@@ -178,7 +146,7 @@ describe('exactly once across SIGKILL (P2P-IN9, P2P-S10)', () => {
       if (i > 400) throw new Error('the run never reached its commit');
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    await kill(current);
+    await current.kill();
     await blocker.query('rollback');
     blocker.release();
     await pending;

@@ -7,6 +7,7 @@ export {
   type TestApp,
   type TestAppOptions,
 } from './app-harness';
+export { type AppProcess, startAppProcess } from './app-process';
 export { findInfrastructure, HOW_TO_PROVIDE, type Infrastructure, workspaceRoot } from './infrastructure';
 export { createTestDatabase, testKafkaBrokers, type TestDatabase, uniqueTopicPrefix } from './isolation';
 export { type PrivateKafka, startPrivateKafka } from './private-kafka';
