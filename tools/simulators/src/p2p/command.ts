@@ -2,17 +2,21 @@ import { KafkaBus } from '@flexgrid/platform-kafka';
 import { CONFIG_VARIABLES, configFromSettings, type P2PSettings } from '@flexgrid/protocol-p2p';
 import { parseArgs } from 'node:util';
 import { type SimulatorCommand, type SimulatorIo } from '../commands';
-import { startCommunity } from './community';
+import { PRODUCER_IDS, startCommunity } from './community';
 
-const HELP = `usage: flexgrid-sim p2p --grid-url <url> --operator-token <token> [options]
+const HELP = `usage: flexgrid-sim p2p --grid-url <url> --operator-token <token> \\
+         --producer SUNFARM01=<url> --producer WINDMILL1=<url> [options]
 
-A small energy community against a running p2p-grid: 3 sources (two PV panels, a turbine) under 2 producers,
-4 households with load profiles, their wallets (P2P-L6) and a payment rail. Members are registered at the grid
-with the operator token; readings, producer output and payments go over Kafka (KAFKA_BROKERS).
+A small energy community against running p2p-producer and p2p-grid services: 3 sources (two PV panels under
+producer SUNFARM01, a turbine under WINDMILL1), 4 households with load profiles, their wallets (P2P-L6) and a
+payment rail. Each source says hello and registers at its producer with its secret; producers and households
+are registered at the grid with the operator token; readings and payments go over Kafka (KAFKA_BROKERS), where
+the producers read their sources and publish their output to the grid.
 
 options:
   --grid-url <url>           the grid's HTTP address
   --operator-token <token>   the grid's P2P_OPERATOR_TOKEN
+  --producer <id>=<url>      a producer service's HTTP address (once for SUNFARM01, once for WINDMILL1)
   --profile community|poc    the rules the grid runs (default community)
   --interval-ms <ms>         the grid's P2P_INTERVAL_MS (default the profile's)
   --compression <n>          each window carries the energy of n times its length (default 1)
@@ -31,6 +35,7 @@ export const p2pCommand: SimulatorCommand = {
           help: { type: 'boolean', short: 'h' },
           'grid-url': { type: 'string' },
           'operator-token': { type: 'string' },
+          producer: { type: 'string', multiple: true },
           profile: { type: 'string', default: 'community' },
           'interval-ms': { type: 'string' },
           compression: { type: 'string', default: '1' },
@@ -50,6 +55,20 @@ export const p2pCommand: SimulatorCommand = {
       io.stderr(`flexgrid-sim p2p: --grid-url, --operator-token and KAFKA_BROKERS are needed.\n${HELP}`);
       return 2;
     }
+    const producerUrls: Record<string, string> = {};
+    for (const given of values.producer ?? []) {
+      const match = /^([A-Za-z0-9._~-]{8,128})=(https?:\/\/\S+)$/.exec(given);
+      if (!match) {
+        io.stderr(`flexgrid-sim p2p: --producer must be <producerId>=<url>, not '${given}'.\n`);
+        return 2;
+      }
+      producerUrls[match[1]] = match[2];
+    }
+    const missing = PRODUCER_IDS.filter((id) => producerUrls[id] === undefined);
+    if (missing.length > 0) {
+      io.stderr(`flexgrid-sim p2p: --producer is needed for ${missing.join(' and ')}.\n${HELP}`);
+      return 2;
+    }
     const settings: P2PSettings = { profile: values.profile === 'poc' ? 'poc' : 'community' };
     if (values['interval-ms']) settings.intervalMs = Number(values['interval-ms']);
     const config = configFromSettings(settings);
@@ -63,6 +82,7 @@ export const p2pCommand: SimulatorCommand = {
       bus,
       gridUrl: values['grid-url'],
       operatorToken: values['operator-token'],
+      producerUrls,
       config,
       timeCompression: Number(values.compression),
       log: (message) => io.stdout(`${message}\n`),

@@ -1,10 +1,10 @@
 import type {
+  MeterChannelHello,
   MeterReading,
   PaymentConfirmed,
   PaymentRequest,
   PayoutConfirmed,
   PayoutSent,
-  ProducerOutput,
 } from '@flexgrid/contracts';
 import type { Bus, OutgoingEvent, Subscription } from '@flexgrid/platform-kafka';
 import {
@@ -14,7 +14,7 @@ import {
   newWallet,
   type P2PConfig,
   type PaymentRequestValue,
-  Producer,
+  sideKeyHash,
   toWireSpan,
   type WalletState,
   walletStep,
@@ -34,12 +34,14 @@ interface Meter {
 
 export interface CommunityOptions {
   bus: Bus;
-  /** The grid's URL and operator token: the community is provisioned there (P2P-CH0, §12). */
+  /** The grid's URL and operator token: producers and households are provisioned there (P2P-CH0, §12). */
   gridUrl: string;
   operatorToken: string;
-  /** The rules the grid runs; the simulated producers use the same interval, bounds and gate closure. */
+  /** The producer services by producerId (SUNFARM01, WINDMILL1): each source registers at its own (§11.2). */
+  producerUrls: Readonly<Record<string, string>>;
+  /** The rules the services run: the meters' interval. */
   config: P2PConfig;
-  /** How often meters emit their closed windows and producers run (default 1000 ms). */
+  /** How often meters emit their closed windows (default 1000 ms). */
   tickMs?: number;
   /** The rail confirms payments and payouts after this delay (P2P-L6, default 1000 ms). */
   confirmDelayMs?: number;
@@ -64,7 +66,8 @@ const HOUSEHOLDS: Omit<Meter, 'window'>[] = [
   { id: 'HOUSE0003', kind: 'household', watts: 400, seed: 13 },
   { id: 'HOUSE0004', kind: 'household', watts: 1_200, seed: 14 },
 ];
-const PRODUCERS = ['SUNFARM01', 'WINDMILL1'];
+/** The producers the community's sources belong to: one producer service each. */
+export const PRODUCER_IDS = ['SUNFARM01', 'WINDMILL1'];
 
 function energyOf(meter: Meter, start: number, end: number): number {
   if (meter.kind === 'pv') return pvWh(meter.watts, meter.seed, start, end);
@@ -72,11 +75,15 @@ function energyOf(meter: Meter, start: number, end: number): number {
   return householdWh(meter.watts, meter.seed, start, end);
 }
 
+/** A source's secret: fixed per source, so a restarted simulator proves the same stream again. */
+const sideKeyOf = (sourceId: string) => `${sourceId.toLowerCase()}-simulated-source-key`;
+
 /**
- * A small energy community against a running grid, speaking only the wire protocol: 3 sources (two PV panels,
- * a turbine) under 2 producers, 4 households, their wallets and a payment rail. Members are provisioned at the
- * grid by HTTP with the operator token (§12); meters emit one reading per closed window (P2P-T10); each producer
- * aggregates its sources with the lib's reference `Producer` and publishes `producer.output` (§6); wallets pay
+ * A small energy community against running producer and grid services, speaking only the wire protocol:
+ * 3 sources (two PV panels, a turbine) under 2 producers, 4 households, their wallets and a payment rail.
+ * Each source says hello on `meter.readings` and registers at its producer with its secret (§11.2); producers
+ * and households are provisioned at the grid with the operator token (§12). Meters emit one reading per closed
+ * window (P2P-T10) on `meter.readings`, which the producers aggregate (§6) and the grid settles; wallets pay
  * payment requests by the P2P-L6 rule; the rail confirms payments and payouts.
  */
 export async function startCommunity(options: CommunityOptions): Promise<RunningCommunity> {
@@ -91,8 +98,36 @@ export async function startCommunity(options: CommunityOptions): Promise<Running
     window: initialMeterWindowState(start, config.intervalMs),
   }));
 
+  const hellos = SOURCES.map((source) => {
+    const data = {
+      command: 'hello',
+      meterId: source.id,
+      sideKeyHash: sideKeyHash(sideKeyOf(source.id)),
+      sentAt: start,
+    } satisfies MeterChannelHello;
+    return { type: 'channel.hello', key: source.id, id: `${source.id}:hello:${start}`, data };
+  });
+  await bus.publish('meter.readings', hellos);
+  for (const source of SOURCES) {
+    const producerUrl = options.producerUrls[source.producerId as string];
+    if (!producerUrl) throw new Error(`no producer service for ${String(source.producerId)}`);
+    const response = await fetch(`${producerUrl}/registration/${source.id}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        itemType: source.kind === 'pv' ? 'solar' : 'wind',
+        itemName: source.id,
+        sideKey: sideKeyOf(source.id),
+      }),
+    });
+    if (response.status !== 200)
+      throw new Error(
+        `registering ${source.id} at ${String(source.producerId)}: ${response.status} ${await response.text()}`,
+      );
+  }
+
   for (const [id, itemType, itemName] of [
-    ...PRODUCERS.map((id) => [id, 'producer', id] as const),
+    ...PRODUCER_IDS.map((id) => [id, 'producer', id] as const),
     ...HOUSEHOLDS.map((h) => [h.id, 'consumer', h.id] as const),
   ]) {
     const response = await fetch(`${options.gridUrl}/registration/${id}`, {
@@ -103,15 +138,6 @@ export async function startCommunity(options: CommunityOptions): Promise<Running
     if (response.status !== 200)
       throw new Error(`registering ${id} at the grid: ${response.status} ${await response.text()}`);
   }
-
-  const producers = new Map(
-    PRODUCERS.map((producerId) => {
-      const producer = new Producer({ config, producerId, epoch: start });
-      for (const source of SOURCES.filter((s) => s.producerId === producerId))
-        producer.sources.register(source.id, 'source', start - 1);
-      return [producerId, producer];
-    }),
-  );
 
   const timers: NodeJS.Timeout[] = [];
   const confirm = (event: OutgoingEvent) => {
@@ -132,19 +158,10 @@ export async function startCommunity(options: CommunityOptions): Promise<Running
         const energyWh = energyOf(meter, span.start, span.start + (span.end - span.start) * compression);
         const wire = toWireSpan(span, 'half-open');
         const data = { meterId: meter.id, ...wire, energyWh, source: 'p2p-simulator' } satisfies MeterReading;
-        if (meter.producerId) producers.get(meter.producerId)?.ingest({ streamKey: meter.id, span, energyWh }, t);
-        else readings.push({ type: 'meter.reading', key: meter.id, id: `${meter.id}:${span.start}:0`, data });
+        readings.push({ type: 'meter.reading', key: meter.id, id: `${meter.id}:${span.start}:0`, data });
       }
     }
     if (readings.length > 0) await bus.publish('meter.readings', readings);
-    const outputs: OutgoingEvent<ProducerOutput>[] = [];
-    for (const [producerId, producer] of producers)
-      for (const record of producer.run(t, {
-        producerPricePerMWh: config.producerPricePerMWh,
-        paymentIdOrAddress: producerId,
-      }))
-        outputs.push({ type: 'producer.output', key: producerId, id: record.ceId, data: { ...record.value } });
-    if (outputs.length > 0) await bus.publish('p2p.producer-output', outputs);
   };
   let ticking = false;
   const ticker = setInterval(() => {

@@ -1,2 +1,2 @@
-export { type CommunityOptions, type RunningCommunity, startCommunity } from './community';
+export { type CommunityOptions, PRODUCER_IDS, type RunningCommunity, startCommunity } from './community';
 export { householdWh, pvWh, windWh } from './profiles';
