@@ -3,6 +3,7 @@ import type { Database } from '@flexgrid/platform-db';
 import type { Logger } from '@flexgrid/platform-service';
 import { openadrVtnDevApp } from './openadr-vtn';
 import { p2pGridDevApp } from './p2p-grid';
+import { p2pProducerDevApps } from './p2p-producer';
 import { powermatcherDevApp } from './powermatcher';
 import { s2AnalyzerDevApp } from './s2-analyzer';
 
@@ -12,6 +13,8 @@ export interface DevAppContext {
   database: Database;
   port: number;
   logger: Logger;
+  /** The URLs of the apps started before this one, by name (the P2P grid provisions its community's producers). */
+  started: Readonly<Record<string, string>>;
 }
 
 export interface RunningDevApp {
@@ -30,4 +33,11 @@ export interface DevApp {
   start(context: DevAppContext): Promise<RunningDevApp>;
 }
 
-export const devApps: DevApp[] = [openadrVtnDevApp, p2pGridDevApp, powermatcherDevApp, s2AnalyzerDevApp];
+// The P2P producers start before the grid, whose simulated community registers its sources at them.
+export const devApps: DevApp[] = [
+  openadrVtnDevApp,
+  ...p2pProducerDevApps,
+  p2pGridDevApp,
+  powermatcherDevApp,
+  s2AnalyzerDevApp,
+];

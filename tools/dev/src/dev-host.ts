@@ -73,7 +73,13 @@ export async function startDevHost(options: DevHostOptions): Promise<RunningDevH
       running.push({
         name: app.name,
         database,
-        app: await app.start({ bus, database, port, logger: logger.child({ app: app.name }) as Logger }),
+        app: await app.start({
+          bus,
+          database,
+          port,
+          logger: logger.child({ app: app.name }) as Logger,
+          started: Object.fromEntries(running.map((r) => [r.name, r.app.url])),
+        }),
       });
     }
   } catch (error) {
