@@ -159,6 +159,9 @@ export class ReadingIntake {
     channel: 'kafka' | 'http',
     offset?: number,
   ): Promise<{ outcome: BoundIngestion['outcome'] | 'ignored'; reason?: string }> {
+    // Other meters' records share the topic: only a bound source's are read, checked and kept (P2P-CH3).
+    const binding = tx.producer.sources.bindingOf(value.meterId);
+    if (binding !== 'bound') return { outcome: binding };
     const intake = readMeterReading(value, {
       role: 'source',
       channel,
@@ -203,7 +206,7 @@ export class ReadingIntake {
     if (!Array.isArray(records)) throw invalidParameter('records');
     if (records.length > this.options.maxBatch) throw tooLarge();
     return this.options.journaled.transact(async (tx) => {
-      const registration = await registrationStore.find(tx.client, id, true);
+      const registration = await registrationStore.find(tx.client, id, 'update');
       if (!registration || registration.status !== 'active') throw unknownRegistration(id);
       const secret = registration.sideKeyHash;
       if (secret === null || headerSideKey === undefined || !sameSideKeyHash(sideKeyHash(headerSideKey), secret))
@@ -256,7 +259,7 @@ export class ReadingIntake {
   ): Promise<void> {
     if (command === 'goodbye') return this.channel(tx, { command, streamKey, sentAt });
     await this.channel(tx, { command, streamKey, sideKeyHash: secret, sentAt });
-    const row = await registrationStore.find(tx.client, id, true);
+    const row = await registrationStore.find(tx.client, id, 'update');
     if (row && row.binding === 'none') {
       await registrationStore.upsert(tx.client, { ...row, binding: 'proof', updatedAt: sentAt });
       tx.record({ kind: 'register', id, at: sentAt, streamKey, binding: { binding: 'proof', sideKeyHash: secret } });

@@ -13,7 +13,8 @@ export const rejectionStore = {
   async add(db: Queryable, rejection: Rejection): Promise<void> {
     await db.query(
       `insert into rejected_records (channel, stream_key, reason, value, rejected_at) values ($1, $2, $3, $4, $5)`,
-      [rejection.channel, rejection.streamKey, rejection.reason, JSON.stringify(rejection.value), rejection.at],
+      // jsonb refuses \u0000, which a string of a rejected record may carry: kept as its escape's text.
+      [rejection.channel, rejection.streamKey, rejection.reason, storableJson(rejection.value), rejection.at],
     );
   },
 
@@ -26,3 +27,8 @@ export const rejectionStore = {
     return rows;
   },
 };
+
+/** The value as jsonb can store it: a NUL character in a string becomes the text `\u0000`. */
+function storableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.replace(/\0/g, '\\u0000') : v));
+}

@@ -125,7 +125,7 @@ export class Registrations<R extends string, Tx extends { client: PoolClient }> 
       .transact(async (tx) => {
         const { client } = tx;
         // Planned again on the locked row: a concurrent PUT may have changed it while the hello was awaited.
-        plan = await this.plan(client, request, await registrationStore.find<R>(client, request.id, true));
+        plan = await this.plan(client, request, await registrationStore.find<R>(client, request.id, 'update'));
         if (!plan.changed) return plan.row;
         const needed = plan.helloNeeded;
         if (needed && (await channelStore.latestHello(client, needed.topic, needed.streamKey)) !== needed.hash)
@@ -176,7 +176,7 @@ export class Registrations<R extends string, Tx extends { client: PoolClient }> 
     const { now } = this.options;
     const enqueued = await this.policy.transact(async (tx) => {
       const { client } = tx;
-      const row = await registrationStore.find<R>(client, id, true);
+      const row = await registrationStore.find<R>(client, id, 'update');
       if (!row || row.status !== 'active') throw unknownRegistration(id);
       if (row.sideKeyHash !== null && !proves(row.sideKeyHash, sideKey)) throw sideKeyFailure(id);
       const at = now();
