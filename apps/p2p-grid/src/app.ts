@@ -9,7 +9,7 @@ import {
   startOutboxRelay,
   outboxMigrations,
 } from '@flexgrid/platform-db';
-import { type Bus, EmbeddedBus, KafkaBus } from '@flexgrid/platform-kafka';
+import { type Bus, connectBus } from '@flexgrid/platform-kafka';
 import { createService, type Logger, type LogLevel } from '@flexgrid/platform-service';
 import {
   answerError,
@@ -112,22 +112,15 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
     options.database ?? (await openDatabase({ url: options.databaseUrl, applicationName: SERVICE_NAME }));
   await migrate(database.pool, 'platform', outboxMigrations);
   await migrate(database.pool, SERVICE_NAME, await loadMigrations(join(__dirname, '../migrations')));
-  const ownBus = options.bus === undefined;
-  let bus: Bus;
-  if (options.bus) bus = options.bus;
-  else if (options.kafkaBrokers && options.kafkaBrokers.length > 0) {
-    const kafka = new KafkaBus({
-      brokers: options.kafkaBrokers,
-      clientId: SERVICE_NAME,
-      topicPrefix: options.topicPrefix,
-      ...(options.kafkaSessionTimeoutMs ? { sessionTimeoutMs: options.kafkaSessionTimeoutMs } : {}),
-      logger: logger.child({ module: 'bus' }),
-      metrics: service.metrics,
-    });
-    await kafka.connect();
-    bus = kafka;
-  } else
-    bus = new EmbeddedBus({ source: SERVICE_NAME, logger: logger.child({ module: 'bus' }), metrics: service.metrics });
+  const { bus, owned: ownBus } = await connectBus({
+    bus: options.bus,
+    kafkaBrokers: options.kafkaBrokers,
+    topicPrefix: options.topicPrefix,
+    sessionTimeoutMs: options.kafkaSessionTimeoutMs,
+    clientId: SERVICE_NAME,
+    logger: logger.child({ module: 'bus' }),
+    metrics: service.metrics,
+  });
 
   const state = await gridStateStore.open(database.pool, {
     epoch: now(),

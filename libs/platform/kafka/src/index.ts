@@ -4,3 +4,4 @@ export type { BusOptions, ConsumedRecord } from './delivery';
 export { KafkaBus, type KafkaBusOptions } from './kafka-bus';
 export { EmbeddedBus, type EmbeddedBusOptions, partitionOf } from './embedded-bus';
 export { BusMetrics } from './metrics';
+export { type BusChoice, connectBus } from './connect-bus';
