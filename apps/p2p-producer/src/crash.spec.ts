@@ -129,7 +129,7 @@ describe('aggregation exactly once across replicas and SIGKILL (P2P-IN9, P2P-AG6
     ]);
     replicas.push(a, b);
     const runs = await Promise.all([runOn(a), runOn(b), runOn(a), runOn(b)]);
-    expect(runs.every((r) => r.success && r.revised === 0)).toBe(true);
+    expect(runs.map((r) => [r.success, r.revised])).toEqual(runs.map(() => [true, 0]));
     const published = runs.reduce((sum, r) => sum + r.published, 0);
     expect(runs.filter((r) => r.published > 0)).toHaveLength(1);
     expect(await count('select count(*)::int as n from outputs')).toBe(published);

@@ -37,10 +37,14 @@ const closedDown = () => new P2PHttpError(409, 'The producer has closed down; a 
 export class AggregationRuns {
   constructor(private readonly options: AggregationRunsOptions) {}
 
-  async run(asOf: number = this.options.now()): Promise<AggregationSummary> {
+  /** `asOf` given (operator): checked against now and the previous run; else now, read once the run is alone. */
+  async run(given?: number): Promise<AggregationSummary> {
     const { journaled, offer } = this.options;
-    if (asOf > this.options.now()) throw new P2PHttpError(409, 'asOf must not be in the future.');
+    if (given !== undefined && given > this.options.now())
+      throw new P2PHttpError(409, 'asOf must not be in the future.');
     const summary = await journaled.transact(async ({ client, record }) => {
+      // Read after the lock: a run that waited for another replica's must not be older than it.
+      const asOf = given ?? this.options.now();
       const state = await producerStateStore.read(client, true);
       if (state.closed) throw closedDown();
       const last = await outputStore.lastRun(client);
