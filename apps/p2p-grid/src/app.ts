@@ -19,7 +19,7 @@ import { Storage } from './domain/storage';
 import { JournaledGrid } from './domain/journaled-grid';
 import { SettlementRuns } from './domain/settlement-runs';
 import { StreamIntake } from './domain/streams';
-import { answerError, mapError } from './errors';
+import { mapError } from './errors';
 import { cors, serviceInfo, unknownRoute } from './http/conventions';
 import { registrationRoutes } from './http/registration';
 import { operatorRoutes } from './http/operator';
@@ -50,24 +50,69 @@ export interface StartGridOptions {
   /** false: no timer starts runs (tests start them through the operator API). */
   autoRun?: boolean;
   handleSignals?: boolean;
+  /** How often the active instance checks that it still holds the leadership lock (ms). */
+  leadershipCheckMs?: number;
+  /**
+   * Called once the leadership lock is lost, after the grid has stopped working; default: exit with 1, so the
+   * orchestrator starts it again (as a standby if another replica took over).
+   */
+  onLeadershipLost?: (reason: Error) => void;
 }
 
 /**
  * One instance works at a time: the settlement domain lives in its memory. A standby replica waits here on a
- * session advisory lock and takes over when the active one's connection ends (a crash included).
+ * session advisory lock and takes over when the active one's connection ends (a crash included). The wait may
+ * last as long as the active one lives, so this session has no statement timeout. Once held, the lock is only as
+ * good as its connection: `lost` is called when the connection fails or a periodic check no longer finds the
+ * lock (a connection killed by the server, a silent network loss), since another replica may then be active.
  */
-async function holdLeadership(database: Database, gridId: string, logger: Logger): Promise<() => void> {
+async function holdLeadership(
+  database: Database,
+  gridId: string,
+  logger: Logger,
+  checkEveryMs: number,
+  lost: (reason: Error) => void,
+): Promise<() => void> {
+  const key = `p2p-grid:${gridId}`;
   const client = await database.pool.connect();
-  const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [
-    `p2p-grid:${gridId}`,
-  ]);
+  let released = false;
+  const fail = (reason: Error) => {
+    if (released) return;
+    released = true;
+    clearInterval(check);
+    client.release(reason);
+    lost(reason);
+  };
+  client.on('error', fail);
+  await client.query('set statement_timeout = 0');
+  const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [key]);
   if (!rows[0].ok) {
     logger.info('another instance of this grid is active; standing by');
-    await client.query('select pg_advisory_lock(hashtext($1))', [`p2p-grid:${gridId}`]);
+    await client.query('select pg_advisory_lock(hashtext($1))', [key]);
   }
-  client.on('error', () => undefined);
-  // Held until shutdown; a crash ends the connection and so the lock.
-  return () => client.release(true);
+  const holding = async () => {
+    const answer = client.query<{ held: boolean }>(
+      `select exists (select 1 from pg_locks where locktype = 'advisory' and granted and pid = pg_backend_pid()) as held`,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const silent = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error('the leadership connection does not answer')), checkEveryMs * 2);
+    });
+    try {
+      if (!(await Promise.race([answer, silent])).rows[0].held) throw new Error('the leadership lock is not held');
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const check = setInterval(() => {
+    holding().catch((error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
+  }, checkEveryMs);
+  return () => {
+    if (released) return;
+    released = true;
+    clearInterval(check);
+    client.release(true);
+  };
 }
 
 export interface RunningGrid {
@@ -145,13 +190,23 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
   relay.start();
   const published = () => relay.wake();
 
-  const releaseLeadership = database.embedded ? undefined : await holdLeadership(database, config.gridId, logger);
+  let fenceJournal: (reason: Error) => void = () => undefined;
+  const leadershipLost = (reason: Error) => {
+    logger.fatal({ err: reason }, 'leadership lock lost: stopping');
+    fenceJournal(reason);
+    const exit = options.onLeadershipLost ?? (() => process.exit(1));
+    void service.shutdown('leadership lost').finally(() => exit(reason));
+  };
+  const releaseLeadership = database.embedded
+    ? undefined
+    : await holdLeadership(database, config.gridId, logger, options.leadershipCheckMs ?? 5_000, leadershipLost);
   const journaled = await JournaledGrid.open(database.pool, {
     config: config.rules,
     gridId: config.gridId,
     paymentIdOrAddress: config.paymentIdOrAddress,
     epoch: state.epoch,
   });
+  fenceJournal = (reason) => journaled.fence(reason);
   const registrations = new Registrations({
     pool: database.pool,
     journaled,
@@ -200,7 +255,7 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
       gridId: config.gridId,
       epoch: state.epoch,
       rules: config.rules,
-      grid: () => journaled.current,
+      grid: () => journaled.read(),
       watch: journalWatch,
       eventStream: (req, res) => service.eventStream(req, res),
     }),
@@ -216,16 +271,15 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
         rules: config.rules,
         epoch: state.epoch,
         prefix: config.statementPrefix,
-        grid: () => journaled.current,
+        journaled,
       }),
-      grid: () => journaled.current,
+      grid: () => journaled.read(),
       now,
     }),
   );
   // §14.4: the operator page, under /ui/ (GET / stays the P2P-H4 answer above).
   service.serveUi(join(__dirname, '../dist/ui'));
   app.use(unknownRoute);
-  app.use(answerError);
 
   const streams = await bus.subscribe({
     group: `${SERVICE_NAME}.${config.gridId}.streams`,

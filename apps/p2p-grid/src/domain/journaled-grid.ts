@@ -88,11 +88,15 @@ function toJson(entry: JournalEntry): string {
 /**
  * The grid's settlement domain: the lib's `Grid`, kept in memory and made durable by journaling every fact that
  * changes it in the same transaction as the fact's effects. Work runs one unit at a time, so the journal's order
- * is the order the Grid saw; a failed transaction rebuilds the Grid from the journal, so memory never runs ahead
- * of the database. A crash loses nothing committed and leaves no trace of what was not (P2P-S10).
+ * is the order the Grid saw. A unit that fails may leave memory ahead of the database: the Grid is then dirty and
+ * is rebuilt from the journal before anything uses it again (a failed rebuild, say with the database away, leaves
+ * it dirty for the next use). Readers get the Grid between units only, so they never see uncommitted facts. A
+ * crash loses nothing committed and leaves no trace of what was not (P2P-S10).
  */
 export class JournaledGrid {
   private grid: Grid;
+  private dirty = false;
+  private fenced: Error | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -109,54 +113,75 @@ export class JournaledGrid {
     return journaled;
   }
 
-  /** For reads between units of work (operator API); never change it outside `transact`. */
-  get current(): Grid {
-    return this.grid;
+  /**
+   * The committed Grid, once the units queued before have ended. Use it before the next await: a unit may
+   * change it after.
+   */
+  read(): Promise<Grid> {
+    return this.enqueue(async () => {
+      await this.clean();
+      return this.grid;
+    });
   }
 
   /** Runs `work` alone, in one transaction; the facts it records commit with it or not at all. */
   transact<T>(work: (tx: GridTransaction) => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => this.unit(work));
+    return this.enqueue(() => this.unit(work));
+  }
+
+  /** No unit runs after this (the instance lost its leadership: another may be changing the journal). */
+  fence(reason: Error): void {
+    this.fenced = reason;
+  }
+
+  private enqueue<T>(next: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => {
+      if (this.fenced) throw this.fenced;
+      return next();
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }
 
+  private async clean(): Promise<void> {
+    if (!this.dirty) return;
+    await this.replay();
+    this.dirty = false;
+  }
+
   private async unit<T>(work: (tx: GridTransaction) => Promise<T>): Promise<T> {
-    let touched = false;
-    try {
-      return await inTransaction(this.pool, async (client) => {
-        const facts: JournalEntry[] = [];
-        const applied = <E extends JournalEntry>(entry: E) => {
-          touched = true;
-          return apply(this.grid, entry) as Applied<E['kind']>;
-        };
-        const tx: GridTransaction = {
-          client,
-          grid: this.grid,
-          record: (entry) => {
-            const outcome = applied(entry);
-            facts.push(entry);
-            return outcome;
-          },
-          recordIf: (entry, keep) => {
-            const outcome = applied(entry);
-            if (keep(outcome)) facts.push(entry);
-            return outcome;
-          },
-        };
-        const result = await work(tx);
-        if (facts.length > 0)
-          await client.query(
-            `insert into journal (kind, payload) select x->>'kind', x from jsonb_array_elements($1::jsonb) as x`,
-            [`[${facts.map(toJson).join(',')}]`],
-          );
-        return result;
-      });
-    } catch (error) {
-      // The Grid may have applied facts that did not commit: back to what the journal holds.
-      if (touched) await this.replay();
-      throw error;
-    }
+    await this.clean();
+    const outcome = await inTransaction(this.pool, async (client) => {
+      const facts: JournalEntry[] = [];
+      const applied = <E extends JournalEntry>(entry: E) => {
+        this.dirty = true;
+        return apply(this.grid, entry) as Applied<E['kind']>;
+      };
+      const tx: GridTransaction = {
+        client,
+        grid: this.grid,
+        record: (entry) => {
+          const outcome = applied(entry);
+          facts.push(entry);
+          return outcome;
+        },
+        recordIf: (entry, keep) => {
+          const outcome = applied(entry);
+          if (keep(outcome)) facts.push(entry);
+          return outcome;
+        },
+      };
+      const result = await work(tx);
+      if (facts.length > 0)
+        await client.query(
+          `insert into journal (kind, payload) select x->>'kind', x from jsonb_array_elements($1::jsonb) as x`,
+          [`[${facts.map(toJson).join(',')}]`],
+        );
+      return result;
+    });
+    // Committed (or nothing applied): memory and journal agree. On failure `dirty` stays as `applied` left it.
+    this.dirty = false;
+    return outcome;
   }
 
   private async replay(): Promise<void> {

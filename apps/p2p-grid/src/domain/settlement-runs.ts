@@ -1,6 +1,6 @@
 import { enqueue } from '@flexgrid/platform-db';
 import { ledgerEntryJson, type SettlementRunResult } from '@flexgrid/protocol-p2p';
-import { GridError } from '../errors';
+import { GridError, invalidParameter } from '../errors';
 import { paymentRequestRecord, payoutSentRecord, settlementRecord } from '../records';
 import { settlementStore } from '../store/settlements';
 import { type JournaledGrid } from './journaled-grid';
@@ -86,9 +86,16 @@ export class SettlementRuns {
     return summary;
   }
 
-  /** §14.1: the operator allocates an unallocated payment; it counts from the next payout step (P2P-L5). */
+  /**
+   * §14.1: the operator allocates an unallocated payment; it counts from the next payout step (P2P-L5). Checked in
+   * the unit that allocates, so two allocations of one payment cannot both pass.
+   */
   async allocate(paymentId: string, consumerId: string): Promise<void> {
-    await this.options.journaled.transact(async ({ record }) => {
+    await this.options.journaled.transact(async ({ grid, record }) => {
+      const payment = grid.payments.payment(paymentId);
+      if (!payment) throw new GridError(404, `Payment '${paymentId}' does not exist.`);
+      if (payment.consumerId !== null) throw new GridError(409, `Payment '${paymentId}' is already allocated.`);
+      if (grid.registry.get(consumerId)?.role !== 'consumer') throw invalidParameter('consumerId');
       record({ kind: 'allocate', paymentId, consumerId });
     });
   }

@@ -1,0 +1,109 @@
+import { type Database, openDatabase } from '@flexgrid/platform-db';
+import { loadConfig } from '@flexgrid/platform-service';
+import { createTestDatabase, type TestDatabase, testKafkaBrokers, uniqueTopicPrefix } from '@flexgrid/testing';
+import { Client } from 'pg';
+import { type RunningGrid, type StartGridOptions, startGrid } from './app';
+import { gridConfigOf, gridEnv } from './config';
+import { OPERATOR_TOKEN } from './test-grid.test-util';
+
+// Two replicas of one grid on one database: one active (the session advisory lock), one standing by.
+describe('leadership (one active instance per grid)', () => {
+  let database: TestDatabase;
+  const databases: Database[] = [];
+  const topicPrefix = uniqueTopicPrefix('p2p-grid-leader');
+  const config = gridConfigOf(loadConfig(gridEnv, { P2P_GRID_ID: 'GRID00001', P2P_OPERATOR_TOKEN: OPERATOR_TOKEN }));
+
+  beforeAll(async () => {
+    database = await createTestDatabase('p2p-grid-leader');
+  });
+  afterAll(async () => {
+    await Promise.all(databases.map((d) => d.close()));
+    await database.drop();
+  });
+
+  /** A replica on a pool of its own whose statements time out after 300 ms, as a production pool's would. */
+  async function replica(options: Partial<StartGridOptions> = {}): Promise<RunningGrid> {
+    const pool = await openDatabase({ url: database.url, statementTimeoutMs: 300 });
+    databases.push(pool);
+    return startGrid({
+      config,
+      database: pool,
+      kafkaBrokers: testKafkaBrokers(),
+      topicPrefix,
+      logLevel: 'fatal',
+      autoRun: false,
+      ...options,
+    });
+  }
+
+  async function lockHolder(): Promise<number | undefined> {
+    const admin = new Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ pid: number }>(
+        `select pid from pg_locks where locktype = 'advisory' and granted and database =
+           (select oid from pg_database where datname = current_database())`,
+      );
+      return rows[0]?.pid;
+    } finally {
+      await admin.end();
+    }
+  }
+
+  it('a standby waits for the lock past the statement timeout, and takes over when the active one stops', async () => {
+    const active = await replica();
+    let standbyOutcome: 'started' | Error | undefined;
+    const standby = replica().then(
+      (running) => {
+        standbyOutcome = 'started';
+        return running;
+      },
+      (error: Error) => {
+        standbyOutcome = error;
+        throw error;
+      },
+    );
+    // Several statement timeouts long: a lock wait under the pool's timeout would have failed by now.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(standbyOutcome).toBeUndefined();
+    await active.stop();
+    const taken = await standby;
+    expect(standbyOutcome).toBe('started');
+    await taken.stop();
+  });
+
+  it('an active instance whose lock connection dies stops working and reports it (fatal)', async () => {
+    const lost: Error[] = [];
+    const active = await replica({ leadershipCheckMs: 200, onLeadershipLost: (reason) => lost.push(reason) });
+    const url = (active as RunningGrid & { url: string }).url;
+    const run = () =>
+      fetch(`${url}/api/operator/settlement-runs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+    expect((await run()).status).toBe(200);
+    const pid = await lockHolder();
+    expect(pid).toBeDefined();
+    const admin = new Client({ connectionString: database.url });
+    await admin.connect();
+    await admin.query('select pg_terminate_backend($1)', [pid]);
+    await admin.end();
+    const deadline = Date.now() + 20_000;
+    while (lost.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(lost).toHaveLength(1);
+    // It has shut down: no more runs without the lock.
+    await expect(run()).rejects.toThrow();
+    const [{ n }] = await (async () => {
+      const c = new Client({ connectionString: database.url });
+      await c.connect();
+      try {
+        return (await c.query<{ n: number }>('select count(*)::int as n from settlement_runs')).rows;
+      } finally {
+        await c.end();
+      }
+    })();
+    expect(n).toBe(1);
+    await expect(lockHolder()).resolves.toBeUndefined();
+  });
+});
