@@ -186,6 +186,8 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
     logger: logger.child({ module: 'outbox' }),
     metrics: service.metrics,
     leaderLock: !database.embedded,
+    // A run publishes a request per consumer (thousands) at once: few Kafka transactions for them.
+    batchSize: 5_000,
   });
   relay.start();
   const published = () => relay.wake();
@@ -285,7 +287,8 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
     group: `${SERVICE_NAME}.${config.gridId}.streams`,
     topics: [STREAM_TOPICS.consumer, STREAM_TOPICS.producer, 'p2p.payments'],
     fromBeginning: true,
-    batch: { maxRecords: 2_000, maxWaitMs: 50 },
+    // Large batches: a transaction (and its commit's flush) per batch is what ingestion costs (P2P-IN9).
+    batch: { maxRecords: 5_000, maxWaitMs: 50 },
     handleBatch: (events) => intake.handleBatch(events),
   });
 

@@ -16,7 +16,10 @@ describe('leadership (one active instance per grid)', () => {
   beforeAll(async () => {
     database = await createTestDatabase('p2p-grid-leader');
   });
+  /** Replicas a failed test left running. */
+  const running: RunningGrid[] = [];
   afterAll(async () => {
+    await Promise.allSettled(running.map((grid) => grid.stop()));
     await Promise.all(databases.map((d) => d.close()));
     await database.drop();
   });
@@ -40,9 +43,11 @@ describe('leadership (one active instance per grid)', () => {
     const admin = new Client({ connectionString: database.url });
     await admin.connect();
     try {
+      // The grid's lock, not the outbox relay's: the key's low 32 bits are the lock's objid.
       const { rows } = await admin.query<{ pid: number }>(
-        `select pid from pg_locks where locktype = 'advisory' and granted and database =
-           (select oid from pg_database where datname = current_database())`,
+        `select pid from pg_locks where locktype = 'advisory' and granted
+            and database = (select oid from pg_database where datname = current_database())
+            and objid::bigint = (hashtext('p2p-grid:GRID00001')::bigint & 4294967295)`,
       );
       return rows[0]?.pid;
     } finally {
@@ -52,11 +57,12 @@ describe('leadership (one active instance per grid)', () => {
 
   it('a standby waits for the lock past the statement timeout, and takes over when the active one stops', async () => {
     const active = await replica();
+    running.push(active);
     let standbyOutcome: 'started' | Error | undefined;
     const standby = replica().then(
-      (running) => {
+      (started) => {
         standbyOutcome = 'started';
-        return running;
+        return started;
       },
       (error: Error) => {
         standbyOutcome = error;
@@ -67,14 +73,18 @@ describe('leadership (one active instance per grid)', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(standbyOutcome).toBeUndefined();
     await active.stop();
+    running.splice(running.indexOf(active), 1);
     const taken = await standby;
+    running.push(taken);
     expect(standbyOutcome).toBe('started');
     await taken.stop();
+    running.length = 0;
   });
 
   it('an active instance whose lock connection dies stops working and reports it (fatal)', async () => {
     const lost: Error[] = [];
     const active = await replica({ leadershipCheckMs: 200, onLeadershipLost: (reason) => lost.push(reason) });
+    running.push(active);
     const url = (active as RunningGrid & { url: string }).url;
     const run = () =>
       fetch(`${url}/api/operator/settlement-runs`, {

@@ -26,7 +26,7 @@ export type JournalEntry =
   | { kind: 'payment'; event: PaymentEvent }
   | { kind: 'allocate'; paymentId: string; consumerId: string }
   | { kind: 'payout-confirmed'; paymentId: string }
-  | { kind: 'run'; asOf: number };
+  | { kind: 'run'; asOf: number; finalise?: number[] };
 
 /** Applies one fact to the Grid; what it returns is the caller's to store (a run's records, an ingestion's outcome). */
 function apply(grid: Grid, entry: JournalEntry) {
@@ -48,7 +48,7 @@ function apply(grid: Grid, entry: JournalEntry) {
     case 'payout-confirmed':
       return grid.recordPayoutConfirmed(entry.paymentId);
     case 'run':
-      return grid.run(entry.asOf);
+      return grid.run(entry.asOf, entry.finalise);
   }
 }
 

@@ -5,8 +5,6 @@ import { paymentRequestRecord, payoutSentRecord, settlementRecord } from '../rec
 import { settlementStore } from '../store/settlements';
 import { type JournaledGrid } from './journaled-grid';
 
-const OUTBOX_SLICE = 2_000;
-
 /** §14.1 `POST /settlement-runs` answer. */
 export interface RunSummary {
   runNo: number;
@@ -51,15 +49,23 @@ export interface SettlementRunsOptions {
 export class SettlementRuns {
   constructor(private readonly options: SettlementRunsOptions) {}
 
-  async run(asOf: number = this.options.now()): Promise<RunSummary> {
+  /** `finalise`: settled intervals the operator makes final in this run (§14.1 `POST /intervals/:n/finalise`). */
+  async run(asOf: number = this.options.now(), finalise: readonly number[] = []): Promise<RunSummary> {
     const { gridId } = this.options;
     if (asOf > this.options.now()) throw new GridError(409, 'asOf must not be in the future.');
-    const summary = await this.options.journaled.transact(async ({ client, record }) => {
+    const summary = await this.options.journaled.transact(async ({ client, grid, record }) => {
       await client.query('select pg_advisory_xact_lock(hashtext($1))', [`p2p-grid:settlement:${gridId}`]);
       const last = await settlementStore.lastAsOf(client);
       if (last !== undefined && asOf < last) throw new GridError(409, 'asOf must not precede the previous run.');
+      for (const n of finalise) {
+        const state = grid.interval(n);
+        if (!state) throw new GridError(409, `Interval ${n} is not settled.`);
+        if (state.final) throw new GridError(409, `Interval ${n} is already final.`);
+      }
       const t0 = performance.now();
-      const result = record({ kind: 'run', asOf });
+      const result = record(
+        finalise.length > 0 ? { kind: 'run', asOf, finalise: [...finalise] } : { kind: 'run', asOf },
+      );
       const t1 = performance.now();
       await settlementStore.saveRun(client, result, summaryOf(result), ledgerEntryJson);
       const t2 = performance.now();
@@ -68,8 +74,7 @@ export class SettlementRuns {
         ...result.paymentRequests.map(paymentRequestRecord),
         ...result.payouts.map(payoutSentRecord),
       ];
-      // One statement takes at most 65 535 parameters (8 per row): a run of thousands of requests goes in slices.
-      for (let i = 0; i < outbox.length; i += OUTBOX_SLICE) await enqueue(client, outbox.slice(i, i + OUTBOX_SLICE));
+      await enqueue(client, outbox);
       this.options.timing?.({ runMs: t1 - t0, storeMs: t2 - t1, outboxMs: performance.now() - t2 });
       return summaryOf(result);
     });

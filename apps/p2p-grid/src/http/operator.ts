@@ -62,6 +62,13 @@ export function operatorRoutes(options: OperatorRoutesOptions) {
     answerOk(res, { ...(await runs.run(body.asOf as number | undefined)) });
   });
 
+  // §14.1: a settled interval made final now, in a run of its own (P2P-S8: pending changes re-settled first).
+  router.post('/api/operator/intervals/:intervalStart/finalise', async (req, res) => {
+    const n = integerQuery(req.params.intervalStart, 'intervalStart');
+    if (n === undefined || n % rules.intervalMs !== 0) throw invalidParameter('intervalStart');
+    answerOk(res, { ...(await runs.run(undefined, [n])) });
+  });
+
   router.get('/api/operator/members', async (req, res) => {
     const members = await operatorStore.members(pool);
     const grid = await options.grid();

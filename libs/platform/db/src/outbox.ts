@@ -82,28 +82,31 @@ export async function enqueue(
   validator = defaultValidator(),
 ): Promise<void> {
   if (entries.length === 0) return;
-  const values: unknown[] = [];
-  const rows: string[] = [];
+  const columns: unknown[][] = [[], [], [], [], [], [], [], []];
   for (const { topic, event } of entries) {
     const check = validator.check(topic, event.type, event.key, event.data);
     if (!check.ok) throw new ContractViolation(topic, check.reason);
-    const time = event.time === undefined ? new Date() : new Date(event.time);
-    const n = values.length;
-    rows.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8})`);
-    values.push(
+    const row = [
       topic,
       event.key,
       event.type,
       event.id ?? randomUUID(),
       event.source ?? null,
-      time,
+      event.time === undefined ? new Date() : new Date(event.time),
       event.subject ?? null,
       JSON.stringify(event.data),
-    );
+    ];
+    for (let i = 0; i < row.length; i++) columns[i].push(row[i]);
   }
+  // One array per column: one statement whatever the number of rows (a VALUES list takes at most 65,535
+  // parameters and is slow to plan when long), in id order.
   await client.query(
-    `insert into flexgrid_outbox (topic, event_key, event_type, event_id, event_source, event_time, subject, data) values ${rows.join(', ')}`,
-    values,
+    `insert into flexgrid_outbox (topic, event_key, event_type, event_id, event_source, event_time, subject, data)
+     select topic, event_key, event_type, event_id, event_source, event_time, subject, data
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::jsonb[])
+         with ordinality as row (topic, event_key, event_type, event_id, event_source, event_time, subject, data, n)
+      order by n`,
+    columns,
   );
 }
 
