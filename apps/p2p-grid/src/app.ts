@@ -11,7 +11,7 @@ import {
 } from '@flexgrid/platform-db';
 import { type Bus, EmbeddedBus, KafkaBus } from '@flexgrid/platform-kafka';
 import { createService, type Logger, type LogLevel } from '@flexgrid/platform-service';
-import { verificationKey } from '@flexgrid/protocol-p2p';
+import { paymentRequestSigner, verificationKey } from '@flexgrid/protocol-p2p';
 import { type GridConfig } from './config';
 import { Registrations } from './domain/registrations';
 import { Statements } from './domain/statements';
@@ -239,6 +239,7 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
     gridId: config.gridId,
     now,
     published,
+    sign: paymentRequestSigner(seed),
     timing: (timing) => runLogger.debug(timing, 'settlement run timing'),
   });
 

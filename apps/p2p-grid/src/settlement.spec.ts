@@ -1,4 +1,5 @@
 import type { MeterReading, ProducerOutput } from '@flexgrid/contracts';
+import { verificationKey, verifyPaymentRequest } from '@flexgrid/protocol-p2p';
 import { answer, journaled, json, OPERATOR_TOKEN, startTestGrid, type TestGrid } from './test-grid.test-util';
 
 // SPEC §9.4, community profile: π_c 25 per kWh, fee 5 per kWh → π_p 20; 15-min intervals.
@@ -125,6 +126,13 @@ describe('settlement runs (§9, §10) in the community profile, over Kafka and H
       ['FLAT00001', 17],
       ['FLAT00002', 27],
     ]);
+    // P2P-CH5: each carries ce_p2psig over its exact value bytes, verifiable with the grid's key (the consumers'
+    // sideKey in their registration answers).
+    const [{ seed }] = await grid.app.query<{ seed: string }>(`select signing_seed as seed from grid_state`);
+    for (const request of requests)
+      expect(
+        verifyPaymentRequest(Buffer.from(request.value as string), request.headers.ce_p2psig, verificationKey(seed)),
+      ).toBe(true);
     const member = await answer(grid.app.fetch('/api/operator/members/FLAT00001', { headers: operator }));
     expect(member.body.member).toMatchObject({
       balances: { role: 'consumer', usageWh: 900, billedWh: 705, charged: 17, requested: 17, outstanding: 17 },

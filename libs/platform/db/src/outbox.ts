@@ -1,6 +1,6 @@
 import { type Catalog, catalog as flexgridCatalog, ContractValidator } from '@flexgrid/contracts';
 import type { Bus, BusLogger, OutboxCheckpoint, OutgoingEvent, TopicBatch } from '@flexgrid/platform-kafka';
-import { ContractViolation, silentLogger } from '@flexgrid/platform-kafka';
+import { checkExtensionNames, ContractViolation, silentLogger } from '@flexgrid/platform-kafka';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
@@ -65,6 +65,15 @@ export const outboxMigrations: Migration[] = [
       insert into flexgrid_outbox_history (last_sent_batch) select max(batch) from flexgrid_outbox where sent_at is not null;
     `,
   },
+  {
+    version: 3,
+    name: 'outbox_extensions',
+    // CloudEvents extension attributes, and the value's exact text when its bytes are signed (data is jsonb,
+    // whose text differs from what was signed).
+    sql: `
+      alter table flexgrid_outbox add column extensions jsonb, add column value text;
+    `,
+  },
 ];
 
 export interface OutboxEntry {
@@ -82,10 +91,11 @@ export async function enqueue(
   validator = defaultValidator(),
 ): Promise<void> {
   if (entries.length === 0) return;
-  const columns: unknown[][] = [[], [], [], [], [], [], [], []];
+  const columns: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
   for (const { topic, event } of entries) {
     const check = validator.check(topic, event.type, event.key, event.data);
     if (!check.ok) throw new ContractViolation(topic, check.reason);
+    checkExtensionNames(event.extensions);
     const row = [
       topic,
       event.key,
@@ -95,16 +105,18 @@ export async function enqueue(
       event.time === undefined ? new Date() : new Date(event.time),
       event.subject ?? null,
       JSON.stringify(event.data),
+      event.extensions === undefined ? null : JSON.stringify(event.extensions),
+      event.value ?? null,
     ];
     for (let i = 0; i < row.length; i++) columns[i].push(row[i]);
   }
   // One array per column: one statement whatever the number of rows (a VALUES list takes at most 65,535
   // parameters and is slow to plan when long), in id order.
   await client.query(
-    `insert into flexgrid_outbox (topic, event_key, event_type, event_id, event_source, event_time, subject, data)
-     select topic, event_key, event_type, event_id, event_source, event_time, subject, data
-       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::jsonb[])
-         with ordinality as row (topic, event_key, event_type, event_id, event_source, event_time, subject, data, n)
+    `insert into flexgrid_outbox (topic, event_key, event_type, event_id, event_source, event_time, subject, data, extensions, value)
+     select topic, event_key, event_type, event_id, event_source, event_time, subject, data, extensions, value
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::jsonb[], $9::jsonb[], $10::text[])
+         with ordinality as row (topic, event_key, event_type, event_id, event_source, event_time, subject, data, extensions, value, n)
       order by n`,
     columns,
   );
@@ -125,6 +137,8 @@ interface OutboxRow {
   event_time: Date;
   subject: string | null;
   data: unknown;
+  extensions: Record<string, string> | null;
+  value: string | null;
   batch: string;
 }
 
@@ -508,6 +522,8 @@ function toBatches(rows: readonly OutboxRow[]): TopicBatch[] {
       time: row.event_time,
       subject: row.subject ?? undefined,
       data: row.data,
+      ...(row.extensions === null ? {} : { extensions: row.extensions }),
+      ...(row.value === null ? {} : { value: row.value }),
     });
     byTopic.set(row.topic, events);
   }
