@@ -104,7 +104,7 @@ export async function enqueue(
       event.source ?? null,
       event.time === undefined ? new Date() : new Date(event.time),
       event.subject ?? null,
-      JSON.stringify(event.data),
+      event.value ?? JSON.stringify(event.data),
       event.extensions === undefined ? null : JSON.stringify(event.extensions),
       event.value ?? null,
     ];
