@@ -186,8 +186,6 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
     logger: logger.child({ module: 'outbox' }),
     metrics: service.metrics,
     leaderLock: !database.embedded,
-    // A run publishes a request per consumer (thousands) at once: few Kafka transactions for them.
-    batchSize: 5_000,
   });
   relay.start();
   const published = () => relay.wake();

@@ -193,12 +193,17 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
 
   it('keeps CloudEvents extension attributes (a signature) through the outbox; refuses a bad name at once', async () => {
     await inTransaction(backend.db.pool, (c) =>
-      enqueue(c, [{ topic: TOPIC, event: { ...reading(0), extensions: { p2psig: 'c2lnbmF0dXJl' } } }]),
+      enqueue(c, [
+        {
+          topic: TOPIC,
+          event: { ...reading(0), value: JSON.stringify(reading(0).data), extensions: { p2psig: 'c2lnbmF0dXJl' } },
+        },
+      ]),
     );
     const r = relay(await backend.connectBus());
     r.start();
     await eventually(() => received.length >= 1, 'the event');
-    expect(received[0]).toMatchObject({ id: 'r-0', extensions: { p2psig: 'c2lnbmF0dXJl' } });
+    expect(received[0]).toMatchObject({ id: 'r-0', data: reading(0).data, extensions: { p2psig: 'c2lnbmF0dXJl' } });
     await expect(
       inTransaction(backend.db.pool, (c) =>
         enqueue(c, [{ topic: TOPIC, event: { ...reading(1), extensions: { ce_bad: 'x' } } }]),

@@ -68,10 +68,11 @@ export const outboxMigrations: Migration[] = [
   {
     version: 3,
     name: 'outbox_extensions',
-    // CloudEvents extension attributes, and the value's exact text when its bytes are signed (data is jsonb,
-    // whose text differs from what was signed).
+    // CloudEvents extension attributes, and the value's exact text when its bytes are signed (jsonb's text
+    // differs from what was signed); such a row keeps only the text, which is the data's JSON.
     sql: `
-      alter table flexgrid_outbox add column extensions jsonb, add column value text;
+      alter table flexgrid_outbox add column extensions jsonb, add column value text, alter column data drop not null,
+        add constraint flexgrid_outbox_data_or_value check (data is not null or value is not null);
     `,
   },
 ];
@@ -104,7 +105,7 @@ export async function enqueue(
       event.source ?? null,
       event.time === undefined ? new Date() : new Date(event.time),
       event.subject ?? null,
-      event.value ?? JSON.stringify(event.data),
+      event.value === undefined ? JSON.stringify(event.data) : null,
       event.extensions === undefined ? null : JSON.stringify(event.extensions),
       event.value ?? null,
     ];
@@ -278,6 +279,7 @@ export class OutboxRelay {
       rows.sort((a, b) => Number(a.id) - Number(b.id));
     }
     if (rows.length === 0) return 0;
+    for (const row of rows) row.data ??= JSON.parse(row.value as string);
     const batch = Number(rows[0].batch);
     const publishable = await this.setAsideInvalid(rows);
     await this.recordCheckpoint(toBatches(publishable), { epoch: this.epoch, batch });
