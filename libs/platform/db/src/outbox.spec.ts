@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { type Database, inTransaction, openDatabase } from './database';
 import { migrate } from './migrations';
-import { enqueue, OutboxRelay, outboxMigrations, type OutboxRelayOptions } from './outbox';
+import { enqueue, OutboxRelay, outboxMigrations, type OutboxRelayOptions, startOutboxRelay } from './outbox';
 
 const TOPIC = 'meter.readings';
 
@@ -209,6 +209,18 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
         enqueue(c, [{ topic: TOPIC, event: { ...reading(1), extensions: { ce_bad: 'x' } } }]),
       ),
     ).rejects.toThrow("'ce_bad' cannot name a CloudEvents extension attribute.");
+  });
+
+  it('startOutboxRelay relays on the database it is given, taking the leader lock only on a server', async () => {
+    await enqueueCommitted(0, 12);
+    const started = startOutboxRelay(backend.db, await backend.connectBus(), { name: 'svc', pollIntervalMs: 20 });
+    relays.push(started);
+    await expectExactlyOnce(12);
+    if (!backend.db.embedded) {
+      const { rows } = await backend.db.pool.query(`select count(*)::int as held from pg_locks
+         where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`);
+      expect(rows[0].held).toBe(1);
+    }
   });
 
   it('delivers every row once when the relay dies between publishing and marking rows sent', async () => {
