@@ -72,7 +72,7 @@ async function holdLeadership(
   logger: Logger,
   checkEveryMs: number,
   lost: (reason: Error) => void,
-): Promise<() => void> {
+): Promise<{ term: number; release: () => void }> {
   const key = `p2p-grid:${gridId}`;
   const client = await database.pool.connect();
   let released = false;
@@ -90,6 +90,9 @@ async function holdLeadership(
     logger.info('another instance of this grid is active; standing by');
     await client.query('select pg_advisory_lock(hashtext($1))', [key]);
   }
+  // The fencing token: waits for the units of a previous leader that are still committing (see JournaledGrid).
+  const { rows: raised } = await client.query<{ term: string }>('update leader set term = term + 1 returning term');
+  const term = Number(raised[0].term);
   const holding = async () => {
     const answer = client.query<{ held: boolean }>(
       `select exists (select 1 from pg_locks where locktype = 'advisory' and granted and pid = pg_backend_pid()) as held`,
@@ -107,11 +110,14 @@ async function holdLeadership(
   const check = setInterval(() => {
     holding().catch((error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
   }, checkEveryMs);
-  return () => {
-    if (released) return;
-    released = true;
-    clearInterval(check);
-    client.release(true);
+  return {
+    term,
+    release: () => {
+      if (released) return;
+      released = true;
+      clearInterval(check);
+      client.release(true);
+    },
   };
 }
 
@@ -187,21 +193,27 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
   const published = () => relay.wake();
 
   let fenceJournal: (reason: Error) => void = () => undefined;
+  let stepDown: Promise<void> | undefined;
   const leadershipLost = (reason: Error) => {
+    if (stepDown) return;
     logger.fatal({ err: reason }, 'leadership lock lost: stopping');
     fenceJournal(reason);
     const exit = options.onLeadershipLost ?? (() => process.exit(1));
-    void service.shutdown('leadership lost').finally(() => exit(reason));
+    stepDown = service.shutdown('leadership lost').then(() => exit(reason));
   };
-  const releaseLeadership = database.embedded
+  const leadership = database.embedded
     ? undefined
     : await holdLeadership(database, config.gridId, logger, options.leadershipCheckMs ?? 5_000, leadershipLost);
-  const journaled = await JournaledGrid.open(database.pool, {
-    config: config.rules,
-    gridId: config.gridId,
-    paymentIdOrAddress: config.paymentIdOrAddress,
-    epoch: state.epoch,
-  });
+  const journaled = await JournaledGrid.open(
+    database.pool,
+    {
+      config: config.rules,
+      gridId: config.gridId,
+      paymentIdOrAddress: config.paymentIdOrAddress,
+      epoch: state.epoch,
+    },
+    leadership && { term: leadership.term, lost: leadershipLost },
+  );
   fenceJournal = (reason) => journaled.fence(reason);
   const registrations = new Registrations({
     pool: database.pool,
@@ -308,7 +320,7 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
   service.onShutdown('consumers', () => streams.stop());
   service.onShutdown('outbox', () => relay.stop());
   if (ownBus) service.onShutdown('bus', () => bus.stop());
-  if (releaseLeadership) service.onShutdown('leadership', releaseLeadership);
+  if (leadership) service.onShutdown('leadership', leadership.release);
   if (ownDatabase) service.onShutdown('postgres', () => database.close());
   const { url } = await service.listen();
   logger.info(

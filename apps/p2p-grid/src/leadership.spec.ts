@@ -116,4 +116,36 @@ describe('leadership (one active instance per grid)', () => {
     expect(n).toBe(1);
     await expect(lockHolder()).resolves.toBeUndefined();
   });
+
+  it('an instance whose term another leader raised commits nothing more and stops (fencing token)', async () => {
+    const lost: Error[] = [];
+    // Its lock looks held (no check in the test's time): only the term tells it another instance took over.
+    const stale = await replica({ leadershipCheckMs: 600_000, onLeadershipLost: (reason) => lost.push(reason) });
+    running.push(stale);
+    const url = (stale as RunningGrid & { url: string }).url;
+    const admin = new Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      const before = (await admin.query<{ n: number }>('select count(*)::int as n from settlement_runs')).rows[0].n;
+      await admin.query('update leader set term = term + 1');
+      const refused = await fetch(`${url}/api/operator/settlement-runs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(refused.status).toBe(503);
+      expect(await refused.json()).toEqual({
+        success: false,
+        message: 'This grid instance is no longer the active one.',
+      });
+      // Reported once the instance has shut down.
+      const deadline = Date.now() + 20_000;
+      while (lost.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(lost).toHaveLength(1);
+      const after = (await admin.query<{ n: number }>('select count(*)::int as n from settlement_runs')).rows[0].n;
+      expect(after).toBe(before);
+    } finally {
+      await admin.end();
+    }
+  });
 });

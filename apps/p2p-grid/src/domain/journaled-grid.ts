@@ -8,6 +8,7 @@ import {
   type StreamRegistration,
 } from '@flexgrid/protocol-p2p';
 import type { Pool, PoolClient } from 'pg';
+import { GridError } from '../errors';
 
 /** One fact that changes the settlement domain, as journaled (JSON: spans and records are plain data). */
 export type JournalEntry =
@@ -102,13 +103,21 @@ export class JournaledGrid {
   private constructor(
     private readonly pool: Pool,
     private readonly options: GridOptions,
+    private readonly fencing?: { term: number; lost: (reason: Error) => void },
   ) {
     this.grid = new Grid(options);
   }
 
-  /** The Grid as the journal left it. */
-  static async open(pool: Pool, options: GridOptions): Promise<JournaledGrid> {
-    const journaled = new JournaledGrid(pool, options);
+  /**
+   * The Grid as the journal left it. `fencing`: the leadership term this instance holds; a unit that finds another
+   * term fences the grid and calls `lost`.
+   */
+  static async open(
+    pool: Pool,
+    options: GridOptions,
+    fencing?: { term: number; lost: (reason: Error) => void },
+  ): Promise<JournaledGrid> {
+    const journaled = new JournaledGrid(pool, options, fencing);
     await journaled.replay();
     return journaled;
   }
@@ -152,6 +161,7 @@ export class JournaledGrid {
   private async unit<T>(work: (tx: GridTransaction) => Promise<T>): Promise<T> {
     await this.clean();
     const outcome = await inTransaction(this.pool, async (client) => {
+      if (this.fencing) await this.checkTerm(client, this.fencing);
       const facts: JournalEntry[] = [];
       const applied = <E extends JournalEntry>(entry: E) => {
         this.dirty = true;
@@ -182,6 +192,16 @@ export class JournaledGrid {
     // Committed (or nothing applied): memory and journal agree. On failure `dirty` stays as `applied` left it.
     this.dirty = false;
     return outcome;
+  }
+
+  /** Share-locks the term until the commit: a new leader raising it waits for this unit, and stops later ones. */
+  private async checkTerm(client: PoolClient, fencing: { term: number; lost: (reason: Error) => void }) {
+    const { rows } = await client.query(`select 1 from leader where term = $1 for share`, [fencing.term]);
+    if (rows.length > 0) return;
+    const reason = new GridError(503, 'This grid instance is no longer the active one.');
+    this.fence(reason);
+    fencing.lost(reason);
+    throw reason;
   }
 
   private async replay(): Promise<void> {
