@@ -79,7 +79,6 @@ async function holdLeadership(
   const fail = (reason: Error) => {
     if (released) return;
     released = true;
-    clearInterval(check);
     client.release(reason);
     lost(reason);
   };
@@ -97,6 +96,8 @@ async function holdLeadership(
     const answer = client.query<{ held: boolean }>(
       `select exists (select 1 from pg_locks where locktype = 'advisory' and granted and pid = pg_backend_pid()) as held`,
     );
+    // Once the race is lost, its failure is the connection's, reported through 'error'.
+    answer.catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
     const silent = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => reject(new Error('the leadership connection does not answer')), checkEveryMs * 2);
@@ -108,6 +109,10 @@ async function holdLeadership(
     }
   };
   const check = setInterval(() => {
+    if (released) {
+      clearInterval(check);
+      return;
+    }
     holding().catch((error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
   }, checkEveryMs);
   return {
