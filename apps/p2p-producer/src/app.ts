@@ -9,15 +9,7 @@ import {
   startOutboxRelay,
 } from '@flexgrid/platform-db';
 import { type Bus, connectBus } from '@flexgrid/platform-kafka';
-import {
-  answerError,
-  cors,
-  mapError,
-  registrationRoutes,
-  Registrations,
-  serviceInfo,
-  unknownRoute,
-} from '@flexgrid/p2p-service';
+import { cors, mapError, registrationRoutes, Registrations, serviceInfo, unknownRoute } from '@flexgrid/p2p-service';
 import { createService, type LogLevel } from '@flexgrid/platform-service';
 import { type ProducerConfig } from './config';
 import { AggregationRuns } from './domain/aggregation-runs';
@@ -151,7 +143,6 @@ export async function startProducer(options: StartProducerOptions): Promise<Runn
     operatorRoutes({ pool: database.pool, token: config.operatorToken, rules: config.rules, runs, journaled, now }),
   );
   app.use(unknownRoute);
-  app.use(answerError);
 
   const readings = await bus.subscribe({
     group: `${SERVICE_NAME}.${config.producerId}.readings`,

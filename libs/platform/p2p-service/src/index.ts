@@ -1,7 +1,6 @@
 // What the two P2P services (apps/p2p-producer, apps/p2p-grid) share beyond the pure rules of protocol-p2p:
 // the HTTP conventions of §15, the registration API of §12 and the channel bookkeeping of P2P-CH3.
 export {
-  answerError,
   invalidParameter,
   mapError,
   notJson,
@@ -10,7 +9,6 @@ export {
   sideKeyFailure,
   tooLarge,
   unknownRegistration,
-  wireError,
 } from './errors';
 export { answerOk, cors, integerQuery, jsonBody, paged, queryValue, serviceInfo, unknownRoute } from './conventions';
 export { carriesOperatorToken, matchesOperatorToken, operatorOnly } from './operator-token';

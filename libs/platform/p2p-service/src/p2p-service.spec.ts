@@ -1,15 +1,21 @@
-import { P2PHttpError, RuleConfigError, integerQuery, rulesOf, wireError } from './index';
+import { integerQuery, mapError, operatorTokenRequired, P2PHttpError, RuleConfigError, rulesOf } from './index';
 
 describe('p2p-service', () => {
-  it("maps its error and the body parser's to the §15 envelope with the status (P2P-H1..H3)", () => {
-    expect(wireError(new P2PHttpError(409, 'asOf must not precede the previous run.'))).toEqual({
+  it("maps its error and the body parser's to the §15 envelope with the status, anything else to a 500 (P2P-H1..H3)", () => {
+    const conflict = new P2PHttpError(409, 'asOf must not precede the previous run.');
+    expect(mapError(conflict)).toEqual({
+      answer: 'json',
       status: 409,
       headers: {},
       body: { success: false, message: 'asOf must not precede the previous run.' },
     });
-    expect(wireError({ type: 'entity.parse.failed' })?.body.message).toBe('The request body is not valid JSON.');
-    expect(wireError({ type: 'entity.too.large' })?.status).toBe(413);
-    expect(wireError(new Error('anything else'))).toBeUndefined();
+    expect(mapError(operatorTokenRequired())).toMatchObject({ status: 401, headers: { 'WWW-Authenticate': 'Bearer' } });
+    expect(mapError({ type: 'entity.parse.failed' })).toMatchObject({
+      status: 400,
+      body: { message: 'The request body is not valid JSON.' },
+    });
+    expect(mapError({ type: 'entity.too.large' })).toMatchObject({ status: 413 });
+    expect(mapError(new Error('anything else'))).toMatchObject({ status: 500, body: { message: 'Internal error.' } });
   });
 
   it('reads integer query parameters and refuses others by name', () => {
