@@ -36,9 +36,14 @@ function startReplica(databaseUrl: string, topicPrefix: string): Promise<AppProc
   });
 }
 
-const runOn = async (replica: AppProcess) =>
+/** A run on one replica; `asOf` given, so that runs on several replicas mean the same instant. */
+const runOn = async (replica: AppProcess, asOf?: number) =>
   (await (
-    await fetch(`${replica.url}/api/operator/aggregation-runs`, { method: 'POST', headers: operator, body: '{}' })
+    await fetch(`${replica.url}/api/operator/aggregation-runs`, {
+      method: 'POST',
+      headers: operator,
+      body: JSON.stringify(asOf === undefined ? {} : { asOf }),
+    })
   ).json()) as { success: boolean; published: number; revised: number };
 
 describe('aggregation exactly once across replicas and SIGKILL (P2P-IN9, P2P-AG6)', () => {
@@ -128,7 +133,8 @@ describe('aggregation exactly once across replicas and SIGKILL (P2P-IN9, P2P-AG6
       startReplica(database.url, topicPrefix),
     ]);
     replicas.push(a, b);
-    const runs = await Promise.all([runOn(a), runOn(b), runOn(a), runOn(b)]);
+    const asOf = Date.now();
+    const runs = await Promise.all([runOn(a, asOf), runOn(b, asOf), runOn(a, asOf), runOn(b, asOf)]);
     expect(runs.map((r) => [r.success, r.revised])).toEqual(runs.map(() => [true, 0]));
     const published = runs.reduce((sum, r) => sum + r.published, 0);
     expect(runs.filter((r) => r.published > 0)).toHaveLength(1);
@@ -159,7 +165,7 @@ describe('aggregation exactly once across replicas and SIGKILL (P2P-IN9, P2P-AG6
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     // A later run on either replica publishes nothing more, so nothing more can arrive.
-    expect([await runOn(a), await runOn(b)].map((r) => r.published + r.revised)).toEqual([0, 0]);
+    expect([await runOn(a, asOf), await runOn(b, asOf)].map((r) => r.published + r.revised)).toEqual([0, 0]);
     await reader.stop();
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(published);
