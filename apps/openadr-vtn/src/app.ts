@@ -40,6 +40,8 @@ export type VtnOptions = Omit<VtnConfig, 'logLevel' | 'databaseUrl' | 'kafkaBrok
   readonly database?: Database;
   /** Stop on SIGTERM/SIGINT and exit (main.ts); off for tests and the dev host. */
   readonly handleSignals?: boolean;
+  /** The protocol clock (epoch ms): tests move it instead of waiting out redelivery and rate windows. */
+  readonly clock?: () => number;
 };
 
 export interface RunningVtn {
@@ -124,7 +126,7 @@ export async function startOpenadrVtn(options: VtnOptions): Promise<RunningVtn> 
     metrics: vtnMetrics(service.metrics),
     newId: newUuid,
     published: () => relay.wake(),
-    now: () => Date.now(),
+    now: options.clock ?? (() => Date.now()),
   };
   const vtn = new Vtn(context);
   // API-2: the operator page, under /ui/.

@@ -208,7 +208,7 @@ export function openadrHandler(context: VtnContext, vtn: Vtn, options: OpenadrHt
       return problem(res, 503, 'Service unavailable', 'the VTN is stopping', { 'retry-after': '5' });
     if (limiter) {
       const peer = peerOf(req);
-      const wait = limiter.take(peer.fingerprint ?? req.socket.remoteAddress ?? '', Date.now());
+      const wait = limiter.take(peer.fingerprint ?? req.socket.remoteAddress ?? '', context.now());
       if (wait > 0)
         return problem(res, 429, 'Too many requests', 'rate limit per VEN', { 'retry-after': String(wait) });
     }

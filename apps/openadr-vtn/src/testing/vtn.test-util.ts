@@ -155,3 +155,23 @@ export function simpleEvent(targets: unknown, extra: Record<string, unknown> = {
     ...extra,
   };
 }
+
+/** A clock the test moves (VtnOptions.clock), starting at the real time so that events and lastSeen look current. */
+export class ManualClock {
+  private at = Date.now();
+  readonly now = (): number => this.at;
+  advance(ms: number): void {
+    this.at += ms;
+  }
+}
+
+/** Polls `probe` until it returns a value other than undefined; fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`no result within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
