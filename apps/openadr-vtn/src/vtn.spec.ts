@@ -4,7 +4,15 @@
  * operator API (API-1). Every 200 answer is checked against the XSD by the helper.
  */
 import { writeOadrPayload, type OadrPayload } from '@flexgrid/protocol-openadr';
-import { createRegistration, simpleEvent, startVtn, type VtnUnderTest } from './testing/vtn.test-util';
+import {
+  createRegistration,
+  registerReports,
+  simpleEvent,
+  startVtn,
+  usageMetadata,
+  usageUpdate,
+  type VtnUnderTest,
+} from './testing/vtn.test-util';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -440,44 +448,7 @@ describe('EiOpt', () => {
 });
 
 describe('reports', () => {
-  const metadata = (venID: string): OadrPayload =>
-    ({
-      type: 'oadrRegisterReport',
-      requestID: 'reg-1',
-      venID,
-      oadrReport: [
-        {
-          reportSpecifierID: 'spec-usage',
-          reportRequestID: '0',
-          reportName: 'METADATA_TELEMETRY_USAGE',
-          createdDateTime: Date.now(),
-          duration: 3600,
-          oadrReportDescription: [
-            {
-              rID: 'power',
-              reportDataSource: { resourceID: ['device-1'] },
-              reportType: 'usage',
-              itemBase: {
-                type: 'powerReal',
-                itemDescription: 'RealPower',
-                itemUnits: 'W',
-                siScaleCode: 'k',
-                powerAttributes: { hertz: '50', voltage: '230', ac: true },
-              },
-              readingType: 'Direct Read',
-              oadrSamplingRate: { oadrMinPeriod: 5, oadrMaxPeriod: 5, oadrOnChange: false },
-            },
-            {
-              rID: 'energy',
-              reportType: 'usage',
-              itemBase: { type: 'energyReal', itemDescription: 'RealEnergy', itemUnits: 'Wh', siScaleCode: 'k' },
-              readingType: 'Direct Read',
-              oadrSamplingRate: { oadrMinPeriod: 5, oadrMaxPeriod: 5, oadrOnChange: false },
-            },
-          ],
-        },
-      ],
-    }) as OadrPayload;
+  const metadata = (venID: string): OadrPayload => registerReports(venID, [usageMetadata()]);
 
   it('RP-3 RP-4 RP-5 RP-6 RP-11 RP-13 register, request, confirm and update: exact integer readings on meter.readings, duplicates idempotent, corrections as revisions', async () => {
     await register('ven-1');
@@ -505,31 +476,7 @@ describe('reports', () => {
       eiResponse: { responseCode: '200', requestID: 'reg-1' },
     });
     const start = Date.UTC(2030, 0, 1, 12);
-    const update = (power: string): OadrPayload =>
-      ({
-        type: 'oadrUpdateReport',
-        requestID: 'u1',
-        venID: 'ven-1',
-        oadrReport: [
-          {
-            dtstart: start,
-            intervals: [
-              {
-                dtstart: start,
-                payloads: [
-                  { type: 'oadrReportPayload', rID: 'power', payloadBase: { type: 'payloadFloat', value: power } },
-                  { type: 'oadrReportPayload', rID: 'energy', payloadBase: { type: 'payloadFloat', value: '0.75' } },
-                ],
-              },
-            ],
-            eiReportID: '',
-            reportRequestID,
-            reportSpecifierID: 'spec-usage',
-            reportName: 'TELEMETRY_USAGE',
-            createdDateTime: start,
-          },
-        ],
-      }) as OadrPayload;
+    const update = (power: string): OadrPayload => usageUpdate('ven-1', { reportRequestID }, start, power);
     expect((await t.post('EiReport', update('1.2345'))).payload).toMatchObject({
       type: 'oadrUpdatedReport',
       eiResponse: { responseCode: '200' },

@@ -667,9 +667,9 @@ export class PgVtnStore implements VtnStore {
   }
 
   async reportRequests(venId: string): Promise<ReportRequestRow[]> {
-    return (await this.rows(`select * from report_requests where ven_id = $1 order by created_at`, [venId])).map(
-      reportRequestOf,
-    );
+    return (
+      await this.rows(`select * from report_requests where ven_id = $1 order by created_at, report_request_id`, [venId])
+    ).map(reportRequestOf);
   }
 
   async setReportRequestState(ids: readonly string[], state: ReportRequestState, code?: string | null): Promise<void> {
