@@ -8,8 +8,13 @@ const BATCH = 500;
 export class OfflineSweeper {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  /** The grace of ON-2: a VTN that was down does not count its own outage against the VENs. */
-  private readonly readySince: number;
+  /**
+   * The grace of ON-2: a VTN that was down does not count its own outage against the VENs. A database outage
+   * is one too (the VENs' requests were refused with 503), so the grace starts again once a sweep that failed
+   * succeeds.
+   */
+  private readySince: number;
+  private interrupted = false;
 
   constructor(
     private readonly context: VtnContext,
@@ -30,8 +35,21 @@ export class OfflineSweeper {
 
   /** One sweep, in batches: each batch's flips and their `offline` records commit together. */
   async sweep(): Promise<number> {
+    try {
+      return await this.flip();
+    } catch (error) {
+      this.interrupted = true;
+      throw error;
+    }
+  }
+
+  private async flip(): Promise<number> {
     const { store, settings } = this.context;
     const now = this.context.now();
+    if (this.interrupted) {
+      this.readySince = now;
+      this.interrupted = false;
+    }
     let flipped = 0;
     for (;;) {
       const batch = await store.transaction(async (tx) => {

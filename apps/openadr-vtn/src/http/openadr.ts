@@ -20,7 +20,7 @@ import {
   xmlCharset,
 } from '@flexgrid/protocol-openadr';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { problemOf } from '../errors';
+import { problemOf, RETRY_AFTER_SECONDS } from '../errors';
 import type { VtnContext } from '../domain/context';
 import { refusalAnswer, type Peer, type Vtn } from '../domain/vtn';
 
@@ -50,30 +50,6 @@ function problem(
   const body = JSON.stringify({ type: 'about:blank', title, status, detail: detail.slice(0, 1024) });
   res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
   res.end(body);
-}
-
-/** Database unreachable or failing over: the VEN should come back (TR-4 "PostgreSQL unavailable"). */
-function isUnavailable(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code ?? '';
-  const message = error instanceof Error ? error.message : '';
-  return (
-    [
-      'ECONNREFUSED',
-      'ECONNRESET',
-      'ETIMEDOUT',
-      'EPIPE',
-      '57P01',
-      '57P02',
-      '57P03',
-      '08006',
-      '08001',
-      '08003',
-      '53300',
-    ].includes(code) ||
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
-      message,
-    )
-  );
 }
 
 class RateLimiter {
@@ -205,7 +181,9 @@ export function openadrHandler(context: VtnContext, vtn: Vtn, options: OpenadrHt
     if (req.method !== 'POST')
       return problem(res, 405, 'Method not allowed', 'OpenADR services take POST', { allow: 'POST' });
     if (!options.accepting())
-      return problem(res, 503, 'Service unavailable', 'the VTN is stopping', { 'retry-after': '5' });
+      return problem(res, 503, 'Service unavailable', 'the VTN is stopping', {
+        'retry-after': String(RETRY_AFTER_SECONDS),
+      });
     if (limiter) {
       const peer = peerOf(req);
       const wait = limiter.take(peer.fingerprint ?? req.socket.remoteAddress ?? '', context.now());
@@ -260,11 +238,11 @@ export function openadrHandler(context: VtnContext, vtn: Vtn, options: OpenadrHt
         .catch((error: unknown) => {
           if (res.headersSent) return res.destroy();
           const mapped = problemOf(error);
-          if (mapped) return problem(res, mapped.status, mapped.title ?? '', mapped.detail ?? '');
-          if (isUnavailable(error)) {
+          if (mapped?.status === 503) {
             options.logger.warn({ err: error }, 'database unavailable');
-            return problem(res, 503, 'Service unavailable', 'the database is unavailable', { 'retry-after': '5' });
+            return problem(res, 503, mapped.title, mapped.detail ?? '', { 'retry-after': String(RETRY_AFTER_SECONDS) });
           }
+          if (mapped) return problem(res, mapped.status, mapped.title, mapped.detail ?? '');
           options.logger.error({ err: error, service: name }, 'OpenADR request failed');
           problem(res, 500, 'Internal server error', 'the VTN could not process this message');
         });

@@ -11,7 +11,7 @@ import {
   validateOadrMessage,
   writeOadrPayload,
 } from '@flexgrid/protocol-openadr';
-import { startTestApp, type TestApp } from '@flexgrid/testing';
+import { startTestApp, type TestApp, type TestAppOptions } from '@flexgrid/testing';
 import { type RunningVtn, startOpenadrVtn, type VtnOptions } from '../app';
 import { vtnEnv } from '../config';
 
@@ -84,18 +84,14 @@ export async function postOadr(
 export async function startVtn(
   environment: Record<string, string> = {},
   overrides: Partial<VtnOptions> = {},
-  fixtures: { databaseUrl?: string } = {},
+  infrastructure: TestAppOptions['infrastructure'] = {},
 ): Promise<VtnUnderTest> {
   let running: RunningVtn | undefined;
   const app = await startTestApp({
     name: 'vtn',
+    infrastructure,
     start: async (env) => {
-      running = await startOpenadrVtn({
-        ...testConfig(environment),
-        ...env,
-        ...(fixtures.databaseUrl !== undefined && { databaseUrl: fixtures.databaseUrl }),
-        ...overrides,
-      });
+      running = await startOpenadrVtn({ ...testConfig(environment), ...env, ...overrides });
       return running;
     },
   });
