@@ -182,15 +182,10 @@ export class Vtn {
 
   /** ON-1/ON-3. */
   private async touch(ven: VenRecord): Promise<void> {
-    const { store, settings } = this.context;
     const now = this.context.now();
-    if (ven.online && ven.lastSeen !== null && now < ven.lastSeen + settings.lastSeenResolution * 1000) return;
-    if (ven.online) {
-      await store.touch(ven.venId, now, settings.lastSeenResolution * 1000);
-      return;
-    }
-    await store.transaction(async (tx) => {
-      const flipped = await tx.touch(ven.venId, now, settings.lastSeenResolution * 1000);
+    if (ven.online) return this.context.lastSeen.note(ven.venId, now, ven.lastSeen);
+    await this.context.store.transaction(async (tx) => {
+      const flipped = await tx.touch(ven.venId, now);
       if (flipped)
         await tx.publish([
           venStatusRecord('online', {

@@ -72,6 +72,32 @@ class RateLimiter {
   }
 }
 
+type ReadResult = ReturnType<typeof readOadrPayload>;
+
+/**
+ * TR-4 steps 6 to 8 for polls, remembered: a VEN's oadrPoll is the same bytes every time (no requestID, no
+ * timestamp), so the reading of those bytes is kept instead of parsing and validating them again. The result
+ * for a given body and charset cannot differ, so nothing is accepted or refused that the full path would not.
+ */
+class PollReadings {
+  private readonly readings = new Map<string, ReadResult>();
+
+  constructor(private readonly capacity = 20_000) {}
+
+  read(body: Buffer, charset: string | undefined): ReadResult {
+    if (body.length > 2048) return readOadrPayload(body, charset !== undefined ? { charset } : {});
+    const key = `${charset ?? ''}\u0000${body.toString('latin1')}`;
+    const known = this.readings.get(key);
+    if (known) return known;
+    const read = readOadrPayload(body, charset !== undefined ? { charset } : {});
+    if (read.ok && read.message.payload.type === 'oadrPoll') {
+      if (this.readings.size >= this.capacity) this.readings.clear();
+      this.readings.set(key, read);
+    }
+    return read;
+  }
+}
+
 function trustedList(cidrs: readonly string[]): BlockList {
   const list = new BlockList();
   for (const cidr of cidrs) {
@@ -84,6 +110,7 @@ function trustedList(cidrs: readonly string[]): BlockList {
 export function openadrHandler(context: VtnContext, vtn: Vtn, options: OpenadrHttpOptions) {
   const limiter = options.rateLimitPerVen > 0 ? new RateLimiter(options.rateLimitPerVen) : undefined;
   const proxies = trustedList(options.trustedProxies);
+  const polls = new PollReadings();
   const requests = new Counter({
     name: 'oadr_requests_total',
     help: 'OpenADR requests by service, payload type and HTTP status',
@@ -138,7 +165,7 @@ export function openadrHandler(context: VtnContext, vtn: Vtn, options: OpenadrHt
     body: Buffer,
     charset?: string,
   ) {
-    const read = readOadrPayload(body, charset !== undefined ? { charset } : {});
+    const read = polls.read(body, charset);
     if (!read.ok) {
       const { error } = read;
       if (error.kind !== 'data') {

@@ -1,0 +1,24 @@
+-- Every replica keeps an in-memory view of each VEN for the poll path (DB-3: an empty poll without a round
+-- trip). These notifications tell all replicas, once a change commits, which VEN's registration, online state
+-- or queue changed, so that none of them answers from an outdated view. lastSeen alone notifies nobody: it
+-- changes with every poll and no decision of the poll path depends on it.
+create function oadr_notify_ven() returns trigger language plpgsql as $$
+begin
+  perform pg_notify('oadr_ven', coalesce(new.ven_id, old.ven_id));
+  return null;
+end $$;
+
+create trigger queue_items_notify after insert or update or delete on queue_items
+  for each row execute function oadr_notify_ven();
+
+create trigger vens_notify_insert_delete after insert or delete on vens
+  for each row execute function oadr_notify_ven();
+
+create trigger vens_notify_update after update on vens
+  for each row when (
+    (old.registration, old.online, old.fingerprint, old.removed, old.provisioned, old.registration_id,
+     old.advertised_poll_seconds, old.poll_freq_seconds, old.report_only)
+    is distinct from
+    (new.registration, new.online, new.fingerprint, new.removed, new.provisioned, new.registration_id,
+     new.advertised_poll_seconds, new.poll_freq_seconds, new.report_only))
+  execute function oadr_notify_ven();
