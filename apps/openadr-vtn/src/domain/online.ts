@@ -30,9 +30,12 @@ export class LastSeenWriter {
   }
 
   start(): void {
-    this.timer = setInterval(() => {
-      this.flush().catch((error: unknown) => this.context.logger.warn({ err: error }, 'writing lastSeen failed'));
-    }, Math.max(this.resolutionMs, 200));
+    this.timer = setInterval(
+      () => {
+        this.flush().catch((error: unknown) => this.context.logger.warn({ err: error }, 'writing lastSeen failed'));
+      },
+      Math.max(this.resolutionMs, 200),
+    );
     this.timer.unref();
   }
 

@@ -195,7 +195,12 @@ export class PgVtnStore implements VtnStore {
   }
 
   async pollView(venId: string, now: Instant, redeliveryMs: number): Promise<PollView | undefined> {
-    const cached = this.client ? undefined : this.views?.get(venId);
+    let cached = this.client ? undefined : this.views?.get(venId);
+    if (cached) {
+      // Notifications that reached this process before the poll are applied first.
+      await new Promise((resolve) => setImmediate(resolve));
+      cached = this.views?.get(venId);
+    }
     const view = cached ?? (await this.readVenView(venId, redeliveryMs));
     return view && { ven: view.ven, due: view.nextDueAt !== null && view.nextDueAt <= now };
   }
