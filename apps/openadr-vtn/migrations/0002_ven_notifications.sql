@@ -1,6 +1,8 @@
 -- Every replica keeps an in-memory view of each VEN for the poll path (DB-3: an empty poll without a round
--- trip). These notifications tell all replicas, once a change commits, which VEN's registration, online state
--- or queue changed, so that none of them answers from an outdated view. lastSeen alone notifies nobody: it
+-- trip) and of its full state (EV-12) for oadrRequestEvent. These notifications tell all replicas, once a
+-- change commits, which VEN's registration, online state, queue or event rows changed, so that none of them
+-- answers from an outdated view. An event's new version reaches its VENs' views through their queue items
+-- (EV-10 queues a distribute for each of them). lastSeen alone notifies nobody: it
 -- changes with every poll and no decision of the poll path depends on it.
 create function oadr_notify_ven() returns trigger language plpgsql as $$
 begin
@@ -9,6 +11,9 @@ begin
 end $$;
 
 create trigger queue_items_notify after insert or update or delete on queue_items
+  for each row execute function oadr_notify_ven();
+
+create trigger event_vens_notify after insert or update or delete on event_vens
   for each row execute function oadr_notify_ven();
 
 create trigger vens_notify_insert_delete after insert or delete on vens

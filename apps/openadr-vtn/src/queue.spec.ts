@@ -11,8 +11,10 @@ import {
   createRegistration,
   eventually,
   ManualClock,
+  registerReports,
   simpleEvent,
   startVtn,
+  usageMetadata,
   type VtnUnderTest,
 } from './testing/vtn.test-util';
 
@@ -42,6 +44,34 @@ it('Q-2 Q-4 an unanswered distribute is redelivered after OADR_REDELIVERY_AFTER 
     attempts: 2,
   });
   expect(await (await t.app.fetch('/metrics')).text()).toMatch(/oadr_queue_expired_total\{[^}]*\} 1/);
+});
+
+it('RID-3 a stored queue payload keeps its requestID on redelivery; a distribute gets a fresh one at each rendering', async () => {
+  const clock = new ManualClock();
+  t = await startVtn({}, { clock: clock.now });
+  await t.post('EiRegisterParty', createRegistration('ven-1'));
+  await t.post('EiReport', registerReports('ven-1', [usageMetadata()]));
+  const asked = await t.api('/api/v1/vens/ven-1/report-requests', {
+    method: 'POST',
+    body: { reportSpecifierId: 'spec-usage', granularity: 'PT5S' },
+  });
+  expect(asked.status).toBe(202);
+  await t.api('/api/v1/events', { method: 'POST', body: simpleEvent({ venIds: ['ven-1'] }) });
+  const requestIds = async () => {
+    const answers = [
+      (await t.post('OadrPoll', poll('ven-1'))).payload,
+      (await t.post('OadrPoll', poll('ven-1'))).payload,
+    ];
+    return Object.fromEntries(answers.map((a: any) => [a.type, a.requestID]));
+  };
+  const first = await requestIds();
+  clock.advance(30_000);
+  const second = await requestIds();
+  expect(Object.keys(first).sort()).toEqual(['oadrCreateReport', 'oadrDistributeEvent']);
+  expect(second.oadrCreateReport).toBe(first.oadrCreateReport);
+  expect(second.oadrDistributeEvent).not.toBe(first.oadrDistributeEvent);
+  for (const id of [first.oadrCreateReport, first.oadrDistributeEvent, second.oadrDistributeEvent])
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 });
 
 it('Q-2 a distribute of `never` events expects no reply: it is acked once written', async () => {

@@ -447,6 +447,56 @@ describe('EiOpt', () => {
   });
 });
 
+describe('EiOpt schedules', () => {
+  it('OPT-2 OPT-3 OPT-5 an availability schedule is stored, published on the VEN key, replaced by the same optID and cancelled', async () => {
+    await register('ven-1');
+    const start = Date.UTC(2030, 5, 1, 8);
+    const schedule = (optType: string, hours: number) =>
+      ({
+        type: 'oadrCreateOpt',
+        optID: 'sched-1',
+        optType,
+        optReason: 'economic',
+        marketContext: 'http://flexgrid.local/programs/default',
+        venID: 'ven-1',
+        vavailability: [{ dtstart: start, duration: hours * 3600 }],
+        createdDateTime: start,
+        requestID: 's1',
+        eiTarget: { resourceID: ['device-1'] },
+        oadrDeviceClass: { endDeviceAsset: ['Thermostat'] },
+      }) as OadrPayload;
+    const created = await t.post('EiOpt', schedule('optOut', 2));
+    expect(created.payload).toMatchObject({
+      type: 'oadrCreatedOpt',
+      optID: 'sched-1',
+      eiResponse: { responseCode: '200', requestID: 's1' },
+    });
+    // The same content again changes nothing; other content replaces it.
+    await t.post('EiOpt', schedule('optOut', 2));
+    await t.post('EiOpt', schedule('optOut', 3));
+    await t.post('EiOpt', { type: 'oadrCancelOpt', requestID: 'c', optID: 'sched-1', venID: 'ven-1' } as OadrPayload);
+    const records = await t.app.published('openadr.opt').waitFor(3);
+    expect(records.map((r) => [r.key, r.type])).toEqual([
+      ['ven-1', 'openadr.opt.schedule'],
+      ['ven-1', 'openadr.opt.schedule'],
+      ['ven-1', 'openadr.opt.cancelled'],
+    ]);
+    expect(records[0]?.data).toMatchObject({
+      venId: 'ven-1',
+      optId: 'sched-1',
+      optType: 'optOut',
+      optReason: 'economic',
+      periods: [{ start: new Date(start).toISOString(), end: new Date(start + 7_200_000).toISOString() }],
+      resourceIds: ['device-1'],
+      deviceClassMrids: ['Thermostat'],
+    });
+    expect((records[1]?.data as any).periods[0].end).toBe(new Date(start + 3 * 3_600_000).toISOString());
+    expect((await t.api('/api/v1/vens/ven-1/opts')).body).toEqual([
+      expect.objectContaining({ optId: 'sched-1', kind: 'schedule', optType: 'optOut', state: 'cancelled' }),
+    ]);
+  });
+});
+
 describe('reports', () => {
   const metadata = (venID: string): OadrPayload => registerReports(venID, [usageMetadata()]);
 

@@ -126,7 +126,12 @@ export class Vtn {
   private async identify(service: OadrService, venID: string | undefined, peer: Peer): Promise<VenRecord | undefined> {
     const { store, settings } = this.context;
     const register = service === 'EiRegisterParty';
-    if (!settings.tls) return venID !== undefined ? store.ven(venID) : undefined;
+    // The poll path's view of the VEN (DB-3) serves every service but EiRegisterParty, which changes it.
+    const known = async (venId: string) =>
+      register
+        ? store.ven(venId)
+        : (await store.pollView(venId, this.context.now(), settings.redeliveryAfter * 1000))?.ven;
+    if (!settings.tls) return venID !== undefined ? known(venID) : undefined;
     const fingerprint = peer.fingerprint;
     if (fingerprint === undefined) throw forbidden('no client certificate');
     if (venID === undefined) {
@@ -134,7 +139,7 @@ export class Vtn {
       if (!owner && !register) throw unregistered('no VEN is bound to this certificate');
       return owner;
     }
-    const ven = await store.ven(venID);
+    const ven = await known(venID);
     if (ven) {
       if (ven.fingerprint === fingerprint) return ven;
       if (register) {

@@ -2,7 +2,7 @@
 import { enqueue, inTransaction, type OutboxEntry } from '@flexgrid/platform-db';
 import type { EventVersion, Instant } from '@flexgrid/protocol-openadr';
 import type pg from 'pg';
-import type { PollViews, VenView } from './poll-views';
+import type { PollViews, VenView, VenViews } from './poll-views';
 import type {
   EventListFilter,
   EventVenRow,
@@ -195,12 +195,7 @@ export class PgVtnStore implements VtnStore {
   }
 
   async pollView(venId: string, now: Instant, redeliveryMs: number): Promise<PollView | undefined> {
-    let cached = this.client ? undefined : this.views?.get(venId);
-    if (cached) {
-      // Notifications that reached this process before the poll are applied first.
-      await new Promise((resolve) => setImmediate(resolve));
-      cached = this.views?.get(venId);
-    }
+    const cached = await this.cached(venId, (views) => views.poll);
     const view = cached ?? (await this.readVenView(venId, redeliveryMs));
     return view && { ven: view.ven, due: view.nextDueAt !== null && view.nextDueAt <= now };
   }
@@ -224,8 +219,16 @@ export class PgVtnStore implements VtnStore {
       nextDueAt: row.next_due_at == null ? null : Number(row.next_due_at),
       openDistribute: row.open_distribute as boolean,
     };
-    if (mark !== undefined && !this.client) this.views?.keep(venId, view, mark);
+    if (mark !== undefined && !this.client) this.views?.keep(venId, { poll: view }, mark);
     return view;
+  }
+
+  /** A part of the VEN's views, outside transactions, once the notifications already received are applied. */
+  private async cached<T>(venId: string, part: (views: VenViews) => T | undefined): Promise<T | undefined> {
+    if (this.client || !this.views?.get(venId)) return undefined;
+    await new Promise((resolve) => setImmediate(resolve));
+    const views = this.views.get(venId);
+    return views && part(views);
   }
 
   async ven(venId: string, lock = false): Promise<VenRecord | undefined> {
@@ -476,16 +479,27 @@ export class PgVtnStore implements VtnStore {
          cancellation_acked = case when $3 then false else event_vens.cancellation_acked end`,
       [eventId, venId, matched, new Date(now)],
     );
+    this.changed([venId]);
   }
 
   async fullStateRows(venId: string, now: Instant): Promise<FullStateRow[]> {
+    // Kept rows stay right while nothing notifies: EV-12's time rules are applied to them at each use.
+    const cached = await this.cached(venId, (views) => views.fullState);
+    if (cached) return [...cached];
+    const mark = this.views?.mark();
     const rows = await this.rows(
       `select ev.*, e.version, e.cancelled_at from event_vens ev join events e using (event_id)
        where ev.ven_id = $1 and (ev.matched or ev.delivered_modification_number is not null)
          and not ev.cancellation_acked and (e.ends_at is null or e.ends_at > $2)`,
       [venId, now],
     );
-    return rows.map((r) => ({ ...eventVenOf(r), version: r.version as EventVersion, cancelledAt: ms(r.cancelled_at) }));
+    const fullState = rows.map((r) => ({
+      ...eventVenOf(r),
+      version: r.version as EventVersion,
+      cancelledAt: ms(r.cancelled_at),
+    }));
+    if (mark !== undefined && !this.client) this.views?.keep(venId, { fullState }, mark);
+    return fullState;
   }
 
   async recordDeliveries(
@@ -506,6 +520,7 @@ export class PgVtnStore implements VtnStore {
        select $1, d.event_id, d.n, $4 from unnest($2::text[], $3::int[]) as d(event_id, n) on conflict do nothing`,
       [venId, eventIds, numbers, new Date(now)],
     );
+    this.changed([venId]);
   }
 
   async ackCancellation(venId: string, eventId: string): Promise<void> {
@@ -513,6 +528,7 @@ export class PgVtnStore implements VtnStore {
       venId,
       eventId,
     ]);
+    this.changed([venId]);
   }
 
   async optResponse(venId: string, eventId: string, n: number): Promise<OptResponseRow | undefined> {
@@ -610,7 +626,7 @@ export class PgVtnStore implements VtnStore {
 
   async supersede(venId: string, key: string | 'all', now: Instant): Promise<QueueItem[]> {
     // EV-16 supersedes on every oadrRequestEvent: a view showing nothing open to supersede saves the statement.
-    const view = this.client ? undefined : this.views?.get(venId);
+    const view = this.client ? undefined : this.views?.get(venId)?.poll;
     if (view && (view.nextDueAt === null || (key === 'events' && !view.openDistribute))) return [];
     const superseded = (
       await this.rows(

@@ -7,7 +7,7 @@
  */
 import type { Logger } from '@flexgrid/platform-service';
 import type pg from 'pg';
-import type { VenRecord } from './store';
+import type { FullStateRow, VenRecord } from './store';
 
 export interface VenView {
   readonly ven: VenRecord;
@@ -16,17 +16,23 @@ export interface VenView {
   readonly openDistribute: boolean;
 }
 
+/** What is kept per VEN: its poll view, and the rows of its full state (EV-12) for oadrRequestEvent. */
+export interface VenViews {
+  readonly poll?: VenView;
+  readonly fullState?: readonly FullStateRow[];
+}
+
 const CHANNEL = 'oadr_ven';
 
 export class PollViews {
-  private readonly views = new Map<string, { view: VenView; at: number }>();
+  private readonly views = new Map<string, { views: VenViews; at: number }>();
   /** Bumped by every invalidation: a read that overlapped one may be outdated and is not kept. */
   private generation = 0;
   private live = false;
 
   constructor(private readonly maxAgeMs = 1000) {}
 
-  get(venId: string): VenView | undefined {
+  get(venId: string): VenViews | undefined {
     if (!this.live) return undefined;
     const entry = this.views.get(venId);
     if (!entry) return undefined;
@@ -34,7 +40,7 @@ export class PollViews {
       this.views.delete(venId);
       return undefined;
     }
-    return entry.view;
+    return entry.views;
   }
 
   /** Taken before reading the database; `keep` stores the result only if nothing changed meanwhile. */
@@ -42,8 +48,12 @@ export class PollViews {
     return this.generation;
   }
 
-  keep(venId: string, view: VenView, mark: number): void {
-    if (this.live && mark === this.generation) this.views.set(venId, { view, at: performance.now() });
+  /** Adds to what is kept for the VEN; the entry ages from its first part. */
+  keep(venId: string, views: VenViews, mark: number): void {
+    if (!this.live || mark !== this.generation) return;
+    const entry = this.views.get(venId);
+    if (entry) entry.views = { ...entry.views, ...views };
+    else this.views.set(venId, { views, at: performance.now() });
   }
 
   invalidate(venIds: Iterable<string>): void {
