@@ -11,7 +11,7 @@
  *    about 1 200).
  * 3. `soak`: BENCH_SOAK_VENS (10 000) VENs polling every 10 s for BENCH_SOAK_SECONDS (300): p99 ≤ 50 ms and no
  *    VEN falsely marked offline; CPU and memory of the VTN and of PostgreSQL. The VENs join over
- *    BENCH_SOAK_WARMUP_SECONDS (60), BENCH_SOAK_VENS_PER_PROCESS (2 500) to a process.
+ *    BENCH_SOAK_WARMUP_SECONDS (120), BENCH_SOAK_VENS_PER_PROCESS (2 500) to a process.
  * BENCH_ONLY=poll,request-event,soak picks phases; BENCH_PROFILE=1 writes a V8 CPU profile of the VTN to
  * tmp/bench/profile. Prints the figures and writes tmp/bench/openadr-vtn.json.
  */
@@ -132,7 +132,7 @@ async function cannon(name: string, connections: number, bodies: readonly string
  */
 async function soak(vtnPid: number, databaseUrl: string) {
   const soakVens = Array.from({ length: SOAK_VENS }, (_, i) => `soak-${String(i + 1).padStart(5, '0')}`);
-  const warmUpMs = Number(process.env.BENCH_SOAK_WARMUP_SECONDS ?? 60) * 1000;
+  const warmUpMs = Number(process.env.BENCH_SOAK_WARMUP_SECONDS ?? 120) * 1000;
   const period = 10_000;
   const joinFrom = Date.now() + 2000;
   const soakStart = joinFrom + warmUpMs;

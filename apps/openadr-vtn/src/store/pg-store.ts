@@ -418,6 +418,9 @@ export class PgVtnStore implements VtnStore {
       `update events set modification_number = $2, version = $3, cancelled_at = $4, ends_at = $5 where event_id = $1`,
       [version.eventId, version.modificationNumber, version, date(cancelledAt), endsAt(version)],
     );
+    // Every VEN that ever had the event sees the new version, withdrawn ones included.
+    const vens = await this.rows(`select ven_id from event_vens where event_id = $1`, [version.eventId]);
+    this.changed(vens.map((r) => r.ven_id as string));
     await this.rows(`insert into event_versions (event_id, modification_number, version) values ($1, $2, $3)`, [
       version.eventId,
       version.modificationNumber,
