@@ -57,7 +57,7 @@ async function createEvent(apiUrl: string, body: unknown): Promise<string> {
   return ((await response.json()) as { eventId: string }).eventId;
 }
 
-it('DB-1 a VEN served alternately by two VTN processes sees one consistent queue', async () => {
+it('DB-1 EV-20 a VEN served alternately by two VTN processes sees one consistent queue; its oadrCreatedEvent settles the distribute', async () => {
   t = await startVtn();
   const b = await replica();
   const a = t.vtn;

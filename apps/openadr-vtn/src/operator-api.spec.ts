@@ -108,7 +108,7 @@ it('EV-3 GET /api/v1/events filters by status, venId, from and to, pages by limi
   expect((await t.api('/api/v1/events/nope')).status).toBe(404);
 });
 
-it('REG-8 DELETE /api/v1/vens/{venId} cancels through the poll and refuses the VEN (463) until it is provisioned again', async () => {
+it('REG-8 ID-2 DELETE /api/v1/vens/{venId} cancels through the poll and refuses the VEN (463) until it is provisioned again', async () => {
   t = await startVtn(); // auto-accept: even so, a removed VEN may not register itself back
   const first = await t.post('EiRegisterParty', createRegistration('ven-1'));
   const registrationID = (first.payload as any).registrationID;
@@ -135,7 +135,9 @@ it('REG-8 DELETE /api/v1/vens/{venId} cancels through the poll and refuses the V
     type: 'oadrCreatedPartyRegistration',
     eiResponse: { responseCode: '463' },
   });
+  // ID-2: a refused registration identifies nobody.
   expect((refused.payload as any).registrationID).toBeUndefined();
+  expect((refused.payload as any).venID).toBeUndefined();
   expect((await t.post('OadrPoll', poll('ven-1'))).payload).toMatchObject({
     type: 'oadrResponse',
     eiResponse: { responseCode: '463' },
