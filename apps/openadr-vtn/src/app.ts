@@ -14,7 +14,7 @@ import {
   loadMigrations,
   migrate,
   openDatabase,
-  OutboxRelay,
+  startOutboxRelay,
   outboxMigrations,
 } from '@flexgrid/platform-db';
 import { type Bus, KafkaBus } from '@flexgrid/platform-kafka';
@@ -95,15 +95,11 @@ export async function startOpenadrVtn(options: VtnOptions): Promise<RunningVtn> 
     await kafka.connect();
     bus = kafka;
   }
-  const relay = new OutboxRelay({
-    pool: database.pool,
-    bus,
+  const relay = startOutboxRelay(database, bus, {
     name,
     logger: logger.child({ module: 'outbox' }),
     metrics: service.metrics,
-    leaderLock: !database.embedded,
   });
-  relay.start();
 
   // DB-3: polls answered from memory where notifications keep it current; PGlite's one connection cannot
   // also hold a LISTEN, so the embedded database always reads.
