@@ -15,7 +15,7 @@ import { mapError } from './errors';
 import { registerApi } from './http/api';
 import { BearerToken } from './http/bearer';
 import { PostgresAnalyzerStore } from './store/postgres-store';
-import { registerEndpoints } from './ws/endpoints';
+import { PER_MESSAGE_DEFLATE, registerEndpoints } from './ws/endpoints';
 
 /**
  * The S2 analyzer: a forward-first man in the middle between RMs and CEMs, with history in PostgreSQL, a live
@@ -47,7 +47,7 @@ export interface S2AnalyzerOptions {
   storeBufferBytes?: number;
   dialPingIntervalMs?: number;
   maxTranscriptBytes?: number;
-  /** Negotiate permessage-deflate on the RM/CEM endpoints when offered (default true; small frames stay uncompressed). */
+  /** permessage-deflate on every hop, offered when dialling and accepted on the drop-in URLs (default true). */
   perMessageDeflate?: boolean;
 }
 
@@ -113,6 +113,7 @@ export async function startS2Analyzer(options: S2AnalyzerOptions): Promise<Runni
     semantic: options.semantic ?? true,
   };
   const maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024;
+  const perMessageDeflate = (options.perMessageDeflate ?? true) && PER_MESSAGE_DEFLATE;
   // The schemas compile once per process, on the first conversation: here, rather than in the first pair's path.
   createConversation(conversation);
   const store = new PostgresAnalyzerStore(database.pool);
@@ -165,7 +166,7 @@ export async function startS2Analyzer(options: S2AnalyzerOptions): Promise<Runni
   );
   const dialer = new Dialer(
     registry,
-    { pingIntervalMs: Math.max(options.dialPingIntervalMs ?? 50_000, 50_000), maxFrameBytes },
+    { pingIntervalMs: Math.max(options.dialPingIntervalMs ?? 50_000, 50_000), maxFrameBytes, perMessageDeflate },
     log('dialer'),
   );
 
@@ -180,11 +181,7 @@ export async function startS2Analyzer(options: S2AnalyzerOptions): Promise<Runni
     maxTranscriptBytes: options.maxTranscriptBytes ?? 256 * 1024 * 1024,
     onImported: () => publisher.wake(),
   });
-  registerEndpoints(service, registry, live, {
-    maxFrameBytes,
-    token,
-    perMessageDeflate: options.perMessageDeflate ?? true,
-  });
+  registerEndpoints(service, registry, live, { maxFrameBytes, token, perMessageDeflate });
   // The debugger page (ui/), built by `nx build s2-analyzer` into dist/ui; / redirects to /ui/.
   service.serveUi(join(__dirname, '../dist/ui'));
 
