@@ -18,7 +18,7 @@ export interface StoredFrame extends FrameOfSession {
 export interface SessionProgress {
   sessionId: string;
   storedSeq: number;
-  /** Frames of this batch's span that could not be kept (store unreachable past its buffer). */
+  /** Frames of the session so far that could not be kept (the store behind past its buffer): a total, not a delta. */
   framesLost: number;
   state: ConversationState;
 }

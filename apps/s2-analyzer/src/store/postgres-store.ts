@@ -231,7 +231,7 @@ export class PostgresAnalyzerStore implements AnalyzerStore {
              schema_valid = (u.state->'summary'->>'schemaValid')::boolean,
              state = u.state,
              stored_seq = greatest(s.stored_seq, u.stored_seq),
-             frames_lost = s.frames_lost + u.frames_lost,
+             frames_lost = greatest(s.frames_lost, u.frames_lost),
              ended_at = coalesce(u.ended_at, s.ended_at),
              end_reason = coalesce(u.end_reason, s.end_reason)
            from unnest($1::uuid[], $2::json[], $3::int[], $4::int[], $5::timestamptz[], $6::text[])
