@@ -94,6 +94,8 @@ export interface SessionToPublish {
   end: StoredEnd | undefined;
   /** The published seq once this work is out. */
   publishedSeq: number;
+  /** Frames of the session that were not stored (and so are not published): the end's record says how many. */
+  framesLost: number;
 }
 
 export interface AnalyzerStore {
