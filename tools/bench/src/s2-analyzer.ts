@@ -130,8 +130,12 @@ async function drive(
             const at = inFlight.shift();
             if (at !== undefined) roundTripsMs.push(performance.now() - at);
             acked += 1;
+            // A check pauses sending until it is done, so that what it measures is not a moving backlog.
             const check = onAck?.(acked);
-            if (check) pausedForCheck = check;
+            if (check)
+              pausedForCheck = check.then(() => {
+                pausedForCheck = undefined;
+              });
             if (limit.durationMs !== undefined && performance.now() - started > limit.durationMs) stopping = true;
             if (limit.total !== undefined && acked >= limit.total) stopping = true;
             if (inFlight.length === 0 && (stopping || (limit.total !== undefined && sent >= limit.total))) resolve();
@@ -193,10 +197,11 @@ async function million(host: Host) {
   const heap: Array<{ frames: number; heapMB: number }> = [{ frames: 0, heapMB: round(heapBase / 1e6, 1) }];
   const longLinks = await throughAnalyzer(host.url, 1, 'million');
   let nextCheckpoint = 50_000;
-  const long = await drive(longLinks, WINDOW, { total: MILLION / 2 }, async (acked) => {
-    if (acked < nextCheckpoint) return;
+  // Not an async function: only a checkpoint returns a promise, and only a checkpoint pauses sending.
+  const long = await drive(longLinks, WINDOW, { total: MILLION / 2 }, (acked) => {
+    if (acked < nextCheckpoint) return undefined;
     nextCheckpoint += 50_000;
-    heap.push({ frames: acked * 2, heapMB: round((await host.ask('heap')) / 1e6, 1) });
+    return host.ask('heap').then((bytes) => void heap.push({ frames: acked * 2, heapMB: round(bytes / 1e6, 1) }));
   });
   // The checkpoints near the end can still be pending when the last answer arrives: one more, settled, at the end.
   heap.push({ frames: long.acked * 2, heapMB: round((await host.ask('heap')) / 1e6, 1) });
