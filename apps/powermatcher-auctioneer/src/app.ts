@@ -44,6 +44,8 @@ export interface PowerMatcherAuctioneerOptions {
   /** 0 picks a free port. */
   readonly port?: number;
   readonly logLevel?: LogLevel;
+  /** The wall clock (epoch ms) the market runs on; tests inject one. Default `Date.now`. */
+  readonly clock?: () => number;
   /** main.ts: shut down on SIGTERM/SIGINT and exit. Tests and the dev host stop it themselves. */
   readonly handleSignals?: boolean;
 }
@@ -85,7 +87,7 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
   });
   const logger = service.logger.child({ module: 'cluster' });
   const metrics = auctioneerMetrics(service.metrics);
-  const clock = monotonicClock();
+  const clock = monotonicClock(options.clock);
   const role = settings.role;
 
   let store: AuctioneerStore | null = null;
@@ -262,7 +264,7 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
     const readyDatabase = database;
     service.addReadinessCheck('postgres', () => readyDatabase.ping());
   }
-  // Websockets are closed by then (1001): what remains is to stop the market and write what it produced.
+  // Websockets are closed by then (1001, `Shutting down`): what remains is to stop the market and write what it produced.
   service.onShutdown('market', async () => {
     endpoints.stop();
     await upstream?.stop();

@@ -3,6 +3,7 @@ import {
   type MarketBasis,
   type ObjectiveStatus,
   type OperatorObjective,
+  operatorObjectiveDemand,
 } from '@flexgrid/protocol-powermatcher';
 import { bearerTokenOf, tokenMatcher } from '@flexgrid/platform-service';
 import type { NextFunction, Request, Response, Router } from 'express';
@@ -134,12 +135,22 @@ export function apiRoutes(options: ApiOptions): Router {
     res.json(objectiveView(host.read((model) => model.objectiveStatus())));
   });
 
+  // One objective change at a time, so the stored objective and the applied one are the same last write.
+  let objectiveChanges: Promise<unknown> = Promise.resolve();
   router.put('/api/objective', mutation, async (req, res) => {
     const objective = operatorObjective(req.body);
     objectiveView(host.read((model) => model.objectiveStatus()));
-    // The model checks first (a bad objective throws its §3 message and changes nothing), then it is stored.
-    host.apply((model) => model.setOperatorObjective(objective));
-    await store?.saveOperatorObjective(objective, new Date());
+    const basis = cluster.marketBasis();
+    if (basis === null) throw new AuctioneerError(503, 'Service Unavailable', 'Not connected to the cluster');
+    // Checked (a bad objective gets its §3 message and changes nothing), stored, and only then applied: a
+    // database failure leaves the market as it was instead of running an objective a restart would forget.
+    operatorObjectiveDemand(basis, objective);
+    const change = objectiveChanges.then(async () => {
+      await store?.saveOperatorObjective(objective, new Date());
+      host.apply((model) => model.setOperatorObjective(objective));
+    });
+    objectiveChanges = change.catch(() => undefined);
+    await change;
     res.json(objectiveView(host.read((model) => model.objectiveStatus())));
   });
 

@@ -50,6 +50,8 @@ export class AgentConnection {
     readonly dialect: Dialect,
     readonly connectedAt: number,
     private readonly limits: InboundLimits,
+    /** The server closes this connection (a close frame is on its way): its session ends now, not at the TCP close. */
+    private readonly ended: (connection: AgentConnection) => void,
   ) {
     this.inbound = openInboundConnection(connectedAt, limits);
     this.lastHeard = connectedAt;
@@ -83,8 +85,10 @@ export class AgentConnection {
   }
 
   close(close: CloseInstruction): void {
+    if (this.closing) return;
     this.closing = true;
     closeSocket(this.socket, close);
+    this.ended(this);
   }
 
   /** Sends unless the connection is closing; a peer that does not read is closed rather than buffered. */

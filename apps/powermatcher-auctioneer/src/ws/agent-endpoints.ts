@@ -10,6 +10,7 @@ import {
   type MarketBasis,
   type PricePoint,
   refusalFrames,
+  SHUTTING_DOWN,
 } from '@flexgrid/protocol-powermatcher';
 import type { Logger, Service } from '@flexgrid/platform-service';
 import type { RawData, WebSocket } from 'ws';
@@ -63,6 +64,7 @@ export class AgentEndpoints {
     for (const dialect of Object.keys(AGENT_ENDPOINTS) as Dialect[]) {
       service.websocket(AGENT_ENDPOINTS[dialect], (socket, request) => this.accept(socket, request), {
         maxPayloadBytes: this.settings.maxFrameBytes,
+        shutdownClose: SHUTTING_DOWN,
         verify: () =>
           this.sockets.size >= this.settings.maxConnections
             ? { status: 503, detail: 'The connection limit of this auctioneer is reached' }
@@ -172,19 +174,33 @@ export class AgentEndpoints {
       outcome.dialect,
       now,
       this.settings.inboundLimits,
+      (closing) => this.release(closing),
     );
     this.connections.set(connection.agentId, connection);
     socket.on('message', (data, isBinary) => this.receive(connection, data, isBinary));
     socket.on('pong', () => (connection.lastHeard = this.host.now()));
-    socket.once('close', () => {
-      if (this.connections.get(connection.agentId) !== connection) return;
-      this.forget(connection, this.host.now());
-      this.host.apply((model) => model.disconnectAgent(connection.agentId));
-    });
+    socket.once('close', () => this.release(connection));
     this.metrics.agentsConnected.set(this.connections.size);
     this.observer.connected(connection.agentId, connection.parentId, connection.dialect, new Date(now));
     // Checks 4 and 5 passed just now, in this same turn: the model accepts (CLUSTERINFO now or when the parent connects).
     this.host.apply((model) => model.connectAgent(connection.agentId, connection.parentId));
+  }
+
+  /**
+   * Ends the session of a connection that closes (either side) unless it already ended: the bid leaves the
+   * cluster and it is re-priced (§6.2 item 4). A server-side close may come from inside an effect delivery (a
+   * send buffer overflow), so the model input waits until that delivery is over.
+   */
+  private release(connection: AgentConnection): void {
+    if (this.connections.get(connection.agentId) !== connection) return;
+    this.forget(connection, this.host.now());
+    queueMicrotask(() => {
+      try {
+        this.host.apply((model) => model.disconnectAgent(connection.agentId));
+      } catch (error) {
+        this.logger.error({ err: error, agentId: connection.agentId }, 'disconnect failed');
+      }
+    });
   }
 
   private forget(connection: AgentConnection, at: number): void {
@@ -225,9 +241,7 @@ export class AgentEndpoints {
     for (const connection of [...this.connections.values()]) {
       if (now - connection.lastHeard >= this.settings.livenessTimeoutMs) {
         this.logger.info({ agentId: connection.agentId }, 'agent silent: heartbeat timeout');
-        this.forget(connection, now);
         connection.close(HEARTBEAT_TIMEOUT);
-        this.host.apply((model) => model.disconnectAgent(connection.agentId));
       } else if (connection.socket.readyState === connection.socket.OPEN) {
         connection.socket.ping();
       }
