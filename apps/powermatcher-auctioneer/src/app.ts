@@ -17,6 +17,7 @@ import type { AuctioneerSettings } from './config';
 import { BidReferences } from './domain/bid-references';
 import { ClusterHost, monotonicClock } from './domain/cluster-host';
 import { ClusterRecorder } from './domain/recorder';
+import { RemoteTrees, subtreeReport } from './domain/remote-trees';
 import { connectUpstream, type Upstream } from './domain/upstream';
 import { mapError } from './errors';
 import { apiRoutes } from './http/api';
@@ -154,6 +155,7 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
     (req, res) => service.eventStream(req, res),
   );
   const ledger = store ? new AgentLedger(store, service.logger.child({ module: 'agents' })) : null;
+  const remoteTrees = new RemoteTrees();
   endpoints = new AgentEndpoints(
     host,
     settings,
@@ -165,12 +167,16 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
       },
       disconnected: (agentId, at) => {
         ledger?.disconnected(agentId, at);
+        if (remoteTrees.forget(agentId)) stream.subtreeChanged(agentId);
         stream.touch(agentId);
       },
     },
     metrics,
     service.logger.child({ module: 'agents' }),
   );
+
+  // Agents first: a round's prices go out before its records and rows are built, which can wait.
+  host.onEffects(endpoints.deliver);
 
   let relay: OutboxRelay | null = null;
   let bidPublisher: BidPublisher | null = null;
@@ -206,7 +212,6 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
     );
     host.onEffects(recorder.record);
   }
-  host.onEffects(endpoints.deliver);
   host.onEffects(stream.observe);
   host.onEffects(logModelErrors(logger));
   host.start(initial);
@@ -233,7 +238,12 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
 
   let upstream: Upstream | null = null;
   if (role.kind === 'concentrator') {
-    upstream = connectUpstream(role, host, service.logger.child({ module: 'upstream' }));
+    upstream = connectUpstream(
+      role,
+      host,
+      () => host.read((model) => subtreeReport(model, remoteTrees, connectionOf)),
+      service.logger.child({ module: 'upstream' }),
+    );
     service.addReadinessCheck('parent', () => upstream?.ready());
   }
 
@@ -251,6 +261,8 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
       },
       operatorToken: settings.operatorToken,
       apiReadAuth: settings.apiReadAuth,
+      remoteTrees,
+      agentAuth: settings.agentAuth,
     }),
   );
   service.serveUi(join(__dirname, '../dist/ui'));

@@ -21,7 +21,7 @@ function MatcherNode({ node, selectedAgent, onSelect }: { node: TreeNode } & Tre
     <li data-node={node.id}>
       <span className="pm-node">
         <strong className="pm-mono">{node.id}</strong>
-        <span className="pm-node-kind">{node.kind}</span>
+        <span className="pm-node-kind">{node.remote ? `remote ${node.kind}` : node.kind}</span>
         <StatusBadge
           tone={node.connected ? 'ok' : 'warn'}
           title={node.connected ? 'in session with its parent' : 'waiting for its parent (no session yet)'}

@@ -75,6 +75,7 @@ export class PowerMatcherAgent {
   private attempts = 0;
   private retry: NodeJS.Timeout | null = null;
   private silence: NodeJS.Timeout | null = null;
+  private lastHeard = 0;
   private stopped = true;
   /** Whether a bid went out in the current session (so CLUSTERINFO's callback bidding anew suppresses the re-send). */
   private bidInSession = false;
@@ -230,13 +231,24 @@ export class PowerMatcherAgent {
     this.bidInSession = true;
   }
 
+  /**
+   * Notes that the server spoke. One timer per connection watches for silence and moves itself on when it fires
+   * early: a timer re-armed on every message costs more than the message when thousands of agents share a process.
+   */
   private heard(): void {
-    const silenceMs = this.options.serverSilenceMs ?? 60_000;
-    if (this.silence) clearTimeout(this.silence);
+    this.lastHeard = Date.now();
+    if (!this.silence) this.watchSilence(this.options.serverSilenceMs ?? 60_000);
+  }
+
+  private watchSilence(delayMs: number): void {
     this.silence = setTimeout(() => {
+      const silenceMs = this.options.serverSilenceMs ?? 60_000;
+      const quietMs = Date.now() - this.lastHeard;
+      if (quietMs < silenceMs) return this.watchSilence(silenceMs - quietMs);
+      this.silence = null;
       this.logger.warn({ silenceMs }, 'server silent: reconnecting');
       this.socket?.terminate();
-    }, silenceMs);
+    }, delayMs);
     this.silence.unref();
   }
 
@@ -246,6 +258,7 @@ export class PowerMatcherAgent {
     const hadSession = this.info !== null;
     this.info = null;
     if (this.silence) clearTimeout(this.silence);
+    this.silence = null;
     if (hadSession) this.options.onConnectionChange?.(false, { code, reason });
     if (this.stopped) return;
     const initial = this.options.reconnect?.initialDelayMs ?? 500;

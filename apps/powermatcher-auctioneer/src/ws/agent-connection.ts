@@ -72,8 +72,9 @@ export class AgentConnection {
     this.send(encodeMessage({ payloadType: 'CLUSTERINFO', payload: { marketBasis, clusterId } }));
   }
 
-  sendPrice(marketBasis: MarketBasis, bidNumber: number, priceValue: number): void {
-    this.send(encodeMessage({ payloadType: 'PRICE_UPDATE', payload: { marketBasis, bidNumber, priceValue } }));
+  /** A PRICE_UPDATE encoded for this agent (`priceUpdateFrames`). */
+  sendPrice(frame: string): void {
+    this.send(frame);
   }
 
   /** An ERROR for a reason other than the frame checks (a model rejection); it counts against the budget. */

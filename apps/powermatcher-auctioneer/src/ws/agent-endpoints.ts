@@ -9,6 +9,7 @@ import {
   type InboundLimits,
   type MarketBasis,
   type PricePoint,
+  priceUpdateFrames,
   refusalFrames,
   SHUTTING_DOWN,
 } from '@flexgrid/protocol-powermatcher';
@@ -17,6 +18,9 @@ import type { RawData, WebSocket } from 'ws';
 import type { ClusterHost } from '../domain/cluster-host';
 import type { AuctioneerMetrics } from '../metrics';
 import { AgentConnection, closeSocket } from './agent-connection';
+
+/** Connections checked and pinged per turn of the event loop. */
+const LIVENESS_SLICE = 500;
 
 export interface AgentEndpointSettings {
   readonly agentAuth: AgentAuth;
@@ -100,7 +104,8 @@ export class AgentEndpoints {
 
   /** Delivers the model's effects for remote agents (an effect listener). */
   readonly deliver = (effects: readonly Effect[]): void => {
-    let marketBasis: MarketBasis | null = null;
+    // A round prices every agent alike but for its bid number: the frame is encoded once per price.
+    let frames: { price: number; of: (bidNumber: number) => string } | null = null;
     const priced = process.hrtime.bigint();
     let prices = 0;
     for (const effect of effects) {
@@ -113,8 +118,12 @@ export class AgentEndpoints {
           if (!effect.remote) break;
           const connection = this.connections.get(effect.agentId);
           if (!connection) break;
-          marketBasis ??= this.marketBasis();
-          if (marketBasis) connection.sendPrice(marketBasis, effect.bidNumber, effect.price);
+          if (frames === null || !Object.is(frames.price, effect.price)) {
+            const marketBasis = this.marketBasis();
+            if (!marketBasis) break;
+            frames = { price: effect.price, of: priceUpdateFrames(marketBasis, effect.price) };
+          }
+          connection.sendPrice(frames.of(effect.bidNumber));
           prices++;
           break;
         }
@@ -235,16 +244,29 @@ export class AgentEndpoints {
     }
   }
 
-  /** §7.7: a ping to every connection; one silent for the liveness timeout is closed 4408 and its bid removed. */
+  /**
+   * §7.7: a ping to every connection; one silent for the liveness timeout is closed 4408 and its bid removed.
+   * Pings go out in slices, one per turn of the event loop: a ping is a socket write, and ten thousand in one turn
+   * would hold back a round due meanwhile by as long.
+   */
   private checkLiveness(): void {
-    const now = this.host.now();
-    for (const connection of [...this.connections.values()]) {
-      if (now - connection.lastHeard >= this.settings.livenessTimeoutMs) {
-        this.logger.info({ agentId: connection.agentId }, 'agent silent: heartbeat timeout');
-        connection.close(HEARTBEAT_TIMEOUT);
-      } else if (connection.socket.readyState === connection.socket.OPEN) {
-        connection.socket.ping();
+    const connections = [...this.connections.values()];
+    const slice = (from: number): void => {
+      if (this.sweep === null) return;
+      const now = this.host.now();
+      const to = Math.min(connections.length, from + LIVENESS_SLICE);
+      for (let i = from; i < to; i++) {
+        const connection = connections[i]!;
+        if (connection.closing || this.connections.get(connection.agentId) !== connection) continue;
+        if (now - connection.lastHeard >= this.settings.livenessTimeoutMs) {
+          this.logger.info({ agentId: connection.agentId }, 'agent silent: heartbeat timeout');
+          connection.close(HEARTBEAT_TIMEOUT);
+        } else if (connection.socket.readyState === connection.socket.OPEN) {
+          connection.socket.ping();
+        }
       }
-    }
+      if (to < connections.length) setImmediate(slice, to);
+    };
+    slice(0);
   }
 }
