@@ -99,7 +99,8 @@ export function ClusterTreePanel({ state, selectedAgent, onSelect }: { state: Da
         </div>
       )}
       <p className="pm-note">
-        A remote concentrator (another process) is one agent here; its own agents are on its own dashboard.
+        A remote concentrator (another process) shows the agents it reports; their bids and prices are on its own
+        dashboard.
       </p>
     </Panel>
   );
