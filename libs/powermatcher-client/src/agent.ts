@@ -51,6 +51,11 @@ export interface PowerMatcherAgentOptions {
   readonly reconnect?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
   /** A server that sends nothing (no ping, no message) for this long is taken as gone: reconnect. Default 60 s. */
   readonly serverSilenceMs?: number;
+  /**
+   * An opening handshake not answered within this is abandoned and retried with the backoff. Default 10 s: a
+   * server whose accept queue overflowed may take the TCP connection and never see the upgrade request.
+   */
+  readonly handshakeTimeoutMs?: number;
   readonly logger?: ClientLogger;
 }
 
@@ -142,7 +147,11 @@ export class PowerMatcherAgent {
 
   private open(): void {
     const headers = this.options.token ? { authorization: `Bearer ${this.options.token}` } : undefined;
-    const socket = new WebSocket(this.options.url, { headers, perMessageDeflate: false });
+    const socket = new WebSocket(this.options.url, {
+      headers,
+      perMessageDeflate: false,
+      handshakeTimeout: this.options.handshakeTimeoutMs ?? 10_000,
+    });
     this.socket = socket;
     socket.on('message', (data, isBinary) => {
       this.heard();

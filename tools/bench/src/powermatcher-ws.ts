@@ -121,7 +121,14 @@ function runAgents(targets: readonly { url: string; parent: string }[], count: n
     });
     // Rejections surface in stop(); until then an early exit must not be an unhandled rejection.
     events.catch(() => undefined);
-    const start: ToAgents = { type: 'start', targets, from, count: to - from, rebidMs: REBID_MS };
+    const start: ToAgents = {
+      type: 'start',
+      targets,
+      from,
+      count: to - from,
+      rebidMs: REBID_MS,
+      rampBatch: Math.max(1, Math.floor(250 / processes)),
+    };
     worker.send(start);
     return { worker, events };
   });
@@ -285,6 +292,14 @@ async function backends(label: string): Promise<{ env: Record<string, string>; n
   };
 }
 
+/** What an interrupted run (Ctrl-C, SIGTERM) must still end: its processes and its database. */
+let cleanUp: (() => Promise<void>) | null = null;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void (cleanUp ?? (async () => undefined))().finally(() => process.exit(130));
+  });
+}
+
 async function scenario(name: string, concentrators: number) {
   const backend = await backends(concentrators === 0 ? 'flat' : 'tree');
   const auctioneerPort = await freePort();
@@ -297,6 +312,11 @@ async function scenario(name: string, concentrators: number) {
   });
   const processes = [auctioneer];
   let agents: ReturnType<typeof runAgents> | null = null;
+  cleanUp = async () => {
+    agents?.kill();
+    for (const p of processes) p.child.kill('SIGKILL');
+    await backend.drop();
+  };
   try {
     await auctioneer.ready();
     const auctioneerUrl = `ws://127.0.0.1:${auctioneerPort}`;
@@ -321,7 +341,7 @@ async function scenario(name: string, concentrators: number) {
     const running = runAgents(targets, AGENTS);
     agents = running;
     const progress = setInterval(() => console.error(`${name}: ${running.connected()} sessions`), 10_000);
-    await waitFor(`${AGENTS} sessions`, () => running.connected() >= AGENTS, 900_000).finally(() =>
+    await waitFor(`${AGENTS} sessions`, () => running.connected() >= AGENTS, 300_000).finally(() =>
       clearInterval(progress),
     );
     const connectSeconds = (Date.now() - started) / 1000;
@@ -370,6 +390,7 @@ async function scenario(name: string, concentrators: number) {
     console.log(JSON.stringify(result, null, 2));
     return result;
   } finally {
+    cleanUp = null;
     agents?.kill();
     for (const p of processes.reverse()) await p.stop().catch(() => undefined);
     await backend.drop();
