@@ -232,7 +232,11 @@ describe('one agent among many (PM-WS-7, PM-ERR-2, PM-SVC-3)', () => {
     // A bid re-prices the cluster: still 5, so the refused objective never entered the market.
     agent.send(bidFrame(2, [1000, 0, -1000]));
     expect(await pricedBid(agent, 2)).toEqual({ bidNumber: 2, priceValue: 5 });
-    expect(prices(agent).slice(roundsBefore).every((p) => p.priceValue === 5)).toBe(true);
+    expect(
+      prices(agent)
+        .slice(roundsBefore)
+        .every((p) => p.priceValue === 5),
+    ).toBe(true);
 
     const stored = await put({ mode: 'flat', demandW: 2000 });
     expect(await stored.json()).toMatchObject({ source: 'operator', mode: 'flat' });
