@@ -18,8 +18,8 @@ export interface AgentSlice {
   readonly from: number;
   readonly count: number;
   readonly rebidMs: number;
-  /** Connections opened before each 50 ms pause: the processes together ramp at 5,000 a second. */
-  readonly rampBatch: number;
+  /** Agents of this process still waiting for their CLUSTERINFO before the next one starts. */
+  readonly maxConnecting: number;
 }
 
 export type ToAgents = AgentSlice | { readonly type: 'record'; readonly on: boolean } | { readonly type: 'stop' };
@@ -92,12 +92,14 @@ async function run(slice: AgentSlice): Promise<void> {
   for (let i = slice.from; i < slice.from + slice.count && !stopped; i++) {
     const kind = simulated.DEVICE_KINDS[i % simulated.DEVICE_KINDS.length]!;
     const sent = new Map<number, number>();
+    let counted = false;
     const target = slice.targets[i % slice.targets.length]!;
     const agent: PowerMatcherAgent = new PowerMatcherAgent({
       url: `${target.url}${AGENT_ENDPOINTS['1.9']}?agentId=bench-${i}&desiredConnectionId=${target.parent}`,
       reconnect: { initialDelayMs: 1_000, maxDelayMs: 10_000 },
       onClusterInfo: () => {
-        connected++;
+        if (!counted) connected++;
+        counted = true;
         bid();
       },
       onPrice: (update) => {
@@ -131,9 +133,10 @@ async function run(slice: AgentSlice): Promise<void> {
     };
     agents.push(agent.start());
     schedule();
-    // A ramp, not a SYN flood: beyond the accept backlog the kernel answers with SYN cookies and drops upgrades.
-    if ((i - slice.from) % slice.rampBatch === slice.rampBatch - 1) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    // A ramp at the pace the server accepts, not a SYN flood: beyond its accept backlog the kernel answers with
+    // SYN cookies and upgrade requests get lost.
+    while (i - slice.from + 1 - connected >= slice.maxConnecting && !stopped) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
 }

@@ -127,7 +127,7 @@ function runAgents(targets: readonly { url: string; parent: string }[], count: n
       from,
       count: to - from,
       rebidMs: REBID_MS,
-      rampBatch: Math.max(1, Math.floor(250 / processes)),
+      maxConnecting: Math.max(1, Math.floor(200 / processes)),
     };
     worker.send(start);
     return { worker, events };
