@@ -14,7 +14,7 @@ import {
   loadMigrations,
   migrate,
   openDatabase,
-  OutboxRelay,
+  startOutboxRelay,
   outboxMigrations,
 } from '@flexgrid/platform-db';
 import { type Bus, KafkaBus } from '@flexgrid/platform-kafka';
@@ -92,15 +92,11 @@ export async function startOpenadrVtn(options: VtnOptions): Promise<RunningVtn> 
     await kafka.connect();
     bus = kafka;
   }
-  const relay = new OutboxRelay({
-    pool: database.pool,
-    bus,
+  const relay = startOutboxRelay(database, bus, {
     name,
     logger: logger.child({ module: 'outbox' }),
     metrics: service.metrics,
-    leaderLock: !database.embedded,
   });
-  relay.start();
 
   const context: VtnContext = {
     store: new PgVtnStore(database.pool),

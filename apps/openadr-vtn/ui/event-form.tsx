@@ -2,11 +2,11 @@
  * Creating and modifying an event through the operator API (POST /api/v1/events, PATCH with If-Match): one
  * signal with its intervals, the targets and the timing; the API's problem+json answers are shown as they are.
  */
-import { Panel, ProblemView } from '@flexgrid/ui';
+import { localZoneName, Panel, ProblemView } from '@flexgrid/ui';
 import { type FormEvent, useState } from 'react';
 import { api, type Signal, type SignalUnits, type VtnEvent } from './api';
 import { targetsText } from './events';
-import { durationSeconds, isoMinutes, localZone, unitsText } from './format';
+import { durationSeconds, isoMinutes, unitsText } from './format';
 
 const signalNames = ['SIMPLE', 'ELECTRICITY_PRICE', 'ENERGY_PRICE', 'LOAD_DISPATCH', 'LOAD_CONTROL', 'CHARGE_STATE'];
 const signalTypes = ['level', 'price', 'delta', 'setpoint', 'multiplier', 'x-loadControlCapacity'];
@@ -183,7 +183,7 @@ export function EventForm({
         <fieldset>
           <legend>Timing</legend>
           <label>
-            start ({localZone})
+            start ({localZoneName})
             <input
               type="datetime-local"
               step="1"

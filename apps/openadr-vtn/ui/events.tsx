@@ -1,10 +1,10 @@
 /** The events: status, modification number, signals and intervals, and per VEN its delivery and opt. */
-import { type Column, DataTable, Panel, ProblemView } from '@flexgrid/ui';
+import { type Column, DataTable, formatDateTime, localZoneName, Panel, ProblemView } from '@flexgrid/ui';
 import { useMemo, useState } from 'react';
 import { api, type EventVen, type Signal, type Targets, type VtnEvent } from './api';
 import { DeliveryBadge, EventStatusBadge, OptBadge } from './badges';
 import { Ago } from './ago';
-import { durationSeconds, humanDuration, localTime, localZone, unitsText } from './format';
+import { durationSeconds, humanDuration, unitsText } from './format';
 import { LargeTable } from './large-table';
 
 /** A UUID's first block is enough to tell events apart at a glance; the whole ID is on hover and in the detail. */
@@ -97,12 +97,12 @@ export function EventsPanel({
       },
       {
         id: 'start',
-        header: `start (${localZone})`,
+        header: `start (${localZoneName})`,
         value: (e) => new Date(e.start),
-        text: (e) => localTime(e.start),
+        text: (e) => formatDateTime(e.start),
         render: (e) => (
           <span title={e.start}>
-            {localTime(e.start)}{' '}
+            {formatDateTime(e.start)}{' '}
             <span className="fg-muted">
               (<Ago iso={e.start} />)
             </span>
@@ -194,7 +194,7 @@ function SignalTable({ signal, start }: { signal: Signal; start: string }) {
       <thead>
         <tr>
           <th className="vtn-right">#</th>
-          <th>start ({localZone})</th>
+          <th>start ({localZoneName})</th>
           <th>duration</th>
           <th className="vtn-right">value{units ? ` (${units})` : ''}</th>
         </tr>
@@ -203,7 +203,7 @@ function SignalTable({ signal, start }: { signal: Signal; start: string }) {
         {rows.map((r) => (
           <tr key={r.index}>
             <td className="vtn-right">{r.index}</td>
-            <td>{localTime(r.start)}</td>
+            <td>{formatDateTime(r.start)}</td>
             <td>{humanDuration(durationSeconds(r.duration))}</td>
             <td className="vtn-right">{r.value}</td>
           </tr>
@@ -233,14 +233,14 @@ const venColumns: Column<EventVen>[] = [
     id: 'deliveredAt',
     header: 'delivered at',
     value: (v) => (v.deliveredAt ? new Date(v.deliveredAt) : null),
-    render: (v) => localTime(v.deliveredAt),
+    render: (v) => formatDateTime(v.deliveredAt),
   },
   { id: 'opt', header: 'opt', value: (v) => v.opt ?? 'none', render: (v) => <OptBadge ven={v} /> },
   {
     id: 'respondedAt',
     header: 'answered at',
     value: (v) => (v.respondedAt ? new Date(v.respondedAt) : null),
-    render: (v) => localTime(v.respondedAt),
+    render: (v) => formatDateTime(v.respondedAt),
   },
 ];
 
@@ -319,18 +319,18 @@ export function EventDetail({
         <dd>
           {event.modificationNumber === 0 ? (
             <>
-              0 <span className="fg-muted">(as created {localTime(event.createdDateTime)})</span>
+              0 <span className="fg-muted">(as created {formatDateTime(event.createdDateTime)})</span>
             </>
           ) : (
             <>
               {event.modificationNumber}
               {event.modificationReason && <span className="fg-muted"> ({event.modificationReason})</span>}
-              <span className="fg-muted"> · {localTime(event.modificationDateTime)}</span>
+              <span className="fg-muted"> · {formatDateTime(event.modificationDateTime)}</span>
             </>
           )}
         </dd>
         <dt>start</dt>
-        <dd>{localTime(event.start)}</dd>
+        <dd>{formatDateTime(event.start)}</dd>
         <dt>targets</dt>
         <dd>{targetsText(event.targets)}</dd>
         <dt>market context</dt>

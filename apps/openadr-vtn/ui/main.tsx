@@ -5,13 +5,12 @@
  */
 import '@flexgrid/ui/styles.css';
 import './vtn.css';
-import { PageShell, Panel, ProblemView, useLiveStream } from '@flexgrid/ui';
+import { formatDateTime, localZoneName, PageShell, Panel, ProblemView, useLiveStream } from '@flexgrid/ui';
 import { type FormEvent, type ReactNode, StrictMode, useEffect, useMemo, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { checkToken, liveStreamUrl, savedToken, type Snapshot, type Ven, type VtnEvent } from './api';
 import { EventForm } from './event-form';
 import { EventDetail, EventsPanel } from './events';
-import { localTime, localZone } from './format';
 import { VenDetail, VensPanel } from './vens';
 
 interface State {
@@ -100,8 +99,8 @@ function Operator({ token, onSignOut }: { token: string; onSignOut: () => void }
       ) : (
         <>
           <p className="fg-muted vtn-note">
-            Times are in {localZone}. The page updates itself (last update {localTime(state.at)}); there is no need to
-            reload.
+            Times are in {localZoneName}. The page updates itself (last update {formatDateTime(state.at)}); there is no
+            need to reload.
           </p>
           {saved && (
             <div className="vtn-saved" role="status">

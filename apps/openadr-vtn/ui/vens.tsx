@@ -1,10 +1,10 @@
 /** The VENs: online state and last seen (ON-5), registration, and one VEN's report registrations. */
-import { type Column, Panel, ProblemView } from '@flexgrid/ui';
+import { type Column, formatDateTime, Panel, ProblemView } from '@flexgrid/ui';
 import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import { api, type QueueItem, type Ven, type VenOpt, type VenReports } from './api';
 import { QueueStateBadge, RegistrationBadge, VenStateBadge } from './badges';
 import { Ago } from './ago';
-import { humanDuration, localTime } from './format';
+import { humanDuration } from './format';
 import { LargeTable } from './large-table';
 
 const needsAttention = (v: Ven) => !v.online || v.registration !== 'active';
@@ -49,12 +49,12 @@ export function VensPanel({
         id: 'lastSeen',
         header: 'last seen',
         value: (v) => (v.lastSeen ? new Date(v.lastSeen) : null),
-        text: (v) => localTime(v.lastSeen),
+        text: (v) => formatDateTime(v.lastSeen),
         render: (v) =>
           v.lastSeen ? (
             <span title={v.lastSeen}>
               <Ago iso={v.lastSeen} />
-              <span className="fg-muted"> · {localTime(v.lastSeen)}</span>
+              <span className="fg-muted"> · {formatDateTime(v.lastSeen)}</span>
             </span>
           ) : (
             <span className="fg-muted">never</span>
@@ -67,8 +67,8 @@ export function VensPanel({
           const since = v.online ? v.onlineSince : v.offlineSince;
           return since ? new Date(since) : null;
         },
-        text: (v) => localTime(v.online ? v.onlineSince : v.offlineSince),
-        render: (v) => localTime(v.online ? v.onlineSince : v.offlineSince),
+        text: (v) => formatDateTime(v.online ? v.onlineSince : v.offlineSince),
+        render: (v) => formatDateTime(v.online ? v.onlineSince : v.offlineSince),
       },
       {
         id: 'poll',
@@ -164,7 +164,7 @@ export function VenDetail({ token, ven, onClose }: { token: string; ven: Ven; on
         <dt>registration ID</dt>
         <dd className="vtn-id">{ven.registrationId ?? '—'}</dd>
         <dt>last seen</dt>
-        <dd>{localTime(ven.lastSeen)}</dd>
+        <dd>{formatDateTime(ven.lastSeen)}</dd>
         <dt>poll frequency</dt>
         <dd>{ven.pollFreqSeconds ? humanDuration(ven.pollFreqSeconds) : '—'}</dd>
         <dt>certificate fingerprint</dt>
@@ -199,7 +199,7 @@ export function VenDetail({ token, ven, onClose }: { token: string; ven: Ven; on
               <td className="vtn-id">{r.reportSpecifierId}</td>
               <td className="vtn-right">{r.descriptions.length}</td>
               <td>{r.descriptions.map((d) => `${d.rID} (${d.reportType})`).join(', ')}</td>
-              <td>{localTime(r.registeredAt)}</td>
+              <td>{formatDateTime(r.registeredAt)}</td>
             </tr>
           ))}
         </tbody>
@@ -231,7 +231,7 @@ export function VenDetail({ token, ven, onClose }: { token: string; ven: Ven; on
                   <td className="vtn-right">{r.granularitySeconds}</td>
                   <td className="vtn-right">{r.reportBackSeconds}</td>
                   <td>{r.state}</td>
-                  <td>{localTime(r.createdAt)}</td>
+                  <td>{formatDateTime(r.createdAt)}</td>
                 </tr>
               ))}
             </tbody>
@@ -263,8 +263,8 @@ export function VenDetail({ token, ven, onClose }: { token: string; ven: Ven; on
                   <QueueStateBadge state={item.state} />
                 </td>
                 <td className="vtn-right">{item.attempts}</td>
-                <td>{localTime(item.lastDeliveredAt)}</td>
-                <td>{localTime(item.createdAt)}</td>
+                <td>{formatDateTime(item.lastDeliveredAt)}</td>
+                <td>{formatDateTime(item.createdAt)}</td>
               </tr>
             ))}
           </tbody>
@@ -294,7 +294,7 @@ export function VenDetail({ token, ven, onClose }: { token: string; ven: Ven; on
                   <td>{o.optType}</td>
                   <td>{o.optReason}</td>
                   <td>{o.state}</td>
-                  <td>{localTime(o.receivedAt)}</td>
+                  <td>{formatDateTime(o.receivedAt)}</td>
                 </tr>
               ))}
             </tbody>

@@ -6,7 +6,7 @@ import {
   loadMigrations,
   migrate,
   openDatabase,
-  OutboxRelay,
+  startOutboxRelay,
   outboxMigrations,
 } from '@flexgrid/platform-db';
 import { type Bus, EmbeddedBus, KafkaBus } from '@flexgrid/platform-kafka';
@@ -134,15 +134,11 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
   if (config.signingKey === undefined)
     logger.warn('P2P_GRID_SIGNING_KEY is unset: using a key generated at first start, for development only (§16)');
 
-  const relay = new OutboxRelay({
-    pool: database.pool,
-    bus,
+  const relay = startOutboxRelay(database, bus, {
     name: SERVICE_NAME,
     logger: logger.child({ module: 'outbox' }),
     metrics: service.metrics,
-    leaderLock: !database.embedded,
   });
-  relay.start();
   const published = () => relay.wake();
 
   const releaseLeadership = database.embedded ? undefined : await holdLeadership(database, config.gridId, logger);

@@ -5,7 +5,8 @@ import {
   loadMigrations,
   migrate,
   openDatabase,
-  OutboxRelay,
+  type OutboxRelay,
+  startOutboxRelay,
   outboxMigrations,
 } from '@flexgrid/platform-db';
 import { type Bus, EmbeddedBus, KafkaBus, type Subscription } from '@flexgrid/platform-kafka';
@@ -183,15 +184,11 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
   let roundWriter: RoundWriter | null = null;
   let subscription: Subscription | null = null;
   if (role.kind === 'auctioneer' && store && database && bus) {
-    relay = new OutboxRelay({
-      pool: database.pool,
-      bus,
+    relay = startOutboxRelay(database, bus, {
       name: SERVICE_NAME,
       logger: service.logger.child({ module: 'outbox' }),
       metrics: service.metrics,
-      leaderLock: !database.embedded,
     });
-    relay.start();
     const outbox = relay;
     bidPublisher = new BidPublisher(bus, metrics, service.logger.child({ module: 'bids' }));
     roundWriter = new RoundWriter(store, () => outbox.wake(), service.logger.child({ module: 'prices' }));

@@ -1,8 +1,8 @@
-import { type Column, DataTable, Panel, StatusBadge } from '@flexgrid/ui';
+import { type Column, DataTable, formatDateTime, formatRecentTime, Panel, StatusBadge } from '@flexgrid/ui';
 import { useMemo } from 'react';
 import type { AgentView, MarketBasis } from './api';
 import type { DashboardState } from './dashboard-state';
-import { formatCount, formatFullTime, formatPower, formatPrice, formatTime } from './format';
+import { formatCount, formatPower, formatPrice } from './format';
 import { Sparkline } from './Sparkline';
 
 function bidRange(agent: AgentView): string {
@@ -42,7 +42,7 @@ function columns(basis: MarketBasis | null): Column<AgentView>[] {
       render: (a) => (
         <StatusBadge
           tone={a.connected ? 'ok' : 'neutral'}
-          title={a.connectedAt ? `since ${formatFullTime(a.connectedAt)}` : undefined}
+          title={a.connectedAt ? `since ${formatDateTime(a.connectedAt)}` : undefined}
         >
           {a.connected ? 'connected' : 'disconnected'}
         </StatusBadge>
@@ -76,11 +76,11 @@ function columns(basis: MarketBasis | null): Column<AgentView>[] {
       id: 'bidAt',
       header: 'bid at',
       value: (a) => (a.lastBid ? new Date(a.lastBid.at) : undefined),
-      text: (a) => formatTime(a.lastBid?.at ?? null),
+      text: (a) => formatRecentTime(a.lastBid?.at ?? null),
       align: 'right',
       render: (a) => (
-        <span className="pm-num" title={formatFullTime(a.lastBid?.at ?? null)}>
-          {formatTime(a.lastBid?.at ?? null)}
+        <span className="pm-num" title={a.lastBid ? formatDateTime(a.lastBid.at) : undefined}>
+          {formatRecentTime(a.lastBid?.at ?? null)}
         </span>
       ),
     },
@@ -93,7 +93,7 @@ function columns(basis: MarketBasis | null): Column<AgentView>[] {
       render: (a) => (
         <span
           className="pm-num"
-          title={a.lastPrice ? `for bid ${a.lastPrice.bidNumber}, ${formatFullTime(a.lastPrice.at)}` : undefined}
+          title={a.lastPrice ? `for bid ${a.lastPrice.bidNumber}, ${formatDateTime(a.lastPrice.at)}` : undefined}
         >
           {a.lastPrice ? formatPrice(a.lastPrice.price, basis) : '–'}
         </span>
@@ -103,11 +103,11 @@ function columns(basis: MarketBasis | null): Column<AgentView>[] {
       id: 'seen',
       header: 'last heard',
       value: (a) => (a.lastSeenAt ? new Date(a.lastSeenAt) : undefined),
-      text: (a) => formatTime(a.lastSeenAt),
+      text: (a) => formatRecentTime(a.lastSeenAt),
       align: 'right',
       render: (a) => (
-        <span className="pm-num" title={formatFullTime(a.lastSeenAt)}>
-          {formatTime(a.lastSeenAt)}
+        <span className="pm-num" title={a.lastSeenAt ? formatDateTime(a.lastSeenAt) : undefined}>
+          {formatRecentTime(a.lastSeenAt)}
         </span>
       ),
     },

@@ -1,7 +1,7 @@
-import { Panel, type StepCurve, StepCurveChart } from '@flexgrid/ui';
+import { formatRecentTime, Panel, type StepCurve, StepCurveChart } from '@flexgrid/ui';
 import { useMemo } from 'react';
 import { aggregateOf, type DashboardState, priceStepOf, stepPrices, topMatcherId } from './dashboard-state';
-import { formatCount, formatPower, formatPrice, formatTime, plural, powerUnit } from './format';
+import { formatCount, formatPower, formatPrice, plural, powerUnit } from './format';
 
 export interface BidCurvePanelProps {
   readonly state: DashboardState;
@@ -72,7 +72,7 @@ export function BidCurvePanel({ state, selectedAgent, onClearSelection }: BidCur
             {aggregate.run !== null && (
               <>
                 {' '}
-                (run {formatCount(aggregate.run)} at {formatTime(aggregate.at)})
+                (run {formatCount(aggregate.run)} at {formatRecentTime(aggregate.at)})
               </>
             )}
             . Positive demand consumes, negative produces; click an agent to compare its bid.

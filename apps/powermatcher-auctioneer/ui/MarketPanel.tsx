@@ -1,6 +1,6 @@
-import { Panel } from '@flexgrid/ui';
+import { formatDateTime, formatRecentTime, Panel } from '@flexgrid/ui';
 import { aggregateOf, type DashboardState, priceStepOf, stepPrices, topMatcherId } from './dashboard-state';
-import { formatCount, formatFullTime, formatPower, formatPrice, formatTime } from './format';
+import { formatCount, formatPower, formatPrice } from './format';
 
 /** The cluster at a glance: the price now, where the market cleared, who takes part, and the market basis. */
 export function MarketPanel({ state }: { state: DashboardState }) {
@@ -22,11 +22,11 @@ export function MarketPanel({ state }: { state: DashboardState }) {
         </div>
         <div>
           <dt>{fromParent ? 'received' : 'round'}</dt>
-          <dd className="pm-num" data-testid="last-round" title={formatFullTime(lastPrice?.at ?? null)}>
-            {lastPrice && fromParent && formatTime(lastPrice.at)}
+          <dd className="pm-num" data-testid="last-round" title={lastPrice ? formatDateTime(lastPrice.at) : undefined}>
+            {lastPrice && fromParent && formatRecentTime(lastPrice.at)}
             {lastPrice && !fromParent && (
               <>
-                {formatCount(lastPrice.round)} <small>at {formatTime(lastPrice.at)}</small>
+                {formatCount(lastPrice.round)} <small>at {formatRecentTime(lastPrice.at)}</small>
               </>
             )}
             {!lastPrice && '–'}

@@ -1,37 +1,6 @@
 import type { MarketBasis } from './api';
 
-/** Display formats: local time with its zone, powers with their unit, prices to the grid's resolution. */
-
-const timeFormat = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-  timeZoneName: 'short',
-});
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
-  year: 'numeric',
-  month: 'short',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-  timeZoneName: 'short',
-});
-
-/** Today's times as `14:03:07 CET`, earlier ones with their date. */
-export function formatTime(iso: string | null, now = Date.now()): string {
-  if (!iso) return '–';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Date(now).toDateString() === date.toDateString() ? timeFormat.format(date) : dateTimeFormat.format(date);
-}
-
-/** The full local date and time with zone, for a tooltip. */
-export function formatFullTime(iso: string | null): string | undefined {
-  return iso ? dateTimeFormat.format(new Date(iso)) : undefined;
-}
+/** Display formats: powers with their unit, prices to the grid's resolution (times: @flexgrid/ui). */
 
 export interface PowerUnit {
   readonly unit: 'W' | 'kW' | 'MW';

@@ -1,4 +1,5 @@
 import {
+  formatDateTime,
   formatJsonPath,
   JsonViewer,
   type LiveStreamStatus,
@@ -278,7 +279,7 @@ export function SessionDebugger({ id, onConnection }: SessionDebuggerProps) {
         {session ? (
           <p data-testid="session-summary">
             {verdictBadge(session)} <span data-testid="frame-count">{frames.length}</span> frames · {session.errors}{' '}
-            errors · {session.warnings} warnings · started {session.startedAt.replace('T', ' ').slice(0, 19)}
+            errors · {session.warnings} warnings · started {formatDateTime(session.startedAt)}
             {session.endedAt ? ` · ended: ${session.endReason ?? ''}` : ''}
             {session.framesLost > 0 && <StatusBadge tone="error">{session.framesLost} frames not stored</StatusBadge>}
             {!loaded && <span className="fg-muted"> · loading history…</span>}

@@ -1,4 +1,12 @@
-import { type Column, DataTable, type LiveStreamStatus, Panel, ProblemView, useLiveStream } from '@flexgrid/ui';
+import {
+  type Column,
+  DataTable,
+  formatDateTime,
+  type LiveStreamStatus,
+  Panel,
+  ProblemView,
+  useLiveStream,
+} from '@flexgrid/ui';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, liveUrl, type SessionSummary } from './api';
 import { verdictBadge } from './session';
@@ -14,7 +22,7 @@ const columns: Column<SessionSummary>[] = [
     header: 'started',
     value: (s) => new Date(s.startedAt),
     text: (s) => s.startedAt,
-    render: (s) => s.startedAt.replace('T', ' ').slice(0, 19),
+    render: (s) => formatDateTime(s.startedAt),
   },
   { id: 'rm', header: 'RM', value: (s) => s.rmId },
   { id: 'cem', header: 'CEM', value: (s) => s.cemId },

@@ -47,6 +47,16 @@ export {
   sortRows,
 } from './table-model';
 export { type Theme, type ThemeChoice, ThemeContext, type ThemeControl, useTheme, useThemeControl } from './theme';
+export {
+  formatDateTime,
+  formatRecentTime,
+  formatTimeRange,
+  type Instant,
+  localTimeZone,
+  localZoneName,
+  relativeTime,
+  useNow,
+} from './time-format';
 export { useLiveStream, type UseLiveStreamOptions } from './useLiveStream';
 export { moveSelection, scrollTopToReveal, visibleWindow } from './virtual-window';
 export { VirtualList, type VirtualListProps } from './VirtualList';

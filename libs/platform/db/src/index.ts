@@ -1,3 +1,10 @@
 export { type Database, inTransaction, openDatabase, type OpenDatabaseOptions } from './database';
 export { loadMigrations, migrate, type Migration, MigrationError, type MigrationResult } from './migrations';
-export { enqueue, OutboxRelay, type OutboxEntry, outboxMigrations, type OutboxRelayOptions } from './outbox';
+export {
+  enqueue,
+  OutboxRelay,
+  type OutboxEntry,
+  outboxMigrations,
+  type OutboxRelayOptions,
+  startOutboxRelay,
+} from './outbox';

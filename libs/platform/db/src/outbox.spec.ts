@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { type Database, inTransaction, openDatabase } from './database';
 import { migrate } from './migrations';
-import { enqueue, OutboxRelay, outboxMigrations, type OutboxRelayOptions } from './outbox';
+import { enqueue, OutboxRelay, outboxMigrations, type OutboxRelayOptions, startOutboxRelay } from './outbox';
 
 const TOPIC = 'meter.readings';
 
@@ -188,6 +188,18 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
     for (const meter of new Set(received.map((e) => e.key))) {
       const seqs = received.filter((e) => e.key === meter).map((e) => (e.data as MeterReading).energyWh!);
       expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    }
+  });
+
+  it('startOutboxRelay relays on the database it is given, taking the leader lock only on a server', async () => {
+    await enqueueCommitted(0, 12);
+    const started = startOutboxRelay(backend.db, await backend.connectBus(), { name: 'svc', pollIntervalMs: 20 });
+    relays.push(started);
+    await expectExactlyOnce(12);
+    if (!backend.db.embedded) {
+      const { rows } = await backend.db.pool.query(`select count(*)::int as held from pg_locks
+         where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`);
+      expect(rows[0].held).toBe(1);
     }
   });
 

@@ -4,6 +4,7 @@ import { ContractViolation, silentLogger } from '@flexgrid/platform-kafka';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
+import type { Database } from './database';
 import type { Migration } from './migrations';
 import { OutboxMetrics, type RewindEvidence } from './outbox-metrics';
 
@@ -152,6 +153,21 @@ export interface OutboxRelayOptions {
   checkpointRefreshMs?: number;
   /** Test seam: runs after a batch is published and before it is marked sent. */
   afterPublish?: (batch: number) => Promise<void>;
+}
+
+/**
+ * Starts a service's relay on its database. On a PostgreSQL server the replicas elect one relay with an
+ * advisory lock; the embedded PGlite is one process with one connection, which a held lock would take from
+ * every other query (the dev host would hang), so there it takes none.
+ */
+export function startOutboxRelay(
+  database: Database,
+  bus: Bus,
+  options: Omit<OutboxRelayOptions, 'pool' | 'bus' | 'leaderLock'>,
+): OutboxRelay {
+  const relay = new OutboxRelay({ ...options, pool: database.pool, bus, leaderLock: !database.embedded });
+  relay.start();
+  return relay;
 }
 
 /** The database history the outbox lives in, and how far its batch sequence got. */
