@@ -20,6 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { AGENT_ENDPOINTS } from '@flexgrid/protocol-powermatcher';
 import pg from 'pg';
@@ -40,6 +41,8 @@ const TARGET_BEYOND_COOLING_OFF_MS = 100;
  */
 const SAME_PRICE_ROUND_GAP_MS = COOLING_OFF_MS / 2;
 const CLOCK_TICKS = 100;
+/** The auctioneer's event loop waiting for a core longer than this share of the time: not a quiet machine. */
+const OVERSUBSCRIBED_WAIT_PERCENT = 10;
 const PROFILE = process.env['BENCH_PROFILE']
   ? ['--cpu-prof', `--cpu-prof-dir=${join(workspaceRoot, 'tmp/bench/profile')}`]
   : [];
@@ -86,7 +89,7 @@ class ServiceProcess {
     }
   }
 
-  usage(): { rss: number; cpuMs: number } {
+  usage(): ReturnType<typeof usageOf> {
     return usageOf(this.child.pid);
   }
 
@@ -252,13 +255,18 @@ async function waitFor(what: string, check: () => boolean, timeoutMs: number): P
   }
 }
 
-/** Resident memory (bytes) and CPU time (ms) of a process, from /proc. */
-function usageOf(pid: number | undefined): { rss: number; cpuMs: number } {
+/**
+ * Resident memory (bytes), CPU time (ms) and run-queue wait (ms: runnable, but no core free) of a process's main
+ * thread, its event loop, from /proc. A high wait with low CPU means the machine is oversubscribed: latencies then
+ * measure the neighbours, not the service.
+ */
+function usageOf(pid: number | undefined): { rss: number; cpuMs: number; waitMs: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
-  return { rss, cpuMs: (ticks * 1000) / CLOCK_TICKS };
+  const waitNs = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1] ?? 0);
+  return { rss, cpuMs: (ticks * 1000) / CLOCK_TICKS, waitMs: waitNs / 1e6 };
 }
 
 /** The auctioneer's backends: a fresh database on DATABASE_URL and a topic prefix on KAFKA_BROKERS, if given. */
@@ -349,9 +357,9 @@ async function scenario(name: string, concentrators: number) {
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     const loaded = auctioneer.usage();
     const cpu = () => ({
-      auctioneer: auctioneer.usage().cpuMs,
-      concentrators: processes.slice(1).map((p) => p.usage().cpuMs),
-      agents: running.pids().map((pid) => usageOf(pid).cpuMs),
+      auctioneer: auctioneer.usage(),
+      concentrators: processes.slice(1).map((p) => p.usage()),
+      agents: running.pids().map((pid) => usageOf(pid)),
     });
     running.record(true);
     const measureStart = cpu();
@@ -359,6 +367,12 @@ async function scenario(name: string, concentrators: number) {
     const measureEnd = cpu();
     running.record(false);
     const percent = (end: number, start: number) => Math.round(((end - start) / MEASURE_MS) * 1000) / 10;
+    type Usage = ReturnType<typeof usageOf>;
+    const shares = (end: Usage, start: Usage) => ({
+      cpu: percent(end.cpuMs, start.cpuMs),
+      waitingForCpu: percent(end.waitMs, start.waitMs),
+    });
+    const auctioneerShares = shares(measureEnd.auctioneer, measureStart.auctioneer);
     const serverSide = await serverRoundDuration(auctioneerPort);
     const recorded = await running.stop();
     agents = null;
@@ -378,13 +392,16 @@ async function scenario(name: string, concentrators: number) {
         rssBeforeMiB: Math.round(before.rss / 2 ** 20),
         rssWithAgentsMiB: Math.round(loaded.rss / 2 ** 20),
         bytesPerConnectedAgent: concentrators === 0 ? Math.round((loaded.rss - before.rss) / AGENTS) : null,
-        cpuPercentOfOneCore: percent(measureEnd.auctioneer, measureStart.auctioneer),
+        cpuPercentOfOneCore: auctioneerShares.cpu,
+        waitingForCpuPercent: auctioneerShares.waitingForCpu,
       },
       auctioneerRoundToSocketsMs: serverSide,
-      concentratorCpuPercentOfOneCore: measureEnd.concentrators.map((end, i) =>
-        percent(end, measureStart.concentrators[i]!),
-      ),
-      loadGeneratorCpuPercentOfOneCore: measureEnd.agents.map((end, i) => percent(end, measureStart.agents[i]!)),
+      // Per process, % of the measured time: on a core, and runnable but waiting for one.
+      concentratorProcesses: measureEnd.concentrators.map((end, i) => shares(end, measureStart.concentrators[i]!)),
+      loadGenerators: measureEnd.agents.map((end, i) => shares(end, measureStart.agents[i]!)),
+      // More than this waiting for a core: the machine was oversubscribed and the latencies are its, not the service's.
+      oversubscribed: auctioneerShares.waitingForCpu > OVERSUBSCRIBED_WAIT_PERCENT,
+      loadAverage: loadavg().map((l) => Math.round(l * 10) / 10),
       machine: machine(),
     };
     console.log(JSON.stringify(result, null, 2));
