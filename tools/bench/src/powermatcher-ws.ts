@@ -120,7 +120,8 @@ function runAgents(targets: readonly { url: string; parent: string }[], count: n
         if (message.type === 'sessions') connected[w] = message.connected;
         else resolve(message);
       });
-      worker.once('exit', (code) => reject(new Error(`agent process ${w} exited with ${code}`)));
+      // 'close' comes after its last message (the IPC channel is closed by then); 'exit' may come before it.
+      worker.once('close', (code) => reject(new Error(`agent process ${w} ended (${code}) without its prices`)));
     });
     // Rejections surface in stop(); until then an early exit must not be an unhandled rejection.
     events.catch(() => undefined);
