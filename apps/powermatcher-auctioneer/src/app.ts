@@ -273,7 +273,7 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
     const readyDatabase = database;
     service.addReadinessCheck('postgres', () => readyDatabase.ping());
   }
-  // Websockets are closed by then (1001, `Shutting down`): what remains is to stop the market and write what it produced.
+  // Agents are closed by then (1001 `Shutting down`): what remains is to stop the market and write what it produced.
   service.onShutdown('market', async () => {
     endpoints.stop();
     await upstream?.stop();
