@@ -103,8 +103,13 @@ function subtreeReporter(
       sending = true;
       try {
         const response = await fetch(url, { method: 'PUT', headers, body, signal: AbortSignal.timeout(5_000) });
-        if (response.ok || response.status === 404 || response.status === 405) lastSent = body;
-        if (!response.ok) logger.debug({ status: response.status }, 'the parent did not take the subtree report');
+        // Not sent again until it changes: a parent without the route, or one whose body limit it exceeds.
+        if (response.ok || [404, 405, 413].includes(response.status)) lastSent = body;
+        if (response.status === 413) {
+          logger.warn({ bytes: body.length }, "the subtree report exceeds the parent's HTTP_BODY_LIMIT_BYTES");
+        } else if (!response.ok) {
+          logger.debug({ status: response.status }, 'the parent did not take the subtree report');
+        }
       } catch (error) {
         logger.debug({ err: error }, 'subtree report not sent');
       } finally {
