@@ -4,8 +4,8 @@
  * remote concentrator processes. The agents run in AGENT_PROCESSES load-generator processes
  * (`powermatcher-ws-agents.ts`), so their reads do not queue behind one event loop. Measured:
  * - per round, from the last bid it contains to every agent holding its price: the issue's target is a p99 of at
- *   most the cooling-off window + 100 ms (a bid that just missed a run waits out the window; a tree adds the
- *   concentrators' windows). A round is identified by its price value (every agent of a round gets the same one);
+ *   most the cooling-off window + 100 ms (the window bounds how long a round's bids wait for their run; in a tree
+ *   the concentrators' windows come first). A round is told by its price value (all its agents get the same);
  * - each round's fan-out (first to last agent priced) and each bid's time to its first price;
  * - the auctioneer's own view (`pm_round_duration_seconds`), its memory per connected agent and its CPU.
  *
