@@ -157,7 +157,9 @@ function runAgents(targets: readonly { url: string; parent: string }[], count: n
  * The auctioneer's own view (`pm_round_duration_seconds`): from the model step that ran a round to its
  * PRICE_UPDATEs handed to the sockets, without the agents' side of the loopback.
  */
-async function serverRoundDuration(port: number): Promise<{ rounds: number; meanMs: number; p99AtMostMs: number }> {
+async function serverRoundDuration(
+  port: number,
+): Promise<{ rounds: number; meanMs: number; p99AtMostMs: number | string }> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const buckets = [...text.matchAll(/^pm_round_duration_seconds_bucket\{le="([^"]+)"[^}]*\} (\d+)/gm)].map((m) => ({
     le: m[1] === '+Inf' ? Infinity : Number(m[1]),
@@ -166,7 +168,13 @@ async function serverRoundDuration(port: number): Promise<{ rounds: number; mean
   const count = Number(/^pm_round_duration_seconds_count(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? 0);
   const sum = Number(/^pm_round_duration_seconds_sum(?:\{[^}]*\})? ([\d.e+-]+)/m.exec(text)?.[1] ?? 0);
   const p99 = buckets.find((b) => b.count >= 0.99 * count)?.le ?? NaN;
-  return { rounds: count, meanMs: Math.round((sum / Math.max(1, count)) * 10_000) / 10, p99AtMostMs: p99 * 1000 };
+  const largest = buckets.filter((b) => Number.isFinite(b.le)).at(-1)?.le ?? 0;
+  return {
+    rounds: count,
+    meanMs: Math.round((sum / Math.max(1, count)) * 10_000) / 10,
+    // JSON has no Infinity: beyond the histogram's last bucket it says so.
+    p99AtMostMs: Number.isFinite(p99) ? p99 * 1000 : `above ${largest * 1000}`,
+  };
 }
 
 function percentile(values: number[], p: number): number {
