@@ -11,7 +11,7 @@ import {
 } from '@flexgrid/platform-db';
 import { type Bus, EmbeddedBus, KafkaBus } from '@flexgrid/platform-kafka';
 import { createService, type Logger, type LogLevel } from '@flexgrid/platform-service';
-import { verificationKey } from '@flexgrid/protocol-p2p';
+import { paymentRequestSigner, verificationKey } from '@flexgrid/protocol-p2p';
 import { type GridConfig } from './config';
 import { Registrations } from './domain/registrations';
 import { Statements } from './domain/statements';
@@ -19,7 +19,7 @@ import { Storage } from './domain/storage';
 import { JournaledGrid } from './domain/journaled-grid';
 import { SettlementRuns } from './domain/settlement-runs';
 import { StreamIntake } from './domain/streams';
-import { answerError, mapError } from './errors';
+import { mapError } from './errors';
 import { cors, serviceInfo, unknownRoute } from './http/conventions';
 import { registrationRoutes } from './http/registration';
 import { operatorRoutes } from './http/operator';
@@ -50,24 +50,80 @@ export interface StartGridOptions {
   /** false: no timer starts runs (tests start them through the operator API). */
   autoRun?: boolean;
   handleSignals?: boolean;
+  /** How often the active instance checks that it still holds the leadership lock (ms). */
+  leadershipCheckMs?: number;
+  /**
+   * Called once the leadership lock is lost, after the grid has stopped working; default: exit with 1, so the
+   * orchestrator starts it again (as a standby if another replica took over).
+   */
+  onLeadershipLost?: (reason: Error) => void;
 }
 
 /**
  * One instance works at a time: the settlement domain lives in its memory. A standby replica waits here on a
- * session advisory lock and takes over when the active one's connection ends (a crash included).
+ * session advisory lock and takes over when the active one's connection ends (a crash included). The wait may
+ * last as long as the active one lives, so this session has no statement timeout. Once held, the lock is only as
+ * good as its connection: `lost` is called when the connection fails or a periodic check no longer finds the
+ * lock (a connection killed by the server, a silent network loss), since another replica may then be active.
  */
-async function holdLeadership(database: Database, gridId: string, logger: Logger): Promise<() => void> {
+async function holdLeadership(
+  database: Database,
+  gridId: string,
+  logger: Logger,
+  checkEveryMs: number,
+  lost: (reason: Error) => void,
+): Promise<{ term: number; release: () => void }> {
+  const key = `p2p-grid:${gridId}`;
   const client = await database.pool.connect();
-  const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [
-    `p2p-grid:${gridId}`,
-  ]);
+  let released = false;
+  const fail = (reason: Error) => {
+    if (released) return;
+    released = true;
+    client.release(reason);
+    lost(reason);
+  };
+  client.on('error', fail);
+  await client.query('set statement_timeout = 0');
+  const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [key]);
   if (!rows[0].ok) {
     logger.info('another instance of this grid is active; standing by');
-    await client.query('select pg_advisory_lock(hashtext($1))', [`p2p-grid:${gridId}`]);
+    await client.query('select pg_advisory_lock(hashtext($1))', [key]);
   }
-  client.on('error', () => undefined);
-  // Held until shutdown; a crash ends the connection and so the lock.
-  return () => client.release(true);
+  // The fencing token: waits for the units of a previous leader that are still committing (see JournaledGrid).
+  const { rows: raised } = await client.query<{ term: string }>('update leader set term = term + 1 returning term');
+  const term = Number(raised[0].term);
+  const holding = async () => {
+    const answer = client.query<{ held: boolean }>(
+      `select exists (select 1 from pg_locks where locktype = 'advisory' and granted and pid = pg_backend_pid()) as held`,
+    );
+    // Once the race is lost, its failure is the connection's, reported through 'error'.
+    answer.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const silent = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error('the leadership connection does not answer')), checkEveryMs * 2);
+    });
+    try {
+      if (!(await Promise.race([answer, silent])).rows[0].held) throw new Error('the leadership lock is not held');
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const check = setInterval(() => {
+    if (released) {
+      clearInterval(check);
+      return;
+    }
+    holding().catch((error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
+  }, checkEveryMs);
+  return {
+    term,
+    release: () => {
+      if (released) return;
+      released = true;
+      clearInterval(check);
+      client.release(true);
+    },
+  };
 }
 
 export interface RunningGrid {
@@ -141,13 +197,29 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
   });
   const published = () => relay.wake();
 
-  const releaseLeadership = database.embedded ? undefined : await holdLeadership(database, config.gridId, logger);
-  const journaled = await JournaledGrid.open(database.pool, {
-    config: config.rules,
-    gridId: config.gridId,
-    paymentIdOrAddress: config.paymentIdOrAddress,
-    epoch: state.epoch,
-  });
+  let fenceJournal: (reason: Error) => void = () => undefined;
+  let stepDown: Promise<void> | undefined;
+  const leadershipLost = (reason: Error) => {
+    if (stepDown) return;
+    logger.fatal({ err: reason }, 'leadership lock lost: stopping');
+    fenceJournal(reason);
+    const exit = options.onLeadershipLost ?? (() => process.exit(1));
+    stepDown = service.shutdown('leadership lost').then(() => exit(reason));
+  };
+  const leadership = database.embedded
+    ? undefined
+    : await holdLeadership(database, config.gridId, logger, options.leadershipCheckMs ?? 5_000, leadershipLost);
+  const journaled = await JournaledGrid.open(
+    database.pool,
+    {
+      config: config.rules,
+      gridId: config.gridId,
+      paymentIdOrAddress: config.paymentIdOrAddress,
+      epoch: state.epoch,
+    },
+    leadership && { term: leadership.term, lost: leadershipLost },
+  );
+  fenceJournal = (reason) => journaled.fence(reason);
   const registrations = new Registrations({
     pool: database.pool,
     journaled,
@@ -178,6 +250,7 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
     gridId: config.gridId,
     now,
     published,
+    sign: paymentRequestSigner(seed),
     timing: (timing) => runLogger.debug(timing, 'settlement run timing'),
   });
 
@@ -196,7 +269,7 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
       gridId: config.gridId,
       epoch: state.epoch,
       rules: config.rules,
-      grid: () => journaled.current,
+      grid: () => journaled.read(),
       watch: journalWatch,
       eventStream: (req, res) => service.eventStream(req, res),
     }),
@@ -212,22 +285,22 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
         rules: config.rules,
         epoch: state.epoch,
         prefix: config.statementPrefix,
-        grid: () => journaled.current,
+        journaled,
       }),
-      grid: () => journaled.current,
+      grid: () => journaled.read(),
       now,
     }),
   );
   // §14.4: the operator page, under /ui/ (GET / stays the P2P-H4 answer above).
   service.serveUi(join(__dirname, '../dist/ui'));
   app.use(unknownRoute);
-  app.use(answerError);
 
   const streams = await bus.subscribe({
     group: `${SERVICE_NAME}.${config.gridId}.streams`,
     topics: [STREAM_TOPICS.consumer, STREAM_TOPICS.producer, 'p2p.payments'],
     fromBeginning: true,
-    batch: { maxRecords: 2_000, maxWaitMs: 50 },
+    // Large batches: a transaction (and its commit's flush) per batch is what ingestion costs (P2P-IN9).
+    batch: { maxRecords: 5_000, maxWaitMs: 50 },
     handleBatch: (events) => intake.handleBatch(events),
   });
 
@@ -252,7 +325,7 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
   service.onShutdown('consumers', () => streams.stop());
   service.onShutdown('outbox', () => relay.stop());
   if (ownBus) service.onShutdown('bus', () => bus.stop());
-  if (releaseLeadership) service.onShutdown('leadership', releaseLeadership);
+  if (leadership) service.onShutdown('leadership', leadership.release);
   if (ownDatabase) service.onShutdown('postgres', () => database.close());
   const { url } = await service.listen();
   logger.info(

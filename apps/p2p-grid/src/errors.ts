@@ -1,9 +1,8 @@
 import { type ErrorMapper } from '@flexgrid/platform-service';
-import { type ErrorRequestHandler } from 'express';
 
 /**
  * The grid's one error type: a §15 status and its exact message (P2P-H2, H3). Thrown by handlers and the
- * domain; `wireError` is the one place it (and the body parser's errors) becomes an answer.
+ * domain; `mapError` is the one place it (and the body parser's errors) becomes an answer.
  */
 export class GridError extends Error {
   constructor(
@@ -24,36 +23,17 @@ export const tooLarge = () => new GridError(413, 'The request body is too large.
 export const operatorTokenRequired = () =>
   new GridError(401, 'Operator token required.', { 'WWW-Authenticate': 'Bearer' });
 
-interface WireError {
-  status: number;
-  headers: Readonly<Record<string, string>>;
-  body: { success: false; message: string };
-}
-
-/** P2P-H1..H3: our errors and the body parser's as `{success: false, message}` with their status. */
-export function wireError(error: unknown): WireError | undefined {
-  if (error instanceof GridError)
-    return { status: error.status, headers: error.headers, body: { success: false, message: error.message } };
-  const type = (error as { type?: unknown } | null)?.type;
-  if (type === 'entity.parse.failed')
-    return { status: 400, headers: {}, body: { success: false, message: 'The request body is not valid JSON.' } };
-  if (type === 'entity.too.large')
-    return { status: 413, headers: {}, body: { success: false, message: 'The request body is too large.' } };
-  return undefined;
-}
-
-/** For the errors raised before the grid's routes (the platform's body parser): the envelope as problem members. */
+/**
+ * The grid's one error mapper (P2P-H1..H3): its errors, and the body parser's (which fail before its routes), as
+ * `{success: false, message}` with their status, in `application/json`; anything else is a 500 in the same
+ * envelope, logged by the platform with its cause.
+ */
 export const mapError: ErrorMapper = (error) => {
-  const wire = wireError(error);
-  return wire && { title: wire.body.message, status: wire.status, ...wire.body };
-};
-
-/** The grid's routes answer in the §15 envelope, `application/json`. */
-export const answerError: ErrorRequestHandler = (error, _req, res, next) => {
-  const wire = wireError(error);
-  if (!wire) {
-    next(error);
-    return;
-  }
-  res.status(wire.status).set(wire.headers).json(wire.body);
+  const envelope = (status: number, message: string, headers: Readonly<Record<string, string>> = {}) =>
+    ({ answer: 'json', status, headers, body: { success: false, message } }) as const;
+  if (error instanceof GridError) return envelope(error.status, error.message, error.headers);
+  const type = (error as { type?: unknown } | null)?.type;
+  if (type === 'entity.parse.failed') return envelope(400, 'The request body is not valid JSON.');
+  if (type === 'entity.too.large') return envelope(413, 'The request body is too large.');
+  return envelope(500, 'Internal error.');
 };

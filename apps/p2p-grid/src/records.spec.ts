@@ -1,7 +1,14 @@
 import { catalog, ContractValidator } from '@flexgrid/contracts';
-import { Grid, resolveConfig } from '@flexgrid/protocol-p2p';
+import {
+  Grid,
+  paymentRequestSigner,
+  resolveConfig,
+  verificationKey,
+  verifyPaymentRequest,
+} from '@flexgrid/protocol-p2p';
 import {
   paymentRequestRecord,
+  signPaymentRequests,
   payoutSentRecord,
   returnChannelGoodbye,
   returnChannelHello,
@@ -48,7 +55,7 @@ describe('records.ts: every record the grid publishes fits the catalog', () => {
   const check = (entry: { topic: string; event: { type: string; key: string; data: unknown } }) =>
     validator.check(entry.topic, entry.event.type, entry.event.key, entry.event.data);
 
-  it('settlement.interval, settlement.finalised, settlement.adjustment, payment.request, payout.sent, return channel hello/goodbye', () => {
+  it('settlement.interval, settlement.finalised, settlement.adjustment, payment.request, payout.sent, return channel hello/goodbye', async () => {
     const runs = settledGrid();
     const records = runs.flatMap((r) => r.records);
     expect(new Set(records.map((r) => r.type))).toEqual(
@@ -59,7 +66,18 @@ describe('records.ts: every record the grid publishes fits the catalog', () => {
     const payouts = runs.flatMap((r) => r.payouts);
     expect(requests.length).toBeGreaterThan(0);
     expect(payouts.length).toBeGreaterThan(0);
-    for (const request of requests) expect(check(paymentRequestRecord(request))).toEqual({ ok: true });
+    const seed = Buffer.alloc(32, 3).toString('base64url');
+    const signed = await signPaymentRequests(requests, paymentRequestSigner(seed));
+    requests.forEach((request, i) => {
+      const record = paymentRequestRecord(request, signed[i]);
+      expect(check(record)).toEqual({ ok: true });
+      // P2P-CH5: the value sent is the data's JSON, and ce_p2psig verifies over exactly those bytes.
+      expect(JSON.parse(record.event.value as string)).toEqual(record.event.data);
+      const signature = record.event.extensions?.['p2psig'] as string;
+      expect(verifyPaymentRequest(Buffer.from(record.event.value as string), signature, verificationKey(seed))).toBe(
+        true,
+      );
+    });
     for (const payout of payouts) expect(check(payoutSentRecord(payout))).toEqual({ ok: true });
     const key = 'A'.repeat(43);
     expect(check(returnChannelHello('GRID00001', 'FLAT00001', key, T))).toEqual({ ok: true });

@@ -51,7 +51,7 @@ export function settlementRecord(gridId: string, publication: SettlementPublicat
 }
 
 /** P2P-L2 `payment.request` on the consumer's return channel; `ce_id` = requestId (§3.3). */
-export function paymentRequestRecord(request: PaymentRequestValue): OutboxEntry {
+export function paymentRequestRecord(request: PaymentRequestValue, signature: SignedValue): OutboxEntry {
   return {
     topic: 'p2p.payment-requests',
     event: {
@@ -59,8 +59,29 @@ export function paymentRequestRecord(request: PaymentRequestValue): OutboxEntry 
       key: request.consumerId,
       id: request.requestId,
       data: { ...request } satisfies PaymentRequest,
+      value: signature.value,
+      extensions: { p2psig: signature.p2psig },
     },
   };
+}
+
+/** A record value's exact text and its P2P-CH5 `ce_p2psig` over those bytes. */
+export interface SignedValue {
+  value: string;
+  p2psig: string;
+}
+
+/** Signs each request's value as it will be sent (`JSON.stringify` of the record's data). */
+export function signPaymentRequests(
+  requests: readonly PaymentRequestValue[],
+  sign: (valueBytes: Uint8Array) => Promise<string>,
+): Promise<SignedValue[]> {
+  return Promise.all(
+    requests.map(async (request) => {
+      const value = JSON.stringify({ ...request } satisfies PaymentRequest);
+      return { value, p2psig: await sign(Buffer.from(value)) };
+    }),
+  );
 }
 
 /** P2P-L4/L5 `payout.sent`, `ce_id` `<paymentId>:payout.sent` (§3.4). */

@@ -1,4 +1,5 @@
 import type { MeterReading, ProducerOutput } from '@flexgrid/contracts';
+import { verificationKey, verifyPaymentRequest } from '@flexgrid/protocol-p2p';
 import { answer, journaled, json, OPERATOR_TOKEN, startTestGrid, type TestGrid } from './test-grid.test-util';
 
 // SPEC §9.4, community profile: π_c 25 per kWh, fee 5 per kWh → π_p 20; 15-min intervals.
@@ -125,6 +126,13 @@ describe('settlement runs (§9, §10) in the community profile, over Kafka and H
       ['FLAT00001', 17],
       ['FLAT00002', 27],
     ]);
+    // P2P-CH5: each carries ce_p2psig over its exact value bytes, verifiable with the grid's key (the consumers'
+    // sideKey in their registration answers).
+    const [{ seed }] = await grid.app.query<{ seed: string }>(`select signing_seed as seed from grid_state`);
+    for (const request of requests)
+      expect(
+        verifyPaymentRequest(Buffer.from(request.value as string), request.headers.ce_p2psig, verificationKey(seed)),
+      ).toBe(true);
     const member = await answer(grid.app.fetch('/api/operator/members/FLAT00001', { headers: operator }));
     expect(member.body.member).toMatchObject({
       balances: { role: 'consumer', usageWh: 900, billedWh: 705, charged: 17, requested: 17, outstanding: 17 },
@@ -354,5 +362,56 @@ describe('settlement runs (§9, §10) in the community profile, over Kafka and H
       status: 409,
       body: { success: false, message: 'asOf must not precede the previous run.' },
     });
+  });
+});
+
+describe('§14.1 POST /api/operator/intervals/:intervalStart/finalise', () => {
+  let grid: TestGrid;
+  let clock = A;
+  const finalise = (n: number | string) =>
+    answer(grid.app.fetch(`/api/operator/intervals/${n}/finalise`, json('POST', undefined, operator)));
+  beforeAll(async () => {
+    grid = await startTestGrid({ P2P_FINAL_AFTER_MS: String(4 * L) }, { now: () => clock });
+    for (const [id, itemType] of [
+      ['PVROOF001', 'producer'],
+      ['FLAT00001', 'consumer'],
+    ])
+      expect((await answer(grid.app.fetch(`/registration/${id}`, json('PUT', { itemType }, operator)))).status).toBe(
+        200,
+      );
+  });
+  afterAll(() => grid.stop());
+
+  it('finalises a settled interval before its finality lag, once; an unsettled one is a 409', async () => {
+    expect(await finalise('abc')).toEqual({
+      status: 400,
+      body: { success: false, message: "The parameter 'intervalStart' has an invalid value." },
+    });
+    expect(await finalise(A)).toEqual({
+      status: 409,
+      body: { success: false, message: `Interval ${A} is not settled.` },
+    });
+    clock = B + L;
+    await grid.devices.publish('p2p.producer-output', [
+      { type: 'producer.output', key: 'PVROOF001', id: `PVROOF001:${A}:0`, data: output('PVROOF001', A, 1000) },
+    ]);
+    await grid.devices.publish('meter.readings', [
+      { type: 'meter.reading', key: 'FLAT00001', id: `FLAT00001:${A}:0`, data: reading('FLAT00001', A, 800) },
+    ]);
+    await journaled(grid, ['reading', 'output'], 2);
+    clock = B + 600_001;
+    const settled = await answer(grid.app.fetch('/api/operator/settlement-runs', json('POST', {}, operator)));
+    expect(settled.body).toMatchObject({ settled: 1, finalised: 0 });
+    // Final after 4 intervals normally; the operator makes it final now.
+    const early = await finalise(A);
+    expect(early).toMatchObject({ status: 200, body: { success: true, runNo: 2, finalised: 1 } });
+    const records = await grid.app.published('p2p.settlements').waitFor(2);
+    expect(records.map((r) => r.headers.ce_id)).toEqual([`GRID00001:${A}:v1`, `GRID00001:${A}:final`]);
+    expect(await finalise(A)).toEqual({
+      status: 409,
+      body: { success: false, message: `Interval ${A} is already final.` },
+    });
+    const intervals = await answer(grid.app.fetch(`/api/operator/intervals?from=${A}&to=${B}`, { headers: operator }));
+    expect((intervals.body.items as { status: string }[]).map((i) => i.status)).toEqual(['final']);
   });
 });

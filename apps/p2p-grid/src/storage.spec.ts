@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { answer, json, OPERATOR_TOKEN, startTestGrid, type TestGrid } from './test-grid.test-util';
 
 const SECRET = 'storage-secret-00001';
@@ -166,6 +167,40 @@ describe('storage API (§13)', () => {
     expect((await call('DELETE', `/registration/FLAT00002/${SECRET}`, undefined, {})).status).toBe(200);
     expect(await grid.app.query(`select * from storage_items where registration_id = 'FLAT00002'`)).toEqual([]);
     expect((await call('GET', '/storage/FLAT00002/a/b')).status).toBe(404);
+  });
+
+  it('P2P-STO checks 5-6 and the write are atomic: a write racing a deregistration never lands', async () => {
+    await grid.hello('consumer', 'FLAT00003', SECRET);
+    await call('PUT', '/registration/FLAT00003', { itemType: 'consumer', sideKey: SECRET }, {});
+    // A deregistration (§12.3) in progress: the row changed and the storage deleted, not yet committed.
+    const deregistration = new Client({ connectionString: grid.app.databaseUrl });
+    await deregistration.connect();
+    try {
+      await deregistration.query('begin');
+      await deregistration.query(
+        `update registrations set status = 'deregistered', binding = 'none', side_key_hash = null where id = 'FLAT00003'`,
+      );
+      await deregistration.query(`delete from storage_items where registration_id = 'FLAT00003'`);
+      let settled = false;
+      const write = call('PUT', '/storage/FLAT00003/a/b', { v: 1 }).finally(() => (settled = true));
+      // The write must wait for the deregistration (or have raced past it, which the expectations below catch).
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const waiting = await grid.app.query(
+          `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+        );
+        if (waiting.length > 0 || settled || Date.now() > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await deregistration.query('commit');
+      expect(await write).toEqual({
+        status: 404,
+        body: { success: false, message: "Registration 'FLAT00003' does not exist." },
+      });
+    } finally {
+      await deregistration.end();
+    }
+    expect(await grid.app.query(`select * from storage_items where registration_id = 'FLAT00003'`)).toEqual([]);
   });
 });
 

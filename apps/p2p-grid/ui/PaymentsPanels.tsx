@@ -17,14 +17,60 @@ const requestTones: Record<PaymentRequest['status'], Tone> = {
   confirmed: 'ok',
 };
 
-function useMoney(data: OperatorData) {
-  const { currencyDigits } = data.grid;
-  return (minor: number | null | undefined) => formatMinor(minor, currencyDigits);
+/** A column of minor units shown in the grid's currency. */
+function amountColumn<T>(data: OperatorData, id: string, label: string, amount: (row: T) => number): Column<T> {
+  return {
+    id,
+    header: `${label} ${data.grid.currency}`,
+    value: amount,
+    render: (row) => formatMinor(amount(row), data.grid.currencyDigits),
+    align: 'right',
+  };
+}
+
+/** A column of instants in the page's time zone. */
+function timeColumn<T>(id: string, label: string, at: (row: T) => number): Column<T> {
+  return {
+    id,
+    header: `${label} (${timeZone})`,
+    value: at,
+    render: (row) => formatTime(at(row)),
+    text: (row) => formatTime(at(row)),
+  };
+}
+
+/** The panels' one layout: a wide panel with a table, newest first by `sortBy`. */
+function TablePanel<T>({
+  title,
+  columns,
+  rows,
+  rowKey,
+  sortBy,
+  emptyText,
+}: {
+  title: string;
+  columns: Column<T>[];
+  rows: readonly T[];
+  rowKey: (row: T) => string;
+  sortBy: string;
+  emptyText: string;
+}) {
+  return (
+    <Panel title={title} wide>
+      <DataTable
+        label={title.toLowerCase()}
+        columns={columns}
+        rows={rows}
+        rowKey={rowKey}
+        initialSort={{ columnId: sortBy, direction: 'desc' }}
+        emptyText={emptyText}
+      />
+    </Panel>
+  );
 }
 
 /** P2P-L2: requests not yet covered by confirmed payments. */
 export function OpenRequestsPanel({ data }: { data: OperatorData }) {
-  const money = useMoney(data);
   const columns: Column<PaymentRequest>[] = [
     { id: 'request', header: 'request', value: (r) => r.requestId },
     { id: 'consumer', header: 'consumer', value: (r) => r.consumerId },
@@ -34,13 +80,7 @@ export function OpenRequestsPanel({ data }: { data: OperatorData }) {
       value: (r) => r.status,
       render: (r) => <StatusBadge tone={requestTones[r.status]}>{r.status}</StatusBadge>,
     },
-    {
-      id: 'owed',
-      header: `owed ${data.grid.currency}`,
-      value: (r) => r.owed,
-      render: (r) => money(r.owed),
-      align: 'right',
-    },
+    amountColumn(data, 'owed', 'owed', (r) => r.owed),
     {
       id: 'usage',
       header: 'usage kWh',
@@ -48,25 +88,17 @@ export function OpenRequestsPanel({ data }: { data: OperatorData }) {
       render: (r) => formatKwh(r.usageWh),
       align: 'right',
     },
-    {
-      id: 'issued',
-      header: `issued (${timeZone})`,
-      value: (r) => r.issuedAt,
-      render: (r) => formatTime(r.issuedAt),
-      text: (r) => formatTime(r.issuedAt),
-    },
+    timeColumn('issued', 'issued', (r) => r.issuedAt),
   ];
   return (
-    <Panel title="Open payment requests" wide>
-      <DataTable
-        label="open payment requests"
-        columns={columns}
-        rows={data.openRequests}
-        rowKey={(r) => r.requestId}
-        initialSort={{ columnId: 'issued', direction: 'desc' }}
-        emptyText="No open payment request: every request issued so far is paid and confirmed. Settlement runs issue new ones on p2p.payment-requests."
-      />
-    </Panel>
+    <TablePanel
+      title="Open payment requests"
+      columns={columns}
+      rows={data.openRequests}
+      rowKey={(r) => r.requestId}
+      sortBy="issued"
+      emptyText="No open payment request: every request issued so far is paid and confirmed. Settlement runs issue new ones on p2p.payment-requests."
+    />
   );
 }
 
@@ -125,7 +157,6 @@ export function UnallocatedPanel({
   api: OperatorApi;
   onAllocated: () => void;
 }) {
-  const money = useMoney(data);
   const consumers = useMemo(
     () =>
       data.members
@@ -138,20 +169,8 @@ export function UnallocatedPanel({
     { id: 'payment', header: 'payment', value: (p) => p.paymentId },
     { id: 'from', header: 'from', value: (p) => p.from },
     { id: 'reference', header: 'reference', value: (p) => p.reference },
-    {
-      id: 'amount',
-      header: `amount ${data.grid.currency}`,
-      value: (p) => p.amount,
-      render: (p) => money(p.amount),
-      align: 'right',
-    },
-    {
-      id: 'sent',
-      header: `sent (${timeZone})`,
-      value: (p) => p.sentAt,
-      render: (p) => formatTime(p.sentAt),
-      text: (p) => formatTime(p.sentAt),
-    },
+    amountColumn(data, 'amount', 'amount', (p) => p.amount),
+    timeColumn('sent', 'sent', (p) => p.sentAt),
     {
       id: 'allocate',
       header: 'allocate to',
@@ -162,39 +181,24 @@ export function UnallocatedPanel({
     },
   ];
   return (
-    <Panel title="Unallocated payments" wide>
-      <DataTable
-        label="unallocated payments"
-        columns={columns}
-        rows={data.unallocated}
-        rowKey={(p) => p.paymentId}
-        initialSort={{ columnId: 'sent', direction: 'desc' }}
-        emptyText="No unallocated payment: every payment named a consumer or one of its requests. A payment whose reference matches neither shows here to be allocated by hand."
-      />
-    </Panel>
+    <TablePanel
+      title="Unallocated payments"
+      columns={columns}
+      rows={data.unallocated}
+      rowKey={(p) => p.paymentId}
+      sortBy="sent"
+      emptyText="No unallocated payment: every payment named a consumer or one of its requests. A payment whose reference matches neither shows here to be allocated by hand."
+    />
   );
 }
 
 /** P2P-L4/L5: the newest payouts to producers and whether the payment rail confirmed them. */
 export function PayoutsPanel({ data }: { data: OperatorData }) {
-  const money = useMoney(data);
   const columns: Column<Payout>[] = [
     { id: 'payout', header: 'payout', value: (p) => p.paymentId },
     { id: 'producer', header: 'producer', value: (p) => p.producerId },
-    {
-      id: 'amount',
-      header: `amount ${data.grid.currency}`,
-      value: (p) => p.amount,
-      render: (p) => money(p.amount),
-      align: 'right',
-    },
-    {
-      id: 'sent',
-      header: `sent (${timeZone})`,
-      value: (p) => p.sentAt,
-      render: (p) => formatTime(p.sentAt),
-      text: (p) => formatTime(p.sentAt),
-    },
+    amountColumn(data, 'amount', 'amount', (p) => p.amount),
+    timeColumn('sent', 'sent', (p) => p.sentAt),
     {
       id: 'state',
       header: 'state',
@@ -212,16 +216,14 @@ export function PayoutsPanel({ data }: { data: OperatorData }) {
     },
   ];
   return (
-    <Panel title="Recent payouts" wide>
-      <DataTable
-        label="recent payouts"
-        columns={columns}
-        rows={data.payouts}
-        rowKey={(p) => p.paymentId}
-        initialSort={{ columnId: 'sent', direction: 'desc' }}
-        emptyText="No payout yet. The payout step of a settlement run pays producers what they were credited (above the minimum payout); the payment rail then confirms each on p2p.payments."
-      />
-    </Panel>
+    <TablePanel
+      title="Recent payouts"
+      columns={columns}
+      rows={data.payouts}
+      rowKey={(p) => p.paymentId}
+      sortBy="sent"
+      emptyText="No payout yet. The payout step of a settlement run pays producers what they were credited (above the minimum payout); the payment rail then confirms each on p2p.payments."
+    />
   );
 }
 
@@ -236,24 +238,16 @@ export function RejectedPanel({ data }: { data: OperatorData }) {
       value: (r) => r.reason,
       render: (r) => <StatusBadge tone="error">{r.reason}</StatusBadge>,
     },
-    {
-      id: 'at',
-      header: `rejected (${timeZone})`,
-      value: (r) => Number(r.at),
-      render: (r) => formatTime(Number(r.at)),
-      text: (r) => formatTime(Number(r.at)),
-    },
+    timeColumn('at', 'rejected', (r) => Number(r.at)),
   ];
   return (
-    <Panel title="Rejected records" wide>
-      <DataTable
-        label="rejected records"
-        columns={columns}
-        rows={data.rejected}
-        rowKey={(r) => r.id}
-        initialSort={{ columnId: 'at', direction: 'desc' }}
-        emptyText="No record was rejected: every reading, output and payment the grid received passed its checks."
-      />
-    </Panel>
+    <TablePanel
+      title="Rejected records"
+      columns={columns}
+      rows={data.rejected}
+      rowKey={(r) => r.id}
+      sortBy="at"
+      emptyText="No record was rejected: every reading, output and payment the grid received passed its checks."
+    />
   );
 }

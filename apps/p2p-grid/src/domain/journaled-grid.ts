@@ -8,6 +8,7 @@ import {
   type StreamRegistration,
 } from '@flexgrid/protocol-p2p';
 import type { Pool, PoolClient } from 'pg';
+import { GridError } from '../errors';
 
 /** One fact that changes the settlement domain, as journaled (JSON: spans and records are plain data). */
 export type JournalEntry =
@@ -26,7 +27,7 @@ export type JournalEntry =
   | { kind: 'payment'; event: PaymentEvent }
   | { kind: 'allocate'; paymentId: string; consumerId: string }
   | { kind: 'payout-confirmed'; paymentId: string }
-  | { kind: 'run'; asOf: number };
+  | { kind: 'run'; asOf: number; finalise?: number[] };
 
 /** Applies one fact to the Grid; what it returns is the caller's to store (a run's records, an ingestion's outcome). */
 function apply(grid: Grid, entry: JournalEntry) {
@@ -48,7 +49,7 @@ function apply(grid: Grid, entry: JournalEntry) {
     case 'payout-confirmed':
       return grid.recordPayoutConfirmed(entry.paymentId);
     case 'run':
-      return grid.run(entry.asOf);
+      return grid.run(entry.asOf, entry.finalise);
   }
 }
 
@@ -88,75 +89,119 @@ function toJson(entry: JournalEntry): string {
 /**
  * The grid's settlement domain: the lib's `Grid`, kept in memory and made durable by journaling every fact that
  * changes it in the same transaction as the fact's effects. Work runs one unit at a time, so the journal's order
- * is the order the Grid saw; a failed transaction rebuilds the Grid from the journal, so memory never runs ahead
- * of the database. A crash loses nothing committed and leaves no trace of what was not (P2P-S10).
+ * is the order the Grid saw. A unit that fails may leave memory ahead of the database: the Grid is then dirty and
+ * is rebuilt from the journal before anything uses it again (a failed rebuild, say with the database away, leaves
+ * it dirty for the next use). Readers get the Grid between units only, so they never see uncommitted facts. A
+ * crash loses nothing committed and leaves no trace of what was not (P2P-S10).
  */
 export class JournaledGrid {
   private grid: Grid;
+  private dirty = false;
+  private fenced: Error | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly pool: Pool,
     private readonly options: GridOptions,
+    private readonly fencing?: { term: number; lost: (reason: Error) => void },
   ) {
     this.grid = new Grid(options);
   }
 
-  /** The Grid as the journal left it. */
-  static async open(pool: Pool, options: GridOptions): Promise<JournaledGrid> {
-    const journaled = new JournaledGrid(pool, options);
+  /**
+   * The Grid as the journal left it. `fencing`: the leadership term this instance holds; a unit that finds another
+   * term fences the grid and calls `lost`.
+   */
+  static async open(
+    pool: Pool,
+    options: GridOptions,
+    fencing?: { term: number; lost: (reason: Error) => void },
+  ): Promise<JournaledGrid> {
+    const journaled = new JournaledGrid(pool, options, fencing);
     await journaled.replay();
     return journaled;
   }
 
-  /** For reads between units of work (operator API); never change it outside `transact`. */
-  get current(): Grid {
-    return this.grid;
+  /**
+   * The committed Grid, once the units queued before have ended. Use it before the next await: a unit may
+   * change it after.
+   */
+  read(): Promise<Grid> {
+    return this.enqueue(async () => {
+      await this.clean();
+      return this.grid;
+    });
   }
 
   /** Runs `work` alone, in one transaction; the facts it records commit with it or not at all. */
   transact<T>(work: (tx: GridTransaction) => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => this.unit(work));
+    return this.enqueue(() => this.unit(work));
+  }
+
+  /** No unit runs after this (the instance lost its leadership: another may be changing the journal). */
+  fence(reason: Error): void {
+    this.fenced = reason;
+  }
+
+  private enqueue<T>(next: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => {
+      if (this.fenced) throw this.fenced;
+      return next();
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }
 
+  private async clean(): Promise<void> {
+    if (!this.dirty) return;
+    await this.replay();
+    this.dirty = false;
+  }
+
   private async unit<T>(work: (tx: GridTransaction) => Promise<T>): Promise<T> {
-    let touched = false;
-    try {
-      return await inTransaction(this.pool, async (client) => {
-        const facts: JournalEntry[] = [];
-        const applied = <E extends JournalEntry>(entry: E) => {
-          touched = true;
-          return apply(this.grid, entry) as Applied<E['kind']>;
-        };
-        const tx: GridTransaction = {
-          client,
-          grid: this.grid,
-          record: (entry) => {
-            const outcome = applied(entry);
-            facts.push(entry);
-            return outcome;
-          },
-          recordIf: (entry, keep) => {
-            const outcome = applied(entry);
-            if (keep(outcome)) facts.push(entry);
-            return outcome;
-          },
-        };
-        const result = await work(tx);
-        if (facts.length > 0)
-          await client.query(
-            `insert into journal (kind, payload) select x->>'kind', x from jsonb_array_elements($1::jsonb) as x`,
-            [`[${facts.map(toJson).join(',')}]`],
-          );
-        return result;
-      });
-    } catch (error) {
-      // The Grid may have applied facts that did not commit: back to what the journal holds.
-      if (touched) await this.replay();
-      throw error;
-    }
+    await this.clean();
+    const outcome = await inTransaction(this.pool, async (client) => {
+      if (this.fencing) await this.checkTerm(client, this.fencing);
+      const facts: JournalEntry[] = [];
+      const applied = <E extends JournalEntry>(entry: E) => {
+        this.dirty = true;
+        return apply(this.grid, entry) as Applied<E['kind']>;
+      };
+      const tx: GridTransaction = {
+        client,
+        grid: this.grid,
+        record: (entry) => {
+          const outcome = applied(entry);
+          facts.push(entry);
+          return outcome;
+        },
+        recordIf: (entry, keep) => {
+          const outcome = applied(entry);
+          if (keep(outcome)) facts.push(entry);
+          return outcome;
+        },
+      };
+      const result = await work(tx);
+      if (facts.length > 0)
+        await client.query(
+          `insert into journal (kind, payload) select x->>'kind', x from jsonb_array_elements($1::jsonb) as x`,
+          [`[${facts.map(toJson).join(',')}]`],
+        );
+      return result;
+    });
+    // Committed (or nothing applied): memory and journal agree. On failure `dirty` stays as `applied` left it.
+    this.dirty = false;
+    return outcome;
+  }
+
+  /** Share-locks the term until the commit: a new leader raising it waits for this unit, and stops later ones. */
+  private async checkTerm(client: PoolClient, fencing: { term: number; lost: (reason: Error) => void }) {
+    const { rows } = await client.query(`select 1 from leader where term = $1 for share`, [fencing.term]);
+    if (rows.length > 0) return;
+    const reason = new GridError(503, 'This grid instance is no longer the active one.');
+    this.fence(reason);
+    fencing.lost(reason);
+    throw reason;
   }
 
   private async replay(): Promise<void> {

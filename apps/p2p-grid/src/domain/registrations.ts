@@ -108,7 +108,7 @@ export class Registrations {
       .transact(async (tx) => {
         const { client } = tx;
         // Planned again on the locked row: a concurrent PUT may have changed it while the hello was awaited.
-        plan = await this.plan(client, request, await registrationStore.find(client, request.id, true));
+        plan = await this.plan(client, request, await registrationStore.find(client, request.id, 'update'));
         if (!plan.changed) return plan.row;
         const needed = plan.helloNeeded;
         if (needed && (await channelStore.latestHello(client, needed.topic, needed.streamKey)) !== needed.hash)
@@ -153,7 +153,7 @@ export class Registrations {
     if (!SIDE_KEY.test(sideKey)) throw invalidParameter('sideKey');
     const { gridId, now } = this.options;
     const closed = await this.options.journaled.transact(async ({ client, record }) => {
-      const row = await registrationStore.find(client, id, true);
+      const row = await registrationStore.find(client, id, 'update');
       if (!row || row.status !== 'active') throw unknownRegistration(id);
       if (row.sideKeyHash !== null && !proves(row.sideKeyHash, sideKey)) throw sideKeyFailure(id);
       const at = now();

@@ -1,11 +1,9 @@
 import { enqueue } from '@flexgrid/platform-db';
 import { ledgerEntryJson, type SettlementRunResult } from '@flexgrid/protocol-p2p';
-import { GridError } from '../errors';
-import { paymentRequestRecord, payoutSentRecord, settlementRecord } from '../records';
+import { GridError, invalidParameter } from '../errors';
+import { paymentRequestRecord, payoutSentRecord, settlementRecord, signPaymentRequests } from '../records';
 import { settlementStore } from '../store/settlements';
 import { type JournaledGrid } from './journaled-grid';
-
-const OUTBOX_SLICE = 2_000;
 
 /** §14.1 `POST /settlement-runs` answer. */
 export interface RunSummary {
@@ -39,6 +37,8 @@ export interface SettlementRunsOptions {
   gridId: string;
   now: () => number;
   published: () => void;
+  /** P2P-CH5: signs a payment request's value bytes with the grid key (`paymentRequestSigner`). */
+  sign: (valueBytes: Uint8Array) => Promise<string>;
   /** Where a run reports how long the rules and the storing took (logged at debug). */
   timing?: (timing: { runMs: number; storeMs: number; outboxMs: number }) => void;
 }
@@ -51,25 +51,37 @@ export interface SettlementRunsOptions {
 export class SettlementRuns {
   constructor(private readonly options: SettlementRunsOptions) {}
 
-  async run(asOf: number = this.options.now()): Promise<RunSummary> {
+  /** `finalise`: settled intervals the operator makes final in this run (§14.1 `POST /intervals/:n/finalise`). */
+  async run(asOf: number = this.options.now(), finalise: readonly number[] = []): Promise<RunSummary> {
     const { gridId } = this.options;
     if (asOf > this.options.now()) throw new GridError(409, 'asOf must not be in the future.');
-    const summary = await this.options.journaled.transact(async ({ client, record }) => {
+    const summary = await this.options.journaled.transact(async ({ client, grid, record }) => {
       await client.query('select pg_advisory_xact_lock(hashtext($1))', [`p2p-grid:settlement:${gridId}`]);
       const last = await settlementStore.lastAsOf(client);
       if (last !== undefined && asOf < last) throw new GridError(409, 'asOf must not precede the previous run.');
+      for (const n of finalise) {
+        const state = grid.interval(n);
+        if (!state) throw new GridError(409, `Interval ${n} is not settled.`);
+        if (state.final) throw new GridError(409, `Interval ${n} is already final.`);
+      }
       const t0 = performance.now();
-      const result = record({ kind: 'run', asOf });
+      const result = record(
+        finalise.length > 0 ? { kind: 'run', asOf, finalise: [...finalise] } : { kind: 'run', asOf },
+      );
       const t1 = performance.now();
-      await settlementStore.saveRun(client, result, summaryOf(result), ledgerEntryJson);
+      // The signatures are made on the thread pool while the database stores the run.
+      const signing = signPaymentRequests(result.paymentRequests, this.options.sign);
+      const [signed] = await Promise.all([
+        signing,
+        settlementStore.saveRun(client, result, summaryOf(result), ledgerEntryJson),
+      ]);
       const t2 = performance.now();
       const outbox = [
         ...result.records.map((publication) => settlementRecord(gridId, publication)),
-        ...result.paymentRequests.map(paymentRequestRecord),
+        ...result.paymentRequests.map((request, i) => paymentRequestRecord(request, signed[i])),
         ...result.payouts.map(payoutSentRecord),
       ];
-      // One statement takes at most 65 535 parameters (8 per row): a run of thousands of requests goes in slices.
-      for (let i = 0; i < outbox.length; i += OUTBOX_SLICE) await enqueue(client, outbox.slice(i, i + OUTBOX_SLICE));
+      await enqueue(client, outbox);
       this.options.timing?.({ runMs: t1 - t0, storeMs: t2 - t1, outboxMs: performance.now() - t2 });
       return summaryOf(result);
     });
@@ -86,9 +98,16 @@ export class SettlementRuns {
     return summary;
   }
 
-  /** §14.1: the operator allocates an unallocated payment; it counts from the next payout step (P2P-L5). */
+  /**
+   * §14.1: the operator allocates an unallocated payment; it counts from the next payout step (P2P-L5). Checked in
+   * the unit that allocates, so two allocations of one payment cannot both pass.
+   */
   async allocate(paymentId: string, consumerId: string): Promise<void> {
-    await this.options.journaled.transact(async ({ record }) => {
+    await this.options.journaled.transact(async ({ grid, record }) => {
+      const payment = grid.payments.payment(paymentId);
+      if (!payment) throw new GridError(404, `Payment '${paymentId}' does not exist.`);
+      if (payment.consumerId !== null) throw new GridError(409, `Payment '${paymentId}' is already allocated.`);
+      if (grid.registry.get(consumerId)?.role !== 'consumer') throw invalidParameter('consumerId');
       record({ kind: 'allocate', paymentId, consumerId });
     });
   }

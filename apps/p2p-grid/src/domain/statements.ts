@@ -1,6 +1,6 @@
-import { inTransaction } from '@flexgrid/platform-db';
 import { type Grid, type P2PConfig, type Payment } from '@flexgrid/protocol-p2p';
 import type { Pool } from 'pg';
+import { type JournaledGrid } from './journaled-grid';
 import { GridError, invalidParameter } from '../errors';
 import { type Queryable } from '../store/queryable';
 import { statementStore } from '../store/statements';
@@ -17,7 +17,7 @@ export interface StatementsOptions {
   rules: P2PConfig;
   epoch: number;
   prefix: string;
-  grid: () => Grid;
+  journaled: JournaledGrid;
 }
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
@@ -27,7 +27,8 @@ const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
  * lands in the next one, like a credit note), their energy and money, the period's requests and confirmed payments
  * (consumers) or payouts (producers), opening and closing `outstanding`. A preview is not stored; a final one needs
  * every interval of the period final, is one per member and period, and is stored immutably under the next
- * gapless number; it equals the preview made just before.
+ * gapless number; it equals the preview made just before. Both are made inside a unit of the journaled grid, so
+ * the member, payments and ledger rows they read are committed and agree with each other.
  */
 export class Statements {
   constructor(private readonly options: StatementsOptions) {}
@@ -35,8 +36,7 @@ export class Statements {
   /** Checks the request body; bounds must be interval boundaries. */
   check(body: { memberId?: unknown; periodStart?: unknown; periodEnd?: unknown; final?: unknown }): StatementRequest {
     const L = this.options.rules.intervalMs;
-    if (typeof body.memberId !== 'string' || this.options.grid().registry.get(body.memberId) === undefined)
-      throw invalidParameter('memberId');
+    if (typeof body.memberId !== 'string') throw invalidParameter('memberId');
     const aligned = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) % L === 0;
     if (!aligned(body.periodStart)) throw invalidParameter('periodStart');
     if (!aligned(body.periodEnd) || body.periodEnd <= body.periodStart) throw invalidParameter('periodEnd');
@@ -50,19 +50,23 @@ export class Statements {
   }
 
   async preview(request: StatementRequest) {
-    return { number: null, status: 'preview' as const, ...(await this.content(this.options.pool, request)) };
+    return this.options.journaled.transact(async ({ client, grid }) => ({
+      number: null,
+      status: 'preview' as const,
+      ...(await this.content(client, grid, request)),
+    }));
   }
 
   async finalise(request: StatementRequest): Promise<object> {
     const { rules, epoch } = this.options;
-    return inTransaction(this.options.pool, async (client) => {
+    return this.options.journaled.transact(async ({ client, grid }) => {
       const existing = await statementStore.finalFor(client, request.memberId, request.periodStart, request.periodEnd);
       if (existing) throw new GridError(409, `Statement already final: ${existing}.`);
       const from = Math.max(request.periodStart, epoch);
       const expected = Math.max(0, Math.ceil((request.periodEnd - from) / rules.intervalMs));
       if ((await statementStore.finalIntervals(client, from, request.periodEnd)) < expected)
         throw new GridError(409, 'Period contains intervals that are not final.');
-      const content = await this.content(client, request);
+      const content = await this.content(client, grid, request);
       return statementStore.store(
         client,
         this.options.prefix,
@@ -78,10 +82,10 @@ export class Statements {
     return content;
   }
 
-  private async content(db: Queryable, request: StatementRequest) {
+  private async content(db: Queryable, grid: Grid, request: StatementRequest) {
     const { rules } = this.options;
-    const grid = this.options.grid();
     const role = grid.registry.get(request.memberId)?.role;
+    if (role === undefined) throw invalidParameter('memberId');
     const entries = (await statementStore.openEntries(db, request.memberId, request.periodEnd)).map((e) => ({
       entryId: e.entryId,
       intervalStart: e.intervalStart,

@@ -1,7 +1,9 @@
 import { type Paging, REGISTRATION_ID, sameSideKeyHash, sideKeyHash } from '@flexgrid/protocol-p2p';
-import type { Pool } from 'pg';
+import { inTransaction } from '@flexgrid/platform-db';
+import type { Pool, PoolClient } from 'pg';
 import { invalidParameter, sideKeyFailure, unknownRegistration } from '../errors';
 import { registrationStore } from '../store/registrations';
+import { type Queryable } from '../store/queryable';
 import { storageStore } from '../store/storage';
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what §13.2 refuses
@@ -48,21 +50,15 @@ export class Storage {
 
   async put(address: Required<StorageAddress>, value: unknown, sideKey: string | undefined): Promise<void> {
     checkAddress(address);
-    await this.authorise(address.registrationId, sideKey, 'write');
-    await storageStore.put(
-      this.options.pool,
-      address.registrationId,
-      address.context,
-      address.id,
-      value,
-      this.options.now(),
+    await this.write(address.registrationId, sideKey, (client) =>
+      storageStore.put(client, address.registrationId, address.context, address.id, value, this.options.now()),
     );
   }
 
   /** A missing item is a success without `item` (§13.1, kept for client compatibility). */
   async get(address: Required<StorageAddress>, sideKey: string | undefined): Promise<{ item?: unknown }> {
     checkAddress(address);
-    await this.authorise(address.registrationId, sideKey, 'read');
+    await this.authorise(this.options.pool, address.registrationId, sideKey, 'read');
     const found = await storageStore.get(this.options.pool, address.registrationId, address.context, address.id);
     return found ? { item: found.value } : {};
   }
@@ -75,7 +71,7 @@ export class Storage {
   ): Promise<StoragePage> {
     checkAddress(address);
     const { page, pageSize } = paging();
-    await this.authorise(address.registrationId, sideKey, 'read');
+    await this.authorise(this.options.pool, address.registrationId, sideKey, 'read');
     const found = await storageStore.page(
       this.options.pool,
       address.registrationId,
@@ -88,17 +84,35 @@ export class Storage {
 
   async delete(address: StorageAddress, sideKey: string | undefined): Promise<void> {
     checkAddress(address);
-    await this.authorise(address.registrationId, sideKey, 'write');
-    await storageStore.delete(this.options.pool, address.registrationId, address.context, address.id);
+    await this.write(address.registrationId, sideKey, (client) =>
+      storageStore.delete(client, address.registrationId, address.context, address.id),
+    );
+  }
+
+  /**
+   * Checks 5 and 6 and the write in one transaction, the registration row share-locked from the check to the
+   * commit: a deregistration (§12.3, which deletes the member's storage) either waits for the write and deletes
+   * it too, or commits first and the check refuses; a write never lands for a member deleted in between.
+   */
+  private write(
+    registrationId: string,
+    sideKey: string | undefined,
+    work: (client: PoolClient) => Promise<void>,
+  ): Promise<void> {
+    return inTransaction(this.options.pool, async (client) => {
+      await this.authorise(client, registrationId, sideKey, 'write');
+      await work(client);
+    });
   }
 
   /** Checks 5 and 6. */
   private async authorise(
+    db: Queryable,
     registrationId: string,
     sideKey: string | undefined,
     access: 'read' | 'write',
   ): Promise<void> {
-    const row = await registrationStore.find(this.options.pool, registrationId);
+    const row = await registrationStore.find(db, registrationId, access === 'write' ? 'share' : undefined);
     if (!row || row.status !== 'active') throw unknownRegistration(registrationId);
     if (access === 'read' && !this.options.readsNeedSideKey) return;
     if (row.sideKeyHash === null) {

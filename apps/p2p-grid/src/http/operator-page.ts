@@ -76,7 +76,8 @@ export interface OperatorPageRoutesOptions {
   /** P2P-T9: the grid's first start; no interval before it is settled. */
   epoch: number;
   rules: P2PConfig;
-  grid: () => Grid;
+  /** The committed settlement domain (`JournaledGrid.read`). */
+  grid: () => Promise<Grid>;
   watch: JournalWatch;
   eventStream: (req: Request, res: Response) => EventStream;
 }
@@ -131,8 +132,8 @@ export function operatorPageRoutes(options: OperatorPageRoutesOptions) {
         settleEveryMs: rules.settleEveryMs,
         currency: rules.currency,
         currencyDigits: rules.currencyDigits,
-        balances: options.grid().balances(),
         lastRun: await operatorPageStore.lastRun(pool),
+        balances: (await options.grid()).balances(),
       },
     });
   });

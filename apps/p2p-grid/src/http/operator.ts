@@ -25,7 +25,8 @@ export interface OperatorRoutesOptions {
   rules: P2PConfig;
   runs: SettlementRuns;
   statements: Statements;
-  grid: () => Grid;
+  /** The committed settlement domain (`JournaledGrid.read`). */
+  grid: () => Promise<Grid>;
   now: () => number;
 }
 
@@ -61,10 +62,17 @@ export function operatorRoutes(options: OperatorRoutesOptions) {
     answerOk(res, { ...(await runs.run(body.asOf as number | undefined)) });
   });
 
+  // §14.1: a settled interval made final now, in a run of its own (P2P-S8: pending changes re-settled first).
+  router.post('/api/operator/intervals/:intervalStart/finalise', async (req, res) => {
+    const n = integerQuery(req.params.intervalStart, 'intervalStart');
+    if (n === undefined || n % rules.intervalMs !== 0) throw invalidParameter('intervalStart');
+    answerOk(res, { ...(await runs.run(undefined, [n])) });
+  });
+
   router.get('/api/operator/members', async (req, res) => {
-    const grid = options.grid();
-    const at = now();
     const members = await operatorStore.members(pool);
+    const grid = await options.grid();
+    const at = now();
     answerOk(res, {
       ...paged(
         req,
@@ -77,7 +85,7 @@ export function operatorRoutes(options: OperatorRoutesOptions) {
     const id = String(req.params.id);
     const member = (await operatorStore.members(pool)).find((m) => m.id === id);
     if (!member) throw new GridError(404, `Registration '${id}' does not exist.`);
-    answerOk(res, { member: { ...member, balances: options.grid().balancesOf(id, now()) ?? null } });
+    answerOk(res, { member: { ...member, balances: (await options.grid()).balancesOf(id, now()) ?? null } });
   });
 
   router.get('/api/operator/intervals', async (req, res) => {
@@ -117,13 +125,9 @@ export function operatorRoutes(options: OperatorRoutesOptions) {
 
   router.get('/api/operator/payment-requests', async (req, res) => {
     const status = typeof req.query.status === 'string' ? req.query.status : undefined;
-    const open = new Map(
-      options
-        .grid()
-        .payments.openRequests()
-        .map((r) => [r.requestId, r]),
-    );
-    const requests = (await operatorStore.paymentRequests(pool)).map((request) => {
+    const issued = await operatorStore.paymentRequests(pool);
+    const open = new Map((await options.grid()).payments.openRequests().map((r) => [r.requestId, r]));
+    const requests = issued.map((request) => {
       const tracked = open.get(request.requestId);
       return { ...request, status: tracked ? requestStatus(tracked) : 'confirmed' };
     });
@@ -138,14 +142,14 @@ export function operatorRoutes(options: OperatorRoutesOptions) {
 
   router.get('/api/operator/payments', async (req, res) => {
     const allocation = typeof req.query.allocation === 'string' ? req.query.allocation : undefined;
-    const grid = options.grid();
+    const [paymentIds, payouts] = [await operatorStore.paymentIds(pool), await operatorStore.payouts(pool)];
+    const grid = await options.grid();
     const unallocated = new Set(grid.payments.unallocated().map((p) => p.paymentId));
-    const payments = (await operatorStore.paymentIds(pool))
+    const payments = paymentIds
       .map((id) => grid.payments.payment(id))
       .filter((p) => p !== undefined)
       .map((p) => ({ ...p, kind: 'payment', allocation: unallocated.has(p.paymentId) ? 'unallocated' : 'allocated' }));
-    const payouts = (await operatorStore.payouts(pool)).map((p) => ({ ...p, kind: 'payout' }));
-    const all = [...payments, ...payouts].filter(
+    const all = [...payments, ...payouts.map((p) => ({ ...p, kind: 'payout' }))].filter(
       (p) => !allocation || ('allocation' in p && p.allocation === allocation),
     );
     answerOk(res, {
@@ -160,11 +164,6 @@ export function operatorRoutes(options: OperatorRoutesOptions) {
     const paymentId = String(req.params.paymentId);
     const consumerId = (req.body as { consumerId?: unknown } | undefined)?.consumerId;
     if (typeof consumerId !== 'string') throw invalidParameter('consumerId');
-    const grid = options.grid();
-    const payment = grid.payments.payment(paymentId);
-    if (!payment) throw new GridError(404, `Payment '${paymentId}' does not exist.`);
-    if (payment.consumerId !== null) throw new GridError(409, `Payment '${paymentId}' is already allocated.`);
-    if (grid.registry.get(consumerId)?.role !== 'consumer') throw invalidParameter('consumerId');
     await runs.allocate(paymentId, consumerId);
     answerOk(res);
   });

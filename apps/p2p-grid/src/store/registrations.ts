@@ -29,9 +29,10 @@ export function streamKeyOf(row: Pick<RegistrationRow, 'id' | 'root'>): string {
 /** SQL behind the registration API (§12). */
 export const registrationStore = {
   /** With `lock`, the row stays locked until the caller's transaction ends. */
-  async find(db: Queryable, id: string, lock = false): Promise<RegistrationRow | undefined> {
+  /** `lock` (in a transaction): `update` to change the row, `share` to keep it as read until the commit. */
+  async find(db: Queryable, id: string, lock?: 'update' | 'share'): Promise<RegistrationRow | undefined> {
     const { rows } = await db.query<RegistrationRow>(
-      `select ${COLUMNS} from registrations where id = $1${lock ? ' for update' : ''}`,
+      `select ${COLUMNS} from registrations where id = $1${lock ? ` for ${lock}` : ''}`,
       [id],
     );
     return rows[0];

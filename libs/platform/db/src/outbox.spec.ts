@@ -191,6 +191,26 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
     }
   });
 
+  it('keeps CloudEvents extension attributes (a signature) through the outbox; refuses a bad name at once', async () => {
+    await inTransaction(backend.db.pool, (c) =>
+      enqueue(c, [
+        {
+          topic: TOPIC,
+          event: { ...reading(0), value: JSON.stringify(reading(0).data), extensions: { p2psig: 'c2lnbmF0dXJl' } },
+        },
+      ]),
+    );
+    const r = relay(await backend.connectBus());
+    r.start();
+    await eventually(() => received.length >= 1, 'the event');
+    expect(received[0]).toMatchObject({ id: 'r-0', data: reading(0).data, extensions: { p2psig: 'c2lnbmF0dXJl' } });
+    await expect(
+      inTransaction(backend.db.pool, (c) =>
+        enqueue(c, [{ topic: TOPIC, event: { ...reading(1), extensions: { ce_bad: 'x' } } }]),
+      ),
+    ).rejects.toThrow("'ce_bad' cannot name a CloudEvents extension attribute.");
+  });
+
   it('startOutboxRelay relays on the database it is given, taking the leader lock only on a server', async () => {
     await enqueueCommitted(0, 12);
     const started = startOutboxRelay(backend.db, await backend.connectBus(), { name: 'svc', pollIntervalMs: 20 });
@@ -410,11 +430,11 @@ describe('outbox migrations', () => {
     const db = await openDatabase({ url: testDb.url });
     try {
       await migrate(db.pool, 'platform', outboxMigrations.slice(0, 1));
-      await inTransaction(db.pool, (c) =>
-        enqueue(
-          c,
-          Array.from({ length: 6 }, (_, i) => ({ topic: TOPIC, event: reading(i) })),
-        ),
+      // Rows as that install's enqueue wrote them (its table has no later columns).
+      await db.pool.query(
+        `insert into flexgrid_outbox (topic, event_key, event_type, event_id, data)
+         select $1, 'm', 'meter.reading', 'r-' || i, '{}' from generate_series(0, 5) as i`,
+        [TOPIC],
       );
       // What a relay left behind: batches 1 and 2 sent, batch 3 claimed.
       await db.pool.query(
@@ -422,7 +442,7 @@ describe('outbox migrations', () => {
       );
 
       expect(await migrate(db.pool, 'platform', outboxMigrations)).toEqual({
-        applied: ['2_outbox_history'],
+        applied: ['2_outbox_history', '3_outbox_extensions'],
         alreadyApplied: 1,
       });
       const { rows } = await db.pool.query('select epoch, last_sent_batch from flexgrid_outbox_history');

@@ -1,6 +1,6 @@
 import { type Catalog, catalog as flexgridCatalog, ContractValidator } from '@flexgrid/contracts';
 import type { Bus, BusLogger, OutboxCheckpoint, OutgoingEvent, TopicBatch } from '@flexgrid/platform-kafka';
-import { ContractViolation, silentLogger } from '@flexgrid/platform-kafka';
+import { checkExtensionNames, ContractViolation, silentLogger } from '@flexgrid/platform-kafka';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
@@ -66,6 +66,16 @@ export const outboxMigrations: Migration[] = [
       insert into flexgrid_outbox_history (last_sent_batch) select max(batch) from flexgrid_outbox where sent_at is not null;
     `,
   },
+  {
+    version: 3,
+    name: 'outbox_extensions',
+    // CloudEvents extension attributes, and the value's exact text when its bytes are signed (jsonb's text
+    // differs from what was signed); such a row keeps only the text, which is the data's JSON.
+    sql: `
+      alter table flexgrid_outbox add column extensions jsonb, add column value text, alter column data drop not null,
+        add constraint flexgrid_outbox_data_or_value check (data is not null or value is not null);
+    `,
+  },
 ];
 
 export interface OutboxEntry {
@@ -83,28 +93,34 @@ export async function enqueue(
   validator = defaultValidator(),
 ): Promise<void> {
   if (entries.length === 0) return;
-  const values: unknown[] = [];
-  const rows: string[] = [];
+  const columns: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
   for (const { topic, event } of entries) {
     const check = validator.check(topic, event.type, event.key, event.data);
     if (!check.ok) throw new ContractViolation(topic, check.reason);
-    const time = event.time === undefined ? new Date() : new Date(event.time);
-    const n = values.length;
-    rows.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8})`);
-    values.push(
+    checkExtensionNames(event.extensions);
+    const row = [
       topic,
       event.key,
       event.type,
       event.id ?? randomUUID(),
       event.source ?? null,
-      time,
+      event.time === undefined ? new Date() : new Date(event.time),
       event.subject ?? null,
-      JSON.stringify(event.data),
-    );
+      event.value === undefined ? JSON.stringify(event.data) : null,
+      event.extensions === undefined ? null : JSON.stringify(event.extensions),
+      event.value ?? null,
+    ];
+    for (let i = 0; i < row.length; i++) columns[i].push(row[i]);
   }
+  // One array per column: one statement whatever the number of rows (a VALUES list takes at most 65,535
+  // parameters and is slow to plan when long), in id order.
   await client.query(
-    `insert into flexgrid_outbox (topic, event_key, event_type, event_id, event_source, event_time, subject, data) values ${rows.join(', ')}`,
-    values,
+    `insert into flexgrid_outbox (topic, event_key, event_type, event_id, event_source, event_time, subject, data, extensions, value)
+     select topic, event_key, event_type, event_id, event_source, event_time, subject, data, extensions, value
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::jsonb[], $9::jsonb[], $10::text[])
+         with ordinality as row (topic, event_key, event_type, event_id, event_source, event_time, subject, data, extensions, value, n)
+      order by n`,
+    columns,
   );
 }
 
@@ -123,6 +139,8 @@ interface OutboxRow {
   event_time: Date;
   subject: string | null;
   data: unknown;
+  extensions: Record<string, string> | null;
+  value: string | null;
   batch: string;
 }
 
@@ -277,6 +295,7 @@ export class OutboxRelay {
       rows.sort((a, b) => Number(a.id) - Number(b.id));
     }
     if (rows.length === 0) return 0;
+    for (const row of rows) row.data ??= JSON.parse(row.value as string);
     const batch = Number(rows[0].batch);
     const publishable = await this.setAsideInvalid(rows);
     await this.recordCheckpoint(toBatches(publishable), { epoch: this.epoch, batch });
@@ -521,6 +540,8 @@ function toBatches(rows: readonly OutboxRow[]): TopicBatch[] {
       time: row.event_time,
       subject: row.subject ?? undefined,
       data: row.data,
+      ...(row.extensions === null ? {} : { extensions: row.extensions }),
+      ...(row.value === null ? {} : { value: row.value }),
     });
     byTopic.set(row.topic, events);
   }

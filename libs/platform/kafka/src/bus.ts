@@ -26,6 +26,16 @@ export interface OutgoingEvent<T = unknown> {
   /** CloudEvents `time`; defaults to now. */
   time?: Date | string;
   subject?: string;
+  /**
+   * CloudEvents extension attributes, sent as `ce_<name>` headers; names are 1-20 lower-case letters and digits
+   * and not the core attributes'.
+   */
+  extensions?: Readonly<Record<string, string>>;
+  /**
+   * The record value exactly as sent, for when its bytes matter (a signature over them travels in an extension);
+   * it must be the JSON of `data`. Default: `JSON.stringify(data)`.
+   */
+  value?: string;
 }
 
 /** A CloudEvent as it travels on a topic: its attributes, its record key and its data. */
@@ -37,6 +47,8 @@ export interface CloudEvent<T = unknown> {
   subject?: string;
   key: string;
   data: T;
+  /** CloudEvents extension attributes (`ce_<name>` headers other than the core attributes'), when there are any. */
+  extensions?: Readonly<Record<string, string>>;
 }
 
 export interface DeliveredEvent<T = unknown> extends CloudEvent<T> {

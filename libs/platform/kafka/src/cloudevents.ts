@@ -25,8 +25,30 @@ export function encodeEvent(event: OutgoingEvent, defaultSource: string): Encode
     'content-type': CONTENT_TYPE,
   };
   if (event.subject !== undefined) headers['ce_subject'] = event.subject;
-  return { key: event.key, value: JSON.stringify(event.data), headers };
+  checkExtensionNames(event.extensions);
+  for (const [name, value] of Object.entries(event.extensions ?? {})) headers[`ce_${name}`] = value;
+  return { key: event.key, value: event.value ?? JSON.stringify(event.data), headers };
 }
+
+/** Refuses extension attribute names that CloudEvents does not allow or that would shadow a core attribute. */
+export function checkExtensionNames(extensions: Readonly<Record<string, string>> | undefined): void {
+  for (const name of Object.keys(extensions ?? {}))
+    if (!EXTENSION_NAME.test(name) || CORE_ATTRIBUTES.has(name))
+      throw new Error(`'${name}' cannot name a CloudEvents extension attribute.`);
+}
+
+/** CloudEvents 1.0: attribute names are lower-case letters and digits, at most 20 (recommended) characters. */
+const EXTENSION_NAME = /^[a-z0-9]{1,20}$/;
+const CORE_ATTRIBUTES = new Set([
+  'id',
+  'source',
+  'specversion',
+  'type',
+  'datacontenttype',
+  'dataschema',
+  'subject',
+  'time',
+]);
 
 /** Validates every event against `topic`'s contract, then encodes them; one bad event stops the whole batch. */
 export function encodeValidEvents(
@@ -72,6 +94,12 @@ export function decodeRecord(
   } catch (e) {
     return { ok: false, reason: `value is not JSON: ${(e as Error).message}` };
   }
+  const extensions: Record<string, string> = {};
+  for (const [name, header] of Object.entries(headers)) {
+    const attribute = name.startsWith('ce_') ? name.slice(3) : undefined;
+    if (attribute !== undefined && header !== undefined && !CORE_ATTRIBUTES.has(attribute))
+      extensions[attribute] = header;
+  }
   return {
     ok: true,
     event: {
@@ -82,6 +110,7 @@ export function decodeRecord(
       subject: headers['ce_subject'],
       key,
       data,
+      ...(Object.keys(extensions).length > 0 ? { extensions } : {}),
     },
   };
 }

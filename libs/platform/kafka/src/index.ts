@@ -1,5 +1,5 @@
 export * from './bus';
-export { encodeEvent, decodeRecord, type EncodedRecord } from './cloudevents';
+export { checkExtensionNames, encodeEvent, decodeRecord, type EncodedRecord } from './cloudevents';
 export type { BusOptions, ConsumedRecord } from './delivery';
 export { KafkaBus, type KafkaBusOptions } from './kafka-bus';
 export { EmbeddedBus, type EmbeddedBusOptions, partitionOf } from './embedded-bus';

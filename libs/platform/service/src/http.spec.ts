@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConfigError, createService, type Problem } from './index';
+import { ConfigError, createService, type ErrorAnswer, type Problem } from './index';
 import { type RunningService, startService } from './test-service.test-util';
 
 class ThingNotFound extends Error {
@@ -8,7 +8,11 @@ class ThingNotFound extends Error {
   }
 }
 
-function mapError(error: unknown): Problem | undefined {
+class ThingGone extends Error {}
+
+function mapError(error: unknown): Problem | ErrorAnswer | undefined {
+  if (error instanceof ThingGone)
+    return { answer: 'json', status: 410, headers: { 'Retry-After': '60' }, body: { success: false, message: 'gone' } };
   if (error instanceof ThingNotFound) {
     return {
       type: 'https://flexgrid.example/problems/thing-not-found',
@@ -58,6 +62,9 @@ describe('HTTP service', () => {
         });
         service.app.get('/meters/:meterId', (req, res) => {
           res.json({ meterId: req.params.meterId });
+        });
+        service.app.get('/gone', () => {
+          throw new ThingGone();
         });
         service.app.get('/crash', () => {
           throw new Error('internal detail: pool exhausted at db.ts:42');
@@ -164,6 +171,14 @@ describe('HTTP service', () => {
       thingId: '42',
       instance: '/things/42',
     });
+  });
+
+  it("sends an error mapped to an answer in the app's own format as plain JSON, with its headers", async () => {
+    const response = await fetch(`${running.url}/gone`);
+    expect(response.status).toBe(410);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json\b/);
+    expect(response.headers.get('retry-after')).toBe('60');
+    expect(await response.json()).toEqual({ success: false, message: 'gone' });
   });
 
   it('answers an unexpected error with a bare 500 and logs it once, by route and without the query', async () => {

@@ -23,7 +23,7 @@ export {
 export type { EventStream, EventStreamOptions } from './event-stream';
 export { createLogger, type Logger, type LoggerOptions, type LogLevel, logLevels } from './logger';
 export { bearerTokenOf, tokenMatcher } from './bearer';
-export type { ErrorMapper, Problem } from './problem';
+export type { ErrorAnswer, ErrorMapper, Problem } from './problem';
 export type { CheckResult, ReadinessCheck, ReadinessReport } from './readiness';
 export {
   createService,

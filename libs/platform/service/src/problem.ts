@@ -15,10 +15,22 @@ export interface Problem {
 }
 
 /**
- * The app's one place that turns its own error type into a problem. Return undefined for errors it does
- * not know; they become a 500 that is logged.
+ * An error answer in a protocol's own format rather than a problem document (the P2P `{success, message}`
+ * envelope): sent as `application/json` with its status and headers.
  */
-export type ErrorMapper = (error: unknown) => Problem | undefined;
+export interface ErrorAnswer {
+  answer: 'json';
+  status: number;
+  headers?: Readonly<Record<string, string>>;
+  body: unknown;
+}
+
+/**
+ * The app's one place that turns its own error type (and the body parser's, which fail before its routes) into a
+ * problem, or into an answer in its protocol's format. Return undefined for errors it does not know; they become
+ * a 500 problem. A 5xx is logged either way.
+ */
+export type ErrorMapper = (error: unknown) => Problem | ErrorAnswer | undefined;
 
 export const problemContentType = 'application/problem+json';
 
@@ -91,6 +103,11 @@ export function problemResponder(mapError: ErrorMapper | undefined, logger: Logg
       res.destroy();
       return;
     }
-    sendProblem(res, req.originalUrl, problem);
+    if ('answer' in problem)
+      res
+        .status(problem.status)
+        .set(problem.headers ?? {})
+        .json(problem.body);
+    else sendProblem(res, req.originalUrl, problem);
   };
 }

@@ -21,6 +21,7 @@ export {
   STREAM_KEY,
   sameSideKeyHash,
   sideKeyHash,
+  paymentRequestSigner,
   signPaymentRequest,
   streamBinding,
   type StreamBinding,

@@ -3,6 +3,7 @@ import { P2PError } from '../errors';
 import {
   sameSideKeyHash,
   sideKeyHash,
+  paymentRequestSigner,
   signPaymentRequest,
   streamBinding,
   verificationKey,
@@ -51,5 +52,19 @@ describe('P2P-CH channels', () => {
     // A mangled signature from the wire is simply invalid; a malformed key is a clear error, not a crypto TypeError.
     expect(verifyPaymentRequest(bytes, 'abc', key)).toBe(false);
     expect(() => verifyPaymentRequest(bytes, signature, 'short')).toThrow(P2PError);
+  });
+
+  it('P2P-CH5: the pooled signer signs as signPaymentRequest does', async () => {
+    const seed = Buffer.alloc(32, 9).toString('base64url');
+    const signer = paymentRequestSigner(seed);
+    const values = [1, 2, 3].map((owed) => Buffer.from(JSON.stringify({ command: 'payment-request', owed })));
+    const signatures = await Promise.all(values.map(signer));
+    expect(signatures).toEqual(values.map((bytes) => signPaymentRequest(bytes, seed)));
+    expect(values.map((bytes, i) => verifyPaymentRequest(bytes, signatures[i], verificationKey(seed)))).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(() => paymentRequestSigner('tooshort')).toThrow(/32-byte Ed25519 seed/);
   });
 });

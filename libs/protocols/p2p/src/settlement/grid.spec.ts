@@ -54,6 +54,23 @@ describe('Grid: settlement runs (P2P-S6..S10) in the community profile', () => {
     expect(grid.run(dueAt(0) + 1)).toMatchObject({ settled: 0, resettled: 0, records: [] });
   });
 
+  it('§14.1 finalise early: a settled interval is re-settled if changed, then final in that run; else refused', () => {
+    const grid = community();
+    grid.ingestOutput(output('PVROOF001', 0, 10_000), T + L);
+    grid.ingestReading(reading('FLAT00001', 0, 6_000), T + L);
+    expect(() => grid.run(dueAt(0), [T])).toThrow(`Interval ${T} is not settled.`);
+    expect(grid.run(dueAt(0))).toMatchObject({ settled: 1, finalised: 0 });
+    grid.ingestReading(reading('meter-flat-2', 0, 6_000), T + 2 * L);
+    // Long before its finality lag (30 s): a pending change first (P2P-S8), then the marker.
+    const early = grid.run(dueAt(0) + 1, [T]);
+    expect(early).toMatchObject({ resettled: 1, finalised: 1 });
+    expect(early.records.map((r) => r.ceId)).toEqual([`GRID00001:${T}:v2`, `GRID00001:${T}:final`]);
+    expect(grid.interval(T)).toMatchObject({ final: true, version: 2 });
+    expect(() => grid.run(dueAt(0) + 2, [T])).toThrow(`Interval ${T} is already final.`);
+    // A refused run changed nothing: the next run is number 3.
+    expect(grid.run(dueAt(0) + 2).runNo).toBe(3);
+  });
+
   it('P2P-S7: a late reading before final → version 2, the ledger equals the latest version', () => {
     const grid = community();
     grid.ingestOutput(output('PVROOF001', 0, 10_000), T + L);

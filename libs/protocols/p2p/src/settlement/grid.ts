@@ -241,10 +241,17 @@ export class Grid {
 
   /**
    * One settlement run (P2P-S10): settle, re-settle and adjust due intervals in ascending order → finalise →
-   * payment requests → payout step. `asOf` must not precede the previous run's.
+   * payment requests → payout step. `asOf` must not precede the previous run's. `finaliseEarly` names settled,
+   * not yet final intervals the operator finalises now (§14.1), as if their finality lag had passed.
    */
-  run(asOf: number): SettlementRunResult {
+  run(asOf: number, finaliseEarly: readonly number[] = []): SettlementRunResult {
     if (asOf < this.lastAsOf) throw new P2PError('INVALID_STATE', 'asOf must not precede the previous run.');
+    for (const n of finaliseEarly) {
+      const state = this.intervals.get(n);
+      if (!state) throw new P2PError('INVALID_STATE', `Interval ${n} is not settled.`);
+      if (state.final) throw new P2PError('INVALID_STATE', `Interval ${n} is already final.`);
+    }
+    const early = new Set(finaliseEarly);
     this.lastAsOf = asOf;
     const runNo = ++this.runNo;
     const { config } = this.options;
@@ -294,7 +301,7 @@ export class Grid {
     }
 
     for (const n of [...this.provisional].sort((a, b) => a - b)) {
-      if (!isFinalAt(n, config.intervalMs, asOf, config.finalAfterMs)) continue;
+      if (!early.has(n) && !isFinalAt(n, config.intervalMs, asOf, config.finalAfterMs)) continue;
       const finalised = finaliseInterval(this.intervals.get(n) as IntervalSettlementState, this.options.gridId, asOf);
       this.intervals.set(n, finalised.state);
       this.provisional.delete(n);
