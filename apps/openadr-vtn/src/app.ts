@@ -21,12 +21,13 @@ import { type Bus, KafkaBus } from '@flexgrid/platform-kafka';
 import { createService, type LogLevel } from '@flexgrid/platform-service';
 import type { VtnConfig } from './config';
 import { newUuid, type VtnContext, vtnMetrics } from './domain/context';
-import { OfflineSweeper } from './domain/online';
+import { LastSeenWriter, OfflineSweeper } from './domain/online';
 import { Vtn } from './domain/vtn';
 import { problemOf } from './errors';
 import { mountOperatorApi } from './http/api';
 import { openadrHandler } from './http/openadr';
 import { PgVtnStore } from './store/pg-store';
+import { PollViews, VenChangeListener } from './store/poll-views';
 
 export type VtnOptions = Omit<VtnConfig, 'logLevel' | 'databaseUrl' | 'kafkaBrokers' | 'databasePoolSize'> & {
   readonly databasePoolSize?: number;
@@ -40,6 +41,8 @@ export type VtnOptions = Omit<VtnConfig, 'logLevel' | 'databaseUrl' | 'kafkaBrok
   readonly database?: Database;
   /** Stop on SIGTERM/SIGINT and exit (main.ts); off for tests and the dev host. */
   readonly handleSignals?: boolean;
+  /** The protocol clock (epoch ms): tests move it instead of waiting out redelivery and rate windows. */
+  readonly clock?: () => number;
 };
 
 export interface RunningVtn {
@@ -98,8 +101,19 @@ export async function startOpenadrVtn(options: VtnOptions): Promise<RunningVtn> 
     metrics: service.metrics,
   });
 
+  // DB-3: polls answered from memory where notifications keep it current; PGlite's one connection cannot
+  // also hold a LISTEN, so the embedded database always reads.
+  const views = new PollViews();
+  const changes = database.embedded
+    ? undefined
+    : new VenChangeListener(database.pool, views, logger.child({ module: 'ven-changes' }));
+  await changes?.start();
+  const store = new PgVtnStore(database.pool, views);
+  const vtnLogger = logger.child({ module: 'vtn' });
+  const lastSeen = new LastSeenWriter({ store, logger: vtnLogger }, options.lastSeenResolution * 1000);
+  lastSeen.start();
   const context: VtnContext = {
-    store: new PgVtnStore(database.pool),
+    store,
     settings: {
       vtnId: options.vtnId,
       pollFreq: options.pollFreq,
@@ -116,11 +130,12 @@ export async function startOpenadrVtn(options: VtnOptions): Promise<RunningVtn> 
       offlineMissedPolls: options.offlineMissedPolls,
       lastSeenResolution: options.lastSeenResolution,
     },
-    logger: logger.child({ module: 'vtn' }),
+    logger: vtnLogger,
     metrics: vtnMetrics(service.metrics),
+    lastSeen,
     newId: newUuid,
     published: () => relay.wake(),
-    now: () => Date.now(),
+    now: options.clock ?? (() => Date.now()),
   };
   const vtn = new Vtn(context);
   // API-2: the operator page, under /ui/.
@@ -183,6 +198,8 @@ export async function startOpenadrVtn(options: VtnOptions): Promise<RunningVtn> 
     });
   });
   service.onShutdown('sweeper', () => sweeper.stop());
+  service.onShutdown('last-seen', () => lastSeen.stop());
+  if (changes) service.onShutdown('ven-changes', () => changes.stop());
   service.onShutdown('outbox', () => relay.stop());
   if (ownsBus) service.onShutdown('bus', () => bus.stop());
   if (ownsDatabase) service.onShutdown('postgres', () => database.close());

@@ -6,6 +6,7 @@ import type { OadrPayload } from '@flexgrid/protocol-openadr';
 import { type RunningVtn, startOpenadrVtn } from './app';
 import {
   createRegistration,
+  eventually,
   postOadr,
   simpleEvent,
   startVtn,
@@ -56,7 +57,7 @@ async function createEvent(apiUrl: string, body: unknown): Promise<string> {
   return ((await response.json()) as { eventId: string }).eventId;
 }
 
-it('DB-1 a VEN served alternately by two VTN processes sees one consistent queue', async () => {
+it('DB-1 EV-20 a VEN served alternately by two VTN processes sees one consistent queue; its oadrCreatedEvent settles the distribute', async () => {
   t = await startVtn();
   const b = await replica();
   const a = t.vtn;
@@ -118,4 +119,49 @@ it('ON-2 a silent VEN goes offline once after 3 × P_v; ON-3 its next poll bring
   const after = await t.app.published('openadr.ven-status').waitFor(4);
   expect(after[3]?.type).toBe('openadr.ven.online');
   expect((await t.api('/api/v1/vens')).body[0]).toMatchObject({ online: true });
+});
+
+it('DB-1 DB-3 a replica answering polls from memory learns at once what another replica changed, and reads PostgreSQL while its notifications are down', async () => {
+  t = await startVtn();
+  const a = t.vtn;
+  const b = await replica();
+  await postOadr(a.openadrUrl, 'EiRegisterParty', createRegistration('ven-1'));
+  await postOadr(a.openadrUrl, 'EiRegisterParty', createRegistration('ven-2'));
+  // A knows ven-1 has nothing queued, and keeps answering that without asking PostgreSQL.
+  for (let i = 0; i < 3; i++)
+    expect((await postOadr(a.openadrUrl, 'OadrPoll', poll('ven-1'))).payload.type).toBe('oadrResponse');
+  const eventId = await createEvent(b.url, simpleEvent({ venIds: ['ven-1'] }));
+  const delivered = await postOadr(a.openadrUrl, 'OadrPoll', poll('ven-1'));
+  expect((delivered.payload as any).oadrEvent[0].eiEvent.eventDescriptor.eventID).toBe(eventId);
+  expect((await postOadr(b.openadrUrl, 'EiEvent', createdEvent('ven-1', eventId, 0))).payload).toMatchObject({
+    eiResponse: { responseCode: '200' },
+  });
+  expect((await postOadr(a.openadrUrl, 'OadrPoll', poll('ven-1'))).payload.type).toBe('oadrResponse');
+  // A registration cancelled through B is refused by A at once (REG-10).
+  const cancelled = await fetch(`${b.url}/api/v1/vens/ven-1/registration`, {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${API_TOKEN}` },
+  });
+  expect(cancelled.status).toBe(200);
+  expect((await postOadr(a.openadrUrl, 'OadrPoll', poll('ven-1'))).payload.type).toBe('oadrCancelPartyRegistration');
+
+  // A's LISTEN connection dies: A reads PostgreSQL for every poll until it listens again.
+  expect((await postOadr(a.openadrUrl, 'OadrPoll', poll('ven-2'))).payload.type).toBe('oadrResponse');
+  const listeners = () =>
+    t.app.query<{ pid: number }>(
+      `select pid from pg_stat_activity where datname = current_database() and query = 'listen oadr_ven'`,
+    );
+  expect(await listeners()).toHaveLength(2);
+  await t.app.query(
+    `select pg_terminate_backend(pid, 10000) from pg_stat_activity where datname = current_database() and query = 'listen oadr_ven'`,
+  );
+  const second = await createEvent(b.url, simpleEvent({ venIds: ['ven-2'] }));
+  const afterLoss = await postOadr(a.openadrUrl, 'OadrPoll', poll('ven-2'));
+  expect((afterLoss.payload as any).oadrEvent[0].eiEvent.eventDescriptor.eventID).toBe(second);
+  await eventually(async () => ((await listeners()).length === 2 ? true : undefined));
+  await postOadr(a.openadrUrl, 'EiEvent', createdEvent('ven-2', second, 0));
+  expect((await postOadr(a.openadrUrl, 'OadrPoll', poll('ven-2'))).payload.type).toBe('oadrResponse');
+  const third = await createEvent(b.url, simpleEvent({ venIds: ['ven-2'] }));
+  const again = await postOadr(a.openadrUrl, 'OadrPoll', poll('ven-2'));
+  expect((again.payload as any).oadrEvent.map((e: any) => e.eiEvent.eventDescriptor.eventID)).toContain(third);
 });

@@ -48,8 +48,40 @@ export class VtnError extends Error {
   }
 }
 
-/** TR-4's problem+json for an HTTP-level refusal, or undefined for eiResponse refusals and foreign errors. */
+/** PostgreSQL unreachable, restarting or failing over: the client should come back (TR-4). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code ?? '';
+  const message = error instanceof Error ? error.message : '';
+  return (
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      '57P01',
+      '57P02',
+      '57P03',
+      '08006',
+      '08001',
+      '08003',
+      '53300',
+    ].includes(code) ||
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly/.test(
+      message,
+    )
+  );
+}
+
+/** Seconds a client waits after a 503 (TR-4). */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * TR-4's problem+json for an HTTP-level refusal, 503 when the database is unavailable (OpenADR listener and
+ * operator API alike), or undefined for eiResponse refusals and foreign errors.
+ */
 export function problemOf(error: unknown): Problem | undefined {
+  if (isDatabaseUnavailable(error))
+    return { title: 'Service unavailable', status: 503, detail: 'the database is unavailable; retry later' };
   if (!(error instanceof VtnError) || error.code.kind !== 'http') return undefined;
   return {
     title: error.code.title,

@@ -6,7 +6,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OadrPayload } from '@flexgrid/protocol-openadr';
 import { workspaceRoot } from '@flexgrid/testing';
-import { API_TOKEN, createRegistration, simpleEvent, startVtn, type VtnUnderTest } from './testing/vtn.test-util';
+import {
+  API_TOKEN,
+  createRegistration,
+  eventually,
+  ManualClock,
+  registerReports,
+  simpleEvent,
+  startVtn,
+  usageMetadata,
+  type VtnUnderTest,
+} from './testing/vtn.test-util';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -14,17 +24,19 @@ let t: VtnUnderTest;
 afterEach(() => t.stop());
 
 const poll = (venID: string): OadrPayload => ({ type: 'oadrPoll', venID });
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 it('Q-2 Q-4 an unanswered distribute is redelivered after OADR_REDELIVERY_AFTER and expires after OADR_MAX_DELIVERIES', async () => {
-  t = await startVtn({ OADR_REDELIVERY_AFTER: 'PT1S', OADR_MAX_DELIVERIES: '2' });
+  const clock = new ManualClock();
+  t = await startVtn({ OADR_REDELIVERY_AFTER: 'PT30S', OADR_MAX_DELIVERIES: '2' }, { clock: clock.now });
   await t.post('EiRegisterParty', createRegistration('ven-1'));
   await t.api('/api/v1/events', { method: 'POST', body: simpleEvent({ venIds: ['ven-1'] }) });
   expect((await t.post('OadrPoll', poll('ven-1'))).payload.type).toBe('oadrDistributeEvent');
   expect((await t.post('OadrPoll', poll('ven-1'))).payload.type).toBe('oadrResponse');
-  await pause(1100);
+  clock.advance(29_999);
+  expect((await t.post('OadrPoll', poll('ven-1'))).payload.type).toBe('oadrResponse');
+  clock.advance(1);
   expect((await t.post('OadrPoll', poll('ven-1'))).payload.type).toBe('oadrDistributeEvent');
-  await pause(1100);
+  clock.advance(30_000);
   expect((await t.post('OadrPoll', poll('ven-1'))).payload.type).toBe('oadrResponse');
   expect((await t.api('/api/v1/vens/ven-1/queue')).body[0]).toMatchObject({
     kind: 'distribute',
@@ -32,6 +44,34 @@ it('Q-2 Q-4 an unanswered distribute is redelivered after OADR_REDELIVERY_AFTER 
     attempts: 2,
   });
   expect(await (await t.app.fetch('/metrics')).text()).toMatch(/oadr_queue_expired_total\{[^}]*\} 1/);
+});
+
+it('RID-3 a stored queue payload keeps its requestID on redelivery; a distribute gets a fresh one at each rendering', async () => {
+  const clock = new ManualClock();
+  t = await startVtn({}, { clock: clock.now });
+  await t.post('EiRegisterParty', createRegistration('ven-1'));
+  await t.post('EiReport', registerReports('ven-1', [usageMetadata()]));
+  const asked = await t.api('/api/v1/vens/ven-1/report-requests', {
+    method: 'POST',
+    body: { reportSpecifierId: 'spec-usage', granularity: 'PT5S' },
+  });
+  expect(asked.status).toBe(202);
+  await t.api('/api/v1/events', { method: 'POST', body: simpleEvent({ venIds: ['ven-1'] }) });
+  const requestIds = async () => {
+    const answers = [
+      (await t.post('OadrPoll', poll('ven-1'))).payload,
+      (await t.post('OadrPoll', poll('ven-1'))).payload,
+    ];
+    return Object.fromEntries(answers.map((a: any) => [a.type, a.requestID]));
+  };
+  const first = await requestIds();
+  clock.advance(30_000);
+  const second = await requestIds();
+  expect(Object.keys(first).sort()).toEqual(['oadrCreateReport', 'oadrDistributeEvent']);
+  expect(second.oadrCreateReport).toBe(first.oadrCreateReport);
+  expect(second.oadrDistributeEvent).not.toBe(first.oadrDistributeEvent);
+  for (const id of [first.oadrCreateReport, first.oadrDistributeEvent, second.oadrDistributeEvent])
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 });
 
 it('Q-2 a distribute of `never` events expects no reply: it is acked once written', async () => {
@@ -42,19 +82,24 @@ it('Q-2 a distribute of `never` events expects no reply: it is acked once writte
     body: simpleEvent({ venIds: ['ven-1'] }, { responseRequired: 'never' }),
   });
   expect((await t.post('OadrPoll', poll('ven-1'))).payload.type).toBe('oadrDistributeEvent');
-  await pause(200);
-  expect((await t.api('/api/v1/vens/ven-1/queue')).body[0]).toMatchObject({ kind: 'distribute', state: 'acked' });
+  const acked = await eventually(async () => {
+    const [item] = (await t.api('/api/v1/vens/ven-1/queue')).body;
+    return item.state === 'acked' ? item : undefined;
+  });
+  expect(acked).toMatchObject({ kind: 'distribute', attempts: 1 });
 });
 
 it('TR-4 step 3 the per-VEN rate limit answers 429 with Retry-After', async () => {
-  t = await startVtn({ OADR_RATE_LIMIT_PER_VEN: '2' });
+  const clock = new ManualClock();
+  t = await startVtn({ OADR_RATE_LIMIT_PER_VEN: '2' }, { clock: clock.now });
   await t.post('EiRegisterParty', createRegistration('ven-1'));
-  const statuses: number[] = [];
-  for (let i = 0; i < 4; i++) statuses.push((await t.post('OadrPoll', poll('ven-1'))).status);
-  expect(statuses).toContain(429);
-  await pause(1100);
-  const after = await t.post('OadrPoll', poll('ven-1'));
-  expect(after.status).toBe(200);
+  const answers = [];
+  for (let i = 0; i < 3; i++) answers.push(await t.post('OadrPoll', poll('ven-1')));
+  // The registration took one token of the two.
+  expect(answers.map((a) => a.status)).toEqual([200, 429, 429]);
+  expect(answers[1]?.headers.get('retry-after')).toBe('1');
+  clock.advance(1000);
+  expect((await t.post('OadrPoll', poll('ven-1'))).status).toBe(200);
 });
 
 it('SEC-5 an openleadr message with a ds:Signature is accepted, processed as unsigned and counted', async () => {

@@ -4,7 +4,15 @@
  * operator API (API-1). Every 200 answer is checked against the XSD by the helper.
  */
 import { writeOadrPayload, type OadrPayload } from '@flexgrid/protocol-openadr';
-import { createRegistration, simpleEvent, startVtn, type VtnUnderTest } from './testing/vtn.test-util';
+import {
+  createRegistration,
+  registerReports,
+  simpleEvent,
+  startVtn,
+  usageMetadata,
+  usageUpdate,
+  type VtnUnderTest,
+} from './testing/vtn.test-util';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -439,45 +447,58 @@ describe('EiOpt', () => {
   });
 });
 
+describe('EiOpt schedules', () => {
+  it('OPT-2 OPT-3 OPT-5 an availability schedule is stored, published on the VEN key, replaced by the same optID and cancelled', async () => {
+    await register('ven-1');
+    const start = Date.UTC(2030, 5, 1, 8);
+    const schedule = (optType: string, hours: number) =>
+      ({
+        type: 'oadrCreateOpt',
+        optID: 'sched-1',
+        optType,
+        optReason: 'economic',
+        marketContext: 'http://flexgrid.local/programs/default',
+        venID: 'ven-1',
+        vavailability: [{ dtstart: start, duration: hours * 3600 }],
+        createdDateTime: start,
+        requestID: 's1',
+        eiTarget: { resourceID: ['device-1'] },
+        oadrDeviceClass: { endDeviceAsset: ['Thermostat'] },
+      }) as OadrPayload;
+    const created = await t.post('EiOpt', schedule('optOut', 2));
+    expect(created.payload).toMatchObject({
+      type: 'oadrCreatedOpt',
+      optID: 'sched-1',
+      eiResponse: { responseCode: '200', requestID: 's1' },
+    });
+    // The same content again changes nothing; other content replaces it.
+    await t.post('EiOpt', schedule('optOut', 2));
+    await t.post('EiOpt', schedule('optOut', 3));
+    await t.post('EiOpt', { type: 'oadrCancelOpt', requestID: 'c', optID: 'sched-1', venID: 'ven-1' } as OadrPayload);
+    const records = await t.app.published('openadr.opt').waitFor(3);
+    expect(records.map((r) => [r.key, r.type])).toEqual([
+      ['ven-1', 'openadr.opt.schedule'],
+      ['ven-1', 'openadr.opt.schedule'],
+      ['ven-1', 'openadr.opt.cancelled'],
+    ]);
+    expect(records[0]?.data).toMatchObject({
+      venId: 'ven-1',
+      optId: 'sched-1',
+      optType: 'optOut',
+      optReason: 'economic',
+      periods: [{ start: new Date(start).toISOString(), end: new Date(start + 7_200_000).toISOString() }],
+      resourceIds: ['device-1'],
+      deviceClassMrids: ['Thermostat'],
+    });
+    expect((records[1]?.data as any).periods[0].end).toBe(new Date(start + 3 * 3_600_000).toISOString());
+    expect((await t.api('/api/v1/vens/ven-1/opts')).body).toEqual([
+      expect.objectContaining({ optId: 'sched-1', kind: 'schedule', optType: 'optOut', state: 'cancelled' }),
+    ]);
+  });
+});
+
 describe('reports', () => {
-  const metadata = (venID: string): OadrPayload =>
-    ({
-      type: 'oadrRegisterReport',
-      requestID: 'reg-1',
-      venID,
-      oadrReport: [
-        {
-          reportSpecifierID: 'spec-usage',
-          reportRequestID: '0',
-          reportName: 'METADATA_TELEMETRY_USAGE',
-          createdDateTime: Date.now(),
-          duration: 3600,
-          oadrReportDescription: [
-            {
-              rID: 'power',
-              reportDataSource: { resourceID: ['device-1'] },
-              reportType: 'usage',
-              itemBase: {
-                type: 'powerReal',
-                itemDescription: 'RealPower',
-                itemUnits: 'W',
-                siScaleCode: 'k',
-                powerAttributes: { hertz: '50', voltage: '230', ac: true },
-              },
-              readingType: 'Direct Read',
-              oadrSamplingRate: { oadrMinPeriod: 5, oadrMaxPeriod: 5, oadrOnChange: false },
-            },
-            {
-              rID: 'energy',
-              reportType: 'usage',
-              itemBase: { type: 'energyReal', itemDescription: 'RealEnergy', itemUnits: 'Wh', siScaleCode: 'k' },
-              readingType: 'Direct Read',
-              oadrSamplingRate: { oadrMinPeriod: 5, oadrMaxPeriod: 5, oadrOnChange: false },
-            },
-          ],
-        },
-      ],
-    }) as OadrPayload;
+  const metadata = (venID: string): OadrPayload => registerReports(venID, [usageMetadata()]);
 
   it('RP-3 RP-4 RP-5 RP-6 RP-11 RP-13 register, request, confirm and update: exact integer readings on meter.readings, duplicates idempotent, corrections as revisions', async () => {
     await register('ven-1');
@@ -505,31 +526,7 @@ describe('reports', () => {
       eiResponse: { responseCode: '200', requestID: 'reg-1' },
     });
     const start = Date.UTC(2030, 0, 1, 12);
-    const update = (power: string): OadrPayload =>
-      ({
-        type: 'oadrUpdateReport',
-        requestID: 'u1',
-        venID: 'ven-1',
-        oadrReport: [
-          {
-            dtstart: start,
-            intervals: [
-              {
-                dtstart: start,
-                payloads: [
-                  { type: 'oadrReportPayload', rID: 'power', payloadBase: { type: 'payloadFloat', value: power } },
-                  { type: 'oadrReportPayload', rID: 'energy', payloadBase: { type: 'payloadFloat', value: '0.75' } },
-                ],
-              },
-            ],
-            eiReportID: '',
-            reportRequestID,
-            reportSpecifierID: 'spec-usage',
-            reportName: 'TELEMETRY_USAGE',
-            createdDateTime: start,
-          },
-        ],
-      }) as OadrPayload;
+    const update = (power: string): OadrPayload => usageUpdate('ven-1', { reportRequestID }, start, power);
     expect((await t.post('EiReport', update('1.2345'))).payload).toMatchObject({
       type: 'oadrUpdatedReport',
       eiResponse: { responseCode: '200' },

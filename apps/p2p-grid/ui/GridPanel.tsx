@@ -1,6 +1,6 @@
-import { Panel } from '@flexgrid/ui';
+import { formatDateTime, Panel } from '@flexgrid/ui';
 import { type GridSummary } from './api';
-import { formatAmount, formatDuration, formatTime } from './format';
+import { formatAmount, formatDuration } from './format';
 
 /** The grid's terms (§16) and its own balances (§10.1), and the latest settlement run. */
 export function GridPanel({ grid }: { grid: GridSummary }) {
@@ -26,7 +26,7 @@ export function GridPanel({ grid }: { grid: GridSummary }) {
           <dd>
             {run === null
               ? `none yet (every ${formatDuration(grid.settleEveryMs)})`
-              : `#${run.runNo} as of ${formatTime(run.asOf)}`}
+              : `#${run.runNo} as of ${formatDateTime(run.asOf)}`}
           </dd>
         </dl>
         <dl aria-label="grid balances">

@@ -1,7 +1,15 @@
-import { type Column, DataTable, Panel, StatusBadge, TimeSeriesChart } from '@flexgrid/ui';
+import {
+  type Column,
+  DataTable,
+  formatTimeRange,
+  localTimeZone,
+  Panel,
+  StatusBadge,
+  TimeSeriesChart,
+} from '@flexgrid/ui';
 import { useMemo } from 'react';
 import { type Interval, type OperatorData } from './api';
-import { formatMinor, formatDuration, formatInterval, formatKwh, timeZone } from './format';
+import { formatMinor, formatDuration, formatKwh } from './format';
 
 const settled = (i: Interval) => i.totals !== null && i.totals !== undefined;
 
@@ -110,10 +118,10 @@ export function IntervalsPanel({
     return [
       {
         id: 'interval',
-        header: `interval (${timeZone})`,
+        header: `interval (${localTimeZone})`,
         value: (i) => i.intervalStart,
-        text: (i) => formatInterval(i.intervalStart, i.intervalEnd),
-        render: (i) => formatInterval(i.intervalStart, i.intervalEnd),
+        text: (i) => formatTimeRange(i.intervalStart, i.intervalEnd),
+        render: (i) => formatTimeRange(i.intervalStart, i.intervalEnd),
       },
       {
         id: 'state',

@@ -1,7 +1,7 @@
-import { PageShell, ProblemView, useLiveStream } from '@flexgrid/ui';
+import { formatDateTime, PageShell, ProblemView, useLiveStream } from '@flexgrid/ui';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { isUnauthorised, loadOperatorData, type OperatorApi, type OperatorData } from './api';
-import { formatTime } from './format';
+
 import { GridPanel } from './GridPanel';
 import { EnergyChartPanel, IntervalsPanel } from './IntervalsPanels';
 import { ConsumersPanel, ProducersPanel } from './MembersPanels';
@@ -94,7 +94,7 @@ export function OperatorPage({ api, onSignOut }: OperatorPageProps) {
       ) : (
         <>
           <p className="fg-muted fg-panel-wide p2p-updated" data-testid="updated">
-            Grid <strong>{data.grid.gridId}</strong> · updated {formatTime(data.loadedAt)} · new settlements and
+            Grid <strong>{data.grid.gridId}</strong> · updated {formatDateTime(data.loadedAt)} · new settlements and
             payments appear here as they happen.
           </p>
           <GridPanel grid={data.grid} />

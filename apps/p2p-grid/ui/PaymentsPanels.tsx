@@ -1,4 +1,13 @@
-import { type Column, DataTable, Panel, ProblemView, StatusBadge, type Tone } from '@flexgrid/ui';
+import {
+  type Column,
+  DataTable,
+  formatDateTime,
+  localTimeZone,
+  Panel,
+  ProblemView,
+  StatusBadge,
+  type Tone,
+} from '@flexgrid/ui';
 import { type FormEvent, useMemo, useState } from 'react';
 import {
   type OperatorApi,
@@ -8,7 +17,7 @@ import {
   type Payout,
   type RejectedRecord,
 } from './api';
-import { formatMinor, formatKwh, formatTime, timeZone } from './format';
+import { formatMinor, formatKwh } from './format';
 
 const requestTones: Record<PaymentRequest['status'], Tone> = {
   requested: 'warn',
@@ -32,10 +41,10 @@ function amountColumn<T>(data: OperatorData, id: string, label: string, amount: 
 function timeColumn<T>(id: string, label: string, at: (row: T) => number): Column<T> {
   return {
     id,
-    header: `${label} (${timeZone})`,
+    header: `${label} (${localTimeZone})`,
     value: at,
-    render: (row) => formatTime(at(row)),
-    text: (row) => formatTime(at(row)),
+    render: (row) => formatDateTime(at(row)),
+    text: (row) => formatDateTime(at(row)),
   };
 }
 
@@ -209,7 +218,7 @@ export function PayoutsPanel({ data }: { data: OperatorData }) {
             sent
           </StatusBadge>
         ) : (
-          <StatusBadge tone="ok" title={`confirmed ${formatTime(p.confirmedAt)}`}>
+          <StatusBadge tone="ok" title={`confirmed ${formatDateTime(p.confirmedAt)}`}>
             confirmed
           </StatusBadge>
         ),

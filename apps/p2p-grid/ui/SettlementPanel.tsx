@@ -1,7 +1,16 @@
-import { type Column, DataTable, Panel, ProblemView, StatusBadge } from '@flexgrid/ui';
+import {
+  type Column,
+  DataTable,
+  formatDateTime,
+  formatTimeRange,
+  localTimeZone,
+  Panel,
+  ProblemView,
+  StatusBadge,
+} from '@flexgrid/ui';
 import { useEffect, useState } from 'react';
 import { type OperatorApi, type OperatorData, type Totals } from './api';
-import { formatMinor, formatInterval, formatKwh, formatTime, timeZone } from './format';
+import { formatMinor, formatKwh } from './format';
 
 /** One line of a settlement record (P2P-S5 `lines`). */
 interface SettlementLine {
@@ -70,9 +79,9 @@ export function SettlementPanel({ api, data, intervalStart, onClose }: Settlemen
     { id: 'kind', header: 'kind', value: (r) => r.type, render: recordLabel },
     {
       id: 'at',
-      header: `at (${timeZone})`,
+      header: `at (${localTimeZone})`,
       value: (r) => r.value.settledAt ?? r.value.finalisedAt ?? null,
-      render: (r) => formatTime(r.value.settledAt ?? r.value.finalisedAt),
+      render: (r) => formatDateTime(r.value.settledAt ?? r.value.finalisedAt),
     },
     { id: 'run', header: 'run', value: (r) => r.value.runNo ?? null, align: 'right' },
     {
@@ -150,7 +159,7 @@ export function SettlementPanel({ api, data, intervalStart, onClose }: Settlemen
     </button>
   );
   return (
-    <Panel title={`Settlement of ${formatInterval(intervalStart, intervalStart + intervalMs)}`} wide actions={close}>
+    <Panel title={`Settlement of ${formatTimeRange(intervalStart, intervalStart + intervalMs)}`} wide actions={close}>
       {error !== undefined && <ProblemView error={error} />}
       {records === undefined ? (
         error === undefined && <p className="fg-muted">Loading…</p>

@@ -1,7 +1,7 @@
-import { type Column, DataTable, Panel, ProblemView, StatusBadge } from '@flexgrid/ui';
+import { type Column, DataTable, formatTimeRange, localTimeZone, Panel, ProblemView, StatusBadge } from '@flexgrid/ui';
 import { type FormEvent, useState } from 'react';
 import { type OperatorApi, type OperatorData } from './api';
-import { formatAmount, formatInterval, formatKwh, formatMinor, timeZone } from './format';
+import { formatAmount, formatKwh, formatMinor } from './format';
 
 /** §14.2 statement content as the grid answers it. */
 interface Statement {
@@ -104,9 +104,9 @@ export function StatementsPanel({ api, data }: { api: OperatorApi; data: Operato
   const columns: Column<Entry>[] = [
     {
       id: 'interval',
-      header: `interval (${timeZone})`,
+      header: `interval (${localTimeZone})`,
       value: (e) => e.intervalStart,
-      render: (e) => formatInterval(e.intervalStart, e.intervalStart + L),
+      render: (e) => formatTimeRange(e.intervalStart, e.intervalStart + L),
     },
     { id: 'kind', header: 'entry', value: (e) => e.kind },
     { id: 'version', header: 'version', value: (e) => e.versionOrAdjustment },
@@ -150,7 +150,7 @@ export function StatementsPanel({ api, data }: { api: OperatorApi; data: Operato
           </select>
         </label>
         <label>
-          from ({timeZone}){' '}
+          from ({localTimeZone}){' '}
           <input
             className="fg-input"
             type="datetime-local"
@@ -217,7 +217,7 @@ export function StatementsPanel({ api, data }: { api: OperatorApi; data: Operato
       </form>
       <p className="fg-muted p2p-period">
         {validPeriod
-          ? `Period: ${formatInterval(periodStart, periodEnd)} (whole ${L / 1000} s intervals).`
+          ? `Period: ${formatTimeRange(periodStart, periodEnd)} (whole ${L / 1000} s intervals).`
           : 'Choose a period whose end is after its start.'}
       </p>
       {error !== undefined && <ProblemView error={error} />}
@@ -235,7 +235,7 @@ export function StatementsPanel({ api, data }: { api: OperatorApi; data: Operato
               <StatusBadge tone="info">preview</StatusBadge>
             )}
             <strong>{statement.memberId}</strong> ({statement.role}),{' '}
-            {formatInterval(statement.periodStart, statement.periodEnd)}
+            {formatTimeRange(statement.periodStart, statement.periodEnd)}
           </p>
           <DataTable
             label="statement entries"

@@ -1,4 +1,4 @@
-/** How the page writes energy, money and time: units always shown, local time with its zone. */
+/** How the page writes energy, money and durations: units always shown (times: @flexgrid/ui). */
 
 const kwh = new Intl.NumberFormat(undefined, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
 
@@ -18,43 +18,6 @@ export function formatMinor(minor: number | null | undefined, digits: number): s
 export function formatAmount(minor: number | null | undefined, currency: string, digits: number): string {
   return minor === null || minor === undefined ? '–' : `${formatMinor(minor, digits)} ${currency}`;
 }
-
-const dateTime = new Intl.DateTimeFormat(undefined, {
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  timeZoneName: 'short',
-});
-const dateTimeNoZone = new Intl.DateTimeFormat(undefined, {
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-const timeWithZone = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  timeZoneName: 'short',
-});
-
-export function formatTime(ms: number | null | undefined): string {
-  return ms === null || ms === undefined ? '–' : dateTime.format(ms);
-}
-
-/** An interval as "start – end" with the zone once, the end as a time of day when it is the same day. */
-export function formatInterval(start: number, end: number): string {
-  const sameDay = new Date(start).toDateString() === new Date(end - 1).toDateString();
-  return `${dateTimeNoZone.format(start)} – ${sameDay ? timeWithZone.format(end) : dateTime.format(end)}`;
-}
-
-/** The local time zone, named in headings: "times in Europe/Amsterdam". */
-export const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 export function formatDuration(ms: number): string {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestApp, type TestApp } from '@flexgrid/testing';
-import { type RawData, WebSocket } from 'ws';
+import { type ClientOptions, type RawData, WebSocket } from 'ws';
 import { type RunningS2Analyzer, type S2AnalyzerOptions, startS2Analyzer } from './app';
 
 /*
@@ -66,8 +66,8 @@ export class Peer {
     });
   }
 
-  static async open(url: string, headers: Record<string, string> = {}): Promise<Peer> {
-    const socket = new WebSocket(url, { headers });
+  static async open(url: string, options: ClientOptions = {}): Promise<Peer> {
+    const socket = new WebSocket(url, options);
     const peer = new Peer(socket);
     await once(socket, 'open');
     return peer;

@@ -224,7 +224,9 @@ describe('API with a bearer token', () => {
     expect(await upgrade('/api/live')).toBe(401);
     expect(await upgrade(`/api/live?access_token=${TOKEN}`)).toBe(101);
     expect(await upgrade(rmPath('r', 'c'))).toBe(401);
-    const rm = await Peer.open(`${analyzer.wsUrl}${rmPath('r', 'c')}`, { authorization: `Bearer ${TOKEN}` });
+    const rm = await Peer.open(`${analyzer.wsUrl}${rmPath('r', 'c')}`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     await rm.close();
     expect((await analyzer.app.fetch('/livez')).status).toBe(200);
   });

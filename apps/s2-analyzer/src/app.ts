@@ -14,8 +14,9 @@ import { endInterruptedSessions } from './domain/recovery';
 import { mapError } from './errors';
 import { registerApi } from './http/api';
 import { BearerToken } from './http/bearer';
+import { BacklogSpill } from './store/backlog-spill';
 import { PostgresAnalyzerStore } from './store/postgres-store';
-import { registerEndpoints } from './ws/endpoints';
+import { PER_MESSAGE_DEFLATE, registerEndpoints } from './ws/endpoints';
 
 /**
  * The S2 analyzer: a forward-first man in the middle between RMs and CEMs, with history in PostgreSQL, a live
@@ -45,9 +46,13 @@ export interface S2AnalyzerOptions {
   storeBatchFrames?: number;
   storeFlushMs?: number;
   storeBufferBytes?: number;
+  /** Where the storage backlog goes when PostgreSQL does not take it before a shutdown (default .data/s2-analyzer). */
+  spillDir?: string;
+  /** How long a shutdown gives PostgreSQL to take the backlog before spilling the rest (default 12 s). */
+  storeShutdownMs?: number;
   dialPingIntervalMs?: number;
   maxTranscriptBytes?: number;
-  /** Negotiate permessage-deflate on the RM/CEM endpoints when offered (default true; small frames stay uncompressed). */
+  /** permessage-deflate on every hop, offered when dialling and accepted on the drop-in URLs (default true). */
   perMessageDeflate?: boolean;
 }
 
@@ -113,9 +118,13 @@ export async function startS2Analyzer(options: S2AnalyzerOptions): Promise<Runni
     semantic: options.semantic ?? true,
   };
   const maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024;
+  const perMessageDeflate = (options.perMessageDeflate ?? true) && PER_MESSAGE_DEFLATE;
   // The schemas compile once per process, on the first conversation: here, rather than in the first pair's path.
   createConversation(conversation);
   const store = new PostgresAnalyzerStore(database.pool);
+  const spill = new BacklogSpill(options.spillDir ?? join(process.cwd(), '.data', 's2-analyzer'));
+  // The backlog of the last shutdown first: its sessions' frames and ends, before anything is judged interrupted.
+  await spill.restore(store, log('recovery'));
   await endInterruptedSessions(store, conversation, log('recovery'));
   const meters = new MeterSamples();
   meters.load(await store.samples());
@@ -165,7 +174,7 @@ export async function startS2Analyzer(options: S2AnalyzerOptions): Promise<Runni
   );
   const dialer = new Dialer(
     registry,
-    { pingIntervalMs: Math.max(options.dialPingIntervalMs ?? 50_000, 50_000), maxFrameBytes },
+    { pingIntervalMs: Math.max(options.dialPingIntervalMs ?? 50_000, 50_000), maxFrameBytes, perMessageDeflate },
     log('dialer'),
   );
 
@@ -180,11 +189,7 @@ export async function startS2Analyzer(options: S2AnalyzerOptions): Promise<Runni
     maxTranscriptBytes: options.maxTranscriptBytes ?? 256 * 1024 * 1024,
     onImported: () => publisher.wake(),
   });
-  registerEndpoints(service, registry, live, {
-    maxFrameBytes,
-    token,
-    perMessageDeflate: options.perMessageDeflate ?? true,
-  });
+  registerEndpoints(service, registry, live, { maxFrameBytes, token, perMessageDeflate });
   // The debugger page (ui/), built by `nx build s2-analyzer` into dist/ui; / redirects to /ui/.
   service.serveUi(join(__dirname, '../dist/ui'));
 
@@ -200,8 +205,8 @@ export async function startS2Analyzer(options: S2AnalyzerOptions): Promise<Runni
     registry.endAll('the analyzer is shutting down');
     await pipeline.idle();
   });
-  // Most of the 25 s shutdown budget: a backlog the database has not taken yet is what a restart could lose.
-  service.onShutdown('store', () => recorder.flush(17_000, { stop: true }));
+  // About half of the 25 s shutdown budget for the database; the rest of the backlog is spilled to disk.
+  service.onShutdown('store', () => recorder.close(options.storeShutdownMs ?? 12_000, spill));
   service.onShutdown('publisher', () => publisher.stop(3_000));
   if (ownBus) service.onShutdown('bus', () => (ownBus as KafkaBus).stop());
   if (!options.database) service.onShutdown('postgres', () => database.close());

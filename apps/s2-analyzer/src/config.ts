@@ -17,6 +17,8 @@ export const analyzerEnv = defineConfig({
   storeBatchFrames: env.int('S2_STORE_BATCH_FRAMES', { default: 20_000, min: 1 }),
   storeFlushMs: env.int('S2_STORE_FLUSH_MS', { default: 50, min: 1 }),
   storeBufferBytes: env.int('S2_STORE_BUFFER_BYTES', { default: 512 * 1024 * 1024, min: 1024 * 1024 }),
+  /** The storage backlog PostgreSQL did not take before a shutdown, stored at the next start. */
+  spillDir: env.string('S2_SPILL_DIR', { default: '.data/s2-analyzer' }),
   /** RULES §2.1: S2 keep-alive pings no more often than every 50 s. */
   dialPingIntervalMs: env.int('S2_DIAL_PING_INTERVAL_MS', { default: 50_000, min: 50_000 }),
   maxTranscriptBytes: env.int('S2_MAX_TRANSCRIPT_BYTES', { default: 256 * 1024 * 1024, min: 1024 }),

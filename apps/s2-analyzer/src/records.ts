@@ -64,6 +64,7 @@ export function sessionEnded(
   endedAt: number,
   findings: readonly Finding[],
   state: ConversationState,
+  framesLost = 0,
 ): OutgoingEvent<S2SessionEnded> {
   const data = {
     sessionId: session.id,
@@ -72,6 +73,7 @@ export function sessionEnded(
     endedAt: new Date(endedAt).toISOString(),
     findings: [...findings],
     state: state as unknown as StateRecord,
+    framesLost,
   } satisfies S2SessionEnded;
   return { type: 's2.session.ended', key: session.id, id: `${session.id}:ended`, data, time: data.endedAt };
 }

@@ -27,9 +27,11 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, empty database on the test server; drop() removes it (closing whatever still connects to it). */
-export async function createTestDatabase(label = 't'): Promise<TestDatabase> {
-  const serverUrl = required('DATABASE_URL');
+/**
+ * A fresh, empty database on the test server (or on `serverUrl`, e.g. a private server a test restarts);
+ * drop() removes it (closing whatever still connects to it).
+ */
+export async function createTestDatabase(label = 't', serverUrl = required('DATABASE_URL')): Promise<TestDatabase> {
   const name = `${label.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   await withAdmin(serverUrl, (c) => c.query(`create database "${name}"`));
   const url = new URL(serverUrl);

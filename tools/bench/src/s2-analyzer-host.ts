@@ -1,11 +1,13 @@
 /**
  * The S2 analyzer under benchmark, in a process of its own (forked by s2-analyzer.ts), so that the load the
  * simulated RMs and CEMs make is not counted against it. It answers its parent over IPC: `heap` (after a full
- * garbage collection once everything received is analysed and stored: heap used plus array buffers), `stored`
- * (frames in PostgreSQL) and `stop`.
+ * garbage collection once everything received is analysed and stored: heap used plus array buffers), `snapshot`
+ * (a heap snapshot in tmp/bench/profile/), `stored` (frames in PostgreSQL) and `stop`.
  */
 import { startS2Analyzer } from '@flexgrid/s2-analyzer';
-import { setFlagsFromString } from 'node:v8';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import pg from 'pg';
 
@@ -14,7 +16,7 @@ const collectGarbage = runInNewContext('gc') as () => void;
 
 interface Request {
   id: number;
-  ask: 'heap' | 'stored' | 'stop';
+  ask: 'heap' | 'stored' | 'snapshot' | 'stop';
 }
 
 async function main(): Promise<void> {
@@ -34,6 +36,14 @@ async function main(): Promise<void> {
         collectGarbage();
         const { heapUsed, arrayBuffers } = process.memoryUsage();
         return heapUsed + arrayBuffers;
+      }
+      if (request.ask === 'snapshot') {
+        await analyzer.settled();
+        collectGarbage();
+        const directory = join(__dirname, '../../../tmp/bench/profile');
+        mkdirSync(directory, { recursive: true });
+        writeHeapSnapshot(join(directory, `s2-analyzer-${Date.now()}.heapsnapshot`));
+        return true;
       }
       if (request.ask === 'stored') {
         const { rows } = await pool.query<{ n: string }>('select count(*) as n from frames');

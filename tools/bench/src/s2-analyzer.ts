@@ -130,8 +130,12 @@ async function drive(
             const at = inFlight.shift();
             if (at !== undefined) roundTripsMs.push(performance.now() - at);
             acked += 1;
+            // A check pauses sending until it is done, so that what it measures is not a moving backlog.
             const check = onAck?.(acked);
-            if (check) pausedForCheck = check;
+            if (check)
+              pausedForCheck = check.then(() => {
+                pausedForCheck = undefined;
+              });
             if (limit.durationMs !== undefined && performance.now() - started > limit.durationMs) stopping = true;
             if (limit.total !== undefined && acked >= limit.total) stopping = true;
             if (inFlight.length === 0 && (stopping || (limit.total !== undefined && sent >= limit.total))) resolve();
@@ -154,7 +158,7 @@ const round = (value: number, digits = 0) => Number(value.toFixed(digits));
 
 interface Host {
   url: string;
-  ask(ask: 'heap' | 'stored' | 'stop'): Promise<number>;
+  ask(ask: 'heap' | 'stored' | 'snapshot' | 'stop'): Promise<number>;
 }
 
 async function startHost(databaseUrl: string, brokers: string): Promise<Host> {
@@ -187,6 +191,26 @@ async function startHost(databaseUrl: string, brokers: string): Promise<Host> {
   };
 }
 
+/** Phase 4: one session of a million frames, the analyzer's heap every 100,000 frames once it settled. */
+async function million(host: Host) {
+  const heapBase = await host.ask('heap');
+  const heap: Array<{ frames: number; heapMB: number }> = [{ frames: 0, heapMB: round(heapBase / 1e6, 1) }];
+  const longLinks = await throughAnalyzer(host.url, 1, 'million');
+  let nextCheckpoint = 50_000;
+  // Not an async function: only a checkpoint returns a promise, and only a checkpoint pauses sending.
+  const long = await drive(longLinks, WINDOW, { total: MILLION / 2 }, (acked) => {
+    if (acked < nextCheckpoint) return undefined;
+    nextCheckpoint += 50_000;
+    return host.ask('heap').then((bytes) => void heap.push({ frames: acked * 2, heapMB: round(bytes / 1e6, 1) }));
+  });
+  // The checkpoints near the end can still be pending when the last answer arrives: one more, settled, at the end.
+  heap.push({ frames: long.acked * 2, heapMB: round((await host.ask('heap')) / 1e6, 1) });
+  // S2_BENCH_HEAP_SNAPSHOT=1: what the live session holds, in tmp/bench/profile/, for Chrome DevTools.
+  if (process.env['S2_BENCH_HEAP_SNAPSHOT']) await host.ask('snapshot');
+  await Promise.all(longLinks.map((l) => l.close()));
+  return { frames: long.acked * 2, seconds: round(long.seconds, 1), heap };
+}
+
 async function main(): Promise<void> {
   const brokers = process.env['KAFKA_BROKERS'];
   const serverUrl = process.env['DATABASE_URL'];
@@ -204,6 +228,17 @@ async function main(): Promise<void> {
   );
 
   try {
+    // S2_BENCH_ONLY=million: phase 4 alone (with S2_BENCH_HEAP_SNAPSHOT, a heap snapshot at its end).
+    if (process.env['S2_BENCH_ONLY'] === 'million') {
+      const millionSession = await million(host);
+      console.table(
+        Object.fromEntries(
+          millionSession.heap.map((point) => [point.frames, { 'analyzer heap + array buffers (MB)': point.heapMB }]),
+        ),
+      );
+      return;
+    }
+
     // 1. One pair, throughput.
     const directLinks = await direct(1);
     const directLoad = await drive(directLinks, WINDOW, { durationMs: DURATION_MS });
@@ -258,19 +293,7 @@ async function main(): Promise<void> {
     };
 
     // 4. Heap over a 1,000,000-frame session.
-    const heapBase = await host.ask('heap');
-    const heap: Array<{ frames: number; heapMB: number }> = [{ frames: 0, heapMB: round(heapBase / 1e6, 1) }];
-    const longLinks = await throughAnalyzer(host.url, 1, 'million');
-    let nextCheckpoint = 50_000;
-    const long = await drive(longLinks, WINDOW, { total: MILLION / 2 }, async (acked) => {
-      if (acked < nextCheckpoint) return;
-      nextCheckpoint += 50_000;
-      heap.push({ frames: acked * 2, heapMB: round((await host.ask('heap')) / 1e6, 1) });
-    });
-    // The checkpoints near the end can still be pending when the last answer arrives: one more, settled, at the end.
-    heap.push({ frames: long.acked * 2, heapMB: round((await host.ask('heap')) / 1e6, 1) });
-    await Promise.all(longLinks.map((l) => l.close()));
-    const millionSession = { frames: long.acked * 2, seconds: round(long.seconds, 1), heap };
+    const millionSession = await million(host);
 
     const result = {
       date: new Date().toISOString(),
@@ -307,7 +330,9 @@ async function main(): Promise<void> {
       [`${PAIRS} pairs, p99 ms`]: { direct: hundredPairs.directP99Ms, analyzer: hundredPairs.analyzerP99Ms },
     });
     console.table(
-      Object.fromEntries(heap.map((point) => [point.frames, { 'analyzer heap + array buffers (MB)': point.heapMB }])),
+      Object.fromEntries(
+        millionSession.heap.map((point) => [point.frames, { 'analyzer heap + array buffers (MB)': point.heapMB }]),
+      ),
     );
     writeResult('s2-analyzer', result);
   } finally {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@flexgrid/platform-service';
 import { Counter, type Registry } from 'prom-client';
 import type { VtnStore } from '../store/store';
+import type { LastSeenWriter } from './online';
 
 export interface VtnSettings {
   readonly vtnId: string;
@@ -46,6 +47,8 @@ export interface VtnContext {
   readonly settings: VtnSettings;
   readonly logger: Logger;
   readonly metrics: VtnMetrics;
+  /** ON-1: where requests of online VENs leave their lastSeen. */
+  readonly lastSeen: LastSeenWriter;
   /** Lowercase UUID v4 (ID-3, RID-3). */
   readonly newId: () => string;
   /** Called after a commit that enqueued outbox records, so the relay publishes without waiting. */

@@ -15,6 +15,7 @@ import {
 import { VtnError } from '../errors';
 import { eventRecord, type EventChange, optEventResponseRecord } from '../records';
 import type { StoredEvent, VenRecord, VtnStore } from '../store/store';
+import { canonical } from './canonical-json';
 import type { VtnContext } from './context';
 import { type EventInput, eventFromInput, mergeEventInput } from './event-input';
 
@@ -37,21 +38,6 @@ function venAttributes(ven: VenRecord) {
 /** EV-4 for one VEN: registered, active, not report-only, and targeted. */
 export function matches(version: EventVersion, ven: VenRecord): boolean {
   return ven.registration === 'active' && !ven.removed && targetsVen(version.targets, venAttributes(ven));
-}
-
-/** JSON with sorted keys: jsonb does not keep the order a body was written in. */
-function canonical(value: unknown): string {
-  const sorted = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(sorted)
-      : typeof v === 'object' && v !== null
-        ? Object.fromEntries(
-            Object.keys(v)
-              .sort()
-              .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
-          )
-        : v;
-  return JSON.stringify(sorted(value));
 }
 
 /** What an operator defines, without the fields a new version sets itself. */

@@ -10,6 +10,7 @@ import {
 import { VtnError } from '../errors';
 import { optCancelledRecord, optEventResponseRecord, optScheduleRecord } from '../records';
 import type { VtnStore } from '../store/store';
+import { canonical } from './canonical-json';
 import type { VtnContext } from './context';
 
 /** OPT-1..OPT-3, OPT-5. */
@@ -58,14 +59,14 @@ export async function createOpt(
   const same =
     previous &&
     previous.state === 'active' &&
-    JSON.stringify([
+    canonical([
       previous.kind,
       previous.eventId,
       previous.modificationNumber,
       previous.optType,
       previous.optReason,
       previous.content,
-    ]) === JSON.stringify([row.kind, row.eventId, row.modificationNumber, row.optType, row.optReason, row.content]);
+    ]) === canonical([row.kind, row.eventId, row.modificationNumber, row.optType, row.optReason, row.content]);
   if (!same) {
     await tx.saveOpt(row);
     await tx.publish([

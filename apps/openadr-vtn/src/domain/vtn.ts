@@ -126,7 +126,12 @@ export class Vtn {
   private async identify(service: OadrService, venID: string | undefined, peer: Peer): Promise<VenRecord | undefined> {
     const { store, settings } = this.context;
     const register = service === 'EiRegisterParty';
-    if (!settings.tls) return venID !== undefined ? store.ven(venID) : undefined;
+    // The poll path's view of the VEN (DB-3) serves every service but EiRegisterParty, which changes it.
+    const known = async (venId: string) =>
+      register
+        ? store.ven(venId)
+        : (await store.pollView(venId, this.context.now(), settings.redeliveryAfter * 1000))?.ven;
+    if (!settings.tls) return venID !== undefined ? known(venID) : undefined;
     const fingerprint = peer.fingerprint;
     if (fingerprint === undefined) throw forbidden('no client certificate');
     if (venID === undefined) {
@@ -134,7 +139,7 @@ export class Vtn {
       if (!owner && !register) throw unregistered('no VEN is bound to this certificate');
       return owner;
     }
-    const ven = await store.ven(venID);
+    const ven = await known(venID);
     if (ven) {
       if (ven.fingerprint === fingerprint) return ven;
       if (register) {
@@ -182,15 +187,10 @@ export class Vtn {
 
   /** ON-1/ON-3. */
   private async touch(ven: VenRecord): Promise<void> {
-    const { store, settings } = this.context;
     const now = this.context.now();
-    if (ven.online && ven.lastSeen !== null && now < ven.lastSeen + settings.lastSeenResolution * 1000) return;
-    if (ven.online) {
-      await store.touch(ven.venId, now, settings.lastSeenResolution * 1000);
-      return;
-    }
-    await store.transaction(async (tx) => {
-      const flipped = await tx.touch(ven.venId, now, settings.lastSeenResolution * 1000);
+    if (ven.online) return this.context.lastSeen.note(ven.venId, now, ven.lastSeen);
+    await this.context.store.transaction(async (tx) => {
+      const flipped = await tx.touch(ven.venId, now);
       if (flipped)
         await tx.publish([
           venStatusRecord('online', {

@@ -20,7 +20,7 @@ import {
   xmlCharset,
 } from '@flexgrid/protocol-openadr';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { problemOf } from '../errors';
+import { problemOf, RETRY_AFTER_SECONDS } from '../errors';
 import type { VtnContext } from '../domain/context';
 import { refusalAnswer, type Peer, type Vtn } from '../domain/vtn';
 
@@ -52,30 +52,6 @@ function problem(
   res.end(body);
 }
 
-/** Database unreachable or failing over: the VEN should come back (TR-4 "PostgreSQL unavailable"). */
-function isUnavailable(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code ?? '';
-  const message = error instanceof Error ? error.message : '';
-  return (
-    [
-      'ECONNREFUSED',
-      'ECONNRESET',
-      'ETIMEDOUT',
-      'EPIPE',
-      '57P01',
-      '57P02',
-      '57P03',
-      '08006',
-      '08001',
-      '08003',
-      '53300',
-    ].includes(code) ||
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
-      message,
-    )
-  );
-}
-
 class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
@@ -96,6 +72,32 @@ class RateLimiter {
   }
 }
 
+type ReadResult = ReturnType<typeof readOadrPayload>;
+
+/**
+ * TR-4 steps 6 to 8 for polls, remembered: a VEN's oadrPoll is the same bytes every time (no requestID, no
+ * timestamp), so the reading of those bytes is kept instead of parsing and validating them again. The result
+ * for a given body and charset cannot differ, so nothing is accepted or refused that the full path would not.
+ */
+class PollReadings {
+  private readonly readings = new Map<string, ReadResult>();
+
+  constructor(private readonly capacity = 20_000) {}
+
+  read(body: Buffer, charset: string | undefined): ReadResult {
+    if (body.length > 2048) return readOadrPayload(body, charset !== undefined ? { charset } : {});
+    const key = `${charset ?? ''}\u0000${body.toString('latin1')}`;
+    const known = this.readings.get(key);
+    if (known) return known;
+    const read = readOadrPayload(body, charset !== undefined ? { charset } : {});
+    if (read.ok && read.message.payload.type === 'oadrPoll') {
+      if (this.readings.size >= this.capacity) this.readings.clear();
+      this.readings.set(key, read);
+    }
+    return read;
+  }
+}
+
 function trustedList(cidrs: readonly string[]): BlockList {
   const list = new BlockList();
   for (const cidr of cidrs) {
@@ -108,6 +110,7 @@ function trustedList(cidrs: readonly string[]): BlockList {
 export function openadrHandler(context: VtnContext, vtn: Vtn, options: OpenadrHttpOptions) {
   const limiter = options.rateLimitPerVen > 0 ? new RateLimiter(options.rateLimitPerVen) : undefined;
   const proxies = trustedList(options.trustedProxies);
+  const polls = new PollReadings();
   const requests = new Counter({
     name: 'oadr_requests_total',
     help: 'OpenADR requests by service, payload type and HTTP status',
@@ -162,7 +165,7 @@ export function openadrHandler(context: VtnContext, vtn: Vtn, options: OpenadrHt
     body: Buffer,
     charset?: string,
   ) {
-    const read = readOadrPayload(body, charset !== undefined ? { charset } : {});
+    const read = polls.read(body, charset);
     if (!read.ok) {
       const { error } = read;
       if (error.kind !== 'data') {
@@ -205,10 +208,12 @@ export function openadrHandler(context: VtnContext, vtn: Vtn, options: OpenadrHt
     if (req.method !== 'POST')
       return problem(res, 405, 'Method not allowed', 'OpenADR services take POST', { allow: 'POST' });
     if (!options.accepting())
-      return problem(res, 503, 'Service unavailable', 'the VTN is stopping', { 'retry-after': '5' });
+      return problem(res, 503, 'Service unavailable', 'the VTN is stopping', {
+        'retry-after': String(RETRY_AFTER_SECONDS),
+      });
     if (limiter) {
       const peer = peerOf(req);
-      const wait = limiter.take(peer.fingerprint ?? req.socket.remoteAddress ?? '', Date.now());
+      const wait = limiter.take(peer.fingerprint ?? req.socket.remoteAddress ?? '', context.now());
       if (wait > 0)
         return problem(res, 429, 'Too many requests', 'rate limit per VEN', { 'retry-after': String(wait) });
     }
@@ -260,11 +265,11 @@ export function openadrHandler(context: VtnContext, vtn: Vtn, options: OpenadrHt
         .catch((error: unknown) => {
           if (res.headersSent) return res.destroy();
           const mapped = problemOf(error);
-          if (mapped) return problem(res, mapped.status, mapped.title ?? '', mapped.detail ?? '');
-          if (isUnavailable(error)) {
+          if (mapped?.status === 503) {
             options.logger.warn({ err: error }, 'database unavailable');
-            return problem(res, 503, 'Service unavailable', 'the database is unavailable', { 'retry-after': '5' });
+            return problem(res, 503, mapped.title, mapped.detail ?? '', { 'retry-after': String(RETRY_AFTER_SECONDS) });
           }
+          if (mapped) return problem(res, mapped.status, mapped.title, mapped.detail ?? '');
           options.logger.error({ err: error, service: name }, 'OpenADR request failed');
           problem(res, 500, 'Internal server error', 'the VTN could not process this message');
         });

@@ -2,6 +2,7 @@
 import { enqueue, inTransaction, type OutboxEntry } from '@flexgrid/platform-db';
 import type { EventVersion, Instant } from '@flexgrid/protocol-openadr';
 import type pg from 'pg';
+import type { PollViews, VenView, VenViews } from './poll-views';
 import type {
   EventListFilter,
   EventVenRow,
@@ -153,10 +154,22 @@ function endsAt(version: EventVersion): number | null {
 const OPEN = `state in ('pending', 'in-flight')`;
 
 export class PgVtnStore implements VtnStore {
+  /**
+   * `views` (DB-3) serves the poll path from memory; every write that changes a VEN's registration, online state
+   * or queue invalidates that VEN's view here, after its commit, and on the other replicas by NOTIFY.
+   */
   constructor(
     private readonly pool: pg.Pool,
+    private readonly views?: PollViews,
     private readonly client?: pg.ClientBase,
+    /** The VENs this transaction changed, invalidated once it ends. */
+    private readonly touched?: Set<string>,
   ) {}
+
+  private changed(venIds: Iterable<string>): void {
+    if (this.touched) for (const venId of venIds) this.touched.add(venId);
+    else this.views?.invalidate(venIds);
+  }
 
   private get db(): pg.Pool | pg.ClientBase {
     return this.client ?? this.pool;
@@ -168,7 +181,12 @@ export class PgVtnStore implements VtnStore {
 
   async transaction<T>(work: (tx: VtnStore) => Promise<T>): Promise<T> {
     if (this.client) return work(this);
-    return inTransaction(this.pool, (client) => work(new PgVtnStore(this.pool, client)));
+    const touched = new Set<string>();
+    try {
+      return await inTransaction(this.pool, (client) => work(new PgVtnStore(this.pool, this.views, client, touched)));
+    } finally {
+      if (touched.size > 0) this.views?.invalidate(touched);
+    }
   }
 
   async publish(entries: readonly OutboxEntry[]): Promise<void> {
@@ -177,14 +195,40 @@ export class PgVtnStore implements VtnStore {
   }
 
   async pollView(venId: string, now: Instant, redeliveryMs: number): Promise<PollView | undefined> {
+    const cached = await this.cached(venId, (views) => views.poll);
+    const view = cached ?? (await this.readVenView(venId, redeliveryMs));
+    return view && { ven: view.ven, due: view.nextDueAt !== null && view.nextDueAt <= now };
+  }
+
+  /** The VEN and its queue head in one round trip (DB-3), kept in the views unless something changed meanwhile. */
+  private async readVenView(venId: string, redeliveryMs: number): Promise<VenView | undefined> {
+    const mark = this.views?.mark();
     const [row] = await this.rows(
-      `select ${VEN_COLUMNS}, exists (
-         select 1 from queue_items q where q.ven_id = v.ven_id and (q.state = 'pending'
-           or (q.state = 'in-flight' and q.last_delivered_at <= $2))) as due
+      `select ${VEN_COLUMNS},
+         (select min(case when q.state = 'pending' then 0
+                          else (extract(epoch from q.last_delivered_at) * 1000)::bigint + $2 end)
+            from queue_items q where q.ven_id = v.ven_id and q.${OPEN}) as next_due_at,
+         exists (select 1 from queue_items q where q.ven_id = v.ven_id and q.${OPEN} and q.kind = 'distribute')
+           as open_distribute
        from vens v where ven_id = $1`,
-      [venId, new Date(now - redeliveryMs)],
+      [venId, redeliveryMs],
     );
-    return row ? { ven: venOf(row), due: row.due as boolean } : undefined;
+    if (!row) return undefined;
+    const view: VenView = {
+      ven: venOf(row),
+      nextDueAt: row.next_due_at == null ? null : Number(row.next_due_at),
+      openDistribute: row.open_distribute as boolean,
+    };
+    if (mark !== undefined && !this.client) this.views?.keep(venId, { poll: view }, mark);
+    return view;
+  }
+
+  /** A part of the VEN's views, outside transactions, once the notifications already received are applied. */
+  private async cached<T>(venId: string, part: (views: VenViews) => T | undefined): Promise<T | undefined> {
+    if (this.client || !this.views?.get(venId)) return undefined;
+    await new Promise((resolve) => setImmediate(resolve));
+    const views = this.views.get(venId);
+    return views && part(views);
   }
 
   async ven(venId: string, lock = false): Promise<VenRecord | undefined> {
@@ -231,6 +275,7 @@ export class PgVtnStore implements VtnStore {
         p.pollFreqSeconds ?? null,
       ],
     );
+    this.changed([venId]);
     return venOf(row as Row);
   }
 
@@ -251,15 +296,18 @@ export class PgVtnStore implements VtnStore {
         p.pollFreqSeconds ?? null,
       ],
     );
+    this.changed([venId]);
     return { ven: venOf(row as Row), created: (row as Row).created as boolean };
   }
 
   async markVenRemoved(venId: string): Promise<void> {
     await this.rows(`update vens set removed = true, provisioned = false where ven_id = $1`, [venId]);
+    this.changed([venId]);
   }
 
   async bindFingerprint(venId: string, fingerprint: string): Promise<void> {
     await this.rows(`update vens set fingerprint = $2 where ven_id = $1`, [venId, fingerprint]);
+    this.changed([venId]);
   }
 
   async activateRegistration(venId: string, u: VenRegistrationUpdate): Promise<VenRecord> {
@@ -281,29 +329,39 @@ export class PgVtnStore implements VtnStore {
         new Date(u.now),
       ],
     );
+    this.changed([venId]);
     return venOf(row as Row);
   }
 
   async cancelRegistration(venId: string): Promise<void> {
     await this.rows(`update vens set registration = 'cancelled' where ven_id = $1`, [venId]);
+    this.changed([venId]);
   }
 
   async setReportResources(venId: string, resources: readonly string[]): Promise<void> {
     await this.rows(`update vens set report_resources = $2 where ven_id = $1`, [venId, resources]);
   }
 
-  async touch(venId: string, now: Instant, resolutionMs: number): Promise<VenRecord | undefined> {
-    // Coalesced (ON-1): a VEN polling faster than the resolution costs no write; an offline one always flips.
+  async touch(venId: string, now: Instant): Promise<VenRecord | undefined> {
     const [row] = await this.rows(
-      `with before as (select online from vens where ven_id = $1)
-       update vens set last_seen = $2, online = true,
-         online_since = case when vens.online then vens.online_since else $2 end
-       where ven_id = $1 and registration = 'active'
-         and (not vens.online or vens.last_seen is null or vens.last_seen <= $3)
-       returning ${VEN_COLUMNS}, (select not online from before) as came_online`,
-      [venId, new Date(now), new Date(now - resolutionMs)],
+      `update vens set last_seen = $2, online = true, online_since = $2
+       where ven_id = $1 and registration = 'active' and not online returning ${VEN_COLUMNS}`,
+      [venId, new Date(now)],
     );
-    return row && row.came_online ? venOf(row) : undefined;
+    if (!row) return undefined;
+    this.changed([venId]);
+    return venOf(row);
+  }
+
+  async recordLastSeen(seen: ReadonlyMap<string, Instant>): Promise<void> {
+    if (seen.size === 0) return;
+    // One statement for every VEN seen since the last one (ON-1); a later value from another replica stays.
+    await this.rows(
+      `update vens v set last_seen = d.at
+       from (select ven_id, to_timestamp(ms / 1000.0) as at from unnest($1::text[], $2::bigint[]) as u(ven_id, ms)) d
+       where v.ven_id = d.ven_id and (v.last_seen is null or v.last_seen < d.at)`,
+      [[...seen.keys()], [...seen.values()]],
+    );
   }
 
   async sweepOffline(now: Instant, readySince: Instant, missedPolls: number, limit: number): Promise<OfflineFlip[]> {
@@ -319,6 +377,7 @@ export class PgVtnStore implements VtnStore {
        returning ven_id, ven_name, registration_id, last_seen, advertised_poll_seconds`,
       [new Date(now), new Date(readySince), missedPolls, limit],
     );
+    this.changed(rows.map((r) => r.ven_id as string));
     return rows.map((r) => ({
       venId: r.ven_id as string,
       venName: (r.ven_name as string | null) ?? null,
@@ -359,6 +418,9 @@ export class PgVtnStore implements VtnStore {
       `update events set modification_number = $2, version = $3, cancelled_at = $4, ends_at = $5 where event_id = $1`,
       [version.eventId, version.modificationNumber, version, date(cancelledAt), endsAt(version)],
     );
+    // Every VEN that ever had the event sees the new version, withdrawn ones included.
+    const vens = await this.rows(`select ven_id from event_vens where event_id = $1`, [version.eventId]);
+    this.changed(vens.map((r) => r.ven_id as string));
     await this.rows(`insert into event_versions (event_id, modification_number, version) values ($1, $2, $3)`, [
       version.eventId,
       version.modificationNumber,
@@ -420,16 +482,27 @@ export class PgVtnStore implements VtnStore {
          cancellation_acked = case when $3 then false else event_vens.cancellation_acked end`,
       [eventId, venId, matched, new Date(now)],
     );
+    this.changed([venId]);
   }
 
   async fullStateRows(venId: string, now: Instant): Promise<FullStateRow[]> {
+    // Kept rows stay right while nothing notifies: EV-12's time rules are applied to them at each use.
+    const cached = await this.cached(venId, (views) => views.fullState);
+    if (cached) return [...cached];
+    const mark = this.views?.mark();
     const rows = await this.rows(
       `select ev.*, e.version, e.cancelled_at from event_vens ev join events e using (event_id)
        where ev.ven_id = $1 and (ev.matched or ev.delivered_modification_number is not null)
          and not ev.cancellation_acked and (e.ends_at is null or e.ends_at > $2)`,
       [venId, now],
     );
-    return rows.map((r) => ({ ...eventVenOf(r), version: r.version as EventVersion, cancelledAt: ms(r.cancelled_at) }));
+    const fullState = rows.map((r) => ({
+      ...eventVenOf(r),
+      version: r.version as EventVersion,
+      cancelledAt: ms(r.cancelled_at),
+    }));
+    if (mark !== undefined && !this.client) this.views?.keep(venId, { fullState }, mark);
+    return fullState;
   }
 
   async recordDeliveries(
@@ -450,6 +523,7 @@ export class PgVtnStore implements VtnStore {
        select $1, d.event_id, d.n, $4 from unnest($2::text[], $3::int[]) as d(event_id, n) on conflict do nothing`,
       [venId, eventIds, numbers, new Date(now)],
     );
+    this.changed([venId]);
   }
 
   async ackCancellation(venId: string, eventId: string): Promise<void> {
@@ -457,6 +531,7 @@ export class PgVtnStore implements VtnStore {
       venId,
       eventId,
     ]);
+    this.changed([venId]);
   }
 
   async optResponse(venId: string, eventId: string, n: number): Promise<OptResponseRow | undefined> {
@@ -539,6 +614,7 @@ export class PgVtnStore implements VtnStore {
        do update set state = 'pending', attempts = 0, last_delivered_at = null`,
       [venId],
     );
+    this.changed([venId]);
   }
 
   async enqueue(venId: string, item: NewQueueItem): Promise<number> {
@@ -547,17 +623,23 @@ export class PgVtnStore implements VtnStore {
        values ($1, $2, $3, $4, $5, $6) returning id`,
       [venId, item.kind, item.supersedeKey, item.payload, item.requestId, item.reportRequestIds ?? []],
     );
+    this.changed([venId]);
     return Number((row as Row).id);
   }
 
   async supersede(venId: string, key: string | 'all', now: Instant): Promise<QueueItem[]> {
-    return (
+    // EV-16 supersedes on every oadrRequestEvent: a view showing nothing open to supersede saves the statement.
+    const view = this.client ? undefined : this.views?.get(venId)?.poll;
+    if (view && (view.nextDueAt === null || (key === 'events' && !view.openDistribute))) return [];
+    const superseded = (
       await this.rows(
         `update queue_items set state = 'superseded', settled_at = $3
          where ven_id = $1 and ${OPEN} and ($2::text = 'all' or supersede_key = $2) returning *`,
         [venId, key, new Date(now)],
       )
     ).map(itemOf);
+    if (superseded.length > 0) this.changed([venId]);
+    return superseded;
   }
 
   async openItems(venId: string): Promise<QueueItem[]> {
@@ -573,15 +655,17 @@ export class PgVtnStore implements VtnStore {
       `update queue_items set state = 'in-flight', attempts = attempts + 1, last_delivered_at = $2 where id = $1 returning *`,
       [itemId, new Date(now)],
     );
-    return itemOf(row as Row);
+    const item = itemOf(row as Row);
+    this.changed([item.venId]);
+    return item;
   }
 
   async settle(itemId: number, state: QueueState, now: Instant): Promise<void> {
-    await this.rows(`update queue_items set state = $2, settled_at = $3 where id = $1 and ${OPEN}`, [
-      itemId,
-      state,
-      new Date(now),
-    ]);
+    const settled = await this.rows(
+      `update queue_items set state = $2, settled_at = $3 where id = $1 and ${OPEN} returning ven_id`,
+      [itemId, state, new Date(now)],
+    );
+    this.changed(settled.map((r) => r.ven_id as string));
   }
 
   async ack(
@@ -600,11 +684,13 @@ export class PgVtnStore implements VtnStore {
     )
       .map(itemOf)
       .filter(matches);
-    if (candidates.length > 0)
+    if (candidates.length > 0) {
       await this.rows(`update queue_items set state = 'acked', settled_at = $2 where id = any($1)`, [
         candidates.map((c) => c.id),
         new Date(now),
       ]);
+      this.changed([venId]);
+    }
     return candidates;
   }
 
@@ -667,9 +753,9 @@ export class PgVtnStore implements VtnStore {
   }
 
   async reportRequests(venId: string): Promise<ReportRequestRow[]> {
-    return (await this.rows(`select * from report_requests where ven_id = $1 order by created_at`, [venId])).map(
-      reportRequestOf,
-    );
+    return (
+      await this.rows(`select * from report_requests where ven_id = $1 order by created_at, report_request_id`, [venId])
+    ).map(reportRequestOf);
   }
 
   async setReportRequestState(ids: readonly string[], state: ReportRequestState, code?: string | null): Promise<void> {

@@ -207,8 +207,10 @@ export interface VtnStore {
   activateRegistration(venId: string, update: VenRegistrationUpdate): Promise<VenRecord>;
   cancelRegistration(venId: string): Promise<void>;
   setReportResources(venId: string, resources: readonly string[]): Promise<void>;
-  /** ON-1/ON-3: lastSeen := now when due; returns the VEN if this request flipped it online. */
-  touch(venId: string, now: Instant, resolutionMs: number): Promise<VenRecord | undefined>;
+  /** ON-3: an offline VEN's request flips it online (lastSeen := now); returns it if this call did. */
+  touch(venId: string, now: Instant): Promise<VenRecord | undefined>;
+  /** ON-1: the coalesced lastSeen of many VENs in one statement; a later stored value stays. */
+  recordLastSeen(seen: ReadonlyMap<string, Instant>): Promise<void>;
   /** ON-2: flips up to `limit` online VENs past their deadline; only one replica gets each row. */
   sweepOffline(now: Instant, readySince: Instant, missedPolls: number, limit: number): Promise<OfflineFlip[]>;
 

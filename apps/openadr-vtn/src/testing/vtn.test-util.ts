@@ -5,12 +5,13 @@
 import { loadConfig } from '@flexgrid/platform-service';
 import {
   type OadrPayload,
+  type OadrReport,
   type OadrService,
   readOadrPayload,
   validateOadrMessage,
   writeOadrPayload,
 } from '@flexgrid/protocol-openadr';
-import { startTestApp, type TestApp } from '@flexgrid/testing';
+import { startTestApp, type TestApp, type TestAppOptions } from '@flexgrid/testing';
 import { type RunningVtn, startOpenadrVtn, type VtnOptions } from '../app';
 import { vtnEnv } from '../config';
 
@@ -83,18 +84,14 @@ export async function postOadr(
 export async function startVtn(
   environment: Record<string, string> = {},
   overrides: Partial<VtnOptions> = {},
-  fixtures: { databaseUrl?: string } = {},
+  infrastructure: TestAppOptions['infrastructure'] = {},
 ): Promise<VtnUnderTest> {
   let running: RunningVtn | undefined;
   const app = await startTestApp({
     name: 'vtn',
+    infrastructure,
     start: async (env) => {
-      running = await startOpenadrVtn({
-        ...testConfig(environment),
-        ...env,
-        ...(fixtures.databaseUrl !== undefined && { databaseUrl: fixtures.databaseUrl }),
-        ...overrides,
-      });
+      running = await startOpenadrVtn({ ...testConfig(environment), ...env, ...overrides });
       return running;
     },
   });
@@ -154,4 +151,97 @@ export function simpleEvent(targets: unknown, extra: Record<string, unknown> = {
     ],
     ...extra,
   };
+}
+
+/** A clock the test moves (VtnOptions.clock), starting at the real time so that events and lastSeen look current. */
+export class ManualClock {
+  private at = Date.now();
+  readonly now = (): number => this.at;
+  advance(ms: number): void {
+    this.at += ms;
+  }
+}
+
+/** Polls `probe` until it returns a value other than undefined; fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`no result within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A METADATA_TELEMETRY_USAGE report as openleadr registers it (CMP-5): power (kW) of device-1 and energy (kWh), 5 s. */
+export function usageMetadata(reportSpecifierID = 'spec-usage'): OadrReport {
+  return {
+    reportSpecifierID,
+    reportRequestID: '0',
+    reportName: 'METADATA_TELEMETRY_USAGE',
+    createdDateTime: Date.now(),
+    duration: 3600,
+    oadrReportDescription: [
+      {
+        rID: 'power',
+        reportDataSource: { resourceID: ['device-1'] },
+        reportType: 'usage',
+        itemBase: {
+          type: 'powerReal',
+          itemDescription: 'RealPower',
+          itemUnits: 'W',
+          siScaleCode: 'k',
+          powerAttributes: { hertz: '50', voltage: '230', ac: true },
+        },
+        readingType: 'Direct Read',
+        oadrSamplingRate: { oadrMinPeriod: 5, oadrMaxPeriod: 5, oadrOnChange: false },
+      },
+      {
+        rID: 'energy',
+        reportType: 'usage',
+        itemBase: { type: 'energyReal', itemDescription: 'RealEnergy', itemUnits: 'Wh', siScaleCode: 'k' },
+        readingType: 'Direct Read',
+        oadrSamplingRate: { oadrMinPeriod: 5, oadrMaxPeriod: 5, oadrOnChange: false },
+      },
+    ],
+  } as OadrReport;
+}
+
+/** oadrRegisterReport with these METADATA reports. */
+export function registerReports(venID: string, reports: readonly OadrReport[], requestID = 'reg-1'): OadrPayload {
+  return { type: 'oadrRegisterReport', requestID, venID, oadrReport: [...reports] } as OadrPayload;
+}
+
+/** oadrUpdateReport of one TELEMETRY_USAGE interval at `start`: power and energy as decimal text. */
+export function usageUpdate(
+  venID: string,
+  ids: { reportRequestID: string; reportSpecifierID?: string },
+  start: number,
+  power: string,
+  energy = '0.75',
+): OadrPayload {
+  return {
+    type: 'oadrUpdateReport',
+    requestID: 'u1',
+    venID,
+    oadrReport: [
+      {
+        dtstart: start,
+        intervals: [
+          {
+            dtstart: start,
+            payloads: [
+              { type: 'oadrReportPayload', rID: 'power', payloadBase: { type: 'payloadFloat', value: power } },
+              { type: 'oadrReportPayload', rID: 'energy', payloadBase: { type: 'payloadFloat', value: energy } },
+            ],
+          },
+        ],
+        eiReportID: '',
+        reportRequestID: ids.reportRequestID,
+        reportSpecifierID: ids.reportSpecifierID ?? 'spec-usage',
+        reportName: 'TELEMETRY_USAGE',
+        createdDateTime: start,
+      },
+    ],
+  } as OadrPayload;
 }

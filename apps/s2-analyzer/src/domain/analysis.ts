@@ -96,7 +96,9 @@ class SessionAnalysis {
     readonly relay: RelaySession | undefined,
     options: ConversationOptions,
   ) {
-    this.conversation = createConversation(options);
+    // Each push's findings go to storage and the live stream; kept here too, a session with a finding per frame
+    // would grow by every one of them for as long as it lasts.
+    this.conversation = createConversation({ ...options, keepFindings: false });
   }
 }
 
@@ -152,11 +154,6 @@ export class AnalysisPipeline {
   /** The state of a session being analysed (`now` in ms since its start defaults to its last frame). */
   state(sessionId: string, now?: number): ConversationState | undefined {
     return this.sessions.get(sessionId)?.conversation.state(now);
-  }
-
-  /** The findings so far of a session being analysed. */
-  findings(sessionId: string): Finding[] | undefined {
-    return this.sessions.get(sessionId)?.conversation.findings();
   }
 
   /** Live sessions' states as of now, for storage snapshots. */

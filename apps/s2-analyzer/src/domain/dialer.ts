@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Side } from '@flexgrid/protocol-s2';
-import { WebSocket } from 'ws';
+import { type PerMessageDeflateOptions, WebSocket } from 'ws';
 import type { PairRegistry } from './pairs';
 
 /*
@@ -39,6 +39,8 @@ export interface DialView {
 export interface DialOptions {
   pingIntervalMs: number;
   maxFrameBytes: number;
+  /** What the analyzer offers the dialled peer: the relay's own permessage-deflate settings, or none. */
+  perMessageDeflate: PerMessageDeflateOptions | false;
   handshakeTimeoutMs?: number;
   /** First redial delay, doubling to 60 s; reset after a connection that lasted a minute. */
   retryMs?: number;
@@ -134,7 +136,7 @@ export class Dialer {
       ca: target.ca,
       handshakeTimeout: this.options.handshakeTimeoutMs ?? 10_000,
       maxPayload: this.options.maxFrameBytes,
-      perMessageDeflate: true,
+      perMessageDeflate: this.options.perMessageDeflate,
     });
     connection.socket = socket;
     socket.on('unexpected-response', (_request, response) => {

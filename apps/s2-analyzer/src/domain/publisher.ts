@@ -133,13 +133,13 @@ export class Publisher {
     if (work.length === 0) return false;
     const frames: Array<[OutgoingEvent, number]> = [];
     const readings: Array<[OutgoingEvent, number]> = [];
-    for (const { session, frames: stored, readings: derived, end } of work) {
+    for (const { session, frames: stored, readings: derived, end, framesLost } of work) {
       for (const frame of stored) {
         const event = frameObserved(session, frame, frame.findings);
         frames.push([event, sizeOf(event, frame.payload.length)]);
       }
       if (end) {
-        const event = sessionEnded(session, end.endedAt, end.findings, end.state);
+        const event = sessionEnded(session, end.endedAt, end.findings, end.state, framesLost);
         frames.push([event, sizeOf(event)]);
       }
       for (const reading of derived) readings.push([meterReading(reading), RECORD_OVERHEAD + 300]);

@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConversationState } from '@flexgrid/protocol-s2';
 import type { AnalyzerStore, SessionProgress, StoredBatch } from '../store/analyzer-store';
+import type { BacklogSpill } from '../store/backlog-spill';
 import type { AnalysisSink, AnalyzedFrame, SessionEnd, SessionInfo } from './analysis';
 import type { MeterSamples } from './meter-readings';
 
@@ -10,6 +12,11 @@ import type { MeterSamples } from './meter-readings';
  * down, connection killed) is retried with backoff while new frames keep collecting; nothing is forwarded any
  * slower for it. Past bufferBytes of unwritten frames, further frames are counted per session as lost
  * (`framesLost`, logged) rather than growing memory without bound.
+ *
+ * At shutdown the store gets what is left for as long as the budget allows; whatever it did not take (the database
+ * down, or slower than the backlog) is spilled to disk and stored at the next start (`BacklogSpill`): the shutdown
+ * budget is fixed (the platform forces the exit, Kubernetes kills), a local disk takes hundreds of megabytes in
+ * seconds, and holding the sessions open to drain would stop forwarding for their pairs anyway.
  */
 
 export interface RecorderOptions {
@@ -39,13 +46,23 @@ function merged(first: StoredBatch, second: StoredBatch): StoredBatch {
   };
 }
 
+/** Resolves once `promise` settles or after `ms`, whichever comes first. */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 export class Recorder implements Pick<AnalysisSink, 'started' | 'analyzed' | 'ended'> {
   private batch = emptyBatch();
   private bufferedBytes = 0;
   /** Sessions with frames in the batch, for their state snapshot. */
   private touched = new Set<string>();
-  private lost = new Map<string, number>();
+  /** Frames lost so far per session (a total, so that storing a batch twice counts nothing twice). */
+  private readonly lost = new Map<string, number>();
   private writing: Promise<void> | undefined;
+  /** The batch being written and its sessions, until the store took it. */
+  private inFlight: { batch: StoredBatch; touched: ReadonlySet<string> } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
   private stopped = false;
@@ -106,12 +123,42 @@ export class Recorder implements Pick<AnalysisSink, 'started' | 'analyzed' | 'en
       this.timer = undefined;
     }
     for (;;) {
-      await this.writing;
-      if (this.isEmpty()) return;
-      if (Date.now() > deadline)
-        throw new Error(`the store did not take the last ${this.batch.frames.length} frames in ${timeoutMs} ms`);
-      await this.write().catch(() => new Promise((resolve) => setTimeout(resolve, 200)));
+      if (!this.writing && this.isEmpty()) return;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`the store did not take the last ${this.backlogFrames} frames in ${timeoutMs} ms`);
+      // A write to a database that hangs must not hold the caller past its deadline.
+      await within(this.writing ?? this.write().catch(() => sleep(200)), left);
     }
+  }
+
+  /**
+   * At shutdown, after the last frame: the store gets the backlog for up to `timeoutMs`; what it has not taken
+   * by then, including a write still in progress, whose outcome is unknown, goes to `spill`.
+   */
+  async close(timeoutMs: number, spill: BacklogSpill): Promise<void> {
+    try {
+      await this.flush(timeoutMs, { stop: true });
+    } catch (error) {
+      const frames = this.backlogFrames;
+      const file = await spill.write(this.backlog());
+      this.log.warn(
+        { err: error, frames, file },
+        'the store did not take the backlog before shutdown: spilled to disk, stored at the next start',
+      );
+    }
+  }
+
+  private get backlogFrames(): number {
+    return (this.inFlight?.batch.frames.length ?? 0) + this.batch.frames.length;
+  }
+
+  /** Everything not known to be stored, as one batch. */
+  private backlog(): StoredBatch {
+    const inFlight = this.inFlight ?? { batch: emptyBatch(), touched: new Set<string>() };
+    const batch = merged(inFlight.batch, this.batch);
+    batch.samples.push(...this.meters.takeChanged());
+    batch.progress = this.progress(batch, new Set([...inFlight.touched, ...this.touched]));
+    return batch;
   }
 
   private isEmpty(): boolean {
@@ -133,7 +180,7 @@ export class Recorder implements Pick<AnalysisSink, 'started' | 'analyzed' | 'en
     }
   }
 
-  private progress(batch: StoredBatch, touched: ReadonlySet<string>, lost: ReadonlyMap<string, number>) {
+  private progress(batch: StoredBatch, touched: ReadonlySet<string>) {
     const storedSeq = new Map<string, number>();
     for (const frame of batch.frames) storedSeq.set(frame.sessionId, frame.seq);
     const progress: SessionProgress[] = [];
@@ -143,7 +190,7 @@ export class Recorder implements Pick<AnalysisSink, 'started' | 'analyzed' | 'en
       progress.push({
         sessionId,
         storedSeq: storedSeq.get(sessionId) ?? 0,
-        framesLost: lost.get(sessionId) ?? 0,
+        framesLost: this.lost.get(sessionId) ?? 0,
         state,
       });
     }
@@ -153,17 +200,18 @@ export class Recorder implements Pick<AnalysisSink, 'started' | 'analyzed' | 'en
   private write(): Promise<void> {
     if (this.writing) return this.writing;
     const touched = this.touched;
-    const lost = this.lost;
     const batch = { ...this.batch, samples: [...this.batch.samples, ...this.meters.takeChanged()] };
-    batch.progress = this.progress(batch, touched, lost);
+    batch.progress = this.progress(batch, touched);
     this.batch = emptyBatch();
     this.touched = new Set();
-    this.lost = new Map();
+    this.inFlight = { batch, touched };
     const bytes = batch.frames.reduce((sum, frame) => sum + frame.payload.length, 0);
     this.writing = this.store.save(batch).then(
       () => {
         this.writing = undefined;
+        this.inFlight = undefined;
         this.bufferedBytes -= bytes;
+        for (const end of batch.ends) this.lost.delete(end.sessionId);
         if (this.failures > 0) this.log.info({ failures: this.failures }, 'the store takes frames again');
         this.failures = 0;
         this.onStored();
@@ -171,10 +219,10 @@ export class Recorder implements Pick<AnalysisSink, 'started' | 'analyzed' | 'en
       },
       (error: unknown) => {
         this.writing = undefined;
+        this.inFlight = undefined;
         // Put it all back in front of what came since, to be written together on the next attempt.
         this.batch = merged(batch, this.batch);
         for (const sessionId of touched) this.touched.add(sessionId);
-        for (const [sessionId, count] of lost) this.lost.set(sessionId, (this.lost.get(sessionId) ?? 0) + count);
         this.failures += 1;
         const delayMs = Math.min(100 * 2 ** (this.failures - 1), 5000);
         if (this.failures === 1 || this.failures % 20 === 0)

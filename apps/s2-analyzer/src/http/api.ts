@@ -1,4 +1,4 @@
-import type { ConversationOptions, Finding } from '@flexgrid/protocol-s2';
+import type { ConversationOptions } from '@flexgrid/protocol-s2';
 import { transcriptLine } from '@flexgrid/protocol-s2';
 import type { Express, Request, Response } from 'express';
 import type { AnalysisPipeline } from '../domain/analysis';
@@ -186,9 +186,9 @@ export function registerApi(app: Express, deps: ApiDependencies): void {
 
   app.get('/api/sessions/:id/findings', async (request: Request, response: Response) => {
     const id = sessionIdOf(request);
-    const live = registry.get(id) ? pipeline.findings(id) : undefined;
-    const findings: Finding[] = live ?? (await store.findings(id));
-    if (!live && findings.length === 0 && !(await store.session(id)))
+    // A live session's findings as far as they are stored (S2_STORE_FLUSH_MS behind at most, with the database up).
+    const findings = await store.findings(id);
+    if (findings.length === 0 && !registry.get(id) && !(await store.session(id)))
       throw new AnalyzerError('not-found', `no session ${id}`);
     response.json({ findings });
   });

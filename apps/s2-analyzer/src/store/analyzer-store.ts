@@ -18,7 +18,7 @@ export interface StoredFrame extends FrameOfSession {
 export interface SessionProgress {
   sessionId: string;
   storedSeq: number;
-  /** Frames of this batch's span that could not be kept (store unreachable past its buffer). */
+  /** Frames of the session so far that could not be kept (the store behind past its buffer): a total, not a delta. */
   framesLost: number;
   state: ConversationState;
 }
@@ -94,6 +94,8 @@ export interface SessionToPublish {
   end: StoredEnd | undefined;
   /** The published seq once this work is out. */
   publishedSeq: number;
+  /** Frames of the session that were not stored (and so are not published): the end's record says how many. */
+  framesLost: number;
 }
 
 export interface AnalyzerStore {

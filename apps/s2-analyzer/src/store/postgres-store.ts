@@ -8,6 +8,7 @@ import type {
   FrameFilter,
   SessionFilter,
   SessionPage,
+  SessionProgress,
   SessionSummary,
   SessionToPublish,
   StoredBatch,
@@ -217,10 +218,20 @@ export class PostgresAnalyzerStore implements AnalyzerStore {
            on conflict (meter_id) do update set sampled_at = excluded.sampled_at, power_w = excluded.power_w`,
           [samples.map((s) => storable(s.meterId)), samples.map((s) => s.sampledAt), samples.map((s) => s.powerW)],
         );
-      const states = [
-        ...progress.map((p) => ({ ...p, end: undefined as StoredEnd | undefined })),
-        ...ends.map((end) => ({ sessionId: end.sessionId, storedSeq: 0, framesLost: 0, state: end.state, end })),
-      ];
+      // One row per session: an update joined to two rows of one session applies either one, unpredictably.
+      const bySession = new Map<string, SessionProgress & { end?: StoredEnd }>();
+      for (const each of progress) bySession.set(each.sessionId, each);
+      for (const end of ends) {
+        const snapshot = bySession.get(end.sessionId);
+        bySession.set(end.sessionId, {
+          sessionId: end.sessionId,
+          storedSeq: snapshot?.storedSeq ?? 0,
+          framesLost: snapshot?.framesLost ?? 0,
+          state: end.state,
+          end,
+        });
+      }
+      const states = [...bySession.values()];
       if (states.length > 0)
         await client.query(
           `update sessions s set
@@ -231,7 +242,7 @@ export class PostgresAnalyzerStore implements AnalyzerStore {
              schema_valid = (u.state->'summary'->>'schemaValid')::boolean,
              state = u.state,
              stored_seq = greatest(s.stored_seq, u.stored_seq),
-             frames_lost = s.frames_lost + u.frames_lost,
+             frames_lost = greatest(s.frames_lost, u.frames_lost),
              ended_at = coalesce(u.ended_at, s.ended_at),
              end_reason = coalesce(u.end_reason, s.end_reason)
            from unnest($1::uuid[], $2::json[], $3::int[], $4::int[], $5::timestamptz[], $6::text[])
@@ -329,8 +340,9 @@ export class PostgresAnalyzerStore implements AnalyzerStore {
       ended_at: Date | null;
       end_reason: string | null;
       state: ConversationState | null;
+      frames_lost: number;
     }>(
-      `select session_id, rm_id, cem_id, published_seq, stored_seq, ended_at, end_reason,
+      `select session_id, rm_id, cem_id, published_seq, stored_seq, ended_at, end_reason, frames_lost,
          case when ended_at is not null and stored_seq - published_seq <= $2 then state end as state
        from sessions
        where origin <> 'import' and (published_seq < stored_seq or (ended_at is not null and not end_published))
@@ -397,6 +409,7 @@ export class PostgresAnalyzerStore implements AnalyzerStore {
         readings,
         end,
         publishedSeq: lastSeq,
+        framesLost: p.frames_lost,
       };
     });
   }

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Service } from '@flexgrid/platform-service';
+import type { PerMessageDeflateOptions } from 'ws';
 import type { Side } from '@flexgrid/protocol-s2';
 import type { LiveFeed } from '../domain/live-feed';
 import type { PairRegistry } from '../domain/pairs';
@@ -40,11 +41,25 @@ export function pairOf(url: string | undefined): { side: Side; rmId: string; cem
   return undefined;
 }
 
+/**
+ * permessage-deflate (RFC 7692) as the analyzer negotiates it on every hop, accepting it on the drop-in URLs and
+ * offering it when it dials: without context takeover in either direction, so that neither the analyzer nor a
+ * ws-based peer compresses a frame below 1 KiB (nearly every S2 message). ws applies `threshold` only to a sender
+ * without context takeover; with takeover it compresses every frame, and compressing each small frame on its
+ * way in and out costs more CPU than everything else the analyzer does with it. Compression is per hop: ws
+ * inflates what it receives, so the frame forwarded is the sent message itself, whatever either hop negotiated.
+ */
+export const PER_MESSAGE_DEFLATE: PerMessageDeflateOptions = {
+  serverNoContextTakeover: true,
+  clientNoContextTakeover: true,
+  threshold: 1024,
+};
+
 export interface EndpointOptions {
   maxFrameBytes: number;
   token: BearerToken | undefined;
-  /** Negotiate permessage-deflate when a side offers it (RULES §2.1: SHOULD be supported). */
-  perMessageDeflate: boolean;
+  /** `PER_MESSAGE_DEFLATE` when a side offers it (RULES §2.1: SHOULD be supported), or false. */
+  perMessageDeflate: PerMessageDeflateOptions | false;
 }
 
 export function registerEndpoints(
@@ -61,7 +76,6 @@ export function registerEndpoints(
     if (!pair) return socket.close(1008, 'bad pair ids');
     registry.connect(pair.side, pair.rmId, pair.cemId, socket, 'relay');
   };
-  // Compression is per hop: forwarding stays message-exact whatever each side negotiated.
   service.websocket(RM_PATH, relay, { maxPayloadBytes: maxFrameBytes, perMessageDeflate, verify });
   service.websocket(CEM_PATH, relay, { maxPayloadBytes: maxFrameBytes, perMessageDeflate, verify });
   service.websocket(

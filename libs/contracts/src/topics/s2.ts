@@ -314,6 +314,11 @@ export const s2SessionEndedSchema = {
     endedAt: dateTime,
     findings,
     state: conversationStateSchema,
+    /**
+     * Frames of the session that the analyzer forwarded and analysed (they count in `state.summary`) but could not
+     * store while its store was behind past its buffer: they have no s2.frame.observed record.
+     */
+    framesLost: { type: 'integer', minimum: 0 },
   },
 } as const;
 

@@ -40,6 +40,12 @@ export interface ConversationOptions {
   semantic?: boolean;
   /** S2-RS-LATE threshold and `overdue` marker, in ms (§2.5). Default 5000, as s2-python. */
   rsTimeoutMs?: number;
+  /**
+   * Keep every finding for `findings()`. Default true. A caller that takes the findings of each `push` and `end`
+   * as they come (the analyzer stores them) turns it off, so that a long session with a finding per frame does
+   * not grow by them; the state's summary counts them either way.
+   */
+  keepFindings?: boolean;
 }
 
 export interface Conversation {
@@ -49,7 +55,7 @@ export interface Conversation {
   end(): Finding[];
   /** The readable state (§8); `now` (ms since session start) defaults to the last frame's `t`. */
   state(now?: number): ConversationState;
-  /** Every finding so far, sorted by seq, then rule (§3.4). */
+  /** Every finding so far, sorted by seq, then rule (§3.4); none with `keepFindings` false. */
   findings(): Finding[];
   /**
    * The latest applied PowerMeasurement (§8 `lastPowerMeasurement`) without building the whole state: what a
@@ -76,6 +82,7 @@ class S2Conversation implements Conversation {
   private lastT = 0;
   private ended = false;
   private readonly all: Finding[] = [];
+  private readonly keepFindings: boolean;
   private readonly counts: FindingCounts = { error: 0, warning: 0, schema: 0, state: 0, semantic: 0, strict: 0 };
   private readonly ledger: ReceptionLedger;
 
@@ -101,6 +108,7 @@ class S2Conversation implements Conversation {
       throw new RangeError(`rsTimeoutMs must be a number ≥ 0, got ${rsTimeoutMs}`);
     this.strictUuid = options.strictUuid ?? true;
     this.semantic = options.semantic ?? true;
+    this.keepFindings = options.keepFindings ?? true;
     this.ledger = new ReceptionLedger(rsTimeoutMs);
     compileMessageSchemas();
   }
@@ -177,7 +185,7 @@ class S2Conversation implements Conversation {
   }
 
   private record(each: Finding): void {
-    this.all.push(each);
+    if (this.keepFindings) this.all.push(each);
     this.counts[each.severity] += 1;
     this.counts[each.level] += 1;
   }

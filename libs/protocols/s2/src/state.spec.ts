@@ -168,3 +168,21 @@ describe('lastPowerMeasurement() (§8: only applied messages go downstream)', ()
     expect(conversation.lastPowerMeasurement()?.seq).toBe(19);
   });
 });
+
+describe('keepFindings: false (a caller that stores each push’s findings itself)', () => {
+  it('returns each finding from push and end and counts it in the summary, but keeps none for findings()', () => {
+    const kept = createConversation();
+    const unkept = createConversation({ keepFindings: false });
+    // Measurements before any Handshake: one finding each, and the last one stays unanswered.
+    const input: Frame[] = [1, 2, 3].map((t) => ({ t, direction: 'rm->cem', message: powerMeasurement() }));
+    const pushed = input.map((frame) => [kept.push(frame), unkept.push(frame)]);
+    for (const [fromKept, fromUnkept] of pushed) {
+      expect(fromUnkept).toEqual(fromKept);
+      expect(fromUnkept?.length).toBeGreaterThan(0);
+    }
+    expect(unkept.end()).toEqual(kept.end());
+    expect(unkept.state()).toEqual(kept.state());
+    expect(kept.findings()).toHaveLength(kept.state().summary.counts.error + kept.state().summary.counts.warning);
+    expect(unkept.findings()).toEqual([]);
+  });
+});

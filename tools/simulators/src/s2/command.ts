@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { WebSocket } from 'ws';
@@ -148,10 +147,9 @@ async function run(argv: readonly string[], io: SimulatorIo): Promise<number> {
     return 0;
   }
   if (!values.url) return fail('give --url to dial or --listen to be dialled');
-  const socket = await dial(values.url, { token: values.token, ca });
-  const simulated = start(socket);
+  const simulated = await dial(values.url, { token: values.token, ca }, start);
   io.stdout(`${role === 'rm' ? 'RM' : 'CEM'} connected to ${values.url}\n`);
-  await Promise.race([untilStopped(durationMs), once(socket, 'close')]);
+  await Promise.race([untilStopped(durationMs), simulated.closed]);
   simulated.close();
   return 0;
 }

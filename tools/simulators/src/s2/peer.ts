@@ -67,6 +67,8 @@ export abstract class S2Peer {
   received = 0;
   /** Mistakes made so far, in order. */
   readonly made: Mistake[] = [];
+  /** Resolves once the socket is closed, by either side. */
+  readonly closed: Promise<void>;
 
   constructor(
     readonly side: Side,
@@ -75,6 +77,10 @@ export abstract class S2Peer {
   ) {
     this.mistakes = [...(options.mistakes ?? [])];
     socket.on('message', (data: RawData, isBinary: boolean) => this.receive(data, isBinary));
+    this.closed =
+      socket.readyState === WebSocket.CLOSED
+        ? Promise.resolve()
+        : new Promise((resolve) => socket.once('close', () => resolve()));
   }
 
   get open(): boolean {

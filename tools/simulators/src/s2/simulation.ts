@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { SimulatedCem } from './customer-energy-manager';
 import type { DeviceKind } from './devices';
 import type { Mistake } from './peer';
@@ -39,27 +38,31 @@ export async function startS2Pair(options: S2PairOptions): Promise<S2Pair> {
   const urls = dropInUrls(options.analyzerUrl, options.rmId, options.cemId);
   const { token, ca, intervalMs, repeatMistakes, log } = options;
   // The CEM first: the RM's Handshake then reaches it at once instead of waiting in the analyzer's buffer.
-  const cemSocket = await dial(urls.cem, { token, ca });
-  const rmSocket = await dial(urls.rm, { token, ca });
-  const cem = new SimulatedCem(cemSocket, { intervalMs, mistakes: options.cemMistakes, repeatMistakes, log });
-  const rm = new SimulatedResourceManager(rmSocket, {
-    device: options.device,
-    intervalMs,
-    mistakes: options.rmMistakes,
-    repeatMistakes,
-    log,
-  });
+  const cem = await dial(
+    urls.cem,
+    { token, ca },
+    (socket) => new SimulatedCem(socket, { intervalMs, mistakes: options.cemMistakes, repeatMistakes, log }),
+  );
+  const rm = await dial(
+    urls.rm,
+    { token, ca },
+    (socket) =>
+      new SimulatedResourceManager(socket, {
+        device: options.device,
+        intervalMs,
+        mistakes: options.rmMistakes,
+        repeatMistakes,
+        log,
+      }),
+  );
   return {
     rm,
     cem,
     stop: async () => {
       await Promise.all([rm.settle(), cem.settle()]);
-      const closed = [rmSocket, cemSocket]
-        .filter((socket) => socket.readyState !== socket.CLOSED)
-        .map((socket) => once(socket, 'close'));
       rm.close();
       cem.close();
-      await Promise.all(closed);
+      await Promise.all([rm.closed, cem.closed]);
     },
   };
 }

@@ -152,8 +152,11 @@ describe('dial mode: the analyzer dials a listening simulated RM over wss with a
     // The RM is reached first, as in the field: its Handshake waits in the analyzer until the CEM connects.
     while ((await connection(dialled.id)).status !== 'connected')
       await new Promise((resolve) => setTimeout(resolve, 20));
-    const cemSocket = await dial(`${app.url.replace(/^http/, 'ws')}/backend/cem/wss-cem/rm/wss-rm/ws`);
-    const cem = new SimulatedCem(cemSocket, { intervalMs: 20 });
+    const cem = await dial(
+      `${app.url.replace(/^http/, 'ws')}/backend/cem/wss-cem/rm/wss-rm/ws`,
+      {},
+      (socket) => new SimulatedCem(socket, { intervalMs: 20 }),
+    );
     while (!rms[0] || rms[0].measurements < 10) await new Promise((resolve) => setTimeout(resolve, 20));
     const view = await connection(dialled.id);
     expect(view).toMatchObject({ status: 'connected', lastError: null });

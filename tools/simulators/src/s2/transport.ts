@@ -17,20 +17,33 @@ export interface DialOptions {
   ca?: string | Buffer;
 }
 
-export async function dial(url: string, options: DialOptions = {}): Promise<WebSocket> {
+/**
+ * Dials an S2 endpoint and hands the open socket to `connected` inside ws's 'open' event, before any frame can
+ * be emitted. A frame may arrive with the upgrade response itself: the analyzer sends the frames it held for a
+ * side the moment that side connects. Uncompressed, ws emits it on the next tick, before the continuation of an
+ * `await` on the open socket could attach a listener, and it would be lost; a listener attached only after the
+ * await worked by accident while every frame was compressed, as inflating takes longer.
+ */
+export async function dial<T>(url: string, options: DialOptions, connected: (socket: WebSocket) => T): Promise<T> {
   const socket = new WebSocket(url, {
     headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
     ca: options.ca,
     perMessageDeflate: true,
   });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
+  return new Promise<T>((resolve, reject) => {
+    socket.once('open', () => {
+      try {
+        resolve(connected(socket));
+      } catch (error) {
+        socket.terminate();
+        reject(error);
+      }
+    });
     socket.once('error', reject);
     socket.once('unexpected-response', (_request, response) =>
       reject(new Error(`${url} refused the connection: HTTP ${response.statusCode}`)),
     );
   });
-  return socket;
 }
 
 export interface ListenOptions {
