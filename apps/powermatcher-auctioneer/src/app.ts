@@ -18,6 +18,7 @@ import type { AuctioneerSettings } from './config';
 import { BidReferences } from './domain/bid-references';
 import { ClusterHost, monotonicClock } from './domain/cluster-host';
 import { ClusterRecorder } from './domain/recorder';
+import { RemoteTrees, subtreeReport } from './domain/remote-trees';
 import { connectUpstream, type Upstream } from './domain/upstream';
 import { mapError } from './errors';
 import { apiRoutes } from './http/api';
@@ -45,6 +46,8 @@ export interface PowerMatcherAuctioneerOptions {
   /** 0 picks a free port. */
   readonly port?: number;
   readonly logLevel?: LogLevel;
+  /** The wall clock (epoch ms) the market runs on; tests inject one. Default `Date.now`. */
+  readonly clock?: () => number;
   /** main.ts: shut down on SIGTERM/SIGINT and exit. Tests and the dev host stop it themselves. */
   readonly handleSignals?: boolean;
 }
@@ -86,7 +89,7 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
   });
   const logger = service.logger.child({ module: 'cluster' });
   const metrics = auctioneerMetrics(service.metrics);
-  const clock = monotonicClock();
+  const clock = monotonicClock(options.clock);
   const role = settings.role;
 
   let store: AuctioneerStore | null = null;
@@ -153,6 +156,7 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
     (req, res) => service.eventStream(req, res),
   );
   const ledger = store ? new AgentLedger(store, service.logger.child({ module: 'agents' })) : null;
+  const remoteTrees = new RemoteTrees();
   endpoints = new AgentEndpoints(
     host,
     settings,
@@ -164,12 +168,16 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
       },
       disconnected: (agentId, at) => {
         ledger?.disconnected(agentId, at);
+        if (remoteTrees.forget(agentId)) stream.subtreeChanged(agentId);
         stream.touch(agentId);
       },
     },
     metrics,
     service.logger.child({ module: 'agents' }),
   );
+
+  // Agents first: a round's prices go out before its records and rows are built, which can wait.
+  host.onEffects(endpoints.deliver);
 
   let relay: OutboxRelay | null = null;
   let bidPublisher: BidPublisher | null = null;
@@ -201,7 +209,6 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
     );
     host.onEffects(recorder.record);
   }
-  host.onEffects(endpoints.deliver);
   host.onEffects(stream.observe);
   host.onEffects(logModelErrors(logger));
   host.start(initial);
@@ -228,7 +235,12 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
 
   let upstream: Upstream | null = null;
   if (role.kind === 'concentrator') {
-    upstream = connectUpstream(role, host, service.logger.child({ module: 'upstream' }));
+    upstream = connectUpstream(
+      role,
+      host,
+      () => host.read((model) => subtreeReport(model, remoteTrees, connectionOf)),
+      service.logger.child({ module: 'upstream' }),
+    );
     service.addReadinessCheck('parent', () => upstream?.ready());
   }
 
@@ -246,6 +258,8 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
       },
       operatorToken: settings.operatorToken,
       apiReadAuth: settings.apiReadAuth,
+      remoteTrees,
+      agentAuth: settings.agentAuth,
     }),
   );
   service.serveUi(join(__dirname, '../dist/ui'));
@@ -259,7 +273,7 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
     const readyDatabase = database;
     service.addReadinessCheck('postgres', () => readyDatabase.ping());
   }
-  // Websockets are closed by then (1001): what remains is to stop the market and write what it produced.
+  // Agents are closed by then (1001 `Shutting down`): what remains is to stop the market and write what it produced.
   service.onShutdown('market', async () => {
     endpoints.stop();
     await upstream?.stop();

@@ -30,7 +30,10 @@ export interface AuctioneerUnderTest {
 }
 
 /** The auctioneer in-process through startTestApp, on the given PM_* variables over TEST_ENV. */
-export async function startAuctioneer(env: Record<string, string> = {}): Promise<AuctioneerUnderTest> {
+export async function startAuctioneer(
+  env: Record<string, string> = {},
+  options: { clock?: () => number } = {},
+): Promise<AuctioneerUnderTest> {
   let current: RunningAuctioneer | null = null;
   let environment: AppEnvironment | null = null;
   const settings = auctioneerSettings(loadConfig(auctioneerEnv, { ...TEST_ENV, ...env }));
@@ -40,6 +43,7 @@ export async function startAuctioneer(env: Record<string, string> = {}): Promise
       ...on,
       host: '127.0.0.1',
       port,
+      clock: options.clock,
       logLevel: (process.env['PM_TEST_LOG_LEVEL'] as LogLevel | undefined) ?? 'fatal',
     });
   const app = await startTestApp({

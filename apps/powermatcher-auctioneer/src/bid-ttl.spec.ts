@@ -9,8 +9,10 @@ import {
 
 describe('bid expiry (PM-WS-7, PM_BID_TTL_MS)', () => {
   let pm: AuctioneerUnderTest;
+  // The market's clock moves only when the test says: expiry is decided by it, not by how fast the machine is.
+  let now = Date.parse('2026-01-05T10:00:00Z');
   beforeAll(async () => {
-    pm = await startAuctioneer({ PM_BID_TTL_MS: '1500' });
+    pm = await startAuctioneer({ PM_BID_TTL_MS: '1500' }, { clock: () => now });
   });
   afterEach(() => RawAgent.closeAll());
   afterAll(() => pm.app.stop());
@@ -21,17 +23,21 @@ describe('bid expiry (PM-WS-7, PM_BID_TTL_MS)', () => {
     await Promise.all([stale.message(0), fresh.message(0)]);
     stale.send(bidFrame(1, [500, 500, 500]));
     fresh.send(bidFrame(1, [1000, 0, -1000]));
-    const lastPrice = (agent: RawAgent) =>
-      agent.messages.map((m) => JSON.parse(m) as { payload: { priceValue?: number } }).at(-1)?.payload.priceValue;
+    const last = (agent: RawAgent) =>
+      agent.messages.map((m) => JSON.parse(m) as { payload: { priceValue?: number; bidNumber?: number } }).at(-1);
+    const lastPrice = (agent: RawAgent) => last(agent)?.payload.priceValue;
+    const bidNumberOfLastPrice = (agent: RawAgent) => last(agent)?.payload.bidNumber;
     await eventually(() => (lastPrice(fresh) === 7.5 ? true : undefined));
-    // The fresh agent keeps re-bidding; the stale one does not.
-    let n = 1;
-    const refresh = setInterval(() => fresh.send(bidFrame(++n, [1000, 0, -1000])), 400);
-    try {
-      await eventually(() => (lastPrice(fresh) === 5 ? true : undefined));
-    } finally {
-      clearInterval(refresh);
-    }
+    // The fresh agent re-bids a second later; the stale one does not. Within the TTL both bids stand.
+    now += 1_000;
+    fresh.send(bidFrame(2, [1000, 0, -1000]));
+    await eventually(() => (bidNumberOfLastPrice(fresh) === 2 ? true : undefined));
+    expect(lastPrice(fresh)).toBe(7.5);
+    // Two seconds after its bid the stale one has expired (1.5 s); the fresh one, re-bid a second ago, has not.
+    now += 1_000;
+    fresh.send(bidFrame(3, [1000, 0, -1000]));
+    await eventually(() => (bidNumberOfLastPrice(fresh) === 3 ? true : undefined));
+    expect(lastPrice(fresh)).toBe(5);
     expect(stale.socket.readyState).toBe(stale.socket.OPEN);
     const agents = (await (await pm.app.fetch('/api/agents')).json()) as {
       agentId: string;

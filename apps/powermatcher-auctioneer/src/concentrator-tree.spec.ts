@@ -169,6 +169,40 @@ describe('a remote concentrator across processes (PM-CL-1, PM-CL-6, the hierarch
     expect(cluster.lastPrice.price).toBe(price);
   });
 
+  it('PM-SVC-3: the auctioneer shows the remote concentrator as a concentrator with its children', async () => {
+    const api = async <T>(path: string): Promise<T> =>
+      (await (await fetch(`http://127.0.0.1:${auctioneer.port}${path}`)).json()) as T;
+    const c1 = await eventually(async () => {
+      const { matchers } = await api<{ matchers: { id: string; children: string[] }[] }>('/api/clusters/demo');
+      const remote = matchers.find((m) => m.id === 'c1');
+      return remote && remote.children.length === Object.keys(BIDS).length ? remote : undefined;
+    });
+    expect(c1).toEqual({
+      id: 'c1',
+      kind: 'concentrator',
+      parentId: 'auctioneer',
+      connected: true,
+      remote: true,
+      children: expect.arrayContaining(Object.keys(BIDS)),
+    });
+    const agents =
+      await api<{ agentId: string; parentId: string; connected: boolean; dialect: string }[]>('/api/agents');
+    for (const agentId of Object.keys(BIDS)) {
+      expect(agents.find((a) => a.agentId === agentId)).toMatchObject({
+        parentId: 'c1',
+        connected: true,
+        dialect: '1.9',
+      });
+    }
+    // A report is taken only from the connected agent it names.
+    const forged = await fetch(`http://127.0.0.1:${auctioneer.port}/api/concentrators/nobody/tree`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ matchers: [], agents: [] }),
+    });
+    expect(forged.status).toBe(409);
+  });
+
   it('PM-CL-1: killing the concentrator process and starting it again re-forms the tree and the price', async () => {
     const seen = new Map([...received].map(([agentId, list]) => [agentId, list.length]));
     await concentrator.kill();
@@ -177,7 +211,8 @@ describe('a remote concentrator across processes (PM-CL-1, PM-CL-6, the hierarch
       const cluster = (await (await fetch(`http://127.0.0.1:${auctioneer.port}/api/clusters/demo`)).json()) as {
         matchers: { id: string; children: string[] }[];
       };
-      return cluster.matchers.find((m) => m.id === 'auctioneer')?.children.includes('c1') ? undefined : true;
+      const gone = !cluster.matchers.some((m) => m.id === 'c1' || m.children.includes('c1'));
+      return gone ? true : undefined;
     });
     await concentrator.start();
     // The agents reconnect with backoff and re-send their bids; the concentrator bids upward again.

@@ -21,7 +21,7 @@ function MatcherNode({ node, selectedAgent, onSelect }: { node: TreeNode } & Tre
     <li data-node={node.id}>
       <span className="pm-node">
         <strong className="pm-mono">{node.id}</strong>
-        <span className="pm-node-kind">{node.kind}</span>
+        <span className="pm-node-kind">{node.remote ? `remote ${node.kind}` : node.kind}</span>
         <StatusBadge
           tone={node.connected ? 'ok' : 'warn'}
           title={node.connected ? 'in session with its parent' : 'waiting for its parent (no session yet)'}
@@ -99,7 +99,8 @@ export function ClusterTreePanel({ state, selectedAgent, onSelect }: { state: Da
         </div>
       )}
       <p className="pm-note">
-        A remote concentrator (another process) is one agent here; its own agents are on its own dashboard.
+        A remote concentrator (another process) shows the agents it reports; their bids and prices are on its own
+        dashboard.
       </p>
     </Panel>
   );

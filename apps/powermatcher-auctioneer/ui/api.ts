@@ -30,6 +30,8 @@ export interface MatcherView {
   readonly parentId: string | null;
   readonly connected: boolean;
   readonly children: readonly string[];
+  /** Run by a remote concentrator process (as it reports its subtree). */
+  readonly remote?: boolean;
 }
 
 export interface ClusterView {

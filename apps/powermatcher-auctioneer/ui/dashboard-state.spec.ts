@@ -125,4 +125,23 @@ describe('dashboard state', () => {
     expect(countAgents(auctioneer!)).toEqual({ total: 3, connected: 2 });
     expect(orphans.map((a) => a.agentId)).toEqual(['lost-1']);
   });
+
+  it('shows a remote concentrator that reported its subtree as a concentrator with its agents', () => {
+    const station = {
+      id: 'station-1',
+      kind: 'concentrator',
+      parentId: 'auctioneer',
+      connected: true,
+      children: ['ev-1'],
+      remote: true,
+    } as const;
+    const { roots, orphans } = clusterTree(
+      [...matchers, station],
+      [agent('station-1', 'auctioneer'), agent('ev-1', 'station-1')],
+    );
+    const node = roots[0]?.children.find((c) => c.id === 'station-1');
+    expect(node).toMatchObject({ kind: 'concentrator', remote: true, agent: null });
+    expect(node?.children.map((c) => c.id)).toEqual(['ev-1']);
+    expect(orphans).toEqual([]);
+  });
 });

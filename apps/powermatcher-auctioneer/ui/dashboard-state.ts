@@ -219,15 +219,17 @@ export function priceStepOf(round: PriceRound, prices: readonly number[]): numbe
 export interface TreeNode {
   readonly id: string;
   readonly kind: 'auctioneer' | 'concentrator' | 'agent';
+  /** A concentrator in a process of its own, with the subtree it reports. */
+  readonly remote: boolean;
   readonly connected: boolean;
   readonly agent: AgentView | null;
   readonly children: readonly TreeNode[];
 }
 
 /**
- * The cluster as a tree: matchers (auctioneer, local concentrators) with their agents beneath. A remote
- * concentrator is one agent here (its own children are on its own dashboard). Agents whose parent is not a
- * matcher of this service are listed under `orphans`.
+ * The cluster as a tree: matchers (the auctioneer, local and remote concentrators) with their agents beneath; a
+ * remote concentrator is a matcher as soon as it reported its subtree. Agents whose parent is no known matcher are
+ * listed under `orphans`.
  */
 export function clusterTree(
   matchers: readonly MatcherView[],
@@ -253,6 +255,7 @@ export function clusterTree(
     const leaves = (agentsByParent.get(matcher.id) ?? []).map((agent): TreeNode => ({
       id: agent.agentId,
       kind: 'agent',
+      remote: false,
       connected: agent.connected,
       agent,
       children: [],
@@ -260,6 +263,7 @@ export function clusterTree(
     return {
       id: matcher.id,
       kind: matcher.kind,
+      remote: matcher.remote === true,
       connected: matcher.connected,
       agent: null,
       children: [...subMatchers.map((m) => build(m, seen)).sort(byId), ...leaves.sort(byId)],

@@ -140,6 +140,29 @@ describe('PowerMatcherAgent, the agent SDK (SPEC §7)', () => {
     await agent.stop();
   });
 
+  it('PM-WS-7: a server that falls silent (no message, no ping) is left and reconnected; one that speaks is kept', async () => {
+    const agent = new PowerMatcherAgent({
+      url: parent.url,
+      serverSilenceMs: 1_000,
+      reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
+    });
+    agent.start();
+    while (parent.sockets.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+    // The second connection is kept alive by pings well inside the silence window, for many windows.
+    const second = parent.sockets[1]!;
+    const pings = setInterval(() => second.ping(), 50);
+    try {
+      let pongs = 0;
+      second.on('pong', () => pongs++);
+      while (pongs < 40) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(parent.sockets).toHaveLength(2);
+      expect(second.readyState).toBe(second.OPEN);
+    } finally {
+      clearInterval(pings);
+      await agent.stop();
+    }
+  });
+
   it('PM-BID-1: a bid the basis refuses throws the protocol error before it leaves; an ERROR reaches onError', async () => {
     const errors: unknown[] = [];
     const agent = new PowerMatcherAgent({ url: parent.url, onError: (error) => errors.push(error) });

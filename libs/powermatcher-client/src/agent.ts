@@ -51,6 +51,11 @@ export interface PowerMatcherAgentOptions {
   readonly reconnect?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
   /** A server that sends nothing (no ping, no message) for this long is taken as gone: reconnect. Default 60 s. */
   readonly serverSilenceMs?: number;
+  /**
+   * An opening handshake not answered within this is abandoned and retried with the backoff. Default 10 s: a
+   * server whose accept queue overflowed may take the TCP connection and never see the upgrade request.
+   */
+  readonly handshakeTimeoutMs?: number;
   readonly logger?: ClientLogger;
 }
 
@@ -75,6 +80,7 @@ export class PowerMatcherAgent {
   private attempts = 0;
   private retry: NodeJS.Timeout | null = null;
   private silence: NodeJS.Timeout | null = null;
+  private lastHeard = 0;
   private stopped = true;
   /** Whether a bid went out in the current session (so CLUSTERINFO's callback bidding anew suppresses the re-send). */
   private bidInSession = false;
@@ -141,7 +147,11 @@ export class PowerMatcherAgent {
 
   private open(): void {
     const headers = this.options.token ? { authorization: `Bearer ${this.options.token}` } : undefined;
-    const socket = new WebSocket(this.options.url, { headers, perMessageDeflate: false });
+    const socket = new WebSocket(this.options.url, {
+      headers,
+      perMessageDeflate: false,
+      handshakeTimeout: this.options.handshakeTimeoutMs ?? 10_000,
+    });
     this.socket = socket;
     socket.on('message', (data, isBinary) => {
       this.heard();
@@ -230,13 +240,24 @@ export class PowerMatcherAgent {
     this.bidInSession = true;
   }
 
+  /**
+   * Notes that the server spoke. One timer per connection watches for silence and moves itself on when it fires
+   * early: a timer re-armed on every message costs more than the message when thousands of agents share a process.
+   */
   private heard(): void {
-    const silenceMs = this.options.serverSilenceMs ?? 60_000;
-    if (this.silence) clearTimeout(this.silence);
+    this.lastHeard = Date.now();
+    if (!this.silence) this.watchSilence(this.options.serverSilenceMs ?? 60_000);
+  }
+
+  private watchSilence(delayMs: number): void {
     this.silence = setTimeout(() => {
+      const silenceMs = this.options.serverSilenceMs ?? 60_000;
+      const quietMs = Date.now() - this.lastHeard;
+      if (quietMs < silenceMs) return this.watchSilence(silenceMs - quietMs);
+      this.silence = null;
       this.logger.warn({ silenceMs }, 'server silent: reconnecting');
       this.socket?.terminate();
-    }, silenceMs);
+    }, delayMs);
     this.silence.unref();
   }
 
@@ -246,6 +267,7 @@ export class PowerMatcherAgent {
     const hadSession = this.info !== null;
     this.info = null;
     if (this.silence) clearTimeout(this.silence);
+    this.silence = null;
     if (hadSession) this.options.onConnectionChange?.(false, { code, reason });
     if (this.stopped) return;
     const initial = this.options.reconnect?.initialDelayMs ?? 500;

@@ -1,17 +1,21 @@
 import {
+  type AgentAuth,
+  agentTokenRefusal,
   isPowerMatcherError,
   type MarketBasis,
   type ObjectiveStatus,
   type OperatorObjective,
+  operatorObjectiveDemand,
 } from '@flexgrid/protocol-powermatcher';
 import { bearerTokenOf, tokenMatcher } from '@flexgrid/platform-service';
 import type { NextFunction, Request, Response, Router } from 'express';
 import express from 'express';
 import type { ClusterHost } from '../domain/cluster-host';
+import { checkSubtreeReport, clusterMatchers, type RemoteTrees } from '../domain/remote-trees';
 import { AuctioneerError } from '../errors';
 import type { AuctioneerStore } from '../store/store';
 import type { LiveStream } from './stream';
-import { agentViews, type ConnectionOf } from './views';
+import { agentViews, type ConnectionOf, remoteAgentView } from './views';
 
 const HOUR_MS = 3_600_000;
 const MAX_PRICE_ROWS = 10_000;
@@ -30,6 +34,9 @@ export interface ApiOptions {
   };
   readonly operatorToken: string | null;
   readonly apiReadAuth: boolean;
+  /** What the remote concentrators connected here report of their subtrees, and how their reports are checked. */
+  readonly remoteTrees: RemoteTrees;
+  readonly agentAuth: AgentAuth;
 }
 
 /** §8.3: `Authorization: Bearer <PM_OPERATOR_TOKEN>`, compared in constant time. */
@@ -96,13 +103,7 @@ export function apiRoutes(options: ApiOptions): Router {
         minTimeBetweenPriceUpdatesMs: cluster.minTimeBetweenPriceUpdatesMs,
         lastPrice: stream.price,
         aggregate: aggregate ?? { demand: [], agentCount: 0 },
-        matchers: model.matcherStatuses().map((m) => ({
-          id: m.id,
-          kind: m.kind,
-          parentId: m.parentId,
-          connected: m.connected,
-          children: m.children,
-        })),
+        matchers: clusterMatchers(model, options.remoteTrees),
       };
     });
     res.json(view);
@@ -110,7 +111,25 @@ export function apiRoutes(options: ApiOptions): Router {
 
   router.get('/api/agents', ...read, async (_req, res) => {
     const stored = store ? await store.agents() : [];
-    res.json(host.read((model) => agentViews(model, stored, options.connectionOf, host.now())));
+    res.json(
+      host.read((model) => [
+        ...agentViews(model, stored, options.connectionOf, host.now()),
+        ...options.remoteTrees.agents().map(remoteAgentView),
+      ]),
+    );
+  });
+
+  // A remote concentrator's report of its subtree, authenticated as the agent it is here (PM-WS-3).
+  router.put('/api/concentrators/:id/tree', (req, res) => {
+    const id = String(req.params['id']);
+    const refusal = agentTokenRefusal(options.agentAuth, bearerTokenOf(req) ?? null, id);
+    if (refusal) throw new AuctioneerError(refusal.code === 'FORBIDDEN' ? 403 : 401, refusal.code, refusal.message);
+    if (!options.connectionOf(id)) {
+      throw new AuctioneerError(409, 'Conflict', `No agent [${id}] is connected here`);
+    }
+    options.remoteTrees.put(id, checkSubtreeReport(req.body));
+    stream.subtreeChanged(id);
+    res.status(204).end();
   });
 
   router.get('/api/prices', ...read, async (req, res) => {
@@ -134,12 +153,22 @@ export function apiRoutes(options: ApiOptions): Router {
     res.json(objectiveView(host.read((model) => model.objectiveStatus())));
   });
 
+  // One objective change at a time, so the stored objective and the applied one are the same last write.
+  let objectiveChanges: Promise<unknown> = Promise.resolve();
   router.put('/api/objective', mutation, async (req, res) => {
     const objective = operatorObjective(req.body);
     objectiveView(host.read((model) => model.objectiveStatus()));
-    // The model checks first (a bad objective throws its §3 message and changes nothing), then it is stored.
-    host.apply((model) => model.setOperatorObjective(objective));
-    await store?.saveOperatorObjective(objective, new Date());
+    const basis = cluster.marketBasis();
+    if (basis === null) throw new AuctioneerError(503, 'Service Unavailable', 'Not connected to the cluster');
+    // Checked (a bad objective gets its §3 message and changes nothing), stored, and only then applied: a
+    // database failure leaves the market as it was instead of running an objective a restart would forget.
+    operatorObjectiveDemand(basis, objective);
+    const change = objectiveChanges.then(async () => {
+      await store?.saveOperatorObjective(objective, new Date());
+      host.apply((model) => model.setOperatorObjective(objective));
+    });
+    objectiveChanges = change.catch(() => undefined);
+    await change;
     res.json(objectiveView(host.read((model) => model.objectiveStatus())));
   });
 

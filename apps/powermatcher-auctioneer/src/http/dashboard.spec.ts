@@ -129,10 +129,13 @@ describe('PM-SVC-3 dashboard in Chromium', () => {
     expect(await chartPoints(page, 'aggregate bid curve')).toBeGreaterThan(STEPS);
     expect(await chartPoints(page, 'price over time')).toBeGreaterThanOrEqual(1);
 
-    // The tree: auctioneer → north (local concentrator) → its agents; the remote concentrator as one agent.
+    // The tree: auctioneer → north (local concentrator) → its agents; the remote concentrator south, in a process
+    // of its own, as a concentrator with the agent it reported.
     await tree.locator('li[data-node="north"]').getByRole('button', { name: 'freezer-1' }).waitFor();
     await tree.locator('li[data-node="north"]').getByRole('button', { name: 'heatpump-1' }).waitFor();
-    await tree.getByRole('button', { name: 'south' }).waitFor();
+    const south = tree.locator('li[data-node="south"]');
+    await south.getByText('remote concentrator').waitFor();
+    await south.getByRole('button', { name: 'fridge-9' }).waitFor();
     // Last bids and the prices they got, per agent.
     await table.locator('tr[data-key="battery-1"]').getByText('2,000 W … -2,000 W').waitFor();
     await table.locator('tr[data-key="pv-1"]').getByText('flat -650 W').waitFor();

@@ -100,6 +100,11 @@ export class LiveStream {
     this.flushTimer ??= setTimeout(() => this.flushAgents(), AGENT_FLUSH_MS);
   }
 
+  /** What runs below a remote concentrator changed (its report): the page re-reads the tree and the agents. */
+  subtreeChanged(concentratorId: string): void {
+    this.broadcast('agentsChanged', { concentratorId });
+  }
+
   close(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     for (const client of [...this.clients]) client.close();

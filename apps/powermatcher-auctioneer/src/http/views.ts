@@ -1,4 +1,5 @@
 import type { AgentStatus, ClusterModel, Dialect } from '@flexgrid/protocol-powermatcher';
+import type { RemoteAgent } from '../domain/remote-trees';
 import type { StoredAgent } from '../store/store';
 
 /** One agent as `GET /api/agents` and the `agent` stream event show it (SPEC §8.3). */
@@ -37,6 +38,20 @@ export function liveAgentView(status: AgentStatus, connectionOf: ConnectionOf, n
     lastPrice: status.lastPrice
       ? { price: status.lastPrice.price, bidNumber: status.lastPrice.bidNumber, at: iso(status.lastPrice.at) }
       : null,
+  };
+}
+
+/** An agent of a remote concentrator: what that concentrator reports of it. */
+export function remoteAgentView(agent: RemoteAgent): AgentView {
+  return {
+    agentId: agent.agentId,
+    parentId: agent.parentId,
+    dialect: agent.dialect === '1.9' || agent.dialect === 'v2.1' ? agent.dialect : 'local',
+    connected: agent.connected,
+    connectedAt: null,
+    lastSeenAt: null,
+    lastBid: null,
+    lastPrice: null,
   };
 }
 

@@ -50,6 +50,8 @@ export class AgentConnection {
     readonly dialect: Dialect,
     readonly connectedAt: number,
     private readonly limits: InboundLimits,
+    /** The server closes this connection (a close frame is on its way): its session ends now, not at the TCP close. */
+    private readonly ended: (connection: AgentConnection) => void,
   ) {
     this.inbound = openInboundConnection(connectedAt, limits);
     this.lastHeard = connectedAt;
@@ -70,8 +72,9 @@ export class AgentConnection {
     this.send(encodeMessage({ payloadType: 'CLUSTERINFO', payload: { marketBasis, clusterId } }));
   }
 
-  sendPrice(marketBasis: MarketBasis, bidNumber: number, priceValue: number): void {
-    this.send(encodeMessage({ payloadType: 'PRICE_UPDATE', payload: { marketBasis, bidNumber, priceValue } }));
+  /** A PRICE_UPDATE encoded for this agent (`priceUpdateFrames`). */
+  sendPrice(frame: string): void {
+    this.send(frame);
   }
 
   /** An ERROR for a reason other than the frame checks (a model rejection); it counts against the budget. */
@@ -83,8 +86,10 @@ export class AgentConnection {
   }
 
   close(close: CloseInstruction): void {
+    if (this.closing) return;
     this.closing = true;
     closeSocket(this.socket, close);
+    this.ended(this);
   }
 
   /** Sends unless the connection is closing; a peer that does not read is closed rather than buffered. */

@@ -9,13 +9,18 @@ import {
   type InboundLimits,
   type MarketBasis,
   type PricePoint,
+  priceUpdateFrames,
   refusalFrames,
+  SHUTTING_DOWN,
 } from '@flexgrid/protocol-powermatcher';
 import type { Logger, Service } from '@flexgrid/platform-service';
 import type { RawData, WebSocket } from 'ws';
 import type { ClusterHost } from '../domain/cluster-host';
 import type { AuctioneerMetrics } from '../metrics';
 import { AgentConnection, closeSocket } from './agent-connection';
+
+/** Connections checked and pinged per turn of the event loop. */
+const LIVENESS_SLICE = 500;
 
 export interface AgentEndpointSettings {
   readonly agentAuth: AgentAuth;
@@ -63,6 +68,7 @@ export class AgentEndpoints {
     for (const dialect of Object.keys(AGENT_ENDPOINTS) as Dialect[]) {
       service.websocket(AGENT_ENDPOINTS[dialect], (socket, request) => this.accept(socket, request), {
         maxPayloadBytes: this.settings.maxFrameBytes,
+        shutdownClose: SHUTTING_DOWN,
         verify: () =>
           this.sockets.size >= this.settings.maxConnections
             ? { status: 503, detail: 'The connection limit of this auctioneer is reached' }
@@ -98,7 +104,8 @@ export class AgentEndpoints {
 
   /** Delivers the model's effects for remote agents (an effect listener). */
   readonly deliver = (effects: readonly Effect[]): void => {
-    let marketBasis: MarketBasis | null = null;
+    // A round prices every agent alike but for its bid number: the frame is encoded once per price.
+    let frames: { price: number; of: (bidNumber: number) => string } | null = null;
     const priced = process.hrtime.bigint();
     let prices = 0;
     for (const effect of effects) {
@@ -111,8 +118,12 @@ export class AgentEndpoints {
           if (!effect.remote) break;
           const connection = this.connections.get(effect.agentId);
           if (!connection) break;
-          marketBasis ??= this.marketBasis();
-          if (marketBasis) connection.sendPrice(marketBasis, effect.bidNumber, effect.price);
+          if (frames === null || !Object.is(frames.price, effect.price)) {
+            const marketBasis = this.marketBasis();
+            if (!marketBasis) break;
+            frames = { price: effect.price, of: priceUpdateFrames(marketBasis, effect.price) };
+          }
+          connection.sendPrice(frames.of(effect.bidNumber));
           prices++;
           break;
         }
@@ -172,19 +183,33 @@ export class AgentEndpoints {
       outcome.dialect,
       now,
       this.settings.inboundLimits,
+      (closing) => this.release(closing),
     );
     this.connections.set(connection.agentId, connection);
     socket.on('message', (data, isBinary) => this.receive(connection, data, isBinary));
     socket.on('pong', () => (connection.lastHeard = this.host.now()));
-    socket.once('close', () => {
-      if (this.connections.get(connection.agentId) !== connection) return;
-      this.forget(connection, this.host.now());
-      this.host.apply((model) => model.disconnectAgent(connection.agentId));
-    });
+    socket.once('close', () => this.release(connection));
     this.metrics.agentsConnected.set(this.connections.size);
     this.observer.connected(connection.agentId, connection.parentId, connection.dialect, new Date(now));
     // Checks 4 and 5 passed just now, in this same turn: the model accepts (CLUSTERINFO now or when the parent connects).
     this.host.apply((model) => model.connectAgent(connection.agentId, connection.parentId));
+  }
+
+  /**
+   * Ends the session of a connection that closes (either side) unless it already ended: the bid leaves the
+   * cluster and it is re-priced (§6.2 item 4). A server-side close may come from inside an effect delivery (a
+   * send buffer overflow), so the model input waits until that delivery is over.
+   */
+  private release(connection: AgentConnection): void {
+    if (this.connections.get(connection.agentId) !== connection) return;
+    this.forget(connection, this.host.now());
+    queueMicrotask(() => {
+      try {
+        this.host.apply((model) => model.disconnectAgent(connection.agentId));
+      } catch (error) {
+        this.logger.error({ err: error, agentId: connection.agentId }, 'disconnect failed');
+      }
+    });
   }
 
   private forget(connection: AgentConnection, at: number): void {
@@ -219,18 +244,29 @@ export class AgentEndpoints {
     }
   }
 
-  /** §7.7: a ping to every connection; one silent for the liveness timeout is closed 4408 and its bid removed. */
+  /**
+   * §7.7: a ping to every connection; one silent for the liveness timeout is closed 4408 and its bid removed.
+   * Pings go out in slices, one per turn of the event loop: a ping is a socket write, and ten thousand in one turn
+   * would hold back a round due meanwhile by as long.
+   */
   private checkLiveness(): void {
-    const now = this.host.now();
-    for (const connection of [...this.connections.values()]) {
-      if (now - connection.lastHeard >= this.settings.livenessTimeoutMs) {
-        this.logger.info({ agentId: connection.agentId }, 'agent silent: heartbeat timeout');
-        this.forget(connection, now);
-        connection.close(HEARTBEAT_TIMEOUT);
-        this.host.apply((model) => model.disconnectAgent(connection.agentId));
-      } else if (connection.socket.readyState === connection.socket.OPEN) {
-        connection.socket.ping();
+    const connections = [...this.connections.values()];
+    const slice = (from: number): void => {
+      if (this.sweep === null) return;
+      const now = this.host.now();
+      const to = Math.min(connections.length, from + LIVENESS_SLICE);
+      for (let i = from; i < to; i++) {
+        const connection = connections[i]!;
+        if (connection.closing || this.connections.get(connection.agentId) !== connection) continue;
+        if (now - connection.lastHeard >= this.settings.livenessTimeoutMs) {
+          this.logger.info({ agentId: connection.agentId }, 'agent silent: heartbeat timeout');
+          connection.close(HEARTBEAT_TIMEOUT);
+        } else if (connection.socket.readyState === connection.socket.OPEN) {
+          connection.socket.ping();
+        }
       }
-    }
+      if (to < connections.length) setImmediate(slice, to);
+    };
+    slice(0);
   }
 }

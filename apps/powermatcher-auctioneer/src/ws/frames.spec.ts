@@ -1,3 +1,7 @@
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
+import { loadConfig } from '@flexgrid/platform-service';
+import { type RunningAuctioneer, startPowerMatcherAuctioneer } from '../app';
 import {
   type AuctioneerUnderTest,
   bidFrame,
@@ -7,7 +11,9 @@ import {
   eventually,
   RawAgent,
   startAuctioneer,
+  TEST_ENV,
 } from '../auctioneer.test-util';
+import { auctioneerEnv, auctioneerSettings } from '../config';
 
 const bid = (rest: string, bidNumber = 5) =>
   `{"payloadType":"BID","payload":{"marketBasis":${EXAMPLE_BASIS},${rest},"bidNumber":${bidNumber}}}`;
@@ -15,13 +21,18 @@ const bid = (rest: string, bidNumber = 5) =>
 describe('inbound frames: ordered checks, ERROR replies and limits (PM-ERR-1, PM-ERR-2, PM-WS-7)', () => {
   let pm: AuctioneerUnderTest;
   let counter = 0;
+  // The market's clock stands still unless a test moves it: token refills happen exactly when a test says.
+  let now = Date.parse('2026-01-05T10:00:00Z');
   beforeAll(async () => {
-    pm = await startAuctioneer({
-      PM_AGENT_BIDS_PER_SECOND: '2',
-      PM_AGENT_BID_BURST: '3',
-      PM_MAX_ERRORS_PER_MINUTE: '5',
-      PM_MAX_FRAME_BYTES: '4096',
-    });
+    pm = await startAuctioneer(
+      {
+        PM_AGENT_BIDS_PER_SECOND: '2',
+        PM_AGENT_BID_BURST: '3',
+        PM_MAX_ERRORS_PER_MINUTE: '5',
+        PM_MAX_FRAME_BYTES: '4096',
+      },
+      { clock: () => now },
+    );
   });
   afterEach(() => RawAgent.closeAll());
   afterAll(() => pm.app.stop());
@@ -82,6 +93,24 @@ describe('inbound frames: ordered checks, ERROR replies and limits (PM-ERR-1, PM
       { code: 'INVALID_MESSAGE', message: 'payload.marketBasis must be an object', bidNumber: 5 },
     ],
     [
+      '5: no bid number',
+      '{"payloadType":"BID","payload":{"marketBasis":{},"demand":[1,0,0]}}',
+      false,
+      { code: 'INVALID_MESSAGE', message: 'payload.bidNumber must be an integer' },
+    ],
+    [
+      '8: a basis field of the wrong type',
+      '{"payloadType":"BID","payload":{"marketBasis":{"commodity":"electricity","currency":"EUR","priceSteps":"3","minimumPrice":0,"maximumPrice":10},"demand":[1,0,0],"bidNumber":5}}',
+      false,
+      { code: 'INVALID_MESSAGE', message: 'payload.marketBasis.priceSteps must be an integer', bidNumber: 5 },
+    ],
+    [
+      '8: a basis without its currency',
+      '{"payloadType":"BID","payload":{"marketBasis":{"commodity":"electricity","priceSteps":3,"minimumPrice":0,"maximumPrice":10},"demand":[1,0,0],"bidNumber":5}}',
+      false,
+      { code: 'INVALID_MESSAGE', message: 'payload.marketBasis.currency must be a string', bidNumber: 5 },
+    ],
+    [
       '8: another basis',
       '{"payloadType":"BID","payload":{"marketBasis":{"commodity":"electricity","currency":"EUR","priceSteps":4,"minimumPrice":0,"maximumPrice":10},"demand":[1,0,0,0],"bidNumber":5}}',
       false,
@@ -112,6 +141,12 @@ describe('inbound frames: ordered checks, ERROR replies and limits (PM-ERR-1, PM
       bid('"demand":["1","0","0"]'),
       false,
       { code: 'INVALID_MESSAGE', message: 'payload.demand must be an array of numbers', bidNumber: 5 },
+    ],
+    [
+      '9: price points that are not {price, demand}',
+      bid('"pricePoints":[{"price":"1","demand":100}]'),
+      false,
+      { code: 'INVALID_MESSAGE', message: 'payload.pricePoints must be an array of {price, demand}', bidNumber: 5 },
     ],
     [
       '10: ascending',
@@ -185,14 +220,20 @@ describe('inbound frames: ordered checks, ERROR replies and limits (PM-ERR-1, PM
       { code: 'RATE_LIMITED', message: 'Bid rate exceeded (2/s, burst 3)', bidNumber: 4 },
       { code: 'RATE_LIMITED', message: 'Bid rate exceeded (2/s, burst 3)', bidNumber: 5 },
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    // 2/s: half a second gives back exactly one token, so bid 6 passes and bid 7 is limited again.
+    now += 500;
     flooder.send(bidFrame(6, [10, 0, -10]));
+    flooder.send(bidFrame(7, [10, 0, -10]));
     const priced = await eventually(() =>
       flooder.messages
         .map((m) => JSON.parse(m))
         .find((m) => m.payloadType === 'PRICE_UPDATE' && m.payload.bidNumber === 6),
     );
     expect(priced).toBeDefined();
+    const limitedAgain = await eventually(() =>
+      flooder.messages.map((m) => JSON.parse(m)).find((m) => m.payloadType === 'ERROR' && m.payload.bidNumber === 7),
+    );
+    expect(limitedAgain.payload.code).toBe('RATE_LIMITED');
     flooder.close();
   });
 
@@ -223,3 +264,44 @@ describe('inbound frames: ordered checks, ERROR replies and limits (PM-ERR-1, PM
     expect((await local.closed).code).toBe(4409);
   });
 });
+
+describe('a bid before the session has cluster info (PM-ERR-1 check 7, PM-CL-2 item 6)', () => {
+  let concentrator: RunningAuctioneer;
+  beforeAll(async () => {
+    // A remote concentrator whose parent never answers: its children are accepted but stay pending (§6.2 item 1).
+    const parent = await unusedPort();
+    const settings = auctioneerSettings(
+      loadConfig(auctioneerEnv, {
+        ...TEST_ENV,
+        PM_ROLE: 'concentrator',
+        PM_PARENT_URL: `ws://127.0.0.1:${parent}/powermatcher/websocket?agentId=lonely-station`,
+      }),
+    );
+    concentrator = await startPowerMatcherAuctioneer({ settings, host: '127.0.0.1', port: 0, logLevel: 'fatal' });
+  });
+  afterEach(() => RawAgent.closeAll());
+  afterAll(() => concentrator.stop());
+
+  it('is NOT_CONNECTED with its bid number; the connection stays open and gets CLUSTERINFO never', async () => {
+    const wsUrl = concentrator.url.replace(/^http/, 'ws');
+    const pending = await RawAgent.connect(endpoint19(wsUrl, 'early-bird', 'lonely-station'));
+    pending.send(bidFrame(9, [1, 0, 0]));
+    expect(JSON.parse(await pending.message(0))).toEqual({
+      payloadType: 'ERROR',
+      payload: { code: 'NOT_CONNECTED', message: 'Not connected to the cluster', bidNumber: 9 },
+    });
+    pending.send('{}');
+    expect(JSON.parse(await pending.message(1)).payload.code).toBe('INVALID_MESSAGE');
+    expect(pending.messages.some((m) => m.includes('CLUSTERINFO'))).toBe(false);
+    expect(pending.socket.readyState).toBe(pending.socket.OPEN);
+  });
+});
+
+/** A port nothing listens on: taken from the OS and released. */
+async function unusedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

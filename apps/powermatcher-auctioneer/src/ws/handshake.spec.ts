@@ -110,3 +110,58 @@ describe('handshake checks and refusals, in order (PM-WS-2, PM-WS-3)', () => {
     expect((await refusal(endpoint19(pm.wsUrl, 'pv-1', 'nowhere'))).close.code).toBe(4401);
   });
 });
+
+describe("a remote concentrator's subtree report (PM-WS-3 on PUT /api/concentrators/:id/tree)", () => {
+  let pm: AuctioneerUnderTest;
+  beforeAll(async () => {
+    pm = await startAuctioneer({
+      PM_AGENT_AUTH: 'token',
+      PM_AGENT_TOKENS: JSON.stringify({ 'station-*': sha256('stations'), 'pv-1': sha256('pv-1-secret') }),
+    });
+  });
+  afterEach(() => RawAgent.closeAll());
+  afterAll(() => pm.app.stop());
+
+  const report = (id: string, body: unknown, token?: string) =>
+    pm.app.fetch(`/api/concentrators/${id}/tree`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+  const subtree = {
+    matchers: [{ id: 'station-1', parentId: null, connected: true, children: ['ev-1'] }],
+    agents: [{ agentId: 'ev-1', parentId: 'station-1', dialect: '1.9', connected: true }],
+  };
+
+  it('is taken only with the agent token of the connected concentrator it names, and only well formed', async () => {
+    expect((await report('station-1', subtree, 'stations')).status).toBe(409);
+    const station = await RawAgent.connect(endpoint21(pm.wsUrl, 'station-1'), {
+      headers: { authorization: 'Bearer stations' },
+    });
+    await station.message(0);
+    expect((await report('station-1', subtree)).status).toBe(401);
+    expect((await report('station-1', subtree, 'pv-1-secret')).status).toBe(403);
+    const malformed = await report('station-1', { matchers: [{ id: 7 }], agents: [] }, 'stations');
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await report('station-1', subtree, 'stations')).status).toBe(204);
+
+    const cluster = (await (await pm.app.fetch('/api/clusters/demo')).json()) as { matchers: unknown[] };
+    expect(cluster.matchers).toContainEqual({
+      id: 'station-1',
+      kind: 'concentrator',
+      parentId: 'auctioneer',
+      connected: true,
+      children: ['ev-1'],
+      remote: true,
+    });
+    const agents = (await (await pm.app.fetch('/api/agents')).json()) as { agentId: string; parentId: string }[];
+    expect(agents.find((a) => a.agentId === 'ev-1')).toMatchObject({ parentId: 'station-1', dialect: '1.9' });
+
+    // The report lives as long as the concentrator's connection.
+    station.close();
+    await station.closed;
+    const after = (await (await pm.app.fetch('/api/clusters/demo')).json()) as { matchers: { id: string }[] };
+    expect(after.matchers.map((m) => m.id)).not.toContain('station-1');
+  });
+});

@@ -21,6 +21,8 @@ export interface WebSocketEndpointOptions {
    * missing token, say), since no websocket exists yet to carry a close code.
    */
   verify?: (request: IncomingMessage) => { status: number; detail: string } | undefined;
+  /** The close frame the service's shutdown sends on this endpoint's sockets, when the protocol names its own. */
+  shutdownClose?: { code: number; reason: string };
 }
 
 /** A path with `:name` segments (`/backend/rm/:rmId/ws`) matches any one non-empty segment in their place. */
@@ -34,7 +36,7 @@ function pathPattern(path: string): RegExp | undefined {
 }
 
 const defaultMaxPayloadBytes = 1024 * 1024;
-const goingAway = 1001;
+const goingAway = { code: 1001, reason: 'server shutting down' };
 const internalError = 1011;
 
 /** Routes the HTTP server's upgrade requests to one ws endpoint per path and tracks their sockets. */
@@ -42,6 +44,7 @@ export class WebSocketEndpoints {
   private readonly endpoints = new Map<string, WebSocketServer>();
   private readonly patterns: Array<{ pattern: RegExp; path: string }> = [];
   private readonly verifiers = new Map<string, NonNullable<WebSocketEndpointOptions['verify']>>();
+  private readonly shutdownCloses = new Map<WebSocketServer, { code: number; reason: string }>();
   private accepting = true;
 
   constructor(
@@ -59,6 +62,7 @@ export class WebSocketEndpoints {
     const pattern = pathPattern(path);
     if (pattern) this.patterns.push({ pattern, path });
     if (options.verify) this.verifiers.set(path, options.verify);
+    if (options.shutdownClose) this.shutdownCloses.set(endpoint, options.shutdownClose);
     endpoint.on('connection', (socket: WebSocket, request: IncomingMessage) => {
       this.metrics.webSocketOpened(path);
       socket.once('close', () => this.metrics.webSocketClosed(path));
@@ -101,7 +105,12 @@ export class WebSocketEndpoints {
    */
   async close(graceMs: number): Promise<void> {
     this.accepting = false;
-    await Promise.all(this.openSockets().map((socket) => closeGoingAway(socket, graceMs)));
+    await Promise.all(
+      [...this.endpoints.values()].flatMap((endpoint) => {
+        const close = this.shutdownCloses.get(endpoint) ?? goingAway;
+        return [...endpoint.clients].map((socket) => closeGoingAway(socket, close, graceMs));
+      }),
+    );
   }
 
   /** For a shutdown that ran out of time. */
@@ -114,7 +123,7 @@ export class WebSocketEndpoints {
   }
 }
 
-function closeGoingAway(socket: WebSocket, graceMs: number): Promise<void> {
+function closeGoingAway(socket: WebSocket, close: { code: number; reason: string }, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
     if (socket.readyState === socket.CLOSED) return resolve();
     const cutOff = setTimeout(() => socket.terminate(), graceMs);
@@ -122,7 +131,7 @@ function closeGoingAway(socket: WebSocket, graceMs: number): Promise<void> {
       clearTimeout(cutOff);
       resolve();
     });
-    socket.close(goingAway, 'server shutting down');
+    socket.close(close.code, close.reason);
   });
 }
 

@@ -89,6 +89,7 @@ export {
   type PriceUpdatePayload,
   type ErrorPayload,
   encodeMessage,
+  priceUpdateFrames,
   decodeMessage,
 } from './wire/messages';
 export {
@@ -111,6 +112,7 @@ export {
   type HandshakeRefusal,
   AGENT_ENDPOINTS,
   AGENT_ID_PATTERN,
+  agentTokenRefusal,
   checkHandshake,
   refusalFrames,
 } from './wire/handshake';

@@ -105,18 +105,30 @@ function checkToken(
   query: URLSearchParams,
   agentId: string,
 ): HandshakeOutcome | null {
-  if (auth.mode === 'none') return null;
   const header = /^Bearer\s+(\S+)$/i.exec(request.authorization ?? '');
-  const token = header?.[1] ?? query.get('access_token');
-  if (!token) return refuse('UNAUTHORIZED', 'Missing or invalid token');
+  const refusal = agentTokenRefusal(auth, header?.[1] ?? query.get('access_token'), agentId);
+  return refusal ? refuse(refusal.code, refusal.message) : null;
+}
+
+/**
+ * PM-WS-3 for any request an agent makes (the upgrade, a remote concentrator's report of its subtree): null when
+ * `token` is valid for `agentId` or auth is off, else why not (`UNAUTHORIZED` or `FORBIDDEN`).
+ */
+export function agentTokenRefusal(
+  auth: AgentAuth,
+  token: string | null,
+  agentId: string,
+): { code: 'UNAUTHORIZED' | 'FORBIDDEN'; message: string } | null {
+  if (auth.mode === 'none') return null;
+  if (!token) return { code: 'UNAUTHORIZED', message: 'Missing or invalid token' };
   const digest = sha256(token);
   const key = applicableKey(auth.tokens, agentId);
   if (key !== undefined && sameDigest(digest, auth.tokens[key] as string)) return null;
   // A token that is valid for some other agent is forbidden here; any other token is invalid.
   const known = Object.values(auth.tokens).some((hex) => sameDigest(digest, hex));
   return known
-    ? refuse('FORBIDDEN', `Token not valid for agent [${agentId}]`)
-    : refuse('UNAUTHORIZED', 'Missing or invalid token');
+    ? { code: 'FORBIDDEN', message: `Token not valid for agent [${agentId}]` }
+    : { code: 'UNAUTHORIZED', message: 'Missing or invalid token' };
 }
 
 /** §7.2: the upgrade decision, checks in order: capacity, parameters, token, parent, duplicate. */

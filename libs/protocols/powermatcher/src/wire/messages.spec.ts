@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { marketBasis } from '../market-basis';
 import { gsonString } from './gson-text';
-import { decodeMessage, encodeMessage, type PowerMatcherMessage } from './messages';
+import { decodeMessage, encodeMessage, type PowerMatcherMessage, priceUpdateFrames } from './messages';
 import { exactly } from '../exact-message.test-util';
 
 const demo = marketBasis({
@@ -70,6 +70,23 @@ describe('messages (PM-WS-4, PM-WS-5, PM-WS-6)', () => {
     expect(
       encodeMessage({ payloadType: 'PRICE_UPDATE', payload: { marketBasis: demo, bidNumber: 1, priceValue: null } }),
     ).toBe(noPrice);
+  });
+
+  it('PM-WS-5: the PRICE_UPDATEs of one price to many agents are the bytes encodeMessage writes', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 10, noNaN: true }),
+        fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: 1, maxLength: 5 }),
+        (priceValue, bidNumbers) => {
+          const frame = priceUpdateFrames(demo, priceValue);
+          for (const bidNumber of bidNumbers) {
+            expect(frame(bidNumber)).toBe(
+              encodeMessage({ payloadType: 'PRICE_UPDATE', payload: { marketBasis: demo, bidNumber, priceValue } }),
+            );
+          }
+        },
+      ),
+    );
   });
 
   it('PM-WS-5: Gson string escaping', () => {

@@ -94,6 +94,16 @@ function encodePayload(message: PowerMatcherMessage): string {
   }
 }
 
+/**
+ * The PRICE_UPDATEs of one price to many agents (an auctioneer round, a concentrator forwarding a price): the bytes
+ * of `encodeMessage`, with the basis and the price encoded once, so each frame costs only its bid number.
+ */
+export function priceUpdateFrames(marketBasis: MarketBasis, priceValue: number): (bidNumber: number) => string {
+  const head = `{"payloadType":"PRICE_UPDATE","payload":{"marketBasis":${encodeMarketBasis(marketBasis)},"bidNumber":`;
+  const tail = `,"priceValue":${gsonDouble(priceValue)}}}`;
+  return (bidNumber) => head + gsonInteger(bidNumber) + tail;
+}
+
 /** The exact text v2.1 would send for this message (PM-WS-5). */
 export function encodeMessage(message: PowerMatcherMessage): string {
   return `{"payloadType":${gsonString(message.payloadType)},"payload":${encodePayload(message)}}`;
