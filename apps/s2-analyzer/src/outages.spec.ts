@@ -80,10 +80,13 @@ describe('Kafka down while the analyzer runs', () => {
     const pair = await openPair(analyzer.url.replace(/^http/, 'ws'), 'kafka-rm', 'kafka-cem');
     const half = Math.floor(lines.length / 2);
     await replay(pair, lines.slice(0, half).join('\n'));
-    const listed = (await (await fetch(`${analyzer.url}/api/sessions?rm=kafka-rm`)).json()) as {
-      sessions: Array<{ id: string }>;
-    };
-    const id = listed.sessions[0]?.id as string;
+    // The session is listed once its first batch is stored, which a loaded machine can put off.
+    const id = await eventually(async () => {
+      const listed = (await (await fetch(`${analyzer.url}/api/sessions?rm=kafka-rm`)).json()) as {
+        sessions: Array<{ id: string }>;
+      };
+      return listed.sessions[0]?.id;
+    }, 30_000);
     // A new broker's group coordinator and producer ids take a while the first time.
     await eventually(async () => ((await outbox(id))?.published_seq === half ? true : undefined), 90_000);
 
