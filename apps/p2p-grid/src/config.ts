@@ -1,32 +1,19 @@
-import { RuleConfigError, ruleEnv, rulesOf } from '@flexgrid/p2p-service';
-import { type ConfigOf, defineConfig, env, loadConfig, serviceEnv } from '@flexgrid/platform-service';
+import { P2pConfigError, p2pServiceEnv, RuleConfigError, rulesOf } from '@flexgrid/p2p-service';
+import { type ConfigOf, defineConfig, env, loadConfig } from '@flexgrid/platform-service';
 import { type P2PConfig, REGISTRATION_ID } from '@flexgrid/protocol-p2p';
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
 
-/** The grid's own variables (§16 "without profile defaults", §15 limits) and the backends. */
+/** The grid's own variables on top of what both P2P services read (p2p-service `p2pServiceEnv`). */
 export const gridEnv = defineConfig({
-  ...serviceEnv,
-  ...ruleEnv,
-  // Without them the service runs on an embedded PGlite and an in-process bus (the dev host's way).
-  databaseUrl: env.url('DATABASE_URL', { protocols: ['postgres:', 'postgresql:'], optional: true }),
-  kafkaBrokers: env.list('KAFKA_BROKERS', { optional: true }),
-  kafkaTopicPrefix: env.string('KAFKA_TOPIC_PREFIX', { optional: true }),
-  /** How soon a crashed instance's partitions go to its successor (the broker allows 6 000 and up). */
-  kafkaSessionTimeoutMs: env.int('KAFKA_SESSION_TIMEOUT_MS', { optional: true, min: 1000 }),
+  ...p2pServiceEnv,
   gridId: env.string('P2P_GRID_ID'),
   paymentIdOrAddress: env.string('P2P_GRID_PAYMENT_ID_OR_ADDRESS', { optional: true }),
   signingKey: env.secret('P2P_GRID_SIGNING_KEY', { optional: true, minLength: 43 }),
-  operatorToken: env.secret('P2P_OPERATOR_TOKEN', { optional: true, minLength: 16 }),
   statementPrefix: env.string('P2P_STATEMENT_PREFIX', { default: 'ST-' }),
   storageMaxItemBytes: env.int('P2P_STORAGE_MAX_ITEM_BYTES', { default: MIB, min: 1 }),
   storageReadsNeedSideKey: env.boolean('P2P_STORAGE_READS_NEED_SIDE_KEY', { default: false }),
-  registrationRequiresOperator: env.boolean('P2P_REGISTRATION_REQUIRES_OPERATOR', { default: false }),
-  registrationMaxBytes: env.int('P2P_REGISTRATION_MAX_BYTES', { default: 64 * KIB, min: 1 }),
-  helloWaitMs: env.int('P2P_HELLO_WAIT_MS', { default: 5000, min: 0 }),
-  maxBatch: env.int('P2P_MAX_BATCH', { default: 10_000, min: 1 }),
-  corsOrigins: env.list('P2P_CORS_ORIGINS', { default: ['*'] }),
 });
 
 export type GridEnvironment = ConfigOf<typeof gridEnv>;
@@ -48,8 +35,6 @@ export interface GridConfig {
   corsOrigins: string[];
 }
 
-export class GridConfigError extends Error {}
-
 /** Reads and checks everything; a bad value or combination throws one error naming it (§16). */
 export function readGridConfig(source: NodeJS.ProcessEnv = process.env): GridConfig & { environment: GridEnvironment } {
   const environment = loadConfig(gridEnv, source);
@@ -61,11 +46,11 @@ export function gridConfigOf(environment: GridEnvironment): GridConfig {
   try {
     rules = rulesOf(environment);
   } catch (error) {
-    if (error instanceof RuleConfigError) throw new GridConfigError(error.message);
+    if (error instanceof RuleConfigError) throw new P2pConfigError(error.message);
     throw error;
   }
   if (!REGISTRATION_ID.test(environment.gridId))
-    throw new GridConfigError(`P2P_GRID_ID must match ${String(REGISTRATION_ID)} (P2P-U3).`);
+    throw new P2pConfigError(`P2P_GRID_ID must match ${String(REGISTRATION_ID)} (P2P-U3).`);
   return {
     rules,
     gridId: environment.gridId,

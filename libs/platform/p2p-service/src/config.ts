@@ -1,4 +1,4 @@
-import { defineConfig, env } from '@flexgrid/platform-service';
+import { ConfigError, type ConfigOf, defineConfig, env, type LogLevel, serviceEnv } from '@flexgrid/platform-service';
 import {
   CONFIG_VARIABLES as p2p,
   configFromSettings,
@@ -43,6 +43,9 @@ export const ruleEnv = defineConfig({
 /** A profile or setting the lib refuses (§16): the message names it, the service does not start. */
 export class RuleConfigError extends Error {}
 
+/** A setting of a P2P service that cannot run (a bad id, key or rule): the message names the variable. */
+export class P2pConfigError extends Error {}
+
 /** The rules from the variables given (the profile's defaults for the others), checked by the lib. */
 export function rulesOf(environment: { [K in keyof typeof ruleEnv]?: unknown }): P2PConfig {
   const settings = Object.fromEntries(
@@ -56,4 +59,78 @@ export function rulesOf(environment: { [K in keyof typeof ruleEnv]?: unknown }):
     if (error instanceof P2PError) throw new RuleConfigError(error.message);
     throw error;
   }
+}
+
+const KIB = 1024;
+
+/**
+ * What both P2P services read besides their own settings: the platform's, §16's rules, the backends, and the
+ * §12 and §15 settings they share.
+ */
+export const p2pServiceEnv = defineConfig({
+  ...serviceEnv,
+  ...ruleEnv,
+  // Without them the service runs on an embedded PGlite and an in-process bus (the dev host's way).
+  databaseUrl: env.url('DATABASE_URL', { protocols: ['postgres:', 'postgresql:'], optional: true }),
+  kafkaBrokers: env.list('KAFKA_BROKERS', { optional: true }),
+  kafkaTopicPrefix: env.string('KAFKA_TOPIC_PREFIX', { optional: true }),
+  /** How soon a crashed instance's partitions go to another replica (the broker allows 6 000 and up). */
+  kafkaSessionTimeoutMs: env.int('KAFKA_SESSION_TIMEOUT_MS', { optional: true, min: 1000 }),
+  operatorToken: env.secret('P2P_OPERATOR_TOKEN', { optional: true, minLength: 16 }),
+  registrationRequiresOperator: env.boolean('P2P_REGISTRATION_REQUIRES_OPERATOR', { default: false }),
+  registrationMaxBytes: env.int('P2P_REGISTRATION_MAX_BYTES', { default: 64 * KIB, min: 1 }),
+  helloWaitMs: env.int('P2P_HELLO_WAIT_MS', { default: 5000, min: 0 }),
+  maxBatch: env.int('P2P_MAX_BATCH', { default: 10_000, min: 1 }),
+  corsOrigins: env.list('P2P_CORS_ORIGINS', { default: ['*'] }),
+});
+
+/** How a P2P service's start function takes its listener and backends. */
+export interface P2pServiceStartOptions {
+  databaseUrl?: string;
+  kafkaBrokers?: string[];
+  topicPrefix?: string;
+  kafkaSessionTimeoutMs?: number;
+  host?: string;
+  port?: number;
+  logLevel?: LogLevel;
+  httpBodyLimitBytes?: number;
+  handleSignals?: boolean;
+}
+
+/**
+ * A P2P service's composition root (DESIGN.md "Service conventions"): read the configuration, start, and let
+ * SIGTERM stop it. A configuration the service refuses exits 1 with its message alone, not a stack.
+ */
+export function runP2pService<C extends { environment: ConfigOf<typeof p2pServiceEnv> }>(
+  name: string,
+  readConfig: () => C,
+  start: (config: C, options: P2pServiceStartOptions) => Promise<unknown>,
+): void {
+  let config: C;
+  try {
+    config = readConfig();
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof P2pConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const { environment } = config;
+  start(config, {
+    databaseUrl: environment.databaseUrl,
+    kafkaBrokers: environment.kafkaBrokers,
+    topicPrefix: environment.kafkaTopicPrefix,
+    kafkaSessionTimeoutMs: environment.kafkaSessionTimeoutMs,
+    host: environment.host,
+    port: environment.port,
+    logLevel: environment.logLevel,
+    httpBodyLimitBytes: environment.httpBodyLimitBytes,
+    handleSignals: true,
+  }).catch((error: unknown) => {
+    process.stderr.write(
+      `${name} failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  });
 }

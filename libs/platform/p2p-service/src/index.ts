@@ -24,4 +24,12 @@ export {
 } from './registrations';
 export { registrationRoutes } from './registration-routes';
 export { type Queryable } from './queryable';
-export { RuleConfigError, ruleEnv, rulesOf } from './config';
+export {
+  P2pConfigError,
+  p2pServiceEnv,
+  type P2pServiceStartOptions,
+  RuleConfigError,
+  ruleEnv,
+  rulesOf,
+  runP2pService,
+} from './config';
