@@ -1,7 +1,13 @@
 import { enqueue } from '@flexgrid/platform-db';
 import { ledgerEntryJson, type SettlementRunResult } from '@flexgrid/protocol-p2p';
 import { invalidParameter, P2PHttpError } from '@flexgrid/p2p-service';
-import { paymentRequestRecord, payoutSentRecord, settlementRecord, signPaymentRequests } from '../records';
+import {
+  paymentRequestRecord,
+  paymentRequestValue,
+  payoutSentRecord,
+  settlementRecord,
+  signPaymentRequests,
+} from '../records';
 import { settlementStore } from '../store/settlements';
 import { type JournaledGrid } from './journaled-grid';
 
@@ -69,15 +75,16 @@ export class SettlementRuns {
         finalise.length > 0 ? { kind: 'run', asOf, finalise: [...finalise] } : { kind: 'run', asOf },
       );
       const t1 = performance.now();
+      const texts = {
+        records: result.records.map((publication) => JSON.stringify(publication.value)),
+        requests: result.paymentRequests.map(paymentRequestValue),
+      };
       // The signatures are made on the thread pool while the database stores the run.
-      const signing = signPaymentRequests(result.paymentRequests, this.options.sign);
-      const [signed] = await Promise.all([
-        signing,
-        settlementStore.saveRun(client, result, summaryOf(result), ledgerEntryJson),
-      ]);
+      const stored = settlementStore.saveRun(client, result, summaryOf(result), ledgerEntryJson, texts);
+      const [signed] = await Promise.all([signPaymentRequests(texts.requests, this.options.sign), stored]);
       const t2 = performance.now();
       const outbox = [
-        ...result.records.map((publication) => settlementRecord(gridId, publication)),
+        ...result.records.map((publication, i) => settlementRecord(gridId, publication, texts.records[i])),
         ...result.paymentRequests.map((request, i) => paymentRequestRecord(request, signed[i])),
         ...result.payouts.map(payoutSentRecord),
       ];
