@@ -22,7 +22,7 @@ export const settlementStore = {
 
   /**
    * One statement per table whatever the number of rows (a run of 10,000 members is one round trip each): the
-   * values as one JSON array, read in one pass, with the key columns read from each value.
+   * values as one JSON array, read in one pass, with the key columns read from each small value.
    */
   async saveRun(
     db: Queryable,
@@ -37,12 +37,21 @@ export const settlementStore = {
       result.asOf,
       JSON.stringify(summary),
     ]);
+    // An interval's record is megabytes: its interval start comes from here, as reading it out of the json would
+    // parse the whole value again.
     if (result.records.length > 0)
       await db.query(
         `insert into settlement_records (ce_id, type, interval_start, run_no, value)
-         select ce_id, type, (value->>'intervalStart')::bigint, $4, value
-           from rows from (unnest($1::text[]), unnest($2::text[]), json_array_elements($3::json)) as x (ce_id, type, value)`,
-        [result.records.map((r) => r.ceId), result.records.map((r) => r.type), jsonArray(texts.records), runNo],
+         select ce_id, type, interval_start, $5, value
+           from rows from (unnest($1::text[]), unnest($2::text[]), unnest($3::bigint[]), json_array_elements($4::json))
+             as x (ce_id, type, interval_start, value)`,
+        [
+          result.records.map((r) => r.ceId),
+          result.records.map((r) => r.type),
+          result.records.map((r) => r.value.intervalStart),
+          jsonArray(texts.records),
+          runNo,
+        ],
       );
     if (result.entries.length > 0)
       await db.query(
