@@ -41,7 +41,8 @@ export function returnChannelGoodbye(gridId: string, consumerId: string, sentAt:
 
 /**
  * P2P-S5/S8/S9 on `p2p.settlements`, keyed by the gridId, `ce_id` as §3.5 fixes it. `value`: the publication's
- * value as JSON text, made once for the run's store and its outbox row (an interval of 10,000 members is megabytes).
+ * value as JSON text, which the outbox keeps as it is instead of parsing it into jsonb (an interval of 10,000
+ * members is megabytes).
  */
 export function settlementRecord(gridId: string, publication: SettlementPublication, value: string): OutboxEntry {
   const event =

@@ -75,16 +75,14 @@ export class SettlementRuns {
         finalise.length > 0 ? { kind: 'run', asOf, finalise: [...finalise] } : { kind: 'run', asOf },
       );
       const t1 = performance.now();
-      const texts = {
-        records: result.records.map((publication) => JSON.stringify(publication.value)),
-        requests: result.paymentRequests.map(paymentRequestValue),
-      };
-      // The signatures are made on the thread pool while the database stores the run.
-      const stored = settlementStore.saveRun(client, result, summaryOf(result), ledgerEntryJson, texts);
-      const [signed] = await Promise.all([signPaymentRequests(texts.requests, this.options.sign), stored]);
+      // While the database stores the run, the requests are signed on the thread pool and the records serialised.
+      const stored = settlementStore.saveRun(client, result, summaryOf(result), ledgerEntryJson);
+      const signing = signPaymentRequests(result.paymentRequests.map(paymentRequestValue), this.options.sign);
+      const recordValues = result.records.map((publication) => JSON.stringify(publication.value));
+      const [signed] = await Promise.all([signing, stored]);
       const t2 = performance.now();
       const outbox = [
-        ...result.records.map((publication, i) => settlementRecord(gridId, publication, texts.records[i])),
+        ...result.records.map((publication, i) => settlementRecord(gridId, publication, recordValues[i])),
         ...result.paymentRequests.map((request, i) => paymentRequestRecord(request, signed[i])),
         ...result.payouts.map(payoutSentRecord),
       ];
