@@ -81,6 +81,39 @@ export function closeConnections(): void {
 
 const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
 
+/**
+ * A compliant VEN's reply to what a poll delivered (CMP-9 opt-in to a distribute, the ack of the VTN's METADATA
+ * registration), so that nothing stays in flight to be redelivered as it would not be with a real VEN.
+ */
+function replyTo(venID: string, text: string): { service: string; body: string } | undefined {
+  const requestID = /<pyld:requestID>([^<]*)</.exec(text)?.[1] ?? '';
+  if (text.includes('oadrDistributeEvent')) {
+    const eventID = /<ei:eventID>([^<]+)</.exec(text)?.[1] ?? '';
+    const n = Number(/<ei:modificationNumber>([^<]+)</.exec(text)?.[1] ?? 0);
+    return {
+      service: 'EiEvent',
+      body: writeOadrPayload({
+        type: 'oadrCreatedEvent',
+        eiResponse: { responseCode: '200', requestID: '' },
+        eventResponses: [
+          { responseCode: '200', requestID, qualifiedEventID: { eventID, modificationNumber: n }, optType: 'optIn' },
+        ],
+        venID,
+      }),
+    };
+  }
+  if (text.includes('oadrRegisterReport'))
+    return {
+      service: 'EiReport',
+      body: writeOadrPayload({
+        type: 'oadrRegisteredReport',
+        eiResponse: { responseCode: '200', requestID },
+        venID,
+      }),
+    };
+  return undefined;
+}
+
 async function runVen(order: FleetOrder, venID: string, joinAt: number, report: FleetReport) {
   await sleepUntil(joinAt);
   const registered = await post(order.base, 'EiRegisterParty', registration(venID)).catch(() => undefined);
@@ -96,27 +129,9 @@ async function runVen(order: FleetOrder, venID: string, joinAt: number, report: 
       const answer = await post(order.base, 'OadrPoll', poll);
       if (next >= order.soakStart) report.latencies.push(answer.ms);
       if (answer.status !== 200) report.failures++;
-      else if (answer.text.includes('oadrDistributeEvent')) {
-        const eventID = /<ei:eventID>([^<]+)</.exec(answer.text)?.[1] ?? '';
-        const n = Number(/<ei:modificationNumber>([^<]+)</.exec(answer.text)?.[1] ?? 0);
-        const requestID = /<pyld:requestID>([^<]*)</.exec(answer.text)?.[1] ?? '';
-        await post(
-          order.base,
-          'EiEvent',
-          writeOadrPayload({
-            type: 'oadrCreatedEvent',
-            eiResponse: { responseCode: '200', requestID: '' },
-            eventResponses: [
-              {
-                responseCode: '200',
-                requestID,
-                qualifiedEventID: { eventID, modificationNumber: n },
-                optType: 'optIn',
-              },
-            ],
-            venID,
-          }),
-        );
+      else {
+        const reply = replyTo(venID, answer.text);
+        if (reply) await post(order.base, reply.service, reply.body);
       }
     } catch {
       report.failures++;

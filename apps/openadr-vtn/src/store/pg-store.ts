@@ -2,6 +2,7 @@
 import { enqueue, inTransaction, type OutboxEntry } from '@flexgrid/platform-db';
 import type { EventVersion, Instant } from '@flexgrid/protocol-openadr';
 import type pg from 'pg';
+import { BatchedLookup } from './batched-lookup';
 import type { PollViews, VenView, VenViews } from './poll-views';
 import type {
   EventListFilter,
@@ -153,6 +154,24 @@ function endsAt(version: EventVersion): number | null {
 
 const OPEN = `state in ('pending', 'in-flight')`;
 
+/** A VEN with what its open queue items say about the next poll (DB-3): one index range of queue_open. */
+const VEN_VIEW_SELECT = `select ${VEN_COLUMNS}, q.has_pending, q.first_delivered_at, coalesce(q.open_distribute, false) as open_distribute
+  from vens v left join lateral (
+    select bool_or(state = 'pending') as has_pending,
+           min(last_delivered_at) filter (where state = 'in-flight') as first_delivered_at,
+           bool_or(kind = 'distribute') as open_distribute
+      from queue_items where ven_id = v.ven_id and ${OPEN}) q on true`;
+
+/** A pending item is due now; an in-flight one when its redelivery time comes (Q-2). */
+function venViewOf(r: Row, redeliveryMs: number): VenView {
+  const firstDelivered = ms(r.first_delivered_at);
+  return {
+    ven: venOf(r),
+    nextDueAt: r.has_pending ? 0 : firstDelivered === null ? null : firstDelivered + redeliveryMs,
+    openDistribute: r.open_distribute as boolean,
+  };
+}
+
 export class PgVtnStore implements VtnStore {
   /**
    * `views` (DB-3) serves the poll path from memory; every write that changes a VEN's registration, online state
@@ -202,26 +221,25 @@ export class PgVtnStore implements VtnStore {
 
   /** The VEN and its queue head in one round trip (DB-3), kept in the views unless something changed meanwhile. */
   private async readVenView(venId: string, redeliveryMs: number): Promise<VenView | undefined> {
-    const mark = this.views?.mark();
-    const [row] = await this.rows(
-      `select ${VEN_COLUMNS},
-         (select min(case when q.state = 'pending' then 0
-                          else (extract(epoch from q.last_delivered_at) * 1000)::bigint + $2 end)
-            from queue_items q where q.ven_id = v.ven_id and q.${OPEN}) as next_due_at,
-         exists (select 1 from queue_items q where q.ven_id = v.ven_id and q.${OPEN} and q.kind = 'distribute')
-           as open_distribute
-       from vens v where ven_id = $1`,
-      [venId, redeliveryMs],
-    );
-    if (!row) return undefined;
-    const view: VenView = {
-      ven: venOf(row),
-      nextDueAt: row.next_due_at == null ? null : Number(row.next_due_at),
-      openDistribute: row.open_distribute as boolean,
-    };
-    if (mark !== undefined && !this.client) this.views?.keep(venId, { poll: view }, mark);
+    if (this.client) {
+      const [row] = await this.rows(`${VEN_VIEW_SELECT} where v.ven_id = $1`, [venId]);
+      return row && venViewOf(row, redeliveryMs);
+    }
+    const read = await this.venViewReads.get(venId);
+    if (!read) return undefined;
+    const view = venViewOf(read.row, redeliveryMs);
+    if (read.mark !== undefined) this.views?.keep(venId, { poll: view }, read.mark);
     return view;
   }
+
+  /** Polls of many VENs share a statement when the service is busy; the mark is taken as it is sent. */
+  private readonly venViewReads = new BatchedLookup<string, { row: Row; mark: number | undefined }>(
+    async (venIds) => {
+      const mark = this.views?.mark();
+      const rows = await this.rows(`${VEN_VIEW_SELECT} where v.ven_id = any($1::text[])`, [venIds]);
+      return new Map(rows.map((row) => [row.ven_id as string, { row, mark }]));
+    },
+  );
 
   /** A part of the VEN's views, outside transactions, once the notifications already received are applied. */
   private async cached<T>(venId: string, part: (views: VenViews) => T | undefined): Promise<T | undefined> {

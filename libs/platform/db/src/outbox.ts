@@ -286,9 +286,12 @@ export class OutboxRelay {
        and sent_at is null and failed_reason is null order by id`,
     );
     if (rows.length === 0) {
+      // `sent_at is null` is implied by `batch is null`; saying it lets the planner use the pending index
+      // rather than walk every sent row in id order, which grows with the table.
       ({ rows } = await pool.query<OutboxRow>(
         `update flexgrid_outbox set batch = (select nextval('flexgrid_outbox_batch'))
-         where id in (select id from flexgrid_outbox where batch is null and failed_reason is null order by id limit $1 for update skip locked)
+         where id in (select id from flexgrid_outbox where batch is null and sent_at is null and failed_reason is null
+                      order by id limit $1 for update skip locked)
          returning *`,
         [this.batchSize],
       ));

@@ -1,0 +1,4 @@
+export default {
+  displayName: 'k8s-validate',
+  preset: '../../jest.preset.js',
+};
