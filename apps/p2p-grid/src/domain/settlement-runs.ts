@@ -1,13 +1,7 @@
 import { enqueue } from '@flexgrid/platform-db';
 import { ledgerEntryJson, type SettlementRunResult } from '@flexgrid/protocol-p2p';
 import { invalidParameter, P2PHttpError } from '@flexgrid/p2p-service';
-import {
-  paymentRequestRecord,
-  paymentRequestValue,
-  payoutSentRecord,
-  settlementRecord,
-  signPaymentRequests,
-} from '../records';
+import { paymentRequestRecord, payoutSentRecord, settlementRecord } from '../records';
 import { settlementStore } from '../store/settlements';
 import { type JournaledGrid } from './journaled-grid';
 
@@ -43,8 +37,6 @@ export interface SettlementRunsOptions {
   gridId: string;
   now: () => number;
   published: () => void;
-  /** P2P-CH5: signs a payment request's value bytes with the grid key (`paymentRequestSigner`). */
-  sign: (valueBytes: Uint8Array) => Promise<string>;
   /** Where a run reports how long the rules and the storing took (logged at debug). */
   timing?: (timing: { runMs: number; storeMs: number; outboxMs: number }) => void;
 }
@@ -75,15 +67,14 @@ export class SettlementRuns {
         finalise.length > 0 ? { kind: 'run', asOf, finalise: [...finalise] } : { kind: 'run', asOf },
       );
       const t1 = performance.now();
-      // While the database stores the run, the requests are signed on the thread pool and the records serialised.
+      // While the database stores the run, its records are serialised (their signatures are the relay's).
       const stored = settlementStore.saveRun(client, result, summaryOf(result), ledgerEntryJson);
-      const signing = signPaymentRequests(result.paymentRequests.map(paymentRequestValue), this.options.sign);
       const recordValues = result.records.map((publication) => JSON.stringify(publication.value));
-      const [signed] = await Promise.all([signing, stored]);
+      await stored;
       const t2 = performance.now();
       const outbox = [
         ...result.records.map((publication, i) => settlementRecord(gridId, publication, recordValues[i])),
-        ...result.paymentRequests.map((request, i) => paymentRequestRecord(request, signed[i])),
+        ...result.paymentRequests.map(paymentRequestRecord),
         ...result.payouts.map(payoutSentRecord),
       ];
       await enqueue(client, outbox);

@@ -171,6 +171,17 @@ export interface OutboxRelayOptions {
   checkpointRefreshMs?: number;
   /** Test seam: runs after a batch is published and before it is marked sent. */
   afterPublish?: (batch: number) => Promise<void>;
+  /**
+   * CloudEvents extensions made as a row is published rather than in the transaction that stored it: a signature
+   * over a row's stored `value` (P2P-CH5 `p2psig`) then costs that transaction nothing. Called for rows stored
+   * with a `value`; undefined adds nothing. It must be deterministic, as a batch published again after a crash
+   * must carry the same extensions.
+   */
+  publishExtensions?: (row: {
+    topic: string;
+    type: string;
+    value: string;
+  }) => Promise<Record<string, string>> | undefined;
 }
 
 /**
@@ -301,6 +312,7 @@ export class OutboxRelay {
     for (const row of rows) row.data ??= JSON.parse(row.value as string);
     const batch = Number(rows[0].batch);
     const publishable = await this.setAsideInvalid(rows);
+    await this.addPublishExtensions(publishable);
     await this.recordCheckpoint(toBatches(publishable), { epoch: this.epoch, batch });
     this.metrics?.published(this.options.name, publishable.length);
     await this.options.afterPublish?.(batch);
@@ -410,6 +422,20 @@ export class OutboxRelay {
   }
 
   /** A row the catalog no longer accepts would block the outbox forever: record why and skip it. */
+  private async addPublishExtensions(rows: readonly OutboxRow[]): Promise<void> {
+    const make = this.options.publishExtensions;
+    if (!make) return;
+    await Promise.all(
+      rows.map(async (row) => {
+        const made =
+          row.value === null ? undefined : await make({ topic: row.topic, type: row.event_type, value: row.value });
+        if (made === undefined) return;
+        checkExtensionNames(made);
+        row.extensions = { ...row.extensions, ...made };
+      }),
+    );
+  }
+
   private async setAsideInvalid(rows: OutboxRow[]): Promise<OutboxRow[]> {
     const valid: OutboxRow[] = [];
     for (const row of rows) {
