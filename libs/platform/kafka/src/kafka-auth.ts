@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { SASLOptions } from 'kafkajs';
 import { ConfigError, type ConfigOf, type ConfigProblem, defineConfig, env } from '@flexgrid/platform-service';
 import type { KafkaBusOptions } from './kafka-bus';
 
@@ -47,6 +48,18 @@ export function kafkaSecurityOf(config: KafkaAuthConfig): KafkaSecurity {
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     ...(config.kafkaSsl ? { ssl: ca === undefined ? true : { ca: [ca] } } : {}),
-    ...(mechanism && username && password ? { sasl: { mechanism, username, password } } : {}),
+    ...(mechanism && username && password ? { sasl: saslOf(mechanism, username, password) } : {}),
   };
+}
+
+function saslOf(mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512', username: string, password: string): SASLOptions {
+  // kafkajs types each mechanism apart; one object with the union would not type-check.
+  switch (mechanism) {
+    case 'plain':
+      return { mechanism, username, password };
+    case 'scram-sha-256':
+      return { mechanism, username, password };
+    case 'scram-sha-512':
+      return { mechanism, username, password };
+  }
 }
