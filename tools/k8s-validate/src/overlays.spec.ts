@@ -31,11 +31,12 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
   it('names every image by a version tag, the one the overlay sets', () => {
     const tag = overlay === 'dev' ? '0.1.0-dev' : '0.1.0';
     const images = kinds(overlay, 'Deployment').flatMap((d) =>
-      (d as unknown as { spec: { template: { spec: { containers: { image: string }[] } } } }).spec.template.spec.containers.map(
-        (c) => c.image,
-      ),
+      (
+        d as unknown as { spec: { template: { spec: { containers: { image: string }[] } } } }
+      ).spec.template.spec.containers.map((c) => c.image),
     );
-    for (const image of images) expect(image).toMatch(new RegExp(`^ghcr\\.io/flexgrid/[a-z0-9-]+:${tag.replace(/\./g, '\\.')}$`));
+    for (const image of images)
+      expect(image).toMatch(new RegExp(`^ghcr\\.io/flexgrid/[a-z0-9-]+:${tag.replace(/\./g, '\\.')}$`));
   });
 });
 
@@ -69,7 +70,10 @@ describe('the renderers', () => {
   });
 
   // Which renderer runs depends on the machine; both must give the same manifests for the checks to mean anything.
-  (kubectl && npm ? it.each(OVERLAYS) : it.skip.each(OVERLAYS))('agree on overlay %s when kubectl is present', (overlay) => {
-    expect(kubectl!.render(overlayDir(overlay))).toBe(npm!.render(overlayDir(overlay)));
-  });
+  (kubectl && npm ? it.each(OVERLAYS) : it.skip.each(OVERLAYS))(
+    'agree on overlay %s when kubectl is present',
+    (overlay) => {
+      expect(kubectl!.render(overlayDir(overlay))).toBe(npm!.render(overlayDir(overlay)));
+    },
+  );
 });

@@ -100,21 +100,38 @@ function selects(selector: Labels | undefined, labels: Labels): boolean {
 
 /** The app an image runs: `ghcr.io/flexgrid/<app>:<tag>`. */
 export function appOfImage(image: string | undefined): string {
-  return (image ?? '').replace(/[:@].*$/, '').split('/').pop() ?? '';
+  return (
+    (image ?? '')
+      .replace(/[:@].*$/, '')
+      .split('/')
+      .pop() ?? ''
+  );
 }
 
 /** Megabytes of a Kubernetes memory quantity (Mi, Gi, M, G or bytes). */
 function mebibytes(quantity: unknown): number | undefined {
   const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|K|M|G)?$/.exec(String(quantity ?? ''));
   if (!match) return undefined;
-  const factor: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, K: 1e3 / 2 ** 20, M: 1e6 / 2 ** 20, G: 1e9 / 2 ** 20 };
+  const factor: Record<string, number> = {
+    Ki: 1 / 1024,
+    Mi: 1,
+    Gi: 1024,
+    K: 1e3 / 2 ** 20,
+    M: 1e6 / 2 ** 20,
+    G: 1e9 / 2 ** 20,
+  };
   return Number(match[1]) * (match[2] ? factor[match[2]] : 1 / 2 ** 20);
 }
 
 type ResolvedEnv = Map<string, { value?: string; secret?: { name: string; key: string } }>;
 
 /** A container's environment as the kubelet builds it: its ConfigMaps' keys, then its own entries. */
-function environmentOf(container: Container, manifests: readonly Manifest[], problems: string[], where: string): ResolvedEnv {
+function environmentOf(
+  container: Container,
+  manifests: readonly Manifest[],
+  problems: string[],
+  where: string,
+): ResolvedEnv {
   const env: ResolvedEnv = new Map();
   for (const source of container.envFrom ?? []) {
     const name = source.configMapRef?.name;
@@ -149,7 +166,8 @@ export const workloads: Policy = (manifests) => {
   for (const d of deploymentsOf(manifests)) {
     const ref = refOf(d);
     const pod = d.spec.template.spec;
-    if (pod.securityContext?.runAsNonRoot !== true) problems.push(`${ref}: pod securityContext.runAsNonRoot is not true`);
+    if (pod.securityContext?.runAsNonRoot !== true)
+      problems.push(`${ref}: pod securityContext.runAsNonRoot is not true`);
     for (const c of allContainers(d)) {
       const where = `${ref} container ${c.name}`;
       const sc = c.securityContext ?? {};
@@ -214,7 +232,9 @@ export const companions: Policy = (manifests) => {
       manifests,
       'HorizontalPodAutoscaler',
     );
-    if (!hpas.some((h) => h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === d.metadata.name))
+    if (
+      !hpas.some((h) => h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === d.metadata.name)
+    )
       problems.push(`${ref}: no HorizontalPodAutoscaler scales it`);
   }
   return problems;
@@ -258,7 +278,9 @@ export const topics: Policy = (manifests, { catalog }) => {
       continue;
     }
     if (topic.spec.partitions !== config.partitions)
-      problems.push(`topic ${name}: ${String(topic.spec.partitions)} partitions, the catalog says ${config.partitions}`);
+      problems.push(
+        `topic ${name}: ${String(topic.spec.partitions)} partitions, the catalog says ${config.partitions}`,
+      );
     const expected: Record<string, unknown> = {
       'retention.ms': config.retentionMs,
       'cleanup.policy': config.cleanupPolicy,
@@ -266,7 +288,9 @@ export const topics: Policy = (manifests, { catalog }) => {
     };
     for (const [key, value] of Object.entries(expected))
       if (topic.spec.config?.[key] !== value)
-        problems.push(`topic ${name}: ${key} is ${String(topic.spec.config?.[key])}, the catalog says ${String(value)}`);
+        problems.push(
+          `topic ${name}: ${key} is ${String(topic.spec.config?.[key])}, the catalog says ${String(value)}`,
+        );
   }
   for (const name of rendered.keys()) problems.push(`topic ${name}: a KafkaTopic the catalog does not have`);
   return problems;
@@ -294,10 +318,13 @@ export const hpaPartitions: Policy = (manifests, { catalog }) =>
 /** Every app reaches Kafka as its KafkaUser and PostgreSQL through its CNPG cluster's app secret. */
 export const backends: Policy = (manifests) => {
   const problems: string[] = [];
-  const kafka = of<Manifest & { spec: { kafka: { listeners: { name: string; port: number; tls?: boolean; authentication?: { type: string } }[] } } }>(
-    manifests,
-    'Kafka',
-  )[0];
+  const kafka = of<
+    Manifest & {
+      spec: {
+        kafka: { listeners: { name: string; port: number; tls?: boolean; authentication?: { type: string } }[] };
+      };
+    }
+  >(manifests, 'Kafka')[0];
   const listener = kafka?.spec.kafka.listeners.find((l) => l.tls && l.authentication?.type === 'scram-sha-512');
   const bootstrap = kafka && listener ? `${kafka.metadata.name}-kafka-bootstrap:${listener.port}` : undefined;
   const names = (kind: string) => new Set(of(manifests, kind).map((m) => m.metadata.name));
@@ -353,7 +380,10 @@ export const kafkaAcls: Policy = (manifests, { catalog }) => {
       Read: new Set([...consumed, ...(relay ? [outboxCheckpoints.name] : [])]),
     };
     const granted = { Write: new Set<string>(), Read: new Set<string>() };
-    const groups = new Set([...(consumed.length > 0 ? [`prefix ${app}.`] : []), ...(relay ? [`literal outbox-checkpoint.${app}`] : [])]);
+    const groups = new Set([
+      ...(consumed.length > 0 ? [`prefix ${app}.`] : []),
+      ...(relay ? [`literal outbox-checkpoint.${app}`] : []),
+    ]);
     const transactional = new Set(relay ? [`literal outbox.${app}`] : []);
     for (const acl of user.spec.authorization?.acls ?? []) {
       const { type, name = '', patternType = 'literal' } = acl.resource;
@@ -378,7 +408,8 @@ export const kafkaAcls: Policy = (manifests, { catalog }) => {
     }
     for (const op of ['Read', 'Write'] as const) {
       for (const topic of wants[op]) if (!granted[op].has(topic)) problems.push(`${ref}: cannot ${op} ${topic}`);
-      for (const topic of granted[op]) if (!wants[op].has(topic)) problems.push(`${ref}: may ${op} ${topic}, which it does not need`);
+      for (const topic of granted[op])
+        if (!wants[op].has(topic)) problems.push(`${ref}: may ${op} ${topic}, which it does not need`);
     }
   }
   return problems;
@@ -417,7 +448,9 @@ export const environment: Policy = (manifests, { appEnv }) => {
       const heap = /--max-old-space-size=(\d+)/.exec(env.get('NODE_OPTIONS')?.value ?? '')?.[1];
       const limit = mebibytes(c.resources?.limits?.memory);
       if (heap && limit !== undefined && Number(heap) > 0.8 * limit)
-        problems.push(`${where}: a heap of ${heap} MiB leaves too little of the ${String(c.resources?.limits?.memory)} limit`);
+        problems.push(
+          `${where}: a heap of ${heap} MiB leaves too little of the ${String(c.resources?.limits?.memory)} limit`,
+        );
     }
   }
   return problems;
@@ -448,7 +481,9 @@ export const replication: Policy = (manifests) => {
   }
   for (const topic of of<Manifest & { spec: { replicas?: number } }>(manifests, 'KafkaTopic'))
     if (topic.spec.replicas !== factor)
-      problems.push(`${refOf(topic)}: ${String(topic.spec.replicas)} replicas, with ${brokers} brokers it must be ${factor}`);
+      problems.push(
+        `${refOf(topic)}: ${String(topic.spec.replicas)} replicas, with ${brokers} brokers it must be ${factor}`,
+      );
   return problems;
 };
 

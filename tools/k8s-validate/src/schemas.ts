@@ -129,8 +129,11 @@ function strimziValidator(kind: string): ValidateFunction | undefined {
   if (!compiled.has(kind)) {
     let schema: Record<string, unknown> | undefined;
     try {
-      schema = (JSON.parse(readFileSync(join(STRIMZI_CRDS, `${kind}.schema.json`), 'utf8')) as { openAPIV3Schema: Record<string, unknown> })
-        .openAPIV3Schema;
+      schema = (
+        JSON.parse(readFileSync(join(STRIMZI_CRDS, `${kind}.schema.json`), 'utf8')) as {
+          openAPIV3Schema: Record<string, unknown>;
+        }
+      ).openAPIV3Schema;
     } catch {
       schema = undefined;
     }
