@@ -81,8 +81,8 @@ describe('workloads', () => {
       container(m, 'p2p-producer').image = 'ghcr.io/flexgrid/p2p-producer';
     });
     expect(problems).toEqual([
-      'Deployment/p2p-producer container p2p-producer: image ghcr.io/flexgrid/p2p-producer is not pinned to a version tag',
       'Deployment/p2p-grid container p2p-grid: image ghcr.io/flexgrid/p2p-grid:latest is not pinned to a version tag',
+      'Deployment/p2p-producer container p2p-producer: image ghcr.io/flexgrid/p2p-producer is not pinned to a version tag',
     ]);
   });
 
