@@ -305,3 +305,39 @@ describe('replication', () => {
     ]);
   });
 });
+
+describe('ingresses', () => {
+  const { ingresses } = POLICIES;
+
+  it('catches a VTN ingress that terminates TLS without the SEC-7 certificate header', () => {
+    const problems = problemsAfter(
+      ingresses,
+      (m) =>
+        delete find(m, 'Ingress', 'openadr-vtn').metadata.annotations['nginx.ingress.kubernetes.io/ssl-passthrough'],
+    );
+    expect(problems).toEqual([
+      'Ingress/openadr-vtn: reaches the OpenADR port of Deployment/openadr-vtn without TLS passthrough or OADR_CLIENT_CERT_HEADER and OADR_TRUSTED_PROXIES (SEC-7)',
+    ]);
+  });
+
+  it('accepts a terminating ingress when the VTN reads the certificate header from trusted proxies', () => {
+    const problems = problemsAfter(ingresses, (m) => {
+      delete find(m, 'Ingress', 'openadr-vtn').metadata.annotations['nginx.ingress.kubernetes.io/ssl-passthrough'];
+      Object.assign(configMap(m, 'openadr-vtn').data, {
+        OADR_CLIENT_CERT_HEADER: 'ssl-client-cert',
+        OADR_TRUSTED_PROXIES: '10.0.0.0/8',
+      });
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('catches a path to a port no Service has', () => {
+    const problems = problemsAfter(
+      ingresses,
+      (m) => (find(m, 'Ingress', 's2-analyzer').spec.rules[0].http.paths[0].backend.service.port.name = 'web'),
+    );
+    expect(problems).toEqual([
+      'Ingress/s2-analyzer: s2.flexgrid.example routes to s2-analyzer:web, which no Service serves',
+    ]);
+  });
+});

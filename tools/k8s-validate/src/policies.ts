@@ -487,6 +487,62 @@ export const replication: Policy = (manifests) => {
   return problems;
 };
 
+interface Ingress extends Manifest {
+  metadata: Manifest['metadata'] & { annotations?: Record<string, string> };
+  spec: {
+    rules?: {
+      host?: string;
+      http?: { paths: { backend: { service?: { name: string; port: { name?: string; number?: number } } } }[] };
+    }[];
+  };
+}
+
+/**
+ * Every Ingress path reaches a port of a rendered Service, and VEN traffic keeps its client certificate: the
+ * VTN's OpenADR port is reached through TLS passthrough, or through a terminating proxy whose certificate
+ * header the VTN reads from trusted proxies only (OpenADR SPEC §10 SEC-7).
+ */
+export const ingresses: Policy = (manifests) => {
+  const problems: string[] = [];
+  type Service = Manifest & {
+    spec: { selector?: Labels; ports?: { name?: string; port: number; targetPort?: string | number }[] };
+  };
+  const services = of<Service>(manifests, 'Service');
+  for (const ingress of of<Ingress>(manifests, 'Ingress')) {
+    for (const rule of ingress.spec.rules ?? []) {
+      for (const { backend } of rule.http?.paths ?? []) {
+        const target = backend.service;
+        const service = services.find((s) => s.metadata.name === target?.name);
+        const port = service?.spec.ports?.find((p) =>
+          target?.port.name !== undefined ? p.name === target.port.name : p.port === target?.port.number,
+        );
+        if (!service || !port) {
+          problems.push(
+            `${refOf(ingress)}: ${rule.host ?? '*'} routes to ${String(target?.name)}:${String(target?.port.name ?? target?.port.number)}, which no Service serves`,
+          );
+          continue;
+        }
+        const vtn = deploymentsOf(manifests).find(
+          (d) => selects(service.spec.selector, podLabels(d)) && appEnvironment(d, manifests).has('OADR_PORT'),
+        );
+        if (!vtn) continue;
+        const env = appEnvironment(vtn, manifests);
+        const openadrPort = vtn.spec.template.spec.containers
+          .flatMap((c) => c.ports ?? [])
+          .find((p) => String(p.containerPort) === env.get('OADR_PORT')?.value);
+        if (port.targetPort !== openadrPort?.name && port.targetPort !== openadrPort?.containerPort) continue;
+        const passthrough = ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/ssl-passthrough'] === 'true';
+        const sec7 = env.has('OADR_CLIENT_CERT_HEADER') && env.has('OADR_TRUSTED_PROXIES');
+        if (!passthrough && !sec7)
+          problems.push(
+            `${refOf(ingress)}: reaches the OpenADR port of ${refOf(vtn)} without TLS passthrough or OADR_CLIENT_CERT_HEADER and OADR_TRUSTED_PROXIES (SEC-7)`,
+          );
+      }
+    }
+  }
+  return problems;
+};
+
 export const POLICIES = {
   workloads,
   companions,
@@ -497,6 +553,7 @@ export const POLICIES = {
   kafkaAcls,
   environment,
   replication,
+  ingresses,
 } satisfies Record<string, Policy>;
 
 /** Every policy over one rendered overlay, each problem prefixed with the policy that found it. */
