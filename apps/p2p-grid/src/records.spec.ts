@@ -8,6 +8,7 @@ import {
 } from '@flexgrid/protocol-p2p';
 import {
   paymentRequestRecord,
+  paymentRequestValue,
   signPaymentRequests,
   payoutSentRecord,
   returnChannelGoodbye,
@@ -61,13 +62,16 @@ describe('records.ts: every record the grid publishes fits the catalog', () => {
     expect(new Set(records.map((r) => r.type))).toEqual(
       new Set(['settlement.interval', 'settlement.finalised', 'settlement.adjustment']),
     );
-    for (const publication of records) expect(check(settlementRecord('GRID00001', publication))).toEqual({ ok: true });
+    for (const publication of records)
+      expect(check(settlementRecord('GRID00001', publication, JSON.stringify(publication.value)))).toEqual({
+        ok: true,
+      });
     const requests = runs.flatMap((r) => r.paymentRequests);
     const payouts = runs.flatMap((r) => r.payouts);
     expect(requests.length).toBeGreaterThan(0);
     expect(payouts.length).toBeGreaterThan(0);
     const seed = Buffer.alloc(32, 3).toString('base64url');
-    const signed = await signPaymentRequests(requests, paymentRequestSigner(seed));
+    const signed = await signPaymentRequests(requests.map(paymentRequestValue), paymentRequestSigner(seed));
     requests.forEach((request, i) => {
       const record = paymentRequestRecord(request, signed[i]);
       expect(check(record)).toEqual({ ok: true });

@@ -39,15 +39,19 @@ export function returnChannelGoodbye(gridId: string, consumerId: string, sentAt:
   };
 }
 
-/** P2P-S5/S8/S9 on `p2p.settlements`, keyed by the gridId, `ce_id` as §3.5 fixes it. */
-export function settlementRecord(gridId: string, publication: SettlementPublication): OutboxEntry {
+/**
+ * P2P-S5/S8/S9 on `p2p.settlements`, keyed by the gridId, `ce_id` as §3.5 fixes it. `value`: the publication's
+ * value as JSON text, which the outbox keeps as it is instead of parsing it into jsonb (an interval of 10,000
+ * members is megabytes).
+ */
+export function settlementRecord(gridId: string, publication: SettlementPublication, value: string): OutboxEntry {
   const event =
     publication.type === 'settlement.interval'
       ? { type: publication.type, data: plain(publication.value) satisfies SettlementInterval }
       : publication.type === 'settlement.adjustment'
         ? { type: publication.type, data: plain(publication.value) satisfies SettlementAdjustment }
         : { type: publication.type, data: plain(publication.value) satisfies SettlementFinalised };
-  return { topic: 'p2p.settlements', event: { ...event, key: gridId, id: publication.ceId } };
+  return { topic: 'p2p.settlements', event: { ...event, key: gridId, id: publication.ceId, value } };
 }
 
 /** P2P-L2 `payment.request` on the consumer's return channel; `ce_id` = requestId (§3.3). */
@@ -71,17 +75,17 @@ export interface SignedValue {
   p2psig: string;
 }
 
-/** Signs each request's value as it will be sent (`JSON.stringify` of the record's data). */
+/** A request's value as it is stored, signed and sent: the JSON of the record's data. */
+export function paymentRequestValue(request: PaymentRequestValue): string {
+  return JSON.stringify({ ...request } satisfies PaymentRequest);
+}
+
+/** Signs each request value (`paymentRequestValue`), on the thread pool when `sign` is `paymentRequestSigner`. */
 export function signPaymentRequests(
-  requests: readonly PaymentRequestValue[],
+  values: readonly string[],
   sign: (valueBytes: Uint8Array) => Promise<string>,
 ): Promise<SignedValue[]> {
-  return Promise.all(
-    requests.map(async (request) => {
-      const value = JSON.stringify({ ...request } satisfies PaymentRequest);
-      return { value, p2psig: await sign(Buffer.from(value)) };
-    }),
-  );
+  return Promise.all(values.map(async (value) => ({ value, p2psig: await sign(Buffer.from(value)) })));
 }
 
 /** P2P-L4/L5 `payout.sent`, `ce_id` `<paymentId>:payout.sent` (§3.4). */

@@ -1,7 +1,13 @@
 import { enqueue } from '@flexgrid/platform-db';
 import { ledgerEntryJson, type SettlementRunResult } from '@flexgrid/protocol-p2p';
 import { invalidParameter, P2PHttpError } from '@flexgrid/p2p-service';
-import { paymentRequestRecord, payoutSentRecord, settlementRecord, signPaymentRequests } from '../records';
+import {
+  paymentRequestRecord,
+  paymentRequestValue,
+  payoutSentRecord,
+  settlementRecord,
+  signPaymentRequests,
+} from '../records';
 import { settlementStore } from '../store/settlements';
 import { type JournaledGrid } from './journaled-grid';
 
@@ -69,15 +75,14 @@ export class SettlementRuns {
         finalise.length > 0 ? { kind: 'run', asOf, finalise: [...finalise] } : { kind: 'run', asOf },
       );
       const t1 = performance.now();
-      // The signatures are made on the thread pool while the database stores the run.
-      const signing = signPaymentRequests(result.paymentRequests, this.options.sign);
-      const [signed] = await Promise.all([
-        signing,
-        settlementStore.saveRun(client, result, summaryOf(result), ledgerEntryJson),
-      ]);
+      // While the database stores the run, the requests are signed on the thread pool and the records serialised.
+      const stored = settlementStore.saveRun(client, result, summaryOf(result), ledgerEntryJson);
+      const signing = signPaymentRequests(result.paymentRequests.map(paymentRequestValue), this.options.sign);
+      const recordValues = result.records.map((publication) => JSON.stringify(publication.value));
+      const [signed] = await Promise.all([signing, stored]);
       const t2 = performance.now();
       const outbox = [
-        ...result.records.map((publication) => settlementRecord(gridId, publication)),
+        ...result.records.map((publication, i) => settlementRecord(gridId, publication, recordValues[i])),
         ...result.paymentRequests.map((request, i) => paymentRequestRecord(request, signed[i])),
         ...result.payouts.map(payoutSentRecord),
       ];

@@ -191,15 +191,12 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
     }
   });
 
-  it('keeps CloudEvents extension attributes (a signature) through the outbox; refuses a bad name at once', async () => {
+  it('keeps CloudEvents extension attributes (a signature) and the signed value exactly through the outbox; refuses a bad name at once', async () => {
+    const value = JSON.stringify(reading(0).data, null, 1);
     await inTransaction(backend.db.pool, (c) =>
-      enqueue(c, [
-        {
-          topic: TOPIC,
-          event: { ...reading(0), value: JSON.stringify(reading(0).data), extensions: { p2psig: 'c2lnbmF0dXJl' } },
-        },
-      ]),
+      enqueue(c, [{ topic: TOPIC, event: { ...reading(0), value, extensions: { p2psig: 'c2lnbmF0dXJl' } } }]),
     );
+    expect((await backend.db.pool.query('select value from flexgrid_outbox')).rows).toEqual([{ value }]);
     const r = relay(await backend.connectBus());
     r.start();
     await eventually(() => received.length >= 1, 'the event');

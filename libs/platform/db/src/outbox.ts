@@ -93,34 +93,34 @@ export async function enqueue(
   validator = defaultValidator(),
 ): Promise<void> {
   if (entries.length === 0) return;
-  const columns: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
-  for (const { topic, event } of entries) {
+  const rows = entries.map(({ topic, event }) => {
     const check = validator.check(topic, event.type, event.key, event.data);
     if (!check.ok) throw new ContractViolation(topic, check.reason);
     checkExtensionNames(event.extensions);
-    const row = [
+    return {
       topic,
-      event.key,
-      event.type,
-      event.id ?? randomUUID(),
-      event.source ?? null,
-      event.time === undefined ? new Date() : new Date(event.time),
-      event.subject ?? null,
-      event.value === undefined ? JSON.stringify(event.data) : null,
-      event.extensions === undefined ? null : JSON.stringify(event.extensions),
-      event.value ?? null,
-    ];
-    for (let i = 0; i < row.length; i++) columns[i].push(row[i]);
-  }
-  // One array per column: one statement whatever the number of rows (a VALUES list takes at most 65,535
-  // parameters and is slow to plan when long), in id order.
+      event_key: event.key,
+      event_type: event.type,
+      event_id: event.id ?? randomUUID(),
+      event_source: event.source ?? null,
+      event_time: event.time === undefined ? new Date() : new Date(event.time),
+      subject: event.subject ?? null,
+      data: event.value === undefined ? event.data : null,
+      extensions: event.extensions ?? null,
+      value: event.value ?? null,
+    };
+  });
+  // The rows as one JSON document: one statement whatever their number (a VALUES list takes at most 65,535
+  // parameters and is slow to plan when long), in id order. JSON.stringify writes it far faster than node-pg
+  // escapes the elements of text arrays, and PostgreSQL reads it in one pass.
   await client.query(
     `insert into flexgrid_outbox (topic, event_key, event_type, event_id, event_source, event_time, subject, data, extensions, value)
      select topic, event_key, event_type, event_id, event_source, event_time, subject, data, extensions, value
-       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::jsonb[], $9::jsonb[], $10::text[])
+       from rows from (json_to_recordset($1::json) as (topic text, event_key text, event_type text, event_id text,
+              event_source text, event_time timestamptz, subject text, data jsonb, extensions jsonb, value text))
          with ordinality as row (topic, event_key, event_type, event_id, event_source, event_time, subject, data, extensions, value, n)
       order by n`,
-    columns,
+    [JSON.stringify(rows)],
   );
 }
 
