@@ -10,14 +10,13 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DEFAULT_CIPHERS } from 'node:tls';
 import {
+  type AppMigrations,
   type Database,
-  loadMigrations,
-  migrate,
+  migrateApp,
   openDatabase,
   startOutboxRelay,
-  outboxMigrations,
 } from '@flexgrid/platform-db';
-import { type Bus, KafkaBus } from '@flexgrid/platform-kafka';
+import { type Bus, KafkaBus, type KafkaAuthConfig, type KafkaSecurity } from '@flexgrid/platform-kafka';
 import { createService, type LogLevel } from '@flexgrid/platform-service';
 import type { VtnConfig } from './config';
 import { newUuid, type VtnContext, vtnMetrics } from './domain/context';
@@ -29,11 +28,16 @@ import { openadrHandler } from './http/openadr';
 import { PgVtnStore } from './store/pg-store';
 import { PollViews, VenChangeListener } from './store/poll-views';
 
-export type VtnOptions = Omit<VtnConfig, 'logLevel' | 'databaseUrl' | 'kafkaBrokers' | 'databasePoolSize'> & {
+export type VtnOptions = Omit<
+  VtnConfig,
+  'logLevel' | 'databaseUrl' | 'kafkaBrokers' | 'databasePoolSize' | keyof KafkaAuthConfig
+> & {
   readonly databasePoolSize?: number;
   readonly logLevel?: LogLevel;
   readonly databaseUrl?: string;
   readonly kafkaBrokers?: string[];
+  /** TLS and SASL for `kafkaBrokers` (kafkaSecurityOf of the KAFKA_SSL and KAFKA_SASL_* settings). */
+  readonly kafkaSecurity?: KafkaSecurity;
   /** Prefix of topics and consumer groups (tests). */
   readonly topicPrefix?: string;
   /** A bus and a database of the host's (the dev host); otherwise built from the URLs. */
@@ -58,6 +62,13 @@ export interface RunningVtn {
 
 const name = 'openadr-vtn';
 
+/** What the start and `main.js migrate` apply. */
+export const vtnMigrations: AppMigrations = {
+  app: name,
+  directory: join(__dirname, '../migrations'),
+  outbox: true,
+};
+
 function files(paths: readonly string[] | undefined): Buffer[] {
   return (paths ?? []).map((path) => readFileSync(path));
 }
@@ -79,8 +90,7 @@ export async function startOpenadrVtn(options: VtnOptions): Promise<RunningVtn> 
       applicationName: name,
       maxConnections: options.databasePoolSize ?? 20,
     }));
-  await migrate(database.pool, 'platform', outboxMigrations);
-  await migrate(database.pool, name, await loadMigrations(join(__dirname, '../migrations')));
+  await migrateApp(database.pool, vtnMigrations);
   const ownsBus = !options.bus;
   let bus: Bus;
   if (options.bus) bus = options.bus;
@@ -89,6 +99,7 @@ export async function startOpenadrVtn(options: VtnOptions): Promise<RunningVtn> 
       brokers: options.kafkaBrokers ?? [],
       clientId: name,
       topicPrefix: options.topicPrefix,
+      ...options.kafkaSecurity,
       logger: logger.child({ module: 'bus' }),
       metrics: service.metrics,
     });

@@ -1,5 +1,6 @@
 /** SPEC §13: the VTN's one typed configuration, read from the environment and checked at start. */
 import { parseDuration, vtnIdProblem } from '@flexgrid/protocol-openadr';
+import { kafkaAuthEnv } from '@flexgrid/platform-kafka';
 import { type ConfigOf, defineConfig, env, type EnvVar, logLevels } from '@flexgrid/platform-service';
 
 /** An OpenADR duration (FMT-2) as whole seconds within [min, max]. */
@@ -100,6 +101,7 @@ export const vtnEnv = defineConfig({
   /** Connections to PostgreSQL per process: every OpenADR request and the sweeper and relay share them. */
   databasePoolSize: env.int('DATABASE_POOL_SIZE', { default: 20, min: 2, max: 500 }),
   kafkaBrokers: env.list('KAFKA_BROKERS', { optional: true }),
+  ...kafkaAuthEnv,
   logLevel: env.enum('LOG_LEVEL', logLevels, { default: 'info' }),
 });
 

@@ -2,14 +2,13 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
+  type AppMigrations,
   type Database,
-  loadMigrations,
-  migrate,
+  migrateApp,
   openDatabase,
   startOutboxRelay,
-  outboxMigrations,
 } from '@flexgrid/platform-db';
-import { type Bus, connectBus } from '@flexgrid/platform-kafka';
+import { type Bus, connectBus, type KafkaSecurity } from '@flexgrid/platform-kafka';
 import { createService, type Logger, type LogLevel } from '@flexgrid/platform-service';
 import { cors, mapError, registrationRoutes, Registrations, serviceInfo, unknownRoute } from '@flexgrid/p2p-service';
 import { paymentRequestSigner, verificationKey } from '@flexgrid/protocol-p2p';
@@ -28,11 +27,20 @@ import { gridStateStore } from './store/grid-state';
 
 export const SERVICE_NAME = 'p2p-grid';
 
+/** What the start and `main.js migrate` apply. */
+export const gridMigrations: AppMigrations = {
+  app: SERVICE_NAME,
+  directory: join(__dirname, '../migrations'),
+  outbox: true,
+};
+
 export interface StartGridOptions {
   config: GridConfig;
   /** A bus to share (the dev host's); else one on `kafkaBrokers`, else an in-process bus. */
   bus?: Bus;
   kafkaBrokers?: string[];
+  /** TLS and SASL for `kafkaBrokers` (kafkaSecurityOf of the KAFKA_SSL and KAFKA_SASL_* settings). */
+  kafkaSecurity?: KafkaSecurity;
   topicPrefix?: string;
   kafkaSessionTimeoutMs?: number;
   /** A database to share (the dev host's); else one on `databaseUrl`, else an embedded PGlite. */
@@ -159,11 +167,11 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
   const ownDatabase = options.database === undefined;
   const database =
     options.database ?? (await openDatabase({ url: options.databaseUrl, applicationName: SERVICE_NAME }));
-  await migrate(database.pool, 'platform', outboxMigrations);
-  await migrate(database.pool, SERVICE_NAME, await loadMigrations(join(__dirname, '../migrations')));
+  await migrateApp(database.pool, gridMigrations);
   const { bus, owned: ownBus } = await connectBus({
     bus: options.bus,
     kafkaBrokers: options.kafkaBrokers,
+    kafkaSecurity: options.kafkaSecurity,
     topicPrefix: options.topicPrefix,
     sessionTimeoutMs: options.kafkaSessionTimeoutMs,
     clientId: SERVICE_NAME,

@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  type AppMigrations,
   type Database,
-  loadMigrations,
-  migrate,
+  migrateApp,
   openDatabase,
-  outboxMigrations,
   startOutboxRelay,
 } from '@flexgrid/platform-db';
-import { type Bus, connectBus } from '@flexgrid/platform-kafka';
+import { type Bus, connectBus, type KafkaSecurity } from '@flexgrid/platform-kafka';
 import { cors, mapError, registrationRoutes, Registrations, serviceInfo, unknownRoute } from '@flexgrid/p2p-service';
 import { createService, type LogLevel } from '@flexgrid/platform-service';
 import { type ProducerConfig } from './config';
@@ -22,11 +21,20 @@ import { producerStateStore } from './store/producer-state';
 
 export const SERVICE_NAME = 'p2p-producer';
 
+/** What the start and `main.js migrate` apply. */
+export const producerMigrations: AppMigrations = {
+  app: SERVICE_NAME,
+  directory: join(__dirname, '../migrations'),
+  outbox: true,
+};
+
 export interface StartProducerOptions {
   config: ProducerConfig;
   /** A bus to share (the dev host's); else one on `kafkaBrokers`, else an in-process bus. */
   bus?: Bus;
   kafkaBrokers?: string[];
+  /** TLS and SASL for `kafkaBrokers` (kafkaSecurityOf of the KAFKA_SSL and KAFKA_SASL_* settings). */
+  kafkaSecurity?: KafkaSecurity;
   topicPrefix?: string;
   kafkaSessionTimeoutMs?: number;
   /** A database to share (the dev host's); else one on `databaseUrl`, else an embedded PGlite. */
@@ -79,11 +87,11 @@ export async function startProducer(options: StartProducerOptions): Promise<Runn
   const ownDatabase = options.database === undefined;
   const database =
     options.database ?? (await openDatabase({ url: options.databaseUrl, applicationName: SERVICE_NAME }));
-  await migrate(database.pool, 'platform', outboxMigrations);
-  await migrate(database.pool, SERVICE_NAME, await loadMigrations(join(__dirname, '../migrations')));
+  await migrateApp(database.pool, producerMigrations);
   const { bus, owned: ownBus } = await connectBus({
     bus: options.bus,
     kafkaBrokers: options.kafkaBrokers,
+    kafkaSecurity: options.kafkaSecurity,
     topicPrefix: options.topicPrefix,
     sessionTimeoutMs: options.kafkaSessionTimeoutMs,
     clientId: SERVICE_NAME,

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import {
+  type AppMigrations,
   type Database,
-  loadMigrations,
-  migrate,
+  migrateApp,
   openDatabase,
   type OutboxRelay,
   startOutboxRelay,
-  outboxMigrations,
 } from '@flexgrid/platform-db';
-import { type Bus, EmbeddedBus, KafkaBus, type Subscription } from '@flexgrid/platform-kafka';
+import { type Bus, EmbeddedBus, KafkaBus, type KafkaSecurity, type Subscription } from '@flexgrid/platform-kafka';
 import { createService, type Logger, type LogLevel, type Service } from '@flexgrid/platform-service';
 import { ClusterModel, type Effect, type MarketBasis } from '@flexgrid/protocol-powermatcher';
 import { BidPublisher } from './bus/bid-publisher';
@@ -33,6 +32,13 @@ import { AgentEndpoints } from './ws/agent-endpoints';
 
 export const SERVICE_NAME = 'powermatcher-auctioneer';
 
+/** What the start (of the auctioneer role; a concentrator keeps no database) and `main.js migrate` apply. */
+export const auctioneerMigrations: AppMigrations = {
+  app: SERVICE_NAME,
+  directory: join(__dirname, '../migrations'),
+  outbox: true,
+};
+
 export interface PowerMatcherAuctioneerOptions {
   readonly settings: AuctioneerSettings;
   /** A bus to use (the dev host's); otherwise one on `kafkaBrokers`, or the in-process bus without them. */
@@ -41,6 +47,8 @@ export interface PowerMatcherAuctioneerOptions {
   readonly database?: Database;
   readonly databaseUrl?: string;
   readonly kafkaBrokers?: readonly string[];
+  /** TLS and SASL for `kafkaBrokers` (kafkaSecurityOf of the KAFKA_SSL and KAFKA_SASL_* settings). */
+  readonly kafkaSecurity?: KafkaSecurity;
   readonly topicPrefix?: string;
   readonly host?: string;
   /** 0 picks a free port. */
@@ -102,8 +110,7 @@ export async function startPowerMatcherAuctioneer(options: PowerMatcherAuctionee
     database =
       options.database ??
       (owned.database = await openDatabase({ url: options.databaseUrl, applicationName: SERVICE_NAME }));
-    await migrate(database.pool, 'platform', outboxMigrations);
-    await migrate(database.pool, SERVICE_NAME, await loadMigrations(join(__dirname, '../migrations')));
+    await migrateApp(database.pool, auctioneerMigrations);
     store = new PostgresStore(database.pool, role.clusterId);
     firstRound =
       (await store.start({ auctioneerId: role.auctioneerId, config: settingsSnapshot(settings), at: new Date() }))
@@ -347,6 +354,7 @@ async function ownBus(options: PowerMatcherAuctioneerOptions, service: Service):
     brokers: options.kafkaBrokers,
     clientId: SERVICE_NAME,
     topicPrefix: options.topicPrefix,
+    ...options.kafkaSecurity,
     logger,
     metrics: service.metrics,
   });

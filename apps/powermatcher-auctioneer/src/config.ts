@@ -10,6 +10,7 @@ import {
   type ObjectiveSettings,
   objectiveSettings,
 } from '@flexgrid/protocol-powermatcher';
+import { kafkaAuthEnv } from '@flexgrid/platform-kafka';
 import { type ConfigOf, defineConfig, env, serviceEnv } from '@flexgrid/platform-service';
 
 /** SPEC §8.4 (PM-SVC-4): every variable the service reads, with its default. */
@@ -17,6 +18,7 @@ export const auctioneerEnv = defineConfig({
   ...serviceEnv,
   databaseUrl: env.url('DATABASE_URL', { protocols: ['postgres:', 'postgresql:'], optional: true }),
   kafkaBrokers: env.list('KAFKA_BROKERS', { optional: true }),
+  ...kafkaAuthEnv,
   /** Prepended to every topic and consumer group: several clusters (or test runs) on one Kafka. */
   kafkaTopicPrefix: env.string('KAFKA_TOPIC_PREFIX', { optional: true }),
   role: env.enum('PM_ROLE', ['auctioneer', 'concentrator'] as const, { default: 'auctioneer' }),

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { type Database, loadMigrations, migrate, openDatabase } from '@flexgrid/platform-db';
-import { type Bus, KafkaBus } from '@flexgrid/platform-kafka';
+import { type AppMigrations, type Database, migrateApp, openDatabase } from '@flexgrid/platform-db';
+import { type Bus, KafkaBus, type KafkaSecurity } from '@flexgrid/platform-kafka';
 import { createService, type Logger, type LogLevel } from '@flexgrid/platform-service';
 import { type ConversationOptions, createConversation } from '@flexgrid/protocol-s2';
 import { AnalysisPipeline, type AnalysisSink } from './domain/analysis';
@@ -28,6 +28,8 @@ export interface S2AnalyzerOptions {
   database?: Database;
   /** Kafka brokers (the analyzer runs its own bus) or a running bus (the dev host's). */
   kafkaBrokers?: string[];
+  /** TLS and SASL for `kafkaBrokers` (kafkaSecurityOf of the KAFKA_SSL and KAFKA_SASL_* settings). */
+  kafkaSecurity?: KafkaSecurity;
   topicPrefix?: string;
   bus?: Bus;
   host?: string;
@@ -67,6 +69,13 @@ export interface RunningS2Analyzer {
 
 const name = 's2-analyzer';
 
+/** What the start and `main.js migrate` apply; the analyzer publishes directly, without the outbox. */
+export const analyzerMigrations: AppMigrations = {
+  app: name,
+  directory: join(__dirname, '../migrations'),
+  outbox: false,
+};
+
 /**
  * Connects the bus (creating the catalog's topics) with a few retries for a broker that is electing leaders,
  * then starts anyway: forwarding does not need Kafka. The publisher's first publish connects later and retries
@@ -97,7 +106,7 @@ export async function startS2Analyzer(options: S2AnalyzerOptions): Promise<Runni
   const log = (module: string) => service.logger.child({ module });
   const database =
     options.database ?? (await openDatabase({ url: options.databaseUrl, applicationName: name, maxConnections: 8 }));
-  await migrate(database.pool, name, await loadMigrations(join(__dirname, '../migrations')));
+  await migrateApp(database.pool, analyzerMigrations);
   let ownBus: KafkaBus | undefined;
   if (!options.bus) {
     if (!options.kafkaBrokers) throw new Error('s2-analyzer: either bus or kafkaBrokers is required');
@@ -105,6 +114,7 @@ export async function startS2Analyzer(options: S2AnalyzerOptions): Promise<Runni
       brokers: options.kafkaBrokers,
       clientId: name,
       topicPrefix: options.topicPrefix,
+      ...options.kafkaSecurity,
       logger: log('bus'),
       metrics: service.metrics,
     });

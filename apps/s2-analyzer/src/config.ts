@@ -1,3 +1,4 @@
+import { kafkaAuthEnv } from '@flexgrid/platform-kafka';
 import { type ConfigOf, defineConfig, env, serviceEnv } from '@flexgrid/platform-service';
 
 /** The analyzer's configuration, from environment variables (README.md "Configuration"). */
@@ -5,6 +6,7 @@ export const analyzerEnv = defineConfig({
   ...serviceEnv,
   databaseUrl: env.url('DATABASE_URL', { protocols: ['postgres:', 'postgresql:'] }),
   kafkaBrokers: env.list('KAFKA_BROKERS'),
+  ...kafkaAuthEnv,
   /** Bearer token for the API, the live stream and the RM/CEM endpoints; open when unset. */
   apiToken: env.secret('S2_API_TOKEN', { minLength: 16, optional: true }),
   rsTimeoutMs: env.int('S2_RS_TIMEOUT_MS', { default: 5000, min: 0 }),

@@ -1,11 +1,18 @@
-import { loadConfigOrExit } from '@flexgrid/platform-service';
-import { startS2Analyzer } from './app';
+import { isMigrateCommand, migrateAndExit } from '@flexgrid/platform-db';
+import { kafkaSecurityOf } from '@flexgrid/platform-kafka';
+import { exitOnConfigError, loadConfigOrExit } from '@flexgrid/platform-service';
+import { analyzerMigrations, startS2Analyzer } from './app';
 import { analyzerEnv } from './config';
 
-// Composition root: the configuration from the environment, then the analyzer (README.md "Configuration").
-const { databaseUrl, kafkaBrokers, apiToken, ...config } = loadConfigOrExit(analyzerEnv);
+if (isMigrateCommand()) migrateAndExit(analyzerMigrations);
+else start();
 
-startS2Analyzer({ ...config, databaseUrl, kafkaBrokers, apiToken, handleSignals: true }).catch((error: unknown) => {
-  console.error('s2-analyzer failed to start:', error);
-  process.exit(1);
-});
+// Composition root: the configuration from the environment, then the analyzer (README.md "Configuration").
+function start(): void {
+  const config = loadConfigOrExit(analyzerEnv);
+  const kafkaSecurity = exitOnConfigError(() => kafkaSecurityOf(config));
+  startS2Analyzer({ ...config, kafkaSecurity, handleSignals: true }).catch((error: unknown) => {
+    console.error('s2-analyzer failed to start:', error);
+    process.exit(1);
+  });
+}

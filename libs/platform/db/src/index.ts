@@ -8,3 +8,10 @@ export {
   type OutboxRelayOptions,
   startOutboxRelay,
 } from './outbox';
+export {
+  type AppMigrations,
+  isMigrateCommand,
+  migrateAndExit,
+  migrateApp,
+  runMigrateCommand,
+} from './migrate-command';

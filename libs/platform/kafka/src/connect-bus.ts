@@ -1,6 +1,7 @@
 import { type Bus } from './bus';
 import { type BusOptions } from './delivery';
 import { EmbeddedBus } from './embedded-bus';
+import { type KafkaSecurity } from './kafka-auth';
 import { KafkaBus } from './kafka-bus';
 
 export interface BusChoice extends Pick<BusOptions, 'logger' | 'metrics'> {
@@ -8,6 +9,8 @@ export interface BusChoice extends Pick<BusOptions, 'logger' | 'metrics'> {
   bus?: Bus;
   /** Else Kafka on these brokers, if any; else an in-process bus. */
   kafkaBrokers?: readonly string[];
+  /** TLS and SASL for those brokers (kafkaSecurityOf). */
+  kafkaSecurity?: KafkaSecurity;
   topicPrefix?: string;
   /** How soon a crashed instance's partitions go to another (Kafka only). */
   sessionTimeoutMs?: number;
@@ -27,6 +30,7 @@ export async function connectBus(choice: BusChoice): Promise<{ bus: Bus; owned: 
       brokers: choice.kafkaBrokers,
       clientId: choice.clientId,
       topicPrefix: choice.topicPrefix,
+      ...choice.kafkaSecurity,
       ...(choice.sessionTimeoutMs ? { sessionTimeoutMs: choice.sessionTimeoutMs } : {}),
       logger,
       metrics,

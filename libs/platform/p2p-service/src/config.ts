@@ -1,3 +1,5 @@
+import { type AppMigrations, isMigrateCommand, migrateAndExit } from '@flexgrid/platform-db';
+import { kafkaAuthEnv, type KafkaSecurity, kafkaSecurityOf } from '@flexgrid/platform-kafka';
 import { ConfigError, type ConfigOf, defineConfig, env, type LogLevel, serviceEnv } from '@flexgrid/platform-service';
 import {
   CONFIG_VARIABLES as p2p,
@@ -73,6 +75,7 @@ export const p2pServiceEnv = defineConfig({
   // Without them the service runs on an embedded PGlite and an in-process bus (the dev host's way).
   databaseUrl: env.url('DATABASE_URL', { protocols: ['postgres:', 'postgresql:'], optional: true }),
   kafkaBrokers: env.list('KAFKA_BROKERS', { optional: true }),
+  ...kafkaAuthEnv,
   kafkaTopicPrefix: env.string('KAFKA_TOPIC_PREFIX', { optional: true }),
   /** How soon a crashed instance's partitions go to another replica (the broker allows 6 000 and up). */
   kafkaSessionTimeoutMs: env.int('KAFKA_SESSION_TIMEOUT_MS', { optional: true, min: 1000 }),
@@ -88,6 +91,7 @@ export const p2pServiceEnv = defineConfig({
 export interface P2pServiceStartOptions {
   databaseUrl?: string;
   kafkaBrokers?: string[];
+  kafkaSecurity?: KafkaSecurity;
   topicPrefix?: string;
   kafkaSessionTimeoutMs?: number;
   host?: string;
@@ -100,15 +104,20 @@ export interface P2pServiceStartOptions {
 /**
  * A P2P service's composition root (DESIGN.md "Service conventions"): read the configuration, start, and let
  * SIGTERM stop it. A configuration the service refuses exits 1 with its message alone, not a stack.
+ * `main.js migrate` applies `migrations` instead and exits.
  */
 export function runP2pService<C extends { environment: ConfigOf<typeof p2pServiceEnv> }>(
   name: string,
   readConfig: () => C,
   start: (config: C, options: P2pServiceStartOptions) => Promise<unknown>,
+  migrations: AppMigrations,
 ): void {
+  if (isMigrateCommand()) return migrateAndExit(migrations);
   let config: C;
+  let kafkaSecurity: KafkaSecurity;
   try {
     config = readConfig();
+    kafkaSecurity = kafkaSecurityOf(config.environment);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof P2pConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -120,6 +129,7 @@ export function runP2pService<C extends { environment: ConfigOf<typeof p2pServic
   start(config, {
     databaseUrl: environment.databaseUrl,
     kafkaBrokers: environment.kafkaBrokers,
+    kafkaSecurity,
     topicPrefix: environment.kafkaTopicPrefix,
     kafkaSessionTimeoutMs: environment.kafkaSessionTimeoutMs,
     host: environment.host,

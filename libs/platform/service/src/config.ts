@@ -202,8 +202,13 @@ export function loadConfigOrExit<S extends ConfigSchema>(
   schema: S,
   source: NodeJS.ProcessEnv = process.env,
 ): ConfigOf<S> {
+  return exitOnConfigError(() => loadConfig(schema, source));
+}
+
+/** For `main.ts`: the checks that span variables (`read` throws ConfigError) end the process as loadConfigOrExit does. */
+export function exitOnConfigError<T>(read: () => T): T {
   try {
-    return loadConfig(schema, source);
+    return read();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);

@@ -17,6 +17,7 @@ export {
   defineConfig,
   env,
   type EnvVar,
+  exitOnConfigError,
   loadConfig,
   loadConfigOrExit,
 } from './config';
