@@ -31,10 +31,13 @@ export type TopicName = keyof typeof catalog;
 /** Layout of every dead-letter topic: one partition is enough, and a poison record is kept long enough to look at. */
 export const deadLetterConfig: TopicConfig = { partitions: 1, retentionMs: 30 * DAY_MS, cleanupPolicy: 'delete' };
 
-/** Every topic the broker must hold for a catalog, dead-letter topics included. */
+/**
+ * Every topic the broker must hold for a catalog: each topic, and a dead-letter topic for each that has
+ * consumers (only a consumer dead-letters a record).
+ */
 export function physicalTopics(topics: Catalog): { name: string; config: TopicConfig }[] {
   return Object.values(topics).flatMap((t) => [
     { name: t.name, config: t.config },
-    { name: deadLetterTopicOf(t.name), config: deadLetterConfig },
+    ...(t.consumers.length > 0 ? [{ name: deadLetterTopicOf(t.name), config: deadLetterConfig }] : []),
   ]);
 }

@@ -21,6 +21,16 @@ describe('deploy/k8s/infra/topics and users', () => {
     for (const [path, text] of expected) expect({ path, text: committed.get(path) }).toEqual({ path, text });
   });
 
+  it('hold a dead-letter topic only for topics that have consumers', () => {
+    const topics = [...generatedFiles(catalog, deployedApps()).keys()].filter((p) => p.startsWith(GENERATED_DIRS[0]));
+    expect(topics.filter((p) => p.endsWith('.dlq.yaml')).sort()).toEqual(
+      Object.values(catalog)
+        .filter((t) => t.consumers.length > 0)
+        .map((t) => `${GENERATED_DIRS[0]}/${t.name}.dlq.yaml`)
+        .sort(),
+    );
+  });
+
   it('give a user to every app that uses Kafka and none to the remote concentrator', () => {
     expect(kafkaApps(catalog, deployedApps())).toEqual([
       'openadr-vtn',

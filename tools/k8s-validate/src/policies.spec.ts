@@ -164,10 +164,10 @@ describe('topics', () => {
   it('catches a missing dead-letter topic and a topic the catalog does not have', () => {
     const problems = problemsAfter(
       topics,
-      (m) => (find(m, 'KafkaTopic', 's2.frames.dlq').spec.topicName = 's2.frames.dead'),
+      (m) => (find(m, 'KafkaTopic', 'meter.readings.dlq').spec.topicName = 's2.frames.dead'),
     );
     expect(problems).toEqual([
-      'topic s2.frames.dlq: no KafkaTopic',
+      'topic meter.readings.dlq: no KafkaTopic',
       'topic s2.frames.dead: a KafkaTopic the catalog does not have',
     ]);
   });
@@ -182,6 +182,27 @@ describe('hpaPartitions', () => {
     expect(problems).toEqual([
       'HorizontalPodAutoscaler/p2p-grid: maxReplicas 4 exceeds the 3 partitions of p2p.producer-output, which p2p-grid consumes',
       'HorizontalPodAutoscaler/p2p-grid: maxReplicas 4 exceeds the 3 partitions of p2p.payments, which p2p-grid consumes',
+    ]);
+  });
+});
+
+describe('replicas', () => {
+  const { replicas } = POLICIES;
+
+  it('catches an app with in-memory sessions that may run a second replica', () => {
+    const problems = problemsAfter(replicas, (m) => {
+      find(m, 'HorizontalPodAutoscaler', 's2-analyzer').spec.maxReplicas = 2;
+      deployment(m, 'powermatcher-auctioneer').spec.strategy = { type: 'RollingUpdate' };
+    });
+    expect(problems).toEqual([
+      'Deployment/powermatcher-auctioneer: keeps sessions in memory, but its rollouts do not Recreate',
+      'Deployment/s2-analyzer: keeps sessions in memory, but its HPA allows 2 replicas',
+    ]);
+  });
+
+  it('catches a Deployment that sets replicas its HPA manages', () => {
+    expect(problemsAfter(replicas, (m) => (deployment(m).spec.replicas = 3))).toEqual([
+      'Deployment/p2p-grid: sets 3 replicas while HorizontalPodAutoscaler/p2p-grid manages them (minReplicas 2)',
     ]);
   });
 });
@@ -283,6 +304,15 @@ describe('environment', () => {
     );
     expect(problems).toEqual([
       'Deployment/powermatcher-concentrator container powermatcher-concentrator: PM_ROLE=matcher is not a value powermatcher-auctioneer accepts',
+    ]);
+  });
+
+  it("catches NODE_OPTIONS that drop the image's source maps", () => {
+    expect(
+      problemsAfter(environment, (m) => (configMap(m, 'p2p-producer').data.NODE_OPTIONS = '--max-old-space-size=384')),
+    ).toEqual([
+      "Deployment/p2p-producer container migrate: NODE_OPTIONS drops the image's --enable-source-maps",
+      "Deployment/p2p-producer container p2p-producer: NODE_OPTIONS drops the image's --enable-source-maps",
     ]);
   });
 

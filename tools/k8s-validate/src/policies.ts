@@ -54,6 +54,8 @@ interface Container {
 }
 interface Deployment extends Manifest {
   spec: {
+    replicas?: number;
+    strategy?: { type?: string };
     template: {
       metadata: { labels?: Labels };
       spec: {
@@ -315,6 +317,50 @@ export const hpaPartitions: Policy = (manifests, { catalog }) =>
     return problems;
   });
 
+interface Hpa extends Manifest {
+  spec: { scaleTargetRef: { kind: string; name: string }; minReplicas?: number; maxReplicas: number };
+}
+const hpaOf = (manifests: readonly Manifest[], d: Deployment) =>
+  of<Hpa>(manifests, 'HorizontalPodAutoscaler').find(
+    (h) => h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === d.metadata.name,
+  );
+
+/**
+ * The apps whose sessions live in one process (the S2 analyzer's pairing, dial mode and live feed; the
+ * PowerMatcher cluster and a concentrator's session with its parent): a second replica would split them.
+ */
+const IN_MEMORY_SESSION_APPS = new Set(['s2-analyzer', 'powermatcher-auctioneer']);
+const appOfDeployment = (d: Deployment) => {
+  const containers = d.spec.template.spec.containers;
+  return appOfImage((containers.find((c) => c.name === d.metadata.name) ?? containers[0]).image);
+};
+
+/**
+ * Replica counts: an app that keeps sessions in memory runs one replica (HPA maxReplicas 1, Recreate so a
+ * rollout never runs two); a Deployment an HPA scales sets no replicas (or its HPA's minimum), so an apply
+ * does not reset what the HPA chose.
+ */
+export const replicas: Policy = (manifests) => {
+  const problems: string[] = [];
+  for (const d of deploymentsOf(manifests)) {
+    const ref = refOf(d);
+    const hpa = hpaOf(manifests, d);
+    if (IN_MEMORY_SESSION_APPS.has(appOfDeployment(d))) {
+      if (hpa && hpa.spec.maxReplicas !== 1)
+        problems.push(`${ref}: keeps sessions in memory, but its HPA allows ${hpa.spec.maxReplicas} replicas`);
+      if (d.spec.replicas !== undefined && d.spec.replicas > 1)
+        problems.push(`${ref}: keeps sessions in memory, but runs ${d.spec.replicas} replicas`);
+      if (d.spec.strategy?.type !== 'Recreate')
+        problems.push(`${ref}: keeps sessions in memory, but its rollouts do not Recreate`);
+    }
+    if (hpa && d.spec.replicas !== undefined && d.spec.replicas !== (hpa.spec.minReplicas ?? 1))
+      problems.push(
+        `${ref}: sets ${d.spec.replicas} replicas while ${refOf(hpa)} manages them (minReplicas ${hpa.spec.minReplicas ?? 1})`,
+      );
+  }
+  return problems;
+};
+
 /** Every app reaches Kafka as its KafkaUser and PostgreSQL through its CNPG cluster's app secret. */
 export const backends: Policy = (manifests) => {
   const problems: string[] = [];
@@ -445,7 +491,11 @@ export const environment: Policy = (manifests, { appEnv }) => {
       for (const definition of byName.values())
         if (!definition.optional && definition.default === undefined && !env.has(definition.variable))
           problems.push(`${where}: ${definition.variable} is required by ${app} and not set`);
-      const heap = /--max-old-space-size=(\d+)/.exec(env.get('NODE_OPTIONS')?.value ?? '')?.[1];
+      const nodeOptions = env.get('NODE_OPTIONS')?.value;
+      // A ConfigMap value replaces the image's NODE_OPTIONS, source maps included.
+      if (nodeOptions !== undefined && !nodeOptions.split(/\s+/).includes('--enable-source-maps'))
+        problems.push(`${where}: NODE_OPTIONS drops the image's --enable-source-maps`);
+      const heap = /--max-old-space-size=(\d+)/.exec(nodeOptions ?? '')?.[1];
       const limit = mebibytes(c.resources?.limits?.memory);
       if (heap && limit !== undefined && Number(heap) > 0.8 * limit)
         problems.push(
@@ -549,6 +599,7 @@ export const POLICIES = {
   egress,
   topics,
   hpaPartitions,
+  replicas,
   backends,
   kafkaAcls,
   environment,
