@@ -1,6 +1,7 @@
 import { catalog } from '@flexgrid/contracts';
 import { vtnEnv } from '@flexgrid/openadr-vtn';
 import { gridEnv } from '@flexgrid/p2p-grid';
+import { migrateCommandEnv } from '@flexgrid/platform-db';
 import { producerEnv } from '@flexgrid/p2p-producer';
 import { auctioneerEnv } from '@flexgrid/powermatcher-auctioneer';
 import { analyzerEnv } from '@flexgrid/s2-analyzer';
@@ -16,4 +17,5 @@ export const context: PolicyContext = {
     'p2p-producer': producerEnv,
     'p2p-grid': gridEnv,
   },
+  migrateEnv: migrateCommandEnv,
 };

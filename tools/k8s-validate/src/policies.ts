@@ -14,6 +14,8 @@ export interface PolicyContext {
   catalog: Catalog;
   /** The configuration schema of the code in each image, keyed by the image's name (`ghcr.io/flexgrid/<app>`). */
   appEnv: Record<string, Record<string, EnvVarDefinition>>;
+  /** What the `migrate` command of every image reads (platform-db `migrateCommandEnv`). */
+  migrateEnv: Record<string, EnvVarDefinition>;
 }
 
 /** A check over one rendered overlay: the list of what it breaks, empty when it holds. */
@@ -29,7 +31,7 @@ type Labels = Record<string, string>;
 interface EnvEntry {
   name: string;
   value?: string;
-  valueFrom?: { secretKeyRef?: { name: string; key: string } };
+  valueFrom?: { secretKeyRef?: { name: string; key: string }; configMapKeyRef?: { name: string; key: string } };
 }
 interface Probe {
   httpGet?: { path?: string; port?: string | number };
@@ -37,6 +39,8 @@ interface Probe {
 interface Container {
   name: string;
   image?: string;
+  command?: string[];
+  volumeMounts?: { name: string; mountPath: string }[];
   ports?: { name?: string; containerPort: number }[];
   env?: EnvEntry[];
   envFrom?: { configMapRef?: { name: string } }[];
@@ -63,6 +67,7 @@ interface Deployment extends Manifest {
         terminationGracePeriodSeconds?: number;
         initContainers?: Container[];
         containers: Container[];
+        volumes?: { name: string; secret?: unknown; persistentVolumeClaim?: unknown }[];
       };
     };
   };
@@ -147,7 +152,15 @@ function environmentOf(
     for (const [key, value] of Object.entries(configMap.data ?? {})) env.set(key, { value });
   }
   for (const entry of container.env ?? []) {
-    env.set(entry.name, { value: entry.value, secret: entry.valueFrom?.secretKeyRef });
+    const fromConfigMap = entry.valueFrom?.configMapKeyRef;
+    const value = fromConfigMap
+      ? of<Manifest & { data?: Record<string, string> }>(manifests, 'ConfigMap').find(
+          (c) => c.metadata.name === fromConfigMap.name,
+        )?.data?.[fromConfigMap.key]
+      : entry.value;
+    if (fromConfigMap && value === undefined)
+      problems.push(`${where}: ${entry.name} reads ${fromConfigMap.name} key ${fromConfigMap.key}, which is not rendered`);
+    env.set(entry.name, { value, secret: entry.valueFrom?.secretKeyRef });
   }
   return env;
 }
@@ -158,6 +171,9 @@ function appEnvironment(d: Deployment, manifests: readonly Manifest[]): Resolved
   const main = containers.find((c) => c.name === d.metadata.name) ?? containers[0];
   return environmentOf(main, manifests, [], refOf(d));
 }
+
+/** `node apps/<app>/dist/main.js migrate`: it reads only platform-db's `migrateCommandEnv`. */
+const isMigrateContainer = (c: Container) => c.command?.at(-1) === 'migrate';
 
 /** A remote PowerMatcher concentrator keeps no database and uses no Kafka (the auctioneer README). */
 const isRemoteConcentrator = (env: ResolvedEnv) => env.get('PM_ROLE')?.value === 'concentrator';
@@ -466,13 +482,22 @@ export const kafkaAcls: Policy = (manifests, { catalog }) => {
  * literal value is one the schema accepts, every required variable is set, and a heap size in NODE_OPTIONS
  * leaves room under the memory limit.
  */
-export const environment: Policy = (manifests, { appEnv }) => {
+export const environment: Policy = (manifests, { appEnv, migrateEnv }) => {
   const problems: string[] = [];
   for (const d of deploymentsOf(manifests)) {
     for (const c of allContainers(d)) {
       const where = `${refOf(d)} container ${c.name}`;
-      const app = appOfImage(c.image);
-      const schema = appEnv[app];
+      const migrates = isMigrateContainer(c);
+      const app = migrates ? `${appOfImage(c.image)} migrate` : appOfImage(c.image);
+      const schema = migrates ? migrateEnv : appEnv[app];
+      if (migrates) {
+        const secretVolumes = new Set(
+          (d.spec.template.spec.volumes ?? []).filter((v) => v.secret !== undefined).map((v) => v.name),
+        );
+        for (const mount of c.volumeMounts ?? [])
+          if (secretVolumes.has(mount.name))
+            problems.push(`${where}: mounts Secret volume ${mount.name}, which ${app} does not read`);
+      }
       if (!schema) {
         problems.push(`${where}: no configuration schema for image ${String(c.image)}`);
         continue;

@@ -12,6 +12,7 @@ export {
   type AppMigrations,
   isMigrateCommand,
   migrateAndExit,
+  migrateCommandEnv,
   migrateApp,
   runMigrateCommand,
 } from './migrate-command';

@@ -33,7 +33,8 @@ export async function migrateApp(pool: pg.Pool, migrations: AppMigrations): Prom
   };
 }
 
-const migrateCommandEnv = defineConfig({
+/** What the `migrate` command reads: a migrate container needs these and nothing else (k8s-validate). */
+export const migrateCommandEnv = defineConfig({
   // Required here, unlike at start: migrating an embedded in-memory database would be lost on exit.
   databaseUrl: env.url('DATABASE_URL', { protocols: ['postgres:', 'postgresql:'] }),
   logLevel: env.enum('LOG_LEVEL', logLevels, { default: 'info' }),
