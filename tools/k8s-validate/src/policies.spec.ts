@@ -146,6 +146,18 @@ describe('egress', () => {
   });
 });
 
+describe('egress to the internet', () => {
+  it('catches an egress to 0.0.0.0/0 that reaches the cloud metadata service', () => {
+    const problems = problemsAfter(POLICIES.egress, (m) => {
+      const rules = find(m, 'NetworkPolicy', 's2-analyzer').spec.egress as Mutable[];
+      delete rules.find((r) => r.to[0].ipBlock)!.to[0].ipBlock.except;
+    });
+    expect(problems).toEqual([
+      'Deployment/s2-analyzer: its NetworkPolicy opens 0.0.0.0/0 without excepting 169.254.0.0/16 (cloud metadata)',
+    ]);
+  });
+});
+
 describe('topics', () => {
   const { topics } = POLICIES;
 
@@ -380,6 +392,17 @@ describe('ingresses', () => {
       });
     });
     expect(problems).toEqual([]);
+  });
+
+  it('catches a public path that reaches /metrics, /livez or /readyz', () => {
+    const problems = problemsAfter(ingresses, (m) => {
+      const paths = find(m, 'Ingress', 'p2p-grid').spec.rules[0].http.paths;
+      paths.push({ ...paths[0], path: '/' }, { ...paths[0], path: '/metrics', pathType: 'Exact' });
+    });
+    expect(problems).toEqual([
+      'Ingress/p2p-grid: grid.flexgrid.example path / exposes /metrics publicly',
+      'Ingress/p2p-grid: grid.flexgrid.example path /metrics exposes /metrics publicly',
+    ]);
   });
 
   it('catches a path to a port no Service has', () => {

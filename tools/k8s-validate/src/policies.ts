@@ -75,7 +75,7 @@ interface Deployment extends Manifest {
 interface NetworkPeer {
   podSelector?: { matchLabels?: Labels };
   namespaceSelector?: { matchLabels?: Labels };
-  ipBlock?: { cidr: string };
+  ipBlock?: { cidr: string; except?: string[] };
 }
 interface NetworkPolicy extends Manifest {
   spec: {
@@ -258,6 +258,9 @@ export const companions: Policy = (manifests) => {
   return problems;
 };
 
+/** Link-local, where cloud metadata services (and their credentials) answer: no app may reach it. */
+const LINK_LOCAL = '169.254.0.0/16';
+
 /** The egress each app's NetworkPolicy opens: DNS always, Kafka and its database when it uses them. */
 export const egress: Policy = (manifests) => {
   const problems: string[] = [];
@@ -270,6 +273,9 @@ export const egress: Policy = (manifests) => {
       .flatMap((p) => p.spec.egress ?? []);
     const opens = (peer: (p: NetworkPeer) => boolean, port: number) =>
       rules.some((r) => (r.to ?? []).some(peer) && (r.ports ?? []).some((p) => p.port === port));
+    for (const peer of rules.flatMap((r) => r.to ?? []))
+      if (peer.ipBlock?.cidr === '0.0.0.0/0' && !peer.ipBlock.except?.includes(LINK_LOCAL))
+        problems.push(`${ref}: its NetworkPolicy opens 0.0.0.0/0 without excepting ${LINK_LOCAL} (cloud metadata)`);
     if (!opens((p) => p.podSelector?.matchLabels?.['k8s-app'] === 'kube-dns', 53))
       problems.push(`${ref}: its NetworkPolicy does not open DNS`);
     if (env.has('KAFKA_BROKERS') && !opens((p) => p.podSelector?.matchLabels?.['strimzi.io/cluster'] === kafka, 9093))
@@ -562,12 +568,21 @@ export const replication: Policy = (manifests) => {
   return problems;
 };
 
+/** The apps' own endpoints (platform-service): for the kubelet and Prometheus, never routed from outside. */
+const INTERNAL_PATHS = ['/metrics', '/livez', '/readyz'];
+
 interface Ingress extends Manifest {
   metadata: Manifest['metadata'] & { annotations?: Record<string, string> };
   spec: {
     rules?: {
       host?: string;
-      http?: { paths: { backend: { service?: { name: string; port: { name?: string; number?: number } } } }[] };
+      http?: {
+        paths: {
+          path?: string;
+          pathType?: string;
+          backend: { service?: { name: string; port: { name?: string; number?: number } } };
+        }[];
+      };
     }[];
   };
 }
@@ -584,8 +599,15 @@ export const ingresses: Policy = (manifests) => {
   };
   const services = of<Service>(manifests, 'Service');
   for (const ingress of of<Ingress>(manifests, 'Ingress')) {
+    const passthrough = ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/ssl-passthrough'] === 'true';
     for (const rule of ingress.spec.rules ?? []) {
-      for (const { backend } of rule.http?.paths ?? []) {
+      for (const { backend, path = '/', pathType } of rule.http?.paths ?? []) {
+        // A passed-through TLS stream has no paths to route; any other path is public, so never an internal one.
+        const internal = INTERNAL_PATHS.find((p) =>
+          pathType === 'Exact' ? path === p : p === path || p.startsWith(path.endsWith('/') ? path : `${path}/`),
+        );
+        if (!passthrough && internal)
+          problems.push(`${refOf(ingress)}: ${rule.host ?? '*'} path ${path} exposes ${internal} publicly`);
         const target = backend.service;
         const service = services.find((s) => s.metadata.name === target?.name);
         const port = service?.spec.ports?.find((p) =>
@@ -606,7 +628,6 @@ export const ingresses: Policy = (manifests) => {
           .flatMap((c) => c.ports ?? [])
           .find((p) => String(p.containerPort) === env.get('OADR_PORT')?.value);
         if (port.targetPort !== openadrPort?.name && port.targetPort !== openadrPort?.containerPort) continue;
-        const passthrough = ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/ssl-passthrough'] === 'true';
         const sec7 = env.has('OADR_CLIENT_CERT_HEADER') && env.has('OADR_TRUSTED_PROXIES');
         if (!passthrough && !sec7)
           problems.push(
