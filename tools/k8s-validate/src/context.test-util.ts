@@ -1,7 +1,7 @@
 import { catalog } from '@flexgrid/contracts';
 import { vtnEnv } from '@flexgrid/openadr-vtn';
 import { gridEnv } from '@flexgrid/p2p-grid';
-import { migrateCommandEnv } from '@flexgrid/platform-db';
+import { DEFAULT_POOL_SIZE, migrateCommandEnv } from '@flexgrid/platform-db';
 import { producerEnv } from '@flexgrid/p2p-producer';
 import { auctioneerEnv } from '@flexgrid/powermatcher-auctioneer';
 import { analyzerEnv } from '@flexgrid/s2-analyzer';
@@ -18,4 +18,5 @@ export const context: PolicyContext = {
     'p2p-grid': gridEnv,
   },
   migrateEnv: migrateCommandEnv,
+  defaultPoolSize: DEFAULT_POOL_SIZE,
 };

@@ -219,6 +219,19 @@ describe('replicas', () => {
   });
 });
 
+describe('databaseConnections', () => {
+  it("catches pools that the HPA's maximum would take past the database's max_connections", () => {
+    const problems = problemsAfter(POLICIES.databaseConnections, (m) => {
+      delete find(m, 'Cluster', 'openadr-vtn-db').spec.postgresql.parameters.max_connections;
+      find(m, 'HorizontalPodAutoscaler', 'p2p-grid').spec.maxReplicas = 9;
+    });
+    expect(problems).toEqual([
+      "Deployment/openadr-vtn: 7 pods × (pool 20 + LISTEN + migrate) + 10 reserved = 164 connections, above Cluster/openadr-vtn-db's max_connections 100",
+      "Deployment/p2p-grid: 10 pods × (pool 10 + LISTEN + migrate) + 10 reserved = 130 connections, above Cluster/p2p-grid-db's max_connections 100",
+    ]);
+  });
+});
+
 describe('backends', () => {
   const { backends } = POLICIES;
 

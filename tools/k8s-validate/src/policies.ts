@@ -16,6 +16,8 @@ export interface PolicyContext {
   appEnv: Record<string, Record<string, EnvVarDefinition>>;
   /** What the `migrate` command of every image reads (platform-db `migrateCommandEnv`). */
   migrateEnv: Record<string, EnvVarDefinition>;
+  /** A pool's size where the app sets no DATABASE_POOL_SIZE (platform-db `DEFAULT_POOL_SIZE`). */
+  defaultPoolSize: number;
 }
 
 /** A check over one rendered overlay: the list of what it breaks, empty when it holds. */
@@ -59,7 +61,7 @@ interface Container {
 interface Deployment extends Manifest {
   spec: {
     replicas?: number;
-    strategy?: { type?: string };
+    strategy?: { type?: string; rollingUpdate?: { maxSurge?: number | string } };
     template: {
       metadata: { labels?: Labels };
       spec: {
@@ -383,6 +385,37 @@ export const replicas: Policy = (manifests) => {
   return problems;
 };
 
+/** PostgreSQL's default max_connections, where a Cluster does not set it. */
+const POSTGRES_MAX_CONNECTIONS = 100;
+/** Connections beside the apps': superuser_reserved_connections (3), CNPG's own and its standbys' replication. */
+const POSTGRES_RESERVED_CONNECTIONS = 10;
+
+/**
+ * Each app's database takes its pods' connections at the HPA's maximum plus a rollout's surge: per pod its
+ * pool (DATABASE_POOL_SIZE or its default), a LISTEN connection and the migrate init container's.
+ */
+export const databaseConnections: Policy = (manifests, { appEnv, defaultPoolSize }) => {
+  const problems: string[] = [];
+  type Cluster = Manifest & { spec: { postgresql?: { parameters?: Record<string, string> } } };
+  for (const d of deploymentsOf(manifests)) {
+    const env = appEnvironment(d, manifests);
+    const cluster = of<Cluster>(manifests, 'Cluster').find((c) => c.metadata.name === `${d.metadata.name}-db`);
+    if (!env.has('DATABASE_URL') || !cluster) continue;
+    const poolVariable = Object.values(appEnv[appOfDeployment(d)] ?? {}).find((v) => v.variable === 'DATABASE_POOL_SIZE');
+    const set = poolVariable && env.get('DATABASE_POOL_SIZE')?.value;
+    const pool = Number(set ?? poolVariable?.default ?? defaultPoolSize);
+    const surge = d.spec.strategy?.type === 'Recreate' ? 0 : Number(d.spec.strategy?.rollingUpdate?.maxSurge ?? 1) || 1;
+    const pods = (hpaOf(manifests, d)?.spec.maxReplicas ?? d.spec.replicas ?? 1) + surge;
+    const needed = (pool + 2) * pods + POSTGRES_RESERVED_CONNECTIONS;
+    const max = Number(cluster.spec.postgresql?.parameters?.max_connections ?? POSTGRES_MAX_CONNECTIONS);
+    if (needed > max)
+      problems.push(
+        `${refOf(d)}: ${pods} pods × (pool ${pool} + LISTEN + migrate) + ${POSTGRES_RESERVED_CONNECTIONS} reserved = ${needed} connections, above ${refOf(cluster)}'s max_connections ${max}`,
+      );
+  }
+  return problems;
+};
+
 /** Every app reaches Kafka as its KafkaUser and PostgreSQL through its CNPG cluster's app secret. */
 export const backends: Policy = (manifests) => {
   const problems: string[] = [];
@@ -646,6 +679,7 @@ export const POLICIES = {
   topics,
   hpaPartitions,
   replicas,
+  databaseConnections,
   backends,
   kafkaAcls,
   environment,

@@ -33,10 +33,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return options.url ? openServer(options.url, options) : openEmbedded(options);
 }
 
+/** Connections a pool opens at most unless the app says otherwise (k8s-validate sizes max_connections by it). */
+export const DEFAULT_POOL_SIZE = 10;
+
 async function openServer(url: string, options: OpenDatabaseOptions): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.maxConnections ?? 10,
+    max: options.maxConnections ?? DEFAULT_POOL_SIZE,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     statement_timeout: options.statementTimeoutMs ?? 30_000,
