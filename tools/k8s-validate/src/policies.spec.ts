@@ -139,7 +139,7 @@ describe('egress', () => {
   it('catches a NetworkPolicy that does not open the app its database, Kafka or DNS', () => {
     const problems = problemsAfter(POLICIES.egress, (m) => (find(m, 'NetworkPolicy', 'p2p-grid').spec.egress = []));
     expect(problems).toEqual([
-      'Deployment/p2p-grid: its NetworkPolicy does not open DNS',
+      'Deployment/p2p-grid: its NetworkPolicy does not open DNS in kube-system',
       "Deployment/p2p-grid: its NetworkPolicy does not open the Kafka brokers' TLS listener",
       'Deployment/p2p-grid: its NetworkPolicy does not open its PostgreSQL cluster',
     ]);

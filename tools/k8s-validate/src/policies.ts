@@ -18,6 +18,13 @@ export interface PolicyContext {
   migrateEnv: Record<string, EnvVarDefinition>;
   /** A pool's size where the app sets no DATABASE_POOL_SIZE (platform-db `DEFAULT_POOL_SIZE`). */
   defaultPoolSize: number;
+  /** What every service reads (platform-service `serviceEnv`): the drain's defaults among them. */
+  serviceEnv: Record<string, EnvVarDefinition>;
+  /**
+   * An app's checks that span several variables (the VTN's `configProblems`), over the values the manifests
+   * give; the variables read from Secrets, whose values they do not hold, are left out of its schema.
+   */
+  crossChecks: Record<string, (environment: Record<string, string>, fromSecrets: ReadonlySet<string>) => string[]>;
 }
 
 /** A check over one rendered overlay: the list of what it breaks, empty when it holds. */
@@ -25,8 +32,6 @@ export type Policy = (manifests: readonly Manifest[], context: PolicyContext) =>
 
 /** Set by the Node.js runtime, not the app: the only variable besides the app's own a Deployment may set. */
 const RUNTIME_VARIABLES = new Set(['NODE_OPTIONS']);
-/** The app's drain after SIGTERM (platform-service SHUTDOWN_TIMEOUT_MS default). */
-const DRAIN_SECONDS = 25;
 
 // Structural views of the kinds the policies read; the schema checks hold them to the real schemas.
 type Labels = Record<string, string>;
@@ -37,6 +42,10 @@ interface EnvEntry {
 }
 interface Probe {
   httpGet?: { path?: string; port?: string | number };
+}
+interface NetworkPort {
+  protocol?: string;
+  port?: number | string;
 }
 interface Container {
   name: string;
@@ -83,11 +92,12 @@ interface NetworkPolicy extends Manifest {
   spec: {
     podSelector: { matchLabels?: Labels };
     policyTypes?: string[];
-    ingress?: unknown[];
-    egress?: { to?: NetworkPeer[]; ports?: { protocol?: string; port?: number | string }[] }[];
+    ingress?: { from?: NetworkPeer[]; ports?: NetworkPort[] }[];
+    egress?: { to?: NetworkPeer[]; ports?: NetworkPort[] }[];
   };
 }
 interface Acl {
+  type?: 'allow' | 'deny';
   resource: { type: string; name?: string; patternType?: string };
   operations: string[];
 }
@@ -181,10 +191,16 @@ const isMigrateContainer = (c: Container) => c.command?.at(-1) === 'migrate';
 const isRemoteConcentrator = (env: ResolvedEnv) => env.get('PM_ROLE')?.value === 'concentrator';
 
 /** Probes, resources, securityContext, shutdown timing and image tags of every Deployment. */
-export const workloads: Policy = (manifests) => {
+export const workloads: Policy = (manifests, { serviceEnv }) => {
   const problems: string[] = [];
+  const defaultMs = (variable: string) =>
+    Number(Object.values(serviceEnv).find((v) => v.variable === variable)?.default ?? 0);
   for (const d of deploymentsOf(manifests)) {
     const ref = refOf(d);
+    const env = appEnvironment(d, manifests);
+    const ms = (variable: string) => Number(env.get(variable)?.value ?? defaultMs(variable));
+    // The app's own drain after SIGTERM: its delay, then up to its shutdown timeout (platform-service).
+    const drainSeconds = (ms('SHUTDOWN_DELAY_MS') + ms('SHUTDOWN_TIMEOUT_MS')) / 1000;
     const pod = d.spec.template.spec;
     if (pod.securityContext?.runAsNonRoot !== true)
       problems.push(`${ref}: pod securityContext.runAsNonRoot is not true`);
@@ -207,14 +223,24 @@ export const workloads: Policy = (manifests) => {
       if (c.readinessProbe?.httpGet?.path !== '/readyz') problems.push(`${where}: no readiness probe on /readyz`);
       if (c.livenessProbe?.httpGet?.path !== '/livez') problems.push(`${where}: no liveness probe on /livez`);
       if (!c.startupProbe) problems.push(`${where}: no startup probe`);
+      const ports = c.ports ?? [];
+      for (const [kind, probe] of Object.entries({
+        readiness: c.readinessProbe,
+        liveness: c.livenessProbe,
+        startup: c.startupProbe,
+      })) {
+        const port = probe?.httpGet?.port;
+        if (port !== undefined && !ports.some((p) => p.name === port || p.containerPort === port))
+          problems.push(`${where}: the ${kind} probe's port ${port} is no port of the container`);
+      }
       const preStop = c.lifecycle?.preStop;
-      if (!preStop) problems.push(`${where}: no preStop delay`);
+      if (!preStop?.sleep || preStop.sleep.seconds <= 0) problems.push(`${where}: no preStop delay`);
       preStopSeconds = Math.max(preStopSeconds, preStop?.sleep?.seconds ?? 0);
     }
     const grace = pod.terminationGracePeriodSeconds ?? 30;
-    if (grace <= DRAIN_SECONDS + preStopSeconds)
+    if (grace <= drainSeconds + preStopSeconds)
       problems.push(
-        `${ref}: terminationGracePeriodSeconds ${grace} leaves no margin over the preStop delay (${preStopSeconds} s) and the ${DRAIN_SECONDS} s drain`,
+        `${ref}: terminationGracePeriodSeconds ${grace} leaves no margin over the preStop delay (${preStopSeconds} s) and the ${drainSeconds} s drain`,
       );
   }
   return problems;
@@ -266,27 +292,84 @@ const LINK_LOCAL = '169.254.0.0/16';
 /** The egress each app's NetworkPolicy opens: DNS always, Kafka and its database when it uses them. */
 export const egress: Policy = (manifests) => {
   const problems: string[] = [];
-  const kafka = of(manifests, 'Kafka')[0]?.metadata.name;
+  const kafkaCluster = kafkaOf(manifests);
+  const kafka = kafkaCluster?.metadata.name;
+  const listener = scramListenerOf(kafkaCluster);
+  // Strimzi names a listener's container port `tcp-<listener>`; a policy may open it by number or name.
+  const kafkaPorts = listener ? [listener.port, `tcp-${listener.name}`] : [];
   for (const d of deploymentsOf(manifests)) {
     const ref = refOf(d);
     const env = appEnvironment(d, manifests);
     const rules = of<NetworkPolicy>(manifests, 'NetworkPolicy')
       .filter((p) => selects(p.spec.podSelector.matchLabels, podLabels(d)))
       .flatMap((p) => p.spec.egress ?? []);
-    const opens = (peer: (p: NetworkPeer) => boolean, port: number) =>
-      rules.some((r) => (r.to ?? []).some(peer) && (r.ports ?? []).some((p) => p.port === port));
+    const opens = (peer: (p: NetworkPeer) => boolean, ...ports: (number | string)[]) =>
+      rules.some((r) => (r.to ?? []).some(peer) && (r.ports ?? []).some((p) => ports.includes(p.port ?? '')));
     for (const peer of rules.flatMap((r) => r.to ?? []))
       if (peer.ipBlock?.cidr === '0.0.0.0/0' && !peer.ipBlock.except?.includes(LINK_LOCAL))
         problems.push(`${ref}: its NetworkPolicy opens 0.0.0.0/0 without excepting ${LINK_LOCAL} (cloud metadata)`);
-    if (!opens((p) => p.podSelector?.matchLabels?.['k8s-app'] === 'kube-dns', 53))
-      problems.push(`${ref}: its NetworkPolicy does not open DNS`);
-    if (env.has('KAFKA_BROKERS') && !opens((p) => p.podSelector?.matchLabels?.['strimzi.io/cluster'] === kafka, 9093))
+    // Without the namespace selector a pod selector means this namespace, where no DNS runs.
+    const dns = (p: NetworkPeer) =>
+      p.podSelector?.matchLabels?.['k8s-app'] === 'kube-dns' &&
+      p.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'kube-system';
+    if (!opens(dns, 53)) problems.push(`${ref}: its NetworkPolicy does not open DNS in kube-system`);
+    if (
+      env.has('KAFKA_BROKERS') &&
+      !opens((p) => p.podSelector?.matchLabels?.['strimzi.io/cluster'] === kafka, ...kafkaPorts)
+    )
       problems.push(`${ref}: its NetworkPolicy does not open the Kafka brokers' TLS listener`);
     if (
       env.has('DATABASE_URL') &&
-      !opens((p) => p.podSelector?.matchLabels?.['cnpg.io/cluster'] === `${d.metadata.name}-db`, 5432)
+      !opens((p) => p.podSelector?.matchLabels?.['cnpg.io/cluster'] === `${d.metadata.name}-db`, 5432, 'postgresql')
     )
       problems.push(`${ref}: its NetworkPolicy does not open its PostgreSQL cluster`);
+  }
+  return problems;
+};
+
+type ServiceManifest = Manifest & {
+  spec: { selector?: Labels; ports?: { name?: string; port: number; targetPort?: string | number }[] };
+};
+
+/**
+ * What reaches each app: its NetworkPolicies open only ports its Service serves (by container port name or
+ * number), and the port its ServiceMonitor scrapes from the `monitoring` namespace.
+ */
+export const networkIngress: Policy = (manifests) => {
+  const problems: string[] = [];
+  for (const d of deploymentsOf(manifests)) {
+    const ref = refOf(d);
+    const labels = podLabels(d);
+    const containerPorts = d.spec.template.spec.containers.flatMap((c) => c.ports ?? []);
+    const resolve = (port: string | number | undefined) =>
+      containerPorts.find((p) => p.name === port || p.containerPort === port);
+    const services = of<ServiceManifest>(manifests, 'Service').filter((s) => selects(s.spec.selector, labels));
+    const served = new Set(
+      services.flatMap((s) => (s.spec.ports ?? []).map((p) => resolve(p.targetPort ?? p.port)?.containerPort)),
+    );
+    const rules = of<NetworkPolicy>(manifests, 'NetworkPolicy')
+      .filter((p) => selects(p.spec.podSelector.matchLabels, labels))
+      .flatMap((p) => p.spec.ingress ?? []);
+    for (const rule of rules)
+      for (const { port } of rule.ports ?? [])
+        if (!served.has(resolve(port)?.containerPort))
+          problems.push(`${ref}: its NetworkPolicy lets in port ${String(port)}, which its Service does not serve`);
+    type Monitor = Manifest & { spec: { selector?: { matchLabels?: Labels }; endpoints?: { port?: string }[] } };
+    for (const monitor of of<Monitor>(manifests, 'ServiceMonitor')) {
+      const service = services.find((s) => selects(monitor.spec.selector?.matchLabels, (s.metadata as { labels?: Labels }).labels ?? {}));
+      for (const endpoint of service ? (monitor.spec.endpoints ?? []) : []) {
+        const servicePort = service?.spec.ports?.find((p) => p.name === endpoint.port);
+        const target = resolve(servicePort?.targetPort ?? servicePort?.port)?.containerPort;
+        const fromMonitoring = rules.some(
+          (r) =>
+            (r.from ?? []).some(
+              (peer) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'monitoring',
+            ) && (r.ports ?? []).some((p) => resolve(p.port)?.containerPort === target),
+        );
+        if (!fromMonitoring)
+          problems.push(`${ref}: ${refOf(monitor)} scrapes port ${String(endpoint.port)}, which the monitoring namespace cannot reach`);
+      }
+    }
   }
   return problems;
 };
@@ -324,11 +407,13 @@ export const topics: Policy = (manifests, { catalog }) => {
 
 /** An HPA never scales a Kafka consumer past the partitions of its topics: the extra replicas would idle. */
 export const hpaPartitions: Policy = (manifests, { catalog }) =>
-  of<Manifest & { spec: { scaleTargetRef: { name: string }; minReplicas?: number; maxReplicas: number } }>(
-    manifests,
-    'HorizontalPodAutoscaler',
-  ).flatMap((hpa) => {
-    const app = hpa.spec.scaleTargetRef.name;
+  of<Hpa>(manifests, 'HorizontalPodAutoscaler').flatMap((hpa) => {
+    const target = deploymentsOf(manifests).find(
+      (d) => hpa.spec.scaleTargetRef.kind === 'Deployment' && d.metadata.name === hpa.spec.scaleTargetRef.name,
+    );
+    if (!target) return [`${refOf(hpa)}: scales ${hpa.spec.scaleTargetRef.name}, which no Deployment is`];
+    // The catalog names apps as their pods' app label does.
+    const app = podLabels(target)['app.kubernetes.io/name'] ?? target.metadata.name;
     const consumed = Object.values(catalog).filter((t) => t.consumers.includes(app));
     const problems: string[] = [];
     if ((hpa.spec.minReplicas ?? 1) > hpa.spec.maxReplicas)
@@ -416,17 +501,21 @@ export const databaseConnections: Policy = (manifests, { appEnv, defaultPoolSize
   return problems;
 };
 
+type KafkaManifest = Manifest & {
+  spec: {
+    kafka: { listeners: { name: string; port: number; tls?: boolean; authentication?: { type: string } }[] };
+  };
+};
+const kafkaOf = (manifests: readonly Manifest[]) => of<KafkaManifest>(manifests, 'Kafka')[0];
+/** The listener the apps use: TLS with SCRAM-SHA-512. */
+const scramListenerOf = (kafka: KafkaManifest | undefined) =>
+  kafka?.spec.kafka.listeners.find((l) => l.tls && l.authentication?.type === 'scram-sha-512');
+
 /** Every app reaches Kafka as its KafkaUser and PostgreSQL through its CNPG cluster's app secret. */
 export const backends: Policy = (manifests) => {
   const problems: string[] = [];
-  const kafka = of<
-    Manifest & {
-      spec: {
-        kafka: { listeners: { name: string; port: number; tls?: boolean; authentication?: { type: string } }[] };
-      };
-    }
-  >(manifests, 'Kafka')[0];
-  const listener = kafka?.spec.kafka.listeners.find((l) => l.tls && l.authentication?.type === 'scram-sha-512');
+  const kafka = kafkaOf(manifests);
+  const listener = scramListenerOf(kafka);
   const bootstrap = kafka && listener ? `${kafka.metadata.name}-kafka-bootstrap:${listener.port}` : undefined;
   const names = (kind: string) => new Set(of(manifests, kind).map((m) => m.metadata.name));
   const users = names('KafkaUser');
@@ -435,7 +524,15 @@ export const backends: Policy = (manifests) => {
     const ref = refOf(d);
     const name = d.metadata.name;
     const env = appEnvironment(d, manifests);
-    if (isRemoteConcentrator(env)) continue;
+    // A Deployment named after its image is that app, with its Kafka user and database; another Deployment
+    // of the auctioneer's image is a remote concentrator, which uses neither (the auctioneer README).
+    if (name !== appOfDeployment(d)) {
+      if (appOfDeployment(d) !== 'powermatcher-auctioneer' || !isRemoteConcentrator(env))
+        problems.push(`${ref}: runs image ${appOfDeployment(d)} under another name, and is no remote concentrator`);
+      for (const variable of ['KAFKA_BROKERS', 'DATABASE_URL'])
+        if (env.has(variable)) problems.push(`${ref}: a remote concentrator, but ${variable} is set`);
+      continue;
+    }
     const secret = (variable: string, secretName: string, key: string) => {
       const from = env.get(variable)?.secret;
       if (from?.name !== secretName || from.key !== key)
@@ -486,8 +583,12 @@ export const kafkaAcls: Policy = (manifests, { catalog }) => {
       ...(relay ? [`literal outbox-checkpoint.${app}`] : []),
     ]);
     const transactional = new Set(relay ? [`literal outbox.${app}`] : []);
+    const grantedGroups = new Set<string>();
+    const grantedTransactional = new Set<string>();
     for (const acl of user.spec.authorization?.acls ?? []) {
       const { type, name = '', patternType = 'literal' } = acl.resource;
+      // A deny grants nothing: what it names counts as missing.
+      if (acl.type === 'deny') continue;
       const what = `${type} ${patternType} ${name}`;
       if (type === 'topic') {
         if (patternType !== 'literal' || !known.has(name)) {
@@ -503,10 +604,15 @@ export const kafkaAcls: Policy = (manifests, { catalog }) => {
         if (!allowed.has(`${patternType} ${name}`)) problems.push(`${ref}: ACL on ${what}, which ${app} does not use`);
         const ops = type === 'group' ? ['Read', 'Describe'] : ['Write', 'Describe'];
         for (const op of acl.operations.filter((o) => !ops.includes(o))) problems.push(`${ref}: ${op} on ${what}`);
+        if (ops.every((op) => acl.operations.includes(op)))
+          (type === 'group' ? grantedGroups : grantedTransactional).add(`${patternType} ${name}`);
       } else {
         problems.push(`${ref}: ACL on ${what}: ${app} needs no ${type} rights`);
       }
     }
+    for (const group of groups) if (!grantedGroups.has(group)) problems.push(`${ref}: cannot use group ${group}`);
+    for (const id of transactional)
+      if (!grantedTransactional.has(id)) problems.push(`${ref}: cannot use transactionalId ${id}`);
     for (const op of ['Read', 'Write'] as const) {
       for (const topic of wants[op]) if (!granted[op].has(topic)) problems.push(`${ref}: cannot ${op} ${topic}`);
       for (const topic of granted[op])
@@ -521,7 +627,7 @@ export const kafkaAcls: Policy = (manifests, { catalog }) => {
  * literal value is one the schema accepts, every required variable is set, and a heap size in NODE_OPTIONS
  * leaves room under the memory limit.
  */
-export const environment: Policy = (manifests, { appEnv, migrateEnv }) => {
+export const environment: Policy = (manifests, { appEnv, migrateEnv, crossChecks }) => {
   const problems: string[] = [];
   for (const d of deploymentsOf(manifests)) {
     for (const c of allContainers(d)) {
@@ -555,6 +661,18 @@ export const environment: Policy = (manifests, { appEnv, migrateEnv }) => {
       for (const definition of byName.values())
         if (!definition.optional && definition.default === undefined && !env.has(definition.variable))
           problems.push(`${where}: ${definition.variable} is required by ${app} and not set`);
+      const literal = Object.fromEntries(
+        [...env].flatMap(([name, { value }]) => (value === undefined ? [] : [[name, value]])),
+      );
+      const fromSecrets = new Set([...env].flatMap(([name, { secret }]) => (secret ? [name] : [])));
+      if (!migrates)
+        for (const problem of crossChecks[app]?.(literal, fromSecrets) ?? []) problems.push(`${where}: ${problem}`);
+      // A file the app reads is on a volume: the root filesystem is the image's, read-only, and holds none.
+      const mounts = (c.volumeMounts ?? []).map((m) => m.mountPath.replace(/\/?$/, '/'));
+      for (const [name, value] of Object.entries(literal))
+        for (const path of value.split(',').filter((v) => v.startsWith('/')))
+          if (!mounts.some((mount) => `${path}/`.startsWith(mount)))
+            problems.push(`${where}: ${name} names ${path}, which is on no mounted volume`);
       const nodeOptions = env.get('NODE_OPTIONS')?.value;
       // A ConfigMap value replaces the image's NODE_OPTIONS, source maps included.
       if (nodeOptions !== undefined && !nodeOptions.split(/\s+/).includes('--enable-source-maps'))
@@ -625,7 +743,7 @@ interface Ingress extends Manifest {
  * VTN's OpenADR port is reached through TLS passthrough, or through a terminating proxy whose certificate
  * header the VTN reads from trusted proxies only (OpenADR SPEC §10 SEC-7).
  */
-export const ingresses: Policy = (manifests) => {
+export const ingresses: Policy = (manifests, { appEnv }) => {
   const problems: string[] = [];
   type Service = Manifest & {
     spec: { selector?: Labels; ports?: { name?: string; port: number; targetPort?: string | number }[] };
@@ -652,14 +770,18 @@ export const ingresses: Policy = (manifests) => {
           );
           continue;
         }
+        // The VTN is the app whose configuration has an OpenADR port, whether or not the overlay sets it.
+        const oadrPort = (d: Deployment) =>
+          Object.values(appEnv[appOfDeployment(d)] ?? {}).find((v) => v.variable === 'OADR_PORT');
         const vtn = deploymentsOf(manifests).find(
-          (d) => selects(service.spec.selector, podLabels(d)) && appEnvironment(d, manifests).has('OADR_PORT'),
+          (d) => selects(service.spec.selector, podLabels(d)) && oadrPort(d) !== undefined,
         );
         if (!vtn) continue;
         const env = appEnvironment(vtn, manifests);
+        const listening = env.get('OADR_PORT')?.value ?? String(oadrPort(vtn)?.default);
         const openadrPort = vtn.spec.template.spec.containers
           .flatMap((c) => c.ports ?? [])
-          .find((p) => String(p.containerPort) === env.get('OADR_PORT')?.value);
+          .find((p) => String(p.containerPort) === listening || p.name === 'openadr');
         if (port.targetPort !== openadrPort?.name && port.targetPort !== openadrPort?.containerPort) continue;
         const sec7 = env.has('OADR_CLIENT_CERT_HEADER') && env.has('OADR_TRUSTED_PROXIES');
         if (!passthrough && !sec7)
@@ -676,6 +798,7 @@ export const POLICIES = {
   workloads,
   companions,
   egress,
+  networkIngress,
   topics,
   hpaPartitions,
   replicas,
