@@ -6,6 +6,7 @@ import { renderOverlay } from './render';
 // Every policy holds on the rendered prod overlay (overlays.spec.ts); each case breaks one thing in a copy
 // and expects exactly the problem that names it.
 const rendered = renderOverlay('prod');
+const renderedDev = renderOverlay('dev');
 type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function find(manifests: Manifest[], kind: string, name?: string): Mutable {
@@ -14,8 +15,8 @@ function find(manifests: Manifest[], kind: string, name?: string): Mutable {
   return found as Mutable;
 }
 
-function problemsAfter(policy: Policy, edit: (manifests: Manifest[]) => void): string[] {
-  const manifests = structuredClone(rendered);
+function problemsAfter(policy: Policy, edit: (manifests: Manifest[]) => void, from = rendered): string[] {
+  const manifests = structuredClone(from);
   edit(manifests);
   return policy(manifests, context);
 }
@@ -26,8 +27,11 @@ const container = (manifests: Manifest[], name = 'p2p-grid') =>
 const configMap = (manifests: Manifest[], app: string) =>
   manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name.startsWith(`${app}-config`)) as Mutable;
 
-it('holds on the rendered prod overlay before anything is broken', () => {
-  for (const policy of Object.values(POLICIES)) expect(policy(rendered, context)).toEqual([]);
+it('holds on the rendered prod and dev overlays before anything is broken', () => {
+  for (const policy of Object.values(POLICIES)) {
+    expect(policy(rendered, context)).toEqual([]);
+    expect(policy(renderedDev, context)).toEqual([]);
+  }
 });
 
 describe('workloads', () => {
@@ -83,6 +87,25 @@ describe('workloads', () => {
     expect(problems).toEqual([
       'Deployment/p2p-grid container p2p-grid: image ghcr.io/flexgrid/p2p-grid:latest is not pinned to a version tag',
       'Deployment/p2p-producer container p2p-producer: image ghcr.io/flexgrid/p2p-producer is not pinned to a version tag',
+    ]);
+  });
+
+  it('catches a drain, read from SHUTDOWN_TIMEOUT_MS, that the grace period does not hold', () => {
+    expect(
+      problemsAfter(workloads, (m) => (configMap(m, 'p2p-grid').data.SHUTDOWN_TIMEOUT_MS = '60000')),
+    ).toEqual([
+      'Deployment/p2p-grid: terminationGracePeriodSeconds 40 leaves no margin over the preStop delay (5 s) and the 60 s drain',
+    ]);
+  });
+
+  it('catches a probe on a port the container does not have, and a preStop that does not sleep', () => {
+    const problems = problemsAfter(workloads, (m) => {
+      container(m).readinessProbe.httpGet.port = 'metrics';
+      container(m).lifecycle.preStop.sleep.seconds = 0;
+    });
+    expect(problems).toEqual([
+      "Deployment/p2p-grid container p2p-grid: the readiness probe's port metrics is no port of the container",
+      'Deployment/p2p-grid container p2p-grid: no preStop delay',
     ]);
   });
 
@@ -146,6 +169,44 @@ describe('egress', () => {
   });
 });
 
+describe('egress peers', () => {
+  const { egress } = POLICIES;
+  const rules = (m: Manifest[]) => find(m, 'NetworkPolicy', 'p2p-grid').spec.egress as Mutable[];
+
+  it('catches DNS opened to kube-dns pods of the own namespace', () => {
+    expect(problemsAfter(egress, (m) => delete rules(m)[0].to[0].namespaceSelector)).toEqual([
+      'Deployment/p2p-grid: its NetworkPolicy does not open DNS in kube-system',
+    ]);
+  });
+
+  it("catches Kafka opened on another port than the Kafka cluster's listener, and accepts its port name", () => {
+    const problems = problemsAfter(egress, (m) => (find(m, 'Kafka').spec.kafka.listeners[0].port = 9094));
+    expect(problems.sort()).toEqual(
+      ['openadr-vtn', 'p2p-grid', 'p2p-producer', 'powermatcher-auctioneer', 's2-analyzer'].map(
+        (app) => `Deployment/${app}: its NetworkPolicy does not open the Kafka brokers' TLS listener`,
+      ),
+    );
+    expect(problemsAfter(egress, (m) => (rules(m)[1].ports[0].port = 'tcp-tls'))).toEqual([]);
+  });
+});
+
+describe('networkIngress', () => {
+  const { networkIngress } = POLICIES;
+  const rules = (m: Manifest[]) => find(m, 'NetworkPolicy', 's2-analyzer').spec.ingress as Mutable[];
+
+  it('catches a port the Service does not serve', () => {
+    expect(problemsAfter(networkIngress, (m) => rules(m)[0].ports.push({ protocol: 'TCP', port: 9229 }))).toEqual([
+      "Deployment/s2-analyzer: its NetworkPolicy lets in port 9229, which its Service does not serve",
+    ]);
+  });
+
+  it('catches a metrics port the monitoring namespace cannot reach', () => {
+    expect(problemsAfter(networkIngress, (m) => rules(m).splice(1, 1))).toEqual([
+      'Deployment/s2-analyzer: ServiceMonitor/s2-analyzer scrapes port http, which the monitoring namespace cannot reach',
+    ]);
+  });
+});
+
 describe('egress to the internet', () => {
   it('catches an egress to 0.0.0.0/0 that reaches the cloud metadata service', () => {
     const problems = problemsAfter(POLICIES.egress, (m) => {
@@ -181,6 +242,25 @@ describe('topics', () => {
     expect(problems).toEqual([
       'topic meter.readings.dlq: no KafkaTopic',
       'topic s2.frames.dead: a KafkaTopic the catalog does not have',
+    ]);
+  });
+});
+
+describe('hpaPartitions by the app label of the HPA target', () => {
+  it('catches a renamed Deployment whose HPA would scale its consumer past the partitions, on dev', () => {
+    const problems = problemsAfter(
+      POLICIES.hpaPartitions,
+      (m) => {
+        deployment(m).metadata.name = 'grid';
+        const hpa = find(m, 'HorizontalPodAutoscaler', 'p2p-grid');
+        hpa.spec.scaleTargetRef.name = 'grid';
+        hpa.spec.maxReplicas = 4;
+      },
+      renderedDev,
+    );
+    expect(problems).toEqual([
+      'HorizontalPodAutoscaler/p2p-grid: maxReplicas 4 exceeds the 3 partitions of p2p.producer-output, which p2p-grid consumes',
+      'HorizontalPodAutoscaler/p2p-grid: maxReplicas 4 exceeds the 3 partitions of p2p.payments, which p2p-grid consumes',
     ]);
   });
 });
@@ -258,6 +338,29 @@ describe('backends', () => {
     ]);
   });
 
+  it('checks an app that says PM_ROLE=concentrator as that app, and a concentrator given a database', () => {
+    const problems = problemsAfter(backends, (m) => {
+      configMap(m, 'powermatcher-auctioneer').data.PM_ROLE = 'concentrator';
+      delete configMap(m, 'powermatcher-auctioneer').data.KAFKA_BROKERS;
+      container(m, 'powermatcher-concentrator').env = [
+        { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'x', key: 'uri' } } },
+      ];
+    });
+    expect(problems.sort()).toEqual([
+      'Deployment/powermatcher-auctioneer: KAFKA_BROKERS is not set',
+      'Deployment/powermatcher-concentrator: a remote concentrator, but DATABASE_URL is set',
+    ]);
+  });
+
+  it('catches an app without DATABASE_URL on dev too', () => {
+    const problems = problemsAfter(
+      backends,
+      (m) => (container(m).env = container(m).env.filter((e: { name: string }) => e.name !== 'DATABASE_URL')),
+      renderedDev,
+    );
+    expect(problems).toEqual(['Deployment/p2p-grid: DATABASE_URL is not set']);
+  });
+
   it("catches another app's Kafka user and a plain-text bootstrap address", () => {
     const problems = problemsAfter(backends, (m) => {
       configMap(m, 'p2p-grid').data.KAFKA_SASL_USERNAME = 'p2p-producer';
@@ -285,6 +388,24 @@ describe('kafkaAcls', () => {
     expect(problemsAfter(kafkaAcls, (m) => on(m, 's2-analyzer', 'openadr.events').operations.unshift('Read'))).toEqual([
       'KafkaUser/s2-analyzer: may Read openadr.events, which it does not need',
     ]);
+  });
+
+  it("catches a missing consumer group and outbox transactional id", () => {
+    const problems = problemsAfter(kafkaAcls, (m) => {
+      const list = acls(m, 'p2p-grid');
+      list.splice(list.findIndex((a) => a.resource.type === 'group' && a.resource.patternType === 'prefix'), 1);
+      list.splice(list.findIndex((a) => a.resource.type === 'transactionalId'), 1);
+    });
+    expect(problems).toEqual([
+      'KafkaUser/p2p-grid: cannot use group prefix p2p-grid.',
+      'KafkaUser/p2p-grid: cannot use transactionalId literal outbox.p2p-grid',
+    ]);
+  });
+
+  it('counts a deny ACL as no grant', () => {
+    expect(
+      problemsAfter(kafkaAcls, (m) => (on(m, 'p2p-grid', 'p2p.settlements').type = 'deny')),
+    ).toEqual(['KafkaUser/p2p-grid: cannot Write p2p.settlements']);
   });
 
   it("catches a missing dead-letter grant, a wildcard topic and another app's group", () => {
@@ -344,6 +465,26 @@ describe('environment', () => {
     ).toEqual(['Deployment/p2p-grid container migrate: DATABASE_URL is required by p2p-grid migrate and not set']);
   });
 
+  it("runs the app's own cross-variable checks", () => {
+    expect(problemsAfter(environment, (m) => delete configMap(m, 'openadr-vtn').data.OADR_TLS_CA)).toEqual([
+      'Deployment/openadr-vtn container openadr-vtn: OADR_TLS_CA is required when OADR_TLS=on (mutual TLS, SEC-2)',
+    ]);
+  });
+
+  it('catches a file path on no mounted volume', () => {
+    expect(
+      problemsAfter(environment, (m) => (configMap(m, 'openadr-vtn').data.OADR_TLS_CA = '/etc/ssl/ven-ca.crt')),
+    ).toEqual([
+      'Deployment/openadr-vtn container openadr-vtn: OADR_TLS_CA names /etc/ssl/ven-ca.crt, which is on no mounted volume',
+    ]);
+  });
+
+  it("knows the VTN's service variables", () => {
+    expect(problemsAfter(environment, (m) => (configMap(m, 'openadr-vtn').data.SHUTDOWN_TIMEOUT_MS = '20000'))).toEqual(
+      [],
+    );
+  });
+
   it('catches a value the app refuses', () => {
     const problems = problemsAfter(
       environment,
@@ -391,6 +532,16 @@ describe('ingresses', () => {
       (m) =>
         delete find(m, 'Ingress', 'openadr-vtn').metadata.annotations['nginx.ingress.kubernetes.io/ssl-passthrough'],
     );
+    expect(problems).toEqual([
+      'Ingress/openadr-vtn: reaches the OpenADR port of Deployment/openadr-vtn without TLS passthrough or OADR_CLIENT_CERT_HEADER and OADR_TRUSTED_PROXIES (SEC-7)',
+    ]);
+  });
+
+  it('finds the OpenADR port without OADR_PORT in the overlay', () => {
+    const problems = problemsAfter(ingresses, (m) => {
+      delete find(m, 'Ingress', 'openadr-vtn').metadata.annotations['nginx.ingress.kubernetes.io/ssl-passthrough'];
+      delete configMap(m, 'openadr-vtn').data.OADR_PORT;
+    });
     expect(problems).toEqual([
       'Ingress/openadr-vtn: reaches the OpenADR port of Deployment/openadr-vtn without TLS passthrough or OADR_CLIENT_CERT_HEADER and OADR_TRUSTED_PROXIES (SEC-7)',
     ]);
