@@ -91,9 +91,7 @@ describe('workloads', () => {
   });
 
   it('catches a drain, read from SHUTDOWN_TIMEOUT_MS, that the grace period does not hold', () => {
-    expect(
-      problemsAfter(workloads, (m) => (configMap(m, 'p2p-grid').data.SHUTDOWN_TIMEOUT_MS = '60000')),
-    ).toEqual([
+    expect(problemsAfter(workloads, (m) => (configMap(m, 'p2p-grid').data.SHUTDOWN_TIMEOUT_MS = '60000'))).toEqual([
       'Deployment/p2p-grid: terminationGracePeriodSeconds 40 leaves no margin over the preStop delay (5 s) and the 60 s drain',
     ]);
   });
@@ -196,7 +194,7 @@ describe('networkIngress', () => {
 
   it('catches a port the Service does not serve', () => {
     expect(problemsAfter(networkIngress, (m) => rules(m)[0].ports.push({ protocol: 'TCP', port: 9229 }))).toEqual([
-      "Deployment/s2-analyzer: its NetworkPolicy lets in port 9229, which its Service does not serve",
+      'Deployment/s2-analyzer: its NetworkPolicy lets in port 9229, which its Service does not serve',
     ]);
   });
 
@@ -390,11 +388,17 @@ describe('kafkaAcls', () => {
     ]);
   });
 
-  it("catches a missing consumer group and outbox transactional id", () => {
+  it('catches a missing consumer group and outbox transactional id', () => {
     const problems = problemsAfter(kafkaAcls, (m) => {
       const list = acls(m, 'p2p-grid');
-      list.splice(list.findIndex((a) => a.resource.type === 'group' && a.resource.patternType === 'prefix'), 1);
-      list.splice(list.findIndex((a) => a.resource.type === 'transactionalId'), 1);
+      list.splice(
+        list.findIndex((a) => a.resource.type === 'group' && a.resource.patternType === 'prefix'),
+        1,
+      );
+      list.splice(
+        list.findIndex((a) => a.resource.type === 'transactionalId'),
+        1,
+      );
     });
     expect(problems).toEqual([
       'KafkaUser/p2p-grid: cannot use group prefix p2p-grid.',
@@ -403,9 +407,9 @@ describe('kafkaAcls', () => {
   });
 
   it('counts a deny ACL as no grant', () => {
-    expect(
-      problemsAfter(kafkaAcls, (m) => (on(m, 'p2p-grid', 'p2p.settlements').type = 'deny')),
-    ).toEqual(['KafkaUser/p2p-grid: cannot Write p2p.settlements']);
+    expect(problemsAfter(kafkaAcls, (m) => (on(m, 'p2p-grid', 'p2p.settlements').type = 'deny'))).toEqual([
+      'KafkaUser/p2p-grid: cannot Write p2p.settlements',
+    ]);
   });
 
   it("catches a missing dead-letter grant, a wildcard topic and another app's group", () => {
@@ -460,9 +464,9 @@ describe('environment', () => {
   });
 
   it('catches a migrate container without DATABASE_URL', () => {
-    expect(
-      problemsAfter(environment, (m) => deployment(m).spec.template.spec.initContainers[0].env.shift()),
-    ).toEqual(['Deployment/p2p-grid container migrate: DATABASE_URL is required by p2p-grid migrate and not set']);
+    expect(problemsAfter(environment, (m) => deployment(m).spec.template.spec.initContainers[0].env.shift())).toEqual([
+      'Deployment/p2p-grid container migrate: DATABASE_URL is required by p2p-grid migrate and not set',
+    ]);
   });
 
   it("runs the app's own cross-variable checks", () => {
@@ -498,9 +502,7 @@ describe('environment', () => {
   it("catches NODE_OPTIONS that drop the image's source maps", () => {
     expect(
       problemsAfter(environment, (m) => (configMap(m, 'p2p-producer').data.NODE_OPTIONS = '--max-old-space-size=384')),
-    ).toEqual([
-      "Deployment/p2p-producer container p2p-producer: NODE_OPTIONS drops the image's --enable-source-maps",
-    ]);
+    ).toEqual(["Deployment/p2p-producer container p2p-producer: NODE_OPTIONS drops the image's --enable-source-maps"]);
   });
 
   it('catches a heap that does not fit the memory limit', () => {

@@ -171,7 +171,9 @@ function environmentOf(
         )?.data?.[fromConfigMap.key]
       : entry.value;
     if (fromConfigMap && value === undefined)
-      problems.push(`${where}: ${entry.name} reads ${fromConfigMap.name} key ${fromConfigMap.key}, which is not rendered`);
+      problems.push(
+        `${where}: ${entry.name} reads ${fromConfigMap.name} key ${fromConfigMap.key}, which is not rendered`,
+      );
     env.set(entry.name, { value, secret: entry.valueFrom?.secretKeyRef });
   }
   return env;
@@ -356,7 +358,9 @@ export const networkIngress: Policy = (manifests) => {
           problems.push(`${ref}: its NetworkPolicy lets in port ${String(port)}, which its Service does not serve`);
     type Monitor = Manifest & { spec: { selector?: { matchLabels?: Labels }; endpoints?: { port?: string }[] } };
     for (const monitor of of<Monitor>(manifests, 'ServiceMonitor')) {
-      const service = services.find((s) => selects(monitor.spec.selector?.matchLabels, (s.metadata as { labels?: Labels }).labels ?? {}));
+      const service = services.find((s) =>
+        selects(monitor.spec.selector?.matchLabels, (s.metadata as { labels?: Labels }).labels ?? {}),
+      );
       for (const endpoint of service ? (monitor.spec.endpoints ?? []) : []) {
         const servicePort = service?.spec.ports?.find((p) => p.name === endpoint.port);
         const target = resolve(servicePort?.targetPort ?? servicePort?.port)?.containerPort;
@@ -367,7 +371,9 @@ export const networkIngress: Policy = (manifests) => {
             ) && (r.ports ?? []).some((p) => resolve(p.port)?.containerPort === target),
         );
         if (!fromMonitoring)
-          problems.push(`${ref}: ${refOf(monitor)} scrapes port ${String(endpoint.port)}, which the monitoring namespace cannot reach`);
+          problems.push(
+            `${ref}: ${refOf(monitor)} scrapes port ${String(endpoint.port)}, which the monitoring namespace cannot reach`,
+          );
       }
     }
   }
@@ -486,7 +492,9 @@ export const databaseConnections: Policy = (manifests, { appEnv, defaultPoolSize
     const env = appEnvironment(d, manifests);
     const cluster = of<Cluster>(manifests, 'Cluster').find((c) => c.metadata.name === `${d.metadata.name}-db`);
     if (!env.has('DATABASE_URL') || !cluster) continue;
-    const poolVariable = Object.values(appEnv[appOfDeployment(d)] ?? {}).find((v) => v.variable === 'DATABASE_POOL_SIZE');
+    const poolVariable = Object.values(appEnv[appOfDeployment(d)] ?? {}).find(
+      (v) => v.variable === 'DATABASE_POOL_SIZE',
+    );
     const set = poolVariable && env.get('DATABASE_POOL_SIZE')?.value;
     const pool = Number(set ?? poolVariable?.default ?? defaultPoolSize);
     const surge = d.spec.strategy?.type === 'Recreate' ? 0 : Number(d.spec.strategy?.rollingUpdate?.maxSurge ?? 1) || 1;

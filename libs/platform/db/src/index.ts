@@ -1,10 +1,4 @@
-export {
-  type Database,
-  DEFAULT_POOL_SIZE,
-  inTransaction,
-  openDatabase,
-  type OpenDatabaseOptions,
-} from './database';
+export { type Database, DEFAULT_POOL_SIZE, inTransaction, openDatabase, type OpenDatabaseOptions } from './database';
 export { loadMigrations, migrate, type Migration, MigrationError, type MigrationResult } from './migrations';
 export {
   enqueue,
