@@ -8,10 +8,4 @@ export {
   type OutboxRelayOptions,
   startOutboxRelay,
 } from './outbox';
-export {
-  type AppMigrations,
-  isMigrateCommand,
-  migrateAndExit,
-  migrateApp,
-  runMigrateCommand,
-} from './migrate-command';
+export { type AppMigrations, isMigrateCommand, migrateAndExit, migrateApp, runMigrateCommand } from './migrate-command';

@@ -37,7 +37,9 @@ export function metricsOf(expr: string): string[] {
 function unknownMetric(name: string, metrics: RegisteredMetrics): string | undefined {
   if (metrics.has(name)) {
     const type = metrics.get(name);
-    return type === 'histogram' || type === 'summary' ? `${name} is a ${type}: query its _bucket, _sum or _count` : undefined;
+    return type === 'histogram' || type === 'summary'
+      ? `${name} is a ${type}: query its _bucket, _sum or _count`
+      : undefined;
   }
   const suffix = /_(bucket|sum|count)$/.exec(name);
   if (suffix) {
@@ -97,7 +99,8 @@ export function dashboardProblems(text: string, metrics: RegisteredMetrics): str
     queries.push({ where: `variable ${variable.name}`, expr: series, uid: variable.datasource?.uid });
   }
   for (const query of queries) {
-    if (query.uid !== undefined && query.uid !== DATASOURCE) problems.push(`${query.where}: datasource is not ${DATASOURCE}`);
+    if (query.uid !== undefined && query.uid !== DATASOURCE)
+      problems.push(`${query.where}: datasource is not ${DATASOURCE}`);
     for (const name of metricsOf(query.expr)) {
       const problem = unknownMetric(name, metrics);
       if (problem) problems.push(`${query.where}: ${problem}`);

@@ -8,7 +8,12 @@ export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'unknow
 export type RegisteredMetrics = Map<string, MetricType>;
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const TYPES: Record<string, MetricType> = { counter: 'counter', gauge: 'gauge', histogram: 'histogram', summary: 'summary' };
+const TYPES: Record<string, MetricType> = {
+  counter: 'counter',
+  gauge: 'gauge',
+  histogram: 'histogram',
+  summary: 'summary',
+};
 
 /**
  * Reads metric registrations from TypeScript sources that import prom-client: a metric-shaped string that is

@@ -27,7 +27,8 @@ export function imageProblems(text: string, workspace: ImageWorkspace): string[]
       if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') {
         const copy = copyOf(instruction);
         if (copy.from !== undefined) {
-          if (!stageNames.has(copy.from)) problems.push(`line ${instruction.line}: COPY --from=${copy.from} is no stage`);
+          if (!stageNames.has(copy.from))
+            problems.push(`line ${instruction.line}: COPY --from=${copy.from} is no stage`);
         } else
           for (const source of copy.sources)
             if (source !== '.' && !workspace.existsAfterBuild(source))
@@ -52,7 +53,10 @@ function installProblems(dockerfile: Dockerfile, manifests: string[]): string[] 
     if (index < 0) continue;
     production ||= /--omit=dev/.test(stage.instructions[index].args);
     const before = [
-      ...dockerfile.chain(stage).slice(1).flatMap((s) => s.instructions),
+      ...dockerfile
+        .chain(stage)
+        .slice(1)
+        .flatMap((s) => s.instructions),
       ...stage.instructions.slice(0, index),
     ];
     const copied = new Set(
@@ -96,18 +100,26 @@ function targetProblems(dockerfile: Dockerfile, app: string, workspace: ImageWor
   if (!workspace.existsAfterBuild(entry)) problems.push(`${app}: its entry point ${entry} is not built by nx build`);
   const user = last(chain, 'USER')?.args.split(':')[0];
   if (user === undefined || user === 'root' || user === '0' || !/^\d+$/.test(user))
-    problems.push(`${app}: runs as ${user ?? 'root (no USER)'}; expected a numeric non-root UID (runAsNonRoot checks it)`);
+    problems.push(
+      `${app}: runs as ${user ?? 'root (no USER)'}; expected a numeric non-root UID (runAsNonRoot checks it)`,
+    );
   if (last(chain, 'WORKDIR')?.args !== '/app') problems.push(`${app}: WORKDIR is not /app`);
   if (!instructions.some((i) => i.keyword === 'ENV' && /NODE_OPTIONS=.*--max-old-space-size/.test(i.args)))
-    problems.push(`${app}: NODE_OPTIONS sets no --max-old-space-size(-percentage): the heap ignores the container limit`);
+    problems.push(
+      `${app}: NODE_OPTIONS sets no --max-old-space-size(-percentage): the heap ignores the container limit`,
+    );
   const builds = instructions
     .filter((i) => i.keyword === 'COPY')
     .flatMap((i) => dockerfile.stages.filter((s) => s.name !== undefined && s.name === copyOf(i).from))
     .filter((stage) => stage.instructions.some((i) => i.keyword === 'RUN' && /\bnx build\b/.test(i.args)));
   if (builds.length !== 1) problems.push(`${app}: copies from ${builds.length} build stages, expected 1`);
   for (const build of builds) {
-    const run = build.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args).join(' && ');
-    if (!new RegExp(`\\bnx build ${app}(\\s|$)`).test(run)) problems.push(`${app}: stage ${build.name} does not nx build ${app}`);
+    const run = build.instructions
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args)
+      .join(' && ');
+    if (!new RegExp(`\\bnx build ${app}(\\s|$)`).test(run))
+      problems.push(`${app}: stage ${build.name} does not nx build ${app}`);
     if (!new RegExp(`runtime-files\\.mjs ${app}\\s`).test(run))
       problems.push(`${app}: stage ${build.name} does not collect ${app}'s runtime files`);
   }

@@ -61,13 +61,19 @@ describe('deploy/docker/Dockerfile', () => {
     });
 
     it('an entry point that nx build does not make', () => {
-      expect(problemsOf(broken('CMD ["node", "apps/p2p-grid/dist/main.js"]', 'CMD ["node", "apps/p2p-grid/dist/server.js"]'))).toContain(
+      expect(
+        problemsOf(
+          broken('CMD ["node", "apps/p2p-grid/dist/main.js"]', 'CMD ["node", "apps/p2p-grid/dist/server.js"]'),
+        ),
+      ).toContain(
         'p2p-grid: CMD ["node", "apps/p2p-grid/dist/server.js"], expected ["node", "apps/p2p-grid/dist/main.js"]',
       );
     });
 
     it('a COPY of a path the workspace does not have', () => {
-      expect(problemsOf(broken('COPY apps/p2p-grid/package.json', 'COPY apps/p2p-grids/package.json')).join('\n')).toMatch(
+      expect(
+        problemsOf(broken('COPY apps/p2p-grid/package.json', 'COPY apps/p2p-grids/package.json')).join('\n'),
+      ).toMatch(
         /COPY source apps\/p2p-grids\/package.json is not in the workspace[\s\S]*stage workspace: apps\/p2p-grid\/package.json is not copied before npm ci/,
       );
     });
@@ -80,9 +86,9 @@ describe('deploy/docker/Dockerfile', () => {
     });
 
     it('a HEALTHCHECK', () => {
-      expect(problemsOf(broken('EXPOSE 8081 8443\n', 'EXPOSE 8081 8443\nHEALTHCHECK CMD node -e 1\n')).join('\n')).toMatch(
-        /HEALTHCHECK \(Kubernetes probes/,
-      );
+      expect(
+        problemsOf(broken('EXPOSE 8081 8443\n', 'EXPOSE 8081 8443\nHEALTHCHECK CMD node -e 1\n')).join('\n'),
+      ).toMatch(/HEALTHCHECK \(Kubernetes probes/);
     });
 
     it('an unpinned or latest base image, and one that is not the Node.js of tools/node', () => {

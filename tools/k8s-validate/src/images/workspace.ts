@@ -27,9 +27,11 @@ export function existsAfterBuild(path: string): boolean {
   if (!compilesSrcToDist(folder)) return false;
   if (inside === undefined) return existsSync(join(workspaceRoot, folder, 'src'));
   if (inside === 'ui' || inside.startsWith('ui/'))
-    return readJson<{ nx?: { targets?: Record<string, unknown> } }>(join(folder, 'package.json')).nx?.targets?.[
-      'build-ui'
-    ] !== undefined;
+    return (
+      readJson<{ nx?: { targets?: Record<string, unknown> } }>(join(folder, 'package.json')).nx?.targets?.[
+        'build-ui'
+      ] !== undefined
+    );
   return inside.endsWith('.js') && existsSync(join(workspaceRoot, folder, 'src', inside.replace(/\.js$/, '.ts')));
 }
 
@@ -41,9 +43,7 @@ export function readImageWorkspace(): ImageWorkspace {
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name),
     nodeVersion: /^VERSION=(\S+)$/m.exec(readFileSync(join(workspaceRoot, 'tools/node/node.sh'), 'utf8'))![1],
-    manifests: workspaces
-      .flatMap((pattern) => globSync(`${pattern}/package.json`, { cwd: workspaceRoot }))
-      .sort(),
+    manifests: workspaces.flatMap((pattern) => globSync(`${pattern}/package.json`, { cwd: workspaceRoot })).sort(),
     // The script the image's build stage runs, so that the check and the image cannot disagree.
     runtimeFiles(app) {
       if (!runtimeFiles.has(app)) {
