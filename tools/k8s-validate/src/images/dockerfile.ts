@@ -38,8 +38,8 @@ export function parseDockerfile(text: string): Dockerfile {
       if (next.startsWith('#')) continue;
       joined = `${joined.slice(0, -1).trimEnd()} ${next}`;
     }
-    const match = /^(\S+)\s*(.*)$/.exec(joined)!;
-    instructions.push({ keyword: match[1].toUpperCase(), args: match[2], line: start + 1 });
+    const keyword = joined.split(/\s+/, 1)[0];
+    instructions.push({ keyword: keyword.toUpperCase(), args: joined.slice(keyword.length).trim(), line: start + 1 });
   }
   const globals = new Map<string, string>();
   const stages: Stage[] = [];

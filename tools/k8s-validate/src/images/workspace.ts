@@ -42,19 +42,20 @@ export function readImageWorkspace(): ImageWorkspace {
     apps: readdirSync(join(workspaceRoot, 'apps'), { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name),
-    nodeVersion: /^VERSION=(\S+)$/m.exec(readFileSync(join(workspaceRoot, 'tools/node/node.sh'), 'utf8'))![1],
+    nodeVersion:
+      /^VERSION=(\S+)$/m.exec(readFileSync(join(workspaceRoot, 'tools/node/node.sh'), 'utf8'))?.[1] ?? '(none)',
     manifests: workspaces.flatMap((pattern) => globSync(`${pattern}/package.json`, { cwd: workspaceRoot })).sort(),
     // The script the image's build stage runs, so that the check and the image cannot disagree.
     runtimeFiles(app) {
-      if (!runtimeFiles.has(app)) {
+      let files = runtimeFiles.get(app);
+      if (!files) {
         const script = join(workspaceRoot, 'deploy/docker/runtime-files.mjs');
-        const listed = execFileSync(process.execPath, [script, app], { encoding: 'utf8' });
-        runtimeFiles.set(
-          app,
-          listed.split('\n').filter((line) => line !== ''),
-        );
+        files = execFileSync(process.execPath, [script, app], { encoding: 'utf8' })
+          .split('\n')
+          .filter((line) => line !== '');
+        runtimeFiles.set(app, files);
       }
-      return runtimeFiles.get(app)!;
+      return files;
     },
     existsAfterBuild,
   };
