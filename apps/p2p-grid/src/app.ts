@@ -10,6 +10,7 @@ import { type GridConfig } from './config';
 import { Statements } from './domain/statements';
 import { Storage } from './domain/storage';
 import { JournaledGrid } from './domain/journaled-grid';
+import { paymentRequestSignatures } from './records';
 import { SettlementRuns } from './domain/settlement-runs';
 import { StreamIntake } from './domain/streams';
 import { operatorRoutes } from './http/operator';
@@ -186,6 +187,7 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
     name: SERVICE_NAME,
     logger: logger.child({ module: 'outbox' }),
     metrics: service.metrics,
+    publishExtensions: paymentRequestSignatures(paymentRequestSigner(seed)),
   });
   const published = () => relay.wake();
 
@@ -240,7 +242,6 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
     gridId: config.gridId,
     now,
     published,
-    sign: paymentRequestSigner(seed),
     timing: (timing) => runLogger.debug(timing, 'settlement run timing'),
   });
 

@@ -8,7 +8,7 @@ import {
 } from '@flexgrid/protocol-p2p';
 import {
   paymentRequestRecord,
-  signPaymentRequests,
+  paymentRequestSignatures,
   payoutSentRecord,
   returnChannelGoodbye,
   returnChannelHello,
@@ -61,23 +61,31 @@ describe('records.ts: every record the grid publishes fits the catalog', () => {
     expect(new Set(records.map((r) => r.type))).toEqual(
       new Set(['settlement.interval', 'settlement.finalised', 'settlement.adjustment']),
     );
-    for (const publication of records) expect(check(settlementRecord('GRID00001', publication))).toEqual({ ok: true });
+    for (const publication of records)
+      expect(check(settlementRecord('GRID00001', publication, JSON.stringify(publication.value)))).toEqual({
+        ok: true,
+      });
     const requests = runs.flatMap((r) => r.paymentRequests);
     const payouts = runs.flatMap((r) => r.payouts);
     expect(requests.length).toBeGreaterThan(0);
     expect(payouts.length).toBeGreaterThan(0);
     const seed = Buffer.alloc(32, 3).toString('base64url');
-    const signed = await signPaymentRequests(requests, paymentRequestSigner(seed));
-    requests.forEach((request, i) => {
-      const record = paymentRequestRecord(request, signed[i]);
+    const signatures = paymentRequestSignatures(paymentRequestSigner(seed));
+    for (const request of requests) {
+      const record = paymentRequestRecord(request);
       expect(check(record)).toEqual({ ok: true });
-      // P2P-CH5: the value sent is the data's JSON, and ce_p2psig verifies over exactly those bytes.
-      expect(JSON.parse(record.event.value as string)).toEqual(record.event.data);
-      const signature = record.event.extensions?.['p2psig'] as string;
-      expect(verifyPaymentRequest(Buffer.from(record.event.value as string), signature, verificationKey(seed))).toBe(
-        true,
+      // P2P-CH5: the value sent is the data's JSON, and the relay's ce_p2psig verifies over exactly those bytes.
+      const value = record.event.value as string;
+      expect(JSON.parse(value)).toEqual(record.event.data);
+      const made = await signatures({ topic: record.topic, type: record.event.type, value });
+      expect(verifyPaymentRequest(Buffer.from(value), made?.p2psig as string, verificationKey(seed))).toBe(true);
+      expect(verifyPaymentRequest(Buffer.from(`${value} `), made?.p2psig as string, verificationKey(seed))).toBe(
+        false,
       );
-    });
+    }
+    // Nothing else the grid publishes is signed.
+    const hello = returnChannelHello('GRID00001', 'FLAT00001', 'A'.repeat(43), T);
+    expect(signatures({ topic: hello.topic, type: hello.event.type, value: '{}' })).toBeUndefined();
     for (const payout of payouts) expect(check(payoutSentRecord(payout))).toEqual({ ok: true });
     const key = 'A'.repeat(43);
     expect(check(returnChannelHello('GRID00001', 'FLAT00001', key, T))).toEqual({ ok: true });

@@ -1,7 +1,7 @@
 import { enqueue } from '@flexgrid/platform-db';
 import { ledgerEntryJson, type SettlementRunResult } from '@flexgrid/protocol-p2p';
 import { invalidParameter, P2PHttpError } from '@flexgrid/p2p-service';
-import { paymentRequestRecord, payoutSentRecord, settlementRecord, signPaymentRequests } from '../records';
+import { paymentRequestRecord, payoutSentRecord, settlementRecord } from '../records';
 import { settlementStore } from '../store/settlements';
 import { type JournaledGrid } from './journaled-grid';
 
@@ -37,8 +37,6 @@ export interface SettlementRunsOptions {
   gridId: string;
   now: () => number;
   published: () => void;
-  /** P2P-CH5: signs a payment request's value bytes with the grid key (`paymentRequestSigner`). */
-  sign: (valueBytes: Uint8Array) => Promise<string>;
   /** Where a run reports how long the rules and the storing took (logged at debug). */
   timing?: (timing: { runMs: number; storeMs: number; outboxMs: number }) => void;
 }
@@ -69,16 +67,14 @@ export class SettlementRuns {
         finalise.length > 0 ? { kind: 'run', asOf, finalise: [...finalise] } : { kind: 'run', asOf },
       );
       const t1 = performance.now();
-      // The signatures are made on the thread pool while the database stores the run.
-      const signing = signPaymentRequests(result.paymentRequests, this.options.sign);
-      const [signed] = await Promise.all([
-        signing,
-        settlementStore.saveRun(client, result, summaryOf(result), ledgerEntryJson),
-      ]);
+      // While the database stores the run, its records are serialised (their signatures are the relay's).
+      const stored = settlementStore.saveRun(client, result, summaryOf(result), ledgerEntryJson);
+      const recordValues = result.records.map((publication) => JSON.stringify(publication.value));
+      await stored;
       const t2 = performance.now();
       const outbox = [
-        ...result.records.map((publication) => settlementRecord(gridId, publication)),
-        ...result.paymentRequests.map((request, i) => paymentRequestRecord(request, signed[i])),
+        ...result.records.map((publication, i) => settlementRecord(gridId, publication, recordValues[i])),
+        ...result.paymentRequests.map(paymentRequestRecord),
         ...result.payouts.map(payoutSentRecord),
       ];
       await enqueue(client, outbox);

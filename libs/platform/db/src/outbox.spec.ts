@@ -191,15 +191,12 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
     }
   });
 
-  it('keeps CloudEvents extension attributes (a signature) through the outbox; refuses a bad name at once', async () => {
+  it('keeps CloudEvents extension attributes (a signature) and the signed value exactly through the outbox; refuses a bad name at once', async () => {
+    const value = JSON.stringify(reading(0).data, null, 1);
     await inTransaction(backend.db.pool, (c) =>
-      enqueue(c, [
-        {
-          topic: TOPIC,
-          event: { ...reading(0), value: JSON.stringify(reading(0).data), extensions: { p2psig: 'c2lnbmF0dXJl' } },
-        },
-      ]),
+      enqueue(c, [{ topic: TOPIC, event: { ...reading(0), value, extensions: { p2psig: 'c2lnbmF0dXJl' } } }]),
     );
+    expect((await backend.db.pool.query('select value from flexgrid_outbox')).rows).toEqual([{ value }]);
     const r = relay(await backend.connectBus());
     r.start();
     await eventually(() => received.length >= 1, 'the event');
@@ -209,6 +206,32 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
         enqueue(c, [{ topic: TOPIC, event: { ...reading(1), extensions: { ce_bad: 'x' } } }]),
       ),
     ).rejects.toThrow("'ce_bad' cannot name a CloudEvents extension attribute.");
+  });
+
+  it('adds the extensions made at publish to rows stored with a value, beside their stored ones, and to no other row', async () => {
+    const value = JSON.stringify(reading(0).data, null, 1);
+    await inTransaction(backend.db.pool, (c) =>
+      enqueue(c, [
+        { topic: TOPIC, event: { ...reading(0), value, extensions: { stored: 'kept' } } },
+        { topic: TOPIC, event: reading(1) },
+      ]),
+    );
+    const seen: { topic: string; type: string; value: string }[] = [];
+    const r = relay(await backend.connectBus(), {
+      publishExtensions: (row) => {
+        seen.push(row);
+        return Promise.resolve({ p2psig: Buffer.from(row.value).toString('base64url').slice(0, 8) });
+      },
+    });
+    r.start();
+    await eventually(() => received.length >= 2, 'both events');
+    const byId = new Map(received.map((e) => [e.id, e]));
+    expect(byId.get('r-0')?.extensions).toEqual({
+      stored: 'kept',
+      p2psig: Buffer.from(value).toString('base64url').slice(0, 8),
+    });
+    expect(byId.get('r-1')?.extensions ?? {}).toEqual({});
+    expect(seen).toEqual([{ topic: TOPIC, type: reading(0).type, value }]);
   });
 
   it('startOutboxRelay relays on the database it is given, taking the leader lock only on a server', async () => {
