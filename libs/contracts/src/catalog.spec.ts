@@ -66,6 +66,23 @@ describe('the catalog', () => {
     });
   });
 
+  it('names who reads each topic through a consumer group (the KafkaUsers in deploy/ are derived from it)', () => {
+    expect(Object.fromEntries(topics.map(([name, t]) => [name, t.consumers]))).toEqual({
+      'openadr.events': ['powermatcher-auctioneer'],
+      'openadr.opt': [],
+      'openadr.ven-status': [],
+      'powermatcher.bids': [],
+      'powermatcher.prices': [],
+      's2.frames': [],
+      'meter.readings': ['p2p-producer', 'p2p-grid'],
+      'p2p.producer-output': ['p2p-grid'],
+      'p2p.payment-requests': ['p2p-wallet'],
+      'p2p.payments': ['p2p-producer', 'p2p-grid', 'p2p-wallet', 'p2p-payment-rail'],
+      'p2p.settlements': [],
+      'flexgrid.outbox-checkpoints': [],
+    });
+  });
+
   it('keys every topic by its own name', () => {
     for (const [name, t] of topics) expect(t.name).toBe(name);
   });

@@ -28,8 +28,16 @@ export interface TopicDefinition<Events extends Record<string, EventSchema> = Re
    */
   keyByEventType?: Partial<Record<keyof Events & string, string | readonly string[]>>;
   description: string;
-  /** Services that write it; informative, shown in docs and the topic listing. */
+  /**
+   * Services that write it: the flexgrid apps among them get write access to it in deploy/ (their KafkaUser
+   * ACLs), so an app must be listed exactly where it really publishes; others (devices, wallets) are informative.
+   */
   producers: readonly string[];
+  /**
+   * Services that read it through a consumer group: the flexgrid apps among them get read access to it (and
+   * write access to its dead-letter topic, where they park what they cannot handle) in deploy/.
+   */
+  consumers: readonly string[];
   config: TopicConfig;
   events: Events;
 }

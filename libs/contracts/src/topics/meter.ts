@@ -60,7 +60,8 @@ export const meterReadings = defineTopic({
   key: 'meterId',
   description:
     'One metered span per record: energy (integer Wh) and/or power (integer W) of one meter; P2P streams also carry their channel hello/goodbye.',
-  producers: ['openadr-vtn', 's2-analyzer', 'p2p-simulator', 'p2p-producer', 'p2p-grid'],
+  producers: ['openadr-vtn', 's2-analyzer', 'p2p-simulator'],
+  consumers: ['p2p-producer', 'p2p-grid'],
   config: { partitions: 6, retentionMs: 30 * DAY_MS, cleanupPolicy: 'delete' },
   events: {
     'meter.reading': meterReadingSchema,

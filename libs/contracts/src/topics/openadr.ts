@@ -227,6 +227,7 @@ export const openadrEvents = defineTopic({
   key: 'eventId',
   description: 'Every version of every OpenADR event: created, modified, cancelled (signals, intervals, targets).',
   producers: ['openadr-vtn'],
+  consumers: ['powermatcher-auctioneer'],
   // Compacted: the latest version per eventId is the event's state, so a consumer that starts later (the
   // auctioneer's objective agent) still learns every event, including open-ended ones older than any retention.
   config: { partitions: 3, retentionMs: -1, cleanupPolicy: 'compact' },
@@ -327,6 +328,7 @@ export const openadrOpt = defineTopic({
   keyByEventType: { 'openadr.opt.schedule': 'venId', 'openadr.opt.cancelled': ['eventId', 'venId'] },
   description: 'VEN optIn/optOut per event and modification number, availability schedules, and opt cancellations.',
   producers: ['openadr-vtn'],
+  consumers: [],
   config: { partitions: 6, retentionMs: 30 * DAY_MS, cleanupPolicy: 'delete' },
   events: {
     'openadr.opt.event-response': optEventResponseSchema,
@@ -358,6 +360,7 @@ export const openadrVenStatus = defineTopic({
   key: 'venId',
   description: 'VEN registered, deregistered, online and offline transitions, each emitted once.',
   producers: ['openadr-vtn'],
+  consumers: [],
   config: { partitions: 3, retentionMs: 30 * DAY_MS, cleanupPolicy: 'delete' },
   events: {
     'openadr.ven.registered': venStatusSchema,

@@ -98,6 +98,7 @@ export const p2pProducerOutput = defineTopic({
   key: 'producerId',
   description: "Each producer's output per interval (integer Wh) with its asking price, and its channel hello/goodbye.",
   producers: ['p2p-producer'],
+  consumers: ['p2p-grid'],
   // Settlement input like meter.readings: the grid stores what it ingests, the topic only bridges downtime.
   config: { partitions: 3, retentionMs: 30 * DAY_MS, cleanupPolicy: 'delete' },
   events: {
@@ -191,6 +192,7 @@ export const p2pPaymentRequests = defineTopic({
   description:
     "The grid's return channel to each consumer: signed payment requests (owed is a delta) and hello/goodbye.",
   producers: ['p2p-grid'],
+  consumers: ['p2p-wallet'],
   // Kept forever: `owed` is a delta, so a wallet needs every request it ever missed; a few records per run.
   config: { partitions: 3, retentionMs: -1, cleanupPolicy: 'delete' },
   events: {
@@ -272,6 +274,7 @@ export const p2pPayments = defineTopic({
   key: 'paymentId',
   description: 'Consumer payments (sent by wallets, confirmed by the rail) and producer payouts (sent by the grid).',
   producers: ['p2p-wallet', 'p2p-payment-rail', 'p2p-grid'],
+  consumers: ['p2p-producer', 'p2p-grid', 'p2p-wallet', 'p2p-payment-rail'],
   // Kept forever: money movements; the grid's payments ledger and the producers' balances are built from them.
   config: { partitions: 3, retentionMs: -1, cleanupPolicy: 'delete' },
   events: {
@@ -449,6 +452,7 @@ export const p2pSettlements = defineTopic({
   description:
     'Immutable settlement records per interval: versions, adjustments after finality, and the finalised marker.',
   producers: ['p2p-grid'],
+  consumers: [],
   // Kept forever: the immutable settlement history is what statements, audits and disputes go back to.
   // A version carries inputs and lines for every member: about 340 bytes each, 3.4 MB for 10,000 members.
   config: { partitions: 3, retentionMs: -1, cleanupPolicy: 'delete', maxMessageBytes: 16 * 1024 * 1024 },

@@ -11,7 +11,9 @@ export const outboxCheckpoints = defineTopic({
   key: 'outbox',
   description:
     "Internal: the committed offsets on partition 0 are the outbox relays' checkpoints; it holds no records.",
-  producers: ['openadr-vtn', 'powermatcher-auctioneer', 's2-analyzer', 'p2p-producer', 'p2p-grid'],
+  // The relays write no records, but commit their checkpoint offsets in their publishing transactions.
+  producers: ['openadr-vtn', 'powermatcher-auctioneer', 'p2p-producer', 'p2p-grid'],
+  consumers: [],
   config: { partitions: 1, retentionMs: -1, cleanupPolicy: 'compact' },
   events: {},
 });

@@ -90,6 +90,7 @@ export const powermatcherBids = defineTopic({
   keyByEventType: { 'powermatcher.bid.aggregated': 'matcherId' },
   description: 'Every bid a matcher accepted and every aggregated bid of a matcher run.',
   producers: ['powermatcher-auctioneer'],
+  consumers: [],
   // Soft state (§8.1: agents re-send bids, records are published without the outbox): the most voluminous
   // PowerMatcher stream, so more partitions and a short retention.
   config: { partitions: 6, retentionMs: DAY_MS, cleanupPolicy: 'delete' },
@@ -123,6 +124,7 @@ export const powermatcherPrices = defineTopic({
   key: 'clusterId',
   description: 'Every price the auctioneer published: round, price, price index and the bid numbers it answers.',
   producers: ['powermatcher-auctioneer'],
+  consumers: [],
   config: { partitions: 3, retentionMs: 30 * DAY_MS, cleanupPolicy: 'delete' },
   events: {
     'powermatcher.price.published': pricePublishedSchema,

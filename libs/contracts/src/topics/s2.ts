@@ -328,6 +328,7 @@ export const s2Frames = defineTopic({
   description:
     "Every frame the S2 analyzer observed, with direction, time and findings, and each session's end with its final state.",
   producers: ['s2-analyzer'],
+  consumers: [],
   // A high-volume debugging stream (every frame of every session); the analyzer keeps the history itself.
   config: { partitions: 6, retentionMs: 7 * DAY_MS, cleanupPolicy: 'delete' },
   events: {
