@@ -120,6 +120,18 @@ describe('deploy/docker/Dockerfile', () => {
   });
 });
 
+describe('nx docker-build', () => {
+  const readJson = (path: string) => JSON.parse(readFileSync(join(workspaceRoot, path), 'utf8'));
+  const command: string = readJson('nx.json').targetDefaults['docker-build'].options.command;
+
+  it.each(workspace.apps)('%s builds its own target, tagged with its package.json version', (app) => {
+    expect(readJson(`apps/${app}/package.json`).nx.targets).toHaveProperty('docker-build');
+    expect(command).toContain('docker build -f deploy/docker/Dockerfile --target {projectName}');
+    expect(command).toContain('-t ghcr.io/flexgrid/{projectName}:');
+    expect(command).toContain("require('./{projectRoot}/package.json').version");
+  });
+});
+
 describe('.dockerignore', () => {
   it('keeps installed, built and local state out of the build context', () => {
     const ignored = readFileSync(join(workspaceRoot, '.dockerignore'), 'utf8').split('\n');
