@@ -17,7 +17,8 @@ function workspaceFolders() {
   const folders = new Map();
   for (const pattern of readJson('package.json').workspaces) {
     for (const folder of globSync(pattern, { cwd: root })) {
-      if (existsSync(join(root, folder, 'package.json'))) folders.set(readJson(join(folder, 'package.json')).name, folder);
+      if (existsSync(join(root, folder, 'package.json')))
+        folders.set(readJson(join(folder, 'package.json')).name, folder);
     }
   }
   return folders;

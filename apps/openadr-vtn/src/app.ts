@@ -9,13 +9,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DEFAULT_CIPHERS } from 'node:tls';
-import {
-  type AppMigrations,
-  type Database,
-  migrateApp,
-  openDatabase,
-  startOutboxRelay,
-} from '@flexgrid/platform-db';
+import { type AppMigrations, type Database, migrateApp, openDatabase, startOutboxRelay } from '@flexgrid/platform-db';
 import { type Bus, KafkaBus, type KafkaAuthConfig, type KafkaSecurity } from '@flexgrid/platform-kafka';
 import { createService, type LogLevel } from '@flexgrid/platform-service';
 import type { VtnConfig } from './config';

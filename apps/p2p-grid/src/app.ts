@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import {
-  type AppMigrations,
-  type Database,
-  migrateApp,
-  openDatabase,
-  startOutboxRelay,
-} from '@flexgrid/platform-db';
+import { type AppMigrations, type Database, migrateApp, openDatabase, startOutboxRelay } from '@flexgrid/platform-db';
 import { type Bus, connectBus, type KafkaSecurity } from '@flexgrid/platform-kafka';
 import { createService, type Logger, type LogLevel } from '@flexgrid/platform-service';
 import { cors, mapError, registrationRoutes, Registrations, serviceInfo, unknownRoute } from '@flexgrid/p2p-service';

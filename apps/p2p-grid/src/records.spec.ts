@@ -79,9 +79,7 @@ describe('records.ts: every record the grid publishes fits the catalog', () => {
       expect(JSON.parse(value)).toEqual(record.event.data);
       const made = await signatures({ topic: record.topic, type: record.event.type, value });
       expect(verifyPaymentRequest(Buffer.from(value), made?.p2psig as string, verificationKey(seed))).toBe(true);
-      expect(verifyPaymentRequest(Buffer.from(`${value} `), made?.p2psig as string, verificationKey(seed))).toBe(
-        false,
-      );
+      expect(verifyPaymentRequest(Buffer.from(`${value} `), made?.p2psig as string, verificationKey(seed))).toBe(false);
     }
     // Nothing else the grid publishes is signed.
     const hello = returnChannelHello('GRID00001', 'FLAT00001', 'A'.repeat(43), T);

@@ -63,7 +63,13 @@ export function paymentRequestRecord(request: PaymentRequestValue): OutboxEntry 
   return {
     topic: PAYMENT_REQUESTS,
     // The value is stored as sent: `ce_p2psig` is made over exactly these bytes when the relay publishes it.
-    event: { type: 'payment.request', key: request.consumerId, id: request.requestId, data, value: JSON.stringify(data) },
+    event: {
+      type: 'payment.request',
+      key: request.consumerId,
+      id: request.requestId,
+      data,
+      value: JSON.stringify(data),
+    },
   };
 }
 

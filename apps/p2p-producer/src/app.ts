@@ -1,12 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type AppMigrations,
-  type Database,
-  migrateApp,
-  openDatabase,
-  startOutboxRelay,
-} from '@flexgrid/platform-db';
+import { type AppMigrations, type Database, migrateApp, openDatabase, startOutboxRelay } from '@flexgrid/platform-db';
 import { type Bus, connectBus, type KafkaSecurity } from '@flexgrid/platform-kafka';
 import { cors, mapError, registrationRoutes, Registrations, serviceInfo, unknownRoute } from '@flexgrid/p2p-service';
 import { createService, type LogLevel } from '@flexgrid/platform-service';

@@ -233,13 +233,11 @@ export class PgVtnStore implements VtnStore {
   }
 
   /** Polls of many VENs share a statement when the service is busy; the mark is taken as it is sent. */
-  private readonly venViewReads = new BatchedLookup<string, { row: Row; mark: number | undefined }>(
-    async (venIds) => {
-      const mark = this.views?.mark();
-      const rows = await this.rows(`${VEN_VIEW_SELECT} where v.ven_id = any($1::text[])`, [venIds]);
-      return new Map(rows.map((row) => [row.ven_id as string, { row, mark }]));
-    },
-  );
+  private readonly venViewReads = new BatchedLookup<string, { row: Row; mark: number | undefined }>(async (venIds) => {
+    const mark = this.views?.mark();
+    const rows = await this.rows(`${VEN_VIEW_SELECT} where v.ven_id = any($1::text[])`, [venIds]);
+    return new Map(rows.map((row) => [row.ven_id as string, { row, mark }]));
+  });
 
   /** A part of the VEN's views, outside transactions, once the notifications already received are applied. */
   private async cached<T>(venId: string, part: (views: VenViews) => T | undefined): Promise<T | undefined> {

@@ -73,5 +73,4 @@ describe('Kafka authentication settings', () => {
     writeFileSync(notPem, 'not a certificate');
     expect(problemsOf({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: notPem })).toEqual(['KAFKA_SSL_CA_FILE']);
   });
-
 });

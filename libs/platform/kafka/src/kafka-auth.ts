@@ -29,8 +29,10 @@ export function kafkaSecurityOf(config: KafkaAuthConfig): KafkaSecurity {
   const problems: ConfigProblem[] = [];
   const problem = (variable: string, message: string) => problems.push({ variable, message });
   const { kafkaSaslMechanism: mechanism, kafkaSaslUsername: username, kafkaSaslPassword: password } = config;
-  if (mechanism && !username) problem('KAFKA_SASL_USERNAME', `KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME`);
-  if (mechanism && !password) problem('KAFKA_SASL_PASSWORD', `KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_PASSWORD`);
+  if (mechanism && !username)
+    problem('KAFKA_SASL_USERNAME', `KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME`);
+  if (mechanism && !password)
+    problem('KAFKA_SASL_PASSWORD', `KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_PASSWORD`);
   if (!mechanism && (username || password))
     problem('KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD need KAFKA_SASL_MECHANISM');
   if (config.kafkaSslCaFile && !config.kafkaSsl)
@@ -40,7 +42,10 @@ export function kafkaSecurityOf(config: KafkaAuthConfig): KafkaSecurity {
     try {
       ca = readFileSync(config.kafkaSslCaFile, 'utf8');
     } catch (error) {
-      problem('KAFKA_SSL_CA_FILE', `KAFKA_SSL_CA_FILE=${config.kafkaSslCaFile} cannot be read: ${(error as Error).message}`);
+      problem(
+        'KAFKA_SSL_CA_FILE',
+        `KAFKA_SSL_CA_FILE=${config.kafkaSslCaFile} cannot be read: ${(error as Error).message}`,
+      );
     }
     if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----'))
       problem('KAFKA_SSL_CA_FILE', `KAFKA_SSL_CA_FILE=${config.kafkaSslCaFile} holds no PEM certificate`);
@@ -52,7 +57,11 @@ export function kafkaSecurityOf(config: KafkaAuthConfig): KafkaSecurity {
   };
 }
 
-function saslOf(mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512', username: string, password: string): SASLOptions {
+function saslOf(
+  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512',
+  username: string,
+  password: string,
+): SASLOptions {
   // kafkajs types each mechanism apart; one object with the union would not type-check.
   switch (mechanism) {
     case 'plain':
