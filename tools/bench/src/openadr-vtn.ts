@@ -93,10 +93,12 @@ function postgresPids(): number[] {
 }
 
 function total(pids: readonly number[]) {
-  return pids.map((pid) => usage(pid, true)).reduce((a, b) => ({ cpuSeconds: a.cpuSeconds + b.cpuSeconds, rssMiB: a.rssMiB + b.rssMiB }), {
-    cpuSeconds: 0,
-    rssMiB: 0,
-  });
+  return pids
+    .map((pid) => usage(pid, true))
+    .reduce((a, b) => ({ cpuSeconds: a.cpuSeconds + b.cpuSeconds, rssMiB: a.rssMiB + b.rssMiB }), {
+      cpuSeconds: 0,
+      rssMiB: 0,
+    });
 }
 
 async function cannon(name: string, connections: number, bodies: readonly string[], path: string, seconds = 10) {
