@@ -130,6 +130,11 @@ function ingest(grid: Grid, records: readonly StreamRecord[]): void {
  * Each record followed by up to two corrections of its value under the same natural key, all carrying sender
  * revisions 0, 1, 2 (P2P-IN3); output corrections may also change completeness (P2P-AG4).
  */
+/**
+ * Every record with up to two corrections. A correction equal in value to an earlier revision of its key is left
+ * out: P2P-IN2 makes identity the values, not the sender's revision, so such a record arriving after the earlier
+ * one is a re-delivery, and "the highest revision wins in any order" does not hold for it.
+ */
 const historiesOf = (records: readonly StreamRecord[]) =>
   fc
     .tuple(
@@ -138,17 +143,17 @@ const historiesOf = (records: readonly StreamRecord[]) =>
       ),
     )
     .map((corrections) =>
-      records.map((record, i) => [
-        { ...record, revision: 0 },
-        ...corrections[i].map(({ energyWh, complete }, k): StreamRecord => ({
-          ...record,
-          energyWh,
-          revision: k + 1,
-          ...(record.output
-            ? { output: { ...record.output, complete, missingSources: complete ? [] : ['SOURCE001'] } }
-            : {}),
-        })),
-      ]),
+      records.map((record, i) => {
+        const history: StreamRecord[] = [{ ...record, revision: 0 }];
+        for (const { energyWh, complete } of corrections[i]) {
+          const output = record.output && { ...record.output, complete, missingSources: complete ? [] : ['SOURCE001'] };
+          const seen = history.some(
+            (earlier) => earlier.energyWh === energyWh && earlier.output?.complete === output?.complete,
+          );
+          if (!seen) history.push({ ...record, energyWh, revision: history.length, ...(output ? { output } : {}) });
+        }
+        return history;
+      }),
     );
 
 /** What a settlement record says about energy and money: everything but the inputs' quality, revision and hash. */
