@@ -71,10 +71,10 @@ describe('the renderers', () => {
   });
 
   // Which renderer runs depends on the machine; both must give the same manifests for the checks to mean anything.
-  (kubectl && npm ? it.each(OVERLAYS) : it.skip.each(OVERLAYS))(
-    'agree on overlay %s when kubectl is present',
-    (overlay) => {
-      expect(kubectl!.render(overlayDir(overlay))).toBe(npm!.render(overlayDir(overlay)));
-    },
-  );
+  // The npm binary always renders; where kubectl is installed too, its output must be the same bytes.
+  it.each(OVERLAYS)('render overlay %s, and agree on it where kubectl is installed', (overlay) => {
+    const rendered = npm?.render(overlayDir(overlay));
+    expect(rendered).toContain('kind: Deployment');
+    if (kubectl) expect(kubectl.render(overlayDir(overlay))).toBe(rendered);
+  });
 });
