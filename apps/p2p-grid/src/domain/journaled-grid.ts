@@ -182,10 +182,14 @@ export class JournaledGrid {
         },
       };
       const result = await work(tx);
+      // One line per fact, its kind and its JSON (which holds no raw tab or newline): one statement per unit,
+      // numbering the facts in their order.
       if (facts.length > 0)
         await client.query(
-          `insert into journal (kind, payload) select x->>'kind', x from jsonb_array_elements($1::jsonb) as x`,
-          [`[${facts.map(toJson).join(',')}]`],
+          `insert into journal (kind, payload)
+           select split_part(line, E'\\t', 1), split_part(line, E'\\t', 2)::json
+             from string_to_table($1, E'\\n') with ordinality as fact (line, n) order by n`,
+          [facts.map((fact) => `${fact.kind}\t${toJson(fact)}`).join('\n')],
         );
       return result;
     });
@@ -208,8 +212,8 @@ export class JournaledGrid {
     const grid = new Grid(this.options);
     const batch = 10_000;
     for (let after = 0; ;) {
-      const { rows } = await this.pool.query<{ seq: string; payload: JournalEntry }>(
-        `select seq, payload from journal where seq > $1 order by seq limit $2`,
+      const { rows } = await this.pool.query<{ seq: string; payload: string }>(
+        `select seq, payload::text as payload from journal where seq > $1 order by seq limit $2`,
         [after, batch],
       );
       for (const row of rows) apply(grid, revive(row.payload));
@@ -220,8 +224,8 @@ export class JournaledGrid {
   }
 }
 
-function revive(entry: JournalEntry): JournalEntry {
-  return JSON.parse(JSON.stringify(entry), (_key, value: unknown) =>
+function revive(payload: string): JournalEntry {
+  return JSON.parse(payload, (_key, value: unknown) =>
     value !== null && typeof value === 'object' && BIGINT_TAG in value
       ? BigInt((value as Record<string, string>)[BIGINT_TAG])
       : value,

@@ -32,8 +32,8 @@ export const operatorStore = {
   },
 
   async intervals(db: Queryable, from: number, to: number): Promise<Map<number, IntervalView>> {
-    const { rows } = await db.query<{ start: string; type: string; value: Record<string, unknown> }>(
-      `select interval_start as start, type, value from settlement_records
+    const { rows } = await db.query<{ start: string; type: string; overview: Record<string, unknown> }>(
+      `select interval_start as start, type, overview from settlement_records
         where interval_start >= $1 and interval_start < $2 order by interval_start, run_no, ce_id`,
       [from, to],
     );
@@ -46,7 +46,7 @@ export const operatorStore = {
       };
       if (row.type === 'settlement.finalised') view.final = true;
       else {
-        const v = row.value;
+        const v = row.overview;
         view.latest = {
           version: row.type === 'settlement.interval' ? (v.version as number) : view.latest.version,
           adjustments: row.type === 'settlement.adjustment' ? view.latest.adjustments + 1 : view.latest.adjustments,

@@ -2,6 +2,8 @@ export { type Database, DEFAULT_POOL_SIZE, inTransaction, openDatabase, type Ope
 export { loadMigrations, migrate, type Migration, MigrationError, type MigrationResult } from './migrations';
 export {
   enqueue,
+  type EnqueueOptions,
+  type KeptRows,
   OutboxRelay,
   type OutboxEntry,
   outboxMigrations,

@@ -208,6 +208,53 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
     ).rejects.toThrow("'ce_bad' cannot name a CloudEvents extension attribute.");
   });
 
+  it('stores rows in the order given, a value of megabytes as it is, and the caller’s copy of each (keep) with them', async () => {
+    const large = { ...reading(1), data: { ...reading(1).data, origin: { padding: 'x'.repeat(100_000) } } };
+    const largeValue = JSON.stringify(large.data, null, 1);
+    const smallValue = JSON.stringify(reading(2).data, null, 1);
+    await backend.db.pool.query('create table kept_copy (event_id text, event_key text, value text, run_no int)');
+    await inTransaction(backend.db.pool, (c) =>
+      enqueue(
+        c,
+        [
+          { topic: TOPIC, event: reading(0) },
+          { topic: TOPIC, event: { ...large, value: largeValue } },
+          { topic: TOPIC, event: { ...reading(2), value: smallValue } },
+        ],
+        {
+          keep: {
+            sql: (rows, first) =>
+              `insert into kept_copy select event_id, event_key, coalesce(value, data::text), $${first}::int from ${rows}`,
+            params: [7],
+          },
+        },
+      ),
+    );
+    const { rows } = await backend.db.pool.query<{ event_id: string; value: string | null }>(
+      'select event_id, value from flexgrid_outbox order by id',
+    );
+    expect(rows).toEqual([
+      { event_id: 'r-0', value: null },
+      { event_id: 'r-1', value: largeValue },
+      { event_id: 'r-2', value: smallValue },
+    ]);
+    const kept = await backend.db.pool.query<{ event_id: string; event_key: string; value: string; run_no: number }>(
+      'select * from kept_copy order by event_id',
+    );
+    expect(kept.rows.map((r) => [r.event_id, r.event_key, r.run_no])).toEqual([
+      ['r-0', reading(0).key, 7],
+      ['r-1', reading(1).key, 7],
+      ['r-2', reading(2).key, 7],
+    ]);
+    expect(JSON.parse(kept.rows[0].value)).toEqual(reading(0).data);
+    expect(kept.rows.slice(1).map((r) => r.value)).toEqual([largeValue, smallValue]);
+    const r = relay(await backend.connectBus());
+    r.start();
+    await eventually(() => received.length >= 3, 'the three events');
+    expect(received.map((e) => e.id).sort()).toEqual(['r-0', 'r-1', 'r-2']);
+    expect(received.find((e) => e.id === 'r-1')?.data).toEqual(large.data);
+  });
+
   it('adds the extensions made at publish to rows stored with a value, beside their stored ones, and to no other row', async () => {
     const value = JSON.stringify(reading(0).data, null, 1);
     await inTransaction(backend.db.pool, (c) =>
@@ -465,7 +512,7 @@ describe('outbox migrations', () => {
       );
 
       expect(await migrate(db.pool, 'platform', outboxMigrations)).toEqual({
-        applied: ['2_outbox_history', '3_outbox_extensions'],
+        applied: ['2_outbox_history', '3_outbox_extensions', '4_outbox_value_lz4'],
         alreadyApplied: 1,
       });
       const { rows } = await db.pool.query('select epoch, last_sent_batch from flexgrid_outbox_history');

@@ -76,6 +76,19 @@ export const outboxMigrations: Migration[] = [
         add constraint flexgrid_outbox_data_or_value check (data is not null or value is not null);
     `,
   },
+  {
+    version: 4,
+    name: 'outbox_value_lz4',
+    // A stored value can be megabytes (a P2P settlement record); lz4 compresses it several times faster than the
+    // default pglz. PGlite is built without lz4 and keeps pglz.
+    sql: `
+      do $$
+      begin
+        alter table flexgrid_outbox alter column value set compression lz4;
+      exception when feature_not_supported then null;
+      end $$;
+    `,
+  },
 ];
 
 export interface OutboxEntry {
@@ -83,44 +96,128 @@ export interface OutboxEntry {
   event: OutgoingEvent;
 }
 
+/** An outbox row as enqueue writes it; absent fields are null. */
+interface NewRow {
+  topic: string;
+  event_key: string;
+  event_type: string;
+  event_id: string;
+  event_source?: string;
+  event_time?: Date;
+  subject?: string;
+  data?: unknown;
+  extensions?: Readonly<Record<string, string>>;
+}
+
+/** The columns of NewRow, as a record definition for json_to_record(set). */
+const NEW_ROW_COLUMNS = `topic text, event_key text, event_type text, event_id text, event_source text,
+  event_time timestamptz, subject text, data jsonb, extensions jsonb`;
+
+/** A stored value at least this long is inserted by a statement of its own (see enqueue). */
+const LARGE_VALUE_CHARS = 64 * 1024;
+
+/**
+ * Rows the caller keeps in a table of its own as well: `sql` is an INSERT that reads `rows`, a relation with the
+ * outbox's columns (topic, event_key, event_type, event_id, event_source, event_time, subject, data jsonb,
+ * extensions jsonb, value text), and takes `params` from `$first` on. The statement that writes the outbox rows
+ * runs it, so each row travels to PostgreSQL once.
+ */
+export interface KeptRows {
+  sql: (rows: string, first: number) => string;
+  params: readonly unknown[];
+}
+
+export interface EnqueueOptions {
+  keep?: KeptRows;
+  validator?: ContractValidator;
+}
+
 /**
  * Adds events to the outbox inside the caller's transaction. Events are validated here, so a contract
  * violation fails the business transaction instead of blocking the relay later.
+ *
+ * Rows go in as JSON documents, one statement per run of rows, in id order: one statement whatever their number
+ * (a VALUES list takes at most 65,535 parameters and is slow to plan when long), and JSON.stringify writes it far
+ * faster than node-pg escapes the elements of text arrays. A stored value is spliced into the document as it is
+ * (read as json, whose text is the exact text given), so it travels unescaped. A row whose value is megabytes
+ * (a P2P settlement record) is a statement of its own with the value as a plain parameter: as part of the
+ * document PostgreSQL would parse it twice. The statements are queued at once and run in order.
  */
-export async function enqueue(
+export function enqueue(
   client: pg.ClientBase,
   entries: readonly OutboxEntry[],
-  validator = defaultValidator(),
+  { keep, validator = defaultValidator() }: EnqueueOptions = {},
 ): Promise<void> {
-  if (entries.length === 0) return;
-  const rows = entries.map(({ topic, event }) => {
-    const check = validator.check(topic, event.type, event.key, event.data);
-    if (!check.ok) throw new ContractViolation(topic, check.reason);
-    checkExtensionNames(event.extensions);
-    return {
-      topic,
-      event_key: event.key,
-      event_type: event.type,
-      event_id: event.id ?? randomUUID(),
-      event_source: event.source ?? null,
-      event_time: event.time === undefined ? new Date() : new Date(event.time),
-      subject: event.subject ?? null,
-      data: event.value === undefined ? event.data : null,
-      extensions: event.extensions ?? null,
-      value: event.value ?? null,
-    };
-  });
-  // The rows as one JSON document: one statement whatever their number (a VALUES list takes at most 65,535
-  // parameters and is slow to plan when long), in id order. JSON.stringify writes it far faster than node-pg
-  // escapes the elements of text arrays, and PostgreSQL reads it in one pass.
-  await client.query(
-    `insert into flexgrid_outbox (topic, event_key, event_type, event_id, event_source, event_time, subject, data, extensions, value)
-     select topic, event_key, event_type, event_id, event_source, event_time, subject, data, extensions, value
-       from rows from (json_to_recordset($1::json) as (topic text, event_key text, event_type text, event_id text,
-              event_source text, event_time timestamptz, subject text, data jsonb, extensions jsonb, value text))
-         with ordinality as row (topic, event_key, event_type, event_id, event_source, event_time, subject, data, extensions, value, n)
-      order by n`,
-    [JSON.stringify(rows)],
+  const statements: Promise<unknown>[] = [];
+  let documentRows: string[] = [];
+  const flushDocument = () => {
+    if (documentRows.length > 0) statements.push(insertDocument(client, documentRows, keep));
+    documentRows = [];
+  };
+  try {
+    for (const { topic, event } of entries) {
+      const check = validator.check(topic, event.type, event.key, event.data);
+      if (!check.ok) throw new ContractViolation(topic, check.reason);
+      checkExtensionNames(event.extensions);
+      // Absent fields are left out: the statement reads them as null.
+      const row = JSON.stringify({
+        topic,
+        event_key: event.key,
+        event_type: event.type,
+        event_id: event.id ?? randomUUID(),
+        event_source: event.source,
+        event_time: event.time === undefined ? undefined : new Date(event.time),
+        subject: event.subject,
+        data: event.value === undefined ? event.data : undefined,
+        extensions: event.extensions,
+      } satisfies NewRow);
+      if (event.value === undefined) documentRows.push(row);
+      else if (event.value.length < LARGE_VALUE_CHARS) documentRows.push(`${row.slice(0, -1)},"value":${event.value}}`);
+      else {
+        flushDocument();
+        statements.push(insertLarge(client, row, event.value, keep));
+      }
+    }
+    flushDocument();
+  } catch (error) {
+    // Statements already queued still run; the caller's transaction fails with this error.
+    for (const statement of statements) statement.catch(() => undefined);
+    return Promise.reject(error);
+  }
+  return Promise.all(statements).then(() => undefined);
+}
+
+/** Inserts the relation `rows` (NewRow's columns, value text, n the order) into the outbox, and `keep`'s table. */
+function insertRows(client: pg.ClientBase, rows: string, params: unknown[], keep: KeptRows | undefined) {
+  const kept = keep ? `, kept as (${keep.sql('row', params.length + 1)})` : '';
+  return client.query(
+    `with row as (${rows})${kept}
+     insert into flexgrid_outbox (topic, event_key, event_type, event_id, event_source, event_time, subject, data, extensions, value)
+     select topic, event_key, event_type, event_id, event_source, coalesce(event_time, statement_timestamp()), subject,
+            data, extensions, value
+       from row order by n`,
+    keep ? [...params, ...keep.params] : params,
+  );
+}
+
+function insertDocument(client: pg.ClientBase, rows: readonly string[], keep: KeptRows | undefined) {
+  return insertRows(
+    client,
+    `select topic, event_key, event_type, event_id, event_source, event_time, subject, data, extensions,
+            value::text as value, n
+       from rows from (json_to_recordset($1::json) as (${NEW_ROW_COLUMNS}, value json)) with ordinality
+         as row (topic, event_key, event_type, event_id, event_source, event_time, subject, data, extensions, value, n)`,
+    [`[${rows.join(',')}]`],
+    keep,
+  );
+}
+
+function insertLarge(client: pg.ClientBase, row: string, value: string, keep: KeptRows | undefined) {
+  return insertRows(
+    client,
+    `select m.*, $2::text as value, 1 as n from json_to_record($1::json) as m(${NEW_ROW_COLUMNS})`,
+    [row, value],
+    keep,
   );
 }
 
