@@ -43,18 +43,20 @@ export function returnChannelGoodbye(gridId: string, consumerId: string, sentAt:
 }
 
 /**
- * P2P-S5/S8/S9 on `p2p.settlements`, keyed by the gridId, `ce_id` as §3.5 fixes it. `value`: the publication's
- * value as JSON text, which the outbox keeps as it is instead of parsing it into jsonb (an interval of 10,000
- * members is megabytes).
+ * P2P-S5/S8/S9 on `p2p.settlements`, keyed by the gridId, `ce_id` as §3.5 fixes it. The value is stored as JSON text,
+ * which the outbox keeps as it is instead of parsing it (an interval of 10,000 members is megabytes).
  */
-export function settlementRecord(gridId: string, publication: SettlementPublication, value: string): OutboxEntry {
+export function settlementRecord(gridId: string, publication: SettlementPublication): OutboxEntry {
   const event =
     publication.type === 'settlement.interval'
       ? { type: publication.type, data: plain(publication.value) satisfies SettlementInterval }
       : publication.type === 'settlement.adjustment'
         ? { type: publication.type, data: plain(publication.value) satisfies SettlementAdjustment }
         : { type: publication.type, data: plain(publication.value) satisfies SettlementFinalised };
-  return { topic: 'p2p.settlements', event: { ...event, key: gridId, id: publication.ceId, value } };
+  return {
+    topic: 'p2p.settlements',
+    event: { ...event, key: gridId, id: publication.ceId, value: JSON.stringify(publication.value) },
+  };
 }
 
 /** P2P-L2 `payment.request` on the consumer's return channel; `ce_id` = requestId (§3.3). */

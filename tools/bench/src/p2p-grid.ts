@@ -14,12 +14,15 @@
  *    through the operator API (settle, ledger entries, requests, records and outbox rows, one transaction).
  * 3. End to end: from the run's start at the interval's due instant to the last of its payment requests read
  *    back from Kafka (read_committed).
+ * Each part runs in a process of its own, and the run is requested from another, as an operator's client would.
  * Prints a table and writes tmp/bench/p2p-grid.json.
  */
 import { type GridConfig, gridConfigOf, gridEnv, startGrid } from '@flexgrid/p2p-grid';
 import { KafkaBus, type OutgoingEvent } from '@flexgrid/platform-kafka';
 import { loadConfig } from '@flexgrid/platform-service';
+import { execFile, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { env, freshDatabase, L, publishAll, reading, register, waitFor } from './p2p-support';
 import { machine, runBenchmark, writeResult } from './report';
@@ -126,6 +129,30 @@ async function journalRate(url: string, from: number, to: number): Promise<{ rec
   }
 }
 
+/**
+ * The operator's POST, from another process as an operator's client is: timed in this process, the answer would
+ * wait for whatever this process runs as it arrives (the grid's relay starts publishing the run at its commit).
+ */
+async function operatorPost(url: string): Promise<{ startedAt: number; ms: number; body: unknown }> {
+  // The client's first fetch loads its HTTP stack; a GET of the service's root does that before the clock starts.
+  const client = `
+    const [url, token] = process.argv.slice(1);
+    (async () => {
+      await (await fetch(new URL('/', url))).text();
+      const startedAt = Date.now();
+      const t0 = performance.now();
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: 'Bearer ' + token, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const body = await response.json();
+      console.log(JSON.stringify({ startedAt, ms: performance.now() - t0, body }));
+    })();`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', client, url, TOKEN]);
+  return JSON.parse(stdout) as { startedAt: number; ms: number; body: unknown };
+}
+
 async function settle(brokers: string[]) {
   const database = await freshDatabase('settle');
   const topicPrefix = `bench-settle-${randomBytes(3).toString('hex')}.`;
@@ -197,24 +224,18 @@ async function settle(brokers: string[]) {
     fromBeginning: true,
     batch: { maxRecords: 5_000, maxWaitMs: 50 },
     handleBatch: async (events) => {
-      for (const event of events) if (event.type === 'payment.request') requests.push(performance.now());
+      for (const event of events) if (event.type === 'payment.request') requests.push(Date.now());
     },
   });
-  const t0 = performance.now();
-  const response = await fetch(`${(grid as { url: string }).url}/api/operator/settlement-runs`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: '{}',
-  });
-  const runMs = performance.now() - t0;
-  const summary = (await response.json()) as { settled: number; paymentRequests: number };
+  const run = await operatorPost(`${(grid as { url: string }).url}/api/operator/settlement-runs`);
+  const summary = run.body as { settled: number; paymentRequests: number };
   if (summary.paymentRequests !== consumers.length) throw new Error(`unexpected run: ${JSON.stringify(summary)}`);
   const deadline = Date.now() + 120_000;
   while (requests.length < consumers.length) {
     if (Date.now() > deadline) throw new Error(`read ${requests.length} of ${consumers.length} payment requests`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  const endToEndMs = Math.max(...requests) - t0;
+  const endToEndMs = Math.max(...requests) - run.startedAt;
   await reader.stop();
   await grid.stop();
   await bus.stop();
@@ -222,17 +243,31 @@ async function settle(brokers: string[]) {
   return {
     members: MEMBERS,
     settled: summary.settled,
-    runMs: Math.round(runMs),
+    runMs: Math.round(run.ms),
     paymentRequests: summary.paymentRequests,
     gateClosureToLastRequestMs: Math.round(endToEndMs),
   };
 }
 
+/**
+ * Runs one part in a process of its own, as each is a grid of its own: one part's grid leaves the next nothing to
+ * collect (the ingest part's readings are hundreds of megabytes of heap).
+ */
+function inProcessOfItsOwn<T>(part: 'ingest' | 'settle'): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let result: T | undefined;
+    const child = fork(__filename, [], { env: { ...process.env, BENCH_PART: part } });
+    child.on('message', (message) => (result = message as T));
+    child.on('exit', (code) =>
+      code === 0 && result !== undefined ? resolve(result) : reject(new Error(`the ${part} part exited with ${code}`)),
+    );
+  });
+}
+
 async function main(): Promise<void> {
-  const brokers = env('KAFKA_BROKERS').split(',');
   const parts = (process.env['BENCH_PARTS'] ?? 'ingest,settle').split(',');
-  const ingestResult = parts.includes('ingest') ? await ingest(brokers) : undefined;
-  const settleResult = parts.includes('settle') ? await settle(brokers) : undefined;
+  const ingestResult = parts.includes('ingest') ? await inProcessOfItsOwn<IngestResult>('ingest') : undefined;
+  const settleResult = parts.includes('settle') ? await inProcessOfItsOwn<SettleResult>('settle') : undefined;
   const result = { machine: machine(), ingest: ingestResult, settlement: settleResult };
   console.table({
     ...(ingestResult && {
@@ -249,4 +284,17 @@ async function main(): Promise<void> {
   writeResult('p2p-grid', result);
 }
 
-runBenchmark(main);
+async function part(name: string): Promise<void> {
+  const brokers = env('KAFKA_BROKERS').split(',');
+  const result = name === 'ingest' ? await ingest(brokers) : await settle(brokers);
+  await new Promise<void>((resolve, reject) =>
+    process.send!(result, (error: Error | null) => (error ? reject(error) : resolve())),
+  );
+  process.exit(0);
+}
+
+type IngestResult = Awaited<ReturnType<typeof ingest>>;
+type SettleResult = Awaited<ReturnType<typeof settle>>;
+
+const partOfThisProcess = process.env['BENCH_PART'];
+runBenchmark(partOfThisProcess ? () => part(partOfThisProcess) : main);

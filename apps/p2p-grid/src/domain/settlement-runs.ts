@@ -72,14 +72,14 @@ export class SettlementRuns {
       const t1 = performance.now();
       // node-pg sends a client's statements one at a time, so the largest goes first: the database stores the
       // ledger while the rest is serialised and queued behind it.
-      const entries = settlementStore.saveEntries(client, result, ledgerEntryJson);
-      const recordValues = result.records.map((publication) => JSON.stringify(publication.value));
       const stored = [
-        entries,
-        settlementStore.saveRecords(client, result, recordValues, summaryOf(result)),
-        enqueue(
-          client,
-          result.records.map((publication, i) => settlementRecord(gridId, publication, recordValues[i])),
+        settlementStore.saveEntries(client, result, ledgerEntryJson),
+        settlementStore.saveSummary(client, summaryOf(result)),
+        // One statement per record (a run makes one per due interval), its value sent once, as it is.
+        ...result.records.map((publication) =>
+          enqueue(client, [settlementRecord(gridId, publication)], {
+            keep: settlementStore.keptRecord(publication, result.runNo),
+          }),
         ),
         enqueue(client, result.paymentRequests.map(paymentRequestRecord), {
           keep: settlementStore.keptPaymentRequests(result.runNo),

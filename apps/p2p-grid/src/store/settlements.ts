@@ -65,35 +65,25 @@ export const settlementStore = {
     );
   },
 
-  /** The run's summary and records; `recordValues`: each record's value as the JSON text it is published with. */
-  saveRecords(
-    db: Queryable,
-    result: SettlementRunResult,
-    recordValues: readonly string[],
-    summary: object,
-  ): Promise<unknown> {
-    return Promise.all([
-      db.query(`insert into settlement_runs (run_no, as_of, summary) values ($1, $2, $3)`, [
-        result.runNo,
-        result.asOf,
-        JSON.stringify(summary),
-      ]),
-      // One statement per record: a run makes one per due interval, and each value is sent as it is, unescaped.
-      ...result.records.map((publication, i) =>
-        db.query(
-          `insert into settlement_records (ce_id, type, interval_start, run_no, value, overview)
-           values ($1, $2, $3, $4, $5, $6)`,
-          [
-            publication.ceId,
-            publication.type,
-            publication.value.intervalStart,
-            result.runNo,
-            recordValues[i],
-            JSON.stringify(overviewOf(publication)),
-          ],
-        ),
-      ),
+  saveSummary(db: Queryable, summary: { runNo: number; asOf: number }): Promise<unknown> {
+    return db.query(`insert into settlement_runs (run_no, as_of, summary) values ($1, $2, $3)`, [
+      summary.runNo,
+      summary.asOf,
+      JSON.stringify(summary),
     ]);
+  },
+
+  /**
+   * A record the run enqueues (P2P-S5, S8, S9), kept as the statement that enqueues it writes it: a record of
+   * 10,000 members is megabytes, which then travel to the database once.
+   */
+  keptRecord(publication: SettlementPublication, runNo: number): KeptRows {
+    return {
+      sql: (rows, first) =>
+        `insert into settlement_records (ce_id, type, interval_start, run_no, value, overview)
+         select event_id, event_type, $${first}::bigint, $${first + 1}::int, value::json, $${first + 2}::jsonb from ${rows}`,
+      params: [publication.value.intervalStart, runNo, JSON.stringify(overviewOf(publication))],
+    };
   },
 
   /** The payment requests a run enqueues, kept as the statement that enqueues them writes them (P2P-L2). */
