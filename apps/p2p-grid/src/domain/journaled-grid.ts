@@ -8,7 +8,7 @@ import {
   type StreamRegistration,
 } from '@flexgrid/protocol-p2p';
 import type { Pool, PoolClient } from 'pg';
-import { P2PHttpError } from '@flexgrid/p2p-service';
+import { journalStore, P2PHttpError } from '@flexgrid/p2p-service';
 
 /** One fact that changes the settlement domain, as journaled (JSON: spans and records are plain data). */
 export type JournalEntry =
@@ -75,15 +75,6 @@ export interface GridTransaction {
   record<E extends JournalEntry>(entry: E): Applied<E['kind']>;
   /** Applies the fact and journals it only if `keep` says its outcome changed the domain. */
   recordIf<E extends JournalEntry>(entry: E, keep: (outcome: Applied<E['kind']>) => boolean): Applied<E['kind']>;
-}
-
-const BIGINT_TAG = '__bigint';
-
-/** The journal is JSON; bigints (none today in the facts, but records may grow them) round-trip tagged. */
-function toJson(entry: JournalEntry): string {
-  return JSON.stringify(entry, (_key, value: unknown) =>
-    typeof value === 'bigint' ? { [BIGINT_TAG]: value.toString() } : value,
-  );
 }
 
 /**
@@ -182,15 +173,7 @@ export class JournaledGrid {
         },
       };
       const result = await work(tx);
-      // One line per fact, its kind and its JSON (which holds no raw tab or newline): one statement per unit,
-      // numbering the facts in their order.
-      if (facts.length > 0)
-        await client.query(
-          `insert into journal (kind, payload)
-           select split_part(line, E'\\t', 1), split_part(line, E'\\t', 2)::json
-             from string_to_table($1, E'\\n') with ordinality as fact (line, n) order by n`,
-          [facts.map((fact) => `${fact.kind}\t${toJson(fact)}`).join('\n')],
-        );
+      if (facts.length > 0) await journalStore.append(client, facts);
       return result;
     });
     // Committed (or nothing applied): memory and journal agree. On failure `dirty` stays as `applied` left it.
@@ -212,22 +195,11 @@ export class JournaledGrid {
     const grid = new Grid(this.options);
     const batch = 10_000;
     for (let after = 0; ;) {
-      const { rows } = await this.pool.query<{ seq: string; payload: string }>(
-        `select seq, payload::text as payload from journal where seq > $1 order by seq limit $2`,
-        [after, batch],
-      );
-      for (const row of rows) apply(grid, revive(row.payload));
-      if (rows.length < batch) break;
-      after = Number(rows[rows.length - 1].seq);
+      const facts = await journalStore.read<JournalEntry>(this.pool, after, batch);
+      for (const { fact } of facts) apply(grid, fact);
+      if (facts.length < batch) break;
+      after = facts[facts.length - 1].seq;
     }
     this.grid = grid;
   }
-}
-
-function revive(payload: string): JournalEntry {
-  return JSON.parse(payload, (_key, value: unknown) =>
-    value !== null && typeof value === 'object' && BIGINT_TAG in value
-      ? BigInt((value as Record<string, string>)[BIGINT_TAG])
-      : value,
-  ) as JournalEntry;
 }

@@ -8,6 +8,7 @@ import {
   type StreamRecord,
   type StreamRegistration,
 } from '@flexgrid/protocol-p2p';
+import { journalStore } from '@flexgrid/p2p-service';
 import type { Pool, PoolClient } from 'pg';
 
 /** One fact that changes the aggregation domain, as journaled (plain JSON). */
@@ -117,15 +118,7 @@ export class JournaledProducer {
           },
         };
         const result = await work(tx);
-        if (facts.length > 0) {
-          const { rows } = await client.query<{ seq: string }>(
-            `insert into journal (kind, payload)
-             select x->>'kind', x from jsonb_array_elements($1::jsonb) with ordinality as t(x, n) order by n
-             returning seq`,
-            [JSON.stringify(facts)],
-          );
-          this.appliedSeq = Math.max(...rows.map((row) => Number(row.seq)));
-        }
+        if (facts.length > 0) this.appliedSeq = await journalStore.append(client, facts);
         return result;
       });
     } catch (error) {
@@ -142,15 +135,12 @@ export class JournaledProducer {
   private async catchUp(client: PoolClient): Promise<void> {
     const batch = 10_000;
     for (;;) {
-      const { rows } = await client.query<{ seq: string; payload: JournalEntry }>(
-        `select seq, payload from journal where seq > $1 order by seq limit $2`,
-        [this.appliedSeq, batch],
-      );
-      for (const row of rows) {
-        apply(this.producer, row.payload);
-        this.appliedSeq = Number(row.seq);
+      const facts = await journalStore.read<JournalEntry>(client, this.appliedSeq, batch);
+      for (const { seq, fact } of facts) {
+        apply(this.producer, fact);
+        this.appliedSeq = seq;
       }
-      if (rows.length < batch) return;
+      if (facts.length < batch) return;
     }
   }
 }

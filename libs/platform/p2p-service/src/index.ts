@@ -1,5 +1,5 @@
 // What the two P2P services (apps/p2p-producer, apps/p2p-grid) share beyond the pure rules of protocol-p2p:
-// the HTTP conventions of §15, the registration API of §12 and the channel bookkeeping of P2P-CH3.
+// the HTTP conventions of §15, the registration API of §12, the channel bookkeeping of P2P-CH3 and the journal.
 export {
   invalidParameter,
   mapError,
@@ -13,6 +13,7 @@ export {
 export { answerOk, cors, integerQuery, jsonBody, paged, queryValue, serviceInfo, unknownRoute } from './conventions';
 export { carriesOperatorToken, matchesOperatorToken, operatorOnly } from './operator-token';
 export { type ChannelRecord, channelStore } from './channel-store';
+export { journalStore } from './journal-store';
 export { type RegistrationRow, registrationStore, streamKeyOf } from './registration-store';
 export {
   type RegistrationAnswer,
