@@ -1,10 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { type AppMigrations, type Database, migrateApp, openDatabase, startOutboxRelay } from '@flexgrid/platform-db';
-import { type Bus, connectBus, type KafkaSecurity } from '@flexgrid/platform-kafka';
-import { createService, type Logger, type LogLevel } from '@flexgrid/platform-service';
-import { cors, mapError, registrationRoutes, Registrations, serviceInfo, unknownRoute } from '@flexgrid/p2p-service';
+import { type AppMigrations, type Database, startOutboxRelay } from '@flexgrid/platform-db';
+import { type Logger } from '@flexgrid/platform-service';
+import {
+  cors,
+  openP2pService,
+  type P2pStartOptions,
+  registrationRoutes,
+  Registrations,
+  type RunningP2pService,
+  serviceInfo,
+  unknownRoute,
+} from '@flexgrid/p2p-service';
 import { paymentRequestSigner, verificationKey } from '@flexgrid/protocol-p2p';
 import { type GridConfig } from './config';
 import { Statements } from './domain/statements';
@@ -28,28 +36,12 @@ export const gridMigrations: AppMigrations = {
   outbox: true,
 };
 
-export interface StartGridOptions {
+export interface StartGridOptions extends P2pStartOptions {
   config: GridConfig;
-  /** A bus to share (the dev host's); else one on `kafkaBrokers`, else an in-process bus. */
-  bus?: Bus;
-  kafkaBrokers?: string[];
-  /** TLS and SASL for `kafkaBrokers` (kafkaSecurityOf of the KAFKA_SSL and KAFKA_SASL_* settings). */
-  kafkaSecurity?: KafkaSecurity;
-  topicPrefix?: string;
-  kafkaSessionTimeoutMs?: number;
-  /** A database to share (the dev host's); else one on `databaseUrl`, else an embedded PGlite. */
-  database?: Database;
-  databaseUrl?: string;
-  host?: string;
-  /** 0 picks a free port. */
-  port?: number;
-  logLevel?: LogLevel;
-  httpBodyLimitBytes?: number;
   /** The clock; tests and the PoC chain pass their own. */
   now?: () => number;
   /** false: no timer starts runs (tests start them through the operator API). */
   autoRun?: boolean;
-  handleSignals?: boolean;
   /** How often the active instance checks that it still holds the leadership lock (ms). */
   leadershipCheckMs?: number;
   /**
@@ -126,11 +118,7 @@ async function holdLeadership(
   };
 }
 
-export interface RunningGrid {
-  url: string;
-  /** Shuts down as on SIGTERM; rejects unless the shutdown completed. */
-  stop(): Promise<void>;
-}
+export type RunningGrid = RunningP2pService;
 
 const packageJson = JSON.parse(readFileSync(join(__dirname, '../package.json'), 'utf8')) as {
   name: string;
@@ -141,36 +129,9 @@ const packageJson = JSON.parse(readFileSync(join(__dirname, '../package.json'), 
 export async function startGrid(options: StartGridOptions): Promise<RunningGrid> {
   const { config } = options;
   const now = options.now ?? Date.now;
-  const service = createService({
-    name: SERVICE_NAME,
-    mapError,
-    handleSignals: options.handleSignals ?? false,
-    config: {
-      host: options.host ?? '127.0.0.1',
-      port: options.port ?? 0,
-      logLevel: options.logLevel ?? 'info',
-      // The platform parses JSON up to the largest route's limit; each route checks its own (P2P-H2).
-      httpBodyLimitBytes: Math.max(
-        options.httpBodyLimitBytes ?? 0,
-        config.registrationMaxBytes,
-        config.storageMaxItemBytes,
-      ),
-    },
-  });
-  const logger = service.logger;
-  const ownDatabase = options.database === undefined;
-  const database =
-    options.database ?? (await openDatabase({ url: options.databaseUrl, applicationName: SERVICE_NAME }));
-  await migrateApp(database.pool, gridMigrations);
-  const { bus, owned: ownBus } = await connectBus({
-    bus: options.bus,
-    kafkaBrokers: options.kafkaBrokers,
-    kafkaSecurity: options.kafkaSecurity,
-    topicPrefix: options.topicPrefix,
-    sessionTimeoutMs: options.kafkaSessionTimeoutMs,
-    clientId: SERVICE_NAME,
-    logger: logger.child({ module: 'bus' }),
-    metrics: service.metrics,
+  const { service, logger, database, bus, listen } = await openP2pService(SERVICE_NAME, options, {
+    migrations: gridMigrations,
+    bodyLimitBytes: Math.max(config.registrationMaxBytes, config.storageMaxItemBytes),
   });
 
   const state = await gridStateStore.open(database.pool, {
@@ -309,25 +270,10 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
           );
         }, config.rules.settleEveryMs);
 
-  service.addReadinessCheck('kafka', () => bus.ping());
-  service.addReadinessCheck('postgres', () => database.ping());
   service.onShutdown('runs', () => clearInterval(timer));
   service.onShutdown('operator-page', () => journalWatch.stop());
   service.onShutdown('consumers', () => streams.stop());
   service.onShutdown('outbox', () => relay.stop());
-  if (ownBus) service.onShutdown('bus', () => bus.stop());
   if (leadership) service.onShutdown('leadership', leadership.release);
-  if (ownDatabase) service.onShutdown('postgres', () => database.close());
-  const { url } = await service.listen();
-  logger.info(
-    { url, gridId: config.gridId, profile: config.rules.profile, database: database.description },
-    'grid started',
-  );
-  return {
-    url,
-    stop: async () => {
-      const outcome = await service.shutdown('stopped');
-      if (outcome !== 'completed') throw new Error(`${SERVICE_NAME} did not stop cleanly: ${outcome}`);
-    },
-  };
+  return listen('grid started', { gridId: config.gridId, profile: config.rules.profile });
 }

@@ -1,9 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AppMigrations, type Database, migrateApp, openDatabase, startOutboxRelay } from '@flexgrid/platform-db';
-import { type Bus, connectBus, type KafkaSecurity } from '@flexgrid/platform-kafka';
-import { cors, mapError, registrationRoutes, Registrations, serviceInfo, unknownRoute } from '@flexgrid/p2p-service';
-import { createService, type LogLevel } from '@flexgrid/platform-service';
+import { type AppMigrations, startOutboxRelay } from '@flexgrid/platform-db';
+import {
+  cors,
+  openP2pService,
+  type P2pStartOptions,
+  registrationRoutes,
+  Registrations,
+  type RunningP2pService,
+  serviceInfo,
+  unknownRoute,
+} from '@flexgrid/p2p-service';
 import { type ProducerConfig } from './config';
 import { AggregationRuns } from './domain/aggregation-runs';
 import { JournaledProducer } from './domain/journaled-producer';
@@ -22,35 +29,15 @@ export const producerMigrations: AppMigrations = {
   outbox: true,
 };
 
-export interface StartProducerOptions {
+export interface StartProducerOptions extends P2pStartOptions {
   config: ProducerConfig;
-  /** A bus to share (the dev host's); else one on `kafkaBrokers`, else an in-process bus. */
-  bus?: Bus;
-  kafkaBrokers?: string[];
-  /** TLS and SASL for `kafkaBrokers` (kafkaSecurityOf of the KAFKA_SSL and KAFKA_SASL_* settings). */
-  kafkaSecurity?: KafkaSecurity;
-  topicPrefix?: string;
-  kafkaSessionTimeoutMs?: number;
-  /** A database to share (the dev host's); else one on `databaseUrl`, else an embedded PGlite. */
-  database?: Database;
-  databaseUrl?: string;
-  host?: string;
-  /** 0 picks a free port. */
-  port?: number;
-  logLevel?: LogLevel;
-  httpBodyLimitBytes?: number;
   /** The clock; tests pass their own. */
   now?: () => number;
   /** false: no timer starts runs (tests start them through the operator API). */
   autoRun?: boolean;
-  handleSignals?: boolean;
 }
 
-export interface RunningProducer {
-  url: string;
-  /** Shuts down as on SIGTERM; rejects unless the shutdown completed. */
-  stop(): Promise<void>;
-}
+export type RunningProducer = RunningP2pService;
 
 const packageJson = JSON.parse(readFileSync(join(__dirname, '../package.json'), 'utf8')) as {
   name: string;
@@ -61,36 +48,9 @@ const packageJson = JSON.parse(readFileSync(join(__dirname, '../package.json'), 
 export async function startProducer(options: StartProducerOptions): Promise<RunningProducer> {
   const { config } = options;
   const now = options.now ?? Date.now;
-  const service = createService({
-    name: SERVICE_NAME,
-    mapError,
-    handleSignals: options.handleSignals ?? false,
-    config: {
-      host: options.host ?? '127.0.0.1',
-      port: options.port ?? 0,
-      logLevel: options.logLevel ?? 'info',
-      // The platform parses JSON up to the largest route's limit; each route checks its own (P2P-H2).
-      httpBodyLimitBytes: Math.max(
-        options.httpBodyLimitBytes ?? 0,
-        config.registrationMaxBytes,
-        config.readingsMaxBytes,
-      ),
-    },
-  });
-  const logger = service.logger;
-  const ownDatabase = options.database === undefined;
-  const database =
-    options.database ?? (await openDatabase({ url: options.databaseUrl, applicationName: SERVICE_NAME }));
-  await migrateApp(database.pool, producerMigrations);
-  const { bus, owned: ownBus } = await connectBus({
-    bus: options.bus,
-    kafkaBrokers: options.kafkaBrokers,
-    kafkaSecurity: options.kafkaSecurity,
-    topicPrefix: options.topicPrefix,
-    sessionTimeoutMs: options.kafkaSessionTimeoutMs,
-    clientId: SERVICE_NAME,
-    logger: logger.child({ module: 'bus' }),
-    metrics: service.metrics,
+  const { service, logger, database, bus, listen } = await openP2pService(SERVICE_NAME, options, {
+    migrations: producerMigrations,
+    bodyLimitBytes: Math.max(config.registrationMaxBytes, config.readingsMaxBytes),
   });
 
   const state = await producerStateStore.open(database.pool, { epoch: now(), intervalMs: config.rules.intervalMs });
@@ -167,23 +127,8 @@ export async function startProducer(options: StartProducerOptions): Promise<Runn
           );
         }, config.rules.aggregateEveryMs);
 
-  service.addReadinessCheck('kafka', () => bus.ping());
-  service.addReadinessCheck('postgres', () => database.ping());
   service.onShutdown('runs', () => clearInterval(timer));
   service.onShutdown('consumers', () => readings.stop());
   service.onShutdown('outbox', () => relay.stop());
-  if (ownBus) service.onShutdown('bus', () => bus.stop());
-  if (ownDatabase) service.onShutdown('postgres', () => database.close());
-  const { url } = await service.listen();
-  logger.info(
-    { url, producerId: config.producerId, profile: config.rules.profile, database: database.description },
-    'producer started',
-  );
-  return {
-    url,
-    stop: async () => {
-      const outcome = await service.shutdown('stopped');
-      if (outcome !== 'completed') throw new Error(`${SERVICE_NAME} did not stop cleanly: ${outcome}`);
-    },
-  };
+  return listen('producer started', { producerId: config.producerId, profile: config.rules.profile });
 }

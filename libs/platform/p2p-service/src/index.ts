@@ -24,6 +24,7 @@ export {
   type RegistrationView,
 } from './registrations';
 export { registrationRoutes } from './registration-routes';
+export { openP2pService, type P2pServiceBase, type P2pStartOptions, type RunningP2pService } from './service-base';
 export { type Queryable } from './queryable';
 export {
   P2pConfigError,

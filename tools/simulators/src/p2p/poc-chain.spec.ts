@@ -233,6 +233,14 @@ describe('P2P-POC: the §11.3 chain through the producer and grid services (poc 
       [4, 'SUNFARM01', 24],
       [4, 'WINDMILL1', 15],
     ]);
+    const house1 = await call(grid, 'GET', '/api/operator/members/HOUSE0001', undefined, operator);
+    // 2250 + 4500 + 3500 Wh used; 10 whole kWh billed at 5 = 50, paid 25 + 25.
+    expect((house1.body.member as { balances: unknown }).balances).toMatchObject({
+      usageWh: 10_250,
+      billedWh: 10_000,
+      requested: 50,
+      confirmed: 50,
+    });
     // §11.2 step 6: each producer service counts its confirmed payouts (P2P-AG7).
     for (const [id, received] of [
       ['SUNFARM01', 48],
