@@ -86,7 +86,10 @@ export const settlementStore = {
     };
   },
 
-  /** The payment requests a run enqueues, kept as the statement that enqueues them writes them (P2P-L2). */
+  /**
+   * The payment requests a run enqueues, kept as the statement that enqueues them writes them (P2P-L2). `offset 0`
+   * keeps PostgreSQL from inlining the subquery, which would read each value as json twice.
+   */
   keptPaymentRequests(runNo: number): KeptRows {
     return {
       sql: (rows, first) =>

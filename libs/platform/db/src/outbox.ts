@@ -189,13 +189,13 @@ export function enqueue(
 
 /** Inserts the relation `rows` (NewRow's columns, value text, n the order) into the outbox, and `keep`'s table. */
 function insertRows(client: pg.ClientBase, rows: string, params: unknown[], keep: KeptRows | undefined) {
-  const kept = keep ? `, kept as (${keep.sql('row', params.length + 1)})` : '';
+  const kept = keep ? `, kept as (${keep.sql('enqueued', params.length + 1)})` : '';
   return client.query(
-    `with row as (${rows})${kept}
+    `with enqueued as (${rows})${kept}
      insert into flexgrid_outbox (topic, event_key, event_type, event_id, event_source, event_time, subject, data, extensions, value)
      select topic, event_key, event_type, event_id, event_source, coalesce(event_time, statement_timestamp()), subject,
             data, extensions, value
-       from row order by n`,
+       from enqueued order by n`,
     keep ? [...params, ...keep.params] : params,
   );
 }

@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import { type DeliveredEvent, silentLogger } from './bus';
 import { busContract, eventually, reading } from './bus-contract.test-util';
 import type { ConsumedRecord } from './delivery';
-import { KafkaBus, type KafkaBusOptions } from './kafka-bus';
+import { KafkaBus, type KafkaBusOptions, levelOfKafkajsLog } from './kafka-bus';
 
 const TOPIC = 'meter.readings';
 
@@ -113,6 +113,29 @@ describe('KafkaBus logging', () => {
       await bus.stop();
     }
     expect(warnings).toEqual([]);
+  });
+
+  it('logs as debug the attempts kafkajs retries by itself (tulios/kafkajs#1315), and every other error as error', () => {
+    const concurrent =
+      'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing';
+    expect(levelOfKafkajsLog(logLevel.ERROR, 'Response AddPartitionsToTxn(key: 24, version: 1)', concurrent)).toBe(
+      'debug',
+    );
+    expect(levelOfKafkajsLog(logLevel.ERROR, `Failed to send messages: ${concurrent}`, undefined)).toBe('debug');
+    expect(
+      levelOfKafkajsLog(
+        logLevel.ERROR,
+        'Response ListOffsets(key: 2, version: 3)',
+        'This server is not the leader for that topic-partition',
+      ),
+    ).toBe('debug');
+    expect(levelOfKafkajsLog(logLevel.ERROR, 'Crash: KafkaJSNumberOfRetriesExceeded', 'Connection timeout')).toBe(
+      'error',
+    );
+    expect(
+      levelOfKafkajsLog(logLevel.WARN, 'Limiting retries for the idempotent producer may invalidate EoS', undefined),
+    ).toBe('debug');
+    expect(levelOfKafkajsLog(logLevel.WARN, 'The group is rebalancing', undefined)).toBe('warn');
   });
 });
 

@@ -505,11 +505,10 @@ export class KafkaBus implements Bus {
 
   private log(entry: LogEntry): void {
     const { message, ...extra } = entry.log;
-    const fields = { kafkajs: entry.namespace, ...extra };
-    if (entry.level <= logLevel.ERROR) this.deps.logger.error(fields, message);
-    else if (entry.level === logLevel.WARN && !message.startsWith(BOUNDED_IDEMPOTENT_RETRIES))
-      this.deps.logger.warn(fields, message);
-    else this.deps.logger.debug(fields, message);
+    this.deps.logger[levelOfKafkajsLog(entry.level, message, extra.error)](
+      { kafkajs: entry.namespace, ...extra },
+      message,
+    );
   }
 }
 
@@ -808,6 +807,26 @@ class KafkaSubscription {
  * sequence numbers let the broker drop what it already has, or reports that the events may be written.
  */
 const BOUNDED_IDEMPOTENT_RETRIES = 'Limiting retries for the idempotent producer';
+
+/**
+ * Broker errors kafkajs retries by itself, but logs as errors at each attempt (tulios/kafkajs#1315): a transaction
+ * begun right after the previous commit meets CONCURRENT_TRANSACTIONS until the coordinator has completed it, and
+ * a leader moving answers NOT_LEADER or LEADER_NOT_AVAILABLE until the metadata is refreshed. An attempt is no
+ * failure; one that outlasts the retries reaches the caller, which reports it.
+ */
+const RETRIED_BY_KAFKAJS = [
+  'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing',
+  'This server is not the leader for that topic-partition',
+  'There is no leader for this topic-partition as we are in the middle of a leadership election',
+];
+
+/** The level a kafkajs log entry is logged at: its own, less what is deliberate (above) or retried by kafkajs. */
+export function levelOfKafkajsLog(level: logLevel, message: string, error: unknown): 'error' | 'warn' | 'debug' {
+  if (level <= logLevel.ERROR)
+    return RETRIED_BY_KAFKAJS.some((retried) => error === retried || message.endsWith(retried)) ? 'debug' : 'error';
+  if (level === logLevel.WARN) return message.startsWith(BOUNDED_IDEMPOTENT_RETRIES) ? 'debug' : 'warn';
+  return 'debug';
+}
 
 /** The part of kafkajs's internal Cluster that leaveGroup uses. */
 interface KafkajsCluster {
