@@ -144,8 +144,9 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
   if (config.signingKey === undefined)
     logger.warn('P2P_GRID_SIGNING_KEY is unset: using a key generated at first start, for development only (§16)');
 
+  // One outbox per grid: its name is the relay's Kafka transactional id, which no two grids of a cluster may share.
   const relay = startOutboxRelay(database, bus, {
-    name: SERVICE_NAME,
+    name: `${SERVICE_NAME}.${config.gridId}`,
     logger: logger.child({ module: 'outbox' }),
     metrics: service.metrics,
     publishExtensions: paymentRequestSignatures(paymentRequestSigner(seed)),

@@ -54,8 +54,9 @@ export async function startProducer(options: StartProducerOptions): Promise<Runn
   });
 
   const state = await producerStateStore.open(database.pool, { epoch: now(), intervalMs: config.rules.intervalMs });
+  // One outbox per producer: its name is the relay's Kafka transactional id, which no two producers may share.
   const relay = startOutboxRelay(database, bus, {
-    name: SERVICE_NAME,
+    name: `${SERVICE_NAME}.${config.producerId}`,
     logger: logger.child({ module: 'outbox' }),
     metrics: service.metrics,
   });

@@ -39,7 +39,9 @@ export function kafkaTopics(catalog: Catalog): Manifest[] {
  * What an app may do on Kafka, from the catalog: write the topics it produces, read the ones it consumes
  * (in consumer groups named `<app>.…`, the apps' convention) and write their dead-letter topics; an outbox
  * relay (a producer of the checkpoint topic) commits its checkpoint offsets in the group
- * `outbox-checkpoint.<app>` from the transactional id `outbox.<app>` (libs/platform/kafka KafkaBus).
+ * `outbox-checkpoint.<outbox>` from the transactional id `outbox.<outbox>` (libs/platform/kafka KafkaBus), where
+ * the outbox is named `<app>` or, for an app of which one cluster runs several (a P2P producer, a grid),
+ * `<app>.<its id>`: prefixes, then.
  * Every other topic of the catalog is Describe only: on connect a bus lists the topics to create the
  * missing ones, and a topic it cannot see it would try to create, which a user without Create fails.
  */
@@ -74,11 +76,11 @@ export function aclsOf(catalog: Catalog, app: string): Acl[] {
   if (relay) {
     acls.push(
       {
-        resource: { type: 'group', name: `outbox-checkpoint.${app}`, patternType: 'literal' },
+        resource: { type: 'group', name: `outbox-checkpoint.${app}`, patternType: 'prefix' },
         operations: ['Read', 'Describe'],
       },
       {
-        resource: { type: 'transactionalId', name: `outbox.${app}`, patternType: 'literal' },
+        resource: { type: 'transactionalId', name: `outbox.${app}`, patternType: 'prefix' },
         operations: ['Write', 'Describe'],
       },
     );

@@ -402,7 +402,7 @@ describe('kafkaAcls', () => {
     });
     expect(problems).toEqual([
       'KafkaUser/p2p-grid: cannot use group prefix p2p-grid.',
-      'KafkaUser/p2p-grid: cannot use transactionalId literal outbox.p2p-grid',
+      'KafkaUser/p2p-grid: cannot use transactionalId prefix outbox.p2p-grid',
     ]);
   });
 

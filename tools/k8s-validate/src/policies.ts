@@ -566,7 +566,7 @@ export const backends: Policy = (manifests) => {
  * Each KafkaUser may write exactly the topics its app produces and the dead-letter topics of those it
  * consumes, read exactly the topics it consumes (and, for an outbox relay, the checkpoint topic), and
  * describe any catalog topic; its groups are its own (`<app>.` and `outbox-checkpoint.<app>`), its
- * transactional id its outbox's. Nothing else: no Create, no All, no cluster rights.
+ * transactional ids its outboxes' (`outbox.<app>`, a prefix: see aclsOf). Nothing else: no Create, no All, no cluster rights.
  */
 export const kafkaAcls: Policy = (manifests, { catalog }) => {
   const problems: string[] = [];
@@ -588,9 +588,9 @@ export const kafkaAcls: Policy = (manifests, { catalog }) => {
     const granted = { Write: new Set<string>(), Read: new Set<string>() };
     const groups = new Set([
       ...(consumed.length > 0 ? [`prefix ${app}.`] : []),
-      ...(relay ? [`literal outbox-checkpoint.${app}`] : []),
+      ...(relay ? [`prefix outbox-checkpoint.${app}`] : []),
     ]);
-    const transactional = new Set(relay ? [`literal outbox.${app}`] : []);
+    const transactional = new Set(relay ? [`prefix outbox.${app}`] : []);
     const grantedGroups = new Set<string>();
     const grantedTransactional = new Set<string>();
     for (const acl of user.spec.authorization?.acls ?? []) {

@@ -1,9 +1,22 @@
-import { enqueue } from '@flexgrid/platform-db';
+import { prepareEnqueue } from '@flexgrid/platform-db';
 import { ledgerEntryJson, type SettlementRunResult } from '@flexgrid/protocol-p2p';
 import { invalidParameter, P2PHttpError } from '@flexgrid/p2p-service';
 import { paymentRequestRecord, payoutSentRecord, settlementRecord } from '../records';
 import { settlementStore } from '../store/settlements';
 import { type JournaledGrid } from './journaled-grid';
+
+/** Runs `prepare` while `inFlight` is in the database; either way, `inFlight` has ended when this settles. */
+async function whileRunning<T>(inFlight: Promise<void>, prepare: () => T): Promise<T> {
+  let prepared: T;
+  try {
+    prepared = prepare();
+  } catch (error) {
+    await inFlight.catch(() => undefined);
+    throw error;
+  }
+  await inFlight;
+  return prepared;
+}
 
 /** §14.1 `POST /settlement-runs` answer. */
 export interface RunSummary {
@@ -38,7 +51,7 @@ export interface SettlementRunsOptions {
   now: () => number;
   published: () => void;
   /**
-   * Where a run reports how long the rules took, the serialising of its rows (while the database stores the
+   * Where a run reports how long the rules took, the serialising of its outbox rows (while the database stores the
    * ledger), and the rest of the storing (logged at debug).
    */
   timing?: (timing: { runMs: number; prepareMs: number; storeMs: number }) => void;
@@ -70,24 +83,27 @@ export class SettlementRuns {
         finalise.length > 0 ? { kind: 'run', asOf, finalise: [...finalise] } : { kind: 'run', asOf },
       );
       const t1 = performance.now();
-      // node-pg sends a client's statements one at a time, so the largest goes first: the database stores the
-      // ledger while the rest is serialised and queued behind it.
-      const stored = [
-        settlementStore.saveEntries(client, result, ledgerEntryJson),
-        settlementStore.saveSummary(client, summaryOf(result)),
-        // One statement per record (a run makes one per due interval), its value sent once, as it is.
-        ...result.records.map((publication) =>
-          enqueue(client, [settlementRecord(gridId, publication)], {
-            keep: settlementStore.keptRecord(publication, result.runNo),
+      // node-pg runs one statement at a time on a client: the ledger, the largest, goes first, and the database
+      // stores it while the outbox rows are validated and serialised.
+      let t2 = t1;
+      const outbox = await whileRunning(settlementStore.saveEntries(client, result, ledgerEntryJson), () => {
+        const prepared = [
+          // One statement per record (a run makes one per due interval), its value sent once, as it is.
+          ...result.records.map((publication) =>
+            prepareEnqueue([settlementRecord(gridId, publication)], {
+              keep: settlementStore.keptRecord(publication, result.runNo),
+            }),
+          ),
+          prepareEnqueue(result.paymentRequests.map(paymentRequestRecord), {
+            keep: settlementStore.keptPaymentRequests(result.runNo),
           }),
-        ),
-        enqueue(client, result.paymentRequests.map(paymentRequestRecord), {
-          keep: settlementStore.keptPaymentRequests(result.runNo),
-        }),
-        enqueue(client, result.payouts.map(payoutSentRecord), { keep: settlementStore.keptPayouts(result.runNo) }),
-      ];
-      const t2 = performance.now();
-      await Promise.all(stored);
+          prepareEnqueue(result.payouts.map(payoutSentRecord), { keep: settlementStore.keptPayouts(result.runNo) }),
+        ];
+        t2 = performance.now();
+        return prepared;
+      });
+      await settlementStore.saveSummary(client, summaryOf(result));
+      for (const prepared of outbox) await prepared.run(client);
       this.options.timing?.({ runMs: t1 - t0, prepareMs: t2 - t1, storeMs: performance.now() - t2 });
       return summaryOf(result);
     });

@@ -32,22 +32,19 @@ function overviewOf(publication: SettlementPublication): object {
   return { version, totals, gaps, complete, gridLine };
 }
 
-/**
- * SQL behind settlement runs and what they produced (§9, §10, §14.1). A run's statements are queued without
- * waiting for one another; they all belong to the run's transaction.
- */
+/** SQL behind settlement runs and what they produced (§9, §10, §14.1). */
 export const settlementStore = {
   async lastAsOf(db: Queryable): Promise<number | undefined> {
     const { rows } = await db.query<{ asOf: string | null }>(`select max(as_of) as "asOf" from settlement_runs`);
     return rows[0].asOf === null ? undefined : Number(rows[0].asOf);
   },
 
-  saveEntries(
+  async saveEntries(
     db: Queryable,
     result: SettlementRunResult,
     entryJson: (entry: LedgerEntry) => LedgerEntryJson,
-  ): Promise<unknown> | undefined {
-    if (result.entries.length === 0) return undefined;
+  ): Promise<void> {
+    if (result.entries.length === 0) return;
     const lines = linesOf(
       result.entries.map((entry) => [
         entry.entryId,
@@ -57,7 +54,7 @@ export const settlementStore = {
         JSON.stringify(entryJson(entry)),
       ]),
     );
-    return db.query(
+    await db.query(
       `insert into ledger_entries (entry_id, member_id, seq, interval_start, run_no, value)
        select f[1], f[2], f[3]::int, f[4]::bigint, $2, f[5]::json
          from (select string_to_array(line, E'\\t') as f from string_to_table($1, E'\\n') as line) as row`,
@@ -65,8 +62,8 @@ export const settlementStore = {
     );
   },
 
-  saveSummary(db: Queryable, summary: { runNo: number; asOf: number }): Promise<unknown> {
-    return db.query(`insert into settlement_runs (run_no, as_of, summary) values ($1, $2, $3)`, [
+  async saveSummary(db: Queryable, summary: { runNo: number; asOf: number }): Promise<void> {
+    await db.query(`insert into settlement_runs (run_no, as_of, summary) values ($1, $2, $3)`, [
       summary.runNo,
       summary.asOf,
       JSON.stringify(summary),

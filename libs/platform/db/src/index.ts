@@ -6,6 +6,8 @@ export {
   type KeptRows,
   OutboxRelay,
   type OutboxEntry,
+  prepareEnqueue,
+  type PreparedEnqueue,
   outboxMigrations,
   type OutboxRelayOptions,
   startOutboxRelay,

@@ -132,77 +132,94 @@ export interface EnqueueOptions {
   validator?: ContractValidator;
 }
 
+/** One statement of an enqueue, ready to run. */
+interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/** Outbox rows validated and serialised, to be written inside the caller's transaction. */
+export interface PreparedEnqueue {
+  run(client: pg.ClientBase): Promise<void>;
+}
+
+/** Adds events to the outbox inside the caller's transaction: `prepareEnqueue` and its `run` in one. */
+export async function enqueue(
+  client: pg.ClientBase,
+  entries: readonly OutboxEntry[],
+  options: EnqueueOptions = {},
+): Promise<void> {
+  await prepareEnqueue(entries, options).run(client);
+}
+
 /**
- * Adds events to the outbox inside the caller's transaction. Events are validated here, so a contract
- * violation fails the business transaction instead of blocking the relay later.
+ * Validates events and serialises their rows, touching no database: a caller can do it while a statement of its
+ * own runs (node-pg runs one statement at a time on a client). Events are validated here, so a contract violation
+ * fails the business transaction instead of blocking the relay later.
  *
  * Rows go in as JSON documents, one statement per run of rows, in id order: one statement whatever their number
  * (a VALUES list takes at most 65,535 parameters and is slow to plan when long), and JSON.stringify writes it far
  * faster than node-pg escapes the elements of text arrays. A stored value is spliced into the document as it is
  * (read as json, whose text is the exact text given), so it travels unescaped. A row whose value is megabytes
  * (a P2P settlement record) is a statement of its own with the value as a plain parameter: as part of the
- * document PostgreSQL would parse it twice. The statements are queued at once and run in order.
+ * document PostgreSQL would parse it twice.
  */
-export function enqueue(
-  client: pg.ClientBase,
+export function prepareEnqueue(
   entries: readonly OutboxEntry[],
   { keep, validator = defaultValidator() }: EnqueueOptions = {},
-): Promise<void> {
-  const statements: Promise<unknown>[] = [];
+): PreparedEnqueue {
+  const statements: Statement[] = [];
   let documentRows: string[] = [];
   const flushDocument = () => {
-    if (documentRows.length > 0) statements.push(insertDocument(client, documentRows, keep));
+    if (documentRows.length > 0) statements.push(insertDocument(documentRows, keep));
     documentRows = [];
   };
-  try {
-    for (const { topic, event } of entries) {
-      const check = validator.check(topic, event.type, event.key, event.data);
-      if (!check.ok) throw new ContractViolation(topic, check.reason);
-      checkExtensionNames(event.extensions);
-      // Absent fields are left out: the statement reads them as null.
-      const row = JSON.stringify({
-        topic,
-        event_key: event.key,
-        event_type: event.type,
-        event_id: event.id ?? randomUUID(),
-        event_source: event.source,
-        event_time: event.time === undefined ? undefined : new Date(event.time),
-        subject: event.subject,
-        data: event.value === undefined ? event.data : undefined,
-        extensions: event.extensions,
-      } satisfies NewRow);
-      if (event.value === undefined) documentRows.push(row);
-      else if (event.value.length < LARGE_VALUE_CHARS) documentRows.push(`${row.slice(0, -1)},"value":${event.value}}`);
-      else {
-        flushDocument();
-        statements.push(insertLarge(client, row, event.value, keep));
-      }
+  for (const { topic, event } of entries) {
+    const check = validator.check(topic, event.type, event.key, event.data);
+    if (!check.ok) throw new ContractViolation(topic, check.reason);
+    checkExtensionNames(event.extensions);
+    // Absent fields are left out: the statement reads them as null.
+    const row = JSON.stringify({
+      topic,
+      event_key: event.key,
+      event_type: event.type,
+      event_id: event.id ?? randomUUID(),
+      event_source: event.source,
+      event_time: event.time === undefined ? undefined : new Date(event.time),
+      subject: event.subject,
+      data: event.value === undefined ? event.data : undefined,
+      extensions: event.extensions,
+    } satisfies NewRow);
+    if (event.value === undefined) documentRows.push(row);
+    else if (event.value.length < LARGE_VALUE_CHARS) documentRows.push(`${row.slice(0, -1)},"value":${event.value}}`);
+    else {
+      flushDocument();
+      statements.push(insertLarge(row, event.value, keep));
     }
-    flushDocument();
-  } catch (error) {
-    // Statements already queued still run; the caller's transaction fails with this error.
-    for (const statement of statements) statement.catch(() => undefined);
-    return Promise.reject(error);
   }
-  return Promise.all(statements).then(() => undefined);
+  flushDocument();
+  return {
+    run: async (client) => {
+      for (const { sql, params } of statements) await client.query(sql, params);
+    },
+  };
 }
 
 /** Inserts the relation `rows` (NewRow's columns, value text, n the order) into the outbox, and `keep`'s table. */
-function insertRows(client: pg.ClientBase, rows: string, params: unknown[], keep: KeptRows | undefined) {
+function insertRows(rows: string, params: unknown[], keep: KeptRows | undefined): Statement {
   const kept = keep ? `, kept as (${keep.sql('enqueued', params.length + 1)})` : '';
-  return client.query(
-    `with enqueued as (${rows})${kept}
+  return {
+    sql: `with enqueued as (${rows})${kept}
      insert into flexgrid_outbox (topic, event_key, event_type, event_id, event_source, event_time, subject, data, extensions, value)
      select topic, event_key, event_type, event_id, event_source, coalesce(event_time, statement_timestamp()), subject,
             data, extensions, value
        from enqueued order by n`,
-    keep ? [...params, ...keep.params] : params,
-  );
+    params: keep ? [...params, ...keep.params] : params,
+  };
 }
 
-function insertDocument(client: pg.ClientBase, rows: readonly string[], keep: KeptRows | undefined) {
+function insertDocument(rows: readonly string[], keep: KeptRows | undefined): Statement {
   return insertRows(
-    client,
     `select topic, event_key, event_type, event_id, event_source, event_time, subject, data, extensions,
             value::text as value, n
        from rows from (json_to_recordset($1::json) as (${NEW_ROW_COLUMNS}, value json)) with ordinality
@@ -212,9 +229,8 @@ function insertDocument(client: pg.ClientBase, rows: readonly string[], keep: Ke
   );
 }
 
-function insertLarge(client: pg.ClientBase, row: string, value: string, keep: KeptRows | undefined) {
+function insertLarge(row: string, value: string, keep: KeptRows | undefined): Statement {
   return insertRows(
-    client,
     `select m.*, $2::text as value, 1 as n from json_to_record($1::json) as m(${NEW_ROW_COLUMNS})`,
     [row, value],
     keep,
