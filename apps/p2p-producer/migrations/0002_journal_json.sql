@@ -1,3 +1,3 @@
 -- The journal keeps each fact as the JSON text it was written with (see journalStore in @flexgrid/p2p-service):
--- facts are only ever read whole and in order, so parsing them into jsonb bought nothing and slowed ingest.
+-- facts are read whole and in order, so parsing them into jsonb bought nothing and slowed ingest.
 alter table journal alter column payload type json using payload::json;

@@ -410,13 +410,16 @@ describe.each(backends)('transactional outbox on %s', (_, makeBackend) => {
     expect(quiet.errors).toEqual([]);
   });
 
-  it('refuses to enqueue an event that breaks its contract, failing the business transaction', async () => {
+  it('refuses to enqueue an event that breaks its contract or has no valid time, failing the business transaction', async () => {
     const bad = { ...reading(0), data: { meterId: 'meter-0' } } as OutgoingEvent;
     await expect(inTransaction(backend.db.pool, (c) => enqueue(c, [{ topic: TOPIC, event: bad }]))).rejects.toThrow(
       /breaks its contract/,
     );
     const { rows } = await backend.db.pool.query('select count(*)::int as n from flexgrid_outbox');
     expect(rows[0].n).toBe(0);
+    await expect(
+      inTransaction(backend.db.pool, (c) => enqueue(c, [{ topic: TOPIC, event: { ...reading(1), time: 'soon' } }])),
+    ).rejects.toThrow('event r-1: invalid time');
   });
 
   it('sets aside a stored row that breaks its contract and keeps relaying the others', async () => {

@@ -96,6 +96,12 @@ export interface OutboxEntry {
   event: OutgoingEvent;
 }
 
+/**
+ * The relays' advisory lock. A database has one outbox table, so one relay at a time relays it whatever its name:
+ * during a rolling upgrade that renames the outbox, the old pod and the new one take turns, not both.
+ */
+const RELAY_LOCK = 'flexgrid_outbox';
+
 /** An outbox row as enqueue writes it; absent fields are null. */
 interface NewRow {
   topic: string;
@@ -118,9 +124,10 @@ const LARGE_VALUE_CHARS = 64 * 1024;
 
 /**
  * Rows the caller keeps in a table of its own as well: `sql` is an INSERT that reads `rows`, a relation with the
- * outbox's columns (topic, event_key, event_type, event_id, event_source, event_time, subject, data jsonb,
- * extensions jsonb, value text), and takes `params` from `$first` on. The statement that writes the outbox rows
- * runs it, so each row travels to PostgreSQL once.
+ * outbox's columns (topic, event_key, event_type, event_id, event_source, event_time (null unless the event gave
+ * one), subject, data jsonb, extensions jsonb, value text), and takes `params` from `$first` on. Each statement
+ * that writes outbox rows runs it over its own rows (an enqueue of large values makes several; of no events, none),
+ * so each row travels to PostgreSQL once.
  */
 export interface KeptRows {
   sql: (rows: string, first: number) => string;
@@ -159,8 +166,9 @@ export async function enqueue(
  *
  * Rows go in as JSON documents, one statement per run of rows, in id order: one statement whatever their number
  * (a VALUES list takes at most 65,535 parameters and is slow to plan when long), and JSON.stringify writes it far
- * faster than node-pg escapes the elements of text arrays. A stored value is spliced into the document as it is
- * (read as json, whose text is the exact text given), so it travels unescaped. A row whose value is megabytes
+ * faster than node-pg escapes the elements of text arrays. A stored value is spliced into the document unchecked
+ * and unescaped (it must be one JSON object or array, as JSON.stringify writes it: see OutgoingEvent.value), and
+ * read back as json, which keeps an object's or an array's text as given. A row whose value is megabytes
  * (a P2P settlement record) is a statement of its own with the value as a plain parameter: as part of the
  * document PostgreSQL would parse it twice.
  */
@@ -178,14 +186,16 @@ export function prepareEnqueue(
     const check = validator.check(topic, event.type, event.key, event.data);
     if (!check.ok) throw new ContractViolation(topic, check.reason);
     checkExtensionNames(event.extensions);
-    // Absent fields are left out: the statement reads them as null.
+    const time = event.time === undefined ? undefined : new Date(event.time);
+    if (time !== undefined && Number.isNaN(time.getTime())) throw new TypeError(`event ${event.id}: invalid time`);
+    // Absent fields are left out: the statement reads them as null (the time as the statement's).
     const row = JSON.stringify({
       topic,
       event_key: event.key,
       event_type: event.type,
       event_id: event.id ?? randomUUID(),
       event_source: event.source,
-      event_time: event.time === undefined ? undefined : new Date(event.time),
+      event_time: time,
       subject: event.subject,
       data: event.value === undefined ? event.data : undefined,
       extensions: event.extensions,
@@ -613,7 +623,7 @@ export class OutboxRelay {
     client.on('error', onError);
     try {
       const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [
-        `flexgrid_outbox:${this.options.name}`,
+        RELAY_LOCK,
       ]);
       if (rows[0].locked) {
         this.leader = { client, onError };
@@ -650,7 +660,7 @@ export class OutboxRelay {
     this.leader = undefined;
     let lost: Error | undefined;
     try {
-      await lead.client.query('select pg_advisory_unlock(hashtext($1))', [`flexgrid_outbox:${this.options.name}`]);
+      await lead.client.query('select pg_advisory_unlock(hashtext($1))', [RELAY_LOCK]);
     } catch (error) {
       // The connection is gone, and the lock with it.
       lost = error as Error;

@@ -33,7 +33,8 @@ export interface OutgoingEvent<T = unknown> {
   extensions?: Readonly<Record<string, string>>;
   /**
    * The record value exactly as sent, for when its bytes matter (a signature over them travels in an extension);
-   * it must be the JSON of `data`. Default: `JSON.stringify(data)`.
+   * it must be the JSON of `data`, one object or array as JSON.stringify writes it (the outbox stores it
+   * unchecked). Default: `JSON.stringify(data)`.
    */
   value?: string;
 }

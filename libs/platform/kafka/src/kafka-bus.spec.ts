@@ -132,6 +132,10 @@ describe('KafkaBus logging', () => {
     expect(levelOfKafkajsLog(logLevel.ERROR, 'Crash: KafkaJSNumberOfRetriesExceeded', 'Connection timeout')).toBe(
       'error',
     );
+    const notLeader = 'This server is not the leader for that topic-partition';
+    expect(levelOfKafkajsLog(logLevel.ERROR, `Crash: KafkaJSNumberOfRetriesExceeded: ${notLeader}`, undefined)).toBe(
+      'error',
+    );
     expect(
       levelOfKafkajsLog(logLevel.WARN, 'Limiting retries for the idempotent producer may invalidate EoS', undefined),
     ).toBe('debug');

@@ -812,7 +812,8 @@ const BOUNDED_IDEMPOTENT_RETRIES = 'Limiting retries for the idempotent producer
  * Broker errors kafkajs retries by itself, but logs as errors at each attempt (tulios/kafkajs#1315): a transaction
  * begun right after the previous commit meets CONCURRENT_TRANSACTIONS until the coordinator has completed it, and
  * a leader moving answers NOT_LEADER or LEADER_NOT_AVAILABLE until the metadata is refreshed. An attempt is no
- * failure; one that outlasts the retries reaches the caller, which reports it.
+ * failure; one that outlasts the retries reaches the caller, which reports it, and a consumer's crash
+ * (`Crash: KafkaJSNumberOfRetriesExceeded: <the same message>`) stays an error.
  */
 const RETRIED_BY_KAFKAJS = [
   'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing',
@@ -823,7 +824,9 @@ const RETRIED_BY_KAFKAJS = [
 /** The level a kafkajs log entry is logged at: its own, less what is deliberate (above) or retried by kafkajs. */
 export function levelOfKafkajsLog(level: logLevel, message: string, error: unknown): 'error' | 'warn' | 'debug' {
   if (level <= logLevel.ERROR)
-    return RETRIED_BY_KAFKAJS.some((retried) => error === retried || message.endsWith(retried)) ? 'debug' : 'error';
+    return RETRIED_BY_KAFKAJS.some((retried) => error === retried || message === `Failed to send messages: ${retried}`)
+      ? 'debug'
+      : 'error';
   if (level === logLevel.WARN) return message.startsWith(BOUNDED_IDEMPOTENT_RETRIES) ? 'debug' : 'warn';
   return 'debug';
 }
