@@ -102,10 +102,11 @@ export class SettlementRuns {
         t2 = performance.now();
         return prepared;
       });
-      await settlementStore.saveSummary(client, summaryOf(result));
+      const runSummary = summaryOf(result);
+      await settlementStore.saveSummary(client, runSummary);
       for (const prepared of outbox) await prepared.run(client);
       this.options.timing?.({ runMs: t1 - t0, prepareMs: t2 - t1, storeMs: performance.now() - t2 });
-      return summaryOf(result);
+      return runSummary;
     });
     if (
       summary.settled +
