@@ -68,11 +68,19 @@ describe('deploy/k8s/infra/topics and users', () => {
         operations: ['Read', 'Describe'],
       },
       {
-        resource: { type: 'group', name: 'outbox-checkpoint.powermatcher-auctioneer', patternType: 'prefix' },
+        resource: { type: 'group', name: 'outbox-checkpoint.powermatcher-auctioneer', patternType: 'literal' },
         operations: ['Read', 'Describe'],
       },
       {
-        resource: { type: 'transactionalId', name: 'outbox.powermatcher-auctioneer', patternType: 'prefix' },
+        resource: { type: 'group', name: 'outbox-checkpoint.powermatcher-auctioneer.', patternType: 'prefix' },
+        operations: ['Read', 'Describe'],
+      },
+      {
+        resource: { type: 'transactionalId', name: 'outbox.powermatcher-auctioneer', patternType: 'literal' },
+        operations: ['Write', 'Describe'],
+      },
+      {
+        resource: { type: 'transactionalId', name: 'outbox.powermatcher-auctioneer.', patternType: 'prefix' },
         operations: ['Write', 'Describe'],
       },
     ]);

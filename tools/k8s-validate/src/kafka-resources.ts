@@ -41,7 +41,7 @@ export function kafkaTopics(catalog: Catalog): Manifest[] {
  * relay (a producer of the checkpoint topic) commits its checkpoint offsets in the group
  * `outbox-checkpoint.<outbox>` from the transactional id `outbox.<outbox>` (libs/platform/kafka KafkaBus), where
  * the outbox is named `<app>` or, for an app of which one cluster runs several (a P2P producer, a grid),
- * `<app>.<its id>`: prefixes, then.
+ * `<app>.<its id>`: each granted as the literal name and as the prefix `<name>.` (see outboxResourceNames).
  * Every other topic of the catalog is Describe only: on connect a bus lists the topics to create the
  * missing ones, and a topic it cannot see it would try to create, which a user without Create fails.
  */
@@ -74,18 +74,25 @@ export function aclsOf(catalog: Catalog, app: string): Acl[] {
     });
   }
   if (relay) {
-    acls.push(
-      {
-        resource: { type: 'group', name: `outbox-checkpoint.${app}`, patternType: 'prefix' },
-        operations: ['Read', 'Describe'],
-      },
-      {
-        resource: { type: 'transactionalId', name: `outbox.${app}`, patternType: 'prefix' },
-        operations: ['Write', 'Describe'],
-      },
-    );
+    for (const resource of outboxResourcesOf(app))
+      acls.push({ resource, operations: resource.type === 'group' ? ['Read', 'Describe'] : ['Write', 'Describe'] });
   }
   return acls;
+}
+
+/**
+ * The checkpoint groups and transactional ids of an app's outboxes (`<app>` or `<app>.<id>`): a literal and a
+ * prefix ending in the dot, so that the prefix `outbox.p2p-grid` does not also hand `outbox.p2p-gridX` over.
+ */
+export function outboxResourcesOf(app: string): Acl['resource'][] {
+  const names = [
+    { type: 'group', name: `outbox-checkpoint.${app}` },
+    { type: 'transactionalId', name: `outbox.${app}` },
+  ] as const;
+  return names.flatMap(({ type, name }) => [
+    { type, name, patternType: 'literal' as const },
+    { type, name: `${name}.`, patternType: 'prefix' as const },
+  ]);
 }
 
 /** The apps of `deployed` that use Kafka at all: they get a KafkaUser named after themselves. */

@@ -402,7 +402,19 @@ describe('kafkaAcls', () => {
     });
     expect(problems).toEqual([
       'KafkaUser/p2p-grid: cannot use group prefix p2p-grid.',
-      'KafkaUser/p2p-grid: cannot use transactionalId prefix outbox.p2p-grid',
+      'KafkaUser/p2p-grid: cannot use transactionalId literal outbox.p2p-grid',
+    ]);
+  });
+
+  it("catches an outbox prefix that also matches another app's names", () => {
+    const problems = problemsAfter(kafkaAcls, (m) =>
+      acls(m, 'p2p-grid').push({
+        resource: { type: 'transactionalId', name: 'outbox.p2p-grid', patternType: 'prefix' },
+        operations: ['Write', 'Describe'],
+      }),
+    );
+    expect(problems).toEqual([
+      'KafkaUser/p2p-grid: ACL on transactionalId prefix outbox.p2p-grid, which p2p-grid does not use',
     ]);
   });
 

@@ -565,8 +565,8 @@ export const backends: Policy = (manifests) => {
 /**
  * Each KafkaUser may write exactly the topics its app produces and the dead-letter topics of those it
  * consumes, read exactly the topics it consumes (and, for an outbox relay, the checkpoint topic), and
- * describe any catalog topic; its groups are its own (`<app>.` and `outbox-checkpoint.<app>`), its
- * transactional ids its outboxes' (`outbox.<app>`, a prefix: see aclsOf). Nothing else: no Create, no All, no cluster rights.
+ * describe any catalog topic; its groups are its own (`<app>.`, and its outboxes' checkpoint groups), its
+ * transactional ids its outboxes' (see aclsOf). Nothing else: no Create, no All, no cluster rights.
  */
 export const kafkaAcls: Policy = (manifests, { catalog }) => {
   const problems: string[] = [];
@@ -586,11 +586,12 @@ export const kafkaAcls: Policy = (manifests, { catalog }) => {
       Read: new Set([...consumed, ...(relay ? [outboxCheckpoints.name] : [])]),
     };
     const granted = { Write: new Set<string>(), Read: new Set<string>() };
+    // An outbox is named `<app>` or `<app>.<id>`: a bare prefix `outbox.<app>` would also match another app's.
     const groups = new Set([
       ...(consumed.length > 0 ? [`prefix ${app}.`] : []),
-      ...(relay ? [`prefix outbox-checkpoint.${app}`] : []),
+      ...(relay ? [`literal outbox-checkpoint.${app}`, `prefix outbox-checkpoint.${app}.`] : []),
     ]);
-    const transactional = new Set(relay ? [`prefix outbox.${app}`] : []);
+    const transactional = new Set(relay ? [`literal outbox.${app}`, `prefix outbox.${app}.`] : []);
     const grantedGroups = new Set<string>();
     const grantedTransactional = new Set<string>();
     for (const acl of user.spec.authorization?.acls ?? []) {
