@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { type AppMigrations, type Database, startOutboxRelay } from '@flexgrid/platform-db';
 import { type Logger } from '@flexgrid/platform-service';
 import {
-  cors,
   openP2pService,
   type P2pStartOptions,
   registrationRoutes,
@@ -132,6 +131,7 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
   const { service, logger, database, bus, listen } = await openP2pService(SERVICE_NAME, options, {
     migrations: gridMigrations,
     bodyLimitBytes: Math.max(config.registrationMaxBytes, config.storageMaxItemBytes),
+    corsOrigins: config.corsOrigins,
   });
 
   const state = await gridStateStore.open(database.pool, {
@@ -208,7 +208,6 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
   });
 
   const app = service.app;
-  app.use(cors(config.corsOrigins));
   app.get('/', serviceInfo(packageJson.name, packageJson.version));
   app.use(
     registrationRoutes(registrations, { maxBytes: config.registrationMaxBytes, operatorToken: config.operatorToken }),

@@ -22,7 +22,11 @@ describe('registration API (§12) and HTTP conventions (§15)', () => {
       status: 400,
       body: { success: false, message: 'The request body is not valid JSON.' },
     });
-    expect((await put('FLAT00001', '[1]')).body.message).toBe('The request body is not valid JSON.');
+    for (const notAnObject of ['[1]', '42', 'null'])
+      expect(await put('FLAT00001', notAnObject)).toEqual({
+        status: 400,
+        body: { success: false, message: 'The request body must be JSON.' },
+      });
     const text = await grid.app.fetch('/registration/FLAT00001', {
       method: 'PUT',
       headers: { 'content-type': 'text/plain' },
@@ -34,6 +38,17 @@ describe('registration API (§12) and HTTP conventions (§15)', () => {
     ]);
     const big = await put('FLAT00001', { itemName: 'x', pad: 'y'.repeat(64 * 1024) });
     expect([big.status, big.body.message]).toEqual([413, 'The request body is too large.']);
+    // Chunked, with no Content-Length: the route's limit still holds (the service parses up to storage's 1 MiB).
+    const chunked = await grid.app.fetch('/registration/FLAT00001', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: new Blob([JSON.stringify({ itemName: 'x', pad: 'y'.repeat(100 * 1024) })]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(await answer(Promise.resolve(chunked))).toEqual({
+      status: 413,
+      body: { success: false, message: 'The request body is too large.' },
+    });
     expect((await grid.app.query('select count(*)::int as n from registrations'))[0]).toEqual({ n: 0 });
   });
 
@@ -195,7 +210,7 @@ describe('registration API (§12) and HTTP conventions (§15)', () => {
     });
   });
 
-  it('P2P-H1..H5: GET /, CORS preflight, unknown routes as JSON 404', async () => {
+  it('P2P-H1..H5: GET /, CORS preflight and on refused bodies, a malformed path, unknown routes as JSON 404', async () => {
     const info = await answer(grid.app.fetch('/'));
     expect(info).toEqual({ status: 200, body: { name: '@flexgrid/p2p-grid', version: '0.1.0' } });
     const preflight = await grid.app.fetch('/registration/FLAT00001', { method: 'OPTIONS' });
@@ -203,6 +218,15 @@ describe('registration API (§12) and HTTP conventions (§15)', () => {
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
     expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, PUT, POST, DELETE');
     expect(preflight.headers.get('access-control-allow-headers')).toBe('Content-Type, X-Side-Key, Authorization');
+    // A refused body still carries CORS: the browser shows the envelope, not a CORS failure.
+    const unparsable = await grid.app.fetch('/registration/FLAT00001', json('PUT', '{', { origin: 'https://app' }));
+    expect([unparsable.status, unparsable.headers.get('access-control-allow-origin')]).toEqual([400, '*']);
+    // A path that is not valid percent-encoding is the client's error, not the grid's (and the path's secret
+    // is not echoed).
+    expect(await answer(grid.app.fetch('/registration/%E0%A4%A/consumer-secret-0009', { method: 'DELETE' }))).toEqual({
+      status: 400,
+      body: { success: false, message: 'The request path is not valid percent-encoding.' },
+    });
     const unknown = await grid.app.fetch('/nothing/here', { method: 'POST' });
     expect(unknown.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await unknown.json()).toEqual({ success: false, message: 'Cannot POST /nothing/here' });

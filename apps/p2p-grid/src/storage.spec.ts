@@ -61,11 +61,34 @@ describe('storage API (§13)', () => {
     expect((await call('DELETE', '/storage/FLAT00001')).status).toBe(200);
     expect((await call('GET', '/storage/FLAT00001/meters2')).body.totalItems).toBe(0);
     expect((await call('DELETE', '/storage/FLAT00001/nothing/here')).status).toBe(200);
-    // No list of a registration's contexts, as in the original.
+    // No list of a registration's contexts, as in the original, under either prefix.
     expect(await call('GET', '/storage/FLAT00001')).toEqual({
       status: 404,
       body: { success: false, message: 'Cannot GET /storage/FLAT00001' },
     });
+    expect(await call('GET', '/storage/item/FLAT00001')).toEqual({
+      status: 404,
+      body: { success: false, message: 'Cannot GET /storage/item/FLAT00001' },
+    });
+  });
+
+  it('P2P-STO §13.1: an item is any JSON value, a bare number, string, boolean or null included', async () => {
+    for (const [id, text, value] of [
+      ['number', '42', 42],
+      ['string', '"text"', 'text'],
+      ['boolean', 'true', true],
+      ['null', 'null', null],
+    ] as const) {
+      expect(await call('PUT', `/storage/FLAT00001/values/${id}`, text)).toEqual({
+        status: 200,
+        body: { success: true, message: 'OK' },
+      });
+      expect(await call('GET', `/storage/FLAT00001/values/${id}`)).toEqual({
+        status: 200,
+        body: { success: true, message: 'OK', item: value },
+      });
+    }
+    expect((await call('GET', '/storage/FLAT00001/values')).body.items).toEqual([true, null, 42, 'text']);
   });
 
   it('P2P-STO §13.2: checks in order with their exact status and message', async () => {

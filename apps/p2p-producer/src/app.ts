@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AppMigrations, startOutboxRelay } from '@flexgrid/platform-db';
 import {
-  cors,
   openP2pService,
   type P2pStartOptions,
   registrationRoutes,
@@ -51,6 +50,7 @@ export async function startProducer(options: StartProducerOptions): Promise<Runn
   const { service, logger, database, bus, listen } = await openP2pService(SERVICE_NAME, options, {
     migrations: producerMigrations,
     bodyLimitBytes: Math.max(config.registrationMaxBytes, config.readingsMaxBytes),
+    corsOrigins: config.corsOrigins,
   });
 
   const state = await producerStateStore.open(database.pool, { epoch: now(), intervalMs: config.rules.intervalMs });
@@ -96,7 +96,6 @@ export async function startProducer(options: StartProducerOptions): Promise<Runn
   await runs.openStream();
 
   const app = service.app;
-  app.use(cors(config.corsOrigins));
   app.get('/', serviceInfo(packageJson.name, packageJson.version));
   app.use(
     registrationRoutes(registrations, { maxBytes: config.registrationMaxBytes, operatorToken: config.operatorToken }),

@@ -24,7 +24,7 @@ describe("the producer's registration API (§12) and HTTP conventions (§15)", (
       status: 400,
       body: { success: false, message: 'The request body is not valid JSON.' },
     });
-    expect((await put('PANEL0001', '"solar"')).body.message).toBe('The request body is not valid JSON.');
+    expect((await put('PANEL0001', '"solar"')).body.message).toBe('The request body must be JSON.');
     const text = await answer(
       producer.app.fetch('/registration/PANEL0001', {
         method: 'PUT',

@@ -1,6 +1,7 @@
 import { type Grid, intervalStartOf, isDue, type P2PConfig, requestStatus } from '@flexgrid/protocol-p2p';
 import {
   answerOk,
+  bodyFields,
   integerQuery,
   invalidParameter,
   jsonBody,
@@ -34,7 +35,7 @@ export function operatorRoutes(options: OperatorRoutesOptions) {
   router.use('/api/operator', operatorOnly(options.token));
 
   router.post('/api/operator/settlement-runs', jsonBody(64 * 1024), async (req, res) => {
-    const body = (req.body ?? {}) as { asOf?: unknown };
+    const body = bodyFields(req);
     if (body.asOf !== undefined && !Number.isSafeInteger(body.asOf)) throw invalidParameter('asOf');
     answerOk(res, { ...(await runs.run(body.asOf as number | undefined)) });
   });
@@ -139,7 +140,7 @@ export function operatorRoutes(options: OperatorRoutesOptions) {
 
   router.post('/api/operator/payments/:paymentId/allocate', jsonBody(64 * 1024), async (req, res) => {
     const paymentId = String(req.params.paymentId);
-    const consumerId = (req.body as { consumerId?: unknown } | undefined)?.consumerId;
+    const consumerId = bodyFields(req).consumerId;
     if (typeof consumerId !== 'string') throw invalidParameter('consumerId');
     await runs.allocate(paymentId, consumerId);
     answerOk(res);
@@ -179,7 +180,7 @@ export function operatorRoutes(options: OperatorRoutesOptions) {
   });
 
   router.post('/api/operator/statements', jsonBody(64 * 1024), async (req, res) => {
-    const request = statements.check((req.body ?? {}) as Record<string, unknown>);
+    const request = statements.check(bodyFields(req));
     answerOk(res, {
       statement: request.final ? await statements.finalise(request) : await statements.preview(request),
     });

@@ -1,7 +1,7 @@
 import { parsePaging, type QueryValue } from '@flexgrid/protocol-p2p';
 import { type Request, Router } from 'express';
 import { type Storage } from '../domain/storage';
-import { answerOk, jsonBody, P2PHttpError } from '@flexgrid/p2p-service';
+import { answerOk, jsonBody, P2PHttpError, unknownRoute } from '@flexgrid/p2p-service';
 
 /** §13.2 check 6: `X-Side-Key`, or the query's `sideKey`. */
 function sideKeyOf(req: Request): string | undefined {
@@ -16,6 +16,9 @@ const q = (value: unknown) => value as QueryValue;
 /** §13: thin handlers over `Storage`, under both prefixes (`/storage` and the blueprint's `/storage/item`). */
 export function storageRoutes(storage: Storage, options: { maxItemBytes: number }) {
   const router = Router();
+  // No list of a registration's contexts (§13.1), under the blueprint's prefix either: without this the list route
+  // of the plain prefix would take `item` for a registration id.
+  router.get('/storage/item/:registrationId', unknownRoute);
   for (const prefix of ['/storage/item', '/storage']) {
     router.put(`${prefix}/:registrationId/:context/:id`, jsonBody(options.maxItemBytes), async (req, res) => {
       const { registrationId, context, id } = req.params as Record<string, string>;

@@ -1,4 +1,12 @@
-import { answerOk, integerQuery, invalidParameter, jsonBody, operatorOnly, paged } from '@flexgrid/p2p-service';
+import {
+  answerOk,
+  bodyFields,
+  integerQuery,
+  invalidParameter,
+  jsonBody,
+  operatorOnly,
+  paged,
+} from '@flexgrid/p2p-service';
 import { intervalStartOf, type P2PConfig } from '@flexgrid/protocol-p2p';
 import { Router } from 'express';
 import type { Pool } from 'pg';
@@ -69,7 +77,7 @@ export function operatorRoutes(options: OperatorRoutesOptions) {
   });
 
   router.post('/api/operator/aggregation-runs', jsonBody(64 * 1024), async (req, res) => {
-    const body = (req.body ?? {}) as { asOf?: unknown };
+    const body = bodyFields(req);
     if (body.asOf !== undefined && !Number.isSafeInteger(body.asOf)) throw invalidParameter('asOf');
     answerOk(res, { ...(await runs.run(body.asOf as number | undefined)) });
   });

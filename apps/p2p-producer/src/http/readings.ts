@@ -1,4 +1,4 @@
-import { answerOk, jsonBody } from '@flexgrid/p2p-service';
+import { answerOk, bodyFields, jsonBody, notJson } from '@flexgrid/p2p-service';
 import { Router } from 'express';
 import { type ReadingIntake } from '../domain/readings';
 
@@ -6,12 +6,10 @@ import { type ReadingIntake } from '../domain/readings';
 export function readingRoutes(intake: ReadingIntake, options: { maxBytes: number }) {
   const router = Router();
   router.post('/api/readings', jsonBody(options.maxBytes), async (req, res) => {
-    const body: unknown = req.body;
-    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body))
-      throw Object.assign(new Error('not an object'), { type: 'entity.parse.failed' });
+    if (req.body === undefined) throw notJson();
     const sideKey = req.headers['x-side-key'];
     answerOk(res, {
-      ...(await intake.post(body as Record<string, unknown>, typeof sideKey === 'string' ? sideKey : undefined)),
+      ...(await intake.post(bodyFields(req), typeof sideKey === 'string' ? sideKey : undefined)),
     });
   });
   return router;

@@ -1,4 +1,5 @@
 import { pageOf, parsePaging, type QueryValue } from '@flexgrid/protocol-p2p';
+import { receivedBodyBytes } from '@flexgrid/platform-service';
 import { type Request, type RequestHandler, type Response } from 'express';
 import { invalidParameter, notJson, P2PHttpError, tooLarge } from './errors';
 
@@ -40,17 +41,29 @@ export const unknownRoute: RequestHandler = (req, _res, next) => {
 };
 
 /**
- * §12.2/§13.2 check 0 for one route: its own size limit (the platform parses JSON up to the largest route's), and a
- * non-empty body that is not JSON is refused rather than stored as `{}` (§17 Q17).
+ * §12.2/§13.2 check 0 for one route: its own size limit (the platform parses JSON up to the largest route's; a
+ * chunked body has no Content-Length, so the bytes it parsed count), and a non-empty body that is not JSON is
+ * refused rather than stored as `{}` (§17 Q17).
  */
 export function jsonBody(limitBytes: number): RequestHandler {
   return (req, _res, next) => {
-    const length = Number(req.headers['content-length'] ?? 0);
+    const length = receivedBodyBytes(req) ?? Number(req.headers['content-length'] ?? 0);
     if (length > limitBytes) throw tooLarge();
     const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
     if (hasBody && !req.is(['application/json', 'application/*+json'])) throw notJson();
     next();
   };
+}
+
+/**
+ * §12.2 check 0: the fields of a body that must be a JSON object; no body is no fields. The platform parses any
+ * JSON value (for storage), so a bare value or an array is refused here.
+ */
+export function bodyFields(req: Request): Record<string, unknown> {
+  const body: unknown = req.body;
+  if (body === undefined) return {};
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw notJson();
+  return body as Record<string, unknown>;
 }
 
 /** The first value of a query parameter given as a string, or undefined; a repeated one is invalid. */

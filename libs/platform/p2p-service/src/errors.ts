@@ -1,4 +1,4 @@
-import { type ErrorMapper } from '@flexgrid/platform-service';
+import { type ErrorMapper, isClientHttpError } from '@flexgrid/platform-service';
 
 /**
  * The one error type of the P2P services: a §15 status and its exact message (P2P-H2, H3). Thrown by handlers and
@@ -36,5 +36,8 @@ export const mapError: ErrorMapper = (error) => {
   const type = (error as { type?: unknown } | null)?.type;
   if (type === 'entity.parse.failed') return envelope(400, 'The request body is not valid JSON.');
   if (type === 'entity.too.large') return envelope(413, 'The request body is too large.');
+  if (error instanceof URIError) return envelope(400, 'The request path is not valid percent-encoding.');
+  // The parser's other refusals (a charset or an encoding it cannot read) are about the body.
+  if (isClientHttpError(error)) return envelope(error.status, 'The request body must be JSON.');
   return envelope(500, 'Internal error.');
 };

@@ -10,7 +10,17 @@ export {
   tooLarge,
   unknownRegistration,
 } from './errors';
-export { answerOk, cors, integerQuery, jsonBody, paged, queryValue, serviceInfo, unknownRoute } from './conventions';
+export {
+  answerOk,
+  bodyFields,
+  cors,
+  integerQuery,
+  jsonBody,
+  paged,
+  queryValue,
+  serviceInfo,
+  unknownRoute,
+} from './conventions';
 export { carriesOperatorToken, matchesOperatorToken, operatorOnly } from './operator-token';
 export { type ChannelRecord, channelStore } from './channel-store';
 export { journalStore } from './journal-store';

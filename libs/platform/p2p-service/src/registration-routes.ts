@@ -1,18 +1,9 @@
 import { type Request, Router } from 'express';
 import { type Registrations } from './registrations';
-import { answerOk, jsonBody } from './conventions';
+import { answerOk, bodyFields, jsonBody } from './conventions';
 import { carriesOperatorToken } from './operator-token';
 
 const FIELDS = ['itemName', 'itemType', 'root', 'sideKey'] as const;
-
-/** §12.2 check 0: the body, if any, is a JSON object. */
-function bodyObject(req: Request): Record<string, unknown> {
-  const body: unknown = req.body;
-  if (body === undefined) return {};
-  if (body === null || typeof body !== 'object' || Array.isArray(body))
-    throw Object.assign(new Error('not an object'), { type: 'entity.parse.failed' });
-  return body as Record<string, unknown>;
-}
 
 function header(req: Request, name: string): string | undefined {
   const value = req.headers[name];
@@ -26,7 +17,7 @@ export function registrationRoutes(
 ) {
   const router = Router();
   router.put('/registration/:registrationId', jsonBody(options.maxBytes), async (req, res) => {
-    const body = bodyObject(req);
+    const body = bodyFields(req);
     const query = req.query as Record<string, unknown>;
     const pick = (name: string) => (body[name] !== undefined ? body[name] : query[name]);
     const fields = Object.fromEntries(FIELDS.map((name) => [name, pick(name)]));

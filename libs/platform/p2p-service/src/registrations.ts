@@ -138,14 +138,17 @@ export class Registrations<R extends string, Tx extends { client: PoolClient }> 
         enqueued = await this.policy.stored(tx, plan.row, plan);
         return plan.row;
       })
-      .catch((error: unknown) => {
-        // The partial unique index guards check 9 against a concurrent PUT of another id on the same stream.
-        if ((error as { code?: string }).code === '23505' && plan.row.role)
-          throw new P2PHttpError(
-            409,
-            `Channel '${streamKeyOf(plan.row)}' is already registered to another registration.`,
-          );
-        throw error;
+      .catch(async (error: unknown) => {
+        // The partial unique index guards check 9 against a concurrent PUT of another id on the same stream, which
+        // committed first: it is the holder now.
+        const role = plan.row.role;
+        if ((error as { code?: string }).code !== '23505' || !role) throw error;
+        const streamKey = streamKeyOf(plan.row);
+        const holder = await registrationStore.holderOf(pool, role, streamKey);
+        throw new P2PHttpError(
+          409,
+          `Channel '${streamKey}' is already registered to '${holder ?? 'another registration'}'.`,
+        );
       });
     if (enqueued) this.options.published();
     return this.policy.answer(row);

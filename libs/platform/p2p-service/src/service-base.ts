@@ -2,6 +2,7 @@ import { type AppMigrations, type Database, migrateApp, openDatabase } from '@fl
 import { type Bus, connectBus } from '@flexgrid/platform-kafka';
 import { createService, type Logger, type Service } from '@flexgrid/platform-service';
 import { type P2pServiceStartOptions } from './config';
+import { cors } from './conventions';
 import { mapError } from './errors';
 
 /** How a P2P service's start function takes its listener and backends, in production, in tests and in the dev host. */
@@ -34,16 +35,23 @@ export interface P2pServiceBase {
 
 /**
  * Opens what a P2P service stands on. `bodyLimitBytes`: the largest body any route takes; the platform parses JSON
- * up to it and each route checks its own (P2P-H2).
+ * (any JSON value: a storage item may be one, §13.1) up to it and each route checks its own (P2P-H2). CORS comes
+ * before the body is read, so a body the parser refuses is answered with it too (P2P-H5).
  */
 export async function openP2pService(
   name: string,
   options: P2pStartOptions,
-  { migrations, bodyLimitBytes }: { migrations: AppMigrations; bodyLimitBytes: number },
+  {
+    migrations,
+    bodyLimitBytes,
+    corsOrigins,
+  }: { migrations: AppMigrations; bodyLimitBytes: number; corsOrigins: readonly string[] },
 ): Promise<P2pServiceBase> {
   const service = createService({
     name,
     mapError,
+    beforeBody: [cors(corsOrigins)],
+    anyJsonValue: true,
     handleSignals: options.handleSignals ?? false,
     config: {
       host: options.host ?? '127.0.0.1',

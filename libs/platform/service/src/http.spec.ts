@@ -160,6 +160,19 @@ describe('HTTP service', () => {
     });
   });
 
+  it('answers a path parameter that is not valid percent-encoding with 400, without quoting or logging it', async () => {
+    const response = await fetch(`${running.url}/meters/%E0%A4%A-s3cret`);
+    expect(response.status).toBe(400);
+    expect(await problemOf(response)).toEqual({
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'a path parameter is not valid percent-encoding',
+      instance: '/meters/%E0%A4%A-s3cret',
+    });
+    expect(JSON.stringify(running.logs.lines)).not.toContain('s3cret');
+  });
+
   it("maps the app's own error through mapError", async () => {
     const response = await fetch(`${running.url}/things/42`);
     expect(response.status).toBe(404);

@@ -24,11 +24,12 @@ export {
 export type { EventStream, EventStreamOptions } from './event-stream';
 export { createLogger, type Logger, type LoggerOptions, type LogLevel, logLevels } from './logger';
 export { bearerTokenOf, tokenMatcher } from './bearer';
-export type { ErrorAnswer, ErrorMapper, Problem } from './problem';
+export { type ErrorAnswer, type ErrorMapper, isClientHttpError, type Problem } from './problem';
 export type { CheckResult, ReadinessCheck, ReadinessReport } from './readiness';
 export {
   createService,
   type ListeningAddress,
+  receivedBodyBytes,
   type Service,
   type ServiceConfig,
   serviceEnv,

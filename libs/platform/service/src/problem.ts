@@ -60,17 +60,23 @@ interface ClientHttpError {
   message: string;
 }
 
-function isClientHttpError(error: unknown): error is ClientHttpError {
+/**
+ * A request error: one of body-parser's (http-errors, `expose`), or the router's for a path parameter that is not
+ * valid percent-encoding (a URIError with status 400, whose message quotes the parameter).
+ */
+export function isClientHttpError(error: unknown): error is ClientHttpError {
   const candidate = error as Partial<ClientHttpError> | null;
   return (
     typeof candidate?.status === 'number' &&
     candidate.status >= 400 &&
     candidate.status < 500 &&
-    candidate.expose === true
+    (candidate.expose === true || error instanceof URIError)
   );
 }
 
 function clientProblem(error: ClientHttpError): Problem {
+  // The router's message quotes the parameter, which may be a secret (a side key in the path).
+  if (error instanceof URIError) return problemOf(400, 'a path parameter is not valid percent-encoding');
   switch (error.type) {
     case 'entity.too.large':
       return problemOf(413, `the request body is larger than the limit of ${error.limit} bytes`);
@@ -94,9 +100,10 @@ export function problemResponder(mapError: ErrorMapper | undefined, logger: Logg
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- express knows an error handler by its four parameters
   return (error: unknown, req, res, next) => {
     const problem = mapError?.(error) ?? (isClientHttpError(error) ? clientProblem(error) : problemOf(500));
-    // The route's pattern, not the URL: a path segment or a query parameter may carry a secret (a side key, a
-    // stream's access_token), and logs outlive them.
-    const route = `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? req.path}`;
+    // The route's pattern, never the URL: a path segment or a query parameter may carry a secret (a side key, a
+    // stream's access_token), and logs outlive them. A request no route took is logged without its path.
+    const pattern = (req.route as { path?: string } | undefined)?.path;
+    const route = pattern === undefined ? '(no route)' : `${req.baseUrl}${pattern}`;
     if (problem.status >= 500) logger.error({ err: error, method: req.method, route }, 'request failed');
     if (res.headersSent) {
       // Too late for a problem document: cut the connection so the client sees a broken response.

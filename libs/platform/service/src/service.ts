@@ -69,6 +69,26 @@ export interface ServiceOptions {
   handleSignals?: boolean;
   /** Where logs go instead of stdout. */
   logDestination?: DestinationStream;
+  /**
+   * Handlers every request passes before its body is read, such as CORS: an answer the body parser gives (a body
+   * that is not JSON, or one over the limit) carries their headers too.
+   */
+  beforeBody?: readonly RequestHandler[];
+  /**
+   * Take a body of any JSON value (a bare number, string, boolean or null), not only an object or an array (the
+   * parser's strict default). The app then checks the shape it needs.
+   */
+  anyJsonValue?: boolean;
+}
+
+const BODY_BYTES = Symbol('bodyBytes');
+
+/**
+ * The bytes of the body the platform parsed, counted as they arrived, so that a route with a lower limit than the
+ * service's holds to it also for a chunked body, which has no Content-Length; undefined when none was parsed.
+ */
+export function receivedBodyBytes(req: Request): number | undefined {
+  return (req as Request & { [BODY_BYTES]?: number })[BODY_BYTES];
 }
 
 /** Runs at shutdown, after HTTP and websocket traffic has drained: stop consumers, flush the outbox, close pools. */
@@ -134,7 +154,17 @@ export class Service {
     root.get('/metrics', async (_req, res) => {
       res.type(this.metrics.contentType).send(await this.metrics.metrics());
     });
-    root.use(express.json({ limit: this.config.httpBodyLimitBytes, type: ['application/json', 'application/*+json'] }));
+    if (options.beforeBody?.length) root.use(...options.beforeBody);
+    root.use(
+      express.json({
+        limit: this.config.httpBodyLimitBytes,
+        type: ['application/json', 'application/*+json'],
+        strict: !options.anyJsonValue,
+        verify: (req, _res, body) => {
+          (req as Request & { [BODY_BYTES]?: number })[BODY_BYTES] = body.length;
+        },
+      }),
+    );
     // Mounted rather than extended, so that routes the app adds at any time still come before the 404.
     root.use(this.app);
     root.use(notFound);
