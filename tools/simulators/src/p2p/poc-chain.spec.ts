@@ -233,6 +233,14 @@ describe('P2P-POC: the §11.3 chain through the producer and grid services (poc 
       [4, 'SUNFARM01', 24],
       [4, 'WINDMILL1', 15],
     ]);
+    // The grid's cut: 20 % of the 100 received (P2P-L5 poolGridShareBps 2000), and 1 per kWh billed accrued (11 + 9);
+    // the pool took 80 and paid out 78 in chunks of 40 (24 + 15 twice), so 2 wait for the next chunk.
+    const gridBalances = await call(grid, 'GET', '/api/operator/grid', undefined, operator);
+    expect((gridBalances.body.grid as { balances: unknown }).balances).toMatchObject({
+      gridFeeAccrued: 20,
+      gridFeeReceived: 20,
+      poolAvailable: 2,
+    });
     const house1 = await call(grid, 'GET', '/api/operator/members/HOUSE0001', undefined, operator);
     // 2250 + 4500 + 3500 Wh used; 10 whole kWh billed at 5 = 50, paid 25 + 25.
     expect((house1.body.member as { balances: unknown }).balances).toMatchObject({
