@@ -353,7 +353,7 @@ describe('settlement runs (§9, §10) in the community profile, over Kafka and H
     expect(producer.balances.payoutConfirmed).toBe(sent.amount);
   });
 
-  it('§14.1: runs need the operator token; asOf must not precede the previous run', async () => {
+  it('§14.1: runs need the operator token; asOf must not precede the previous run nor pass the clock', async () => {
     const denied = await grid.app.fetch('/api/operator/settlement-runs', json('POST', {}));
     expect(denied.status).toBe(401);
     expect(denied.headers.get('www-authenticate')).toBe('Bearer');
@@ -361,6 +361,11 @@ describe('settlement runs (§9, §10) in the community profile, over Kafka and H
     expect(await run(A)).toEqual({
       status: 409,
       body: { success: false, message: 'asOf must not precede the previous run.' },
+    });
+    // `asOf ≤ now` (§14.1): a run ahead of the clock would settle intervals before their gate closure.
+    expect(await run(clock + 1)).toEqual({
+      status: 409,
+      body: { success: false, message: 'asOf must not be in the future.' },
     });
   });
 });
@@ -400,11 +405,17 @@ describe('§14.1 POST /api/operator/intervals/:intervalStart/finalise', () => {
     ]);
     await journaled(grid, ['reading', 'output'], 2);
     clock = B + 600_001;
-    const settled = await answer(grid.app.fetch('/api/operator/settlement-runs', json('POST', {}, operator)));
-    expect(settled.body).toMatchObject({ settled: 1, finalised: 0 });
+    // Two operators ask at once: the runs take turns, and the interval is settled by the first only.
+    const both = await Promise.all(
+      [1, 2].map(() => answer(grid.app.fetch('/api/operator/settlement-runs', json('POST', {}, operator)))),
+    );
+    expect(both.map((r) => [r.status, r.body.runNo, r.body.settled, r.body.finalised]).sort()).toEqual([
+      [200, 1, 1, 0],
+      [200, 2, 0, 0],
+    ]);
     // Final after 4 intervals normally; the operator makes it final now.
     const early = await finalise(A);
-    expect(early).toMatchObject({ status: 200, body: { success: true, runNo: 2, finalised: 1 } });
+    expect(early).toMatchObject({ status: 200, body: { success: true, runNo: 3, finalised: 1 } });
     const records = await grid.app.published('p2p.settlements').waitFor(2);
     expect(records.map((r) => r.headers.ce_id)).toEqual([`GRID00001:${A}:v1`, `GRID00001:${A}:final`]);
     expect(await finalise(A)).toEqual({
