@@ -42,7 +42,7 @@ describe('exactly once across SIGKILL (P2P-IN9, P2P-S10)', () => {
   let pool: Pool;
   let devices: KafkaBus;
   const topicPrefix = uniqueTopicPrefix('p2p-grid-kill');
-  const requests: string[] = [];
+  const requests: { id: string; owed: number }[] = [];
   const settlements: string[] = [];
   let current: AppProcess | undefined;
 
@@ -178,7 +178,8 @@ describe('exactly once across SIGKILL (P2P-IN9, P2P-S10)', () => {
       topics: ['p2p.payment-requests', 'p2p.settlements'],
       fromBeginning: true,
       handler: async (event) => {
-        if (event.type === 'payment.request') requests.push(event.id);
+        if (event.type === 'payment.request')
+          requests.push({ id: event.id, owed: (event.data as { owed: number }).owed });
         if (event.type === 'settlement.interval') settlements.push(event.id);
       },
     });
@@ -189,7 +190,11 @@ describe('exactly once across SIGKILL (P2P-IN9, P2P-S10)', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
     await reader.stop();
-    expect(requests.sort()).toEqual(['GRID00001:FLAT00001:1', 'GRID00001:FLAT00002:1']);
+    // Each consumer's 3 × 4 kWh, all matched, at 25 per kWh: billed once, not lost and not twice.
+    expect(requests.map((r) => [r.id, r.owed]).sort()).toEqual([
+      ['GRID00001:FLAT00001:1', 300],
+      ['GRID00001:FLAT00002:1', 300],
+    ]);
     expect(new Set(settlements).size).toBe(settlements.length);
     expect(settlements.length).toBe(expected);
   }, 240_000);
