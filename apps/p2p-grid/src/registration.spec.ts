@@ -164,8 +164,15 @@ describe('registration API (§12) and HTTP conventions (§15)', () => {
       success: true,
       message: 'OK',
     });
-    const [pv] = await grid.app.query<{ binding: string }>(`select binding from registrations where id = 'PVROOF001'`);
-    expect(pv.binding).toBe('operator');
+    const binding = async () =>
+      (await grid.app.query<{ binding: string }>(`select binding from registrations where id = 'PVROOF001'`))[0]
+        .binding;
+    expect(await binding()).toBe('operator');
+    // A PUT without the token that changes nothing, or only the name, keeps the operator's binding: else anyone
+    // could silently drop the member's data.
+    expect((await put('PVROOF001', {})).status).toBe(200);
+    expect((await put('PVROOF001', { itemName: 'Roof PV' })).status).toBe(200);
+    expect(await binding()).toBe('operator');
   });
 
   it('P2P-REG §12.3: deregistration checks, storage deleted, goodbye on the return channel, second DELETE 404', async () => {
@@ -234,5 +241,38 @@ describe('registration API (§12) and HTTP conventions (§15)', () => {
       status: 404,
       body: { success: false, message: "Registration 'NOBODY001' does not exist." },
     });
+  });
+});
+
+describe('P2P_REGISTRATION_REQUIRES_OPERATOR: a closed community', () => {
+  let grid: TestGrid;
+  beforeAll(async () => {
+    grid = await startTestGrid({ P2P_REGISTRATION_REQUIRES_OPERATOR: 'true' });
+  });
+  afterAll(() => grid.stop());
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    answer(grid.app.fetch(path, json(method, body, headers)));
+  const tokenRequired = { status: 401, body: { success: false, message: 'Operator token required.' } };
+  const ok = { status: 200, body: { success: true, message: 'OK' } };
+
+  it('new registrations, and changes to or deletions of one without a secret, need the operator token', async () => {
+    expect(await call('PUT', '/registration/BATTERY01', { itemType: 'battery' })).toEqual(tokenRequired);
+    expect(await call('PUT', '/registration/BATTERY01', { itemType: 'battery' }, operator)).toEqual(ok);
+    // Nothing to protect it but the token: a rename or a deletion without it is refused; a PUT that changes
+    // nothing still answers.
+    expect(await call('PUT', '/registration/BATTERY01', { itemName: 'renamed by anyone' })).toEqual(tokenRequired);
+    expect(await call('PUT', '/registration/BATTERY01', {})).toEqual(ok);
+    expect(await call('DELETE', '/registration/BATTERY01/anyanyanyanyanyany')).toEqual(tokenRequired);
+    expect((await call('GET', '/registration/BATTERY01')).body.registration).toMatchObject({
+      itemName: null,
+      status: 'active',
+    });
+    // A registration with a secret is its holder's to change, with the proof.
+    expect(await call('PUT', '/registration/BATTERY02', { itemType: 'battery', sideKey: SECRET }, operator)).toEqual(
+      ok,
+    );
+    expect(await call('PUT', '/registration/BATTERY02', { itemName: 'Mine' }, { 'x-side-key': SECRET })).toEqual(ok);
+    expect(await call('DELETE', `/registration/BATTERY02/${SECRET}`)).toEqual(ok);
+    expect(await call('DELETE', '/registration/BATTERY01/anyanyanyanyanyany', undefined, operator)).toEqual(ok);
   });
 });

@@ -37,7 +37,11 @@ export function registrationRoutes(
     answerOk(res, { registration: await registrations.get(String(req.params.registrationId)) });
   });
   router.delete('/registration/:registrationId/:sideKey', async (req, res) => {
-    await registrations.delete(String(req.params.registrationId), String(req.params.sideKey));
+    await registrations.delete(
+      String(req.params.registrationId),
+      String(req.params.sideKey),
+      carriesOperatorToken(req, options.operatorToken),
+    );
     answerOk(res);
   });
   return router;

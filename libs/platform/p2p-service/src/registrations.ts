@@ -67,6 +67,10 @@ export interface RegistrationsOptions<R extends string, Tx extends { client: Poo
   pool: Pool;
   policy: RegistrationPolicy<R, Tx>;
   helloWaitMs: number;
+  /**
+   * `P2P_REGISTRATION_REQUIRES_OPERATOR`: new registrations need the operator token (§12), and so do changes to and
+   * deletions of a registration that holds no secret, which nothing else protects (§12.2 check 6, §12.3 check 4).
+   */
   registrationRequiresOperator: boolean;
   now: () => number;
   /** Wakes the outbox relay after a commit that enqueued records. */
@@ -172,8 +176,8 @@ export class Registrations<R extends string, Tx extends { client: PoolClient }> 
     };
   }
 
-  /** §12.3. */
-  async delete(id: string, sideKey: string): Promise<void> {
+  /** §12.3; `operator`: the request carried the operator token. */
+  async delete(id: string, sideKey: string, operator = false): Promise<void> {
     if (!REGISTRATION_ID.test(id)) throw invalidParameter('registrationId');
     if (!SIDE_KEY.test(sideKey)) throw invalidParameter('sideKey');
     const { now } = this.options;
@@ -182,6 +186,8 @@ export class Registrations<R extends string, Tx extends { client: PoolClient }> 
       const row = await registrationStore.find<R>(client, id, 'update');
       if (!row || row.status !== 'active') throw unknownRegistration(id);
       if (row.sideKeyHash !== null && !proves(row.sideKeyHash, sideKey)) throw sideKeyFailure(id);
+      if (row.sideKeyHash === null && !operator && this.options.registrationRequiresOperator)
+        throw operatorTokenRequired();
       const at = now();
       await registrationStore.upsert(client, {
         ...row,
@@ -226,8 +232,26 @@ export class Registrations<R extends string, Tx extends { client: PoolClient }> 
     const newRoot = root ?? stored?.root ?? null;
     const streamKey = newRoot ?? id;
     const oldStream = stored ? streamKeyOf(stored) : undefined;
+    const storedRole = this.policy.roleOf(stored?.itemType ?? null);
+    // Fields not given keep their values, and so does a binding while its stream and secret stay: a PUT without the
+    // operator token must not undo the operator's binding (it would silently drop the member's data, P2P-CH3).
+    const keepsBinding =
+      active &&
+      role !== null &&
+      role === storedRole &&
+      streamKey === oldStream &&
+      !secretChanges &&
+      stored.binding !== 'none';
     const binding: RegistrationRow<R>['binding'] =
-      role === null ? 'none' : request.operator ? 'operator' : newHash !== null ? 'proof' : 'none';
+      role === null
+        ? 'none'
+        : request.operator
+          ? 'operator'
+          : keepsBinding
+            ? stored.binding
+            : newHash !== null
+              ? 'proof'
+              : 'none';
     const bindsAnew =
       role !== null &&
       binding === 'proof' &&
@@ -240,6 +264,14 @@ export class Registrations<R extends string, Tx extends { client: PoolClient }> 
       secretChanges ||
       (role !== null && binding !== stored.binding && !(binding === 'none' && stored.binding === 'none'));
 
+    if (
+      changed &&
+      active &&
+      stored.sideKeyHash === null &&
+      !request.operator &&
+      this.options.registrationRequiresOperator
+    )
+      throw operatorTokenRequired();
     // 6
     if (changed && active && stored.sideKeyHash !== null) {
       const proof = secretChanges ? request.headerSideKey : (sideKey ?? request.headerSideKey);
@@ -249,7 +281,6 @@ export class Registrations<R extends string, Tx extends { client: PoolClient }> 
     if (root !== undefined && sideKey === undefined && !(active && stored.sideKeyHash) && !request.operator)
       throw invalidParameter('sideKey');
     // 8
-    const storedRole = this.policy.roleOf(stored?.itemType ?? null);
     if (
       storedRole !== null &&
       this.policy.typeLocked(storedRole) &&
