@@ -240,6 +240,7 @@ export async function startGrid(options: StartGridOptions): Promise<RunningGrid>
         journaled,
       }),
       grid: () => journaled.read(),
+      epoch: state.epoch,
       now,
     }),
   );

@@ -362,6 +362,20 @@ describe('settlement runs (§9, §10) in the community profile, over Kafka and H
       status: 409,
       body: { success: false, message: 'asOf must not precede the previous run.' },
     });
+    // Lists refuse what they cannot answer rather than answering nothing.
+    const get = (path: string) => answer(grid.app.fetch(path, { headers: operator }));
+    const invalid = (name: string) => ({
+      status: 400,
+      body: { success: false, message: `The parameter '${name}' has an invalid value.` },
+    });
+    expect(await get('/api/operator/payment-requests?status=bogus')).toEqual(invalid('status'));
+    expect(await get('/api/operator/payments?allocation=bogus')).toEqual(invalid('allocation'));
+    expect(await get(`/api/operator/settlements/${A + 1}`)).toEqual(invalid('intervalStart'));
+    expect(await get('/api/operator/intervals?to=9999999999999999')).toEqual(invalid('to'));
+    expect(await get(`/api/operator/intervals?from=${B}&to=${A}`)).toEqual(invalid('from'));
+    // Nothing before the epoch (A) is listed: it is never settled.
+    const listed = await get(`/api/operator/intervals?from=${A - 10 * L}&to=${B}&pageSize=100`);
+    expect((listed.body.items as { intervalStart: number }[]).map((i) => i.intervalStart)).toEqual([A]);
     // `asOf ≤ now` (§14.1): a run ahead of the clock would settle intervals before their gate closure.
     expect(await run(clock + 1)).toEqual({
       status: 409,

@@ -1,8 +1,10 @@
-import { type Grid, intervalStartOf, isDue, type P2PConfig, requestStatus } from '@flexgrid/protocol-p2p';
+import { type Grid, isDue, type P2PConfig, type RequestStatus, requestStatus } from '@flexgrid/protocol-p2p';
 import {
   answerOk,
   bodyFields,
+  choiceQuery,
   integerQuery,
+  intervalRange,
   invalidParameter,
   jsonBody,
   operatorOnly,
@@ -25,6 +27,8 @@ export interface OperatorRoutesOptions {
   statements: Statements;
   /** The committed settlement domain (`JournaledGrid.read`). */
   grid: () => Promise<Grid>;
+  /** The grid's epoch (P2P-T9): the start of the first interval it settles. */
+  epoch: number;
   now: () => number;
 }
 
@@ -69,9 +73,9 @@ export function operatorRoutes(options: OperatorRoutesOptions) {
   router.get('/api/operator/intervals', async (req, res) => {
     const L = rules.intervalMs;
     const at = now();
-    const to = intervalStartOf(integerQuery(req.query.to, 'to') ?? at, L);
-    const from = intervalStartOf(integerQuery(req.query.from, 'from') ?? to - 96 * L, L);
-    if (to < from || (to - from) / L > 10_000) throw invalidParameter('from');
+    const range = intervalRange(req, L, { defaultTo: at, maxIntervals: 10_000 });
+    // Nothing before the grid's epoch is ever settled (P2P-T9): such intervals would show as due forever.
+    const [from, to] = [Math.max(range.from, options.epoch), range.to];
     const settled = await operatorStore.intervals(pool, from, to);
     const intervals = [];
     for (let n = from; n < to; n += L) {
@@ -97,12 +101,18 @@ export function operatorRoutes(options: OperatorRoutesOptions) {
   });
 
   router.get('/api/operator/settlements/:intervalStart', async (req, res) => {
-    const n = integerQuery(req.params.intervalStart, 'intervalStart') as number;
+    const n = integerQuery(req.params.intervalStart, 'intervalStart');
+    if (n === undefined || n % rules.intervalMs !== 0) throw invalidParameter('intervalStart');
     answerOk(res, { intervalStart: n, records: await operatorStore.settlementRecords(pool, n) });
   });
 
   router.get('/api/operator/payment-requests', async (req, res) => {
-    const status = typeof req.query.status === 'string' ? req.query.status : undefined;
+    const status = choiceQuery<RequestStatus>(req.query.status, 'status', [
+      'requested',
+      'partially-paid',
+      'paid',
+      'confirmed',
+    ]);
     const issued = await operatorStore.paymentRequests(pool);
     const open = new Map((await options.grid()).payments.openRequests().map((r) => [r.requestId, r]));
     const requests = issued.map((request) => {
@@ -119,7 +129,7 @@ export function operatorRoutes(options: OperatorRoutesOptions) {
   });
 
   router.get('/api/operator/payments', async (req, res) => {
-    const allocation = typeof req.query.allocation === 'string' ? req.query.allocation : undefined;
+    const allocation = choiceQuery(req.query.allocation, 'allocation', ['allocated', 'unallocated']);
     const [paymentIds, payouts] = [await operatorStore.paymentIds(pool), await operatorStore.payouts(pool)];
     const grid = await options.grid();
     const unallocated = new Set(grid.payments.unallocated().map((p) => p.paymentId));

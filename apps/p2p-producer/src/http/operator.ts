@@ -1,13 +1,13 @@
 import {
   answerOk,
   bodyFields,
-  integerQuery,
+  intervalRange,
   invalidParameter,
   jsonBody,
   operatorOnly,
   paged,
 } from '@flexgrid/p2p-service';
-import { intervalStartOf, type P2PConfig } from '@flexgrid/protocol-p2p';
+import { type P2PConfig } from '@flexgrid/protocol-p2p';
 import { Router } from 'express';
 import type { Pool } from 'pg';
 import { type AggregationRuns } from '../domain/aggregation-runs';
@@ -49,8 +49,7 @@ export function operatorRoutes(options: OperatorRoutesOptions) {
   });
 
   router.get('/api/operator/outputs', async (req, res) => {
-    const to = intervalStartOf(integerQuery(req.query.to, 'to') ?? now() + L, L);
-    const from = intervalStartOf(integerQuery(req.query.from, 'from') ?? to - 96 * L, L);
+    const { from, to } = intervalRange(req, L, { defaultTo: now() + L });
     const outputs = await outputStore.list(pool, from, to, LIST_LIMIT);
     answerOk(res, {
       from,

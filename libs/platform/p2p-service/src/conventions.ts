@@ -1,4 +1,4 @@
-import { pageOf, parsePaging, type QueryValue } from '@flexgrid/protocol-p2p';
+import { intervalStartOf, pageOf, parsePaging, type QueryValue } from '@flexgrid/protocol-p2p';
 import { receivedBodyBytes } from '@flexgrid/platform-service';
 import { type Request, type RequestHandler, type Response } from 'express';
 import { invalidParameter, notJson, P2PHttpError, tooLarge } from './errors';
@@ -88,5 +88,34 @@ export function paged<T>(req: Request, entries: readonly { id: string; item: T }
 export function integerQuery(value: unknown, name: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string' || !/^-?[0-9]{1,16}$/.test(value)) throw invalidParameter(name);
+  // Past 2^53 a number is rounded: `to=9999999999999999` would be read as 10000000000000000.
+  if (!Number.isSafeInteger(Number(value))) throw invalidParameter(name);
   return Number(value);
+}
+
+/**
+ * §14: a list's `from` and `to` (epoch ms, rounded down to interval starts; `to` exclusive), by default the `count`
+ * intervals before `defaultTo`. `to` before `from`, or more than `maxIntervals`, is a 400 for `from`.
+ */
+export function intervalRange(
+  req: Request,
+  intervalMs: number,
+  {
+    defaultTo,
+    count = 96,
+    maxIntervals = Number.POSITIVE_INFINITY,
+  }: { defaultTo: number; count?: number; maxIntervals?: number },
+): { from: number; to: number } {
+  const to = intervalStartOf(integerQuery(req.query.to, 'to') ?? defaultTo, intervalMs);
+  const from = intervalStartOf(integerQuery(req.query.from, 'from') ?? to - count * intervalMs, intervalMs);
+  if (to < from || (to - from) / intervalMs > maxIntervals) throw invalidParameter('from');
+  return { from, to };
+}
+
+/** A query parameter that, when given, is one of `allowed`. */
+export function choiceQuery<T extends string>(value: unknown, name: string, allowed: readonly T[]): T | undefined {
+  const given = queryValue(value, name);
+  if (given === undefined || given === '') return undefined;
+  if (!(allowed as readonly string[]).includes(given)) throw invalidParameter(name);
+  return given as T;
 }

@@ -13,8 +13,10 @@ export {
 export {
   answerOk,
   bodyFields,
+  choiceQuery,
   cors,
   integerQuery,
+  intervalRange,
   jsonBody,
   paged,
   queryValue,
