@@ -1,6 +1,6 @@
 import type { Bus } from '@flexgrid/platform-kafka';
 import type { Database } from '@flexgrid/platform-db';
-import type { Logger } from '@flexgrid/platform-service';
+import type { Logger, LogLevel } from '@flexgrid/platform-service';
 import { openadrVtnDevApp } from './openadr-vtn';
 import { p2pGridDevApp } from './p2p-grid';
 import { p2pProducerDevApps } from './p2p-producer';
@@ -13,6 +13,8 @@ export interface DevAppContext {
   database: Database;
   port: number;
   logger: Logger;
+  /** The host's LOG_LEVEL, for the app's own logger. */
+  logLevel: LogLevel;
   /** The URLs of the apps started before this one, by name (the P2P grid provisions its community's producers). */
   started: Readonly<Record<string, string>>;
 }

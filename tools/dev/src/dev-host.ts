@@ -78,6 +78,7 @@ export async function startDevHost(options: DevHostOptions): Promise<RunningDevH
           database,
           port,
           logger: logger.child({ app: app.name }) as Logger,
+          logLevel: options.logLevel ?? 'info',
           started: Object.fromEntries(running.map((r) => [r.name, r.app.url])),
         }),
       });

@@ -14,7 +14,7 @@ import { DEV_P2P_RULES, devOperatorToken, producerAppName } from './p2p-producer
 export const p2pGridDevApp: DevApp = {
   name: 'p2p-grid',
   port: 8085,
-  async start({ bus, database, port, logger, started }) {
+  async start({ bus, database, port, logger, logLevel, started }) {
     const operatorToken = devOperatorToken();
     const config = gridConfigOf(
       loadConfig(gridEnv, { P2P_GRID_ID: 'DEVGRID01', P2P_OPERATOR_TOKEN: operatorToken, ...DEV_P2P_RULES }),
@@ -22,7 +22,7 @@ export const p2pGridDevApp: DevApp = {
     const producerUrls = Object.fromEntries(p2p.PRODUCER_IDS.map((id) => [id, started[producerAppName(id)]]));
     const warning = lagWarning(config.rules);
     if (warning) logger.warn(warning);
-    const grid = await startGrid({ config, bus, database, port, host: '127.0.0.1', logLevel: 'info' });
+    const grid = await startGrid({ config, bus, database, port, host: '127.0.0.1', logLevel });
     const community = await p2p
       .startCommunity({
         bus,
@@ -39,10 +39,12 @@ export const p2pGridDevApp: DevApp = {
       });
     logger.info({ url: grid.url }, 'p2p-grid: community simulated; operator API with DEV_P2P_OPERATOR_TOKEN');
     // The page signs in from the address's fragment, which no server sees; a token of one's own is not printed.
-    const fragment = process.env['DEV_P2P_OPERATOR_TOKEN'] ? '' : `#token=${operatorToken}`;
-    logger.info(`p2p-grid operator page: ${grid.url}/ui/${fragment}`);
+    const ownToken = process.env['DEV_P2P_OPERATOR_TOKEN'] !== undefined;
+    const fragment = ownToken ? '' : `#token=${operatorToken}`;
+    const shownToken = ownToken ? 'DEV_P2P_OPERATOR_TOKEN' : operatorToken;
     return {
-      url: grid.url,
+      // The banner's line: the page signed in, and the API's token.
+      url: `${grid.url}/ui/${fragment}  (operator page and API; token: ${shownToken})`,
       async stop() {
         await community.stop();
         await grid.stop();

@@ -28,7 +28,7 @@ export const producerAppName = (producerId: string) => `p2p-producer-${producerI
 export const p2pProducerDevApps: DevApp[] = p2p.PRODUCER_IDS.map((producerId, i) => ({
   name: producerAppName(producerId),
   port: 8086 + i,
-  async start({ bus, database, port, logger }) {
+  async start({ bus, database, port, logger, logLevel }) {
     const config = producerConfigOf(
       loadConfig(producerEnv, {
         P2P_PRODUCER_ID: producerId,
@@ -36,7 +36,7 @@ export const p2pProducerDevApps: DevApp[] = p2p.PRODUCER_IDS.map((producerId, i)
         ...DEV_P2P_RULES,
       }),
     );
-    const producer = await startProducer({ config, bus, database, port, host: '127.0.0.1', logLevel: 'info' });
+    const producer = await startProducer({ config, bus, database, port, host: '127.0.0.1', logLevel });
     logger.info({ url: producer.url, producerId }, 'p2p-producer: operator API with DEV_P2P_OPERATOR_TOKEN');
     return producer;
   },

@@ -86,6 +86,10 @@ export const p2pCommand: SimulatorCommand = {
       config,
       timeCompression: Number(values.compression),
       log: (message) => io.stdout(`${message}\n`),
+    }).catch(async (error: unknown) => {
+      // The bus's connections would keep the process alive after the error is reported.
+      await bus.stop();
+      throw error;
     });
     io.stdout(
       `community running against ${values['grid-url']} (${CONFIG_VARIABLES.profile}=${config.profile}); Ctrl-C stops it\n`,

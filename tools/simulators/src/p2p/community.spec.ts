@@ -75,6 +75,16 @@ describe('flexgrid-sim p2p: the community against the producer and grid services
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       expect(sold()).toBe(true);
+      // What the operator's page is for: HOUSE0003 pays three intervals late, so its requests stay open a while;
+      // HOUSE0004's first transfer names no reference, so the grid keeps it unallocated for the operator.
+      const items = async (path: string) => (await call(grid, 'GET', path)).body.items as Record<string, unknown>[];
+      for (let i = 0; ; i++) {
+        const open = await items('/api/operator/payment-requests?status=requested&pageSize=100');
+        const unallocated = await items('/api/operator/payments?allocation=unallocated');
+        if (open.some((r) => r.consumerId === 'HOUSE0003') && unallocated.some((p) => p.from === 'HOUSE0004')) break;
+        if (i > 1200) throw new Error(`no open request of HOUSE0003 and unallocated payment of HOUSE0004 in 60 s`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     } finally {
       await community.stop();
     }
@@ -91,5 +101,10 @@ describe('flexgrid-sim p2p: the community against the producer and grid services
     expect(out.stderr).toContain('--producer is needed for WINDMILL1');
     expect(await main([...args, '--producer', 'SUNFARM01:http://127.0.0.1:2'], io)).toBe(2);
     expect(out.stderr).toContain("--producer must be <producerId>=<url>, not 'SUNFARM01:http://127.0.0.1:2'.");
+    // Services that do not answer: the error names the address (and the command lets go of Kafka, so it exits).
+    const producers = ['--producer', 'SUNFARM01=http://127.0.0.1:2', '--producer', 'WINDMILL1=http://127.0.0.1:3'];
+    await expect(main([...args, ...producers], io)).rejects.toThrow(
+      /^PUT http:\/\/127\.0\.0\.1:2\/registration\/PANEL0001: fetch failed/,
+    );
   });
 });

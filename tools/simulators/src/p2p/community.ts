@@ -29,6 +29,12 @@ interface Meter {
   watts: number;
   producerId?: string;
   seed: number;
+  /**
+   * A household's wallet: `prompt` pays each request as it comes; `late` three intervals later, so open requests
+   * show on the grid's page; `first-unreferenced` pays its first request by a bank transfer whose reference names
+   * neither the household nor the request, which the grid keeps unallocated until its operator allocates it.
+   */
+  wallet?: 'prompt' | 'late' | 'first-unreferenced';
   window: MeterWindowState;
 }
 
@@ -63,8 +69,8 @@ const SOURCES: Omit<Meter, 'window'>[] = [
 const HOUSEHOLDS: Omit<Meter, 'window'>[] = [
   { id: 'HOUSE0001', kind: 'household', watts: 600, seed: 11 },
   { id: 'HOUSE0002', kind: 'household', watts: 900, seed: 12 },
-  { id: 'HOUSE0003', kind: 'household', watts: 400, seed: 13 },
-  { id: 'HOUSE0004', kind: 'household', watts: 1_200, seed: 14 },
+  { id: 'HOUSE0003', kind: 'household', watts: 400, seed: 13, wallet: 'late' },
+  { id: 'HOUSE0004', kind: 'household', watts: 1_200, seed: 14, wallet: 'first-unreferenced' },
 ];
 /** The producers the community's sources belong to: one producer service each. */
 export const PRODUCER_IDS = ['SUNFARM01', 'WINDMILL1'];
@@ -75,6 +81,22 @@ function energyOf(meter: Meter, start: number, end: number): number {
   return householdWh(meter.watts, meter.seed, start, end);
 }
 
+/** PUTs a registration; a refusal or an unreachable service names the URL. */
+async function register(url: string, body: object, headers: Record<string, string> = {}): Promise<void> {
+  const response = await fetch(url, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  }).catch((error: unknown) => {
+    const cause = (error as { cause?: { message?: string } }).cause?.message;
+    throw new Error(`PUT ${url}: ${(error as Error).message}${cause ? ` (${cause})` : ''}`);
+  });
+  if (response.status !== 200) throw new Error(`PUT ${url}: ${response.status} ${await response.text()}`);
+}
+
+/** An amount in minor units as the currency writes it: 250 → "2.50". */
+const major = (amount: number, digits: number) => (amount / 10 ** digits).toFixed(digits);
+
 /** A source's secret: fixed per source, so a restarted simulator proves the same stream again. */
 const sideKeyOf = (sourceId: string) => `${sourceId.toLowerCase()}-simulated-source-key`;
 
@@ -84,7 +106,8 @@ const sideKeyOf = (sourceId: string) => `${sourceId.toLowerCase()}-simulated-sou
  * Each source says hello on `meter.readings` and registers at its producer with its secret (§11.2); producers
  * and households are provisioned at the grid with the operator token (§12). Meters emit one reading per closed
  * window (P2P-T10) on `meter.readings`, which the producers aggregate (§6) and the grid settles; wallets pay
- * payment requests by the P2P-L6 rule; the rail confirms payments and payouts.
+ * payment requests by the P2P-L6 rule (one of them late, one once without reference); the rail confirms payments
+ * and payouts.
  */
 export async function startCommunity(options: CommunityOptions): Promise<RunningCommunity> {
   const { bus, config } = options;
@@ -111,41 +134,32 @@ export async function startCommunity(options: CommunityOptions): Promise<Running
   for (const source of SOURCES) {
     const producerUrl = options.producerUrls[source.producerId as string];
     if (!producerUrl) throw new Error(`no producer service for ${String(source.producerId)}`);
-    const response = await fetch(`${producerUrl}/registration/${source.id}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        itemType: source.kind === 'pv' ? 'solar' : 'wind',
-        itemName: source.id,
-        sideKey: sideKeyOf(source.id),
-      }),
+    await register(`${producerUrl}/registration/${source.id}`, {
+      itemType: source.kind === 'pv' ? 'solar' : 'wind',
+      itemName: source.id,
+      sideKey: sideKeyOf(source.id),
     });
-    if (response.status !== 200)
-      throw new Error(
-        `registering ${source.id} at ${String(source.producerId)}: ${response.status} ${await response.text()}`,
-      );
   }
 
   for (const [id, itemType, itemName] of [
     ...PRODUCER_IDS.map((id) => [id, 'producer', id] as const),
     ...HOUSEHOLDS.map((h) => [h.id, 'consumer', h.id] as const),
-  ]) {
-    const response = await fetch(`${options.gridUrl}/registration/${id}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.operatorToken}` },
-      body: JSON.stringify({ itemType, itemName }),
-    });
-    if (response.status !== 200)
-      throw new Error(`registering ${id} at the grid: ${response.status} ${await response.text()}`);
-  }
+  ])
+    await register(
+      `${options.gridUrl}/registration/${id}`,
+      { itemType, itemName },
+      { authorization: `Bearer ${options.operatorToken}` },
+    );
 
-  const timers: NodeJS.Timeout[] = [];
-  const confirm = (event: OutgoingEvent) => {
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, work: () => Promise<void>) => {
     const timer = setTimeout(() => {
-      bus.publish('p2p.payments', [event]).catch((error: unknown) => log(`rail: ${String(error)}`));
-    }, confirmDelayMs);
-    timers.push(timer);
+      timers.delete(timer);
+      work().catch((error: unknown) => log(`simulator: ${String(error)}`));
+    }, ms);
+    timers.add(timer);
   };
+  const confirm = (event: OutgoingEvent) => later(confirmDelayMs, () => bus.publish('p2p.payments', [event]));
 
   const tick = async () => {
     const t = now();
@@ -175,6 +189,28 @@ export async function startCommunity(options: CommunityOptions): Promise<Running
   }, options.tickMs ?? 1000);
 
   const wallets = new Map<string, WalletState>(HOUSEHOLDS.map((h) => [h.id, newWallet(h.id)]));
+  const walletOf = new Map(HOUSEHOLDS.map((h) => [h.id, h.wallet ?? 'prompt']));
+  const pay = async (request: PaymentRequest) => {
+    const wallet = wallets.get(request.consumerId);
+    if (!wallet) return;
+    const step = walletStep(wallet, [request as PaymentRequestValue], config.walletPaymentChunk, now());
+    wallets.set(request.consumerId, step.wallet);
+    if (!step.payment) return;
+    const unreferenced = walletOf.get(request.consumerId) === 'first-unreferenced' && wallet.paymentsSent === 0;
+    const sent = unreferenced ? { ...step.payment, reference: `bank-transfer-${request.seq}` } : step.payment;
+    await bus.publish('p2p.payments', [
+      { type: 'payment.sent', key: sent.paymentId, id: `${sent.paymentId}:payment.sent`, data: { ...sent } },
+    ]);
+    const confirmed = { ...sent, confirmedAt: now() + confirmDelayMs } satisfies PaymentConfirmed;
+    confirm({
+      type: 'payment.confirmed',
+      key: sent.paymentId,
+      id: `${sent.paymentId}:payment.confirmed`,
+      data: confirmed,
+    });
+    const how = unreferenced ? ' by a transfer without reference (the grid cannot allocate it)' : '';
+    log(`wallet ${sent.from} paid ${major(sent.amount, config.currencyDigits)} ${sent.currency}${how}`);
+  };
   const subscriptions: Subscription[] = [];
   subscriptions.push(
     await bus.subscribe({
@@ -183,23 +219,8 @@ export async function startCommunity(options: CommunityOptions): Promise<Running
       handler: async (event) => {
         if (event.type !== 'payment.request') return;
         const request = event.data as PaymentRequest;
-        const wallet = wallets.get(request.consumerId);
-        if (!wallet) return;
-        const step = walletStep(wallet, [request as PaymentRequestValue], config.walletPaymentChunk, now());
-        wallets.set(request.consumerId, step.wallet);
-        if (!step.payment) return;
-        const sent = step.payment;
-        await bus.publish('p2p.payments', [
-          { type: 'payment.sent', key: sent.paymentId, id: `${sent.paymentId}:payment.sent`, data: { ...sent } },
-        ]);
-        const confirmed = { ...sent, confirmedAt: now() + confirmDelayMs } satisfies PaymentConfirmed;
-        confirm({
-          type: 'payment.confirmed',
-          key: sent.paymentId,
-          id: `${sent.paymentId}:payment.confirmed`,
-          data: confirmed,
-        });
-        log(`wallet ${sent.from} paid ${sent.amount} ${sent.currency}`);
+        if (walletOf.get(request.consumerId) === 'late') later(3 * config.intervalMs, () => pay(request));
+        else await pay(request);
       },
     }),
   );
@@ -225,6 +246,7 @@ export async function startCommunity(options: CommunityOptions): Promise<Running
     async stop() {
       clearInterval(ticker);
       for (const timer of timers) clearTimeout(timer);
+      timers.clear();
       for (const subscription of subscriptions) await subscription.stop();
     },
   };
