@@ -1,4 +1,4 @@
-import { P2pConfigError, p2pServiceEnv, RuleConfigError, rulesOf } from '@flexgrid/p2p-service';
+import { p2pServiceEnv, rulesOf } from '@flexgrid/p2p-service';
 import { type ConfigOf, defineConfig, env, loadConfig } from '@flexgrid/platform-service';
 import { type P2PConfig, REGISTRATION_ID } from '@flexgrid/protocol-p2p';
 
@@ -8,7 +8,7 @@ const MIB = 1024 * KIB;
 /** The grid's own variables on top of what both P2P services read (p2p-service `p2pServiceEnv`). */
 export const gridEnv = defineConfig({
   ...p2pServiceEnv,
-  gridId: env.string('P2P_GRID_ID'),
+  gridId: env.string('P2P_GRID_ID', { pattern: REGISTRATION_ID }),
   paymentIdOrAddress: env.string('P2P_GRID_PAYMENT_ID_OR_ADDRESS', { optional: true }),
   signingKey: env.secret('P2P_GRID_SIGNING_KEY', { optional: true, minLength: 43 }),
   statementPrefix: env.string('P2P_STATEMENT_PREFIX', { default: 'ST-' }),
@@ -35,24 +35,18 @@ export interface GridConfig {
   corsOrigins: string[];
 }
 
-/** Reads and checks everything; a bad value or combination throws one error naming it (§16). */
+/**
+ * Reads and checks everything: each variable first (every bad one named in one error), then the rules together
+ * (§16), whose error names the variables of the combination.
+ */
 export function readGridConfig(source: NodeJS.ProcessEnv = process.env): GridConfig & { environment: GridEnvironment } {
   const environment = loadConfig(gridEnv, source);
   return { ...gridConfigOf(environment), environment };
 }
 
 export function gridConfigOf(environment: GridEnvironment): GridConfig {
-  let rules: P2PConfig;
-  try {
-    rules = rulesOf(environment);
-  } catch (error) {
-    if (error instanceof RuleConfigError) throw new P2pConfigError(error.message);
-    throw error;
-  }
-  if (!REGISTRATION_ID.test(environment.gridId))
-    throw new P2pConfigError(`P2P_GRID_ID must match ${String(REGISTRATION_ID)} (P2P-U3).`);
   return {
-    rules,
+    rules: rulesOf(environment),
     gridId: environment.gridId,
     paymentIdOrAddress: environment.paymentIdOrAddress ?? environment.gridId,
     signingKey: environment.signingKey,

@@ -42,10 +42,7 @@ export const ruleEnv = defineConfig({
   maxSpanMs: env.int(p2p.maxSpanMs, { optional: true }),
 });
 
-/** A profile or setting the lib refuses (§16): the message names it, the service does not start. */
-export class RuleConfigError extends Error {}
-
-/** A setting of a P2P service that cannot run (a bad id, key or rule): the message names the variable. */
+/** A profile or rule setting the lib refuses (§16): the message names the variable, the service does not start. */
 export class P2pConfigError extends Error {}
 
 /** The rules from the variables given (the profile's defaults for the others), checked by the lib. */
@@ -58,7 +55,7 @@ export function rulesOf(environment: { [K in keyof typeof ruleEnv]?: unknown }):
   try {
     return configFromSettings(settings);
   } catch (error) {
-    if (error instanceof P2PError) throw new RuleConfigError(error.message);
+    if (error instanceof P2PError) throw new P2pConfigError(error.message);
     throw error;
   }
 }

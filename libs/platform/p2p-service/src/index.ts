@@ -38,12 +38,4 @@ export {
 export { registrationRoutes } from './registration-routes';
 export { openP2pService, type P2pServiceBase, type P2pStartOptions, type RunningP2pService } from './service-base';
 export { type Queryable } from './queryable';
-export {
-  P2pConfigError,
-  p2pServiceEnv,
-  type P2pServiceStartOptions,
-  RuleConfigError,
-  ruleEnv,
-  rulesOf,
-  runP2pService,
-} from './config';
+export { P2pConfigError, p2pServiceEnv, type P2pServiceStartOptions, ruleEnv, rulesOf, runP2pService } from './config';

@@ -1,4 +1,4 @@
-import { integerQuery, mapError, operatorTokenRequired, P2PHttpError, RuleConfigError, rulesOf } from './index';
+import { integerQuery, mapError, operatorTokenRequired, P2pConfigError, P2PHttpError, rulesOf } from './index';
 
 describe('p2p-service', () => {
   it("maps its error and the body parser's to the §15 envelope with the status, anything else to a 500 (P2P-H1..H3)", () => {
@@ -29,6 +29,6 @@ describe('p2p-service', () => {
   it('reads the §16 rules through the lib: profile defaults, overrides, and a refused combination', () => {
     expect(rulesOf({})).toMatchObject({ profile: 'community', intervalMs: 900_000 });
     expect(rulesOf({ profile: 'poc', intervalMs: 60_000 })).toMatchObject({ profile: 'poc', intervalMs: 60_000 });
-    expect(() => rulesOf({ intervalMs: 7_000 })).toThrow(RuleConfigError);
+    expect(() => rulesOf({ intervalMs: 7_000 })).toThrow(P2pConfigError);
   });
 });

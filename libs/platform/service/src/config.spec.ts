@@ -85,6 +85,25 @@ describe('config from the environment', () => {
     );
   });
 
+  it('holds a string or a secret to its pattern, and shows the pattern but never the secret', () => {
+    const patterned = defineConfig({
+      id: env.string('METER_ID', { pattern: /^[A-Z0-9]{8,}$/ }),
+      key: env.secret('SIDE_KEY', { minLength: 16, pattern: /^[A-Za-z0-9_-]+$/ }),
+    });
+    expect(loadConfig(patterned, { METER_ID: 'FLAT00001', SIDE_KEY: 'side-key-0000000001' })).toEqual({
+      id: 'FLAT00001',
+      key: 'side-key-0000000001',
+    });
+    const error = catchConfigError(() => loadConfig(patterned, { METER_ID: 'ab', SIDE_KEY: 'has spaces in it, long' }));
+    expect(error.message).toBe(
+      [
+        'Invalid configuration (2 problems):',
+        '  - METER_ID="ab" is invalid; expected a string matching /^[A-Z0-9]{8,}$/',
+        '  - SIDE_KEY=(secret, not shown) is invalid; expected a secret of at least 16 characters matching /^[A-Za-z0-9_-]+$/',
+      ].join('\n'),
+    );
+  });
+
   it('never prints the value of a secret', () => {
     const error = catchConfigError(() => loadConfig(schema, { GRID_ID: 'g', ADMIN_TOKEN: 'too-short-token' }));
     expect(error.message).toBe(

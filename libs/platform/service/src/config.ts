@@ -77,18 +77,26 @@ const booleanWords: Record<string, boolean> = { true: true, false: false, '1': t
 
 /** Builders for the variables of a schema; each infers its value type from its options. */
 export const env = {
-  string<O extends Presence<string> | undefined = undefined>(name: string, options?: O) {
-    return variable(name, options, 'a non-empty string', (raw) => raw);
+  /** `pattern`: the whole value must match it (an id's format, say), so a bad one is reported with the others. */
+  string<O extends (Presence<string> & { pattern?: RegExp }) | undefined = undefined>(name: string, options?: O) {
+    const pattern = options?.pattern;
+    return variable(name, options, pattern ? `a string matching ${String(pattern)}` : 'a non-empty string', (raw) =>
+      pattern === undefined || pattern.test(raw) ? raw : undefined,
+    );
   },
 
   /** A string never shown in messages; `minLength` catches placeholder tokens. */
-  secret<O extends (Presence<string> & { minLength?: number }) | undefined = undefined>(name: string, options?: O) {
+  secret<O extends (Presence<string> & { minLength?: number; pattern?: RegExp }) | undefined = undefined>(
+    name: string,
+    options?: O,
+  ) {
     const minLength = options?.minLength ?? 1;
+    const pattern = options?.pattern;
     return variable(
       name,
       options,
-      `a secret of at least ${minLength} characters`,
-      (raw) => (raw.length >= minLength ? raw : undefined),
+      `a secret of at least ${minLength} characters${pattern ? ` matching ${String(pattern)}` : ''}`,
+      (raw) => (raw.length >= minLength && (pattern === undefined || pattern.test(raw)) ? raw : undefined),
       true,
     );
   },

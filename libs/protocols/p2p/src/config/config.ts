@@ -129,7 +129,7 @@ function integerIn(problems: string[], name: string, value: number, min: number,
 function configProblems(config: P2PConfig): string[] {
   const problems: string[] = [];
   const interval = checkIntervalMs(config.intervalMs);
-  if (interval) problems.push(interval);
+  if (interval) problems.push(`${CONFIG_VARIABLES.intervalMs}: ${interval}`);
   for (const name of [
     'producerGateClosureMs',
     'gridGateClosureMs',
