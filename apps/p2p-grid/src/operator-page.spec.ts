@@ -255,12 +255,22 @@ describe('the operator page (§14.4) in Chromium, fed by a simulated community o
     expect(Object.keys(data.kinds).length).toBeGreaterThan(0);
   });
 
-  it('refuses a wrong token with a message; a token in the URL fragment signs in (dark theme)', async () => {
-    const { page, errors } = await browser.newPage({ colorScheme: 'dark' });
+  it('refuses a wrong token with a message; a token in the URL fragment signs in, also in an open tab (dark theme, a phone)', async () => {
+    const { page, errors } = await browser.newPage({ colorScheme: 'dark', viewport: { width: 390, height: 844 } });
     await page.goto(`${grid.app.url}/ui/`);
     await page.getByRole('textbox', { name: 'operator token' }).fill('not-the-operator-token');
     await page.getByRole('button', { name: 'sign in' }).click();
     await page.getByRole('alert').getByText('The grid refused that token').waitFor();
+
+    // A link with the token opened in this tab changes only the fragment: the page signs in without a reload.
+    await page.evaluate((token) => (window.location.hash = `token=${token}`), OPERATOR_TOKEN);
+    await page.getByRole('table', { name: 'consumer balances' }).getByRole('cell', { name: 'FLAT00001' }).waitFor();
+    expect(new URL(page.url()).hash).toBe('');
+    // On a phone's width the page is one column: nothing sticks out sideways (wide tables scroll in their panel).
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(
+      0,
+    );
+    await page.getByRole('button', { name: 'sign out' }).click();
 
     await page.goto('about:blank');
     await page.goto(`${grid.app.url}/ui/#token=${OPERATOR_TOKEN}`);
