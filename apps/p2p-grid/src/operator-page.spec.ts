@@ -263,13 +263,11 @@ describe('the operator page (§14.4) in Chromium, fed by a simulated community o
     await page.getByRole('alert').getByText('The grid refused that token').waitFor();
 
     // A link with the token opened in this tab changes only the fragment: the page signs in without a reload.
-    await page.evaluate((token) => (window.location.hash = `token=${token}`), OPERATOR_TOKEN);
+    await page.evaluate(`window.location.hash = 'token=${OPERATOR_TOKEN}'`);
     await page.getByRole('table', { name: 'consumer balances' }).getByRole('cell', { name: 'FLAT00001' }).waitFor();
     expect(new URL(page.url()).hash).toBe('');
     // On a phone's width the page is one column: nothing sticks out sideways (wide tables scroll in their panel).
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(
-      0,
-    );
+    expect(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBe(0);
     await page.getByRole('button', { name: 'sign out' }).click();
 
     await page.goto('about:blank');

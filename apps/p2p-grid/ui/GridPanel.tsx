@@ -31,13 +31,26 @@ export function GridPanel({ grid }: { grid: GridSummary }) {
         </dl>
         <dl aria-label="grid balances">
           <dt>grid fee accrued</dt>
-          <dd className="p2p-number">{money(grid.balances.gridFeeAccrued)}</dd>
-          <dt>grid fee received</dt>
-          <dd className="p2p-number">{money(grid.balances.gridFeeReceived)}</dd>
-          <dt>pool available</dt>
-          <dd className="p2p-number">{money(grid.balances.poolAvailable)}</dd>
+          <dd className="p2p-number" title="the grid's line of every settlement so far">
+            {money(grid.balances.gridFeeAccrued)}
+          </dd>
+          {/* Only a pool (all-time-share) takes the grid's share from receipts and holds money for producers. */}
+          {grid.allocation === 'all-time-share' && (
+            <>
+              <dt>grid fee received</dt>
+              <dd className="p2p-number" title="the grid's share of the payments received">
+                {money(grid.balances.gridFeeReceived)}
+              </dd>
+              <dt>pool available</dt>
+              <dd className="p2p-number" title="received for producers, not yet paid out">
+                {money(grid.balances.poolAvailable)}
+              </dd>
+            </>
+          )}
           <dt>unallocated</dt>
-          <dd className="p2p-number">{money(grid.balances.unallocated)}</dd>
+          <dd className="p2p-number" title="payments that named neither a consumer nor a request">
+            {money(grid.balances.unallocated)}
+          </dd>
           <dt>cash</dt>
           <dd className="p2p-number" title="confirmed receipts − confirmed payouts">
             {money(grid.balances.cash)}

@@ -13,6 +13,8 @@ export interface GridSummary {
   settleEveryMs: number;
   currency: string;
   currencyDigits: number;
+  /** How receipts reach producers (§16 ALLOCATION): credited per interval, or shared from a pool. */
+  allocation: 'per-interval' | 'all-time-share';
   balances: {
     gridFeeAccrued: number;
     gridFeeReceived: number;

@@ -137,6 +137,7 @@ export function operatorPageRoutes(options: OperatorPageRoutesOptions) {
         settleEveryMs: rules.settleEveryMs,
         currency: rules.currency,
         currencyDigits: rules.currencyDigits,
+        allocation: rules.allocation,
         lastRun: await operatorPageStore.lastRun(pool),
         balances: (await options.grid()).balances(),
       },
