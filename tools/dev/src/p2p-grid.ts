@@ -9,7 +9,7 @@ import { DEV_P2P_RULES, devOperatorToken, producerAppName } from './p2p-producer
  * The grid with a small simulated community (3 sources feeding the 2 producer services started before it,
  * 4 households, wallets, a rail) on the dev rules (10 s intervals), so settlements and payments show within a
  * minute of `npm start`. Each 10 s window carries the energy of 15 minutes (compression 90), so the amounts are a
- * real community's.
+ * real community's, and a simulated day passes in 16 minutes: the PV panels' sunrise shows whatever the hour.
  */
 export const p2pGridDevApp: DevApp = {
   name: 'p2p-grid',

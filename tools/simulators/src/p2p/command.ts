@@ -19,7 +19,8 @@ options:
   --producer <id>=<url>      a producer service's HTTP address (once for SUNFARM01, once for WINDMILL1)
   --profile community|poc    the rules the grid runs (default community)
   --interval-ms <ms>         the grid's P2P_INTERVAL_MS (default the profile's)
-  --compression <n>          each window carries the energy of n times its length (default 1)
+  --compression <n>          each window carries the energy of n times its length, and days pass n times
+                             faster (default 1)
   --topic-prefix <prefix>    KAFKA topic prefix of the grid (default none)
 `;
 

@@ -51,7 +51,10 @@ export interface CommunityOptions {
   tickMs?: number;
   /** The rail confirms payments and payouts after this delay (P2P-L6, default 1000 ms). */
   confirmDelayMs?: number;
-  /** Each window carries the energy of this many times its length (the dev host's 10 s windows carry 15 min). */
+  /**
+   * Each window carries the energy of this many times its length, and the profiles' days pass as many times faster
+   * (the dev host's 10 s windows carry 15 min: a day in 16 min).
+   */
   timeCompression?: number;
   now?: () => number;
   log?: (message: string) => void;
@@ -168,8 +171,11 @@ export async function startCommunity(options: CommunityOptions): Promise<Running
       const step = meterWindows(meter.window, t, { intervalMs: config.intervalMs, maxPerTick: 96 });
       meter.window = step.state;
       for (const span of step.windows) {
-        // Compression stretches the window's duration, not its rounded energy, so the profiles' variation shows.
-        const energyWh = energyOf(meter, span.start, span.start + (span.end - span.start) * compression);
+        // Compression runs the profiles' clock faster, from the start: a window carries `compression` times its
+        // length of energy (not its rounded energy times that, so the variation shows), and the days pass as fast,
+        // so a compressed community shows sunrise and sunset within minutes, whatever the hour it runs at.
+        const from = start + (span.start - start) * compression;
+        const energyWh = energyOf(meter, from, from + (span.end - span.start) * compression);
         const wire = toWireSpan(span, 'half-open');
         const data = { meterId: meter.id, ...wire, energyWh, source: 'p2p-simulator' } satisfies MeterReading;
         readings.push({ type: 'meter.reading', key: meter.id, id: `${meter.id}:${span.start}:0`, data });
