@@ -244,10 +244,14 @@ describe('registration API (§12) and HTTP conventions (§15)', () => {
   });
 });
 
-describe('P2P_REGISTRATION_REQUIRES_OPERATOR: a closed community', () => {
+describe('a closed community: registration by the operator, storage read with the secret, CORS for its own site', () => {
   let grid: TestGrid;
   beforeAll(async () => {
-    grid = await startTestGrid({ P2P_REGISTRATION_REQUIRES_OPERATOR: 'true' });
+    grid = await startTestGrid({
+      P2P_REGISTRATION_REQUIRES_OPERATOR: 'true',
+      P2P_STORAGE_READS_NEED_SIDE_KEY: 'true',
+      P2P_CORS_ORIGINS: 'https://members.example,https://admin.example',
+    });
   });
   afterAll(() => grid.stop());
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
@@ -274,5 +278,31 @@ describe('P2P_REGISTRATION_REQUIRES_OPERATOR: a closed community', () => {
     expect(await call('PUT', '/registration/BATTERY02', { itemName: 'Mine' }, { 'x-side-key': SECRET })).toEqual(ok);
     expect(await call('DELETE', `/registration/BATTERY02/${SECRET}`)).toEqual(ok);
     expect(await call('DELETE', '/registration/BATTERY01/anyanyanyanyanyany', undefined, operator)).toEqual(ok);
+  });
+
+  it('P2P_STORAGE_READS_NEED_SIDE_KEY: reads prove the secret as writes do (§13.2 check 6)', async () => {
+    await grid.hello('consumer', 'FLAT00040', SECRET);
+    expect(
+      await call('PUT', '/registration/FLAT00040', { itemType: 'consumer', sideKey: SECRET }, operator),
+    ).toMatchObject({ status: 200 });
+    expect(await call('PUT', '/storage/FLAT00040/meters/m1', { kWh: 2 }, { 'x-side-key': SECRET })).toEqual(ok);
+    const failure = { status: 403, body: { success: false, message: "Registration 'FLAT00040' sideKey failure." } };
+    expect(await call('GET', '/storage/FLAT00040/meters/m1')).toEqual(failure);
+    expect(await call('GET', '/storage/FLAT00040/meters')).toEqual(failure);
+    expect(await call('GET', '/storage/FLAT00040/meters/m1', undefined, { 'x-side-key': OTHER })).toEqual(failure);
+    expect(await call('GET', `/storage/FLAT00040/meters/m1?sideKey=${SECRET}`)).toEqual({
+      status: 200,
+      body: { success: true, message: 'OK', item: { kWh: 2 } },
+    });
+  });
+
+  it('P2P_CORS_ORIGINS: only the listed origins are allowed, each named back with Vary: Origin', async () => {
+    const from = async (origin: string) => {
+      const response = await grid.app.fetch('/registration/FLAT00040', { headers: { origin } });
+      return [response.headers.get('access-control-allow-origin'), response.headers.get('vary')];
+    };
+    expect(await from('https://admin.example')).toEqual(['https://admin.example', 'Origin']);
+    expect(await from('https://members.example')).toEqual(['https://members.example', 'Origin']);
+    expect((await from('https://elsewhere.example'))[0]).toBeNull();
   });
 });
