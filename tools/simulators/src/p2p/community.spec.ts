@@ -1,4 +1,5 @@
 import { configFromSettings } from '@flexgrid/protocol-p2p';
+import { type TestApp, uniqueTopicPrefix } from '@flexgrid/testing';
 import { main } from '../cli';
 import { startCommunity } from './community';
 import { call, OPERATOR_TOKEN, type P2PServices, startP2PServices } from './services.test-util';
@@ -26,25 +27,36 @@ describe('flexgrid-sim p2p: the community against the producer and grid services
   });
   afterAll(() => services.stop());
 
-  it('sources register at their producers and feed them; the grid settles their output, bills households, the wallets pay and the producers are paid', async () => {
+  it('sources register at their producers and feed them; the grid settles their output, bills households, the wallets pay and the producers are paid; a restarted simulator goes on', async () => {
     const { grid, producers, devices } = services;
     const producerOutput = grid.published('p2p.producer-output');
-    const producerUrls = Object.fromEntries([...producers].map(([id, app]) => [id, app.url]));
-    const community = await startCommunity({
+    const options = {
       bus: devices,
       gridUrl: grid.url,
       operatorToken: OPERATOR_TOKEN,
-      producerUrls,
+      producerUrls: Object.fromEntries([...producers].map(([id, app]) => [id, app.url])),
       config: configFromSettings({ intervalMs: 1000 }),
       tickMs: 200,
       confirmDelayMs: 0,
       // Each 1 s window carries an hour: enough Wh for whole cents.
       timeCompression: 3600,
-    });
+    };
+    // One budget for the whole test, under its own timeout: a condition that never holds fails with its reason.
+    const deadline = Date.now() + 100_000;
+    const until = async <T>(what: string, read: () => Promise<T>, done: (value: T) => boolean): Promise<T> => {
+      for (;;) {
+        const value = await read();
+        if (done(value)) return value;
+        if (Date.now() > deadline) throw new Error(`${what}: ${JSON.stringify(value)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const items = async (app: TestApp, path: string) =>
+      (await call(app, 'GET', path)).body.items as Record<string, unknown>[];
+    let community = await startCommunity(options);
     try {
-      const sources = await call(producers.get('SUNFARM01') ?? grid, 'GET', '/api/operator/sources');
       expect(
-        (sources.body.items as { id: string; binding: string; stream: string }[]).map((s) => [
+        (await items(producers.get('SUNFARM01') ?? grid, '/api/operator/sources')).map((s) => [
           s.id,
           s.binding,
           s.stream,
@@ -54,41 +66,57 @@ describe('flexgrid-sim p2p: the community against the producer and grid services
         ['PANEL0002', 'proof', 'bound'],
       ]);
       // The turbine produces day and night: WINDMILL1's output reaches the grid, is sold and paid out.
-      for (let i = 0; ; i++) {
-        const balance = (await call(producers.get('WINDMILL1') ?? grid, 'GET', '/api/operator/balance')).body
-          .balance as {
-          receivedTotal: number;
-        };
-        const member = (await call(grid, 'GET', '/api/operator/members/HOUSE0001')).body.member as
-          { balances: { confirmed: number } } | undefined;
-        if (balance.receivedTotal > 0 && (member?.balances.confirmed ?? 0) > 0) break;
-        if (i > 1200) throw new Error(`no paid payout and payment within 60 s: ${JSON.stringify({ balance, member })}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await until(
+        'no paid payout and payment',
+        async () => ({
+          payout: (await call(producers.get('WINDMILL1') ?? grid, 'GET', '/api/operator/balance')).body.balance as {
+            receivedTotal: number;
+          },
+          member: (await call(grid, 'GET', '/api/operator/members/HOUSE0001')).body.member as
+            { balances: { confirmed: number } | null } | undefined,
+        }),
+        ({ payout, member }) => payout.receivedTotal > 0 && (member?.balances?.confirmed ?? 0) > 0,
+      );
       // What the grid was paid for came from WINDMILL1's service on p2p.producer-output.
-      const sold = () =>
-        producerOutput.records.some(
-          (r) => r.type === 'producer.output' && r.key === 'WINDMILL1' && (r.data as { outputWh: number }).outputWh > 0,
-        );
-      for (let i = 0; !sold(); i++) {
-        if (i > 400) throw new Error('no producer.output of WINDMILL1 read back');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      expect(sold()).toBe(true);
+      await until(
+        'no producer.output of WINDMILL1 read back',
+        async () =>
+          producerOutput.records.some(
+            (r) =>
+              r.type === 'producer.output' && r.key === 'WINDMILL1' && (r.data as { outputWh: number }).outputWh > 0,
+          ),
+        (sold) => sold,
+      );
       // What the operator's page is for: HOUSE0003 pays three intervals late, so its requests stay open a while;
       // HOUSE0004's first transfer names no reference, so the grid keeps it unallocated for the operator.
-      const items = async (path: string) => (await call(grid, 'GET', path)).body.items as Record<string, unknown>[];
-      for (let i = 0; ; i++) {
-        const open = await items('/api/operator/payment-requests?status=requested&pageSize=100');
-        const unallocated = await items('/api/operator/payments?allocation=unallocated');
-        if (open.some((r) => r.consumerId === 'HOUSE0003') && unallocated.some((p) => p.from === 'HOUSE0004')) break;
-        if (i > 1200) throw new Error(`no open request of HOUSE0003 and unallocated payment of HOUSE0004 in 60 s`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await until(
+        'no open request of HOUSE0003 and unallocated payment of HOUSE0004',
+        async () => ({
+          open: await items(grid, '/api/operator/payment-requests?status=requested&pageSize=100'),
+          unallocated: await items(grid, '/api/operator/payments?allocation=unallocated'),
+        }),
+        ({ open, unallocated }) =>
+          open.some((r) => r.consumerId === 'HOUSE0003') && unallocated.some((p) => p.from === 'HOUSE0004'),
+      );
+
+      // Started again against the same grid, the wallets go on numbering their payments: none is refused as a
+      // conflict, and HOUSE0004 sends no second unreferenced transfer.
+      await community.stop();
+      const paid = async () =>
+        (await items(grid, '/api/operator/payments?pageSize=100')).filter(
+          (p) => p.kind === 'payment' && p.from === 'HOUSE0001',
+        ).length;
+      const before = await paid();
+      community = await startCommunity(options);
+      await until('no payment of HOUSE0001 after the restart', paid, (n) => n > before);
+      expect(
+        (await items(grid, '/api/operator/rejected-records?pageSize=100')).filter((r) => r.topic === 'p2p.payments'),
+      ).toEqual([]);
+      expect(await items(grid, '/api/operator/payments?allocation=unallocated')).toHaveLength(1);
     } finally {
       await community.stop();
     }
-  });
+  }, 120_000);
 
   it('prints its options on --help and refuses to run without both producer services', async () => {
     const out = { stdout: '', stderr: '' };
@@ -103,7 +131,8 @@ describe('flexgrid-sim p2p: the community against the producer and grid services
     expect(out.stderr).toContain("--producer must be <producerId>=<url>, not 'SUNFARM01:http://127.0.0.1:2'.");
     // Services that do not answer: the error names the address (and the command lets go of Kafka, so it exits).
     const producers = ['--producer', 'SUNFARM01=http://127.0.0.1:2', '--producer', 'WINDMILL1=http://127.0.0.1:3'];
-    await expect(main([...args, ...producers], io)).rejects.toThrow(
+    const ownTopics = ['--topic-prefix', uniqueTopicPrefix('flexgrid-sim-unreachable')];
+    await expect(main([...args, ...producers, ...ownTopics], io)).rejects.toThrow(
       /^PUT http:\/\/127\.0\.0\.1:2\/registration\/PANEL0001: fetch failed/,
     );
   });

@@ -31,8 +31,9 @@ interface Meter {
   seed: number;
   /**
    * A household's wallet: `prompt` pays each request as it comes; `late` three intervals later, so open requests
-   * show on the grid's page; `first-unreferenced` pays its first request by a bank transfer whose reference names
-   * neither the household nor the request, which the grid keeps unallocated until its operator allocates it.
+   * show on the grid's page (a simulator stopped meanwhile pays them with the next request after its restart);
+   * `first-unreferenced` pays its first request by a bank transfer whose reference names neither the household nor
+   * the request, which the grid keeps unallocated until its operator allocates it.
    */
   wallet?: 'prompt' | 'late' | 'first-unreferenced';
   window: MeterWindowState;
@@ -95,6 +96,46 @@ async function register(url: string, body: object, headers: Record<string, strin
     throw new Error(`PUT ${url}: ${(error as Error).message}${cause ? ` (${cause})` : ''}`);
   });
   if (response.status !== 200) throw new Error(`PUT ${url}: ${response.status} ${await response.text()}`);
+}
+
+/** A GET of the grid's operator API; a refusal or an unreachable grid names the URL. */
+async function operatorGet<T>(url: string, token: string): Promise<T> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } }).catch((error: unknown) => {
+    throw new Error(`GET ${url}: ${(error as Error).message}`);
+  });
+  if (response.status !== 200) throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/**
+ * The households' wallets as the grid knows them: a simulator started again against the same grid goes on where
+ * the last one stopped, so its payment ids (`<consumer>:payment:<n>`, P2P-L6) do not collide with the payments the
+ * grid already has (it would refuse them as conflicts), and what is still owed is paid.
+ */
+async function resumeWallets(gridUrl: string, token: string): Promise<Map<string, WalletState>> {
+  const wallets = new Map(HOUSEHOLDS.map((h) => [h.id, newWallet(h.id)]));
+  const pageSize = 100;
+  for (let page = 0; ; page++) {
+    const listed = await operatorGet<{
+      items: { kind: string; from: string; paymentId: string }[];
+      totalItems: number;
+    }>(`${gridUrl}/api/operator/payments?pageSize=${pageSize}&page=${page}`, token);
+    for (const payment of listed.items) {
+      const wallet = wallets.get(payment.from);
+      const n = Number(payment.paymentId.slice(`${payment.from}:payment:`.length));
+      if (payment.kind === 'payment' && wallet && Number.isSafeInteger(n) && n > wallet.paymentsSent)
+        wallet.paymentsSent = n;
+    }
+    if ((page + 1) * pageSize >= listed.totalItems) break;
+  }
+  for (const wallet of wallets.values()) {
+    const { member } = await operatorGet<{ member: { balances: { requested: number; paid: number } | null } }>(
+      `${gridUrl}/api/operator/members/${wallet.consumerId}`,
+      token,
+    );
+    wallet.outstanding = Math.max(0, (member.balances?.requested ?? 0) - (member.balances?.paid ?? 0));
+  }
+  return wallets;
 }
 
 /** An amount in minor units as the currency writes it: 250 → "2.50". */
@@ -194,7 +235,7 @@ export async function startCommunity(options: CommunityOptions): Promise<Running
       });
   }, options.tickMs ?? 1000);
 
-  const wallets = new Map<string, WalletState>(HOUSEHOLDS.map((h) => [h.id, newWallet(h.id)]));
+  const wallets = await resumeWallets(options.gridUrl, options.operatorToken);
   const walletOf = new Map(HOUSEHOLDS.map((h) => [h.id, h.wallet ?? 'prompt']));
   const pay = async (request: PaymentRequest) => {
     const wallet = wallets.get(request.consumerId);
