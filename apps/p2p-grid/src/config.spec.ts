@@ -14,7 +14,7 @@ function runMain(env: Record<string, string>): Promise<{ status: number | null; 
     );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 80_000);
     child.on('error', reject);
     child.on('exit', (status) => {
       clearTimeout(timer);
@@ -25,12 +25,11 @@ function runMain(env: Record<string, string>): Promise<{ status: number | null; 
 
 describe('§16: a configuration the grid refuses stops the start with exit 1 and a message naming it', () => {
   it('names every bad variable at once, then a combination of rules the lib refuses; never a secret or a stack', async () => {
-    const variables = await runMain({
-      PORT: 'abc',
-      P2P_GRID_ID: 'ab',
-      P2P_PROFILE: 'gridless',
-      P2P_OPERATOR_TOKEN: 'short',
-    });
+    // Both at once: each is a ts-node start of its own.
+    const [variables, rules] = await Promise.all([
+      runMain({ PORT: 'abc', P2P_GRID_ID: 'ab', P2P_PROFILE: 'gridless', P2P_OPERATOR_TOKEN: 'short' }),
+      runMain({ P2P_GRID_ID: 'GRID00001', P2P_INTERVAL_MS: '7000' }),
+    ]);
     expect(variables.status).toBe(1);
     expect(variables.stderr).toContain('Invalid configuration (4 problems):');
     for (const named of ['PORT="abc"', 'P2P_GRID_ID="ab"', 'P2P_PROFILE="gridless"', 'P2P_OPERATOR_TOKEN=(secret'])
@@ -38,9 +37,8 @@ describe('§16: a configuration the grid refuses stops the start with exit 1 and
     expect(variables.stderr).not.toContain('short');
     expect(variables.stderr).not.toMatch(/\n\s+at /);
 
-    const rules = await runMain({ P2P_GRID_ID: 'GRID00001', P2P_INTERVAL_MS: '7000' });
     expect(rules.status).toBe(1);
     expect(rules.stderr).toContain('P2P_INTERVAL_MS: interval length 7000 ms must be an integer ≥ 1000 that divides');
     expect(rules.stderr).not.toMatch(/\n\s+at /);
-  }, 60_000);
+  }, 90_000);
 });

@@ -37,7 +37,7 @@ export interface GridConfig {
 
 /**
  * Reads and checks everything: each variable first (every bad one named in one error), then the rules together
- * (§16), whose error names the variables of the combination.
+ * (§16), which the lib refuses with every problem it finds.
  */
 export function readGridConfig(source: NodeJS.ProcessEnv = process.env): GridConfig & { environment: GridEnvironment } {
   const environment = loadConfig(gridEnv, source);

@@ -267,6 +267,7 @@ describe('the operator page (§14.4) in Chromium, fed by a simulated community o
     await page.getByRole('table', { name: 'consumer balances' }).getByRole('cell', { name: 'FLAT00001' }).waitFor();
     expect(new URL(page.url()).hash).toBe('');
     // On a phone's width the page is one column: nothing sticks out sideways (wide tables scroll in their panel).
+    await page.getByRole('table', { name: 'intervals' }).getByText('final', { exact: true }).first().waitFor();
     expect(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBe(0);
     await page.getByRole('button', { name: 'sign out' }).click();
 

@@ -33,7 +33,7 @@ export interface ProducerConfig {
 
 /**
  * Reads and checks everything: each variable first (every bad one named in one error), then the rules together
- * (§16), whose error names the variables of the combination.
+ * (§16), which the lib refuses with every problem it finds.
  */
 export function readProducerConfig(
   source: NodeJS.ProcessEnv = process.env,

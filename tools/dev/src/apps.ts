@@ -20,7 +20,10 @@ export interface DevAppContext {
 }
 
 export interface RunningDevApp {
+  /** Where the app serves; the apps started after it reach it here. */
   url: string;
+  /** The banner's line for the app when it says more than the URL: its page, how to sign in, its peers. */
+  banner?: string;
   stop(): Promise<void>;
 }
 

@@ -29,7 +29,7 @@ export interface DevHostOptions {
 export interface RunningDevHost {
   url: string;
   bus: Bus;
-  apps: { name: string; url: string; database: string }[];
+  apps: { name: string; url: string; banner: string; database: string }[];
   stop(): Promise<void>;
 }
 
@@ -92,9 +92,15 @@ export async function startDevHost(options: DevHostOptions): Promise<RunningDevH
   service.addReadinessCheck('bus', () => bus.ping());
   for (const database of databases)
     service.addReadinessCheck(`database ${database.description}`, () => database.ping());
-  const apps = running.map((r) => ({ name: r.name, url: r.app.url, database: r.database.description }));
+  const apps = running.map((r) => ({
+    name: r.name,
+    url: r.app.url,
+    banner: r.app.banner ?? r.app.url,
+    database: r.database.description,
+  }));
   service.app.get('/', (_req, res) => {
-    res.json({ service: 'flexgrid dev host', bus: bus.description, apps });
+    // The addresses only: a banner may name a token.
+    res.json({ service: 'flexgrid dev host', bus: bus.description, apps: apps.map(({ banner: _, ...app }) => app) });
   });
   // The apps stop first, so that their consumers drain and outboxes flush while the bus and databases are up.
   service.onShutdown('apps, bus and databases', () => stopAll(running, bus, databases, logger));

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     `  databases: ${config.databaseUrl ? 'PostgreSQL at DATABASE_URL, one per app' : `embedded PGlite, one per app, ${config.dataDir ? `in ${config.dataDir}` : 'in memory'}  (set DATABASE_URL to use PostgreSQL)`}`,
     `  host:      ${host.url}  (/livez /readyz /metrics)`,
     ...(host.apps.length > 0
-      ? host.apps.map((a) => `  ${a.name.padEnd(10)} ${a.url}  (${a.database})`)
+      ? host.apps.map((a) => `  ${a.name.padEnd(10)} ${a.banner}  (${a.database})`)
       : ['  apps:      none yet; each service adds itself to tools/dev/src/apps.ts']),
     '',
     'Ctrl-C stops everything.',

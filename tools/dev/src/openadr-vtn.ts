@@ -59,7 +59,8 @@ export const openadrVtnDevApp: DevApp = {
     const shownToken = token === DEV_TOKEN ? token : 'the first of OADR_API_TOKENS';
     logger.info({ openadr: vtn.openadrUrl, api: vtn.url }, 'openadr-vtn: 5 simulated VENs');
     return {
-      url: `${vtn.url}/ui/  (operator page and API; token: ${shownToken}; OpenADR ${vtn.openadrUrl})`,
+      url: vtn.url,
+      banner: `${vtn.url}/ui/  (operator page and API; token: ${shownToken}; OpenADR ${vtn.openadrUrl})`,
       stop: async () => {
         fleet.stop();
         await vtn.stop();

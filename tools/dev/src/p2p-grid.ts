@@ -43,8 +43,8 @@ export const p2pGridDevApp: DevApp = {
     const fragment = ownToken ? '' : `#token=${operatorToken}`;
     const shownToken = ownToken ? 'DEV_P2P_OPERATOR_TOKEN' : operatorToken;
     return {
-      // The banner's line: the page signed in, and the API's token.
-      url: `${grid.url}/ui/${fragment}  (operator page and API; token: ${shownToken})`,
+      url: grid.url,
+      banner: `${grid.url}/ui/${fragment}  (operator page and API; token: ${shownToken})`,
       async stop() {
         await community.stop();
         await grid.stop();

@@ -56,7 +56,8 @@ export const powermatcherDevApp: DevApp = {
       rebidMs: 10_000,
     });
     return {
-      url: `${auctioneer.url}/ui/  (concentrator field-station-1 at ${concentrator.url})`,
+      url: auctioneer.url,
+      banner: `${auctioneer.url}/ui/  (concentrator field-station-1 at ${concentrator.url})`,
       stop: async () => {
         await Promise.all([direct.stop(), remote.stop()]);
         await concentrator.stop();

@@ -1,4 +1,4 @@
-import { type Grid, isDue, type P2PConfig, type RequestStatus, requestStatus } from '@flexgrid/protocol-p2p';
+import { type Grid, isDue, type P2PConfig, REQUEST_STATUSES, requestStatus } from '@flexgrid/protocol-p2p';
 import {
   answerOk,
   bodyFields,
@@ -107,12 +107,7 @@ export function operatorRoutes(options: OperatorRoutesOptions) {
   });
 
   router.get('/api/operator/payment-requests', async (req, res) => {
-    const status = choiceQuery<RequestStatus>(req.query.status, 'status', [
-      'requested',
-      'partially-paid',
-      'paid',
-      'confirmed',
-    ]);
+    const status = choiceQuery(req.query.status, 'status', REQUEST_STATUSES);
     const issued = await operatorStore.paymentRequests(pool);
     const open = new Map((await options.grid()).payments.openRequests().map((r) => [r.requestId, r]));
     const requests = issued.map((request) => {

@@ -36,8 +36,14 @@ export const mapError: ErrorMapper = (error) => {
   const type = (error as { type?: unknown } | null)?.type;
   if (type === 'entity.parse.failed') return envelope(400, 'The request body is not valid JSON.');
   if (type === 'entity.too.large') return envelope(413, 'The request body is too large.');
-  if (error instanceof URIError) return envelope(400, 'The request path is not valid percent-encoding.');
-  // The parser's other refusals (a charset or an encoding it cannot read) are about the body.
-  if (isClientHttpError(error)) return envelope(error.status, 'The request body must be JSON.');
+  // A body in a charset or an encoding the parser cannot read is no JSON body (check 0), not a 415 (P2P-H2).
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported')
+    return envelope(400, 'The request body must be JSON.');
+  if (isClientHttpError(error) && error.status === 400) {
+    // The router's, for a path parameter that is not valid percent-encoding (its message would quote the value).
+    if (error instanceof URIError) return envelope(400, 'The request path is not valid percent-encoding.');
+    // The body parser's others: a compressed body that does not inflate, one cut short or longer than announced.
+    return envelope(400, 'The request body is not valid JSON.');
+  }
   return envelope(500, 'Internal error.');
 };

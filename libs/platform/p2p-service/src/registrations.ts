@@ -146,13 +146,13 @@ export class Registrations<R extends string, Tx extends { client: PoolClient }> 
         // The partial unique index guards check 9 against a concurrent PUT of another id on the same stream, which
         // committed first: it is the holder now.
         const role = plan.row.role;
-        if ((error as { code?: string }).code !== '23505' || !role) throw error;
+        const { code, constraint } = error as { code?: string; constraint?: string };
+        if (code !== '23505' || constraint !== 'registrations_active_stream' || !role) throw error;
         const streamKey = streamKeyOf(plan.row);
         const holder = await registrationStore.holderOf(pool, role, streamKey);
-        throw new P2PHttpError(
-          409,
-          `Channel '${streamKey}' is already registered to '${holder ?? 'another registration'}'.`,
-        );
+        // Deregistered again meanwhile: the channel is free, and the client may simply retry.
+        if (holder === undefined) throw new P2PHttpError(409, `Channel '${streamKey}' was registered concurrently.`);
+        throw new P2PHttpError(409, `Channel '${streamKey}' is already registered to '${holder}'.`);
       });
     if (enqueued) this.options.published();
     return this.policy.answer(row);

@@ -160,7 +160,7 @@ describe('HTTP service', () => {
     });
   });
 
-  it('answers a path parameter that is not valid percent-encoding with 400, without quoting or logging it', async () => {
+  it('answers a path parameter that is not valid percent-encoding with 400, and logs no trace of it', async () => {
     const response = await fetch(`${running.url}/meters/%E0%A4%A-s3cret`);
     expect(response.status).toBe(400);
     expect(await problemOf(response)).toEqual({

@@ -101,9 +101,9 @@ export function problemResponder(mapError: ErrorMapper | undefined, logger: Logg
   return (error: unknown, req, res, next) => {
     const problem = mapError?.(error) ?? (isClientHttpError(error) ? clientProblem(error) : problemOf(500));
     // The route's pattern, never the URL: a path segment or a query parameter may carry a secret (a side key, a
-    // stream's access_token), and logs outlive them. A request no route took is logged without its path.
+    // stream's access_token), and logs outlive them. A request no route took is logged by the router it reached.
     const pattern = (req.route as { path?: string } | undefined)?.path;
-    const route = pattern === undefined ? '(no route)' : `${req.baseUrl}${pattern}`;
+    const route = `${req.baseUrl}${pattern ?? ' (no route)'}`;
     if (problem.status >= 500) logger.error({ err: error, method: req.method, route }, 'request failed');
     if (res.headersSent) {
       // Too late for a problem document: cut the connection so the client sees a broken response.

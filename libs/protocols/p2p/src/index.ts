@@ -188,6 +188,7 @@ export {
   type PaymentOutcome,
   PaymentsLedger,
   type PaymentsTerms,
+  REQUEST_STATUSES,
   type RequestStatus,
   requestStatus,
 } from './settlement/payments';

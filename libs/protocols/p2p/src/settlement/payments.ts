@@ -3,7 +3,8 @@ import { type ConsumerAccount } from './ledger';
 import { type PaymentEvent, type Transfer } from './payment-records';
 import { addSafe } from '../units/units';
 
-export type RequestStatus = 'requested' | 'partially-paid' | 'paid' | 'confirmed';
+export const REQUEST_STATUSES = ['requested', 'partially-paid', 'paid', 'confirmed'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 /** A payment request as the payments ledger tracks it. */
 export interface OpenRequest {
