@@ -256,7 +256,10 @@ export function StatementsPanel({ api, data }: { api: OperatorApi; data: Operato
             {statement.role === 'consumer' ? (
               <>
                 <dt>requested ({statement.requests?.length ?? 0})</dt>
-                <dd className="p2p-number">
+                <dd
+                  className="p2p-number"
+                  title="payment requests issued in the period; a charge below the request minimum waits for a later request, so this may differ from the amount"
+                >
                   {formatAmount(total(statement.requests), grid.currency, grid.currencyDigits)}
                 </dd>
                 <dt>paid, confirmed ({statement.payments?.length ?? 0})</dt>
