@@ -147,7 +147,9 @@ export class Registrations<R extends string, Tx extends { client: PoolClient }> 
         // committed first: it is the holder now.
         const role = plan.row.role;
         const { code, constraint } = error as { code?: string; constraint?: string };
-        if (code !== '23505' || constraint !== 'registrations_active_stream' || !role) throw error;
+        // (An embedded database may not name the constraint; the stream's index is then the one unique row.)
+        const streamIndex = constraint === undefined || constraint === 'registrations_active_stream';
+        if (code !== '23505' || !streamIndex || !role) throw error;
         const streamKey = streamKeyOf(plan.row);
         const holder = await registrationStore.holderOf(pool, role, streamKey);
         // Deregistered again meanwhile: the channel is free, and the client may simply retry.
