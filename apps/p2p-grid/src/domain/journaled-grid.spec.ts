@@ -4,10 +4,11 @@ import { loadConfig } from '@flexgrid/platform-service';
 import { createTestDatabase, type TestDatabase } from '@flexgrid/testing';
 import { Client, Pool } from 'pg';
 import { gridConfigOf, gridEnv } from '../config';
+import { P2PError } from '@flexgrid/protocol-p2p';
 import { JournaledGrid } from './journaled-grid';
 import { Statements } from './statements';
 
-const register = (id: string) =>
+const registerFact = (id: string) =>
   ({
     kind: 'register',
     id,
@@ -39,7 +40,7 @@ describe('JournaledGrid: memory never ahead of the journal', () => {
     let finish: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (finish = resolve));
     const unit = journaled.transact(async ({ record }) => {
-      record(register('FLAT00001'));
+      record(registerFact('FLAT00001'));
       await held;
       throw new Error('the unit fails after changing the Grid');
     });
@@ -53,15 +54,37 @@ describe('JournaledGrid: memory never ahead of the journal', () => {
     expect(seen).toBe(false);
   });
 
+  it('a fact the Grid refused half-way, caught by a unit that then commits, is not in memory after the commit', async () => {
+    await journaled.transact(async ({ grid, record }) => {
+      // The Grid takes the registration, then throws (as a rule past 2^53 might, after changing something).
+      const register = grid.register.bind(grid);
+      grid.register = (...args: Parameters<typeof register>) => {
+        register(...args);
+        throw new P2PError('UNSAFE_INTEGER', 'refused after a change');
+      };
+      try {
+        expect(() => record(registerFact('FLAT00010'))).toThrow('refused after a change');
+      } finally {
+        grid.register = register;
+      }
+      record(registerFact('FLAT00011'));
+    });
+    const grid = await journaled.read();
+    expect([grid.registry.get('FLAT00010'), grid.registry.get('FLAT00011')].map((m) => m !== undefined)).toEqual([
+      false,
+      true,
+    ]);
+  });
+
   it('a failed unit whose rebuild also fails stays dirty, and the next use rebuilds from the journal', async () => {
-    await journaled.transact(async ({ record }) => void record(register('FLAT00002')));
+    await journaled.transact(async ({ record }) => void record(registerFact('FLAT00002')));
     // Another session holds the journal, so the rebuild after the failure cannot read it (statement timeout).
     const blocker = new Client({ connectionString: database.url });
     await blocker.connect();
     await blocker.query('begin');
     await blocker.query('lock table journal in access exclusive mode');
     const failed = journaled.transact(async ({ record }) => {
-      record(register('FLAT00003'));
+      record(registerFact('FLAT00003'));
       throw new Error('the unit fails after changing the Grid');
     });
     await expect(failed).rejects.toThrow('the unit fails');
@@ -73,7 +96,7 @@ describe('JournaledGrid: memory never ahead of the journal', () => {
     expect(grid.registry.get('FLAT00002')).toBeDefined();
     expect(grid.registry.get('FLAT00003')).toBeUndefined();
     // And a unit after it works on the rebuilt Grid.
-    await journaled.transact(async ({ record }) => void record(register('FLAT00004')));
+    await journaled.transact(async ({ record }) => void record(registerFact('FLAT00004')));
     const after = await journaled.read();
     expect(['FLAT00002', 'FLAT00003', 'FLAT00004'].map((id) => after.registry.get(id) !== undefined)).toEqual([
       true,
@@ -88,7 +111,7 @@ describe('JournaledGrid: memory never ahead of the journal', () => {
     let finish: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (finish = resolve));
     const unit = journaled.transact(async ({ record }) => {
-      record(register('FLAT00009'));
+      record(registerFact('FLAT00009'));
       await held;
       throw new Error('the registration fails after changing the Grid');
     });
@@ -106,7 +129,7 @@ describe('JournaledGrid: memory never ahead of the journal', () => {
       epoch: 0,
     });
     fenced.fence(new Error('leadership lost'));
-    await expect(fenced.transact(async ({ record }) => void record(register('FLAT00005')))).rejects.toThrow(
+    await expect(fenced.transact(async ({ record }) => void record(registerFact('FLAT00005')))).rejects.toThrow(
       'leadership lost',
     );
     await expect(fenced.read()).rejects.toThrow('leadership lost');

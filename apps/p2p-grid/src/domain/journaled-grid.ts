@@ -151,12 +151,20 @@ export class JournaledGrid {
 
   private async unit<T>(work: (tx: GridTransaction) => Promise<T>): Promise<T> {
     await this.clean();
+    // A fact the Grid refused by throwing may have changed it part way; the unit can still catch that and commit
+    // (a reading kept as rejected), so the Grid is then rebuilt from the journal before its next use.
+    let halfApplied = false;
     const outcome = await inTransaction(this.pool, async (client) => {
       if (this.fencing) await this.checkTerm(client, this.fencing);
       const facts: JournalEntry[] = [];
       const applied = <E extends JournalEntry>(entry: E) => {
         this.dirty = true;
-        return apply(this.grid, entry) as Applied<E['kind']>;
+        try {
+          return apply(this.grid, entry) as Applied<E['kind']>;
+        } catch (error) {
+          halfApplied = true;
+          throw error;
+        }
       };
       const tx: GridTransaction = {
         client,
@@ -176,8 +184,9 @@ export class JournaledGrid {
       if (facts.length > 0) await journalStore.append(client, facts);
       return result;
     });
-    // Committed (or nothing applied): memory and journal agree. On failure `dirty` stays as `applied` left it.
-    this.dirty = false;
+    // Committed (or nothing applied): memory and journal agree, but for a fact applied half. On failure `dirty`
+    // stays as `applied` left it.
+    this.dirty = halfApplied;
     return outcome;
   }
 

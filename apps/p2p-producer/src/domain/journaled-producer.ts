@@ -94,14 +94,26 @@ export class JournaledProducer {
 
   private async unit<T>(work: (tx: ProducerTransaction) => Promise<T>): Promise<T> {
     let touched = false;
+    // A fact the Producer refused by throwing may have changed it part way, and the unit can still catch that and
+    // commit (a reading kept as rejected): then it starts again from the journal at the next unit too.
+    let halfApplied = false;
+    const startAgain = () => {
+      this.producer = new Producer(this.options);
+      this.appliedSeq = 0;
+    };
     try {
-      return await inTransaction(this.pool, async (client) => {
+      const result = await inTransaction(this.pool, async (client) => {
         await client.query('select pg_advisory_xact_lock(hashtext($1))', [`p2p-producer:${this.options.producerId}`]);
         await this.catchUp(client);
         const facts: JournalEntry[] = [];
         const applied = <E extends JournalEntry>(entry: E) => {
           touched = true;
-          return apply(this.producer, entry) as Applied<E['kind']>;
+          try {
+            return apply(this.producer, entry) as Applied<E['kind']>;
+          } catch (error) {
+            halfApplied = true;
+            throw error;
+          }
         };
         const tx: ProducerTransaction = {
           client,
@@ -117,16 +129,15 @@ export class JournaledProducer {
             return outcome;
           },
         };
-        const result = await work(tx);
+        const outcome = await work(tx);
         if (facts.length > 0) this.appliedSeq = await journalStore.append(client, facts);
-        return result;
+        return outcome;
       });
+      if (halfApplied) startAgain();
+      return result;
     } catch (error) {
       // The Producer may hold facts that did not commit: start again from the journal at the next unit.
-      if (touched) {
-        this.producer = new Producer(this.options);
-        this.appliedSeq = 0;
-      }
+      if (touched) startAgain();
       throw error;
     }
   }

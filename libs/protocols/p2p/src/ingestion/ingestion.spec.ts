@@ -182,6 +182,21 @@ describe('P2P-IN ingestion', () => {
     ]);
   });
 
+  it('a record that would take the cumulative energy past 2^53 throws and leaves the stream as it was', () => {
+    const book = new StreamBook(limits);
+    book.ingest(rec({ energyWh: Number.MAX_SAFE_INTEGER, offset: 1 }), NOW);
+    const next = { start: T + L, end: T + 2 * L };
+    expect(() => book.ingest(rec({ span: next, energyWh: 1, offset: 2 }), NOW)).toThrow('cumulative energy');
+    expect(book.history('meter-1', next.start)).toBeUndefined();
+    expect(book.effectiveTotalWh('meter-1')).toBe(Number.MAX_SAFE_INTEGER);
+    // Neither its span nor its offset was taken: the same record with 0 Wh is accepted, after it the offset moves.
+    expect(book.ingest(rec({ span: next, energyWh: 0, offset: 2 }), NOW).outcome).toBe('accepted');
+    expect(book.ingest(rec({ span: next, energyWh: 0, offset: 2 }), NOW)).toEqual({
+      outcome: 'unchanged',
+      why: 'offset',
+    });
+  });
+
   it('P2P-IN8: semantic rejections carry their reason', () => {
     const book = new StreamBook(limits);
     expect(book.ingest(rec({ energyWh: -1 }), NOW)).toEqual({ outcome: 'rejected', reason: 'energy' });

@@ -208,11 +208,7 @@ export class StreamBook {
 
   /** Applies §5 to one record at `now` and stores its effect. */
   ingest(record: StreamRecord, now: number): IngestionOutcome {
-    let stream = this.streams.get(record.streamKey);
-    if (!stream) {
-      stream = { keys: [], effectiveWh: 0 };
-      this.streams.set(record.streamKey, stream);
-    }
+    const stream = this.streams.get(record.streamKey) ?? { keys: [], effectiveWh: 0 };
     const start = record.span.start;
     const keys = stream.keys;
     // Records mostly arrive in time order: then the new start sorts last and no search is needed.
@@ -226,27 +222,34 @@ export class StreamBook {
       next: keys[same ? at + 1 : at]?.effective.span,
     };
     const decision = decideIngestion(view, record, now, this.limits);
-    if (record.offset !== undefined && !(decision.outcome === 'unchanged' && decision.why === 'offset'))
-      stream.offset = record.offset;
+    // The cumulative energy first: a record that would take it past 2^53 throws before the stream changes (its
+    // offset included), so a caller that keeps the record as rejected and goes on holds the state it had.
     switch (decision.outcome) {
-      case 'accepted':
+      case 'accepted': {
+        const effectiveWh = addSafe(stream.effectiveWh, decision.revision.energyWh, 'cumulative energy');
         keys.splice(at, 0, { revisions: [decision.revision], effective: decision.revision });
-        stream.effectiveWh = addSafe(stream.effectiveWh, decision.revision.energyWh, 'cumulative energy');
+        stream.effectiveWh = effectiveWh;
         break;
-      case 'corrected':
-        keys[at] = { revisions: [...keys[at].revisions, decision.revision], effective: decision.revision };
-        stream.effectiveWh = addSafe(
+      }
+      case 'corrected': {
+        const effectiveWh = addSafe(
           stream.effectiveWh,
           decision.revision.energyWh - decision.supersedes.energyWh,
           'cumulative energy',
         );
+        keys[at] = { revisions: [...keys[at].revisions, decision.revision], effective: decision.revision };
+        stream.effectiveWh = effectiveWh;
         break;
+      }
       case 'estimate-kept':
         keys[at] = { revisions: [...keys[at].revisions, decision.revision], effective: keys[at].effective };
         break;
       default:
         break;
     }
+    if (record.offset !== undefined && !(decision.outcome === 'unchanged' && decision.why === 'offset'))
+      stream.offset = record.offset;
+    this.streams.set(record.streamKey, stream);
     return decision;
   }
 
