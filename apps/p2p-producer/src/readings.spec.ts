@@ -197,6 +197,11 @@ describe('readings from meter.readings and POST /api/readings, aggregation runs 
         ],
       },
     });
+    // Past P2P_MAX_RECORD_WH (10 GWh): no reading may make an interval's sum impossible.
+    expect((await post(readings([{ ...span(5), energyWh: 10_000_000_001 }]), SECRET)).body).toMatchObject({
+      accepted: 0,
+      rejected: [{ index: 0, message: 'The record was rejected: energy.' }],
+    });
 
     // goodbye closes the stream: later data is rejected as closed; hello opens it again.
     const closed = await post(readings([{ command: 'goodbye' }, { ...span(3), energyWh: 10 }]), SECRET);

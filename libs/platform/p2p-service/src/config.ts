@@ -40,6 +40,7 @@ export const ruleEnv = defineConfig({
   maxFutureMs: env.int(p2p.maxFutureMs, { optional: true }),
   maxLateMs: env.int(p2p.maxLateMs, { optional: true }),
   maxSpanMs: env.int(p2p.maxSpanMs, { optional: true }),
+  maxRecordWh: env.int(p2p.maxRecordWh, { optional: true }),
 });
 
 /** A profile or rule setting the lib refuses (§16): the message names the variable, the service does not start. */

@@ -136,6 +136,7 @@ describe('P2P-CFG configuration and profiles', () => {
     ['maxFutureMs', 1, { maxFutureMs: 1 }],
     ['maxLateMs', 2, { maxLateMs: 2 }],
     ['maxSpanMs', 3, { maxSpanMs: 3 }],
+    ['maxRecordWh', 4, { maxRecordWh: 4 }],
   ];
 
   it.each(overrides)('P2P-CFG: %s=%s overrides its profile default', (setting, value, expected) => {
@@ -186,6 +187,7 @@ describe('P2P-CFG configuration and profiles', () => {
         'P2P_MAX_FUTURE_MS',
         'P2P_MAX_LATE_MS',
         'P2P_MAX_SPAN_MS',
+        'P2P_MAX_RECORD_WH',
       ].sort(),
     );
   });

@@ -15,7 +15,7 @@ export type BilledEnergy = 'matched' | 'usage';
 export type Allocation = 'per-interval' | 'all-time-share';
 
 /** §16: every constant of the rules, with its profile default. Prices are per MWh, money in minor units. */
-export interface P2PConfig extends SpanLimits {
+export interface P2PConfig extends Required<SpanLimits> {
   profile: Profile;
   intervalMs: number;
   wireBounds: Bounds;
@@ -48,11 +48,13 @@ export interface P2PConfig extends SpanLimits {
   storageAllowUnsecured: boolean;
 }
 
-const SHARED_LIMITS: SpanLimits = {
+const SHARED_LIMITS: Required<SpanLimits> = {
   minTimestampMs: 946_684_800_000,
   maxFutureMs: 300_000,
   maxLateMs: 400 * 86_400_000,
   maxSpanMs: 86_400_000,
+  // 10 GWh: a day of a 400 MW plant, far past any community member, and a million such records still sum safely.
+  maxRecordWh: 10_000_000_000,
 };
 
 /** The §16 table. */
@@ -145,6 +147,7 @@ function configProblems(config: P2PConfig): string[] {
     'aggregateEveryMs',
     'settleEveryMs',
     'maxSpanMs',
+    'maxRecordWh',
     'billingUnitWh',
     'payoutChunk',
     'requestMinAmount',
@@ -269,6 +272,7 @@ export const CONFIG_VARIABLES = {
   maxFutureMs: 'P2P_MAX_FUTURE_MS',
   maxLateMs: 'P2P_MAX_LATE_MS',
   maxSpanMs: 'P2P_MAX_SPAN_MS',
+  maxRecordWh: 'P2P_MAX_RECORD_WH',
 } as const satisfies Record<keyof P2PSettings, `P2P_${string}`>;
 
 /**

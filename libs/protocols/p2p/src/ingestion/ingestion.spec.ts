@@ -182,6 +182,15 @@ describe('P2P-IN ingestion', () => {
     ]);
   });
 
+  it('MAX_RECORD_WH: a record carrying more energy than one record may is rejected for its energy', () => {
+    const book = new StreamBook({ ...limits, maxRecordWh: 1_000 });
+    expect(book.ingest(rec({ energyWh: 1_000 }), NOW).outcome).toBe('accepted');
+    expect(book.ingest(rec({ span: { start: T + L, end: T + 2 * L }, energyWh: 1_001 }), NOW)).toEqual({
+      outcome: 'rejected',
+      reason: 'energy',
+    });
+  });
+
   it('a record that would take the cumulative energy past 2^53 throws and leaves the stream as it was', () => {
     const book = new StreamBook(limits);
     book.ingest(rec({ energyWh: Number.MAX_SAFE_INTEGER, offset: 1 }), NOW);

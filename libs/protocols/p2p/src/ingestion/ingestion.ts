@@ -126,7 +126,12 @@ export function decideIngestion(
   }
   const spanProblem = spanRejection(record.span, now, limits);
   if (spanProblem) return { outcome: 'rejected', reason: spanProblem };
-  if (!Number.isSafeInteger(record.energyWh) || record.energyWh < 0) return { outcome: 'rejected', reason: 'energy' };
+  if (
+    !Number.isSafeInteger(record.energyWh) ||
+    record.energyWh < 0 ||
+    record.energyWh > (limits.maxRecordWh ?? Number.MAX_SAFE_INTEGER)
+  )
+    return { outcome: 'rejected', reason: 'energy' };
   const effective = history?.effective;
   if (
     effective?.senderRevision !== undefined &&

@@ -62,6 +62,12 @@ export interface SpanLimits {
   maxFutureMs: number;
   maxLateMs: number;
   maxSpanMs: number;
+  /**
+   * The most energy one record may carry (ours, `MAX_RECORD_WH`; none when absent). Sums over a community's records
+   * must stay below 2^53: without a bound, two absurd readings make an interval's sum impossible, and every run that
+   * reaches that interval fails.
+   */
+  maxRecordWh?: number;
 }
 
 /** The P2P-IN8 rejection reasons. */
