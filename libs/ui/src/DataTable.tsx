@@ -60,7 +60,9 @@ export function DataTable<Row>({
             onChange={(event) => setQuery(event.target.value)}
           />
           <span className="fg-muted fg-table-count">
-            {shown.length === rows.length ? `${rows.length} rows` : `${shown.length} of ${rows.length} rows`}
+            {shown.length === rows.length
+              ? `${rows.length} ${rows.length === 1 ? 'row' : 'rows'}`
+              : `${shown.length} of ${rows.length} ${rows.length === 1 ? 'row' : 'rows'}`}
           </span>
         </div>
       )}

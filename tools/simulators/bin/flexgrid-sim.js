@@ -1,5 +1,6 @@
-#!/usr/bin/env node
-// Launcher for the compiled simulators (`npx nx build simulators` first); the logic lives in src/cli.ts.
+#!/usr/bin/env -S node --disable-warning=TimeoutNegativeWarning
+// Launcher for the compiled simulators (`npx nx build simulators` first); the logic lives in src/cli.ts. kafkajs
+// sets negative timeouts that Node has always clamped to 1 ms (kafkajs#1751): its warning says nothing to a user.
 'use strict';
 const { main } = require('../dist/cli.js');
 
