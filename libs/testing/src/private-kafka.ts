@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port';
@@ -46,7 +46,11 @@ export async function startPrivateKafka(): Promise<PrivateKafka> {
   return {
     brokers: [`127.0.0.1:${port}`],
     kill: async () => void (await kafkaLocal('kill')),
-    freeze: async () => void process.kill(await brokerPid(runDir), 'SIGSTOP'),
+    freeze: async () => {
+      const pid = await brokerPid(runDir);
+      process.kill(pid, 'SIGSTOP');
+      await everyThreadStopped(pid);
+    },
     thaw: async () => void process.kill(await brokerPid(runDir), 'SIGCONT'),
     restart: async () => void (await kafkaLocal('start')),
     destroy: async () => {
@@ -58,4 +62,25 @@ export async function startPrivateKafka(): Promise<PrivateKafka> {
 
 async function brokerPid(runDir: string): Promise<number> {
   return Number((await readFile(join(runDir, 'kafka.pid'), 'utf8')).trim());
+}
+
+/**
+ * A stop signal takes effect on each thread as the kernel next schedules it: a broker thread running on another core
+ * may still answer a request sent right after kill() returns. Waits until every thread of `pid` is stopped.
+ */
+async function everyThreadStopped(pid: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const tasks = await readdir(`/proc/${pid}/task`);
+    const states = await Promise.all(
+      tasks.map(async (task) => {
+        // The state follows the command name in parentheses, which may itself hold spaces or parentheses.
+        const stat = await readFile(`/proc/${pid}/task/${task}/stat`, 'utf8').catch(() => ') T');
+        return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      }),
+    );
+    if (states.every((state) => state === 'T' || state === 't')) return;
+    if (Date.now() > deadline) throw new Error(`broker ${pid} did not stop: thread states ${states.join('')}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

@@ -136,7 +136,11 @@ it('CMP-1..CMP-12 the whole §14 cycle with the simulated VEN; every answer is X
   await until('the optIn of version 1', () => (ven.opts.get(`${event.eventId}:1`) ? true : undefined));
   await api(`/api/v1/events/${event.eventId}`, 'DELETE');
   await until('the answer to the cancellation', () => (ven.opts.get(`${event.eventId}:2`) ? true : undefined));
-  const view = await api(`/api/v1/events/${event.eventId}`);
+  // The VEN has its answer once the VTN took the optIn; the operator's view follows it through openadr.opt.
+  const view = await until('the view of the answer to the cancellation', async () => {
+    const shown = await api(`/api/v1/events/${event.eventId}`);
+    return shown.vens[0]?.optModificationNumber === 2 ? shown : undefined;
+  });
   expect(view.vens[0]).toMatchObject({ venId: 'ven-0001', deliveredModificationNumber: 2, optModificationNumber: 2 });
   const opts = await app.published('openadr.opt').waitFor(3);
   expect(opts.map((r) => (r.data as any).modificationNumber)).toEqual([0, 1, 2]);
