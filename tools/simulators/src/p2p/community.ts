@@ -1,11 +1,4 @@
-import type {
-  MeterChannelHello,
-  MeterReading,
-  PaymentConfirmed,
-  PaymentRequest,
-  PayoutConfirmed,
-  PayoutSent,
-} from '@flexgrid/contracts';
+import type { MeterChannelHello, MeterReading, PaymentRequest, PayoutSent } from '@flexgrid/contracts';
 import type { Bus, OutgoingEvent, Subscription } from '@flexgrid/platform-kafka';
 import {
   initialMeterWindowState,
@@ -203,7 +196,13 @@ export async function startCommunity(options: CommunityOptions): Promise<Running
     }, ms);
     timers.add(timer);
   };
-  const confirm = (event: OutgoingEvent) => later(confirmDelayMs, () => bus.publish('p2p.payments', [event]));
+  /** The rail confirms a payment or a payout after its delay (P2P-L6). */
+  const confirm = (type: 'payment.confirmed' | 'payout.confirmed', transfer: { paymentId: string }) => {
+    // The bus checks the event against its contract (PaymentConfirmed, PayoutConfirmed) as it publishes it.
+    const data = { ...transfer, confirmedAt: now() + confirmDelayMs };
+    const event = { type, key: transfer.paymentId, id: `${transfer.paymentId}:${type}`, data };
+    later(confirmDelayMs, () => bus.publish('p2p.payments', [event]));
+  };
 
   const tick = async () => {
     const t = now();
@@ -248,13 +247,7 @@ export async function startCommunity(options: CommunityOptions): Promise<Running
     await bus.publish('p2p.payments', [
       { type: 'payment.sent', key: sent.paymentId, id: `${sent.paymentId}:payment.sent`, data: { ...sent } },
     ]);
-    const confirmed = { ...sent, confirmedAt: now() + confirmDelayMs } satisfies PaymentConfirmed;
-    confirm({
-      type: 'payment.confirmed',
-      key: sent.paymentId,
-      id: `${sent.paymentId}:payment.confirmed`,
-      data: confirmed,
-    });
+    confirm('payment.confirmed', sent);
     const how = unreferenced ? ' by a transfer without reference (the grid cannot allocate it)' : '';
     log(`wallet ${sent.from} paid ${major(sent.amount, config.currencyDigits)} ${sent.currency}${how}`);
   };
@@ -277,14 +270,7 @@ export async function startCommunity(options: CommunityOptions): Promise<Running
       topics: ['p2p.payments'],
       handler: async (event) => {
         if (event.type !== 'payout.sent') return;
-        const payout = event.data as PayoutSent;
-        const confirmed = { ...payout, confirmedAt: now() + confirmDelayMs } satisfies PayoutConfirmed;
-        confirm({
-          type: 'payout.confirmed',
-          key: payout.paymentId,
-          id: `${payout.paymentId}:payout.confirmed`,
-          data: confirmed,
-        });
+        confirm('payout.confirmed', event.data as PayoutSent);
       },
     }),
   );

@@ -213,7 +213,8 @@ export class StreamBook {
 
   /** Applies §5 to one record at `now` and stores its effect. */
   ingest(record: StreamRecord, now: number): IngestionOutcome {
-    const stream = this.streams.get(record.streamKey) ?? { keys: [], effectiveWh: 0 };
+    const known = this.streams.get(record.streamKey);
+    const stream = known ?? { keys: [], effectiveWh: 0 };
     const start = record.span.start;
     const keys = stream.keys;
     // Records mostly arrive in time order: then the new start sorts last and no search is needed.
@@ -254,7 +255,7 @@ export class StreamBook {
     }
     if (record.offset !== undefined && !(decision.outcome === 'unchanged' && decision.why === 'offset'))
       stream.offset = record.offset;
-    this.streams.set(record.streamKey, stream);
+    if (!known) this.streams.set(record.streamKey, stream);
     return decision;
   }
 
