@@ -60,9 +60,7 @@ export function DataTable<Row>({
             onChange={(event) => setQuery(event.target.value)}
           />
           <span className="fg-muted fg-table-count">
-            {shown.length === rows.length
-              ? `${rows.length} ${rows.length === 1 ? 'row' : 'rows'}`
-              : `${shown.length} of ${rows.length} ${rows.length === 1 ? 'row' : 'rows'}`}
+            {`${shown.length === rows.length ? '' : `${shown.length} of `}${rows.length} ${rows.length === 1 ? 'row' : 'rows'}`}
           </span>
         </div>
       )}
